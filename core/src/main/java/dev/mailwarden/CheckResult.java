@@ -1,0 +1,60 @@
+package dev.mailwarden;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What one checker concluded. Each module has its own immutable implementation with typed
+ * details ({@code DnsblResult}, {@code SpfResult}, ...); {@link #of} makes a plain one.
+ *
+ * <p>Expected outcomes (a listing, an SPF fail) are results, never exceptions.
+ */
+public interface CheckResult {
+
+  /** The outcome in RFC 8601 words. */
+  Outcome outcome();
+
+  /** One human sentence explaining the outcome; sanitized before it reaches a header or reply. */
+  String reason();
+
+  /**
+   * Details for logs, JSON and the CLI, in a stable order (e.g. {@code zone}, {@code codes}).
+   * Values are plain strings.
+   */
+  default Map<String, String> details() {
+    return Map.of();
+  }
+
+  /** The clauses this result adds to Authentication-Results; empty for none. */
+  default List<AuthResult> authResults() {
+    return List.of();
+  }
+
+  /**
+   * The SMTP reply this result asks for when it is the decisive reason for rejecting or
+   * deferring. Empty means "use the policy's default reply".
+   */
+  default Optional<SmtpReply> smtpReply() {
+    return Optional.empty();
+  }
+
+  /**
+   * A score the result carries itself (e.g. a DNSBL weight from {@code zone=127.0.0.2*3} or a sum
+   * of HELO findings), used by {@link Weights#fromResult()}. Empty means no opinion.
+   */
+  default OptionalDouble suggestedScore() {
+    return OptionalDouble.empty();
+  }
+
+  /** A plain result for checkers that need no typed details. */
+  static CheckResult of(Outcome outcome, String reason) {
+    return new BasicResult(outcome, reason, Map.of());
+  }
+
+  /** A plain result with details (copied, order kept). */
+  static CheckResult of(Outcome outcome, String reason, Map<String, String> details) {
+    return new BasicResult(outcome, reason, details);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.mailwarden.dns;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One resource record's data, in our own small types (no dnsjava type leaks). */
+public sealed interface DnsRecord
+    permits DnsRecord.Address, DnsRecord.Txt, DnsRecord.Mx, DnsRecord.Name {
+
+  /** The record's type. */
+  RecordType type();
+
+  /** An A or AAAA record. */
+  record Address(InetAddress address) implements DnsRecord {
+    public Address {
+      requireNonNull(address, "address");
+    }
+
+    @Override
+    public RecordType type() {
+      return address instanceof Inet6Address ? RecordType.AAAA : RecordType.A;
+    }
+
+    @Override
+    public String toString() {
+      return type() + " " + address.getHostAddress();
+    }
+  }
+
+  /**
+   * A TXT record: its character-strings as raw bytes (non-ASCII kept, nothing escaped). Most
+   * users want {@link #joined()}, the strings concatenated (RFC 7208 section 3.3, RFC 6376
+   * section 3.6.2.2).
+   */
+  final class Txt implements DnsRecord {
+    private final List<byte[]> strings;
+    private final byte[] joined;
+
+    public Txt(List<byte[]> strings) {
+      List<byte[]> copy = new ArrayList<>(strings.size());
+      int length = 0;
+      for (byte[] s : strings) {
+        copy.add(requireNonNull(s, "string").clone());
+        length += s.length;
+      }
+      this.strings = List.copyOf(copy);
+      this.joined = new byte[length];
+      int at = 0;
+      for (byte[] s : copy) {
+        System.arraycopy(s, 0, joined, at, s.length);
+        at += s.length;
+      }
+    }
+
+    /** A TXT record with one character-string per argument, encoded as UTF-8. */
+    public static Txt of(String... strings) {
+      List<byte[]> list = new ArrayList<>(strings.length);
+      for (String s : strings) {
+        list.add(s.getBytes(StandardCharsets.UTF_8));
+      }
+      return new Txt(list);
+    }
+
+    @Override
+    public RecordType type() {
+      return RecordType.TXT;
+    }
+
+    /** The number of character-strings. */
+    public int stringCount() {
+      return strings.size();
+    }
+
+    /** One character-string, copied. */
+    public byte[] string(int index) {
+      return strings.get(index).clone();
+    }
+
+    /** All character-strings concatenated, copied. */
+    public byte[] joined() {
+      return joined.clone();
+    }
+
+    /** The joined bytes decoded as UTF-8 (malformed bytes become U+FFFD). */
+    public String text() {
+      return new String(joined, StandardCharsets.UTF_8);
+    }
+
+    /** True if the joined bytes start with {@code prefix} compared ASCII-case-insensitively. */
+    public boolean startsWithIgnoreCase(String prefix) {
+      if (prefix.length() > joined.length) {
+        return false;
+      }
+      for (int i = 0; i < prefix.length(); i++) {
+        int a = joined[i] & 0xff;
+        int b = prefix.charAt(i);
+        if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Txt other) || other.strings.size() != strings.size()) {
+        return false;
+      }
+      for (int i = 0; i < strings.size(); i++) {
+        if (!java.util.Arrays.equals(strings.get(i), other.strings.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(joined);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder("TXT");
+      for (byte[] s : strings) {
+        b.append(" \"").append(new String(s, StandardCharsets.UTF_8).replace("\"", "\\\"")).append('"');
+      }
+      return b.toString();
+    }
+  }
+
+  /** An MX record. The exchange is a domain name without the trailing dot. */
+  record Mx(int preference, String exchange) implements DnsRecord {
+    public Mx {
+      requireNonNull(exchange, "exchange");
+    }
+
+    @Override
+    public RecordType type() {
+      return RecordType.MX;
+    }
+
+    @Override
+    public String toString() {
+      return "MX " + preference + " " + exchange;
+    }
+  }
+
+  /** A record whose data is one domain name: PTR, CNAME or NS (without the trailing dot). */
+  record Name(RecordType type, String target) implements DnsRecord {
+    public Name {
+      requireNonNull(type, "type");
+      requireNonNull(target, "target");
+      if (type != RecordType.PTR && type != RecordType.CNAME && type != RecordType.NS) {
+        throw new IllegalArgumentException("not a name record type: " + type);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return type + " " + target;
+    }
+  }
+
+  /** An address record, checking the family. */
+  static Address address(InetAddress address) {
+    return new Address(address);
+  }
+
+  /** True for an IPv4 address record. */
+  static boolean isIpv4(DnsRecord r) {
+    return r instanceof Address a && a.address() instanceof Inet4Address;
+  }
+}

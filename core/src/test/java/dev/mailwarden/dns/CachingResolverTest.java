@@ -391,6 +391,19 @@ class CachingResolverTest {
   }
 
   @Test
+  void systemTicker_hitsAndExpiresInRealTime() throws Exception {
+    CountingUpstream up =
+        CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, DnsStatus.SERVFAIL, "test"));
+    DnsResolver dns = up.cached(CacheSpec.maxEntries(10).withErrorTtl(Duration.ofMillis(50)));
+
+    dns.lookup("example.com", RecordType.A).join();
+    assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isTrue();
+    Thread.sleep(200);
+    assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isFalse();
+    assertThat(up.calls).hasValue(2);
+  }
+
+  @Test
   void nullArguments_areRejected() {
     DnsResolver dns = CountingUpstream.answering((n, t) -> a(n, t, 60)).cached(spec());
     assertThatThrownBy(() -> dns.lookup(null, RecordType.A)).isInstanceOf(NullPointerException.class);

@@ -181,6 +181,8 @@ class DnsValueTypesTest {
   void networkResolverBuilder_failsFastOnMisuse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     assertThatThrownBy(() -> NetworkResolver.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NetworkResolver.builder().tries(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NetworkResolver.builder().server(java.net.InetSocketAddress.createUnresolved("dns.example", 53)))
+        .isInstanceOf(IllegalArgumentException.class);
     java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("resolv.conf"), "search example\n");
     assertThatThrownBy(() -> NetworkResolver.builder().resolvConf(empty).build())
         .isInstanceOf(IllegalStateException.class)

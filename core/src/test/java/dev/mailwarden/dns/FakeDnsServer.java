@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.xbill.DNS.Message;
 
 /**
@@ -29,9 +28,9 @@ final class FakeDnsServer implements AutoCloseable {
 
   final DatagramSocket udp;
   final ServerSocket tcp;
-  final List<Message> udpQueries = new CopyOnWriteArrayList<>();
-  final List<Integer> udpSourcePorts = new CopyOnWriteArrayList<>();
-  final List<Message> tcpQueries = new CopyOnWriteArrayList<>();
+  final List<Message> udpQueries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  final List<Integer> udpSourcePorts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  final List<Message> tcpQueries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final Thread udpThread;
   private final Thread tcpThread;
   volatile Handler handler;

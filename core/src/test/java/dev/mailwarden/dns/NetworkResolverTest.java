@@ -452,6 +452,61 @@ class NetworkResolverTest {
   }
 
   @Test
+  void corruptedReplies_neverFailTheFuture() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    FakeDnsServer s =
+        server(
+            q -> {
+              Message r = response(q);
+              r.addRecord(soa("example.com", 60, 60), Section.AUTHORITY);
+              r.addRecord(new MXRecord(q.getQuestion().getName(), DClass.IN, 300, 10, name("mx.example.com")), Section.ANSWER);
+              byte[] wire = r.toWire();
+              synchronized (random) {
+                int flips = 1 + random.nextInt(6);
+                for (int i = 0; i < flips; i++) {
+                  int at = 2 + random.nextInt(wire.length - 2); // keep the ID so the reply is considered
+                  wire[at] = (byte) random.nextInt(256);
+                }
+                if (random.nextBoolean()) {
+                  wire = java.util.Arrays.copyOf(wire, 12 + random.nextInt(wire.length - 12));
+                }
+              }
+              return List.of(wire);
+            });
+    NetworkResolver r = resolver(Duration.ofMillis(300), 1, s.address());
+    List<CompletableFuture<DnsAnswer>> futures = new ArrayList<>();
+
+    for (int i = 0; i < 300; i++) {
+      futures.add(r.lookup("n" + i + ".example.com", RecordType.MX));
+    }
+
+    Set<DnsStatus> seen = new HashSet<>();
+    for (CompletableFuture<DnsAnswer> f : futures) {
+      seen.add(get(f).status()); // get() throws if a future failed
+    }
+    assertThat(seen).contains(DnsStatus.SERVFAIL);
+  }
+
+  @Test
+  void sourceSockets_areRotated_afterManyQueries() throws Exception {
+    FakeDnsServer s = server(NetworkResolverTest::answerA);
+    NetworkResolver r = resolver(Duration.ofSeconds(2), 3, s.address());
+
+    int total = 8 * 4096 + 4096;
+    for (int batch = 0; batch < total / 256; batch++) {
+      List<CompletableFuture<DnsAnswer>> futures = new ArrayList<>();
+      for (int i = 0; i < 256; i++) {
+        futures.add(r.lookup("h.example", RecordType.A));
+      }
+      for (CompletableFuture<DnsAnswer> f : futures) {
+        assertThat(get(f).status()).isEqualTo(DnsStatus.NOERROR);
+      }
+    }
+
+    assertThat(new HashSet<>(s.udpSourcePorts)).hasSizeGreaterThan(8);
+  }
+
+  @Test
   void manyConcurrentQueries_allAnswered() throws Exception {
     FakeDnsServer s = server(NetworkResolverTest::answerA);
     NetworkResolver r = resolver(s);

@@ -92,6 +92,9 @@ class NetworkResolverIT {
             "  zonelistfile: \"" + d + "/zone.list\"",
             "  xfrdir: \"" + d + "\"",
             "  server-count: 1",
+            // Debian's NSD rate-limits answers per client (RRL) by default: off for tests
+            "  rrl-ratelimit: 0",
+            "  rrl-whitelist-ratelimit: 0",
             "  verbosity: 1",
             "remote-control:",
             "  control-enable: no",

@@ -341,6 +341,7 @@ class CachingResolverTest {
     upstreamCalls.get(1).complete(a("example.com", RecordType.TXT, 10));
     assertThat(x.join().fromCache()).isFalse();
     assertThat(y.join().status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(y.join().fromCache()).as("a joiner cost no query").isTrue();
   }
 
   @Test

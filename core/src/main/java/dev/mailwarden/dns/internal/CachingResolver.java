@@ -55,8 +55,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Single-flight.</b> A miss installs a pending entry with putIfAbsent/replace; concurrent
  * misses for the same name and type find it and wait for the same upstream future. Each caller
- * receives its own copy, so a caller's {@code orTimeout} or {@code cancel} cannot complete the
- * shared request for others. An upstream future that fails (or an upstream that throws) becomes a
+ * receives its own dependent future, so a caller's {@code orTimeout} or {@code cancel} cannot
+ * complete the shared request for others. The caller that started the request gets the upstream
+ * answer; those that joined it get it marked {@linkplain DnsAnswer#fromCache() from cache}, since
+ * they cost no query (what per-evaluation DNS accounting wants to count). An upstream future that fails (or an upstream that throws) becomes a
  * SERVFAIL answer, cached no longer than {@code errorTtl}. An upstream future that never
  * completes keeps its pending entry; network resolvers always complete with TIMEOUT.
  */
@@ -142,7 +144,8 @@ public final class CachingResolver implements DnsResolver {
           return s;
         }
       } else if (current != null) {
-        return current.copy(); // join the request in flight
+        // join the request in flight; marked cached: this caller cost no upstream query
+        return current.thenApply(DnsAnswer::asCached);
       }
       CompletableFuture<DnsAnswer> flight = new CompletableFuture<>();
       boolean installed =

@@ -67,6 +67,7 @@ class NetworkResolverIT {
             "25 300 IN PTR mail.example.test.",
             ""),
         StandardCharsets.US_ASCII);
+    Files.writeString(dir.resolve("contract.zone"), DnsResolverContract.ZONE, StandardCharsets.US_ASCII);
     nsd =
         LoopbackServer.start(
             dir,
@@ -104,6 +105,9 @@ class NetworkResolverIT {
             "zone:",
             "  name: 2.0.192.in-addr.arpa",
             "  zonefile: reverse.zone",
+            "zone:",
+            "  name: contract.test",
+            "  zonefile: contract.zone",
             "");
     try {
       return Files.writeString(dir.resolve("nsd.conf"), conf, StandardCharsets.US_ASCII);
@@ -234,6 +238,26 @@ class NetworkResolverIT {
     for (int i = 0; i < all.length; i++) {
       DnsAnswer a = (DnsAnswer) all[i].join();
       assertThat(a.status()).isEqualTo(i % 2 == 0 ? DnsStatus.NOERROR : DnsStatus.NXDOMAIN);
+    }
+  }
+
+  /** The resolver contract, through the network to NSD. */
+  @org.junit.jupiter.api.Nested
+  class Contract extends DnsResolverContract {
+    @Override
+    protected DnsResolver resolver() {
+      return dns;
+    }
+  }
+
+  /** The resolver contract, through the cache in front of the network. */
+  @org.junit.jupiter.api.Nested
+  class CachedContract extends DnsResolverContract {
+    private final DnsResolver cached = dns.cached(CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO));
+
+    @Override
+    protected DnsResolver resolver() {
+      return cached;
     }
   }
 }

@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A hit therefore allocates nothing, touches one object beyond the map's node, and does no
  * bookkeeping other than setting a "referenced" bit once per eviction cycle. Answers served from
- * cache report their original TTL, not the remaining one (that would cost an allocation per hit).
+ * cache report their original TTL, not the remaining one (that would cost an allocation per hit),
+ * and the {@linkplain DnsAnswer#name() name} as spelled by the lookup that filled the entry.
  *
  * <p><b>Bound.</b> Every stored answer is appended to a FIFO queue and counted. When the count
  * exceeds {@link CacheSpec#maxEntries()}, the storing thread (a miss, never a hit) polls the

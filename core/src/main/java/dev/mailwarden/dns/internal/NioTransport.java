@@ -228,6 +228,7 @@ final class NioTransport implements Transport {
       return;
     }
     try {
+      // 0 bytes sent (socket buffer full) is treated like a lost datagram: the timeout retries
       socket.channel.send(ByteBuffer.wrap(wire), server);
     } catch (IOException | RuntimeException e) {
       if (a.settle()) {

@@ -179,6 +179,24 @@ public final class DnsAnswer {
     return out;
   }
 
+  /** Value equality over every property, {@link #fromCache()} included. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof DnsAnswer a
+        && ttlSeconds == a.ttlSeconds
+        && fromCache == a.fromCache
+        && status == a.status
+        && type == a.type
+        && name.equals(a.name)
+        && records.equals(a.records)
+        && java.util.Objects.equals(detail, a.detail);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, type, status, records, ttlSeconds, detail, fromCache);
+  }
+
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(name).append(' ').append(type).append(' ').append(status);

@@ -100,11 +100,16 @@ public sealed interface DnsRecord
       for (int i = 0; i < prefix.length(); i++) {
         int a = joined[i] & 0xff;
         int b = prefix.charAt(i);
-        if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+        if (a != b && asciiLower(a) != asciiLower(b)) {
           return false;
         }
       }
       return true;
+    }
+
+    // ASCII only: bytes >= 0x80 are UTF-8 fragments, not Latin-1 letters with a case
+    private static int asciiLower(int c) {
+      return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
     @Override
@@ -127,9 +132,23 @@ public sealed interface DnsRecord
 
     @Override
     public String toString() {
+      // Presentation format (RFC 1035 section 5.1): printable ASCII as is, quote and backslash escaped,
+      // every other byte as \DDD, so DNS data can never inject line breaks into logs.
       StringBuilder b = new StringBuilder("TXT");
       for (byte[] s : strings) {
-        b.append(" \"").append(new String(s, StandardCharsets.UTF_8).replace("\"", "\\\"")).append('"');
+        b.append(" \"");
+        for (byte x : s) {
+          int c = x & 0xff;
+          if (c == '"' || c == '\\') {
+            b.append('\\').append((char) c);
+          } else if (c >= 0x20 && c < 0x7f) {
+            b.append((char) c);
+          } else {
+            b.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
+                .append((char) ('0' + c % 10));
+          }
+        }
+        b.append('"');
       }
       return b.toString();
     }
@@ -139,6 +158,9 @@ public sealed interface DnsRecord
   record Mx(int preference, String exchange) implements DnsRecord {
     public Mx {
       requireNonNull(exchange, "exchange");
+      if (preference < 0 || preference > 0xffff) {
+        throw new IllegalArgumentException("MX preference out of range 0-65535: " + preference);
+      }
     }
 
     @Override

@@ -15,11 +15,43 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sends queries to recursive DNS servers over UDP, retrying over TCP when an answer is truncated.
  * Names are always absolute (no search list). Each query has a timeout and a number of tries;
- * servers are tried in order. Query IDs and source ports are unpredictable (RFC 5452).
+ * servers are tried in order.
  *
- * <p>Uses dnsjava to encode and parse messages, but touches none of dnsjava's static defaults.
- * Continuations run on the executor given to the builder, never on the common pool. Close it
- * when the application stops.
+ * <pre>{@code
+ * try (NetworkResolver dns = NetworkResolver.builder()
+ *     .server(new InetSocketAddress("127.0.0.1", 53))
+ *     .timeout(Duration.ofSeconds(1)).tries(2)
+ *     .executor(myExecutor)
+ *     .build()) {
+ *   DnsResolver cached = dns.cached(CacheSpec.maxEntries(100_000));
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>How a lookup ends:
+ *
+ * <ul>
+ *   <li>a reply is accepted only from the server queried, with the query's ID, for the same
+ *       question (name compared without case, type, class IN); anything else is ignored;
+ *   <li>a truncated reply (TC) is asked again over TCP; queries advertise EDNS(0) with a
+ *       1232-byte UDP payload;
+ *   <li>no reply within the timeout: the next try, then the next server; when all are spent,
+ *       {@link DnsStatus#TIMEOUT} with a detail naming the servers;
+ *   <li>SERVFAIL or REFUSED: the next server is asked; if none does better, that status;
+ *   <li>NXDOMAIN and NODATA carry the negative TTL min(SOA TTL, SOA MINIMUM) from the authority
+ *       section (RFC 2308), 0 without an SOA; CNAME chains inside the answer are followed;
+ *   <li>a reply that does not parse: {@link DnsStatus#SERVFAIL} with a detail;
+ *   <li>a name that cannot exist in the DNS (empty label, label over 63 octets): NXDOMAIN with TTL
+ *       0, without a query.
+ * </ul>
+ *
+ * <p>Query IDs come from a {@link java.security.SecureRandom} and queries leave through a pool of
+ * sockets bound to random ports, each replaced after a few thousand queries (RFC 5452). dnsjava
+ * only encodes and parses messages; the I/O is NIO, so throughput is not limited by a socket per
+ * query, and none of dnsjava's static defaults is touched.
+ *
+ * <p>Answers complete on the executor given to the builder, never on the common pool. Close it
+ * when the application stops: pending lookups then complete with TIMEOUT.
  */
 public final class NetworkResolver implements DnsResolver, AutoCloseable {
   private final List<InetSocketAddress> servers;
@@ -71,7 +103,11 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
 
     /** A server to query, e.g. {@code new InetSocketAddress("127.0.0.1", 53)}; repeatable. */
     public Builder server(InetSocketAddress server) {
-      servers.add(requireNonNull(server, "server"));
+      requireNonNull(server, "server");
+      if (server.isUnresolved()) {
+        throw new IllegalArgumentException("server address must be resolved (an IP address): " + server);
+      }
+      servers.add(server);
       return this;
     }
 

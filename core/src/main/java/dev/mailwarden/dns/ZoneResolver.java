@@ -162,7 +162,7 @@ public final class ZoneResolver implements DnsResolver {
       }
       String parent = cur.substring(dot + 1);
       String wildcard = "*." + parent;
-      if (data.containsKey(wildcard)) {
+      if (existing.contains(wildcard)) { // a wildcard with only unqueryable types still matches
         return wildcard;
       }
       if (existing.contains(parent)) {
@@ -250,17 +250,25 @@ public final class ZoneResolver implements DnsResolver {
           add(r);
         }
       } catch (IOException e) {
-        throw new IllegalArgumentException("zone text does not parse: " + e.getMessage(), e);
+        // dnsjava says "<none>:3: ..." for a stream; say "line 3: ..."
+        String message = String.valueOf(e.getMessage()).replaceFirst("^<none>:(\\d+): ", "line $1: ");
+        throw new IllegalArgumentException("zone text does not parse: " + message, e);
       }
       return this;
     }
 
     /** Adds every record of a master file. */
     public Builder zone(Path masterFile) {
+      String text;
       try {
-        return zone(Files.readString(masterFile, StandardCharsets.UTF_8));
+        text = Files.readString(masterFile, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read zone file " + masterFile, e);
+      }
+      try {
+        return zone(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(masterFile + ": " + e.getMessage(), e);
       }
     }
 

@@ -341,6 +341,7 @@ class CachingResolverTest {
     upstreamCalls.get(1).complete(a("example.com", RecordType.TXT, 10));
     assertThat(x.join().fromCache()).isFalse();
     assertThat(y.join().status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(y.join().fromCache()).as("a joiner cost no query").isTrue();
   }
 
   @Test
@@ -388,6 +389,19 @@ class CachingResolverTest {
       pool.shutdownNow();
     }
     assertThat(bounded.size()).isLessThanOrEqualTo(50);
+  }
+
+  @Test
+  void systemTicker_hitsAndExpiresInRealTime() throws Exception {
+    CountingUpstream up =
+        CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, DnsStatus.SERVFAIL, "test"));
+    DnsResolver dns = up.cached(CacheSpec.maxEntries(10).withErrorTtl(Duration.ofMillis(50)));
+
+    dns.lookup("example.com", RecordType.A).join();
+    assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isTrue();
+    Thread.sleep(200);
+    assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isFalse();
+    assertThat(up.calls).hasValue(2);
   }
 
   @Test

@@ -23,21 +23,26 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The target is a hit costing at most 3x a plain {@code ConcurrentHashMap.get}. Caffeine's
  * policies cost more than that on a hit (expiry alone about 4x a CHM get on the reference
- * machine), so the cache is a {@link ConcurrentHashMap} per record type, keyed by the normalized
- * name (lower-case ASCII, no trailing dot). A hit is:
+ * machine), and so does {@code System.nanoTime()} (about 20 ns, 2x a CHM get). So the cache is a
+ * {@link ConcurrentHashMap} per record type, keyed by the normalized name (lower-case ASCII, no
+ * trailing dot), whose values are the completed futures handed to callers. A hit is:
  *
  * <ol>
  *   <li>{@code maps[type.ordinal()].get(name)}: no key is allocated. The name is used as given
  *       first; since only normalized names are stored, a match proves it was normalized. Other
  *       spellings are normalized and looked up again (one small allocation);
- *   <li>one {@code ticker.read()} compared with the expiry stored in the entry;
- *   <li>returning the entry's completed future, made once when the answer was stored (it holds
- *       the {@link DnsAnswer#asCached()} copy and refuses {@code obtrude*}, so it can be shared).
+ *   <li>comparing the clock with the expiry stored in that same object. With the system ticker
+ *       the clock is {@link CoarseClock}, a volatile sampled every millisecond by one daemon
+ *       thread (an answer may outlive its TTL by about a millisecond); any other ticker, such as
+ *       a test's fake, is read on every hit;
+ *   <li>returning that object: a completed future holding the {@link DnsAnswer#asCached()} copy,
+ *       made once when the answer was stored. It refuses {@code obtrude*}, so it can be shared.
  * </ol>
  *
- * <p>A hit therefore allocates nothing and does no bookkeeping other than setting a "referenced"
- * bit once per eviction cycle. Answers served from cache report their original TTL, not the
- * remaining one (that would cost an allocation per hit).
+ * <p>A hit therefore allocates nothing, touches one object beyond the map's node, and does no
+ * bookkeeping other than setting a "referenced" bit once per eviction cycle. Answers served from
+ * cache report their original TTL, not the remaining one (that would cost an allocation per hit),
+ * and the {@linkplain DnsAnswer#name() name} as spelled by the lookup that filled the entry.
  *
  * <p><b>Bound.</b> Every stored answer is appended to a FIFO queue and counted. When the count
  * exceeds {@link CacheSpec#maxEntries()}, the storing thread (a miss, never a hit) polls the
@@ -51,19 +56,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Single-flight.</b> A miss installs a pending entry with putIfAbsent/replace; concurrent
  * misses for the same name and type find it and wait for the same upstream future. Each caller
- * receives its own copy, so a caller's {@code orTimeout} or {@code cancel} cannot complete the
- * shared request for others. An upstream future that fails (or an upstream that throws) becomes a
+ * receives its own dependent future, so a caller's {@code orTimeout} or {@code cancel} cannot
+ * complete the shared request for others. The caller that started the request gets the upstream
+ * answer; those that joined it get it marked {@linkplain DnsAnswer#fromCache() from cache}, since
+ * they cost no query (what per-evaluation DNS accounting wants to count). An upstream future that fails (or an upstream that throws) becomes a
  * SERVFAIL answer, cached no longer than {@code errorTtl}. An upstream future that never
  * completes keeps its pending entry; network resolvers always complete with TIMEOUT.
  */
 public final class CachingResolver implements DnsResolver {
   private static final RecordType[] TYPES = RecordType.values();
+  private static final Ticker SYSTEM_TICKER = Ticker.system();
 
   private final DnsResolver upstream;
   private final CacheSpec spec;
   private final Ticker ticker;
-  private final ConcurrentHashMap<String, Entry>[] maps;
-  private final ConcurrentLinkedQueue<Entry> order = new ConcurrentLinkedQueue<>();
+  private final boolean coarseClock;
+  private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>[] maps;
+  private final ConcurrentLinkedQueue<Stored> order = new ConcurrentLinkedQueue<>();
   private final AtomicLong queued = new AtomicLong();
   private final long maxEntries;
   private final long minTtlNanos;
@@ -76,6 +85,10 @@ public final class CachingResolver implements DnsResolver {
     this.upstream = requireNonNull(upstream, "upstream");
     this.spec = requireNonNull(spec, "spec");
     this.ticker = spec.ticker();
+    this.coarseClock = ticker == SYSTEM_TICKER;
+    if (coarseClock) {
+      CoarseClock.start();
+    }
     this.maxEntries = spec.maxEntries();
     this.minTtlNanos = saturatedNanos(spec.minTtl().getSeconds(), spec.minTtl().getNano());
     this.maxTtlNanos = saturatedNanos(spec.maxTtl().getSeconds(), spec.maxTtl().getNano());
@@ -92,26 +105,28 @@ public final class CachingResolver implements DnsResolver {
   @Override
   public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
     requireNonNull(name, "name");
-    ConcurrentHashMap<String, Entry> map = maps[requireNonNull(type, "type").ordinal()];
-    Entry e = map.get(name);
-    if (e != null) {
-      CompletableFuture<DnsAnswer> cached = e.cached;
-      if (cached != null && ticker.read() - e.expiresAt < 0) {
-        if (!e.referenced) {
-          e.referenced = true;
-        }
-        return cached;
+    ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map =
+        maps[requireNonNull(type, "type").ordinal()];
+    if (map.get(name) instanceof Stored s && now() - s.expiresAt < 0) {
+      if (!s.referenced) {
+        s.referenced = true;
       }
+      return s;
     }
     return slowLookup(map, name, type);
+  }
+
+  /** The hit path's clock: the shared coarse clock for the system ticker, else the ticker. */
+  private long now() {
+    return coarseClock ? CoarseClock.now() : ticker.read();
   }
 
   /** The number of answers currently held (pending lookups excluded); for tests and metrics. */
   public long size() {
     long n = 0;
-    for (ConcurrentHashMap<String, Entry> m : maps) {
-      for (Entry e : m.values()) {
-        if (e.cached != null) {
+    for (ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> m : maps) {
+      for (CompletableFuture<DnsAnswer> v : m.values()) {
+        if (v instanceof Stored) {
           n++;
         }
       }
@@ -120,33 +135,36 @@ public final class CachingResolver implements DnsResolver {
   }
 
   private CompletableFuture<DnsAnswer> slowLookup(
-      ConcurrentHashMap<String, Entry> map, String asked, RecordType type) {
+      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map, String asked, RecordType type) {
     String key = normalize(asked);
     while (true) {
-      Entry current = map.get(key);
-      if (current != null) {
-        CompletableFuture<DnsAnswer> cached = current.cached;
-        if (cached == null) {
-          return current.flight().copy(); // join the request in flight
+      CompletableFuture<DnsAnswer> current = map.get(key);
+      if (current instanceof Stored s) {
+        if (ticker.read() - s.expiresAt < 0) {
+          s.referenced = true;
+          return s;
         }
-        if (ticker.read() - current.expiresAt < 0) {
-          current.referenced = true;
-          return cached;
-        }
+      } else if (current != null) {
+        // join the request in flight; marked cached: this caller cost no upstream query
+        return current.thenApply(DnsAnswer::asCached);
       }
-      Entry pending = Entry.pending(key, type);
+      CompletableFuture<DnsAnswer> flight = new CompletableFuture<>();
       boolean installed =
-          current == null ? map.putIfAbsent(key, pending) == null : map.replace(key, current, pending);
+          current == null ? map.putIfAbsent(key, flight) == null : map.replace(key, current, flight);
       if (installed) {
-        CompletableFuture<DnsAnswer> result = pending.flight().copy();
-        fetch(map, pending, asked, type);
+        CompletableFuture<DnsAnswer> result = flight.copy();
+        fetch(map, key, flight, asked, type);
         return result;
       }
     }
   }
 
   private void fetch(
-      ConcurrentHashMap<String, Entry> map, Entry pending, String asked, RecordType type) {
+      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
+      String key,
+      CompletableFuture<DnsAnswer> flight,
+      String asked,
+      RecordType type) {
     CompletableFuture<DnsAnswer> fromUpstream;
     try {
       fromUpstream = upstream.lookup(asked, type);
@@ -163,19 +181,24 @@ public final class CachingResolver implements DnsResolver {
           if (failure != null || a == null) {
             a = DnsAnswer.error(asked, type, DnsStatus.SERVFAIL, "upstream resolver failed: " + describe(failure));
           }
-          store(map, pending, a);
-          pending.flight().complete(a);
+          store(map, key, type, flight, a);
+          flight.complete(a);
         });
   }
 
-  private void store(ConcurrentHashMap<String, Entry> map, Entry pending, DnsAnswer answer) {
+  private void store(
+      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
+      String key,
+      RecordType type,
+      CompletableFuture<DnsAnswer> flight,
+      DnsAnswer answer) {
     long lifetime = lifetimeNanos(answer);
     if (lifetime <= 0) {
-      map.remove(pending.key, pending);
+      map.remove(key, flight);
       return;
     }
-    Entry stored = Entry.cached(pending.key, pending.type, answer.asCached(), ticker.read() + lifetime);
-    if (map.replace(pending.key, pending, stored)) {
+    Stored stored = new Stored(key, type, answer.asCached(), ticker.read() + lifetime);
+    if (map.replace(key, flight, stored)) {
       order.add(stored);
       if (queued.incrementAndGet() > maxEntries) {
         evict();
@@ -187,11 +210,11 @@ public final class CachingResolver implements DnsResolver {
   private void evict() {
     long now = ticker.read();
     while (queued.get() > maxEntries) {
-      Entry victim = order.poll();
+      Stored victim = order.poll();
       if (victim == null) {
         return;
       }
-      ConcurrentHashMap<String, Entry> map = maps[victim.type.ordinal()];
+      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map = maps[victim.type.ordinal()];
       if (victim.referenced && now - victim.expiresAt < 0 && map.get(victim.key) == victim) {
         victim.referenced = false;
         order.add(victim); // second chance; the count stays
@@ -264,51 +287,21 @@ public final class CachingResolver implements DnsResolver {
   }
 
   /**
-   * A stored answer ({@code cached} set) or a request in flight ({@code cached} null, {@code
-   * flight} set). Immutable but for the CLOCK bit.
+   * A stored answer: the completed future handed to every caller that hits it, with its expiry,
+   * so a hit touches one object. Completing it again is a no-op by contract; {@code obtrude*}
+   * would change it for everyone, so it is refused. Dependent stages are ordinary futures.
    */
-  private static final class Entry {
+  private static final class Stored extends CompletableFuture<DnsAnswer> {
     final String key;
     final RecordType type;
-    final @Nullable CompletableFuture<DnsAnswer> cached;
-    final @Nullable CompletableFuture<DnsAnswer> flight;
     final long expiresAt;
     // Plain field: a lost update only changes which entry is evicted first.
     boolean referenced;
 
-    private Entry(
-        String key,
-        RecordType type,
-        @Nullable CompletableFuture<DnsAnswer> cached,
-        @Nullable CompletableFuture<DnsAnswer> flight,
-        long expiresAt) {
+    Stored(String key, RecordType type, DnsAnswer answer, long expiresAt) {
       this.key = key;
       this.type = type;
-      this.cached = cached;
-      this.flight = flight;
       this.expiresAt = expiresAt;
-    }
-
-    static Entry pending(String key, RecordType type) {
-      return new Entry(key, type, null, new CompletableFuture<>(), 0);
-    }
-
-    static Entry cached(String key, RecordType type, DnsAnswer answer, long expiresAt) {
-      return new Entry(key, type, new SharedAnswer(answer), null, expiresAt);
-    }
-
-    CompletableFuture<DnsAnswer> flight() {
-      return requireNonNull(flight, "flight");
-    }
-  }
-
-  /**
-   * A completed future handed to every caller that hits the same entry. Completing it again is a
-   * no-op by contract; {@code obtrude*} would change it for everyone, so it is refused. Dependent
-   * stages are ordinary futures.
-   */
-  private static final class SharedAnswer extends CompletableFuture<DnsAnswer> {
-    SharedAnswer(DnsAnswer answer) {
       super.complete(answer);
     }
 

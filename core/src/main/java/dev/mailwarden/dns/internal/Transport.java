@@ -17,8 +17,18 @@ public interface Transport extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Opens the sockets and threads of a transport. Continuations complete on {@code executor}, or
+   * on a small daemon pool owned by the transport when it is null.
+   *
+   * @throws java.io.UncheckedIOException if no socket can be opened
+   */
   static Transport create(
       List<InetSocketAddress> servers, Duration timeout, int tries, @Nullable Executor executor) {
-    throw new UnsupportedOperationException("network transport not written yet");
+    try {
+      return new NioTransport(servers, timeout, tries, executor);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot open DNS sockets", e);
+    }
   }
 }

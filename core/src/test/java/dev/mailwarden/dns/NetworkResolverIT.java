@@ -1,0 +1,263 @@
+package dev.mailwarden.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.testing.Environment;
+import dev.mailwarden.testing.LoopbackServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link NetworkResolver} against a real NSD serving a test zone on 127.0.0.1. */
+class NetworkResolverIT {
+  private static final String BIG_STRING = "k".repeat(250);
+
+  @TempDir static Path dir;
+  private static LoopbackServer nsd;
+  private static NetworkResolver dns;
+
+  @BeforeAll
+  static void startNsd() throws IOException {
+    Path binary = Environment.requireBinary("nsd", "nsd");
+    StringBuilder big = new StringBuilder("big 300 IN TXT");
+    for (int i = 0; i < 8; i++) {
+      big.append(" \"").append(BIG_STRING).append('"');
+    }
+    Files.writeString(
+        dir.resolve("example.test.zone"),
+        String.join(
+            "\n",
+            "$ORIGIN example.test.",
+            "$TTL 300",
+            "@ 3600 IN SOA ns admin 1 3600 600 86400 120",
+            "@ IN NS ns",
+            "ns IN A 127.0.0.1",
+            "@ IN MX 10 mail.example.test.",
+            "@ IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"",
+            "mail 300 IN A 192.0.2.25",
+            "mail 300 IN AAAA 2001:db8::25",
+            "short 60 IN A 192.0.2.60",
+            "alias IN CNAME mail",
+            "utf8 IN TXT \"caf\\195\\169\" \"\\255raw\"",
+            big.toString(),
+            ""),
+        StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.resolve("reverse.zone"),
+        String.join(
+            "\n",
+            "$ORIGIN 2.0.192.in-addr.arpa.",
+            "@ 3600 IN SOA ns.example.test. admin.example.test. 1 3600 600 86400 60",
+            "@ IN NS ns.example.test.",
+            "25 300 IN PTR mail.example.test.",
+            ""),
+        StandardCharsets.US_ASCII);
+    Files.writeString(dir.resolve("contract.zone"), DnsResolverContract.ZONE, StandardCharsets.US_ASCII);
+    nsd =
+        LoopbackServer.start(
+            dir,
+            port -> List.of(binary.toString(), "-d", "-c", writeConfig(port).toString()),
+            LoopbackServer.Probe.TCP,
+            Duration.ofSeconds(15));
+    dns = NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).tries(2).build();
+  }
+
+  private static Path writeConfig(int port) {
+    String d = dir.toAbsolutePath().toString();
+    String conf =
+        String.join(
+            "\n",
+            "server:",
+            "  ip-address: 127.0.0.1@" + port,
+            "  username: \"\"",
+            "  chroot: \"\"",
+            "  zonesdir: \"" + d + "\"",
+            "  pidfile: \"" + d + "/nsd.pid\"",
+            "  database: \"\"",
+            "  xfrdfile: \"" + d + "/xfrd.state\"",
+            "  zonelistfile: \"" + d + "/zone.list\"",
+            "  xfrdir: \"" + d + "\"",
+            "  server-count: 1",
+            // Debian's NSD rate-limits answers per client (RRL) by default: off for tests
+            "  rrl-ratelimit: 0",
+            "  rrl-whitelist-ratelimit: 0",
+            "  verbosity: 1",
+            "remote-control:",
+            "  control-enable: no",
+            "zone:",
+            "  name: example.test",
+            "  zonefile: example.test.zone",
+            "zone:",
+            "  name: 2.0.192.in-addr.arpa",
+            "  zonefile: reverse.zone",
+            "zone:",
+            "  name: contract.test",
+            "  zonefile: contract.zone",
+            "");
+    try {
+      return Files.writeString(dir.resolve("nsd.conf"), conf, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dns != null) {
+      dns.close();
+    }
+    if (nsd != null) {
+      nsd.close();
+    }
+  }
+
+  private static DnsAnswer lookup(DnsResolver r, String name, RecordType type) throws Exception {
+    return r.lookup(name, type).get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_and_aaaa_areAnswered() throws Exception {
+    assertThat(lookup(dns, "mail.example.test", RecordType.A).addresses())
+        .containsExactly(InetAddress.getByName("192.0.2.25"));
+    DnsAnswer aaaa = lookup(dns, "MAIL.Example.Test.", RecordType.AAAA);
+    assertThat(aaaa.addresses()).containsExactly(InetAddress.getByName("2001:db8::25"));
+    assertThat(aaaa.ttlSeconds()).isEqualTo(300);
+  }
+
+  @Test
+  void mx_txt_ptr_andCname_areAnswered() throws Exception {
+    assertThat(lookup(dns, "example.test", RecordType.MX).mxs())
+        .containsExactly(new DnsRecord.Mx(10, "mail.example.test"));
+    assertThat(lookup(dns, "example.test", RecordType.TXT).txts().get(0).text())
+        .isEqualTo("v=spf1 ip4:192.0.2.0/24 -all");
+    assertThat(lookup(dns, "25.2.0.192.in-addr.arpa", RecordType.PTR).names())
+        .containsExactly("mail.example.test");
+    assertThat(lookup(dns, "alias.example.test", RecordType.A).addresses())
+        .containsExactly(InetAddress.getByName("192.0.2.25"));
+  }
+
+  @Test
+  void txt_keepsNonAsciiBytes() throws Exception {
+    DnsRecord.Txt txt = lookup(dns, "utf8.example.test", RecordType.TXT).txts().get(0);
+    assertThat(txt.string(0)).isEqualTo("café".getBytes(StandardCharsets.UTF_8));
+    assertThat(txt.string(1)).containsExactly((byte) 0xff, 'r', 'a', 'w');
+  }
+
+  @Test
+  void nxdomain_carriesTheSoaNegativeTtl() throws Exception {
+    DnsAnswer answer = lookup(dns, "nope.example.test", RecordType.A);
+    assertThat(answer.status()).isEqualTo(DnsStatus.NXDOMAIN);
+    assertThat(answer.ttlSeconds()).isEqualTo(120);
+  }
+
+  @Test
+  void nodata_forAnExistingNameWithoutTheType() throws Exception {
+    DnsAnswer answer = lookup(dns, "mail.example.test", RecordType.TXT);
+    assertThat(answer.status()).isEqualTo(DnsStatus.NODATA);
+    assertThat(answer.ttlSeconds()).isEqualTo(120);
+  }
+
+  @Test
+  void txtTooLargeForUdp_isFetchedOverTcp_inFull() throws Exception {
+    DnsAnswer answer = lookup(dns, "big.example.test", RecordType.TXT);
+    assertThat(answer.status()).isEqualTo(DnsStatus.NOERROR);
+    DnsRecord.Txt txt = answer.txts().get(0);
+    assertThat(txt.stringCount()).isEqualTo(8);
+    assertThat(txt.text()).isEqualTo(BIG_STRING.repeat(8));
+  }
+
+  @Test
+  void unreachableServer_isTimeout_withinTheConfiguredTimeout() throws Exception {
+    try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        NetworkResolver r =
+            NetworkResolver.builder()
+                .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), blackHole.getLocalPort()))
+                .timeout(Duration.ofMillis(300))
+                .tries(2)
+                .build()) {
+      long start = System.nanoTime();
+      DnsAnswer answer = lookup(r, "mail.example.test", RecordType.A);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(answer.status()).isEqualTo(DnsStatus.TIMEOUT);
+      assertThat(ms).isBetween(550L, 3_000L);
+    }
+  }
+
+  @Test
+  void cache_overTheRealServer_honoursTtls() throws Exception {
+    AtomicLong now = new AtomicLong();
+    AtomicInteger upstreamQueries = new AtomicInteger();
+    DnsResolver counting =
+        (name, type) -> {
+          upstreamQueries.incrementAndGet();
+          return dns.lookup(name, type);
+        };
+    DnsResolver cached =
+        counting.cached(
+            CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO).withTicker(now::get));
+
+    assertThat(lookup(cached, "short.example.test", RecordType.A).fromCache()).isFalse();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(59));
+    assertThat(lookup(cached, "short.example.test", RecordType.A).fromCache()).isTrue();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    assertThat(lookup(cached, "short.example.test", RecordType.A).fromCache()).isFalse();
+    assertThat(upstreamQueries).hasValue(2);
+
+    // NXDOMAIN lives its SOA negative TTL (120 s)
+    lookup(cached, "gone.example.test", RecordType.A);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(119));
+    assertThat(lookup(cached, "gone.example.test", RecordType.A).fromCache()).isTrue();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    assertThat(lookup(cached, "gone.example.test", RecordType.A).fromCache()).isFalse();
+    assertThat(upstreamQueries).hasValue(4);
+  }
+
+  @Test
+  void concurrentQueries_areAllAnswered() throws Exception {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[500];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = dns.lookup(i % 2 == 0 ? "mail.example.test" : "n" + i + ".example.test", RecordType.A);
+    }
+    CompletableFuture.allOf(all).get(30, TimeUnit.SECONDS);
+    for (int i = 0; i < all.length; i++) {
+      DnsAnswer a = (DnsAnswer) all[i].join();
+      assertThat(a.status()).isEqualTo(i % 2 == 0 ? DnsStatus.NOERROR : DnsStatus.NXDOMAIN);
+    }
+  }
+
+  /** The resolver contract, through the network to NSD. */
+  @org.junit.jupiter.api.Nested
+  class Contract extends DnsResolverContract {
+    @Override
+    protected DnsResolver resolver() {
+      return dns;
+    }
+  }
+
+  /** The resolver contract, through the cache in front of the network. */
+  @org.junit.jupiter.api.Nested
+  class CachedContract extends DnsResolverContract {
+    private final DnsResolver cached = dns.cached(CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO));
+
+    @Override
+    protected DnsResolver resolver() {
+      return cached;
+    }
+  }
+}

@@ -49,9 +49,12 @@ public final class Health {
     return problem;
   }
 
-  /** True when lookups should skip the zone now. */
+  /**
+   * True when lookups should skip the zone now. Only with probes on: without them nothing could
+   * tell that the list recovered.
+   */
   public boolean skip() {
-    return !healthy && spec.skipUnhealthy();
+    return !healthy && spec.skipUnhealthy() && spec.probes();
   }
 
   /** Starts a probe if one is due; cheap when none is (two volatile reads). */
@@ -154,7 +157,7 @@ public final class Health {
       }
     }
     if (changed) {
-      ctx.report(new ListHealthEvent(spec.name(), spec.displayZone(), family.label, false, spec.skipUnhealthy(), redacted));
+      ctx.report(new ListHealthEvent(spec.name(), spec.displayZone(), family.label, false, spec.skipUnhealthy() && spec.probes(), redacted));
     }
   }
 

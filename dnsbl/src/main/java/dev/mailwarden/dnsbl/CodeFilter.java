@@ -35,13 +35,13 @@ public final class CodeFilter {
    */
   public static CodeFilter parse(String text) {
     requireNonNull(text, "text");
-    return parse(text, 0);
+    return parse(text, 0, text);
   }
 
   /** Parses {@code text} reporting positions offset by {@code base} (for whole-spec errors). */
-  static CodeFilter parse(String text, int base) {
+  static CodeFilter parse(String text, int base, String whole) {
     if (text.isEmpty()) {
-      throw error(base, "empty return-code filter", text);
+      throw error(base, "empty return-code filter", whole);
     }
     List<BitSet[]> out = new ArrayList<>();
     int i = 0;
@@ -50,7 +50,7 @@ public final class CodeFilter {
       for (int o = 0; o < 4; o++) {
         if (o > 0) {
           if (i >= text.length() || text.charAt(i) != '.') {
-            throw error(base + i, "expected '.' before octet " + (o + 1), text);
+            throw error(base + i, "expected '.' before octet " + (o + 1), whole);
           }
           i++;
         }
@@ -58,13 +58,13 @@ public final class CodeFilter {
         if (i < text.length() && text.charAt(i) == '[') {
           i++;
           while (true) {
-            int[] lo = number(text, i, base);
+            int[] lo = number(text, i, base, whole);
             i = lo[1];
             int hi = lo[0];
             if (text.startsWith("..", i)) {
-              int[] h = number(text, i + 2, base);
+              int[] h = number(text, i + 2, base, whole);
               if (h[0] < lo[0]) {
-                throw error(base + i + 2, "range " + lo[0] + ".." + h[0] + " is reversed", text);
+                throw error(base + i + 2, "range " + lo[0] + ".." + h[0] + " is reversed", whole);
               }
               hi = h[0];
               i = h[1];
@@ -76,11 +76,11 @@ public final class CodeFilter {
               i++;
               break;
             } else {
-              throw error(base + i, "expected ';' or ']' in bracket", text);
+              throw error(base + i, "expected ';' or ']' in bracket", whole);
             }
           }
         } else {
-          int[] n = number(text, i, base);
+          int[] n = number(text, i, base, whole);
           set.set(n[0]);
           i = n[1];
         }
@@ -91,32 +91,32 @@ public final class CodeFilter {
         break;
       }
       if (text.charAt(i) != ';') {
-        throw error(base + i, "unexpected '" + text.charAt(i) + "' after a code pattern", text);
+        throw error(base + i, "unexpected '" + text.charAt(i) + "' after a code pattern", whole);
       }
       i++;
     }
     return new CodeFilter(List.copyOf(out));
   }
 
-  private static int[] number(String text, int at, int base) {
+  private static int[] number(String text, int at, int base, String whole) {
     int i = at;
     int value = 0;
     while (i < text.length() && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
       value = value * 10 + (text.charAt(i) - '0');
       if (value > 255) {
-        throw error(base + at, "octet value above 255", text);
+        throw error(base + at, "octet value above 255", whole);
       }
       i++;
     }
     if (i == at) {
-      throw error(base + at, "expected a number 0-255", text);
+      throw error(base + at, "expected a number 0-255", whole);
     }
     return new int[] {value, i};
   }
 
   private static IllegalArgumentException error(int position, String what, String text) {
     return new IllegalArgumentException(
-        "bad return-code filter at position " + position + ": " + what + " (in '" + text + "')");
+        "bad list spec at position " + position + ": " + what + " (in '" + text + "')");
   }
 
   /** True if this filter accepts the IPv4 code given as a big-endian int. */

@@ -357,13 +357,17 @@ public final class DnsList implements Checker<DnsblResult> {
   }
 
   static String normalizeZone(String zone, int base) {
+    return normalizeZone(zone, base, zone);
+  }
+
+  static String normalizeZone(String zone, int base, String whole) {
     requireNonNull(zone, "zone");
     String z = zone.trim();
     if (z.endsWith(".")) {
       z = z.substring(0, z.length() - 1);
     }
     if (z.isEmpty()) {
-      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name");
+      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + whole + "')");
     }
     for (int i = 0; i < z.length(); i++) {
       char c = z.charAt(i);
@@ -371,7 +375,7 @@ public final class DnsList implements Checker<DnsblResult> {
           || (c == '.' && i > 0 && z.charAt(i - 1) != '.');
       if (!ok) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + zone + "')");
+            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + whole + "')");
       }
     }
     return z.toLowerCase(java.util.Locale.ROOT);
@@ -390,14 +394,14 @@ public final class DnsList implements Checker<DnsblResult> {
       throw new IllegalArgumentException("bad list spec at position " + eq + ": '=filter' must come before '*weight' (in '" + text + "')");
     }
     int zoneEnd = eq >= 0 ? eq : star >= 0 ? star : text.length();
-    String zone = normalizeZone(text.substring(0, zoneEnd), 0);
+    String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
       throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + text + "')");
     }
     DnsList list = create(zone, domain, allowlist);
     if (eq >= 0) {
       int filterEnd = star >= 0 ? star : text.length();
-      list = list.codes(CodeFilter.parse(text.substring(eq + 1, filterEnd), eq + 1));
+      list = list.codes(CodeFilter.parse(text.substring(eq + 1, filterEnd), eq + 1, text));
     }
     if (star >= 0) {
       String w = text.substring(star + 1);

@@ -1,7 +1,5 @@
 package dev.mailwarden.dnsbl.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.ListError;
@@ -21,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * the same zone with different filters share the answer), all zones at once, under one deadline.
  *
  * <p>The hit path: one cache entry per address holds the finished result of every list, so a
- * repeated address costs one key (two longs, no string), one bounded-cache read and one ticker
+ * repeated address costs one key (two longs, no string), one map read and one ticker
  * read. Entries live for the smallest TTL of their answers (clamped to [{@value #MIN_TTL_SECONDS}
  * s, {@value #MAX_TTL_SECONDS} s]); results with any error are not cached. Misses go through
  * {@code ctx.dns()}, so the core DNS cache, single-flight and accounting still apply.
@@ -35,9 +33,9 @@ public final class IpEngine {
   private final int[][] listsOfZone;
   private final Health[] v4;
   private final Health[] v6;
-  private final @Nullable Cache<AddressKey, Cached> cache;
+  private final @Nullable ResultCache<AddressKey, Cached> cache;
 
-  private record Cached(DnsblResult result, long expiresAt) {}
+  private record Cached(DnsblResult result, long expiresAtNanos) implements ResultCache.Expiring {}
 
   public IpEngine(List<ListSpec> lists) {
     this.lists = List.copyOf(lists);
@@ -62,7 +60,7 @@ public final class IpEngine {
     this.cache =
         cacheSize <= 0 || this.lists.isEmpty()
             ? null
-            : Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+            : new ResultCache<>(cacheSize);
   }
 
   public CompletableFuture<DnsblResult> evaluate(CheckContext ctx, InetAddress ip) {
@@ -73,8 +71,8 @@ public final class IpEngine {
       h.probeIfDue(ctx, now);
     }
     if (cache != null) {
-      Cached c = cache.getIfPresent(key);
-      if (c != null && now - c.expiresAt < 0) {
+      Cached c = cache.get(key);
+      if (c != null && now - c.expiresAtNanos < 0) {
         return CompletableFuture.completedFuture(c.result);
       }
     }
@@ -115,7 +113,8 @@ public final class IpEngine {
               long ttl = batch.minTtlSeconds();
               if (cache != null && ttl >= 0 && result.errors().isEmpty()) {
                 long seconds = Math.max(MIN_TTL_SECONDS, Math.min(MAX_TTL_SECONDS, ttl));
-                cache.put(key, new Cached(result, ctx.ticker().read() + TimeUnit.SECONDS.toNanos(seconds)));
+                long now = ctx.ticker().read();
+                cache.put(key, new Cached(result, now + TimeUnit.SECONDS.toNanos(seconds)), now);
               }
               return result;
             });
@@ -124,7 +123,7 @@ public final class IpEngine {
   /** Forgets every cached result (e.g. after changing DNS in a test). */
   public void invalidateAll() {
     if (cache != null) {
-      cache.invalidateAll();
+      cache.clear();
     }
   }
 }

@@ -124,7 +124,8 @@ public final class DnsList implements Checker<DnsblResult> {
       throw new IllegalArgumentException("an allowlist's weight must not be positive: " + weight);
     }
     ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), weight,
+    double w = weight + 0.0; // -0.0 is 0
+    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), w,
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
         s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
   }

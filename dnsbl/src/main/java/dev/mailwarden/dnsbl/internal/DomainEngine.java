@@ -109,7 +109,6 @@ public final class DomainEngine {
     List<Batch.Job> jobs = new ArrayList<>();
     List<ListResult> prefilled = new ArrayList<>();
     int slot = 0;
-    List<Integer> order = new ArrayList<>();
     for (Map.Entry<String, EnumSet<DomainSource>> e : names.entrySet()) {
       String domain = e.getKey();
       Map<String, List<Integer>> byZone = new LinkedHashMap<>();
@@ -131,10 +130,9 @@ public final class DomainEngine {
           if (h.skip()) {
             prefilled.add(Classifier.error(spec, domain, source, "", List.of(), ListError.UNHEALTHY,
                 "skipped while unhealthy: " + h.problem()));
-            order.add(slot++);
+            slot++;
           } else {
             prefilled.add(null);
-            order.add(slot);
             specs.add(spec);
             hs.add(h);
             slots[n++] = slot++;

@@ -106,11 +106,17 @@ public final class DnsblResult implements CheckResult {
     if (!r.source().equals("ip")) {
       b.append(" (").append(r.source()).append(')');
     }
-    b.append(' ').append(verb).append(' ').append(r.list()).append(' ').append(String.join(",", r.codes()));
+    b.append(' ').append(verb).append(' ').append(shownName(r)).append(' ').append(String.join(",", r.codes()));
     if (!r.categories().isEmpty()) {
       b.append(" (").append(String.join(",", r.categories())).append(')');
     }
     return b.toString();
+  }
+
+  /** The list's name without a postscreen filter suffix (a reply reads better without it). */
+  private static String shownName(ListResult r) {
+    int eq = r.list().indexOf('=');
+    return eq > 0 ? r.list().substring(0, eq) : r.list();
   }
 
   private static Map<String, String> buildDetails(List<ListResult> lists) {
@@ -153,7 +159,7 @@ public final class DnsblResult implements CheckResult {
           b.append("Service unavailable; ").append(r.source()).append(" domain ").append(r.subject())
               .append(" blocked using ");
         }
-        b.append(r.list());
+        b.append(shownName(r));
         if (!r.categories().isEmpty()) {
           b.append(" (").append(String.join(",", r.categories())).append(')');
         }

@@ -229,4 +229,13 @@ class DnsblTest {
         .isEqualTo("Dnsbl[bl.example.net=127.0.0.[2..11], weight=3]");
     assertThat(Dnsbl.spamhausZen().toString()).contains("zen.spamhaus.org");
   }
+
+  @Test
+  void replyOfAParsedSpec_namesTheZoneWithoutTheFilter() {
+    DnsblResult r = check(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]*3").healthProbes(false), zen(), "192.0.2.1");
+    assertThat(r.smtpReply().orElseThrow().text())
+        .startsWith("Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org; https://")
+        .doesNotContain("=127");
+    assertThat(r.reason()).isEqualTo("192.0.2.1 listed in zen.spamhaus.org 127.0.0.2,127.0.0.4");
+  }
 }

@@ -143,4 +143,22 @@ class HealthProbeTest {
     assertThat(dns.queries()).contains("test.dbl.example A", "invalid.dbl.example A");
     assertThat(events.events).isEmpty();
   }
+
+  @Test
+  void healthEvents_reachTheMailWardenListener_withTheCheckName() {
+    ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n1.2.0.192 IN A 127.0.0.2\n");
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder()
+        .resolver(dns)
+        .check(Dnsbl.parse("bl.example=127.0.0.2*2"))
+        .listener(new dev.mailwarden.EvaluationListener() {
+          @Override
+          public void onCheckEvent(String checkName, dev.mailwarden.CheckEvent event) {
+            seen.add(checkName + ": " + event.description());
+          }
+        })
+        .build();
+    w.evaluateAndWait(session("192.0.2.1"));
+    assertThat(seen).singleElement().asString().startsWith("bl.example=127.0.0.2: DNS list bl.example=127.0.0.2 (IPv4) is unhealthy");
+  }
 }

@@ -20,7 +20,8 @@ import java.util.OptionalDouble;
  * <p>Outcome mapping: a blocklist listing gives {@link Outcome#FAIL}; otherwise an allowlist
  * listing gives {@link Outcome#PASS}; otherwise any list error (including a skipped unhealthy
  * list) gives {@link Outcome#TEMPERROR}; otherwise {@link Outcome#NONE}. An error is never a
- * listing. {@link #suggestedScore()} is the sum of the weights of the listed entries (negative for
+ * listing; each error is also reported to the listener as a {@link ListErrorEvent}. {@link
+ * #suggestedScore()} is the sum of the weights of the listed entries (negative for
  * allowlists), so the default {@code Weights.fromResult()} scores it; {@link #smtpReply()} is a
  * 550 5.7.1 naming the first listing blocklist and its sanitized TXT reason.
  */

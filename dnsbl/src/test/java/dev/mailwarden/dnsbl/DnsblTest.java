@@ -124,6 +124,17 @@ class DnsblTest {
     }
   }
 
+  @Test
+  void everyError_reachesTheListener() {
+    ZoneResolver dns = ZoneResolver.builder().zone(ZEN_DATA).fail("1.2.0.192.zen.spamhaus.org", DnsStatus.TIMEOUT).build();
+    check(Dnsbl.spamhausZen().healthProbes(false), dns, "192.0.2.1");
+    assertThat(events.events).singleElement().isInstanceOfSatisfying(ListErrorEvent.class, e -> {
+      assertThat(e.error()).isEqualTo(ListError.TIMEOUT);
+      assertThat(e.subject()).isEqualTo("192.0.2.1");
+      assertThat(e.description()).contains("zen.spamhaus.org", "192.0.2.1", "timeout");
+    });
+  }
+
   private static void assertError(DnsblResult r, ListError expected) {
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
     ListResult l = r.lists().get(0);

@@ -4,6 +4,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.dnsbl.ListErrorEvent;
 import dev.mailwarden.dnsbl.ListResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -154,6 +155,9 @@ public final class Batch {
           ListSpec spec = job.specs().get(s);
           ListResult r = Classifier.classify(spec, job.subject(), job.source(), job.queryName(), a, t);
           results[job.slots()[s]] = r;
+          if (r.isError()) {
+            ctx.report(new ListErrorEvent(r.list(), r.zone(), r.subject(), r.error().orElseThrow(), r.detail()));
+          }
           Health h = job.health().get(s);
           if (h != null && r.error().isPresent() && r.error().get().isListProblem()) {
             h.markUnhealthy(ctx, r.detail());

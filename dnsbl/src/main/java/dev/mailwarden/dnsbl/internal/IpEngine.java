@@ -32,7 +32,7 @@ public final class IpEngine {
   private final String[] zones;
   private final int[][] listsOfZone;
   private final Health[] v4;
-  private final Health[] v6;
+  private final @Nullable Health[] v6;
   private final @Nullable ResultCache<AddressKey, Cached> cache;
 
   private record Cached(DnsblResult result, long expiresAtNanos) implements ResultCache.Expiring {}
@@ -54,7 +54,8 @@ public final class IpEngine {
       listsOfZone[z] = members.stream().mapToInt(Integer::intValue).toArray();
       ListSpec first = this.lists.get(members.get(0));
       v4[z] = new Health(first, Health.Family.IPV4);
-      v6[z] = new Health(first, Health.Family.IPV6);
+      boolean anyIpv6 = members.stream().anyMatch(i -> this.lists.get(i).ipv6());
+      v6[z] = anyIpv6 ? new Health(first, Health.Family.IPV6) : null; // IPv4-only: never probe IPv6
       z++;
     }
     this.cache =
@@ -66,9 +67,11 @@ public final class IpEngine {
   public CompletableFuture<DnsblResult> evaluate(CheckContext ctx, InetAddress ip) {
     AddressKey key = AddressKey.of(ip);
     long now = ctx.ticker().read();
-    Health[] health = key.isIpv4() ? v4 : v6;
+    @Nullable Health[] health = key.isIpv4() ? v4 : v6;
     for (Health h : health) {
-      h.probeIfDue(ctx, now);
+      if (h != null) {
+        h.probeIfDue(ctx, now);
+      }
     }
     if (cache != null) {
       Cached c = cache.get(key);
@@ -79,7 +82,8 @@ public final class IpEngine {
     return lookup(ctx, ip, key, health);
   }
 
-  private CompletableFuture<DnsblResult> lookup(CheckContext ctx, InetAddress ip, AddressKey key, Health[] health) {
+  private CompletableFuture<DnsblResult> lookup(
+      CheckContext ctx, InetAddress ip, AddressKey key, @Nullable Health[] health) {
     String subject = key.isIpv4() ? QueryNames.formatIpv4(key.ipv4()) : ip.getHostAddress();
     ListResult[] results = new ListResult[lists.size()];
     List<Batch.Job> jobs = new ArrayList<>(zones.length);
@@ -93,7 +97,7 @@ public final class IpEngine {
         ListSpec spec = lists.get(li);
         if (!key.isIpv4() && !spec.ipv6()) {
           results[li] = Classifier.notApplicable(spec, subject, "ip", "the list does not cover IPv6");
-        } else if (h.skip()) {
+        } else if (h != null && h.skip()) {
           results[li] = Classifier.error(spec, subject, "ip", "", List.of(), ListError.UNHEALTHY,
               "skipped while unhealthy: " + h.problem());
         } else {

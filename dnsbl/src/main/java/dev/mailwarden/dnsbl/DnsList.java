@@ -273,6 +273,11 @@ public final class DnsList implements Checker<DnsblResult> {
     return spec.displayZone() + f + "*" + formatWeight(spec.weight());
   }
 
+  /** The health of this list when used as a checker on its own (see {@link DnsblGroup#health()}). */
+  public java.util.List<ListHealth> health() {
+    return runner().health();
+  }
+
   // ---- checker ----
 
   @Override

@@ -106,6 +106,21 @@ public final class DnsblGroup implements Checker<DnsblResult> {
     }
   }
 
+  /**
+   * The health of each zone of this group (per address family for IP lists), as last probed or
+   * judged from answers. Lists sharing a zone share its health.
+   */
+  public List<ListHealth> health() {
+    List<ListHealth> out = new ArrayList<>();
+    if (ipEngine != null) {
+      out.addAll(ipEngine.health());
+    }
+    if (domainEngine != null) {
+      out.addAll(domainEngine.health());
+    }
+    return List.copyOf(out);
+  }
+
   /** Looks one address up in the IP lists (used by {@link ListingMonitor}). */
   CompletableFuture<DnsblResult> lookup(CheckContext context, InetAddress ip) {
     if (ipEngine == null) {

@@ -96,6 +96,11 @@ public final class ListingMonitor {
     }
   }
 
+  /** The health of the monitored lists, as of the last check. */
+  public List<ListHealth> health() {
+    return group.health();
+  }
+
   /** The lists checked. */
   public List<DnsList> lists() {
     return group.lists();

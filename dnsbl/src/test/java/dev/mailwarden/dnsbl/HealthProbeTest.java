@@ -45,6 +45,11 @@ class HealthProbeTest {
     assertThat(e.skipped()).isTrue();
     assertThat(e.problem()).contains("127.0.0.2", "not listed");
     assertThat(e.description()).contains("bl.example", "unhealthy", "skipped");
+    assertThat(list.health()).filteredOn(h -> h.family().equals("IPv4")).singleElement()
+        .satisfies(h -> {
+          assertThat(h.healthy()).isFalse();
+          assertThat(h.problem()).contains("127.0.0.2");
+        });
 
     int before = dns.queryCount();
     DnsblResult second = check(list, dns, "192.0.2.1");

@@ -42,6 +42,13 @@ public final class DomainEngine {
     }
   }
 
+  /** The health of every zone. */
+  public List<dev.mailwarden.dnsbl.ListHealth> health() {
+    List<dev.mailwarden.dnsbl.ListHealth> out = new ArrayList<>();
+    health.values().forEach(h -> out.add(h.snapshot()));
+    return out;
+  }
+
   /** True if the session holds any name these lists check (rDNS needs the client IP). */
   public boolean appliesTo(MailSession s) {
     return (sources.contains(DomainSource.HELO) && s.helo().isPresent())

@@ -41,6 +41,11 @@ public final class Health {
     this.family = family;
   }
 
+  /** A snapshot for operators. */
+  public dev.mailwarden.dnsbl.ListHealth snapshot() {
+    return new dev.mailwarden.dnsbl.ListHealth(spec.name(), spec.displayZone(), family.label, healthy, problem);
+  }
+
   public boolean isHealthy() {
     return healthy;
   }

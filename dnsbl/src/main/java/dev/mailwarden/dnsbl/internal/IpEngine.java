@@ -124,6 +124,20 @@ public final class IpEngine {
             });
   }
 
+  /** The health of every zone and family, IPv4 first. */
+  public List<dev.mailwarden.dnsbl.ListHealth> health() {
+    List<dev.mailwarden.dnsbl.ListHealth> out = new ArrayList<>();
+    for (Health h : v4) {
+      out.add(h.snapshot());
+    }
+    for (Health h : v6) {
+      if (h != null) {
+        out.add(h.snapshot());
+      }
+    }
+    return out;
+  }
+
   /** Forgets every cached result (e.g. after changing DNS in a test). */
   public void invalidateAll() {
     if (cache != null) {

@@ -1,0 +1,41 @@
+package dev.mailwarden.dnsbl;
+
+/**
+ * IP allowlists (DNSWL). A listing is {@code PASS} with a negative score, so it offsets
+ * blocklist scores; errors are never listings. Queried like {@link Dnsbl} lists.
+ */
+public final class Dnswl {
+  private Dnswl() {}
+
+  /** An allowlist on {@code zone}: any 127.0.0.0/8 code counts, weight -1. */
+  public static DnsList list(String zone) {
+    return DnsList.create(zone, false, true);
+  }
+
+  /**
+   * An allowlist in postscreen syntax, e.g. {@code list.dnswl.org=127.0.[0..255].[1..3]*-2}.
+   *
+   * @throws IllegalArgumentException naming the position of the first error, or for a positive
+   *     weight
+   */
+  public static DnsList parse(String spec) {
+    return DnsList.parse(spec, false, true);
+  }
+
+  /**
+   * dnswl.org: codes 127.0.x.y with trust y in 0..3 named {@code trust-none}, {@code trust-low},
+   * {@code trust-medium} and {@code trust-high}; 127.0.0.255 (queries refused) is an error.
+   * Weight -2.
+   */
+  public static DnsList dnswlOrg() {
+    return list("list.dnswl.org")
+        .codes("127.0.[0..254].[0..3]")
+        .category("127.0.[0..254].0", "trust-none")
+        .category("127.0.[0..254].1", "trust-low")
+        .category("127.0.[0..254].2", "trust-medium")
+        .category("127.0.[0..254].3", "trust-high")
+        .errorCode("127.0.0.255", ListError.BLOCKED)
+        .weight(-2.0)
+        .named("list.dnswl.org");
+  }
+}

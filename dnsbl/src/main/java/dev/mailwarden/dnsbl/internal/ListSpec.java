@@ -1,0 +1,45 @@
+package dev.mailwarden.dnsbl.internal;
+
+import dev.mailwarden.dnsbl.CodeFilter;
+import dev.mailwarden.dnsbl.DomainSource;
+import dev.mailwarden.dnsbl.ListError;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings of one list as the engines see them. {@code zone} may contain a secret (a DQS key):
+ * only ever show {@link #redact}ed text.
+ */
+public record ListSpec(
+    String name,
+    String zone,
+    String displayZone,
+    @Nullable String secret,
+    boolean domain,
+    boolean allowlist,
+    CodeFilter filter,
+    double weight,
+    Map<Integer, String> categories,
+    Map<Integer, ListError> errorCodes,
+    boolean txtReason,
+    Set<DomainSource> sources,
+    boolean ipv6,
+    boolean probes,
+    boolean skipUnhealthy,
+    long probeIntervalNanos,
+    long retryIntervalNanos,
+    int cacheSize) {
+
+  public static final String REDACTED = "<key>";
+
+  /** The text with the secret (if any) replaced by {@value #REDACTED}. */
+  public String redact(String text) {
+    return secret == null || secret.isEmpty() ? text : text.replace(secret, REDACTED);
+  }
+
+  /** The settings that decide the health probes of a zone (lists sharing a zone share probes). */
+  public String probeKey() {
+    return zone;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.mailwarden.dnsbl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.Verdict;
+import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.dns.ZoneResolver;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The examples of the Javadoc of {@link Dnsbl} and {@link ListingMonitor}, compiled and run. */
+class SnippetsTest {
+  private final DnsResolver dns = ZoneResolver.builder()
+      .zone(Fixtures.ipZone("zen.spamhaus.org", "25.2.0.192 IN A 127.0.0.4\n"))
+      .zone(Fixtures.ipZone("bl.example.net", "25.2.0.192 IN A 127.0.0.3\n"))
+      .zone(Fixtures.ipZone("bl.example.org", ""))
+      .zone(Fixtures.ipZone("list.dnswl.example", ""))
+      .build();
+
+  @Test
+  void dnsblJavadoc() {
+    MailWarden inbound = MailWarden.builder()
+        .resolver(dns)
+        .check(Dnsbl.spamhausZen())                                   // weight 5 per listing
+        .check(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]").weight(2.0))
+        .check(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10*2"))  // postscreen syntax
+        .check(Dnswl.list("list.dnswl.example"))                      // weight -1
+        .shortCircuit(false)
+        .build();
+    Evaluation ev = inbound.evaluateAndWait(Fixtures.session("192.0.2.25"));
+    assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
+    assertThat(ev.score()).isEqualTo(7.0);
+    assertThat(ev.smtpReply().text()).contains("zen.spamhaus.org (xbl)");
+  }
+
+  @Test
+  void monitorJavadoc() throws Exception {
+    ListingMonitor monitor = ListingMonitor.builder()
+        .resolver(dns)
+        .list(Dnsbl.spamhausZen())
+        .list(Dnsbl.parse("bl.example.net=127.0.0.[2..11]"))
+        .build();
+    MonitorReport report = monitor.checkAndWait(List.of(InetAddress.getByName("192.0.2.25")));
+    assertThat(report.lines()).containsExactly(
+        "192.0.2.25 zen.spamhaus.org LISTED 127.0.0.4 (xbl)",
+        "192.0.2.25 bl.example.net=127.0.0.[2..11] LISTED 127.0.0.3");
+    assertThat(report.anyListed()).isTrue();
+  }
+}

@@ -50,12 +50,26 @@ public final class SpfResult implements CheckResult {
     this.helo = b.helo;
     this.mechanism = b.mechanism;
     this.explanation =
-        b.explanation == null ? null : SmtpReply.sanitize(b.explanation, MAX_EXPLANATION_LENGTH);
+        b.explanation == null ? null : sanitizeKeepingSpaces(b.explanation);
     this.problem = b.problem == null ? null : SmtpReply.sanitize(b.problem, MAX_EXPLANATION_LENGTH);
     this.dnsQueries = b.dnsQueries;
     this.voidLookups = b.voidLookups;
     this.engine = b.engine;
     this.failStatus = failStatus;
+  }
+
+  /**
+   * Control characters become spaces and the text is cut to {@link #MAX_EXPLANATION_LENGTH}; runs
+   * of spaces stay as the domain wrote them (the explanation is the domain's own text).
+   */
+  private static String sanitizeKeepingSpaces(String text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_EXPLANATION_LENGTH));
+    for (int i = 0; i < text.length() && out.length() < MAX_EXPLANATION_LENGTH; i++) {
+      char c = text.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+      out.append(control ? ' ' : c);
+    }
+    return out.toString().strip();
   }
 
   /** A builder for engines: the outcome and the request it answers. */

@@ -1,0 +1,21 @@
+package dev.mailwarden.auth.spf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RFC 7208 suite against the jSPF engine. Its remaining deviations sit inside jSPF's
+ * evaluator and are asserted exactly, so the test fails if one is fixed or a new one appears.
+ */
+class SpfRfc7208JspfTest {
+  static final List<String> DEVIATIONS = List.of();
+
+  @Test
+  void rfc7208Suite_jspfEngine_deviatesOnlyWhereDocumented() {
+    List<SpfSuite.Outcome> outcomes = SpfSuite.runAll("rfc7208", "jspf", SpfSuite.checker(SpfEngine.jspf()));
+    assertThat(outcomes).hasSize(203);
+    assertThat(SpfSuite.failedNames(outcomes)).containsExactlyInAnyOrderElementsOf(DEVIATIONS);
+  }
+}

@@ -44,6 +44,8 @@ final class JspfDnsService implements DNSService {
     boolean deadlinePassed;
     /** Names learned from MX and PTR answers: their address lookups are not "terms". */
     final Set<String> secondary = new HashSet<>();
+    /** Names learned from PTR answers: errors on them are skipped (RFC 7208 section 5.5). */
+    final Set<String> fromPtr = new HashSet<>();
 
     State(CheckContext context, int voidLimit) {
       this.context = context;
@@ -100,6 +102,9 @@ final class JspfDnsService implements DNSService {
       noteError(s, type, secondary, name + " " + type + ": resolver failed");
       throw new TimeoutException("resolver failed for " + name);
     }
+    if (a.isError() && (type == RecordType.PTR || s.fromPtr.contains(key))) {
+      return null; // RFC 7208 section 5.5: a DNS error on the PTR path is no match, not temperror
+    }
     if (a.isError()) {
       noteError(s, type, secondary, "DNS " + a.status() + " for " + name + " " + type);
       throw new TimeoutException("DNS " + a.status() + " for " + name);
@@ -133,6 +138,7 @@ final class JspfDnsService implements DNSService {
       case PTR -> {
         for (String n : a.names()) {
           s.secondary.add(stripDot(n).toLowerCase(Locale.ROOT));
+          s.fromPtr.add(stripDot(n).toLowerCase(Locale.ROOT));
           out.add(n);
         }
       }

@@ -1,0 +1,118 @@
+package dev.mailwarden.examples.cli;
+
+import dev.mailwarden.dns.CacheSpec;
+import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.dns.NetworkResolver;
+import dev.mailwarden.dns.ZoneResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where DNS answers come from: zone files, given servers, or the system's resolv.conf. */
+final class DnsOptions {
+
+  @Option(
+      names = "--zone",
+      paramLabel = "FILE",
+      description = "Answer all DNS from this RFC 1035 master file (repeatable; no network is used).")
+  List<Path> zones = new ArrayList<>();
+
+  @Option(
+      names = "--dns-server",
+      paramLabel = "HOST[:PORT]",
+      description = "Send DNS queries to this server (repeatable; IPv6 as [::1]:53). Default: /etc/resolv.conf.")
+  List<String> servers = new ArrayList<>();
+
+  /** The resolver the options describe, behind a cache; the caller closes what it returns. */
+  Resolver open() {
+    if (!zones.isEmpty() && !servers.isEmpty()) {
+      throw new ExitCodes.UsageException("--zone and --dns-server cannot be combined");
+    }
+    if (!zones.isEmpty()) {
+      ZoneResolver.Builder b = ZoneResolver.builder();
+      for (Path z : zones) {
+        String text;
+        try {
+          text = Files.readString(z);
+        } catch (IOException e) {
+          throw new ExitCodes.InputException("cannot read zone file " + z, e);
+        }
+        try {
+          b.zone(text);
+        } catch (IllegalArgumentException e) {
+          throw new ExitCodes.UsageException("zone file " + z + " is not valid: " + e.getMessage());
+        }
+      }
+      return new Resolver(b.build().cached(CacheSpec.maxEntries(10_000)), null);
+    }
+    NetworkResolver.Builder nb = NetworkResolver.builder();
+    for (String s : servers) {
+      nb.server(parseServer(s));
+    }
+    NetworkResolver network;
+    try {
+      network = nb.build();
+    } catch (IllegalStateException e) {
+      throw new ExitCodes.UsageException(e.getMessage() + "; give one with --dns-server");
+    }
+    return new Resolver(network.cached(CacheSpec.maxEntries(10_000)), network);
+  }
+
+  static InetSocketAddress parseServer(String spec) {
+    String host = spec;
+    int port = 53;
+    if (spec.startsWith("[")) {
+      int close = spec.indexOf(']');
+      if (close < 0) {
+        throw new ExitCodes.UsageException("bad --dns-server '" + spec + "': missing ']'");
+      }
+      host = spec.substring(1, close);
+      if (spec.length() > close + 1) {
+        if (spec.charAt(close + 1) != ':') {
+          throw new ExitCodes.UsageException("bad --dns-server '" + spec + "'");
+        }
+        port = parsePort(spec, spec.substring(close + 2));
+      }
+    } else if (spec.indexOf(':') >= 0 && spec.indexOf(':') == spec.lastIndexOf(':')) {
+      host = spec.substring(0, spec.indexOf(':'));
+      port = parsePort(spec, spec.substring(spec.indexOf(':') + 1));
+    }
+    try {
+      // literal addresses only: a DNS server's name would itself need DNS
+      if (!host.matches("[0-9a-fA-F:.]+")) {
+        throw new UnknownHostException(host);
+      }
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new ExitCodes.UsageException("bad --dns-server '" + spec + "': give an IP address");
+    }
+  }
+
+  private static int parsePort(String spec, String port) {
+    try {
+      int p = Integer.parseInt(port);
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new ExitCodes.UsageException("bad port in --dns-server '" + spec + "'");
+    }
+  }
+
+  /** A resolver and, when it owns sockets, the network resolver to close. */
+  record Resolver(DnsResolver dns, NetworkResolver network) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (network != null) {
+        network.close();
+      }
+    }
+  }
+}

@@ -8,12 +8,12 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
+import dev.mailwarden.auth.spf.internal.DeadlineTimer;
 import dev.mailwarden.auth.spf.internal.Domains;
 import dev.mailwarden.auth.spf.internal.TimeBoundContext;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -218,12 +218,10 @@ public final class Spf {
       if (!result.isDone()) {
         // DNS may never answer: give temperror at the deadline instead of waiting forever
         long wait = Math.max(0, bounded.deadlineNanos() - bounded.ticker().read());
-        CompletableFuture<SpfResult> timed = result;
-        CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, context.executor())
-            .execute(() -> timed.complete(
-                SpfResult.builder(Outcome.TEMPERROR, request)
-                    .problem("no result within the time bound")
-                    .engine(engine.name()).build()));
+        DeadlineTimer.completeAt(result, wait, context.executor(),
+            () -> SpfResult.builder(Outcome.TEMPERROR, request)
+                .problem("no result within the time bound")
+                .engine(engine.name()).build());
       }
       return failStatus.equals("5.7.23") ? result : result.thenApply(r -> r.withFailStatus(failStatus));
     }

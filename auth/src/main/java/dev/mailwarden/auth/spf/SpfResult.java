@@ -6,7 +6,6 @@ import dev.mailwarden.AuthResult;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -368,7 +367,7 @@ public final class SpfResult implements CheckResult {
     StringBuilder b = new StringBuilder("spf=").append(outcome.token());
     b.append(' ').append(identity.token()).append('=').append(domain);
     if (clientIp != null) {
-      b.append(" ip=").append(clientIp instanceof Inet6Address ? clientIp.getHostAddress() : clientIp.getHostAddress());
+      b.append(" ip=").append(clientIp.getHostAddress());
     }
     if (mechanism != null) {
       b.append(" mechanism=").append(mechanism);

@@ -225,4 +225,30 @@ class SpfAdversarialDnsTest {
     DnsResolver broken = (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
     assertThat(check(engine, broken, "a@x.example.com").outcome()).isEqualTo(Outcome.TEMPERROR);
   }
+
+  @org.junit.jupiter.api.Test
+  void nativeEngine_returnsWhileDnsIsOutstanding_andFinishesOnTheAnsweringThread() throws Exception {
+    ZoneResolver zone = ZoneResolver.builder()
+        .txt("a.example.com", "v=spf1 include:b.example.com -all")
+        .txt("b.example.com", "v=spf1 ip4:192.0.2.0/24 -all")
+        .build();
+    java.util.List<Runnable> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DnsResolver manual = (name, type) -> {
+      CompletableFuture<dev.mailwarden.dns.DnsAnswer> f = new CompletableFuture<>();
+      pending.add(() -> f.complete(zone.lookup(name, type).join()));
+      return f;
+    };
+    MailSession s = MailSession.builder().clientIp(InetAddresses.forString("192.0.2.1"))
+        .helo("h.example.net").mailFrom("x@a.example.com").build();
+    CompletableFuture<SpfResult> f = Spf.check().check(CheckContext.forTesting(s, manual));
+    assertThat(f).isNotDone();
+    assertThat(pending).hasSize(1); // only the first TXT query is out; nothing waits for it
+    Thread answering = new Thread(() -> pending.get(0).run(), "answer-1");
+    answering.start();
+    answering.join();
+    assertThat(f).isNotDone();
+    assertThat(pending).hasSize(2); // the include's query, sent from the answering thread
+    pending.get(1).run();
+    assertThat(f.get(1, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.PASS);
+  }
 }

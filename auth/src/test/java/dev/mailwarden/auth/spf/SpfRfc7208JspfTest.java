@@ -24,4 +24,29 @@ class SpfRfc7208JspfTest {
     assertThat(outcomes).hasSize(203);
     assertThat(SpfSuite.failedNames(outcomes)).containsExactlyInAnyOrderElementsOf(DEVIATIONS);
   }
+
+  @Test
+  void jspfEngine_sharedAcrossThreads_givesTheSameResultsAsOneThread() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      dev.mailwarden.Checker<SpfResult> checker =
+          Spf.builder().engine(SpfEngine.jspf(pool)).defaultExplanation("DEFAULT").build();
+      List<SpfSuite.Case> cases = SpfSuite.load("rfc7208");
+      List<java.util.concurrent.CompletableFuture<SpfResult>> parallel = new java.util.ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        for (SpfSuite.Case c : cases) {
+          parallel.add(checker.check(dev.mailwarden.CheckContext.forTesting(c.session(), c.zone())));
+        }
+      }
+      for (int i = 0; i < parallel.size(); i++) {
+        SpfSuite.Case c = cases.get(i % cases.size());
+        SpfResult sequential = SpfSuite.run(checker, c);
+        SpfResult concurrent = parallel.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(concurrent.outcome()).as(c.name()).isEqualTo(sequential.outcome());
+        assertThat(concurrent.explanation()).as(c.name()).isEqualTo(sequential.explanation());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

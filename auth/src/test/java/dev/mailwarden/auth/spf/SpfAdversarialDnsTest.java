@@ -251,4 +251,23 @@ class SpfAdversarialDnsTest {
     pending.get(1).run();
     assertThat(f.get(1, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.PASS);
   }
+
+  @org.junit.jupiter.api.Test
+  void jspfEngine_runsOffTheCallersThread() throws Exception {
+    ZoneResolver zone = ZoneResolver.builder().txt("a.example.com", "v=spf1 ip4:192.0.2.0/24 -all").build();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    DnsResolver gated = (name, type) -> {
+      threads.add(Thread.currentThread().getName());
+      return release.thenCompose(v -> zone.lookup(name, type));
+    };
+    MailSession s = MailSession.builder().clientIp(InetAddresses.forString("192.0.2.1"))
+        .helo("h.example.net").mailFrom("x@a.example.com").build();
+    CompletableFuture<SpfResult> f = Spf.builder().engine(SpfEngine.jspf(POOL)).build()
+        .check(CheckContext.forTesting(s, gated));
+    assertThat(f).isNotDone();
+    release.complete(null);
+    assertThat(f.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.PASS);
+    assertThat(threads).allMatch(t -> t.startsWith("spf-test"));
+  }
 }

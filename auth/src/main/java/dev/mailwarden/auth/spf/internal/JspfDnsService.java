@@ -137,14 +137,17 @@ final class JspfDnsService implements DNSService {
       }
       case PTR -> {
         for (String n : a.names()) {
-          s.secondary.add(stripDot(n).toLowerCase(Locale.ROOT));
-          s.fromPtr.add(stripDot(n).toLowerCase(Locale.ROOT));
-          out.add(n);
+          // names are case-insensitive (RFC 4343); jSPF compares them case-sensitively
+          String lower = stripDot(n).toLowerCase(Locale.ROOT);
+          s.secondary.add(lower);
+          s.fromPtr.add(lower);
+          out.add(lower);
         }
       }
       case TXT -> {
         for (DnsRecord.Txt t : a.txts()) {
-          out.add(new String(t.joined(), StandardCharsets.ISO_8859_1));
+          String text = new String(t.joined(), StandardCharsets.ISO_8859_1);
+          out.add(SpfRecord.isSpfRecord(t.joined()) ? lowerCaseOutsideMacros(text) : text);
         }
       }
       default -> { }
@@ -161,6 +164,29 @@ final class JspfDnsService implements DNSService {
     if ((type == RecordType.A || type == RecordType.AAAA) && !secondary && s.dnsError == null) {
       s.dnsError = problem;
     }
+  }
+
+  /**
+   * Domain names and mechanism names in a record are case-insensitive, but jSPF compares the
+   * {@code ptr:} target with PTR names case-sensitively; lower-casing everything but the macros
+   * (whose letter case selects URL escaping) closes that gap without changing the record's meaning.
+   */
+  static String lowerCaseOutsideMacros(String record) {
+    StringBuilder b = new StringBuilder(record.length());
+    int i = 0;
+    while (i < record.length()) {
+      char c = record.charAt(i);
+      if (c == '%' && i + 1 < record.length()) {
+        int end = record.charAt(i + 1) == '{' ? record.indexOf('}', i) : i + 1;
+        end = end < 0 ? record.length() - 1 : end;
+        b.append(record, i, end + 1);
+        i = end + 1;
+      } else {
+        b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        i++;
+      }
+    }
+    return b.toString();
   }
 
   private static String stripDot(String n) {

@@ -75,6 +75,10 @@ public final class JspfEngine implements SpfEngine {
       problem = r.getExplanation();
     }
     String explanation = outcome == Outcome.FAIL ? r.getExplanation() : null;
+    if (explanation != null && request.clientIp() instanceof java.net.Inet6Address) {
+      // jSPF expands %{c} of an IPv6 client uncompressed; RFC 7208 section 7.3 wants RFC 5952 text
+      explanation = explanation.replace(request.clientIp().getHostAddress(), Ip.readable(request.clientIp()));
+    }
     return SpfResult.builder(outcome, request)
         .explanation(explanation)
         .problem(problem)

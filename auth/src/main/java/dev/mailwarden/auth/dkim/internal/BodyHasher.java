@@ -1,0 +1,188 @@
+package dev.mailwarden.auth.dkim.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Canonicalizes a message body (RFC 6376 section 3.4.3/3.4.4) while it streams in and feeds the
+ * result to a digest, so the hash never depends on how the input was split. Bare LF (and CRLF)
+ * end a line, as the common verifiers treat them. Trailing empty lines are held back until
+ * content follows, so they vanish at the end. An optional limit ({@code l=}) caps what is hashed;
+ * the full canonical length is still counted to report the unsigned remainder.
+ */
+public final class BodyHasher {
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+
+  private final boolean relaxed;
+  private final long limit; // -1 = no limit
+  private final MessageDigest digest;
+  private final byte[] out = new byte[8192];
+  private int outLen;
+  private long canonicalLength;
+
+  private boolean pendingCr;
+  private boolean lineHasContent;
+  private boolean pendingSpace;
+  private long pendingEmptyLines;
+  private boolean finished;
+  private byte[] result = new byte[0];
+
+  public BodyHasher(boolean relaxed, String digestAlgorithm, long limit) {
+    this.relaxed = relaxed;
+    this.limit = limit;
+    try {
+      this.digest = MessageDigest.getInstance(digestAlgorithm);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Feeds raw body bytes. */
+  public void update(byte[] b, int off, int len) {
+    int end = off + len;
+    if (relaxed) {
+      for (int i = off; i < end; i++) {
+        relaxedByte(b[i]);
+      }
+    } else {
+      for (int i = off; i < end; i++) {
+        simpleByte(b[i]);
+      }
+    }
+  }
+
+  private void simpleByte(byte c) {
+    if (pendingCr) {
+      pendingCr = false;
+      if (c == LF) {
+        endLine();
+        return;
+      }
+      content(CR);
+    }
+    if (c == CR) {
+      pendingCr = true;
+    } else if (c == LF) {
+      endLine();
+    } else {
+      content(c);
+    }
+  }
+
+  private void relaxedByte(byte c) {
+    if (pendingCr) {
+      pendingCr = false;
+      if (c == LF) {
+        endLine();
+        return;
+      }
+      content(CR);
+    }
+    if (c == ' ' || c == '\t') {
+      pendingSpace = true;
+    } else if (c == CR) {
+      pendingCr = true;
+    } else if (c == LF) {
+      endLine();
+    } else {
+      content(c);
+    }
+  }
+
+  private void content(byte c) {
+    if (pendingEmptyLines > 0) {
+      flushEmptyLines();
+    }
+    if (pendingSpace) {
+      pendingSpace = false;
+      put((byte) ' ');
+    }
+    lineHasContent = true;
+    if (outLen == out.length) {
+      flush();
+    }
+    out[outLen++] = c;
+  }
+
+  private void endLine() {
+    pendingSpace = false;
+    if (lineHasContent) {
+      lineHasContent = false;
+      put(CR);
+      put(LF);
+    } else {
+      pendingEmptyLines++;
+    }
+  }
+
+  private void flushEmptyLines() {
+    long n = pendingEmptyLines;
+    pendingEmptyLines = 0;
+    for (long i = 0; i < n; i++) {
+      put(CR);
+      put(LF);
+    }
+  }
+
+  private void put(byte c) {
+    if (outLen == out.length) {
+      flush();
+    }
+    out[outLen++] = c;
+  }
+
+  private void flush() {
+    if (outLen == 0) {
+      return;
+    }
+    int n = outLen;
+    if (limit >= 0) {
+      long room = limit - canonicalLength;
+      n = (int) Math.max(0, Math.min(room, outLen));
+    }
+    if (n > 0) {
+      digest.update(out, 0, n);
+    }
+    canonicalLength += outLen;
+    outLen = 0;
+  }
+
+  /** Ends the body and returns its hash. Idempotent. */
+  public byte[] finish() {
+    if (finished) {
+      return result.clone();
+    }
+    finished = true;
+    if (pendingCr) {
+      pendingCr = false;
+      content(CR);
+    }
+    if (lineHasContent) {
+      lineHasContent = false;
+      put(CR);
+      put(LF);
+    }
+    if (!relaxed && canonicalLength == 0 && outLen == 0) {
+      put(CR); // the simple canonical form of an empty body is one CRLF
+      put(LF);
+    }
+    flush();
+    result = digest.digest();
+    return result.clone();
+  }
+
+  /** The length of the whole canonical body (valid after {@link #finish()}). */
+  public long canonicalLength() {
+    return canonicalLength;
+  }
+
+  /** The l= limit, or -1. */
+  public long limit() {
+    return limit;
+  }
+
+  public boolean relaxed() {
+    return relaxed;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.mailwarden.auth.dkim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.auth.dkim.internal.BodyHasher;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Body canonicalization: chunking never matters, and the RFC 6376 examples hold. */
+class BodyHasherTest {
+  private static final byte[] ALPHABET = " \t\r\n\r\nab.xyz".getBytes(StandardCharsets.ISO_8859_1);
+
+  private static byte[] hashInChunks(byte[] body, boolean relaxed, long limit, Random splits) {
+    BodyHasher h = new BodyHasher(relaxed, "SHA-256", limit);
+    int i = 0;
+    while (i < body.length) {
+      int n = Math.min(body.length - i, splits.nextInt(7) == 0 ? 0 : 1 + splits.nextInt(9));
+      h.update(body, i, n);
+      i += n;
+    }
+    return h.finish();
+  }
+
+  @Test
+  void hash_isIndependentOfChunking_forRandomBodiesAndSplits() {
+    Random random = new Random(20261128);
+    for (int round = 0; round < 2_000; round++) {
+      byte[] body = new byte[random.nextInt(200)];
+      for (int i = 0; i < body.length; i++) {
+        body[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+      }
+      boolean relaxed = random.nextBoolean();
+      long limit = random.nextInt(4) == 0 ? random.nextInt(100) : -1;
+      BodyHasher whole = new BodyHasher(relaxed, "SHA-256", limit);
+      whole.update(body, 0, body.length);
+      byte[] expected = whole.finish();
+      for (int split = 0; split < 5; split++) {
+        assertThat(hashInChunks(body, relaxed, limit, random))
+            .as("round %d relaxed=%s limit=%d body=%s", round, relaxed, limit, printable(body))
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void bareLf_hashesLikeCrlf() {
+    Random random = new Random(7);
+    for (int round = 0; round < 500; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = random.nextInt(60); i > 0; i--) {
+        b.append("ab \t\n".charAt(random.nextInt(5)));
+      }
+      String lf = b.toString();
+      String crlf = lf.replace("\n", "\r\n");
+      for (boolean relaxed : new boolean[] {false, true}) {
+        assertThat(hash(lf, relaxed)).as(lf).isEqualTo(hash(crlf, relaxed));
+      }
+    }
+  }
+
+  @Test
+  void rfc6376Section3_4_5_examples() throws Exception {
+    String body = " C \r\nD \t E\r\n\r\n\r\n";
+    assertThat(hash(body, true)).isEqualTo(sha256(" C\r\nD E\r\n"));
+    assertThat(hash(body, false)).isEqualTo(sha256(" C \r\nD \t E\r\n"));
+  }
+
+  @Test
+  void emptyBody_isCrlfWhenSimple_andEmptyWhenRelaxed() throws Exception {
+    assertThat(hash("", false)).isEqualTo(sha256("\r\n"));
+    assertThat(hash("", true)).isEqualTo(sha256(""));
+  }
+
+  @Test
+  void limit_hashesOnlyThePrefix_andCountsTheWhole() throws Exception {
+    BodyHasher h = new BodyHasher(false, "SHA-256", 5);
+    byte[] b = "Hello world\r\n".getBytes(StandardCharsets.US_ASCII);
+    h.update(b, 0, b.length);
+    assertThat(h.finish()).isEqualTo(sha256("Hello"));
+    assertThat(h.canonicalLength()).isEqualTo(13);
+  }
+
+  private static byte[] hash(String body, boolean relaxed) {
+    BodyHasher h = new BodyHasher(relaxed, "SHA-256", -1);
+    byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
+    h.update(b, 0, b.length);
+    return h.finish();
+  }
+
+  private static byte[] sha256(String s) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static String printable(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
+  }
+}

@@ -17,7 +17,7 @@ public final class BodyHasher {
   private final boolean relaxed;
   private final long limit; // -1 = no limit
   private final MessageDigest digest;
-  private final byte[] out = new byte[8192];
+  private final byte[] out = new byte[4096];
   private int outLen;
   private long canonicalLength;
 
@@ -41,14 +41,50 @@ public final class BodyHasher {
   /** Feeds raw body bytes. */
   public void update(byte[] b, int off, int len) {
     int end = off + len;
-    if (relaxed) {
-      for (int i = off; i < end; i++) {
-        relaxedByte(b[i]);
+    int i = off;
+    while (i < end) {
+      byte c = b[i];
+      if (!pendingCr && isPlain(c)) {
+        // a run of ordinary bytes is copied in bulk: the common case, and the hot loop
+        int j = i + 1;
+        while (j < end && isPlain(b[j])) {
+          j++;
+        }
+        contentRun(b, i, j - i);
+        i = j;
+      } else {
+        if (relaxed) {
+          relaxedByte(c);
+        } else {
+          simpleByte(c);
+        }
+        i++;
       }
-    } else {
-      for (int i = off; i < end; i++) {
-        simpleByte(b[i]);
+    }
+  }
+
+  private static boolean isPlain(byte c) {
+    return c > ' ' || (c != ' ' && c != '\t' && c != CR && c != LF);
+  }
+
+  private void contentRun(byte[] b, int from, int n) {
+    if (pendingEmptyLines > 0) {
+      flushEmptyLines();
+    }
+    if (pendingSpace) {
+      pendingSpace = false;
+      put((byte) ' ');
+    }
+    lineHasContent = true;
+    while (n > 0) {
+      if (outLen == out.length) {
+        flush();
       }
+      int k = Math.min(n, out.length - outLen);
+      System.arraycopy(b, from, out, outLen, k);
+      outLen += k;
+      from += k;
+      n -= k;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import dev.mailwarden.dns.DnsRecord;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -8,20 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KeyCache {
   private static final int MAX = 1024;
-  private final ConcurrentHashMap<String, Object> parsed = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<DnsRecord.Txt, Object> parsed = new ConcurrentHashMap<>();
 
-  public KeyRecord get(String text) throws DkimSyntaxException {
-    Object o = parsed.get(text);
+  /** The parsed record; keyed by the TXT record itself, so a cached answer is never re-decoded. */
+  public KeyRecord get(DnsRecord.Txt record) throws DkimSyntaxException {
+    Object o = parsed.get(record);
     if (o == null) {
       try {
-        o = KeyRecord.parse(text);
+        o = KeyRecord.parse(record.text());
       } catch (DkimSyntaxException e) {
         o = e.getMessage();
       }
       if (parsed.size() >= MAX) {
         parsed.clear();
       }
-      parsed.put(text, o);
+      parsed.put(record, o);
     }
     if (o instanceof KeyRecord k) {
       return k;

@@ -207,7 +207,7 @@ public final class Verification {
       }
       KeyRecord key;
       try {
-        key = keys.get(txts.get(0).text());
+        key = keys.get(txts.get(0));
       } catch (DkimSyntaxException e) {
         return result(Outcome.PERMERROR, e.getMessage(), 0, false);
       }

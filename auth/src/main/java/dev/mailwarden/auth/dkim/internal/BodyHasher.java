@@ -31,27 +31,80 @@ public final class BodyHasher {
   public BodyHasher(boolean relaxed, String digestAlgorithm, long limit) {
     this.relaxed = relaxed;
     this.limit = limit;
+    this.digest = newDigest(digestAlgorithm);
+  }
+
+  private static final MessageDigest SHA256 = create("SHA-256");
+
+  private static MessageDigest create(String algorithm) {
     try {
-      this.digest = MessageDigest.getInstance(digestAlgorithm);
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A fresh digest; SHA-256 is cloned from a prototype, cheaper than a provider lookup. */
+  static MessageDigest newDigest(String algorithm) {
+    if (algorithm.equals("SHA-256")) {
+      try {
+        return (MessageDigest) SHA256.clone();
+      } catch (CloneNotSupportedException e) {
+        return create(algorithm);
+      }
+    }
+    return create(algorithm);
   }
 
   /** Feeds raw body bytes. */
   public void update(byte[] b, int off, int len) {
     int end = off + len;
     int i = off;
+    byte[] o = out;
     while (i < end) {
       byte c = b[i];
       if (!pendingCr && isPlain(c)) {
-        // a run of ordinary bytes is copied in bulk: the common case, and the hot loop
-        int j = i + 1;
-        while (j < end && isPlain(b[j])) {
-          j++;
+        if (pendingEmptyLines > 0) {
+          flushEmptyLines();
         }
-        contentRun(b, i, j - i);
-        i = j;
+        if (pendingSpace) {
+          pendingSpace = false;
+          put((byte) ' ');
+        }
+        lineHasContent = true;
+        // the hot loop: ordinary bytes are copied as they are, and in relaxed mode a run of
+        // spaces between words becomes one space, until a line end or the chunk's end
+        boolean collapse = relaxed;
+        while (true) {
+          if (outLen == o.length) {
+            flush();
+          }
+          int k = outLen;
+          while (i < end && k < o.length) {
+            byte x = b[i];
+            if (isPlain(x)) {
+              o[k++] = x;
+              i++;
+              continue;
+            }
+            if (collapse && (x == ' ' || x == '\t')) {
+              int j = i + 1;
+              while (j < end && (b[j] == ' ' || b[j] == '\t')) {
+                j++;
+              }
+              if (j < end && isPlain(b[j])) {
+                o[k++] = ' ';
+                i = j;
+                continue;
+              }
+            }
+            break;
+          }
+          outLen = k;
+          if (k < o.length || i == end) {
+            break;
+          }
+        }
       } else {
         if (relaxed) {
           relaxedByte(c);
@@ -65,27 +118,6 @@ public final class BodyHasher {
 
   private static boolean isPlain(byte c) {
     return c > ' ' || (c != ' ' && c != '\t' && c != CR && c != LF);
-  }
-
-  private void contentRun(byte[] b, int from, int n) {
-    if (pendingEmptyLines > 0) {
-      flushEmptyLines();
-    }
-    if (pendingSpace) {
-      pendingSpace = false;
-      put((byte) ' ');
-    }
-    lineHasContent = true;
-    while (n > 0) {
-      if (outLen == out.length) {
-        flush();
-      }
-      int k = Math.min(n, out.length - outLen);
-      System.arraycopy(b, from, out, outLen, k);
-      outLen += k;
-      from += k;
-      n -= k;
-    }
   }
 
   private void simpleByte(byte c) {

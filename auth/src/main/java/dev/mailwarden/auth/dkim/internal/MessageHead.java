@@ -19,19 +19,37 @@ public final class MessageHead {
    * {@code len} means the header block ended and the rest is body.
    */
   public int update(byte[] b, int off, int n) {
-    int i = off;
     int end = off + n;
+    int i = off;
     while (i < end && !complete) {
-      byte c = b[i++];
-      if (c == '\n' && (len == 0 || buf[len - 1] != '\r')) {
-        append((byte) '\r');
+      int lf = i;
+      while (lf < end && b[lf] != '\n') {
+        lf++;
       }
-      append(c);
-      if (c == '\n' && (len == 2 || (len >= 4 && buf[len - 3] == '\n' && buf[len - 4] == '\r'))) {
+      if (lf == end) {
+        appendRange(b, i, end - i);
+        return n;
+      }
+      boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
+      appendRange(b, i, lf - i);
+      if (!crBefore) {
+        append((byte) '\r'); // bare LF: read as CRLF
+      }
+      append((byte) '\n');
+      i = lf + 1;
+      if (len == 2 || (len >= 4 && buf[len - 3] == '\n' && buf[len - 4] == '\r')) {
         complete = true;
       }
     }
     return i - off;
+  }
+
+  private void appendRange(byte[] b, int from, int n) {
+    if (len + n > buf.length) {
+      buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+    System.arraycopy(b, from, buf, len, n);
+    len += n;
   }
 
   private void append(byte c) {

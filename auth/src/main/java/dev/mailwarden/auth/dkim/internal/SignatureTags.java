@@ -64,10 +64,8 @@ public final class SignatureTags {
     selector = orEmpty(tags.get("s"));
     algorithm = orEmpty(tags.get("a"));
     String b = tags.get("b");
-    if (b != null) {
-      String stripped = TagList.stripFws(b);
-      signaturePrefix = stripped.substring(0, Math.min(8, stripped.length()));
-    }
+    String bStripped = b == null ? "" : TagList.stripFws(b);
+    signaturePrefix = bStripped.substring(0, Math.min(8, bStripped.length()));
     String v = tags.get("v");
     if (v == null) {
       throw new DkimSyntaxException("signature has no v= tag");
@@ -165,7 +163,7 @@ public final class SignatureTags {
       }
     }
     bodyHash = base64(tags.get("bh"), "bh");
-    signature = base64(b, "b");
+    signature = base64(bStripped, "b");
     if (signature.length == 0) {
       throw new DkimSyntaxException("b= is empty");
     }

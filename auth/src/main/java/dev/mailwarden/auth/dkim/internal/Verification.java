@@ -295,8 +295,8 @@ public final class Verification {
 
   private static byte[] sha256(byte[] data) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
+      return BodyHasher.newDigest("SHA-256").digest(data);
+    } catch (RuntimeException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -72,19 +72,22 @@ public final class BodyHasher {
           put((byte) ' ');
         }
         lineHasContent = true;
-        // the hot loop: ordinary bytes are copied as they are, and in relaxed mode a run of
-        // spaces between words becomes one space, until a line end or the chunk's end
+        // the hot loop: ordinary bytes are copied as they are, in relaxed mode a run of spaces
+        // between words becomes one space, and CRLF ending a line with content is kept, until
+        // something needs the careful path (trailing space, empty line, bare CR/LF, chunk end)
         boolean collapse = relaxed;
+        boolean content = true;
         while (true) {
-          if (outLen == o.length) {
+          if (outLen >= o.length - 1) {
             flush();
           }
           int k = outLen;
           while (i < end && k < o.length) {
             byte x = b[i];
-            if (isPlain(x)) {
+            if (isPlain(x) || (!collapse && (x == ' ' || x == '\t'))) {
               o[k++] = x;
               i++;
+              content = true;
               continue;
             }
             if (collapse && (x == ' ' || x == '\t')) {
@@ -95,13 +98,22 @@ public final class BodyHasher {
               if (j < end && isPlain(b[j])) {
                 o[k++] = ' ';
                 i = j;
+                content = true;
                 continue;
               }
+            }
+            if (x == CR && content && i + 1 < end && b[i + 1] == LF && k + 1 < o.length) {
+              o[k++] = CR;
+              o[k++] = LF;
+              i += 2;
+              content = false;
+              continue;
             }
             break;
           }
           outLen = k;
-          if (k < o.length || i == end) {
+          lineHasContent = content;
+          if (k < o.length - 1 || i == end) {
             break;
           }
         }

@@ -17,7 +17,7 @@ public final class BodyHasher {
   private final boolean relaxed;
   private final long limit; // -1 = no limit
   private final MessageDigest digest;
-  private final byte[] out = new byte[4096];
+  private final byte[] out = new byte[2048];
   private int outLen;
   private long canonicalLength;
 

@@ -9,10 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KeyCache {
   private static final int MAX = 1024;
+  private volatile Object[] last = new Object[2];
   private final ConcurrentHashMap<DnsRecord.Txt, Object> parsed = new ConcurrentHashMap<>();
 
   /** The parsed record; keyed by the TXT record itself, so a cached answer is never re-decoded. */
   public KeyRecord get(DnsRecord.Txt record) throws DkimSyntaxException {
+    Object[] recent = last;
+    if (recent[0] == record) {
+      return (KeyRecord) recent[1]; // same cached answer as the previous message: no hashing
+    }
     Object o = parsed.get(record);
     if (o == null) {
       try {
@@ -26,6 +31,7 @@ public final class KeyCache {
       parsed.put(record, o);
     }
     if (o instanceof KeyRecord k) {
+      last = new Object[] {record, k};
       return k;
     }
     throw new DkimSyntaxException((String) o);

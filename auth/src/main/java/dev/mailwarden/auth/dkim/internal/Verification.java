@@ -7,7 +7,6 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.RecordType;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -290,7 +289,11 @@ public final class Verification {
     if (t.relaxedHeader && sb.length() >= before + 2) {
       sb.setLength(sb.length() - 2);
     }
-    return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[sb.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) sb.charAt(i); // ISO-8859-1: one char per byte
+    }
+    return out;
   }
 
   private static byte[] sha256(byte[] data) {

@@ -83,15 +83,43 @@ public final class BodyHasher {
           }
           int k = outLen;
           while (i < end && k < o.length) {
-            byte x = b[i];
-            if (isPlain(x) || (!collapse && (x == ' ' || x == '\t'))) {
-              o[k++] = x;
-              i++;
-              content = true;
-              continue;
+            // scan a run that is its own canonical form (one induction variable, so the JIT keeps
+            // it tight), then copy it in bulk
+            int lim = Math.min(end, i + (o.length - k));
+            int j = i;
+            if (collapse) {
+              while (j < lim) {
+                byte x = b[j];
+                if (isPlain(x)) {
+                  j++;
+                } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
+                  j += 2;
+                } else {
+                  break;
+                }
+              }
+            } else {
+              while (j < lim) {
+                byte x = b[j];
+                if (isPlain(x) || x == ' ' || x == '\t') {
+                  j++;
+                } else {
+                  break;
+                }
+              }
             }
+            if (j > i) {
+              System.arraycopy(b, i, o, k, j - i);
+              k += j - i;
+              i = j;
+              content = true;
+              if (i >= end || k >= o.length) {
+                break;
+              }
+            }
+            byte x = b[i];
             if (collapse && (x == ' ' || x == '\t')) {
-              int j = i + 1;
+              j = i + 1;
               while (j < end && (b[j] == ' ' || b[j] == '\t')) {
                 j++;
               }
@@ -101,13 +129,21 @@ public final class BodyHasher {
                 content = true;
                 continue;
               }
-            }
-            if (x == CR && content && i + 1 < end && b[i + 1] == LF && k + 1 < o.length) {
+              if (content && j + 1 < end && b[j] == CR && b[j + 1] == LF && k + 1 < o.length) {
+                o[k++] = CR; // trailing whitespace dropped
+                o[k++] = LF;
+                i = j + 2;
+                content = false;
+                continue;
+              }
+            } else if (x == CR && content && i + 1 < end && b[i + 1] == LF && k + 1 < o.length) {
               o[k++] = CR;
               o[k++] = LF;
               i += 2;
               content = false;
               continue;
+            } else if (isPlain(x) || (!collapse && (x == ' ' || x == '\t'))) {
+              continue; // the run stopped at the output buffer's end; the loop condition flushes
             }
             break;
           }

@@ -45,6 +45,44 @@ class BodyHasherTest {
   }
 
   @Test
+  void largeBodies_matchAPlainReferenceCanonicalizer() throws Exception {
+    Random random = new Random(99);
+    String[] pieces = {"word", "x", " ", "  ", "\t", " \t ", "\r\n", "\r\n\r\n", "\n", "\r", "lorem-ipsum.", "\u00e9"};
+    for (int round = 0; round < 300; round++) {
+      StringBuilder b = new StringBuilder();
+      int size = random.nextInt(12_000);
+      while (b.length() < size) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String body = b.toString();
+      for (boolean relaxed : new boolean[] {false, true}) {
+        byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] got = hashInChunks(raw, relaxed, -1, random);
+        assertThat(got).as("round %d relaxed=%s", round, relaxed).isEqualTo(sha256(reference(body, relaxed)));
+      }
+    }
+  }
+
+  /** RFC 6376 3.4.3/3.4.4 written the obvious way, on whole strings. */
+  private static String reference(String body, boolean relaxed) {
+    String s = body.replaceAll("(?<!\r)\n", "\r\n");
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.Arrays.asList(s.split("\r\n", -1)));
+    if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1); // the text after the last CRLF
+    }
+    if (relaxed) {
+      lines.replaceAll(l -> l.replaceAll("[ \t]+", " ").replaceAll(" $", ""));
+    }
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    if (lines.isEmpty()) {
+      return relaxed ? "" : "\r\n";
+    }
+    return String.join("\r\n", lines) + "\r\n";
+  }
+
+  @Test
   void bareLf_hashesLikeCrlf() {
     Random random = new Random(7);
     for (int round = 0; round < 500; round++) {

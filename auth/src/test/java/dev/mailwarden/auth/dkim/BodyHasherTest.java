@@ -71,7 +71,7 @@ class BodyHasherTest {
       lines.remove(lines.size() - 1); // the text after the last CRLF
     }
     if (relaxed) {
-      lines.replaceAll(l -> l.replaceAll("[ \t]+", " ").replaceAll(" $", ""));
+      lines.replaceAll(l -> l.replaceAll("[ \t]+", " ").replaceAll(" \\z", ""));
     }
     while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
       lines.remove(lines.size() - 1);

@@ -48,8 +48,32 @@ public final class HeaderField {
 
   /** Appends the canonical form (RFC 6376 section 3.4.1/3.4.2) of {@code raw} to {@code out}. */
   public static void canonicalize(String raw, int colon, boolean relaxed, StringBuilder out) {
+    ByteSink sink = new ByteSink(raw.length() + 2);
+    canonicalize(raw, colon, raw.length(), -1, -1, relaxed, true, sink);
+    for (int i = 0; i < sink.len; i++) {
+      out.append((char) (sink.buf[i] & 0xff));
+    }
+  }
+
+  /**
+   * Appends the canonical form of {@code raw[0..end)} without the characters in {@code
+   * [skipFrom..skipTo)} (the b= value of the signature being verified). Relaxed output ends with
+   * CRLF only when {@code crlf}; simple output is the raw characters as they are.
+   */
+  public static void canonicalize(
+      String raw, int colon, int end, int skipFrom, int skipTo, boolean relaxed, boolean crlf, ByteSink out) {
+    out.ensure(end + 2);
+    byte[] o = out.buf;
+    int n = out.len;
     if (!relaxed) {
-      out.append(raw);
+      for (int i = 0; i < end; i++) {
+        if (i == skipFrom && skipTo > skipFrom) {
+          i = skipTo - 1;
+          continue;
+        }
+        o[n++] = (byte) raw.charAt(i);
+      }
+      out.len = n;
       return;
     }
     int e = colon;
@@ -58,12 +82,16 @@ public final class HeaderField {
     }
     for (int i = 0; i < e; i++) {
       char c = raw.charAt(i);
-      out.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+      o[n++] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
-    out.append(':');
+    o[n++] = ':';
     boolean space = false;
     boolean started = false;
-    for (int i = colon + 1; i < raw.length(); i++) {
+    for (int i = colon + 1; i < end; i++) {
+      if (i == skipFrom && skipTo > skipFrom) {
+        i = skipTo - 1;
+        continue;
+      }
       char c = raw.charAt(i);
       if (c == '\r' || c == '\n') {
         continue; // unfold
@@ -73,13 +101,17 @@ public final class HeaderField {
         continue;
       }
       if (space && started) {
-        out.append(' ');
+        o[n++] = ' ';
       }
       space = false;
       started = true;
-      out.append(c);
+      o[n++] = (byte) c;
     }
-    out.append("\r\n");
+    if (crlf) {
+      o[n++] = '\r';
+      o[n++] = '\n';
+    }
+    out.len = n;
   }
 
   @Override

@@ -268,32 +268,28 @@ public final class Verification {
    * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
    */
   public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
-    StringBuilder sb = new StringBuilder(1024);
+    ByteSink out = new ByteSink(1024);
     boolean[] used = new boolean[headers.size()];
     for (String name : t.signedHeaders) {
       for (int j = headers.size() - 1; j >= 0; j--) {
         HeaderField f = headers.get(j);
         if (!used[j] && f.lowerName().equalsIgnoreCase(name)) {
           used[j] = true;
-          HeaderField.canonicalize(f.raw(), f.colon(), t.relaxedHeader, sb);
+          String raw = f.raw();
+          HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
           break;
         }
       }
     }
     HeaderField self = t.field;
     String raw = self.raw();
-    String noCrlf = raw.endsWith("\r\n") ? raw.substring(0, raw.length() - 2) : raw;
-    String blanked = noCrlf.substring(0, self.colon() + 1) + t.tags.withValueRemoved("b");
-    int before = sb.length();
-    HeaderField.canonicalize(blanked, self.colon(), t.relaxedHeader, sb);
-    if (t.relaxedHeader && sb.length() >= before + 2) {
-      sb.setLength(sb.length() - 2);
-    }
-    byte[] out = new byte[sb.length()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) sb.charAt(i); // ISO-8859-1: one char per byte
-    }
-    return out;
+    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
+    int valueAt = self.colon() + 1;
+    TagList tags = t.tags;
+    int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
+    int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
+    HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
+    return out.toByteArray();
   }
 
   private static byte[] sha256(byte[] data) {

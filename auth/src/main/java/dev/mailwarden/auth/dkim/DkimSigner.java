@@ -63,6 +63,9 @@ public final class DkimSigner {
     if (!rsa && !key.getAlgorithm().equals("EdDSA") && !key.getAlgorithm().equals("Ed25519")) {
       throw new IllegalStateException("the private key must be RSA or Ed25519, not " + key.getAlgorithm());
     }
+    if (b.algorithm != null && !b.algorithm.equals(rsa ? "rsa-sha256" : "ed25519-sha256")) {
+      throw new IllegalStateException("a=" + b.algorithm + " does not fit the " + (rsa ? "RSA" : "Ed25519") + " key");
+    }
     if (rsa && Keys.bits(key) < 1024) {
       throw new IllegalStateException("RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
     }
@@ -231,6 +234,7 @@ public final class DkimSigner {
     private boolean canonSet;
     private @Nullable Duration expireAfter;
     private @Nullable String identity;
+    private @Nullable String algorithm;
     private Clock clock = Clock.systemUTC();
     private boolean clockSet;
 
@@ -259,6 +263,20 @@ public final class DkimSigner {
       requireNonNull(key, "privateKey");
       check(this.key == null, "private key");
       this.key = key;
+      return this;
+    }
+
+    /**
+     * The signing algorithm, {@code rsa-sha256} or {@code ed25519-sha256}. Optional: it follows
+     * from the key; when given it must fit the key. {@code rsa-sha1} is refused (RFC 8301).
+     */
+    public Builder algorithm(String algorithm) {
+      requireNonNull(algorithm, "algorithm");
+      check(this.algorithm == null, "algorithm");
+      requireArgument(!algorithm.equals("rsa-sha1"), "rsa-sha1 must not be used for signing (RFC 8301)");
+      requireArgument(algorithm.equals("rsa-sha256") || algorithm.equals("ed25519-sha256"),
+          "unknown algorithm " + algorithm + "; use rsa-sha256 or ed25519-sha256");
+      this.algorithm = algorithm;
       return this;
     }
 

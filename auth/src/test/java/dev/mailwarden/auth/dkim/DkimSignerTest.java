@@ -30,6 +30,15 @@ class DkimSignerTest {
   }
 
   @Test
+  void algorithm_mustFitTheKey_andRsaSha1IsRefused() {
+    assertThat(DkimTestKeys.edSigner().algorithm("ed25519-sha256").build().algorithm()).isEqualTo("ed25519-sha256");
+    assertThatThrownBy(() -> DkimTestKeys.edSigner().algorithm("rsa-sha256").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Ed25519");
+    assertThatThrownBy(() -> DkimTestKeys.rsaSigner().algorithm("rsa-sha1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RFC 8301");
+  }
+
+  @Test
   void expireAfter_writesX() {
     String field = DkimTestKeys.edSigner().expireAfter(Duration.ofDays(7)).build().sign(message());
     assertThat(field).contains("a=ed25519-sha256").contains("x=" + (DkimTestKeys.NOW.getEpochSecond() + 7 * 86400));

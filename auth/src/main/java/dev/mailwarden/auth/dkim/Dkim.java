@@ -1,0 +1,42 @@
+package dev.mailwarden.auth.dkim;
+
+import dev.mailwarden.CheckKey;
+
+/**
+ * DKIM: verify signatures of inbound mail, sign outbound mail.
+ *
+ * <pre>{@code
+ * MailWarden w = MailWarden.builder().resolver(dns).check(Dkim.verify()).build();
+ * DkimResult r = evaluation.result(Dkim.KEY);           // per-signature details
+ *
+ * DkimSigner signer = Dkim.signer().domain("example.com").selector("s1")
+ *     .privateKeyPem(Files.readString(keyFile)).build();
+ * byte[] signed = signer.signMessage(raw);
+ * }</pre>
+ */
+public final class Dkim {
+  /** The key DMARC awaits to read the DKIM result. */
+  public static final CheckKey<DkimResult> KEY = CheckKey.of("dkim", DkimResult.class);
+
+  private static final DkimVerifier DEFAULT = DkimVerifier.builder().build();
+
+  private Dkim() {}
+
+  /**
+   * The verifier with default settings: 300 s clock skew, at most 10 signatures, {@code l=}
+   * remainders reported but not failed.
+   */
+  public static DkimVerifier verify() {
+    return DEFAULT;
+  }
+
+  /** A builder for a verifier with other settings. */
+  public static DkimVerifier.Builder builder() {
+    return DkimVerifier.builder();
+  }
+
+  /** A builder for a signer. */
+  public static DkimSigner.Builder signer() {
+    return DkimSigner.builder();
+  }
+}

@@ -1,0 +1,254 @@
+package dev.mailwarden.auth.dkim;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mailwarden.CheckContext;
+import dev.mailwarden.CheckKey;
+import dev.mailwarden.Checker;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.auth.dkim.internal.KeyCache;
+import dev.mailwarden.auth.dkim.internal.Verification;
+import dev.mailwarden.dns.DnsResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Verifies DKIM signatures (RFC 6376, RFC 8301, RFC 8463) on the raw message bytes. Use it as a
+ * {@link Checker} in a {@code MailWarden} (it applies once the session has a message), or directly
+ * on bytes, a stream or anything that can write the message.
+ *
+ * <p>Strict by default: {@code rsa-sha1} and RSA keys under 1024 bits give {@code policy}; {@code
+ * v=1}, the required tags, {@code h=} covering From, {@code i=} within {@code d=} and the time tags
+ * are enforced ({@code permerror} otherwise). Key DNS trouble gives {@code temperror}, a missing
+ * key {@code permerror}. Bare LF line ends are accepted as CRLF.
+ *
+ * <p>Immutable and thread-safe; parsed key records are shared between messages.
+ */
+public final class DkimVerifier implements Checker<DkimResult> {
+  private static final Executor DIRECT = Runnable::run;
+
+  private final Duration clockSkew;
+  private final int maxSignatures;
+  private final BodyLengthPolicy bodyLengthPolicy;
+  private final KeyCache keys = new KeyCache();
+
+  private DkimVerifier(Builder b) {
+    this.clockSkew = b.clockSkew;
+    this.maxSignatures = b.maxSignatures;
+    this.bodyLengthPolicy = b.bodyLengthPolicy;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this verifier's settings. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.clockSkew = clockSkew;
+    b.maxSignatures = maxSignatures;
+    b.bodyLengthPolicy = bodyLengthPolicy;
+    return b;
+  }
+
+  @Override
+  public CheckKey<DkimResult> key() {
+    return Dkim.KEY;
+  }
+
+  @Override
+  public boolean appliesTo(MailSession session) {
+    return session.hasMessage();
+  }
+
+  /** Verifies the session's message; parsing, hashing and crypto run on the context's executor. */
+  @Override
+  public CompletableFuture<DkimResult> check(CheckContext context) {
+    requireNonNull(context, "context");
+    MailSession session = context.session();
+    return CompletableFuture.supplyAsync(
+            () -> {
+              ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
+              Verification v = start(context.dns(), context.clock(), context.executor());
+              byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
+              while (message.hasRemaining()) {
+                int n = Math.min(chunk.length, message.remaining());
+                message.get(chunk, 0, n);
+                v.update(chunk, 0, n);
+              }
+              return v.finish();
+            },
+            context.executor())
+        .thenCompose(f -> f)
+        .exceptionally(e -> temperror("DKIM verification failed: " + e));
+  }
+
+  @Override
+  public DkimResult temperror(String reason) {
+    return DkimResult.temperror(reason);
+  }
+
+  /** Verifies raw message bytes with the system clock, doing CPU work on the calling thread. */
+  public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns) {
+    return verify(message, dns, Clock.systemUTC(), DIRECT);
+  }
+
+  /**
+   * Verifies raw message bytes (RFC 5322 as received, CRLF or bare LF).
+   *
+   * @param clock the time against which {@code t=} and {@code x=} are checked
+   * @param executor where signature verification runs once keys arrive
+   */
+  public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns, Clock clock, Executor executor) {
+    requireNonNull(message, "message");
+    Verification v = start(dns, clock, executor);
+    v.update(message, 0, message.length);
+    return v.finish();
+  }
+
+  /**
+   * Reads the message from {@code in} to its end, on the calling thread (this blocks while the
+   * stream does), hashing the body as it goes; key lookups start after the header block.
+   */
+  public CompletableFuture<DkimResult> verify(InputStream in, DnsResolver dns) throws IOException {
+    requireNonNull(in, "in");
+    DkimStream s = stream(dns);
+    in.transferTo(s);
+    s.close();
+    return s.result();
+  }
+
+  /**
+   * Verifies a message that can write itself, e.g. a Jakarta Mail {@code MimeMessage}: {@code
+   * verifier.verify(mimeMessage::writeTo, dns)}.
+   *
+   * <p>Byte fidelity: DKIM needs the exact bytes that were signed. A {@code MimeMessage} parsed
+   * from a stream and left unmodified writes back its original header lines and body. A message
+   * built or changed through the API (setters, {@code saveChanges()}, header re-folding, a
+   * re-encoded body, a different {@code Message-ID}) writes different bytes and will usually
+   * fail. Prefer the raw bytes or {@link #stream} where you have them.
+   */
+  public CompletableFuture<DkimResult> verify(MessageWriter message, DnsResolver dns) throws IOException {
+    requireNonNull(message, "message");
+    DkimStream s = stream(dns);
+    try {
+      message.writeTo(s);
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("the message could not be written: " + e.getMessage(), e);
+    }
+    s.close();
+    return s.result();
+  }
+
+  /** A stream to write one message into while it arrives; system clock, calling thread. */
+  public DkimStream stream(DnsResolver dns) {
+    return stream(dns, Clock.systemUTC(), DIRECT);
+  }
+
+  /** A stream to write one message into while it arrives. */
+  public DkimStream stream(DnsResolver dns, Clock clock, Executor executor) {
+    return new DkimStream(start(dns, clock, executor));
+  }
+
+  private Verification start(DnsResolver dns, Clock clock, Executor executor) {
+    requireNonNull(dns, "dns");
+    requireNonNull(clock, "clock");
+    requireNonNull(executor, "executor");
+    return new Verification(
+        clockSkew,
+        maxSignatures,
+        bodyLengthPolicy == BodyLengthPolicy.FAIL_ON_REMAINDER,
+        keys,
+        dns,
+        clock.instant().getEpochSecond(),
+        executor);
+  }
+
+  public Duration clockSkew() {
+    return clockSkew;
+  }
+
+  public int maxSignatures() {
+    return maxSignatures;
+  }
+
+  public BodyLengthPolicy bodyLengthPolicy() {
+    return bodyLengthPolicy;
+  }
+
+  @Override
+  public String toString() {
+    return "DkimVerifier[skew=" + clockSkew.getSeconds() + "s, maxSignatures=" + maxSignatures + ", l=" + bodyLengthPolicy + "]";
+  }
+
+  /** Something that writes a whole raw message, such as {@code MimeMessage::writeTo}. */
+  @FunctionalInterface
+  public interface MessageWriter {
+    void writeTo(OutputStream out) throws Exception;
+  }
+
+  /** Builds a {@link DkimVerifier}. Each setting may be set once. */
+  public static final class Builder {
+    private Duration clockSkew = Duration.ofSeconds(300);
+    private int maxSignatures = 10;
+    private BodyLengthPolicy bodyLengthPolicy = BodyLengthPolicy.REPORT_REMAINDER;
+    private boolean skewSet;
+    private boolean maxSet;
+    private boolean policySet;
+
+    private Builder() {}
+
+    /**
+     * How far {@code t=} may lie in the future and {@code x=} in the past before the signature is
+     * refused (default 300 s).
+     */
+    public Builder clockSkew(Duration skew) {
+      requireNonNull(skew, "clockSkew");
+      if (skewSet) {
+        throw new IllegalStateException("clockSkew was already set");
+      }
+      if (skew.isNegative()) {
+        throw new IllegalArgumentException("clockSkew must not be negative: " + skew);
+      }
+      this.clockSkew = skew;
+      skewSet = true;
+      return this;
+    }
+
+    /** At most this many signatures are evaluated, top first (default 10); the rest are counted. */
+    public Builder maxSignatures(int max) {
+      if (maxSet) {
+        throw new IllegalStateException("maxSignatures was already set");
+      }
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSignatures must be at least 1: " + max);
+      }
+      this.maxSignatures = max;
+      maxSet = true;
+      return this;
+    }
+
+    /** What to do with body text after {@code l=} (default: report it). */
+    public Builder bodyLengthPolicy(BodyLengthPolicy policy) {
+      requireNonNull(policy, "bodyLengthPolicy");
+      if (policySet) {
+        throw new IllegalStateException("bodyLengthPolicy was already set");
+      }
+      this.bodyLengthPolicy = policy;
+      policySet = true;
+      return this;
+    }
+
+    public DkimVerifier build() {
+      return new DkimVerifier(this);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.mailwarden.auth.dkim.internal;
+
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A DKIM key record (RFC 6376 section 3.6.1, RFC 8463): the public key and the tags that
+ * restrict its use. {@link #parse} throws {@link DkimSyntaxException} for anything that makes the
+ * record unusable, including revocation ({@code p=} empty).
+ */
+public final class KeyRecord {
+  private final String keyType;
+  private final PublicKey key;
+  private final int bits;
+  private final @Nullable List<String> hashes;
+  private final boolean testing;
+  private final boolean strict;
+
+  private KeyRecord(String keyType, PublicKey key, @Nullable List<String> hashes, boolean testing, boolean strict) {
+    this.keyType = keyType;
+    this.key = key;
+    this.bits = Keys.bits(key);
+    this.hashes = hashes;
+    this.testing = testing;
+    this.strict = strict;
+  }
+
+  public static KeyRecord parse(String text) throws DkimSyntaxException {
+    TagList tags;
+    try {
+      tags = TagList.parse(text);
+    } catch (DkimSyntaxException e) {
+      throw new DkimSyntaxException("key record syntax: " + e.getMessage());
+    }
+    String v = tags.get("v");
+    if (v != null && (!v.equals("DKIM1") || !tags.names().get(0).equals("v"))) {
+      throw new DkimSyntaxException("key record v= is not DKIM1 (or not first)");
+    }
+    String p = tags.get("p");
+    if (p == null) {
+      throw new DkimSyntaxException("key record has no p= tag");
+    }
+    String k = tags.get("k");
+    String keyType = k == null ? "rsa" : k;
+    if (!keyType.equals("rsa") && !keyType.equals("ed25519")) {
+      throw new DkimSyntaxException("unknown key type k=" + TagList.printable(keyType));
+    }
+    List<String> hashes = null;
+    String h = tags.get("h");
+    if (h != null) {
+      hashes = TagList.splitList(h);
+    }
+    String s = tags.get("s");
+    if (s != null) {
+      List<String> services = TagList.splitList(s);
+      if (!services.contains("*") && !services.contains("email")) {
+        throw new DkimSyntaxException("key is not for email (s=" + TagList.printable(s) + ")");
+      }
+    }
+    boolean testing = false;
+    boolean strict = false;
+    String t = tags.get("t");
+    if (t != null) {
+      for (String flag : TagList.splitList(t)) {
+        testing |= flag.equals("y");
+        strict |= flag.equals("s");
+      }
+    }
+    String data = TagList.stripFws(p);
+    if (data.isEmpty()) {
+      throw new DkimSyntaxException("key revoked (empty p=)");
+    }
+    byte[] der;
+    try {
+      der = Base64.getDecoder().decode(data);
+    } catch (IllegalArgumentException e) {
+      throw new DkimSyntaxException("key p= is not base64");
+    }
+    PublicKey key = keyType.equals("rsa") ? Keys.rsaPublicKey(der) : Keys.ed25519PublicKey(der);
+    return new KeyRecord(keyType, key, hashes, testing, strict);
+  }
+
+  /** {@code rsa} or {@code ed25519}. */
+  public String keyType() {
+    return keyType;
+  }
+
+  public PublicKey key() {
+    return key;
+  }
+
+  public int bits() {
+    return bits;
+  }
+
+  /** Whether h= (absent = any) allows the hash, e.g. {@code sha256}. */
+  public boolean allowsHash(String hash) {
+    return hashes == null || hashes.contains(hash);
+  }
+
+  /** t=y: the domain is testing DKIM. */
+  public boolean testing() {
+    return testing;
+  }
+
+  /** t=s: i= must be in d= itself, not a subdomain. */
+  public boolean strict() {
+    return strict;
+  }
+}

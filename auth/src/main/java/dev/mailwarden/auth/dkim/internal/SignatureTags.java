@@ -1,0 +1,302 @@
+package dev.mailwarden.auth.dkim.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tags of one DKIM-Signature field, checked against RFC 6376 section 3.5 and 6.1.1. Reading
+ * stops at the first problem; {@link #problem()} then says what it was and whether it is a
+ * {@code policy} refusal (RFC 8301) rather than a malformed signature.
+ */
+public final class SignatureTags {
+  final HeaderField field;
+  String domain = "";
+  String selector = "";
+  String identity = "";
+  String identityDomain = "";
+  String algorithm = "";
+  String keyType = "";
+  String signaturePrefix = "";
+  boolean relaxedHeader;
+  boolean relaxedBody;
+  long limit = -1;
+  List<String> signedHeaders = List.of();
+  byte[] bodyHash = new byte[0];
+  byte[] signature = new byte[0];
+  @Nullable String problem;
+  boolean policyProblem;
+  @Nullable TagList tags;
+
+  private SignatureTags(HeaderField field) {
+    this.field = field;
+  }
+
+  /** Reads a DKIM-Signature field; never throws for bad data. */
+  public static SignatureTags read(HeaderField field, long nowEpochSeconds, Duration skew) {
+    SignatureTags s = new SignatureTags(field);
+    try {
+      s.check(nowEpochSeconds, skew.getSeconds());
+    } catch (DkimSyntaxException e) {
+      s.problem = e.getMessage();
+    }
+    return s;
+  }
+
+  /** What makes the signature unusable, or null when it can be verified. */
+  public @Nullable String problem() {
+    return problem;
+  }
+
+  public boolean policyProblem() {
+    return policyProblem;
+  }
+
+  private void check(long now, long skew) throws DkimSyntaxException {
+    try {
+      tags = TagList.parse(field.value());
+    } catch (DkimSyntaxException e) {
+      throw new DkimSyntaxException("signature syntax: " + e.getMessage());
+    }
+    domain = orEmpty(tags.get("d"));
+    selector = orEmpty(tags.get("s"));
+    algorithm = orEmpty(tags.get("a"));
+    String b = tags.get("b");
+    String bStripped = b == null ? "" : TagList.stripFws(b);
+    signaturePrefix = bStripped.substring(0, Math.min(8, bStripped.length()));
+    String v = tags.get("v");
+    if (v == null) {
+      throw new DkimSyntaxException("signature has no v= tag");
+    }
+    if (!v.equals("1")) {
+      throw new DkimSyntaxException("unsupported signature version v=" + TagList.printable(v));
+    }
+    for (String required : new String[] {"a", "b", "bh", "d", "h", "s"}) {
+      if (!tags.has(required)) {
+        throw new DkimSyntaxException("signature lacks the required " + required + "= tag");
+      }
+    }
+    boolean sha1 = false;
+    switch (algorithm) {
+      case "rsa-sha256" -> keyType = "rsa";
+      case "ed25519-sha256" -> keyType = "ed25519";
+      case "rsa-sha1" -> {
+        keyType = "rsa";
+        sha1 = true;
+      }
+      default -> throw new DkimSyntaxException("unknown signature algorithm a=" + TagList.printable(algorithm));
+    }
+    String c = tags.get("c");
+    if (c != null) {
+      int slash = c.indexOf('/');
+      String hc = slash < 0 ? c : c.substring(0, slash);
+      String bc = slash < 0 ? "simple" : c.substring(slash + 1);
+      relaxedHeader = canonicalization(hc);
+      relaxedBody = canonicalization(bc);
+    }
+    String q = tags.get("q");
+    if (q != null) {
+      boolean dnsTxt = false;
+      for (String method : TagList.splitList(q)) {
+        dnsTxt |= method.equalsIgnoreCase("dns/txt");
+      }
+      if (!dnsTxt) {
+        throw new DkimSyntaxException("no supported query method in q=" + TagList.printable(q));
+      }
+    }
+    if (!isDomainName(domain)) {
+      throw new DkimSyntaxException("d=" + TagList.printable(domain) + " is not a domain name");
+    }
+    if (!isDomainName(selector)) {
+      throw new DkimSyntaxException("s=" + TagList.printable(selector) + " is not a valid selector");
+    }
+    String i = tags.get("i");
+    if (i == null) {
+      identity = "@" + domain;
+      identityDomain = domain;
+    } else {
+      identity = decodeQuotedPrintable(TagList.stripFws(i));
+      int at = identity.lastIndexOf('@');
+      if (at < 0) {
+        throw new DkimSyntaxException("i=" + TagList.printable(identity) + " has no '@'");
+      }
+      identityDomain = identity.substring(at + 1);
+      String id = identityDomain.toLowerCase(Locale.ROOT);
+      String d = domain.toLowerCase(Locale.ROOT);
+      if (!id.equals(d) && !id.endsWith("." + d)) {
+        throw new DkimSyntaxException("i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
+      }
+    }
+    signedHeaders = TagList.splitList(orEmpty(tags.get("h")));
+    boolean from = false;
+    for (String h : signedHeaders) {
+      if (h.isEmpty()) {
+        throw new DkimSyntaxException("empty header name in h=");
+      }
+      from |= h.equalsIgnoreCase("from");
+    }
+    if (!from) {
+      throw new DkimSyntaxException("h= does not sign the From header field");
+    }
+    String l = tags.get("l");
+    if (l != null) {
+      limit = number(l, "l");
+    }
+    long t = -1;
+    String ts = tags.get("t");
+    if (ts != null) {
+      t = number(ts, "t");
+      if (t > now + skew) {
+        throw new DkimSyntaxException("signature timestamp t=" + t + " is in the future");
+      }
+    }
+    String xs = tags.get("x");
+    if (xs != null) {
+      long x = number(xs, "x");
+      if (t >= 0 && x < t) {
+        throw new DkimSyntaxException("x= is earlier than t=");
+      }
+      if (x < now - skew) {
+        throw new DkimSyntaxException("signature expired (x=" + x + ")");
+      }
+    }
+    bodyHash = base64(tags.get("bh"), "bh");
+    signature = base64(bStripped, "b");
+    if (signature.length == 0) {
+      throw new DkimSyntaxException("b= is empty");
+    }
+    if (sha1) {
+      policyProblem = true;
+      throw new DkimSyntaxException("rsa-sha1 signatures are not accepted (RFC 8301)");
+    }
+  }
+
+  private static String orEmpty(@Nullable String s) {
+    return s == null ? "" : s;
+  }
+
+  private static boolean canonicalization(String c) throws DkimSyntaxException {
+    return switch (c) {
+      case "simple" -> false;
+      case "relaxed" -> true;
+      default -> throw new DkimSyntaxException("unknown canonicalization c=" + TagList.printable(c));
+    };
+  }
+
+  private static long number(String v, String tag) throws DkimSyntaxException {
+    if (v.isEmpty() || v.length() > 76) {
+      throw new DkimSyntaxException(tag + "= is not a number");
+    }
+    long n = 0;
+    for (int k = 0; k < v.length(); k++) {
+      char c = v.charAt(k);
+      if (c < '0' || c > '9') {
+        throw new DkimSyntaxException(tag + "= is not a number");
+      }
+      n = n > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  /** Strict base64 that skips folding whitespace, in one pass (b= is long and usually folded). */
+  static byte[] base64(@Nullable String v, String tag) throws DkimSyntaxException {
+    String s = v == null ? "" : v;
+    byte[] out = new byte[s.length() * 3 / 4 + 3];
+    int n = 0;
+    int acc = 0;
+    int bits = 0;
+    int pad = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int d;
+      if (c >= 'A' && c <= 'Z') {
+        d = c - 'A';
+      } else if (c >= 'a' && c <= 'z') {
+        d = c - 'a' + 26;
+      } else if (c >= '0' && c <= '9') {
+        d = c - '0' + 52;
+      } else if (c == '+') {
+        d = 62;
+      } else if (c == '/') {
+        d = 63;
+      } else if (TagList.isFws(c)) {
+        continue;
+      } else if (c == '=') {
+        pad++;
+        continue;
+      } else {
+        throw new DkimSyntaxException(tag + "= is not base64");
+      }
+      if (pad > 0) {
+        throw new DkimSyntaxException(tag + "= is not base64 (data after padding)");
+      }
+      acc = (acc << 6) | d;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out[n++] = (byte) (acc >> bits);
+        acc &= (1 << bits) - 1;
+      }
+    }
+    boolean padOk = pad == 0 || (bits == 4 && pad == 2) || (bits == 2 && pad == 1);
+    if (bits >= 6 || !padOk) {
+      throw new DkimSyntaxException(tag + "= is not base64 (bad length or padding)");
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  static boolean isDomainName(String s) {
+    if (s.isEmpty() || s.length() > 253) {
+      return false;
+    }
+    int labelLength = 0;
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c == '.') {
+        if (labelLength == 0) {
+          return false;
+        }
+        labelLength = 0;
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        if (++labelLength > 63) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return labelLength > 0;
+  }
+
+  /** dkim-quoted-printable (RFC 6376 section 2.11): {@code =XX} hex escapes. */
+  static String decodeQuotedPrintable(String s) throws DkimSyntaxException {
+    if (s.indexOf('=') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c == '=') {
+        if (k + 2 >= s.length()) {
+          throw new DkimSyntaxException("bad quoted-printable escape in i=");
+        }
+        int hi = Character.digit(s.charAt(k + 1), 16);
+        int lo = Character.digit(s.charAt(k + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new DkimSyntaxException("bad quoted-printable escape in i=");
+        }
+        b.append((char) (hi * 16 + lo));
+        k += 2;
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The name to query for the key: {@code <s>._domainkey.<d>}, lower case. */
+  public String keyName() {
+    return (selector + "._domainkey." + domain).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,310 @@
+package dev.mailwarden.auth.dkim.internal;
+
+import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.dkim.DkimResult;
+import dev.mailwarden.auth.dkim.DkimSignatureResult;
+import dev.mailwarden.dns.DnsAnswer;
+import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.dns.DnsRecord;
+import dev.mailwarden.dns.RecordType;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies the DKIM signatures of one message as its bytes arrive: the header block is collected,
+ * then key lookups start while the body streams through one canonicalizing hasher per distinct
+ * (canonicalization, l=) pair. {@link #finish()} completes when every key answered and every
+ * signature was checked. Not thread-safe: one writer.
+ */
+public final class Verification {
+  private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
+  private static final ThreadLocal<Signature> ED25519 = ThreadLocal.withInitial(() -> signature("Ed25519"));
+
+  private final Duration skew;
+  private final int maxSignatures;
+  private final boolean failOnRemainder;
+  private final KeyCache keys;
+  private final DnsResolver dns;
+  private final long nowEpochSeconds;
+  private final Executor executor;
+
+  private final MessageHead head = new MessageHead();
+  private boolean started;
+  private List<HeaderField> headers = List.of();
+  private final List<Sig> sigs = new ArrayList<>();
+  private final List<BodyHasher> hashers = new ArrayList<>();
+  private int fromCount;
+  private int skipped;
+
+  public Verification(
+      Duration skew,
+      int maxSignatures,
+      boolean failOnRemainder,
+      KeyCache keys,
+      DnsResolver dns,
+      long nowEpochSeconds,
+      Executor executor) {
+    this.skew = skew;
+    this.maxSignatures = maxSignatures;
+    this.failOnRemainder = failOnRemainder;
+    this.keys = keys;
+    this.dns = dns;
+    this.nowEpochSeconds = nowEpochSeconds;
+    this.executor = executor;
+  }
+
+  /** Feeds the next raw message bytes. */
+  public void update(byte[] b, int off, int len) {
+    if (!started) {
+      int used = head.update(b, off, len);
+      off += used;
+      len -= used;
+      if (!head.complete()) {
+        return;
+      }
+      start();
+    }
+    if (len > 0) {
+      for (int i = 0, n = hashers.size(); i < n; i++) {
+        hashers.get(i).update(b, off, len);
+      }
+    }
+  }
+
+  private void start() {
+    started = true;
+    headers = head.fields();
+    for (HeaderField f : headers) {
+      String name = f.lowerName();
+      if (name.equals("from")) {
+        fromCount++;
+      } else if (name.equals("dkim-signature")) {
+        if (sigs.size() >= maxSignatures) {
+          skipped++;
+          continue;
+        }
+        Sig sig = new Sig(SignatureTags.read(f, nowEpochSeconds, skew));
+        sigs.add(sig);
+        if (sig.tags.problem() == null) {
+          sig.hasher = hasherFor(sig.tags);
+          sig.key = lookup(sig.tags.keyName());
+        }
+      }
+    }
+  }
+
+  private BodyHasher hasherFor(SignatureTags t) {
+    for (BodyHasher h : hashers) {
+      if (h.relaxed() == t.relaxedBody && h.limit() == t.limit) {
+        return h;
+      }
+    }
+    BodyHasher h = new BodyHasher(t.relaxedBody, "SHA-256", t.limit);
+    hashers.add(h);
+    return h;
+  }
+
+  private CompletableFuture<@Nullable Object> lookup(String name) {
+    CompletableFuture<DnsAnswer> f;
+    try {
+      f = dns.lookup(name, RecordType.TXT);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(e);
+    }
+    return f.handle((answer, error) -> error != null ? error : answer);
+  }
+
+  /** Ends the message; the result once every signature was checked. Never fails. */
+  public CompletableFuture<DkimResult> finish() {
+    if (!started) {
+      start();
+    }
+    for (BodyHasher h : hashers) {
+      h.finish();
+    }
+    List<CompletableFuture<DkimSignatureResult>> results = new ArrayList<>(sigs.size());
+    for (Sig sig : sigs) {
+      if (sig.key == null) {
+        SignatureTags t = sig.tags;
+        Outcome o = t.policyProblem() ? Outcome.POLICY : Outcome.PERMERROR;
+        results.add(CompletableFuture.completedFuture(sig.result(o, String.valueOf(t.problem()), 0, false)));
+      } else {
+        results.add(
+            sig.key
+                .thenApplyAsync(sig::evaluate, executor)
+                .exceptionally(e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
+      }
+    }
+    int from = fromCount;
+    int skip = skipped;
+    if (results.size() == 1) {
+      return results.get(0).thenApply(r -> DkimResult.of(List.of(r), from, skip));
+    }
+    return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            v -> {
+              List<DkimSignatureResult> list = new ArrayList<>(results.size());
+              for (CompletableFuture<DkimSignatureResult> f : results) {
+                list.add(f.join());
+              }
+              return DkimResult.of(list, from, skip);
+            });
+  }
+
+  private final class Sig {
+    final SignatureTags tags;
+    @Nullable BodyHasher hasher;
+    @Nullable CompletableFuture<@Nullable Object> key;
+
+    Sig(SignatureTags tags) {
+      this.tags = tags;
+    }
+
+    DkimSignatureResult result(Outcome outcome, String reason, int bits, boolean testing) {
+      long unsigned = 0;
+      if (tags.limit >= 0 && hasher != null) {
+        unsigned = Math.max(0, hasher.canonicalLength() - tags.limit);
+      }
+      return new DkimSignatureResult(
+          outcome,
+          reason,
+          tags.domain,
+          tags.selector,
+          tags.identity,
+          tags.algorithm,
+          bits,
+          tags.signaturePrefix,
+          tags.limit >= 0 ? OptionalLong.of(tags.limit) : OptionalLong.empty(),
+          unsigned,
+          testing);
+    }
+
+    DkimSignatureResult evaluate(@Nullable Object answerOrError) {
+      String name = tags.keyName();
+      if (!(answerOrError instanceof DnsAnswer answer)) {
+        return result(Outcome.TEMPERROR, "key lookup for " + name + " failed: " + answerOrError, 0, false);
+      }
+      if (answer.isError()) {
+        return result(Outcome.TEMPERROR, "key lookup for " + name + ": " + answer.status(), 0, false);
+      }
+      List<DnsRecord.Txt> txts = answer.txts();
+      if (answer.isVoid() || txts.isEmpty()) {
+        return result(Outcome.PERMERROR, "no key for selector " + name + " (" + answer.status() + ")", 0, false);
+      }
+      if (txts.size() > 1) {
+        // RFC 6376 3.6.2.2 lets the verifier choose; which record the signer meant is unknowable
+        return result(Outcome.PERMERROR, txts.size() + " TXT records at " + name + ", expected one key", 0, false);
+      }
+      KeyRecord key;
+      try {
+        key = keys.get(txts.get(0));
+      } catch (DkimSyntaxException e) {
+        return result(Outcome.PERMERROR, e.getMessage(), 0, false);
+      }
+      int bits = key.bits();
+      boolean testing = key.testing();
+      if (!key.keyType().equals(tags.keyType)) {
+        return result(Outcome.PERMERROR, "key type k=" + key.keyType() + " does not match a=" + tags.algorithm, bits, testing);
+      }
+      if (!key.allowsHash("sha256")) {
+        return result(Outcome.PERMERROR, "key h= does not allow sha256", bits, testing);
+      }
+      if (key.strict() && !tags.identityDomain.equalsIgnoreCase(tags.domain)) {
+        return result(Outcome.PERMERROR, "key has t=s but i= is a subdomain of d=", bits, testing);
+      }
+      if (key.keyType().equals("rsa") && bits < 1024) {
+        return result(Outcome.POLICY, "RSA key of " + bits + " bits is below 1024 (RFC 8301)", bits, testing);
+      }
+      BodyHasher h = hasher;
+      byte[] bodyHash = h.finish();
+      if (tags.limit >= 0 && h.canonicalLength() < tags.limit) {
+        return result(Outcome.PERMERROR, "l=" + tags.limit + " is longer than the body (" + h.canonicalLength() + ")", bits, testing);
+      }
+      if (!MessageDigest.isEqual(bodyHash, tags.bodyHash)) {
+        return result(Outcome.FAIL, "body hash did not verify", bits, testing);
+      }
+      if (failOnRemainder && tags.limit >= 0 && h.canonicalLength() > tags.limit) {
+        return result(
+            Outcome.FAIL, (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed", bits, testing);
+      }
+      byte[] data = headerHashInput(headers, tags);
+      boolean ok;
+      try {
+        Signature s;
+        if (key.keyType().equals("rsa")) {
+          s = RSA_SHA256.get();
+          s.initVerify(key.key());
+          s.update(data);
+        } else {
+          s = ED25519.get();
+          s.initVerify(key.key());
+          s.update(sha256(data)); // RFC 8463: Ed25519 signs the SHA-256 hash of the header data
+        }
+        ok = s.verify(tags.signature);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        ok = false;
+      }
+      if (!ok) {
+        return result(Outcome.FAIL, "signature did not verify", bits, testing);
+      }
+      String note = tags.limit >= 0 && h.canonicalLength() > tags.limit
+          ? "verified; " + (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed"
+          : "verified";
+      return result(Outcome.PASS, note, bits, testing);
+    }
+  }
+
+  /**
+   * The data the header signature covers (RFC 6376 section 3.7): the fields h= names, each taken
+   * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
+   */
+  public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
+    ByteSink out = new ByteSink(1024);
+    boolean[] used = new boolean[headers.size()];
+    for (String name : t.signedHeaders) {
+      for (int j = headers.size() - 1; j >= 0; j--) {
+        HeaderField f = headers.get(j);
+        if (!used[j] && f.lowerName().equalsIgnoreCase(name)) {
+          used[j] = true;
+          String raw = f.raw();
+          HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
+          break;
+        }
+      }
+    }
+    HeaderField self = t.field;
+    String raw = self.raw();
+    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
+    int valueAt = self.colon() + 1;
+    TagList tags = t.tags;
+    int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
+    int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
+    HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
+    return out.toByteArray();
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return BodyHasher.newDigest("SHA-256").digest(data);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Signature signature(String name) {
+    try {
+      return Signature.getInstance(name);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks " + name, e);
+    }
+  }
+}

@@ -32,6 +32,11 @@ public final class EmbeddedIp {
         return Optional.of(candidate);
       }
     }
+    for (String candidate : threeOctetForms(o)) {
+      if (indexStandalone(lowerCaseName, candidate) >= 0) {
+        return Optional.of(candidate);
+      }
+    }
     return Optional.empty();
   }
 
@@ -45,12 +50,47 @@ public final class EmbeddedIp {
       }
       out.add(join(order, 0, 4, "", true)); // 088065012034
     }
-    // three octets: the host part of a /8's generic naming (b-c-d) or its reverse (d-c-b)
+    return out;
+  }
+
+  /** Three octets: the host part of a /8's generic naming (b-c-d) or its reverse (d-c-b). */
+  private static List<String> threeOctetForms(int[] o) {
+    int[] reversed = {o[3], o[2], o[1], o[0]};
+    List<String> out = new ArrayList<>(4);
     for (String sep : new String[] {"-", "."}) {
       out.add(join(o, 1, 4, sep, false));
       out.add(join(reversed, 0, 3, sep, false));
     }
     return out;
+  }
+
+  /**
+   * Like {@link #indexBounded} for decimals, and also not part of a longer run of numbers
+   * ({@code 173-15-22-101} does not contain the three octets {@code 15-22-101} of 73.15.22.101).
+   */
+  private static int indexStandalone(String hay, String needle) {
+    int from = 0;
+    while (true) {
+      int i = hay.indexOf(needle, from);
+      if (i < 0) {
+        return -1;
+      }
+      int end = i + needle.length();
+      boolean before = i == 0
+          || (!isNumberChar(hay.charAt(i - 1), false)
+              && !(isSeparator(hay.charAt(i - 1)) && i >= 2 && isNumberChar(hay.charAt(i - 2), false)));
+      boolean after = end == hay.length()
+          || (!isNumberChar(hay.charAt(end), false)
+              && !(isSeparator(hay.charAt(end)) && end + 1 < hay.length() && isNumberChar(hay.charAt(end + 1), false)));
+      if (before && after) {
+        return i;
+      }
+      from = i + 1;
+    }
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == '-' || c == '.' || c == '_';
   }
 
   private static String join(int[] octets, int from, int to, String sep, boolean padded) {

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * as {@link #suggestedScore()} (so the default {@code Weights.fromResult()} scores it), and the
  * reply of the most severe rejecting finding.
  *
+ * <p>A finding that rejects under the policy weighs at least the builder's reject weight (default
+ * 100), so that it reaches the evaluation's reject threshold on its own and its reply is used.
+ *
  * <p>Outcome: {@code pass} without findings, {@code neutral} with findings that only score,
  * {@code fail} when a finding rejects under the policy, {@code temperror} when DNS trouble left
  * part of the check undone (never a rejection), {@code none} when the session was skipped.

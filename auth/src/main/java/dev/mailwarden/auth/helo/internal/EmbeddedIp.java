@@ -13,6 +13,7 @@ import java.util.Optional;
  * p5B0C1D2E.dip0.example.de} (hex), or the last three octets only.
  */
 public final class EmbeddedIp {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private EmbeddedIp() {}
 
   /** The form in which the address appears, e.g. {@code "73-15-22-101"}; empty if it does not. */
@@ -22,7 +23,11 @@ public final class EmbeddedIp {
     }
     byte[] a = client.getAddress();
     int[] o = {a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff};
-    String hex = String.format("%02x%02x%02x%02x", o[0], o[1], o[2], o[3]);
+    StringBuilder hexBuilder = new StringBuilder(8);
+    for (int octet : o) {
+      hexBuilder.append(HEX[octet >> 4]).append(HEX[octet & 0xf]);
+    }
+    String hex = hexBuilder.toString();
     int at = indexBounded(lowerCaseName, hex, true);
     if (at >= 0) {
       return Optional.of(hex + " (hex)");
@@ -99,7 +104,11 @@ public final class EmbeddedIp {
       if (i > from) {
         b.append(sep);
       }
-      b.append(padded ? String.format("%03d", octets[i]) : Integer.toString(octets[i]));
+      int v = octets[i];
+      if (padded && v < 100) {
+        b.append(v < 10 ? "00" : "0");
+      }
+      b.append(v);
     }
     return b.toString();
   }

@@ -32,6 +32,9 @@ public final class EmbeddedIp {
     if (at >= 0) {
       return Optional.of(hex + " (hex)");
     }
+    if (lowerCaseName.indexOf(Integer.toString(o[3])) < 0) {
+      return Optional.empty(); // every decimal form holds the last octet's digits
+    }
     for (String candidate : decimalForms(o)) {
       if (indexBounded(lowerCaseName, candidate, false) >= 0) {
         return Optional.of(candidate);

@@ -18,10 +18,7 @@ public final class Domains {
     if (n.endsWith(".")) {
       n = n.substring(0, n.length() - 1);
     }
-    if (!InternetDomainName.isValid(n)) {
-      return Optional.empty();
-    }
-    try {
+    try { // from() validates; one pass instead of isValid() and from()
       InternetDomainName d = InternetDomainName.from(n);
       if (!d.isUnderRegistrySuffix()) {
         return Optional.empty();

@@ -190,6 +190,7 @@ public final class Helo implements Checker<HeloResult> {
         checkedName = name(h, quoted) ? h : null;
       }
       final ParsedHelo.Hostname hostname = checkedName;
+      List<Finding> early = List.copyOf(findings); // the continuation may run on a DNS thread
       CompletableFuture<Partial> forward =
           hostname == null ? CompletableFuture.completedFuture(Partial.EMPTY) : forward(hostname);
       Optional<String> provider = hostname == null ? Optional.empty() : provider(hostname.ascii());
@@ -198,7 +199,7 @@ public final class Helo implements Checker<HeloResult> {
           ? reverseDns().thenApply(rd -> reverse(rd, hostname, provider))
           : CompletableFuture.completedFuture(Partial.EMPTY);
       return forward.thenCombine(reverse, (f, r) -> {
-        List<Finding> all = new ArrayList<>(findings);
+        List<Finding> all = new ArrayList<>(early);
         all.addAll(f.findings());
         all.addAll(r.findings());
         all.sort(Comparator.comparing(Finding::type));

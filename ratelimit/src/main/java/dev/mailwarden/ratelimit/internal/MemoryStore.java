@@ -70,8 +70,12 @@ public final class MemoryStore implements LimitStore {
     Bucket bucket = buckets.get(key, creator);
     for (;;) {
       long[] current = bucket.state;
-      long[] next = spec.refill(current, ticker.read());
+      long now = ticker.read();
+      long[] next = spec.refill(current, now);
       if (!spec.debit(next, cost)) {
+        if (current[0] > now && !STATE.compareAndSet(bucket, current, next)) {
+          continue; // the clock stepped back: keep the new reading, or a refusal would lock out
+        }
         int worst = spec.longestWait(next, cost);
         return RateDecision.denied(
             spec.limits(),

@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.ratelimit.RateDecision;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -22,30 +20,11 @@ import java.util.function.Function;
  */
 public final class MemoryStore implements LimitStore {
 
-  /** The per-key holder; 16 bytes with compressed references. */
-  static final class Bucket {
-    volatile long[] state;
-
-    Bucket(long[] state) {
-      this.state = state;
-    }
-  }
-
-  private static final VarHandle STATE;
-
-  static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(Bucket.class, "state", long[].class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final BucketSpec spec;
   private final Ticker ticker;
-  private final Cache<String, Bucket> buckets;
+  private final Cache<String, AtomicBucket> buckets;
   private final long maxKeys;
-  private final Function<String, Bucket> creator;
+  private final Function<String, AtomicBucket> creator;
 
   public MemoryStore(BucketSpec spec, Ticker ticker, long maxKeys) {
     this.spec = spec;
@@ -58,7 +37,7 @@ public final class MemoryStore implements LimitStore {
             .ticker(ticker::read)
             .executor(Runnable::run) // maintenance on caller threads, never the common pool
             .build();
-    this.creator = key -> new Bucket(spec.initial(ticker.read(), !underPressure()));
+    this.creator = key -> new AtomicBucket(spec.initial(ticker.read(), !underPressure()));
   }
 
   private boolean underPressure() {
@@ -67,27 +46,7 @@ public final class MemoryStore implements LimitStore {
 
   @Override
   public RateDecision tryAcquire(String key, long cost) {
-    Bucket bucket = buckets.get(key, creator);
-    for (;;) {
-      long[] current = bucket.state;
-      long now = ticker.read();
-      long[] next = spec.refill(current, now);
-      if (!spec.debit(next, cost)) {
-        if (current[0] > now && !STATE.compareAndSet(bucket, current, next)) {
-          continue; // the clock stepped back: keep the new reading, or a refusal would lock out
-        }
-        int worst = spec.longestWait(next, cost);
-        return RateDecision.denied(
-            spec.limits(),
-            spec.remaining(next),
-            worst,
-            Duration.ofNanos(spec.nanosUntil(next, worst, cost)),
-            spec.exceedsCapacity(cost));
-      }
-      if (STATE.compareAndSet(bucket, current, next)) {
-        return RateDecision.allowed(spec.limits(), spec.remaining(next));
-      }
-    }
+    return buckets.get(key, creator).tryAcquire(spec, ticker, cost);
   }
 
   @Override
@@ -97,8 +56,8 @@ public final class MemoryStore implements LimitStore {
 
   /** Tokens of limit {@code i} for a key without touching it; -1 when the key is not held. */
   public long peekTokens(String key, int i) {
-    Bucket b = buckets.policy().getIfPresentQuietly(key);
-    return b == null ? -1 : spec.tokens(spec.refill(b.state, ticker.read()), i);
+    AtomicBucket b = buckets.policy().getIfPresentQuietly(key);
+    return b == null ? -1 : b.peekTokens(spec, ticker.read(), i);
   }
 
   /** Runs pending maintenance (evictions, expirations) now; for tests. */

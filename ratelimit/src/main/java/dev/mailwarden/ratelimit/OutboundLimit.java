@@ -25,7 +25,9 @@ import dev.mailwarden.MailSession;
  * }</pre>
  *
  * <p>Cost is the number of recipients by default. Register the check where a session holds its
- * final recipient list (after the last RCPT or at DATA): each evaluation debits the limiter.
+ * final recipient list (after the last RCPT or at DATA): each evaluation debits the limiter. With
+ * several keys per session ({@link RateKey#recipientDomain()}) each key is debited on its own, so
+ * one over its limit does not refund the others.
  */
 public final class OutboundLimit {
   private OutboundLimit() {}

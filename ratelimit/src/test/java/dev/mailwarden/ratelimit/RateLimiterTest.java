@@ -104,7 +104,7 @@ class RateLimiterTest {
   }
 
   @Test
-  void redisWithoutLettuce_failsAtBuild_namingTheArtifact() {
+  void requireClass_missing_namesTheArtifact() {
     // the same check build() runs for io.lettuce.core.RedisClient, with a class that is absent
     assertThatThrownBy(() -> RateLimiter.requireClass("io.lettuce.core.NoSuchClient", RateLimiter.LETTUCE_ARTIFACT))
         .isInstanceOf(IllegalStateException.class)

@@ -229,10 +229,9 @@ final class RedisStore implements LimitStore {
     if (closed) {
       return CompletableFuture.completedFuture(unavailable());
     }
-    String[] args = fixedArgs.clone();
-    String[] all = new String[args.length + 1];
+    String[] all = new String[fixedArgs.length + 1];
     all[0] = Long.toString(cost);
-    System.arraycopy(args, 0, all, 1, args.length);
+    System.arraycopy(fixedArgs, 0, all, 1, fixedArgs.length);
     String[] keys = {keyPrefix + key};
     CompletableFuture<List<Object>> reply;
     try {

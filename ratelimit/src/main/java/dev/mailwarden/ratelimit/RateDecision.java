@@ -2,6 +2,10 @@ package dev.mailwarden.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.ratelimit.internal.BucketSpec;
+import dev.mailwarden.ratelimit.internal.DecisionAccess;
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +36,16 @@ public final class RateDecision {
 
   private static final long[] NONE = new long[0];
 
+  static {
+    DecisionAccess.install(
+        new DecisionAccess() {
+          @Override
+          public RateDecision allowed(BucketSpec spec, long[] state) {
+            return new RateDecision(spec, state);
+          }
+        });
+  }
+
   private final Status status;
   private final boolean allowed;
   private final List<Limit> limits;
@@ -39,6 +53,21 @@ public final class RateDecision {
   private final long retryAfterNanos;
   private final int exceededLimit;
   private final boolean exceedsCapacity;
+  // set for granted in-memory decisions: remaining tokens are read from the bucket state on demand
+  private final @Nullable BucketSpec spec;
+  private final long @Nullable [] state;
+
+  private RateDecision(BucketSpec spec, long[] state) {
+    this.status = Status.ALLOWED;
+    this.allowed = true;
+    this.limits = spec.limits();
+    this.remaining = NONE;
+    this.retryAfterNanos = 0;
+    this.exceededLimit = -1;
+    this.exceedsCapacity = false;
+    this.spec = spec;
+    this.state = state;
+  }
 
   private RateDecision(
       Status status,
@@ -55,6 +84,14 @@ public final class RateDecision {
     this.retryAfterNanos = retryAfterNanos;
     this.exceededLimit = exceededLimit;
     this.exceedsCapacity = exceedsCapacity;
+    this.spec = null;
+    this.state = null;
+  }
+
+  private long[] remainingArray() {
+    BucketSpec sp = spec;
+    long[] st = state;
+    return sp != null && st != null ? sp.remaining(st) : remaining;
   }
 
   /**
@@ -129,8 +166,9 @@ public final class RateDecision {
    * refused request shows what there is). Empty when exempt or the store was unavailable.
    */
   public List<Long> remaining() {
-    List<Long> out = new ArrayList<>(remaining.length);
-    for (long r : remaining) {
+    long[] values = remainingArray();
+    List<Long> out = new ArrayList<>(values.length);
+    for (long r : values) {
       out.add(r);
     }
     return Collections.unmodifiableList(out);
@@ -140,6 +178,11 @@ public final class RateDecision {
   public long remaining(int index) {
     if (index < 0 || index >= limits.size()) {
       throw new IndexOutOfBoundsException(index);
+    }
+    BucketSpec sp = spec;
+    long[] st = state;
+    if (sp != null && st != null) {
+      return sp.tokens(st, index);
     }
     return remaining.length == 0 ? -1 : remaining[index];
   }
@@ -165,6 +208,7 @@ public final class RateDecision {
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("RateDecision[").append(status);
+    long[] remaining = remainingArray();
     if (remaining.length > 0) {
       b.append(", remaining=");
       for (int i = 0; i < remaining.length; i++) {

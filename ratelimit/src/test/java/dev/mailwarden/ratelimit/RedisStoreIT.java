@@ -158,7 +158,7 @@ class RedisStoreIT {
       for (int i = 0; i < 5; i++) {
         long t0 = System.nanoTime();
         RateDecision d = l.tryAcquire("k", 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT.multipliedBy(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT.plusSeconds(2));
         assertThat(d.status()).isEqualTo(RateDecision.Status.STORE_UNAVAILABLE);
         assertThat(d.allowed()).isTrue();
       }
@@ -178,7 +178,7 @@ class RedisStoreIT {
       redis.close();
       long t0 = System.nanoTime();
       RateDecision d = l.tryAcquire("user:dave", 1);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT.multipliedBy(3));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT.plusSeconds(2));
       assertThat(d.status()).isEqualTo(RateDecision.Status.STORE_UNAVAILABLE);
       assertThat(d.allowed()).isFalse();
       assertThat(d.retryAfter()).isPositive();

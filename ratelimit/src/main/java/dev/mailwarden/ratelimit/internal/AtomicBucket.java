@@ -22,6 +22,8 @@ public final class AtomicBucket {
     }
   }
 
+  private static final DecisionAccess DECISIONS = DecisionAccess.get();
+
   private volatile long[] state;
 
   public AtomicBucket(long[] state) {
@@ -47,7 +49,7 @@ public final class AtomicBucket {
             spec.exceedsCapacity(cost));
       }
       if (STATE.compareAndSet(this, current, next)) {
-        return RateDecision.allowed(spec.limits(), spec.remaining(next));
+        return DECISIONS.allowed(spec, next);
       }
     }
   }

@@ -155,6 +155,12 @@ public class RateLimiterBenchmark {
     return s.bucket4j.get(s.names[c.advance(s.order)], s.newBucket).tryConsume(1);
   }
 
+  /** The floor: the Caffeine lookup alone (same cache as manykeys_bucket4j), no bucket work. */
+  @Benchmark
+  public Bucket manykeys_caffeine(ManyKeys s, Cursor c) {
+    return s.bucket4j.get(s.names[c.advance(s.order)], s.newBucket);
+  }
+
   /**
    * Retained heap per key: fills N keys (default 1,000,000) into our limiter and into Caffeine +
    * Bucket4j, and reports the heap growth after full GCs divided by N. The key strings are made

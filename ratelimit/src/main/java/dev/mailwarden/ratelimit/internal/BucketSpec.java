@@ -19,7 +19,7 @@ public final class BucketSpec {
   private static final int PACKED = 0;
   private static final int WIDE = 1;
   private static final int INTERVAL = 2;
-  private static final long PACK_LIMIT = 1L << 62;
+  private static final long PACK_LIMIT = 1L << 61;
 
   private final List<Limit> limits;
   private final int n;
@@ -30,6 +30,7 @@ public final class BucketSpec {
   private final long[] unitsPerNano; // a (packed)
   private final long[] unitsPerToken; // b (packed)
   private final long[] fullUnits; // capacity * b (packed)
+  private final long[] fillNanos; // ceil(fullUnits / a): time from empty to full (packed)
   private final int size;
 
   public BucketSpec(List<Limit> limits) {
@@ -45,6 +46,7 @@ public final class BucketSpec {
     unitsPerNano = new long[n];
     unitsPerToken = new long[n];
     fullUnits = new long[n];
+    fillNanos = new long[n];
     int slot = 1;
     for (int i = 0; i < n; i++) {
       Limit l = this.limits.get(i);
@@ -64,6 +66,7 @@ public final class BucketSpec {
         unitsPerNano[i] = a;
         unitsPerToken[i] = b;
         fullUnits[i] = capacity[i] * b;
+        fillNanos[i] = ceilDiv(fullUnits[i], a);
         slot += 1;
       } else {
         kind[i] = WIDE;
@@ -131,11 +134,12 @@ public final class BucketSpec {
       int o = offset[i];
       switch (kind[i]) {
         case PACKED -> {
-          long missing = fullUnits[i] - s[o];
-          if (missing > 0) {
-            long a = unitsPerNano[i];
-            // elapsed * a < missing here, so it cannot overflow
-            s[o] = elapsed >= ceilDiv(missing, a) ? fullUnits[i] : s[o] + elapsed * a;
+          if (elapsed >= fillNanos[i]) {
+            s[o] = fullUnits[i];
+          } else {
+            // elapsed * a < full + a and level <= full < 2^61: no overflow, no division
+            long level = s[o] + elapsed * unitsPerNano[i];
+            s[o] = Math.min(level, fullUnits[i]);
           }
         }
         case WIDE -> refillWide(s, o, i, elapsed);

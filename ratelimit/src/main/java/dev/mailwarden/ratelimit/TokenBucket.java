@@ -27,7 +27,7 @@ public final class TokenBucket {
   private TokenBucket(List<Limit> limits, Ticker ticker) {
     this.spec = new BucketSpec(limits);
     this.ticker = requireNonNull(ticker, "ticker");
-    this.bucket = new AtomicBucket(spec.initial(ticker.read(), true));
+    this.bucket = AtomicBucket.padded(spec.initial(ticker.read(), true));
   }
 
   /** A full bucket with these limits on the system ticker. */

@@ -124,11 +124,18 @@ public final class BucketSpec {
    * neither grants nor locks out), a new array; {@code state} is not modified.
    */
   public long[] refill(long[] state, long now) {
+    long[] s = new long[size];
+    refillInto(state, now, s);
+    return s;
+  }
+
+  /** {@link #refill} into {@code s}, an array of the state's size (reused across CAS retries). */
+  public void refillInto(long[] state, long now, long[] s) {
     long elapsed = now - state[0];
     if (elapsed < 0) {
       elapsed = 0;
     }
-    long[] s = state.clone();
+    System.arraycopy(state, 0, s, 0, size);
     s[0] = now;
     for (int i = 0; i < n; i++) {
       int o = offset[i];
@@ -146,7 +153,6 @@ public final class BucketSpec {
         default -> refillInterval(s, o, i, elapsed);
       }
     }
-    return s;
   }
 
   private void refillWide(long[] s, int o, int i, long elapsed) {
@@ -196,6 +202,11 @@ public final class BucketSpec {
       s[o] = capacity[i];
     }
     s[o + 1] = phase % p;
+  }
+
+  /** Slots of a state array. */
+  public int stateSize() {
+    return size;
   }
 
   /** Whole tokens of limit {@code i} in a state. */

@@ -37,7 +37,7 @@ public final class MemoryStore implements LimitStore {
             .ticker(ticker::read)
             .executor(Runnable::run) // maintenance on caller threads, never the common pool
             .build();
-    this.creator = key -> new AtomicBucket(spec.initial(ticker.read(), !underPressure()));
+    this.creator = key -> AtomicBucket.of(spec.initial(ticker.read(), !underPressure()));
   }
 
   private boolean underPressure() {

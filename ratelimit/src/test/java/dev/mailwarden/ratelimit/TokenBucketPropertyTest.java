@@ -37,6 +37,10 @@ class TokenBucketPropertyTest {
     while (limits.size() < count) {
       long capacity = 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 500);
       Duration period = Duration.ofMillis(1 + rnd.nextInt(rnd.nextBoolean() ? 1000 : 3_600_000));
+      if (rnd.nextInt(6) == 0) { // huge capacities take the two-slot (wide) arithmetic
+        capacity = Limit.MAX_CAPACITY - rnd.nextInt(1_000_000);
+        period = Duration.ofMinutes(1 + rnd.nextInt(1440)).plusNanos(rnd.nextInt(1000));
+      }
       Limit l = Limit.of(capacity).per(period);
       if (rnd.nextInt(4) == 0) {
         l = l.intervally();

@@ -86,19 +86,19 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
           new OutboundLimitResult(Outcome.NONE, "no " + rateKey.name() + " key for this session", Map.of(), null, 0));
     }
     List<String> names = new ArrayList<>(keys.keySet());
-    @SuppressWarnings("unchecked")
-    CompletableFuture<RateDecision>[] futures = new CompletableFuture[names.size()];
-    for (int i = 0; i < futures.length; i++) {
-      long cost = perMessage ? 1 : keys.get(names.get(i));
-      futures[i] = limiter.tryAcquireAsync(names.get(i), cost);
+    List<CompletableFuture<RateDecision>> futures = new ArrayList<>(names.size());
+    for (String name : names) {
+      long cost = perMessage ? 1 : keys.get(name);
+      futures.add(limiter.tryAcquireAsync(name, cost));
     }
-    return CompletableFuture.allOf(futures)
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture<?>[]::new))
         .handle(
             (ignored, error) -> {
               Map<String, RateDecision> decisions = new LinkedHashMap<>();
-              for (int i = 0; i < futures.length; i++) {
-                RateDecision d = futures[i].getNow(null);
-                if (d == null || futures[i].isCompletedExceptionally()) {
+              for (int i = 0; i < futures.size(); i++) {
+                CompletableFuture<RateDecision> f = futures.get(i);
+                RateDecision d = f.isCompletedExceptionally() ? null : f.getNow(null);
+                if (d == null) {
                   return temperror("rate limiter failed for " + names.get(i));
                 }
                 decisions.put(names.get(i), d);

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +95,11 @@ public final class OrganizationalDomains {
   private static @Nullable String guavaRegistrable(String name) {
     try {
       InternetDomainName n = InternetDomainName.from(name);
+      if (!n.hasPublicSuffix()) {
+        // an unlisted TLD: the list's implicit rule "*" makes the last label the suffix
+        List<String> parts = n.parts();
+        return parts.size() < 2 ? null : parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1);
+      }
       return n.isUnderPublicSuffix() ? n.topPrivateDomain().toString() : null;
     } catch (IllegalArgumentException | IllegalStateException e) {
       return null;

@@ -93,6 +93,9 @@ public final class ReportAccumulator {
       if (!s.heloIdentity()) {
         envelopeFrom = domain;
       }
+    } else {
+      // both report schemas require one spf element; SPF was not evaluated
+      spf.add(new AggregateReport.SpfAuthResult(result.fromDomain().get(), "mfrom", "none"));
     }
     AggregateReport.Row row =
         new AggregateReport.Row(

@@ -158,7 +158,7 @@ public final class Dmarc implements Checker<DmarcResult> {
     RandomGenerator rng = random != null ? random : ThreadLocalRandom.current();
     CompletableFuture<DmarcResult> f;
     try {
-      f = new Evaluation(context, orgDomains, rng).run(authResults);
+      f = new DmarcEvaluation(context, orgDomains, rng).run(authResults);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }

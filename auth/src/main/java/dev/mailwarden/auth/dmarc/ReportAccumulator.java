@@ -82,13 +82,13 @@ public final class ReportAccumulator {
     DmarcInputs in = result.inputs();
     List<AggregateReport.DkimAuthResult> dkim = new ArrayList<>();
     for (DmarcInputs.DkimAuth d : in.dkim()) {
-      dkim.add(new AggregateReport.DkimAuthResult(Evaluation.normalize(d.domain()), d.selector(), d.outcome().token()));
+      dkim.add(new AggregateReport.DkimAuthResult(DmarcEvaluation.normalize(d.domain()), d.selector(), d.outcome().token()));
     }
     List<AggregateReport.SpfAuthResult> spf = new ArrayList<>();
     String envelopeFrom = "";
     if (in.spf().isPresent()) {
       DmarcInputs.SpfAuth s = in.spf().get();
-      String domain = Evaluation.normalize(s.domain());
+      String domain = DmarcEvaluation.normalize(s.domain());
       spf.add(new AggregateReport.SpfAuthResult(domain, s.heloIdentity() ? "helo" : "mfrom", s.outcome().token()));
       if (!s.heloIdentity()) {
         envelopeFrom = domain;

@@ -96,16 +96,21 @@ public final class ReportSummary {
         "source_ip", "messages", "pass", "fail", "none", "quarantine", "reject", "header_from"));
     for (SourceRow r : sources) {
       b.append(String.format("%-39s %9d %9d %9d %9d %11d %9d  %s%n",
-          r.sourceIp(), r.messages(), r.dmarcPass(), r.dmarcFail(),
+          clean(r.sourceIp()), r.messages(), r.dmarcPass(), r.dmarcFail(),
           r.dispositions().getOrDefault(Policy.NONE, 0L),
           r.dispositions().getOrDefault(Policy.QUARANTINE, 0L),
           r.dispositions().getOrDefault(Policy.REJECT, 0L),
-          String.join(",", r.headerFroms())));
+          clean(String.join(",", r.headerFroms()))));
     }
     for (String p : problems) {
-      b.append("skipped ").append(p).append(System.lineSeparator());
+      b.append("skipped ").append(clean(p)).append(System.lineSeparator());
     }
     return b.toString();
+  }
+
+  /** Report content is untrusted: no control characters reach the terminal. */
+  private static String clean(String s) {
+    return dev.mailwarden.SmtpReply.sanitize(s, 400);
   }
 
   @Override

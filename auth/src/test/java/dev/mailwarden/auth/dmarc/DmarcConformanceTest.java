@@ -174,8 +174,8 @@ class DmarcConformanceTest {
     OrganizationalDomains psl = OrganizationalDomains.publicSuffixList(
         Environment.requireConformance("psl").resolve("public_suffix_list.dat"));
     for (JsonNode c : root.get("alignment").get("cases")) {
-      String a = Evaluation.normalize(c.get("domain").asText());
-      String b = Evaluation.normalize(c.get("other").asText());
+      String a = DmarcEvaluation.normalize(c.get("domain").asText());
+      String b = DmarcEvaluation.normalize(c.get("other").asText());
       boolean aligned = c.get("mode").asText().equals("strict")
           ? a.equals(b)
           : psl.organizationalDomain(a).equals(psl.organizationalDomain(b));

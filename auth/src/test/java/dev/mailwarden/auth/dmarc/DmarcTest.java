@@ -189,6 +189,17 @@ class DmarcTest extends CheckerContract {
   // ---- policy selection ----
 
   @Test
+  void psdPolicy_appliesPToRegisteredDomainsAndSpBelowThem() throws Exception {
+    ZoneResolver dns = ZoneResolver.builder().txt("_dmarc.example", "v=DMARC1; p=reject; sp=quarantine; psd=y").build();
+    DmarcResult org = run(dmarc(DmarcInputs.none()), dns, session("x@shop.example", "y@z.test"));
+    assertThat(org.appliedTag()).contains(PolicyTag.P);
+    assertThat(org.disposition()).isEqualTo(Policy.REJECT);
+    DmarcResult sub = run(dmarc(DmarcInputs.none()), dns, session("x@mail.shop.example", "y@z.test"));
+    assertThat(sub.appliedTag()).contains(PolicyTag.SP);
+    assertThat(sub.disposition()).isEqualTo(Policy.QUARANTINE);
+  }
+
+  @Test
   void np_nonExistentSubdomain_usesNp() throws Exception {
     ZoneResolver dns = ZoneResolver.builder().txt("_dmarc.example.com", "v=DMARC1; p=none; sp=quarantine; np=reject").build();
     DmarcResult r = run(dmarc(DmarcInputs.none()), dns, session("x@ghost.example.com", "y@z.test"));

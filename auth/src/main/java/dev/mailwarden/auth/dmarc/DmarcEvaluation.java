@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /** One DMARC evaluation: From domain, policy discovery, alignment, disposition. */
-final class Evaluation {
+final class DmarcEvaluation {
   /** RFC 9989 §4.10: at most this many labels are walked after the exact From domain. */
   private static final int MAX_WALK_LABELS = 7;
 
@@ -30,7 +30,7 @@ final class Evaluation {
   private final java.util.Map<String, CompletableFuture<@Nullable String>> orgMemo =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  Evaluation(CheckContext ctx, OrganizationalDomains orgDomains, RandomGenerator random) {
+  DmarcEvaluation(CheckContext ctx, OrganizationalDomains orgDomains, RandomGenerator random) {
     this.ctx = ctx;
     this.orgDomains = orgDomains;
     this.random = random;
@@ -259,6 +259,12 @@ final class Evaluation {
   /** p for the policy domain itself; otherwise np for a non-existent From domain, else sp. */
   private CompletableFuture<PolicyTag> appliedTag(String fromDomain, String policyDomain, DmarcRecord record) {
     if (fromDomain.equals(policyDomain)) {
+      return done(PolicyTag.P);
+    }
+    // a public suffix domain's policy (RFC 9989 psd=y, RFC 9091): p for the organisational
+    // domains registered directly under it, sp/np for their subdomains
+    if (record.publicSuffixDomain() == DmarcRecord.PublicSuffixDomain.YES
+        && fromDomain.equals(childOn(fromDomain, policyDomain))) {
       return done(PolicyTag.P);
     }
     if (record.nonExistentPolicy().isEmpty()) {

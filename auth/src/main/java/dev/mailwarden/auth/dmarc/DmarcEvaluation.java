@@ -42,34 +42,37 @@ final class DmarcEvaluation {
       Outcome outcome, String reason, @Nullable DmarcRecord record, @Nullable String policyDomain, @Nullable String orgDomain) {}
 
   CompletableFuture<DmarcResult> run(AuthResultsSource source) {
-    MailSession session = ctx.session();
-    FromHeader.Extracted from;
-    Optional<InputStream> message = session.openMessage();
+    Optional<InputStream> message = ctx.session().openMessage();
     if (message.isEmpty()) {
-      return CompletableFuture.completedFuture(DmarcResult.builder(Outcome.NONE, "no message to evaluate").build());
+      return done(DmarcResult.builder(Outcome.NONE, "no message to evaluate").build());
     }
-    from = FromHeader.fromMessage(message.get());
-    if (!from.ok()) {
-      return CompletableFuture.completedFuture(DmarcResult.builder(Outcome.PERMERROR, from.problem()).build());
-    }
+    FromHeader.Extracted from = FromHeader.fromMessage(message.get());
     String fromDomain = from.domain();
-    CompletableFuture<DmarcInputs> inputs;
-    try {
-      inputs = source.inputs(ctx);
-    } catch (RuntimeException e) {
-      inputs = CompletableFuture.failedFuture(e);
+    if (fromDomain == null) {
+      return done(DmarcResult.builder(Outcome.PERMERROR, from.problem()).build());
     }
-    CompletableFuture<DmarcInputs> safeInputs = inputs;
-    return discover(fromDomain)
-        .thenCompose(d -> safeInputs.handle((in, error) -> new Object[] {in, error})
-            .thenCompose(pair -> {
-              if (pair[1] != null) {
-                Throwable t = (Throwable) pair[1];
-                return done(base(Outcome.TEMPERROR, "SPF/DKIM results unavailable: " + PolicyLookup.rootMessage(t), fromDomain, d));
-              }
-              return decide(fromDomain, d, pair[0] == null ? DmarcInputs.none() : (DmarcInputs) pair[0]);
-            }));
+    // SPF/DKIM and policy discovery proceed concurrently
+    CompletableFuture<AuthInputs> inputs;
+    try {
+      inputs = source.inputs(ctx).handle(AuthInputs::new);
+    } catch (RuntimeException e) {
+      inputs = done(new AuthInputs(null, e));
+    }
+    return discover(fromDomain).thenCombine(inputs, Gathered::new).thenCompose(g -> {
+      Throwable error = g.auth().error();
+      if (error != null) {
+        String why = "SPF/DKIM results unavailable: " + PolicyLookup.rootMessage(error);
+        return done(base(Outcome.TEMPERROR, why, fromDomain, g.discovery()));
+      }
+      DmarcInputs in = g.auth().value();
+      return decide(fromDomain, g.discovery(), in == null ? DmarcInputs.none() : in);
+    });
   }
+
+  /** The source's answer or its failure. */
+  private record AuthInputs(@Nullable DmarcInputs value, @Nullable Throwable error) {}
+
+  private record Gathered(Discovery discovery, AuthInputs auth) {}
 
   // ---- policy discovery ----
 
@@ -212,10 +215,10 @@ final class DmarcEvaluation {
     CompletableFuture<Alignments> alignment = align(fromDomain, record, inputs);
     CompletableFuture<@Nullable String> org =
         d.orgDomain() != null || orgDomains.isTreeWalk() ? done(d.orgDomain()) : orgDomainOf(fromDomain);
-    return tag.thenCombine(alignment, (t, a) -> new Object[] {t, a})
+    return tag.thenCombine(alignment, TagAndAlignment::new)
         .thenCombine(org, (ta, o) -> {
-          PolicyTag t = (PolicyTag) ta[0];
-          Alignments a = (Alignments) ta[1];
+          PolicyTag t = ta.tag();
+          Alignments a = ta.alignments();
           String orgDomain = o != null ? o : knownOrgDomain(fromDomain);
           Outcome outcome;
           String reason;
@@ -280,6 +283,8 @@ final class DmarcEvaluation {
     return a.handle((answer, error) ->
         error == null && answer.status() == DnsStatus.NXDOMAIN ? PolicyTag.NP : PolicyTag.SP);
   }
+
+  private record TagAndAlignment(PolicyTag tag, Alignments alignments) {}
 
   private static final class Alignments {
     @Nullable String spf;

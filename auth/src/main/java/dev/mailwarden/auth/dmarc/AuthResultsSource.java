@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  *         spf.map(r -> new DmarcInputs.SpfAuth(r.domain(), r.outcome(), r.identity() == HELO))
  *             .orElse(null),
  *         dkim.map(r -> r.signatures().stream()
- *                 .map(s -> new DmarcInputs.DkimAuth(s.domain(), s.outcome(), s.selector()))
+ *                 .map(s -> new DmarcInputs.DkimAuth(s.domain(), s.outcome(), ""))  // selector if known
  *                 .toList())
  *             .orElse(List.of())));
  * }</pre>

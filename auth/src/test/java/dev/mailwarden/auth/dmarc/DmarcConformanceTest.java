@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,8 +76,7 @@ class DmarcConformanceTest {
 
   private static String runCase(JsonNode c, OrganizationalDomains mode, boolean checkOrgDomain) throws Exception {
     ZoneResolver.Builder zone = ZoneResolver.builder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = c.get("zone").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : c.get("zone").properties()) {
       JsonNode entry = e.getValue();
       if (entry.has("error")) {
         zone.fail(e.getKey(), DnsStatus.valueOf(entry.get("error").asText()));

@@ -2,6 +2,8 @@ package dev.mailwarden.auth.dmarc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.MailSession;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -23,7 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <pre>{@code
  * ReportAccumulator reports = ReportAccumulator.create();
- * // after each evaluation:
+ * MailWarden inbound = MailWarden.builder()...listener(reports.listener()).build();
+ * // or by hand after each evaluation:
  * ev.result(Dmarc.KEY).ifPresent(r -> reports.record(session, r));
  * // once a day:
  * for (AggregateReport r : reports.drain(reporter, dayStart, dayEnd)) {
@@ -59,6 +62,28 @@ public final class ReportAccumulator {
 
   public static ReportAccumulator create() {
     return new ReportAccumulator();
+  }
+
+  /**
+   * A listener that records the DMARC result of every evaluation, for {@code
+   * MailWarden.builder().listener(...)}. Cheap; never throws.
+   */
+  public EvaluationListener listener() {
+    return new EvaluationListener() {
+      @Override
+      public void onEvaluationComplete(Evaluation evaluation) {
+        try {
+          evaluation.result(Dmarc.KEY).ifPresent(r -> record(evaluation.session(), r));
+        } catch (RuntimeException e) {
+          // a listener must not throw; a lost report row is the lesser harm
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "ReportAccumulator.listener";
+      }
+    };
   }
 
   /** Records one evaluation; sessions without a client IP are not recorded. */

@@ -77,6 +77,24 @@ class AggregateReportsTest {
   }
 
   @Test
+  void listener_recordsEveryEvaluationsDmarcResult() throws Exception {
+    ReportAccumulator acc = ReportAccumulator.create();
+    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder()
+        .resolver(ZoneResolver.builder().txt("_dmarc.example.com", "v=DMARC1; p=none").build())
+        .check(Dmarc.builder().authResults(AuthResultsSource.fixed(DmarcInputs.none())).build())
+        .listener(acc.listener())
+        .build();
+    MailSession s = DmarcTest.session("a@example.com", "b@example.com");
+    w.evaluate(s).get(5, TimeUnit.SECONDS);
+    w.evaluate(s).get(5, TimeUnit.SECONDS);
+    List<AggregateReport> reports = acc.drain(REPORTER, BEGIN, END);
+    assertThat(reports).singleElement().satisfies(r -> {
+      assertThat(r.messageCount()).isEqualTo(2);
+      assertThat(r.rows()).singleElement().satisfies(row -> assertThat(row.sourceIp()).isEqualTo("192.0.2.10"));
+    });
+  }
+
+  @Test
   void rfc7489Xml_roundTrips() throws Exception {
     AggregateReport r = sampleReport();
     String xml = AggregateReports.toXml(r, AggregateReports.Format.RFC7489);

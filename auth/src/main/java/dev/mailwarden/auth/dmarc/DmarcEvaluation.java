@@ -265,23 +265,40 @@ final class DmarcEvaluation {
       return done(PolicyTag.P);
     }
     // a public suffix domain's policy (RFC 9989 psd=y, RFC 9091): p for the organisational
-    // domains registered directly under it, sp/np for their subdomains
-    if (record.publicSuffixDomain() == DmarcRecord.PublicSuffixDomain.YES
-        && fromDomain.equals(childOn(fromDomain, policyDomain))) {
-      return done(PolicyTag.P);
-    }
+    // domains registered directly under it, sp for their subdomains; np for either if non-existent
+    boolean registeredUnderPsd = record.publicSuffixDomain() == DmarcRecord.PublicSuffixDomain.YES
+        && fromDomain.equals(childOn(fromDomain, policyDomain));
+    PolicyTag existing = registeredUnderPsd ? PolicyTag.P : PolicyTag.SP;
     if (record.nonExistentPolicy().isEmpty()) {
-      return done(PolicyTag.SP);
+      return done(existing);
     }
-    // RFC 9989 §4.7: non-existent means NXDOMAIN; NODATA (the name exists) or an error keeps sp
-    CompletableFuture<DnsAnswer> a;
+    return nonExistent(fromDomain).thenApply(gone -> gone ? PolicyTag.NP : existing);
+  }
+
+  /**
+   * RFC 9091 §2.7 and RFC 9989 ("Non-existent Domains"): NXDOMAIN or NODATA for A, AAAA and MX.
+   * An NXDOMAIN for A settles it; a DNS error counts as existing, so {@code sp} applies.
+   */
+  private CompletableFuture<Boolean> nonExistent(String domain) {
+    return lookup(domain, RecordType.A).thenCompose(a -> {
+      if (a == null || !a.isVoid()) {
+        return done(Boolean.FALSE);
+      }
+      if (a.status() == DnsStatus.NXDOMAIN) {
+        return done(Boolean.TRUE);
+      }
+      return lookup(domain, RecordType.AAAA).thenCombine(lookup(domain, RecordType.MX),
+          (aaaa, mx) -> aaaa != null && aaaa.isVoid() && mx != null && mx.isVoid());
+    });
+  }
+
+  /** A lookup whose failure (a broken resolver) is {@code null}. */
+  private CompletableFuture<@Nullable DnsAnswer> lookup(String name, RecordType type) {
     try {
-      a = ctx.dns().lookup(fromDomain, RecordType.A);
+      return ctx.dns().lookup(name, type).handle((answer, error) -> error == null ? answer : null);
     } catch (RuntimeException e) {
-      a = CompletableFuture.failedFuture(e);
+      return done(null);
     }
-    return a.handle((answer, error) ->
-        error == null && answer.status() == DnsStatus.NXDOMAIN ? PolicyTag.NP : PolicyTag.SP);
   }
 
   private record TagAndAlignment(PolicyTag tag, Alignments alignments) {}

@@ -219,6 +219,27 @@ class DmarcTest extends CheckerContract {
   }
 
   @Test
+  void np_subdomainWithNoAddressOrMx_countsAsNonExistent() throws Exception {
+    ZoneResolver dns = ZoneResolver.builder()
+        .txt("_dmarc.example.com", "v=DMARC1; p=none; sp=quarantine; np=reject")
+        .txt("txt-only.example.com", "hello") // exists, but NODATA for A, AAAA and MX
+        .build();
+    DmarcResult r = run(dmarc(DmarcInputs.none()), dns, session("x@txt-only.example.com", "y@z.test"));
+    assertThat(r.appliedTag()).contains(PolicyTag.NP);
+    assertThat(r.disposition()).isEqualTo(Policy.REJECT);
+  }
+
+  @Test
+  void np_dnsErrorOnExistenceCheck_keepsSp() throws Exception {
+    ZoneResolver dns = ZoneResolver.builder()
+        .txt("_dmarc.example.com", "v=DMARC1; p=none; sp=quarantine; np=reject")
+        .fail("flaky.example.com", DnsStatus.SERVFAIL)
+        .build();
+    DmarcResult r = run(dmarc(DmarcInputs.none()), dns, session("x@flaky.example.com", "y@z.test"));
+    assertThat(r.appliedTag()).contains(PolicyTag.SP);
+  }
+
+  @Test
   void pct_sampledOut_relaxesRejectToQuarantine() throws Exception {
     ZoneResolver dns = zone("_dmarc.example.com", "v=DMARC1; p=reject; pct=50");
     Dmarc out = Dmarc.builder().authResults(AuthResultsSource.fixed(DmarcInputs.none())).random(fixedRandom(50)).build();

@@ -34,9 +34,9 @@ import java.util.zip.ZipInputStream;
 public final class AggregateReports {
 
   /**
-   * The XML namespace of the RFC 9990 form. Taken from the DMARCbis aggregate-reporting draft
-   * ({@code draft-ietf-dmarc-aggregate-reporting}); the RFC text itself was not available to
-   * check while this was written.
+   * The XML namespace of the RFC 9990 form (as in its Appendix B sample and the DMARCbis
+   * aggregate-reporting drafts). The element order of the RFC 9990 form follows that sample;
+   * the RFC's XML schema itself was not available to validate against.
    */
   public static final String RFC9990_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
 
@@ -49,7 +49,8 @@ public final class AggregateReports {
     RFC7489,
     /**
      * RFC 9990: {@link #RFC9990_NAMESPACE}, {@code np}, {@code testing}, {@code discovery_method},
-     * {@code envelope_from}, {@code generator}.
+     * {@code envelope_from}, {@code generator}, the disposition {@code pass}; no {@code pct}, no
+     * SPF {@code scope}. When parsing, the disposition {@code pass} reads as {@link Policy#NONE}.
      */
     RFC9990
   }

@@ -124,6 +124,45 @@ class AggregateReportsTest {
   }
 
   @Test
+  void rfc9990Report_withPassDispositionAndNewElements_parses() {
+    String xml = """
+        <feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">
+          <version>1.0</version>
+          <report_metadata>
+            <org_name>Reporter</org_name><email>r@reporter.example</email>
+            <extra_contact_info lang="en">https://reporter.example/dmarc</extra_contact_info>
+            <report_id>r-1</report_id>
+            <date_range><begin>1000</begin><end>2000</end></date_range>
+            <generator>Some Reporter 1.0</generator>
+          </report_metadata>
+          <policy_published>
+            <domain>example.org</domain><p>quarantine</p><sp>none</sp><np>reject</np>
+            <testing>y</testing><discovery_method>treewalk</discovery_method>
+          </policy_published>
+          <record>
+            <row><source_ip>198.51.100.9</source_ip><count>7</count>
+              <policy_evaluated><disposition>pass</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>
+            <identifiers><envelope_from>example.org</envelope_from><header_from>example.org</header_from></identifiers>
+            <auth_results>
+              <dkim><domain>example.org</domain><result>pass</result><selector>k1</selector></dkim>
+              <spf><domain>example.org</domain><result>fail</result></spf>
+            </auth_results>
+          </record>
+        </feedback>
+        """;
+    AggregateReport r = AggregateReports.parse(xml.getBytes(StandardCharsets.UTF_8)).report().orElseThrow();
+    assertThat(r.policy().testing()).isTrue();
+    assertThat(r.policy().nonExistentPolicy()).isEqualTo(Policy.REJECT);
+    AggregateReport.Row row = r.rows().get(0);
+    assertThat(row.disposition()).isEqualTo(Policy.NONE);
+    assertThat(row.dmarcPass()).isTrue();
+    assertThat(row.envelopeFrom()).isEqualTo("example.org");
+    assertThat(row.dkim()).containsExactly(new AggregateReport.DkimAuthResult("example.org", "k1", "pass"));
+    assertThat(AggregateReports.toXml(r, AggregateReports.Format.RFC9990)).contains("<disposition>pass</disposition>");
+    assertThat(AggregateReports.toXml(r, AggregateReports.Format.RFC7489)).contains("<disposition>none</disposition>");
+  }
+
+  @Test
   void gzip_isParsedBack_andFileNameFollowsRfc7489() throws Exception {
     AggregateReport r = sampleReport();
     byte[] gz = AggregateReports.gzip(r, AggregateReports.Format.RFC7489);

@@ -62,28 +62,34 @@ public final class ReportXml {
     x.append("  <policy_published>\n");
     leaf(x, 4, "domain", p.domain());
     if (bis) {
-      leaf(x, 4, "discovery_method", discoveryMethod);
-    }
-    leaf(x, 4, "adkim", p.dkimAlignment().letter());
-    leaf(x, 4, "aspf", p.spfAlignment().letter());
-    leaf(x, 4, "p", p.policy().token());
-    leaf(x, 4, "sp", (p.subdomainPolicy() != null ? p.subdomainPolicy() : p.policy()).token());
-    if (bis) {
+      // element order of the RFC 9990 Appendix B sample
+      leaf(x, 4, "p", p.policy().token());
+      leaf(x, 4, "sp", (p.subdomainPolicy() != null ? p.subdomainPolicy() : p.policy()).token());
       if (p.nonExistentPolicy() != null) {
         leaf(x, 4, "np", p.nonExistentPolicy().token());
       }
+      leaf(x, 4, "adkim", p.dkimAlignment().letter());
+      leaf(x, 4, "aspf", p.spfAlignment().letter());
+      leaf(x, 4, "fo", p.failureOptions());
       leaf(x, 4, "testing", p.testing() ? "y" : "n");
+      leaf(x, 4, "discovery_method", discoveryMethod);
     } else {
+      leaf(x, 4, "adkim", p.dkimAlignment().letter());
+      leaf(x, 4, "aspf", p.spfAlignment().letter());
+      leaf(x, 4, "p", p.policy().token());
+      leaf(x, 4, "sp", (p.subdomainPolicy() != null ? p.subdomainPolicy() : p.policy()).token());
       leaf(x, 4, "pct", Integer.toString(p.percent()));
+      leaf(x, 4, "fo", p.failureOptions());
     }
-    leaf(x, 4, "fo", p.failureOptions());
     x.append("  </policy_published>\n");
     for (Row r : report.rows()) {
       x.append("  <record>\n    <row>\n");
       leaf(x, 6, "source_ip", r.sourceIp());
       leaf(x, 6, "count", Long.toString(r.count()));
       x.append("      <policy_evaluated>\n");
-      leaf(x, 8, "disposition", r.disposition().token());
+      // RFC 9990 adds the disposition "pass" for messages that passed DMARC
+      boolean passWord = bis && r.dmarcPass() && r.disposition() == Policy.NONE;
+      leaf(x, 8, "disposition", passWord ? "pass" : r.disposition().token());
       leaf(x, 8, "dkim", r.dkimAligned() ? "pass" : "fail");
       leaf(x, 8, "spf", r.spfAligned() ? "pass" : "fail");
       for (String o : r.overrides()) {
@@ -100,10 +106,15 @@ public final class ReportXml {
       for (DkimAuthResult d : r.dkim()) {
         x.append("      <dkim>\n");
         leaf(x, 8, "domain", d.domain());
-        if (!d.selector().isEmpty()) {
+        if (bis) {
+          leaf(x, 8, "result", d.result());
           leaf(x, 8, "selector", d.selector());
+        } else {
+          if (!d.selector().isEmpty()) {
+            leaf(x, 8, "selector", d.selector());
+          }
+          leaf(x, 8, "result", d.result());
         }
-        leaf(x, 8, "result", d.result());
         x.append("      </dkim>\n");
       }
       List<SpfAuthResult> spf = r.spf();
@@ -114,7 +125,9 @@ public final class ReportXml {
       for (SpfAuthResult s : spf) {
         x.append("      <spf>\n");
         leaf(x, 8, "domain", s.domain());
-        leaf(x, 8, "scope", s.scope());
+        if (!bis) {
+          leaf(x, 8, "scope", s.scope());
+        }
         leaf(x, 8, "result", s.result());
         x.append("      </spf>\n");
       }
@@ -254,7 +267,7 @@ public final class ReportXml {
     return new Row(
         requiredText(row, "source_ip"),
         count,
-        policy(requiredText(pe, "disposition"), "disposition"),
+        disposition(requiredText(pe, "disposition")),
         optionalText(pe, "dkim").equalsIgnoreCase("pass"),
         optionalText(pe, "spf").equalsIgnoreCase("pass"),
         overrides,
@@ -335,6 +348,11 @@ public final class ReportXml {
     } catch (NumberFormatException | java.time.DateTimeException e) {
       throw new BadReport("bad timestamp: " + shorten(s));
     }
+  }
+
+  /** RFC 9990's "pass" means no policy was applied: NONE. */
+  private static Policy disposition(String s) throws BadReport {
+    return s.equalsIgnoreCase("pass") ? Policy.NONE : policy(s, "disposition");
   }
 
   private static Policy policy(String s, String what) throws BadReport {

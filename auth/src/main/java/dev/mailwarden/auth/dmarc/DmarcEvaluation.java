@@ -227,6 +227,9 @@ final class DmarcEvaluation {
             reason = a.spf != null
                 ? "SPF-authenticated " + a.spf + " aligns with " + fromDomain
                 : "DKIM d=" + a.dkim.get(0) + " aligns with " + fromDomain;
+          } else if (a.authTemperror) {
+            outcome = Outcome.TEMPERROR;
+            reason = "SPF or DKIM temperror for an identifier aligned with " + fromDomain;
           } else if (a.dnsTrouble) {
             outcome = Outcome.TEMPERROR;
             reason = "organisational domain lookup failed while checking alignment for " + fromDomain;
@@ -307,6 +310,7 @@ final class DmarcEvaluation {
     @Nullable String spf;
     List<String> dkim = new ArrayList<>();
     boolean dnsTrouble;
+    boolean authTemperror;
   }
 
   private CompletableFuture<Alignments> align(String fromDomain, DmarcRecord record, DmarcInputs inputs) {
@@ -346,6 +350,26 @@ final class DmarcEvaluation {
           dkimOk.set(index, ok);
         }
       }));
+    }
+    // a temperror of an identifier that would align could have been a pass: the result is
+    // temperror rather than fail, so that a DNS hiccup in SPF or DKIM never rejects
+    if (spf.isPresent()
+        && spf.get().outcome() == Outcome.TEMPERROR
+        && (!spf.get().heloIdentity() || ctx.session().isNullSender())) {
+      parts.add(aligned(fromDomain, normalize(spf.get().domain()), record.spfAlignment()).thenAccept(ok -> {
+        synchronized (result) {
+          result.authTemperror |= !Boolean.FALSE.equals(ok);
+        }
+      }));
+    }
+    for (DmarcInputs.DkimAuth sig : inputs.dkim()) {
+      if (sig.outcome() == Outcome.TEMPERROR) {
+        parts.add(aligned(fromDomain, normalize(sig.domain()), record.dkimAlignment()).thenAccept(ok -> {
+          synchronized (result) {
+            result.authTemperror |= !Boolean.FALSE.equals(ok);
+          }
+        }));
+      }
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
       synchronized (result) {

@@ -142,6 +142,20 @@ class DmarcTest extends CheckerContract {
   }
 
   @Test
+  void alignedTemperror_withoutAnyAlignedPass_isTemperrorNotFail() throws Exception {
+    ZoneResolver dns = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+    DmarcInputs spfTemp = DmarcInputs.of(new DmarcInputs.SpfAuth("example.com", Outcome.TEMPERROR, false), List.of());
+    DmarcResult r = run(dmarc(spfTemp), dns, session("a@example.com", "b@example.com"));
+    assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
+    assertThat(r.smtpReply()).hasValueSatisfying(reply -> assertThat(reply.code()).isEqualTo(451));
+    // an unaligned temperror changes nothing, an aligned pass wins
+    DmarcInputs unaligned = DmarcInputs.of(null, List.of(dkim("other.example", Outcome.TEMPERROR)));
+    assertThat(run(dmarc(unaligned), dns, session("a@example.com", "b@example.com")).outcome()).isEqualTo(Outcome.FAIL);
+    DmarcInputs mixed = DmarcInputs.of(new DmarcInputs.SpfAuth("example.com", Outcome.TEMPERROR, false), List.of(DKIM_EXAMPLE));
+    assertThat(run(dmarc(mixed), dns, session("a@example.com", "b@example.com")).outcome()).isEqualTo(Outcome.PASS);
+  }
+
+  @Test
   void treeWalk_relaxedAlignment_usesOrganisationalDomainFoundInDns() throws Exception {
     DmarcResult r = run(dmarc(DmarcInputs.of(null, List.of(dkim("b.example.com", Outcome.PASS)))),
         zone("_dmarc.example.com", "v=DMARC1; p=reject"), session("a@a.example.com", "x@y.example"));

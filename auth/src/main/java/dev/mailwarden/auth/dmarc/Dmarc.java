@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * _dmarc.<From domain>} and then, by default, by the RFC 9989 DNS tree walk (or at the
  * organisational domain of a Public Suffix List, RFC 7489), aligns the passing SPF identity and
  * each passing DKIM {@code d=} (strict or relaxed as the record says), and applies {@code
- * p}/{@code sp}/{@code np} with {@code pct} and {@code t}. DNS errors give temperror.
+ * p}/{@code sp}/{@code np} with {@code pct} and {@code t}. DNS errors give temperror, and so
+ * does an SPF or DKIM temperror of an identifier that would align when nothing else aligned.
  *
  * <p>Weights: {@link #defaultWeights()} uses the result's own score: {@link #REJECT_SCORE} for
  * a fail with disposition reject, {@link #QUARANTINE_SCORE} for quarantine, 0 otherwise.

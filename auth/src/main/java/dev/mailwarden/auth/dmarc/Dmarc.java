@@ -1,0 +1,229 @@
+package dev.mailwarden.auth.dmarc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mailwarden.CheckContext;
+import dev.mailwarden.CheckKey;
+import dev.mailwarden.Checker;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.Outcome;
+import dev.mailwarden.Weights;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * DMARC (RFC 7489, RFC 9989): evaluates the From domain's policy against the SPF and DKIM results
+ * of the same evaluation.
+ *
+ * <pre>{@code
+ * MailWarden inbound = MailWarden.builder()
+ *     .resolver(dns)
+ *     .check(Spf.check())
+ *     .check(Dkim.verify())
+ *     .check(Dmarc.enforce())                  // awaits SPF and DKIM
+ *     .rejectAt(5.0).quarantineAt(3.0)
+ *     .build();
+ *
+ * Dmarc rfc7489 = Dmarc.builder()
+ *     .organizationalDomains(OrganizationalDomains.publicSuffixList())
+ *     .build();
+ * }</pre>
+ *
+ * <p>The checker applies when the session holds the message. It reads exactly one From header
+ * with exactly one address (anything else is permerror), finds the policy at {@code
+ * _dmarc.<From domain>} and then, by default, by the RFC 9989 DNS tree walk (or at the
+ * organisational domain of a Public Suffix List, RFC 7489), aligns the passing SPF identity and
+ * each passing DKIM {@code d=} (strict or relaxed as the record says), and applies {@code
+ * p}/{@code sp}/{@code np} with {@code pct} and {@code t}. DNS errors give temperror, and so
+ * does an SPF or DKIM temperror of an identifier that would align when nothing else aligned.
+ *
+ * <p>Weights: {@link #defaultWeights()} uses the result's own score: {@link #REJECT_SCORE} for
+ * a fail with disposition reject, {@link #QUARANTINE_SCORE} for quarantine, 0 otherwise.
+ */
+public final class Dmarc implements Checker<DmarcResult> {
+
+  /** The key other checkers and the evaluation use for DMARC results. */
+  public static final CheckKey<DmarcResult> KEY = CheckKey.of("dmarc", DmarcResult.class);
+
+  /** Score of a fail with disposition reject: reaches any reject threshold up to 100 alone. */
+  public static final double REJECT_SCORE = 100.0;
+
+  /**
+   * Score of a fail with disposition quarantine: below the default reject threshold (5.0), at or
+   * above a quarantine threshold of 3.0 or less. Use {@link #weights(double, double)} if your
+   * thresholds differ.
+   */
+  public static final double QUARANTINE_SCORE = 3.0;
+
+  private final AuthResultsSource authResults;
+  private final OrganizationalDomains orgDomains;
+  private final @Nullable RandomGenerator random;
+
+  private Dmarc(Builder b) {
+    this.authResults = b.authResults;
+    this.orgDomains = b.orgDomains;
+    this.random = b.random;
+  }
+
+  /** DMARC with the defaults: SPF and DKIM from the evaluation, RFC 9989 tree walk. */
+  public static Dmarc enforce() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder with this checker's settings. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.authResults = authResults;
+    b.orgDomains = orgDomains;
+    b.random = random;
+    return b;
+  }
+
+  /**
+   * The SPF and DKIM results of the running evaluation, awaited through {@code ctx.await}.
+   *
+   * <p>Merge point: the SPF and DKIM checkers are built on other branches. Once they are merged
+   * this maps {@code ctx.await(Spf.KEY)} / {@code ctx.await(Dkim.KEY)} to {@link DmarcInputs} (see
+   * the example on {@link AuthResultsSource}); until then it reports no SPF and no DKIM result.
+   */
+  public static AuthResultsSource fromEvaluation() {
+    return FROM_EVALUATION;
+  }
+
+  private static final AuthResultsSource FROM_EVALUATION =
+      new AuthResultsSource() {
+        @Override
+        public CompletableFuture<DmarcInputs> inputs(CheckContext context) {
+          // TODO(merge): await Spf.KEY and Dkim.KEY here and map them to DmarcInputs.
+          return CompletableFuture.completedFuture(DmarcInputs.none());
+        }
+
+        @Override
+        public String toString() {
+          return "fromEvaluation";
+        }
+      };
+
+  /**
+   * Weights by disposition: {@code rejectScore} for a fail with disposition reject, {@code
+   * quarantineScore} for quarantine, 0 for everything else.
+   */
+  public static Weights weights(double rejectScore, double quarantineScore) {
+    if (!Double.isFinite(rejectScore) || !Double.isFinite(quarantineScore)) {
+      throw new IllegalArgumentException("scores must be finite");
+    }
+    return new Weights() {
+      @Override
+      public double score(dev.mailwarden.CheckResult r) {
+        if (r.outcome() != Outcome.FAIL || !(r instanceof DmarcResult d)) {
+          return 0.0;
+        }
+        return switch (d.disposition()) {
+          case REJECT -> rejectScore;
+          case QUARANTINE -> quarantineScore;
+          case NONE -> 0.0;
+        };
+      }
+
+      @Override
+      public String toString() {
+        return "DmarcWeights[reject=" + rejectScore + ", quarantine=" + quarantineScore + "]";
+      }
+    };
+  }
+
+  @Override
+  public CheckKey<DmarcResult> key() {
+    return KEY;
+  }
+
+  @Override
+  public boolean appliesTo(MailSession session) {
+    return session.hasMessage();
+  }
+
+  @Override
+  public Weights defaultWeights() {
+    return weights(REJECT_SCORE, QUARANTINE_SCORE);
+  }
+
+  @Override
+  public CompletableFuture<DmarcResult> check(CheckContext context) {
+    requireNonNull(context, "context");
+    RandomGenerator rng = random != null ? random : ThreadLocalRandom.current();
+    CompletableFuture<DmarcResult> f;
+    try {
+      f = new DmarcEvaluation(context, orgDomains, rng).run(authResults);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    // a bug must not look like a DNS verdict, but must not fail the evaluation either
+    return f.handle((r, e) -> e == null ? r : temperror("internal error: " + PolicyLookup.rootMessage(e)));
+  }
+
+  @Override
+  public DmarcResult temperror(String reason) {
+    return DmarcResult.temperror(reason);
+  }
+
+  @Override
+  public String toString() {
+    return "Dmarc[" + orgDomains + ", authResults=" + authResults + (random != null ? ", random=" + random.getClass().getSimpleName() : "") + "]";
+  }
+
+  /** Builds a {@link Dmarc} checker; each setting once. */
+  public static final class Builder {
+    private AuthResultsSource authResults = FROM_EVALUATION;
+    private OrganizationalDomains orgDomains = OrganizationalDomains.treeWalk();
+    private @Nullable RandomGenerator random;
+    private boolean authResultsSet;
+    private boolean orgDomainsSet;
+    private boolean randomSet;
+
+    private Builder() {}
+
+    /** Where the SPF and DKIM results come from (default {@link #fromEvaluation()}). */
+    public Builder authResults(AuthResultsSource source) {
+      requireState(!authResultsSet, "authResults");
+      this.authResults = requireNonNull(source, "source");
+      authResultsSet = true;
+      return this;
+    }
+
+    /** How organisational domains are found (default {@link OrganizationalDomains#treeWalk()}). */
+    public Builder organizationalDomains(OrganizationalDomains mode) {
+      requireState(!orgDomainsSet, "organizationalDomains");
+      this.orgDomains = requireNonNull(mode, "mode");
+      orgDomainsSet = true;
+      return this;
+    }
+
+    /**
+     * The random source for {@code pct=} sampling (default {@link ThreadLocalRandom}); must be
+     * thread-safe if the checker is shared. A message is sampled in when {@code
+     * nextInt(100) < pct}.
+     */
+    public Builder random(RandomGenerator random) {
+      requireState(!randomSet, "random");
+      this.random = requireNonNull(random, "random");
+      randomSet = true;
+      return this;
+    }
+
+    public Dmarc build() {
+      return new Dmarc(this);
+    }
+
+    private static void requireState(boolean ok, String setting) {
+      if (!ok) {
+        throw new IllegalStateException(setting + " was already set");
+      }
+    }
+  }
+}

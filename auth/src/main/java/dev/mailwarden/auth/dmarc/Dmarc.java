@@ -8,6 +8,10 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
+import dev.mailwarden.auth.dkim.Dkim;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.auth.spf.SpfIdentity;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -88,9 +92,8 @@ public final class Dmarc implements Checker<DmarcResult> {
   /**
    * The SPF and DKIM results of the running evaluation, awaited through {@code ctx.await}.
    *
-   * <p>Merge point: the SPF and DKIM checkers are built on other branches. Once they are merged
-   * this maps {@code ctx.await(Spf.KEY)} / {@code ctx.await(Dkim.KEY)} to {@link DmarcInputs} (see
-   * the example on {@link AuthResultsSource}); until then it reports no SPF and no DKIM result.
+   * <p>Awaits {@code Spf.KEY} and {@code Dkim.KEY} of the same evaluation and maps them to {@link
+   * DmarcInputs}; a check that is not registered or does not apply counts as no result.
    */
   public static AuthResultsSource fromEvaluation() {
     return FROM_EVALUATION;
@@ -100,8 +103,19 @@ public final class Dmarc implements Checker<DmarcResult> {
       new AuthResultsSource() {
         @Override
         public CompletableFuture<DmarcInputs> inputs(CheckContext context) {
-          // TODO(merge): await Spf.KEY and Dkim.KEY here and map them to DmarcInputs.
-          return CompletableFuture.completedFuture(DmarcInputs.none());
+          // the SPF and DKIM checks of the same evaluation; absent ones count as "no result"
+          return context.await(Spf.KEY)
+              .thenCombine(
+                  context.await(Dkim.KEY),
+                  (spf, dkim) ->
+                      DmarcInputs.of(
+                          spf.map(r -> new DmarcInputs.SpfAuth(
+                                  r.domain(), r.outcome(), r.identity() == SpfIdentity.HELO))
+                              .orElse(null),
+                          dkim.map(r -> r.signatures().stream()
+                                  .map(s -> new DmarcInputs.DkimAuth(s.domain(), s.outcome(), s.selector()))
+                                  .toList())
+                              .orElse(List.of())));
         }
 
         @Override

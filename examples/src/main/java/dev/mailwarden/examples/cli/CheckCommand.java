@@ -14,6 +14,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import dev.mailwarden.auth.dkim.Dkim;
+import dev.mailwarden.auth.dmarc.Dmarc;
+import dev.mailwarden.auth.helo.Helo;
+import dev.mailwarden.auth.helo.Iprev;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.auth.spf.SpfEngine;
+import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.Dnswl;
+import dev.mailwarden.dnsbl.SpamhausDqs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,6 +70,24 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin DnsOptions dnsOptions;
 
+  @Option(names = "--dnsbl", paramLabel = "SPEC", description = "A DNS blocklist in postscreen syntax, e.g. zen.spamhaus.org=127.0.0.[2..11]*5 (repeatable).")
+  List<String> dnsbls = new ArrayList<>();
+
+  @Option(names = "--dnswl", paramLabel = "SPEC", description = "A DNS allowlist in postscreen syntax, e.g. list.dnswl.org*-2 (repeatable).")
+  List<String> dnswls = new ArrayList<>();
+
+  @Option(names = "--spamhaus-dqs-key", paramLabel = "KEY", description = "Query Spamhaus ZEN and DBL through DQS with this key (never printed).")
+  String dqsKey;
+
+  @Option(names = "--no-spf", description = "Skip SPF (by default it runs when --mail-from or --helo is given).")
+  boolean noSpf;
+
+  @Option(names = "--spf-engine", paramLabel = "native|jspf", defaultValue = "native", description = "SPF engine (default: ${DEFAULT-VALUE}).")
+  String spfEngine;
+
+  @Option(names = "--no-helo", description = "Skip the HELO and iprev (FCrDNS) checks.")
+  boolean noHelo;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-", description = "The raw message (RFC 5322), or - for standard input.")
   String message;
 
@@ -71,19 +100,69 @@ final class CheckCommand implements Callable<Integer> {
     if (deadlineMillis <= 0) {
       throw new ExitCodes.UsageException("--deadline must be positive");
     }
+    ExecutorService work = Executors.newFixedThreadPool(2, daemon());
     try (DnsOptions.Resolver resolver = dnsOptions.open()) {
       MailWarden.Builder builder =
-          MailWarden.builder().resolver(resolver.dns()).deadline(Duration.ofMillis(deadlineMillis));
-      // checks are registered here as the modules land (dnsbl, helo, spf, dkim, dmarc)
+          MailWarden.builder()
+              .resolver(resolver.dns())
+              .executor(work)
+              .deadline(Duration.ofMillis(deadlineMillis));
+      registerChecks(builder, work);
       Evaluation ev = builder.build().evaluateAndWait(session);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        EvaluationPrinter.printJson(out, EvaluationPrinter.toJson(ev, authservId));
+        var node = EvaluationPrinter.toJson(ev, authservId);
+        ev.result(Spf.KEY).ifPresent(r -> node.put("receivedSpf", r.receivedSpf(authservId)));
+        EvaluationPrinter.printJson(out, node);
       } else {
         EvaluationPrinter.printText(out, ev, authservId);
+        ev.result(Spf.KEY).ifPresent(r -> out.println(r.receivedSpf(authservId)));
       }
       return ExitCodes.forVerdict(ev.verdict());
+    } finally {
+      work.shutdownNow();
     }
+  }
+
+  private void registerChecks(MailWarden.Builder builder, ExecutorService work) {
+    try {
+      if (dqsKey != null) {
+        SpamhausDqs dqs = Dnsbl.spamhausDqs(dqsKey);
+        builder.check(dqs.zen()).check(dqs.dbl());
+      }
+      for (String spec : dnsbls) {
+        builder.check(Dnsbl.parse(spec));
+      }
+      for (String spec : dnswls) {
+        builder.check(Dnswl.parse(spec));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodes.UsageException("bad list: " + e.getMessage());
+    }
+    if (!noHelo) {
+      builder.check(Iprev.check());
+      if (helo != null) {
+        builder.check(Helo.sanity());
+      }
+    }
+    if (!noSpf) {
+      SpfEngine engine =
+          switch (spfEngine) {
+            case "native" -> SpfEngine.nativeEngine();
+            case "jspf" -> SpfEngine.jspf(work);
+            default -> throw new ExitCodes.UsageException("--spf-engine must be native or jspf, not '" + spfEngine + "'");
+          };
+      builder.check(Spf.builder().engine(engine).receiver(authservId).build());
+    }
+    builder.check(Dkim.verify()).check(Dmarc.enforce()); // both apply only when a message is given
+  }
+
+  static java.util.concurrent.ThreadFactory daemon() {
+    return r -> {
+      Thread t = new Thread(r, "mailwarden-cli");
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private MailSession session() {

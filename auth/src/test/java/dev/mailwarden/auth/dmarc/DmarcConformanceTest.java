@@ -68,7 +68,9 @@ class DmarcConformanceTest {
         failures.add(c.get("id").asText() + ": " + problem);
       }
     }
-    System.out.printf("dmarc cases.json (%s): %d passed, %d failed%n", label, passed, failures.size());
+    // the tree walk is expected to differ from the RFC 7489 expectations in a few cases
+    String miss = checkOrgDomain ? "failed" : "answered differently from RFC 7489";
+    System.out.printf("dmarc cases.json (%s): %d passed, %d %s%n", label, passed, failures.size(), miss);
     failures.forEach(f -> System.out.println("  " + f));
     assertThat(passed + failures.size()).isEqualTo(45);
     return failures;

@@ -2,10 +2,10 @@ package dev.mailwarden.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailwarden.testing.Environment;
 import dev.mailwarden.testing.LoopbackServer;
+import dev.mailwarden.testing.NsdServer;
+import java.util.Map;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +32,6 @@ class NetworkResolverIT {
 
   @BeforeAll
   static void startNsd() throws IOException {
-    Path binary = Environment.requireBinary("nsd", "nsd");
     StringBuilder big = new StringBuilder("big 300 IN TXT");
     for (int i = 0; i < 8; i++) {
       big.append(" \"").append(BIG_STRING).append('"');
@@ -69,51 +67,10 @@ class NetworkResolverIT {
         StandardCharsets.US_ASCII);
     Files.writeString(dir.resolve("contract.zone"), DnsResolverContract.ZONE, StandardCharsets.US_ASCII);
     nsd =
-        LoopbackServer.start(
+        NsdServer.start(
             dir,
-            port -> List.of(binary.toString(), "-d", "-c", writeConfig(port).toString()),
-            LoopbackServer.Probe.TCP,
-            Duration.ofSeconds(15));
+            Map.of("example.test", "example.test.zone", "2.0.192.in-addr.arpa", "reverse.zone", "contract.test", "contract.zone"));
     dns = NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).tries(2).build();
-  }
-
-  private static Path writeConfig(int port) {
-    String d = dir.toAbsolutePath().toString();
-    String conf =
-        String.join(
-            "\n",
-            "server:",
-            "  ip-address: 127.0.0.1@" + port,
-            "  username: \"\"",
-            "  chroot: \"\"",
-            "  zonesdir: \"" + d + "\"",
-            "  pidfile: \"" + d + "/nsd.pid\"",
-            "  database: \"\"",
-            "  xfrdfile: \"" + d + "/xfrd.state\"",
-            "  zonelistfile: \"" + d + "/zone.list\"",
-            "  xfrdir: \"" + d + "\"",
-            "  server-count: 1",
-            // Debian's NSD rate-limits answers per client (RRL) by default: off for tests
-            "  rrl-ratelimit: 0",
-            "  rrl-whitelist-ratelimit: 0",
-            "  verbosity: 1",
-            "remote-control:",
-            "  control-enable: no",
-            "zone:",
-            "  name: example.test",
-            "  zonefile: example.test.zone",
-            "zone:",
-            "  name: 2.0.192.in-addr.arpa",
-            "  zonefile: reverse.zone",
-            "zone:",
-            "  name: contract.test",
-            "  zonefile: contract.zone",
-            "");
-    try {
-      return Files.writeString(dir.resolve("nsd.conf"), conf, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @AfterAll

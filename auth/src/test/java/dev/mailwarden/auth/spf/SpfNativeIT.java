@@ -9,13 +9,13 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
-import dev.mailwarden.testing.Environment;
 import dev.mailwarden.testing.LoopbackServer;
+import dev.mailwarden.testing.NsdServer;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,38 +53,13 @@ class SpfNativeIT {
 
   @BeforeAll
   static void start() throws IOException {
-    Path binary = Environment.requireBinary("nsd", "nsd");
     StringBuilder big = new StringBuilder("big IN TXT \"v=spf1\"");
     for (int i = 0; i < 60; i++) {
       big.append(" \" ip4:10.0.").append(i).append(".0/24\"");
     }
     big.append(" \" ip4:203.0.113.77 -all\"\n");
     Files.writeString(dir.resolve("example.com.zone"), ZONE + big);
-    nsd = LoopbackServer.start(dir, port -> {
-      Path conf = dir.resolve("nsd.conf");
-      try {
-        Files.writeString(conf, """
-            server:
-              ip-address: 127.0.0.1@%d
-              username: ""
-              chroot: ""
-              zonesdir: "%s"
-              pidfile: "%s/nsd.pid"
-              zonelistfile: "%s/zone.list"
-              xfrdfile: "%s/xfrd.state"
-              xfrdir: "%s"
-              database: ""
-            remote-control:
-              control-enable: no
-            zone:
-              name: example.com
-              zonefile: example.com.zone
-            """.formatted(port, dir, dir, dir, dir, dir));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return List.of(binary.toString(), "-d", "-c", conf.toString());
-    }, LoopbackServer.Probe.TCP, Duration.ofSeconds(15));
+    nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone"));
     executor = Executors.newFixedThreadPool(2);
     try {
       dns = NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(1)).executor(executor).build();

@@ -38,6 +38,15 @@ public interface Checker<R extends CheckResult> {
     return Weights.fromResult();
   }
 
+  /**
+   * Strings this checker puts into DNS query names that must never be shown, e.g. a Spamhaus DQS
+   * key. The evaluation's DNS log ({@link DnsUsage}) and {@link EvaluationListener#onDnsQuery}
+   * see them replaced by {@code <redacted>}.
+   */
+  default java.util.Set<String> secrets() {
+    return java.util.Set.of();
+  }
+
   /** Runs the check. */
   CompletableFuture<R> check(CheckContext context);
 

@@ -312,7 +312,8 @@ final class EvaluationRun {
     }
   }
 
-  private void recordDns(int index, String checkName, DnsAnswer answer, long elapsedNanos) {
+  private void recordDns(int index, String checkName, DnsAnswer raw, long elapsedNanos) {
+    DnsAnswer answer = warden.secrets.isEmpty() ? raw : warden.redact(raw);
     dnsQueries.incrementAndGet();
     dnsPerCheck.incrementAndGet(index);
     if (answer.fromCache()) {

@@ -2,6 +2,7 @@ package dev.mailwarden;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class MailWarden {
   final Executor executor;
   final SmtpReply rejectReply;
   final SmtpReply tempfailReply;
+  final List<String> secrets;
 
   private MailWarden(Builder b) {
     this.registrations = List.copyOf(b.registrations);
@@ -78,6 +80,24 @@ public final class MailWarden {
     this.executor = b.executor;
     this.rejectReply = b.rejectReply;
     this.tempfailReply = b.tempfailReply;
+    List<String> hidden = new ArrayList<>();
+    for (Registration<?> r : registrations) {
+      for (String secret : r.checker().secrets()) {
+        if (!secret.isEmpty() && !hidden.contains(secret)) {
+          hidden.add(secret);
+        }
+      }
+    }
+    this.secrets = List.copyOf(hidden);
+  }
+
+  /** The answer with every checker secret replaced by {@code <redacted>}. */
+  DnsAnswer redact(DnsAnswer answer) {
+    DnsAnswer out = answer;
+    for (String secret : secrets) {
+      out = out.redact(secret, "<redacted>");
+    }
+    return out;
   }
 
   public static Builder builder() {

@@ -114,6 +114,24 @@ public final class DnsAnswer {
     return fromCache ? this : new DnsAnswer(name, type, status, records, ttlSeconds, detail, true);
   }
 
+  /**
+   * A copy with every occurrence of {@code secret} in the name and the error detail replaced by
+   * {@code replacement} (e.g. a Spamhaus DQS key before the answer reaches logs).
+   */
+  public DnsAnswer redact(String secret, String replacement) {
+    if (secret.isEmpty() || (!name.contains(secret) && (detail == null || !detail.contains(secret)))) {
+      return this;
+    }
+    return new DnsAnswer(
+        name.replace(secret, replacement),
+        type,
+        status,
+        records,
+        ttlSeconds,
+        detail == null ? null : detail.replace(secret, replacement),
+        fromCache);
+  }
+
   /** A copy with another TTL (caches report the remaining TTL). */
   public DnsAnswer withTtl(long seconds) {
     return seconds == ttlSeconds

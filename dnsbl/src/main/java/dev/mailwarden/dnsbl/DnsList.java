@@ -86,6 +86,13 @@ public final class DnsList implements Checker<DnsblResult> {
             s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
   }
 
+  /** The DQS key, if any: the engine redacts it from DNS logs and listener events. */
+  @Override
+  public java.util.Set<String> secrets() {
+    String secret = spec.secret();
+    return secret == null ? java.util.Set.of() : java.util.Set.of(secret);
+  }
+
   ListSpec spec() {
     return spec;
   }

@@ -59,6 +59,14 @@ public final class DnsblGroup implements Checker<DnsblResult> {
   }
 
   /** The lists, in order. */
+  /** The DQS keys of the lists: the engine redacts them from DNS logs and listener events. */
+  @Override
+  public java.util.Set<String> secrets() {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    lists.forEach(l -> all.addAll(l.secrets()));
+    return java.util.Set.copyOf(all);
+  }
+
   public List<DnsList> lists() {
     return lists;
   }

@@ -44,6 +44,28 @@ class SpamhausDqsTest {
   }
 
   @Test
+  void evaluation_dnsLogAndListener_neverShowTheKey() {
+    ZoneResolver dns = dqs("1.2.0.192 IN A 127.0.0.3\n");
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.mailwarden.EvaluationListener listener =
+        new dev.mailwarden.EvaluationListener() {
+          @Override
+          public void onDnsQuery(MailSession s, String check, dev.mailwarden.dns.DnsAnswer a, java.time.Duration d) {
+            seen.add(a.name() + " " + a);
+          }
+        };
+    dev.mailwarden.MailWarden w =
+        dev.mailwarden.MailWarden.builder().resolver(dns).listener(listener)
+            .check(Dnsbl.group("dqs", Dnsbl.spamhausDqs(KEY).zen())).build();
+    dev.mailwarden.Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
+    assertThat(dns.queries()).anyMatch(q -> q.contains(KEY)); // the key is sent ...
+    assertThat(ev.dns().log()).isNotEmpty().allSatisfy(q -> assertThat(q.name()).doesNotContain(KEY).contains("<redacted>"));
+    assertThat(seen).isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(KEY));
+    assertThat(ev.summary()).doesNotContain(KEY);                 // ... and shown nowhere
+    assertThat(ev.smtpReply().toString()).doesNotContain(KEY);
+  }
+
+  @Test
   void invalidKeyCode_isAnError_andTheEventHidesTheKey() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN " + KEY + ".zen.dq.spamhaus.net.\n* IN A 127.255.255.250\n");
     DnsList zen = Dnsbl.spamhausDqs(KEY).zen().healthProbes(false);

@@ -61,7 +61,7 @@ public record PolicydConfig(Map<String, List<String>> values) {
     return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
   }
 
-  static PolicydConfig parse(String text, String source) {
+  public static PolicydConfig parse(String text, String source) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {

@@ -1,0 +1,100 @@
+package dev.mailwarden.examples.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.SmtpReply;
+import dev.mailwarden.Verdict;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.dns.DnsStatus;
+import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.examples.gateway.GatewayExample;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How another project unit-tests its own mail handling with mailwarden: DNS comes from a {@link
+ * ZoneResolver} (no network), so the tests are fast and always give the same answer. Copy freely.
+ */
+class UsingMailwardenInYourTests {
+
+  /** The DNS your tests need, as master-file text, plus a domain whose DNS is down. */
+  private static final ZoneResolver DNS =
+      ZoneResolver.builder()
+          .zone("""
+              $ORIGIN example.com.
+              @        300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+              mail     300 IN A   192.0.2.25
+              """)
+          .zone("""
+              2.0.0.127.bl.example.net.   IN A 127.0.0.2
+              66.100.51.198.bl.example.net. IN A 127.0.0.2
+              """)
+          .fail("down.example.org", DnsStatus.SERVFAIL)
+          .build();
+
+  private static InetAddress ip(String s) throws Exception {
+    return InetAddress.getByName(s);
+  }
+
+  @Test
+  void mailFromAnAuthorisedServer_isAccepted() throws Exception {
+    MailWarden warden = MailWarden.builder().resolver(DNS).check(Spf.check()).build();
+    Evaluation ev =
+        warden.evaluateAndWait(
+            MailSession.builder().clientIp(ip("192.0.2.25")).helo("mail.example.com").mailFrom("alice@example.com").build());
+    assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
+    assertThat(ev.authenticationResults("mx.test")).contains("spf=pass smtp.mailfrom=example.com");
+  }
+
+  @Test
+  void aListedClient_isRejectedWithTheListsReply() throws Exception {
+    MailWarden warden = MailWarden.builder().resolver(DNS).check(Dnsbl.parse("bl.example.net*5")).build();
+    Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(ip("198.51.100.66")).build());
+    assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
+    assertThat(ev.smtpReply().code()).isEqualTo(550);
+  }
+
+  @Test
+  void dnsTrouble_defersWhenSpfIsRequired() throws Exception {
+    MailWarden warden = MailWarden.builder().resolver(DNS).require(Spf.check()).build();
+    Evaluation ev =
+        warden.evaluateAndWait(MailSession.builder().clientIp(ip("192.0.2.25")).helo("mail.example.com").mailFrom("bob@down.example.org").build());
+    assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
+    assertThat(ev.smtpReply().isTransient()).isTrue();
+  }
+
+  @Test
+  void yourGateway_stopsAListedClientAtConnect() throws Exception {
+    List<SmtpReply> sent = new ArrayList<>();
+    List<String> delivered = new ArrayList<>();
+    GatewayExample.Transaction smtp =
+        new GatewayExample.Transaction() {
+          @Override
+          public void reply(SmtpReply reply) {
+            sent.add(reply);
+          }
+
+          @Override
+          public void deliver(byte[] message, String headers, boolean quarantine) {
+            delivered.add(headers);
+          }
+        };
+    ZoneResolver zen = ZoneResolver.of("""
+        2.0.0.127.zen.spamhaus.org.     IN A 127.0.0.2
+        66.100.51.198.zen.spamhaus.org. IN A 127.0.0.2
+        """);
+    GatewayExample gateway = new GatewayExample(zen, Runnable::run, "mx.test");
+    SmtpReply last =
+        gateway.handle(ip("198.51.100.66"), "x.example", "a@example.com", "b@example.org",
+            "From: a@example.com\r\n\r\nhi\r\n".getBytes(), smtp);
+    assertThat(last.code()).isEqualTo(550);
+    assertThat(sent).containsExactly(last);
+    assertThat(delivered).isEmpty();
+  }
+}

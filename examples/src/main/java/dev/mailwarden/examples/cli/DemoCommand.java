@@ -192,7 +192,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     List<String> parts = new ArrayList<>();
     for (CheckReport c : ev.checks()) {
       boolean decisive = ev.decisiveCheck().map(c.name()::equals).orElse(false);
-      if (decisive || c.score() != 0 || c.outcome() == Outcome.TEMPERROR) {
+      boolean skipped = c.status() == CheckReport.Status.SKIPPED; // not awaited after the verdict
+      if (!skipped && (decisive || c.score() != 0 || c.outcome() == Outcome.TEMPERROR)) {
         parts.add(c.name() + "=" + c.outcome().token() + " (" + c.result().reason() + ")");
       }
     }

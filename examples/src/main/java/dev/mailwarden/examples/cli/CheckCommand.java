@@ -1,13 +1,12 @@
 package dev.mailwarden.examples.cli;
 
+import com.google.common.net.InetAddresses;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,14 +166,10 @@ final class CheckCommand implements Callable<Integer> {
 
   private MailSession session() {
     MailSession.Builder b = MailSession.builder();
-    try {
-      if (!clientIp.matches("[0-9a-fA-F:.]+")) {
-        throw new UnknownHostException(clientIp);
-      }
-      b.clientIp(InetAddress.getByName(clientIp));
-    } catch (UnknownHostException e) {
+    if (!InetAddresses.isInetAddress(clientIp)) {
       throw new ExitCodes.UsageException("--client-ip '" + clientIp + "' is not an IP address");
     }
+    b.clientIp(InetAddresses.forString(clientIp));
     if (helo != null) {
       b.helo(helo);
     }

@@ -1,13 +1,12 @@
 package dev.mailwarden.examples.cli;
 
+import com.google.common.net.InetAddresses;
 import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.ZoneResolver;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,15 +82,11 @@ final class DnsOptions {
       host = spec.substring(0, spec.indexOf(':'));
       port = parsePort(spec, spec.substring(spec.indexOf(':') + 1));
     }
-    try {
-      // literal addresses only: a DNS server's name would itself need DNS
-      if (!host.matches("[0-9a-fA-F:.]+")) {
-        throw new UnknownHostException(host);
-      }
-      return new InetSocketAddress(InetAddress.getByName(host), port);
-    } catch (UnknownHostException e) {
+    // literal addresses only: a DNS server's name would itself need DNS
+    if (!InetAddresses.isInetAddress(host)) {
       throw new ExitCodes.UsageException("bad --dns-server '" + spec + "': give an IP address");
     }
+    return new InetSocketAddress(InetAddresses.forString(host), port);
   }
 
   private static int parsePort(String spec, String port) {

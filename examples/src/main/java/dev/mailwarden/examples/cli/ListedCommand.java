@@ -1,11 +1,11 @@
 package dev.mailwarden.examples.cli;
 
+import com.google.common.net.InetAddresses;
 import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.ListingMonitor;
 import dev.mailwarden.dnsbl.MonitorReport;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,14 +41,10 @@ final class ListedCommand implements Callable<Integer> {
   public Integer call() {
     List<InetAddress> addresses = new ArrayList<>();
     for (String ip : ips) {
-      try {
-        if (!ip.matches("[0-9a-fA-F:.]+")) {
-          throw new UnknownHostException(ip);
-        }
-        addresses.add(InetAddress.getByName(ip));
-      } catch (UnknownHostException e) {
+      if (!InetAddresses.isInetAddress(ip)) {
         throw new ExitCodes.UsageException("'" + ip + "' is not an IP address");
       }
+      addresses.add(InetAddresses.forString(ip));
     }
     List<DnsList> lists = new ArrayList<>();
     try {

@@ -75,6 +75,9 @@ class CliTest {
     Run bad = run("check", "--client-ip", "not-an-ip", "--zone", "/dev/null");
     assertThat(bad.exit()).isEqualTo(64);
     assertThat(bad.err()).contains("not an IP address");
+    // a name made of hex digits is still a name, never looked up
+    assertThat(run("check", "--client-ip", "deadbeef", "--zone", "/dev/null").exit()).isEqualTo(64);
+    assertThat(run("check", "--client-ip", "192.0.2.1", "--dns-server", "cafe", "--no-spf").exit()).isEqualTo(64);
     assertThat(run("check", "--client-ip", "192.0.2.1", "--zone", "/dev/null", "--dnsbl", "bl.example=127.0.0.[9..2]").exit())
         .isEqualTo(64);
   }

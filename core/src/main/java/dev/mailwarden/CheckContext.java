@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What a checker may use during one evaluation. Created by {@link MailWarden} for each check; use
@@ -34,6 +35,28 @@ public interface CheckContext {
   /** Time left until the deadline; zero or negative once it passed. */
   default Duration remaining() {
     return Duration.ofNanos(deadlineNanos() - ticker().read());
+  }
+
+  /**
+   * Completes {@code pending} with {@code atDeadline.get()}, on {@link #executor()}, if it is still
+   * pending at {@link #deadlineNanos()}; returns {@code pending}. For checks that wait on DNS which
+   * may never answer. No thread is held meanwhile, and the timer is dropped as soon as {@code
+   * pending} completes.
+   */
+  default <T> CompletableFuture<T> completeAtDeadline(
+      CompletableFuture<T> pending, Supplier<? extends T> atDeadline) {
+    Deadlines.runIfPendingAfter(
+        pending,
+        deadlineNanos() - ticker().read(),
+        executor(),
+        () -> {
+          try {
+            pending.complete(atDeadline.get());
+          } catch (RuntimeException e) {
+            pending.completeExceptionally(e);
+          }
+        });
+    return pending;
   }
 
   /**

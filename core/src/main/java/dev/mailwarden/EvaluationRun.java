@@ -14,10 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /** One evaluation in progress: starts the checks, collects results, decides the verdict. */
@@ -30,7 +28,6 @@ final class EvaluationRun {
   private final @Nullable CompletableFuture<CheckResult>[] settled;
   private final @Nullable CheckReport[] reports;
   private final CompletableFuture<Evaluation> done = new CompletableFuture<>();
-  private final AtomicReference<@Nullable EvaluationRun> timerTarget = new AtomicReference<>();
 
   private final AtomicIntegerArray dnsPerCheck;
   private final AtomicInteger dnsQueries = new AtomicInteger();
@@ -78,17 +75,8 @@ final class EvaluationRun {
       finish(false);
       return done;
     }
-    timerTarget.set(this);
-    AtomicReference<@Nullable EvaluationRun> target = timerTarget;
-    CompletableFuture.delayedExecutor(
-            Math.max(0, deadlineNanos - warden.ticker.read()), TimeUnit.NANOSECONDS, warden.executor)
-        .execute(
-            () -> {
-              EvaluationRun run = target.getAndSet(null);
-              if (run != null) {
-                run.finish(true);
-              }
-            });
+    Deadlines.runIfPendingAfter(
+        done, deadlineNanos - warden.ticker.read(), warden.executor, () -> finish(true));
     for (int i : toStart) {
       startCheck(i);
       if (done.isDone()) {
@@ -173,7 +161,6 @@ final class EvaluationRun {
         }
       }
     }
-    timerTarget.set(null);
     long now = warden.ticker.read();
     for (int i : unsettled) {
       Registration<?> reg = warden.registrations.get(i);

@@ -8,7 +8,6 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
-import dev.mailwarden.auth.spf.internal.DeadlineTimer;
 import dev.mailwarden.auth.spf.internal.Domains;
 import dev.mailwarden.auth.spf.internal.TimeBoundContext;
 import java.net.InetAddress;
@@ -217,8 +216,7 @@ public final class Spf {
           evaluated.handle((r, e) -> r != null ? r : errorResult(request, e));
       if (!result.isDone()) {
         // DNS may never answer: give temperror at the deadline instead of waiting forever
-        long wait = Math.max(0, bounded.deadlineNanos() - bounded.ticker().read());
-        DeadlineTimer.completeAt(result, wait, context.executor(),
+        bounded.completeAtDeadline(result,
             () -> SpfResult.builder(Outcome.TEMPERROR, request)
                 .problem("no result within the time bound")
                 .engine(engine.name()).build());

@@ -242,7 +242,10 @@ final class DnsjavaTransport implements Transport {
     send(q, false);
   }
 
-  /** Ends a query once; this runs on the executor already (dnsjava's completion), so no hop. */
+  /**
+   * Ends a query once. dnsjava completes its futures on the executor, but a continuation attached
+   * after that runs on the attaching thread, so the answer is handed to the executor here too.
+   */
   private void finish(Query q, DnsAnswer answer) {
     if (!q.done.compareAndSet(false, true)) {
       return;
@@ -252,7 +255,7 @@ final class DnsjavaTransport implements Transport {
       gate.release();
       startWaiters();
     }
-    q.result.complete(answer);
+    complete(q, answer);
   }
 
   private void complete(Query q, DnsAnswer answer) {

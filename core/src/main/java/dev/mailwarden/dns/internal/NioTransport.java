@@ -565,6 +565,7 @@ final class NioTransport implements Transport {
       bindRandomPort(channel);
       UdpSocket socket = new UdpSocket(channel, now);
       channel.register(selector, SelectionKey.OP_READ, socket);
+      selector.wakeup(); // a select() in progress does not watch a channel registered meanwhile
       return socket;
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);

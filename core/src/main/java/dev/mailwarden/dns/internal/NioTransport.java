@@ -41,7 +41,8 @@ import org.xbill.DNS.Name;
  * <p>Threads: callers encode and send UDP queries themselves (a {@link DatagramChannel} send is
  * thread-safe); one I/O thread reads replies, drives TCP connections and fires timeouts; answers
  * are completed on the configured executor (or a small owned daemon pool): one hand-off per
- * answer.
+ * answer, and the answers the I/O thread settles in one turn of its loop go over in one task, so
+ * a burst of replies costs one executor wake-up.
  *
  * <p>Timeouts without a timer thread: every try has the same timeout, so deadlines are reached in
  * the order the tries were sent, and a FIFO is a deadline queue. The I/O thread sleeps in {@code
@@ -82,6 +83,9 @@ final class NioTransport implements Transport {
   /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
   private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
   private final Set<Query> inflight = ConcurrentHashMap.newKeySet();
+  /** Answers completed on the I/O thread during one loop turn, handed over together. */
+  private final ArrayList<Query> batchQueries = new ArrayList<>();
+  private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
   private final QueryGate<Query> gate;
   private final TransportCounters counters = new TransportCounters();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
@@ -343,10 +347,39 @@ final class NioTransport implements Transport {
   }
 
   private void complete(Query q, DnsAnswer answer) {
+    if (Thread.currentThread() == ioThread) {
+      // handed over in one task per loop turn: one executor wake-up for many answers
+      batchQueries.add(q);
+      batchAnswers.add(answer);
+      return;
+    }
     try {
       completions.execute(() -> q.result.complete(answer));
     } catch (RejectedExecutionException e) {
       q.result.complete(answer); // the executor is shut down: complete here rather than never
+    }
+  }
+
+  /** Hands the answers gathered on the I/O thread to the executor (I/O thread only). */
+  private void flushCompletions() {
+    int n = batchQueries.size();
+    if (n == 0) {
+      return;
+    }
+    Query[] queries = batchQueries.toArray(new Query[0]);
+    DnsAnswer[] answers = batchAnswers.toArray(new DnsAnswer[0]);
+    batchQueries.clear();
+    batchAnswers.clear();
+    Runnable task =
+        () -> {
+          for (int i = 0; i < queries.length; i++) {
+            queries[i].result.complete(answers[i]);
+          }
+        };
+    try {
+      completions.execute(task);
+    } catch (RuntimeException e) {
+      task.run(); // the executor is shut down or refuses: complete here rather than never
     }
   }
 
@@ -592,12 +625,13 @@ final class NioTransport implements Transport {
     byte[] copy = new byte[MAX_UDP];
     while (!closed) {
       long sleepNanos = fireDeadlines(System.nanoTime());
+      flushCompletions();
       try {
         // select(ms) with 0 would block forever: round up, at least 1 ms
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
       } catch (IOException | ClosedSelectorException e) {
         if (closed) {
-          return;
+          break;
         }
         continue;
       }
@@ -605,7 +639,7 @@ final class NioTransport implements Transport {
       try {
         keys = selector.selectedKeys().iterator();
       } catch (ClosedSelectorException e) {
-        return;
+        break;
       }
       while (keys.hasNext()) {
         SelectionKey key = keys.next();
@@ -621,10 +655,12 @@ final class NioTransport implements Transport {
             onTcpReady(key, a);
           }
         } catch (RuntimeException e) {
-          // e.g. a completion executor that throws; keep serving the others
+          // keep serving the others
         }
       }
+      flushCompletions();
     }
+    flushCompletions();
   }
 
   /**

@@ -3,6 +3,10 @@ package dev.mailwarden.benchmarks;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +45,12 @@ import org.xbill.DNS.Type;
  *   <li>{@code query_mailwarden}: {@link NetworkResolver} with its NIO transport, no cache.
  *   <li>{@code query_dnsjava}: dnsjava's {@code SimpleResolver.sendAsync(Message, Executor)}, a
  *       socket per query (its names are parsed in setup, which favours it slightly).
+ *   <li>{@code query_plainudp}: the ceiling, not a resolver: one connected blocking {@code
+ *       DatagramChannel}, queries encoded in setup, a reader thread that only checks the RCODE
+ *       byte. No ID or question matching, no timeouts, no executor.
  * </ul>
  *
- * Both complete on a fixed pool of 2 threads, ask the same sequence of names (reversed random
+ * The two resolvers complete on a fixed pool of 2 threads, ask the same sequence of names (reversed random
  * addresses in 10.0.0.0/8 under the zone, half of them listed), so nothing is cached anywhere,
  * and check each answer (NOERROR or NXDOMAIN; anything else is counted and printed).
  */
@@ -66,6 +73,9 @@ public class DnsTransportBenchmark {
   private int next;
   private Semaphore slots;
   private final AtomicLong errors = new AtomicLong();
+  private byte[][] plainQueries;
+  private DatagramChannel plain;
+  private Thread plainReader;
 
   @Setup
   public void setup() throws TextParseException {
@@ -93,11 +103,41 @@ public class DnsTransportBenchmark {
       dnsjavaNames[i] = Name.fromString(names[i] + ".");
     }
     slots = new Semaphore(inFlight);
+    plainQueries = new byte[NAMES][];
+    for (int i = 0; i < NAMES; i++) {
+      plainQueries[i] = Message.newQuery(Record.newRecord(dnsjavaNames[i], Type.A, DClass.IN)).toWire();
+    }
+    try {
+      plain = DatagramChannel.open();
+      plain.connect(rbldnsd.address());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    plainReader = new Thread(this::readPlain, "bench-plain-udp");
+    plainReader.setDaemon(true);
+    plainReader.start();
+  }
+
+  private void readPlain() {
+    ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+    while (plain.isOpen()) {
+      try {
+        buf.clear();
+        plain.read(buf);
+        int rcode = buf.get(3) & 0x0f;
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+          errors.incrementAndGet();
+        }
+        slots.release();
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
   }
 
   @Setup(Level.Iteration)
   public void rewind() {
-    next = 0; // both methods ask the same names in the same order
+    next = 0; // every method asks the same names in the same order
   }
 
   /** Waits for the queries still on the wire, so they do not spill into the next iteration. */
@@ -117,6 +157,11 @@ public class DnsTransportBenchmark {
   public void stop() {
     System.out.println("  mailwarden " + mailwarden.stats());
     mailwarden.close();
+    try {
+      plain.close();
+    } catch (IOException e) {
+      // stopping anyway
+    }
     completions.shutdownNow();
     rbldnsd.close();
   }
@@ -140,6 +185,12 @@ public class DnsTransportBenchmark {
               }
               slots.release();
             });
+  }
+
+  @Benchmark
+  public void query_plainudp() throws InterruptedException, IOException {
+    slots.acquire();
+    plain.write(ByteBuffer.wrap(plainQueries[nextIndex()]));
   }
 
   @Benchmark

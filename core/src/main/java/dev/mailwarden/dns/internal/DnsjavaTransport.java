@@ -117,6 +117,9 @@ final class DnsjavaTransport implements Transport {
     } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
       scheduleExpiry();
       startWaiters();
+      if (closed) {
+        dropWaiters(); // close() may have drained the FIFO before this one joined it
+      }
     } else {
       counters.overloaded.increment();
       result.complete(
@@ -266,6 +269,15 @@ final class DnsjavaTransport implements Transport {
     }
   }
 
+  private void dropWaiters() {
+    gate.drain(
+        q -> {
+          if (q.done.compareAndSet(false, true)) {
+            complete(q, closedAnswer(q.asked, q.type));
+          }
+        });
+  }
+
   private static DnsAnswer closedAnswer(String asked, RecordType type) {
     return DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed");
   }
@@ -282,11 +294,7 @@ final class DnsjavaTransport implements Transport {
     }
     closed = true;
     waitTimer.shutdownNow();
-    gate.drain(q -> {
-      if (q.done.compareAndSet(false, true)) {
-        complete(q, closedAnswer(q.asked, q.type));
-      }
-    });
+    dropWaiters();
     for (Query q : List.copyOf(inflight)) {
       if (q.done.compareAndSet(false, true)) {
         inflight.remove(q);

@@ -154,6 +154,9 @@ final class NioTransport implements Transport {
       start(q);
     } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
       startWaiters(); // a slot may have been freed since tryAcquire
+      if (closed) {
+        dropWaiters(); // close() may have drained the FIFO before this one joined it
+      }
     } else {
       counters.overloaded.increment();
       result.complete(
@@ -184,6 +187,15 @@ final class NioTransport implements Transport {
     while (!closed && (w = gate.pollStartable()) != null) {
       start(w);
     }
+  }
+
+  private void dropWaiters() {
+    gate.drain(
+        q -> {
+          if (q.done.compareAndSet(false, true)) {
+            complete(q, closedAnswer(q.asked, q.type));
+          }
+        });
   }
 
   private static DnsAnswer closedAnswer(String asked, RecordType type) {
@@ -753,11 +765,7 @@ final class NioTransport implements Transport {
       Thread.currentThread().interrupt();
     }
     closeChannels();
-    gate.drain(q -> {
-      if (q.done.compareAndSet(false, true)) {
-        complete(q, closedAnswer(q.asked, q.type));
-      }
-    });
+    dropWaiters();
     for (Query q : List.copyOf(inflight)) {
       finish(q, closedAnswer(q.asked, q.type));
     }

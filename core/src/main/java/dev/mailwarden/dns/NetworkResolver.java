@@ -49,13 +49,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Query IDs come from a {@link java.security.SecureRandom} and queries leave through a pool of
  * 8 sockets bound to random ports, each replaced after a number of queries or an age (RFC 5452;
  * {@link Builder#sourcePortRotation}). Dropped replies are counted in {@link #stats()}. dnsjava
- * only encodes and parses messages; the I/O is NIO (one I/O thread that also fires timeouts), so
- * throughput is not limited by a socket per query, and none of dnsjava's static defaults is
- * touched. {@link Builder#transport} selects dnsjava's own transport instead.
+ * only encodes and parses messages; the I/O is NIO (one I/O thread, which also fires the
+ * timeouts), so throughput is not limited by a socket per query, and none of dnsjava's static
+ * defaults is touched. {@link Builder#transport} selects dnsjava's own transport instead.
  *
  * <p>At most {@link Builder#maxInFlight} queries are on the wire at once. Further lookups wait in
- * a bounded FIFO for a slot ({@link Builder#maxWaiting}), each at most tries × servers × timeout
- * (once sent it gets all its tries); when the FIFO is full, or the wait runs out, the lookup ends
+ * a bounded FIFO ({@link Builder#maxWaiting}) for a slot, each at most tries × servers × timeout
+ * (once sent, it gets all its tries); when the FIFO is full, or the wait runs out, the lookup ends
  * with {@link DnsStatus#TIMEOUT} and a detail saying the resolver is overloaded.
  *
  * <p>Answers complete on the executor given to the builder, never on the common pool (a lookup

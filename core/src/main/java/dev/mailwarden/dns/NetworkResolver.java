@@ -3,6 +3,7 @@ package dev.mailwarden.dns;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.dns.internal.Transport;
+import dev.mailwarden.dns.internal.TransportConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,12 +47,20 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Query IDs come from a {@link java.security.SecureRandom} and queries leave through a pool of
- * sockets bound to random ports, each replaced after a few thousand queries (RFC 5452). dnsjava
- * only encodes and parses messages; the I/O is NIO, so throughput is not limited by a socket per
- * query, and none of dnsjava's static defaults is touched.
+ * 8 sockets bound to random ports, each replaced after a number of queries or an age (RFC 5452;
+ * {@link Builder#sourcePortRotation}). Dropped replies are counted in {@link #stats()}. dnsjava
+ * only encodes and parses messages; the I/O is NIO (one I/O thread, which also fires the
+ * timeouts), so throughput is not limited by a socket per query, and none of dnsjava's static
+ * defaults is touched. {@link Builder#transport} selects dnsjava's own transport instead.
  *
- * <p>Answers complete on the executor given to the builder, never on the common pool. Close it
- * when the application stops: pending lookups then complete with TIMEOUT.
+ * <p>At most {@link Builder#maxInFlight} queries are on the wire at once. Further lookups wait in
+ * a bounded FIFO ({@link Builder#maxWaiting}) for a slot, each at most tries × servers × timeout
+ * (once sent, it gets all its tries); when the FIFO is full, or the wait runs out, the lookup ends
+ * with {@link DnsStatus#TIMEOUT} and a detail saying the resolver is overloaded.
+ *
+ * <p>Answers complete on the executor given to the builder, never on the common pool (a lookup
+ * refused at once completes on the calling thread). Close the resolver when the application
+ * stops: pending and waiting lookups then complete with TIMEOUT.
  */
 public final class NetworkResolver implements DnsResolver, AutoCloseable {
   private final List<InetSocketAddress> servers;
@@ -63,7 +72,18 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     this.servers = List.copyOf(servers);
     this.timeout = b.timeout;
     this.tries = b.tries;
-    this.transport = Transport.create(this.servers, b.timeout, b.tries, b.executor);
+    TransportConfig config =
+        new TransportConfig(
+            this.servers,
+            b.timeout,
+            b.tries,
+            b.executor,
+            b.maxInFlight,
+            b.maxWaiting,
+            b.socketMaxQueries,
+            b.socketMaxAge);
+    this.transport =
+        b.transportKind == TransportKind.DNSJAVA ? Transport.dnsjava(config) : Transport.nio(config);
   }
 
   public static Builder builder() {
@@ -80,6 +100,58 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     return servers;
   }
 
+  /** Counters since the resolver was built, and the queries in flight and waiting now. */
+  public Stats stats() {
+    return transport.stats();
+  }
+
+  /** Which code talks to the network. */
+  public enum TransportKind {
+    /** Pipelined NIO sockets (the default). */
+    NIO,
+    /** dnsjava's {@code SimpleResolver.sendAsync}, a socket per query; slower, kept as a fallback. */
+    DNSJAVA
+  }
+
+  /**
+   * A snapshot of a resolver's counters. Replies are dropped (and the query keeps waiting) when
+   * their ID matches no query pending on the socket, when they come from another address or port
+   * than the server asked, when they answer another question, or when they are unparseable (too
+   * short; or from the right source with the right ID but malformed, which ends the query with
+   * SERVFAIL). With {@link TransportKind#DNSJAVA}, dnsjava drops replies silently: only wrong
+   * questions are counted.
+   *
+   * @param queriesSent queries put on the wire, UDP and TCP, retries included
+   * @param answersAccepted replies that matched a query and were used (a truncated one included)
+   * @param droppedUnknownId replies whose ID matched no pending query
+   * @param droppedWrongSource replies from another address or port than the server asked
+   * @param droppedWrongQuestion replies to another name, type or class
+   * @param droppedUnparseable replies too short or malformed
+   * @param timeouts tries that got no reply in time
+   * @param tcpRetries truncated replies asked again over TCP
+   * @param overloaded lookups refused or expired for want of an in-flight slot
+   * @param inFlight queries on the wire now
+   * @param waiting lookups waiting for a slot now
+   */
+  public record Stats(
+      long queriesSent,
+      long answersAccepted,
+      long droppedUnknownId,
+      long droppedWrongSource,
+      long droppedWrongQuestion,
+      long droppedUnparseable,
+      long timeouts,
+      long tcpRetries,
+      long overloaded,
+      int inFlight,
+      int waiting) {
+
+    /** All replies dropped, whatever the reason. */
+    public long dropped() {
+      return droppedUnknownId + droppedWrongSource + droppedWrongQuestion + droppedUnparseable;
+    }
+  }
+
   /** Releases sockets and threads; pending lookups complete with TIMEOUT. Idempotent. */
   @Override
   public void close() {
@@ -88,7 +160,7 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
 
   @Override
   public String toString() {
-    return "NetworkResolver" + servers + "[timeout=" + timeout.toMillis() + "ms, tries=" + tries + "]";
+    return "NetworkResolver" + servers + "[timeout=" + timeout.toMillis() + "ms, tries=" + tries + ", " + transport + "]";
   }
 
   /** Builds a {@link NetworkResolver}. Each setting may be set once. */
@@ -98,6 +170,11 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     private Duration timeout = Duration.ofSeconds(2);
     private int tries = 2;
     private @Nullable Executor executor;
+    private int maxInFlight = 1024;
+    private int maxWaiting = 4096;
+    private int socketMaxQueries = 4096;
+    private Duration socketMaxAge = Duration.ofSeconds(60);
+    private TransportKind transportKind = TransportKind.NIO;
 
     private Builder() {}
 
@@ -145,6 +222,50 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Queries on the wire at once, at most (default 1024). */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * Lookups waiting for an in-flight slot, at most (default 4096; 0 refuses at once when all
+     * slots are taken).
+     */
+    public Builder maxWaiting(int maxWaiting) {
+      if (maxWaiting < 0) {
+        throw new IllegalArgumentException("maxWaiting must not be negative: " + maxWaiting);
+      }
+      this.maxWaiting = maxWaiting;
+      return this;
+    }
+
+    /**
+     * Replaces each UDP socket by one on a fresh random port after {@code queries} queries or
+     * when it is {@code maxAge} old, whichever comes first (default 4096 queries, 60 s).
+     */
+    public Builder sourcePortRotation(int queries, Duration maxAge) {
+      requireNonNull(maxAge, "maxAge");
+      if (queries < 1) {
+        throw new IllegalArgumentException("queries must be at least 1: " + queries);
+      }
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("maxAge must be positive: " + maxAge);
+      }
+      this.socketMaxQueries = queries;
+      this.socketMaxAge = maxAge;
+      return this;
+    }
+
+    /** Which transport sends the queries (default {@link TransportKind#NIO}). */
+    public Builder transport(TransportKind kind) {
+      this.transportKind = requireNonNull(kind, "kind");
       return this;
     }
 

@@ -37,6 +37,8 @@ final class FakeDnsServer implements AutoCloseable {
   volatile Handler tcpHandler;
   /** When set, replies are sent from this socket instead (a spoofer on another port). */
   volatile DatagramSocket replyFrom;
+  /** Where the query being handled came from; read by handlers, on the server's thread. */
+  volatile InetSocketAddress currentSource;
 
   FakeDnsServer(Handler handler) {
     this.handler = handler;
@@ -80,6 +82,7 @@ final class FakeDnsServer implements AutoCloseable {
         Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
         udpQueries.add(q);
         udpSourcePorts.add(p.getPort());
+        currentSource = (InetSocketAddress) p.getSocketAddress();
         DatagramSocket out = replyFrom == null ? udp : replyFrom;
         for (byte[] r : handler.reply(q)) {
           out.send(new DatagramPacket(r, r.length, p.getSocketAddress()));

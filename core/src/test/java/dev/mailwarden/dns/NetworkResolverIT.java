@@ -29,6 +29,8 @@ class NetworkResolverIT {
   @TempDir static Path dir;
   private static LoopbackServer nsd;
   private static NetworkResolver dns;
+  private static NetworkResolver dnsjava;
+  private static final int MANY = 2_000;
 
   @BeforeAll
   static void startNsd() throws IOException {
@@ -53,6 +55,7 @@ class NetworkResolverIT {
             "alias IN CNAME mail",
             "utf8 IN TXT \"caf\\195\\169\" \"\\255raw\"",
             big.toString(),
+            manyRecords(),
             ""),
         StandardCharsets.US_ASCII);
     Files.writeString(
@@ -71,12 +74,35 @@ class NetworkResolverIT {
             dir,
             Map.of("example.test", "example.test.zone", "2.0.192.in-addr.arpa", "reverse.zone", "contract.test", "contract.zone"));
     dns = NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).tries(2).build();
+    dnsjava =
+        NetworkResolver.builder()
+            .server(nsd.address())
+            .timeout(Duration.ofSeconds(2))
+            .tries(2)
+            .transport(NetworkResolver.TransportKind.DNSJAVA)
+            .build();
+  }
+
+  /** h0..h1999.many with addresses derived from the index, so every answer can be checked. */
+  private static String manyRecords() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < MANY; i++) {
+      b.append("h").append(i).append(".many 300 IN A ").append(manyAddress(i)).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String manyAddress(int i) {
+    return "10.0." + (i / 256) + "." + (i % 256);
   }
 
   @AfterAll
   static void stop() {
     if (dns != null) {
       dns.close();
+    }
+    if (dnsjava != null) {
+      dnsjava.close();
     }
     if (nsd != null) {
       nsd.close();
@@ -195,6 +221,62 @@ class NetworkResolverIT {
     for (int i = 0; i < all.length; i++) {
       DnsAnswer a = (DnsAnswer) all[i].join();
       assertThat(a.status()).isEqualTo(i % 2 == 0 ? DnsStatus.NOERROR : DnsStatus.NXDOMAIN);
+    }
+  }
+
+  @Test
+  void tenThousandConcurrentQueries_areAllAnsweredCorrectly() throws Exception {
+    int n = 10_000;
+    try (NetworkResolver r =
+        NetworkResolver.builder()
+            .server(nsd.address())
+            .timeout(Duration.ofSeconds(2))
+            .tries(3)
+            .maxInFlight(1024)
+            .maxWaiting(n)
+            .build()) {
+      CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+      for (int i = 0; i < n; i++) {
+        // a quarter of the names do not exist
+        all[i] = r.lookup("h" + (i % (MANY + MANY / 4)) + ".many.example.test", RecordType.A);
+      }
+      CompletableFuture.allOf(all).get(60, TimeUnit.SECONDS);
+
+      for (int i = 0; i < n; i++) {
+        int h = i % (MANY + MANY / 4);
+        DnsAnswer a = (DnsAnswer) all[i].join();
+        assertThat(a.name()).isEqualTo("h" + h + ".many.example.test");
+        if (h < MANY) {
+          assertThat(a.status()).as(a.toString()).isEqualTo(DnsStatus.NOERROR);
+          assertThat(a.addresses()).containsExactly(InetAddress.getByName(manyAddress(h)));
+        } else {
+          assertThat(a.status()).as(a.toString()).isEqualTo(DnsStatus.NXDOMAIN);
+        }
+      }
+      NetworkResolver.Stats stats = r.stats();
+      assertThat(stats.answersAccepted()).isGreaterThanOrEqualTo(n);
+      assertThat(stats.dropped()).isZero();
+      assertThat(stats.overloaded()).isZero();
+      assertThat(stats.inFlight()).isZero();
+      assertThat(stats.waiting()).isZero();
+    }
+  }
+
+  @Test
+  void dnsjavaTransport_answersToo() throws Exception {
+    assertThat(lookup(dnsjava, "mail.example.test", RecordType.A).addresses())
+        .containsExactly(InetAddress.getByName("192.0.2.25"));
+    assertThat(lookup(dnsjava, "big.example.test", RecordType.TXT).txts().get(0).text())
+        .isEqualTo(BIG_STRING.repeat(8));
+    assertThat(dnsjava.stats().tcpRetries()).isEqualTo(1);
+  }
+
+  /** The resolver contract over the dnsjava transport. */
+  @org.junit.jupiter.api.Nested
+  class DnsjavaContract extends DnsResolverContract {
+    @Override
+    protected DnsResolver resolver() {
+      return dnsjava;
     }
   }
 

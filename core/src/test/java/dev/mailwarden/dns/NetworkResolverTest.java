@@ -33,8 +33,14 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
+/** The NIO transport; {@link DnsjavaNetworkResolverTest} runs the same tests over dnsjava's. */
 class NetworkResolverTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  /** The transport under test. */
+  NetworkResolver.TransportKind kind() {
+    return NetworkResolver.TransportKind.NIO;
+  }
 
   @AfterEach
   void closeAll() throws Exception {
@@ -50,7 +56,7 @@ class NetworkResolverTest {
   }
 
   private NetworkResolver resolver(Duration timeout, int tries, InetSocketAddress... servers) {
-    NetworkResolver.Builder b = NetworkResolver.builder().timeout(timeout).tries(tries);
+    NetworkResolver.Builder b = NetworkResolver.builder().timeout(timeout).tries(tries).transport(kind());
     for (InetSocketAddress s : servers) {
       b.server(s);
     }
@@ -429,7 +435,7 @@ class NetworkResolverTest {
         Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completion"));
     toClose.add(executor::shutdownNow);
     NetworkResolver r =
-        NetworkResolver.builder().server(s.address()).executor(executor).build();
+        NetworkResolver.builder().server(s.address()).executor(executor).transport(kind()).build();
     toClose.add(r);
 
     String thread = r.lookup("example.com", RecordType.A).thenApply(a -> Thread.currentThread().getName())

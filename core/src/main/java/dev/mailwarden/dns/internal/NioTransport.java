@@ -2,6 +2,7 @@ package dev.mailwarden.dns.internal;
 
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
+import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
 import java.io.IOException;
 import java.net.BindException;
@@ -14,7 +15,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,8 +26,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,47 +39,67 @@ import org.xbill.DNS.Name;
  * UDP and TCP on NIO channels; dnsjava only encodes and parses messages.
  *
  * <p>Threads: callers encode and send UDP queries themselves (a {@link DatagramChannel} send is
- * thread-safe); one selector thread reads replies and drives TCP connections; one timer thread
- * fires per-try timeouts; answers are completed on the configured executor (or a small owned
- * daemon pool).
+ * thread-safe); one I/O thread reads replies, drives TCP connections and fires timeouts; answers
+ * are completed on the configured executor (or a small owned daemon pool): one hand-off per
+ * answer, and the answers the I/O thread settles in one turn of its loop go over in one task, so
+ * a burst of replies costs one executor wake-up.
+ *
+ * <p>Timeouts without a timer thread: every try has the same timeout, so deadlines are reached in
+ * the order the tries were sent, and a FIFO is a deadline queue. The I/O thread sleeps in {@code
+ * select} until the oldest deadline, never longer than one timeout (a try sent meanwhile cannot
+ * expire earlier), so senders never wake it. Settled tries are dropped from the head as it is
+ * reached.
+ *
+ * <p>Back-pressure: at most {@code maxInFlight} queries are on the wire; further ones wait in a
+ * bounded FIFO (at most their whole timeout budget) and beyond that are refused at once with
+ * TIMEOUT "resolver overloaded".
  *
  * <p>Spoofing resistance (RFC 5452): query IDs come from a {@link SecureRandom}; each query
  * leaves through one of {@value #UDP_SOCKETS} sockets picked at random, each bound to a random
- * port and replaced by a fresh one after {@value #USES_PER_SOCKET} queries. A reply is accepted
- * only from the server queried, with the ID sent, and for the same question (name compared
- * without case, type, class IN); anything else is ignored. A reply that matches source and ID but
- * does not parse ends the query with SERVFAIL.
+ * port and replaced by a fresh one after a number of queries or an age. A reply is accepted only
+ * from the server queried, with the ID sent, and for the same question (name compared without
+ * case, type, class IN); anything else is dropped and counted. A reply that matches source and ID
+ * but does not parse ends the query with SERVFAIL.
  */
 final class NioTransport implements Transport {
   static final int UDP_SOCKETS = 8;
-  static final int USES_PER_SOCKET = 4096;
   private static final int MAX_UDP = 65_535;
 
   private final List<InetSocketAddress> servers;
   private final long timeoutNanos;
   private final int tries;
+  private final long waitBudgetNanos;
+  private final int socketMaxQueries;
+  private final long socketMaxAgeNanos;
   private final Executor completions;
   private final @Nullable ExecutorService ownedPool;
-  private final ScheduledThreadPoolExecutor timer;
   private final Selector selector;
   private final Thread ioThread;
   private final SecureRandom random = new SecureRandom();
   private final AtomicReferenceArray<UdpSocket> sockets = new AtomicReferenceArray<>(UDP_SOCKETS);
   private final Object rotation = new Object();
-  private final ConcurrentLinkedQueue<Runnable> ioTasks = new ConcurrentLinkedQueue<>();
+  /** Tries in the order sent, hence of deadline; only the I/O thread removes. */
+  private final ConcurrentLinkedQueue<Attempt> deadlines = new ConcurrentLinkedQueue<>();
+  /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
+  private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
   private final Set<Query> inflight = ConcurrentHashMap.newKeySet();
+  /** Answers completed on the I/O thread during one loop turn, handed over together. */
+  private final ArrayList<Query> batchQueries = new ArrayList<>();
+  private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
+  private final QueryGate<Query> gate;
+  private final TransportCounters counters = new TransportCounters();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
   private volatile boolean closed;
 
-  NioTransport(
-      List<InetSocketAddress> servers, Duration timeout, int tries, @Nullable Executor executor)
-      throws IOException {
-    if (servers.isEmpty()) {
-      throw new IllegalArgumentException("no DNS server");
-    }
-    this.servers = List.copyOf(servers);
-    this.timeoutNanos = timeout.toNanos();
-    this.tries = tries;
+  NioTransport(TransportConfig config) throws IOException {
+    this.servers = config.servers();
+    this.timeoutNanos = config.timeout().toNanos();
+    this.tries = config.tries();
+    this.waitBudgetNanos = config.waitBudgetNanos();
+    this.socketMaxQueries = config.socketMaxQueries();
+    this.socketMaxAgeNanos = config.socketMaxAge().toNanos();
+    this.gate = new QueryGate<>(config.maxInFlight(), config.maxWaiting());
+    Executor executor = config.executor();
     if (executor == null) {
       this.ownedPool = Executors.newFixedThreadPool(2, daemon("mailwarden-dns-completion"));
       this.completions = ownedPool;
@@ -89,22 +107,24 @@ final class NioTransport implements Transport {
       this.ownedPool = null;
       this.completions = executor;
     }
-    this.timer = new ScheduledThreadPoolExecutor(1, daemon("mailwarden-dns-timer"));
-    timer.setRemoveOnCancelPolicy(true);
     this.selector = Selector.open();
     try {
+      long now = System.nanoTime();
       for (int i = 0; i < UDP_SOCKETS; i++) {
-        sockets.set(i, openUdp());
+        sockets.set(i, openUdp(now));
       }
     } catch (IOException e) {
-      closeQuietly();
+      closeChannels();
+      if (ownedPool != null) {
+        ownedPool.shutdown();
+      }
       throw e;
     }
     this.ioThread = daemon("mailwarden-dns-io").newThread(this::ioLoop);
     ioThread.start();
   }
 
-  private static ThreadFactory daemon(String name) {
+  static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -125,18 +145,61 @@ final class NioTransport implements Transport {
       result.complete(DnsAnswer.nxdomain(asked, type, 0));
       return result;
     }
-    Query q = new Query(asked, qname, type, result);
     if (closed) {
-      result.complete(DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed"));
+      result.complete(closedAnswer(asked, type));
       return result;
     }
+    Query q = new Query(asked, qname, type, result);
+    if (gate.tryAcquire()) {
+      start(q);
+    } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
+      startWaiters(); // a slot may have been freed since tryAcquire
+      if (closed) {
+        dropWaiters(); // close() may have drained the FIFO before this one joined it
+      }
+    } else {
+      counters.overloaded.increment();
+      result.complete(
+          DnsAnswer.error(
+              asked,
+              type,
+              DnsStatus.TIMEOUT,
+              "resolver overloaded: " + gate.maxInFlight() + " queries in flight and "
+                  + gate.maxWaiting() + " waiting"));
+    }
+    return result;
+  }
+
+  /** Sends a query that holds a slot. */
+  private void start(Query q) {
+    q.holdsSlot = true;
     inflight.add(q);
     if (closed) { // close() may have missed it
-      finish(q, DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed"));
-      return result;
+      finish(q, closedAnswer(q.asked, q.type));
+      return;
     }
     sendUdp(q);
-    return result;
+  }
+
+  /** Starts waiting queries while slots are free. */
+  private void startWaiters() {
+    Query w;
+    while (!closed && (w = gate.pollStartable()) != null) {
+      start(w);
+    }
+  }
+
+  private void dropWaiters() {
+    gate.drain(
+        q -> {
+          if (q.done.compareAndSet(false, true)) {
+            complete(q, closedAnswer(q.asked, q.type));
+          }
+        });
+  }
+
+  private static DnsAnswer closedAnswer(String asked, RecordType type) {
+    return DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed");
   }
 
   /** One query across its tries and servers. */
@@ -146,6 +209,8 @@ final class NioTransport implements Transport {
     final RecordType type;
     final CompletableFuture<DnsAnswer> result;
     final AtomicBoolean done = new AtomicBoolean();
+    // Written before the query is sent, read after done is won: no race.
+    boolean holdsSlot;
     // Advanced only by the attempt that settled, so never concurrently.
     int server;
     int attempt;
@@ -164,32 +229,26 @@ final class NioTransport implements Transport {
     final Query query;
     final InetSocketAddress server;
     final int id;
+    final long deadline;
     final AtomicBoolean settled = new AtomicBoolean();
-    volatile @Nullable ScheduledFuture<?> timeout;
 
-    Attempt(Query query, InetSocketAddress server, int id) {
+    Attempt(Query query, InetSocketAddress server, int id, long deadline) {
       this.query = query;
       this.server = server;
       this.id = id;
+      this.deadline = deadline;
     }
 
     boolean settle() {
-      if (!settled.compareAndSet(false, true)) {
-        return false;
-      }
-      ScheduledFuture<?> t = timeout;
-      if (t != null) {
-        t.cancel(false);
-      }
-      return true;
+      return settled.compareAndSet(false, true);
     }
   }
 
   private static final class UdpAttempt extends Attempt {
     final UdpSocket socket;
 
-    UdpAttempt(Query query, InetSocketAddress server, int id, UdpSocket socket) {
-      super(query, server, id);
+    UdpAttempt(Query query, InetSocketAddress server, int id, long deadline, UdpSocket socket) {
+      super(query, server, id, deadline);
       this.socket = socket;
     }
   }
@@ -200,8 +259,8 @@ final class NioTransport implements Transport {
     ByteBuffer length = ByteBuffer.allocate(2);
     @Nullable ByteBuffer body;
 
-    TcpAttempt(Query query, InetSocketAddress server, int id, SocketChannel channel, byte[] wire) {
-      super(query, server, id);
+    TcpAttempt(Query query, InetSocketAddress server, int id, long deadline, SocketChannel channel, byte[] wire) {
+      super(query, server, id, deadline);
       this.channel = channel;
       this.out = ByteBuffer.allocate(wire.length + 2);
       out.putShort((short) wire.length).put(wire).flip();
@@ -210,26 +269,26 @@ final class NioTransport implements Transport {
 
   private void sendUdp(Query q) {
     if (closed) {
-      finish(q, DnsAnswer.error(q.asked, q.type, DnsStatus.TIMEOUT, "resolver closed"));
+      finish(q, closedAnswer(q.asked, q.type));
       return;
     }
     InetSocketAddress server = servers.get(q.server);
-    UdpSocket socket = pickSocket();
+    long now = System.nanoTime();
+    UdpSocket socket = pickSocket(now);
+    long deadline = now + timeoutNanos;
     UdpAttempt attempt;
     int id;
     do {
       id = random.nextInt(65_536);
-      attempt = new UdpAttempt(q, server, id, socket);
+      attempt = new UdpAttempt(q, server, id, deadline, socket);
     } while (socket.pending.putIfAbsent(id, attempt) != null);
     UdpAttempt a = attempt;
     byte[] wire = WireCodec.query(q.qname, q.type, id);
-    if (!scheduleTimeout(a)) {
-      socket.pending.remove(id, a);
-      return;
-    }
+    deadlines.add(a);
     try {
       // 0 bytes sent (socket buffer full) is treated like a lost datagram: the timeout retries
       socket.channel.send(ByteBuffer.wrap(wire), server);
+      counters.queriesSent.increment();
     } catch (IOException | RuntimeException e) {
       if (a.settle()) {
         socket.pending.remove(id, a);
@@ -238,27 +297,13 @@ final class NioTransport implements Transport {
     }
   }
 
-  /** Arms the try's timeout; false (and the query finished) when the resolver is closing. */
-  private boolean scheduleTimeout(Attempt a) {
-    try {
-      a.timeout = timer.schedule(() -> onTimeout(a), timeoutNanos, TimeUnit.NANOSECONDS);
-      return true;
-    } catch (RejectedExecutionException closing) {
-      a.settled.set(true);
-      finish(a.query, DnsAnswer.error(a.query.asked, a.query.type, DnsStatus.TIMEOUT, "resolver closed"));
-      return false;
-    }
-  }
-
+  /** Called on the I/O thread when a try's deadline has passed. */
   private void onTimeout(Attempt a) {
     if (!a.settle()) {
       return;
     }
-    if (a instanceof UdpAttempt u) {
-      u.socket.pending.remove(u.id, u);
-    } else if (a instanceof TcpAttempt t) {
-      closeQuietly(t.channel);
-    }
+    counters.timeouts.increment();
+    release(a);
     nextTry(a.query, null);
   }
 
@@ -300,15 +345,68 @@ final class NioTransport implements Transport {
     return b.toString();
   }
 
+  /** Ends a query once: frees its slot, starts a waiter, completes on the executor. */
   private void finish(Query q, DnsAnswer answer) {
     if (!q.done.compareAndSet(false, true)) {
       return;
     }
-    inflight.remove(q);
+    if (q.holdsSlot) {
+      inflight.remove(q);
+      gate.release();
+      startWaiters();
+    }
+    complete(q, answer);
+  }
+
+  private void complete(Query q, DnsAnswer answer) {
+    if (Thread.currentThread() == ioThread) {
+      // handed over in one task per loop turn: one executor wake-up for many answers
+      batchQueries.add(q);
+      batchAnswers.add(answer);
+      return;
+    }
     try {
       completions.execute(() -> q.result.complete(answer));
     } catch (RejectedExecutionException e) {
       q.result.complete(answer); // the executor is shut down: complete here rather than never
+    }
+  }
+
+  /** Hands the answers gathered on the I/O thread to the executor (I/O thread only). */
+  private void flushCompletions() {
+    int n = batchQueries.size();
+    if (n == 0) {
+      return;
+    }
+    Query[] queries = batchQueries.toArray(new Query[0]);
+    DnsAnswer[] answers = batchAnswers.toArray(new DnsAnswer[0]);
+    batchQueries.clear();
+    batchAnswers.clear();
+    Runnable task =
+        () -> {
+          for (int i = 0; i < queries.length; i++) {
+            queries[i].result.complete(answers[i]);
+          }
+        };
+    try {
+      completions.execute(task);
+    } catch (RuntimeException e) {
+      task.run(); // the executor is shut down or refuses: complete here rather than never
+    }
+  }
+
+  /** A waiter whose budget ran out before a slot freed (I/O thread). */
+  private void onWaitExpired(Query q) {
+    if (q.done.compareAndSet(false, true)) {
+      counters.overloaded.increment();
+      complete(
+          q,
+          DnsAnswer.error(
+              q.asked,
+              q.type,
+              DnsStatus.TIMEOUT,
+              "resolver overloaded: no free slot among " + gate.maxInFlight() + " in flight within "
+                  + TimeUnit.NANOSECONDS.toMillis(waitBudgetNanos) + " ms"));
     }
   }
 
@@ -321,6 +419,7 @@ final class NioTransport implements Transport {
     try {
       response = new Message(ByteBuffer.wrap(wire, 0, length));
     } catch (IOException | RuntimeException e) {
+      counters.droppedUnparseable.increment();
       if (a.settle()) {
         release(a);
         finish(q, malformed(q, a, e));
@@ -328,6 +427,7 @@ final class NioTransport implements Transport {
       return;
     }
     if (!WireCodec.answersQuestion(response, q.qname, q.type)) {
+      counters.droppedWrongQuestion.increment();
       if (overTcp && a.settle()) {
         release(a);
         nextTry(q, null); // a TCP connection that answers another question is useless
@@ -337,8 +437,10 @@ final class NioTransport implements Transport {
     if (!a.settle()) {
       return;
     }
+    counters.answersAccepted.increment();
     release(a);
     if (!overTcp && WireCodec.isTruncated(response)) {
+      counters.tcpRetries.increment();
       sendTcp(q);
       return;
     }
@@ -374,6 +476,7 @@ final class NioTransport implements Transport {
 
   // ---------------------------------------------------------------- TCP
 
+  /** Called on the I/O thread after a truncated UDP reply. */
   private void sendTcp(Query q) {
     InetSocketAddress server = servers.get(q.server);
     int id = random.nextInt(65_536);
@@ -385,27 +488,19 @@ final class NioTransport implements Transport {
       nextTry(q, null);
       return;
     }
-    TcpAttempt a = new TcpAttempt(q, server, id, channel, WireCodec.query(q.qname, q.type, id));
-    if (!scheduleTimeout(a)) {
-      closeQuietly(channel);
-      return;
+    TcpAttempt a =
+        new TcpAttempt(q, server, id, System.nanoTime() + timeoutNanos, channel, WireCodec.query(q.qname, q.type, id));
+    deadlines.add(a);
+    try {
+      if (channel.connect(server)) {
+        channel.register(selector, SelectionKey.OP_WRITE, a);
+      } else {
+        channel.register(selector, SelectionKey.OP_CONNECT, a);
+      }
+      counters.queriesSent.increment();
+    } catch (IOException | RuntimeException e) {
+      tcpFailed(a);
     }
-    runOnIoThread(
-        () -> {
-          if (a.settled.get()) {
-            closeQuietly(channel);
-            return;
-          }
-          try {
-            if (channel.connect(server)) {
-              channel.register(selector, SelectionKey.OP_WRITE, a);
-            } else {
-              channel.register(selector, SelectionKey.OP_CONNECT, a);
-            }
-          } catch (IOException | RuntimeException e) {
-            tcpFailed(a);
-          }
-        });
   }
 
   private void tcpFailed(TcpAttempt a) {
@@ -443,6 +538,7 @@ final class NioTransport implements Transport {
           key.cancel();
           byte[] wire = body.array();
           if (WireCodec.id(wire, wire.length) != a.id) {
+            counters.droppedUnknownId.increment();
             tcpFailed(a);
             return;
           }
@@ -459,52 +555,62 @@ final class NioTransport implements Transport {
   /** A UDP socket with the attempts waiting for replies on it, by query ID. */
   private static final class UdpSocket {
     final DatagramChannel channel;
+    final long openedAt;
     final ConcurrentHashMap<Integer, UdpAttempt> pending = new ConcurrentHashMap<>();
     final AtomicInteger uses = new AtomicInteger();
+    volatile long closeAt;
 
-    UdpSocket(DatagramChannel channel) {
+    UdpSocket(DatagramChannel channel, long openedAt) {
       this.channel = channel;
+      this.openedAt = openedAt;
     }
   }
 
-  private UdpSocket pickSocket() {
+  private UdpSocket pickSocket(long now) {
     int slot = random.nextInt(UDP_SOCKETS);
     UdpSocket s = sockets.get(slot);
-    if (s.uses.incrementAndGet() == USES_PER_SOCKET) {
-      rotate(slot, s);
+    if (s.uses.incrementAndGet() == socketMaxQueries || now - s.openedAt > socketMaxAgeNanos) {
+      UdpSocket fresh = rotate(slot, s, now);
+      if (fresh != null) {
+        fresh.uses.incrementAndGet();
+        return fresh;
+      }
     }
     return s;
   }
 
-  /** Replaces a socket by one on a fresh random port; the old one serves its pending replies. */
-  private void rotate(int slot, UdpSocket old) {
+  /**
+   * Replaces a socket by one on a fresh random port; the old one serves its pending replies until
+   * they have all timed out. Returns the new socket, or null if another thread rotated it or no
+   * socket could be opened (the old one is then kept a while longer).
+   */
+  private @Nullable UdpSocket rotate(int slot, UdpSocket old, long now) {
+    UdpSocket fresh;
     synchronized (rotation) {
       if (closed || sockets.get(slot) != old) {
-        return;
+        return null;
       }
       try {
-        sockets.set(slot, openUdp());
+        fresh = openUdp(now);
       } catch (IOException e) {
         old.uses.set(0); // keep using it; try again later
-        return;
+        return null;
       }
+      sockets.set(slot, fresh);
     }
-    // every attempt on it has timed out by then
-    try {
-      timer.schedule(() -> closeQuietly(old.channel), timeoutNanos * 2, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException closing) {
-      closeQuietly(old.channel);
-    }
+    old.closeAt = now + 2 * timeoutNanos; // every try sent on it has timed out by then
+    retired.add(old);
+    return fresh;
   }
 
-  private UdpSocket openUdp() throws IOException {
+  private UdpSocket openUdp(long now) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     try {
       channel.configureBlocking(false);
       bindRandomPort(channel);
-      UdpSocket socket = new UdpSocket(channel);
+      UdpSocket socket = new UdpSocket(channel, now);
       channel.register(selector, SelectionKey.OP_READ, socket);
-      selector.wakeup();
+      selector.wakeup(); // a select() in progress does not watch a channel registered meanwhile
       return socket;
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
@@ -527,35 +633,25 @@ final class NioTransport implements Transport {
 
   // ---------------------------------------------------------------- I/O loop
 
-  private void runOnIoThread(Runnable task) {
-    ioTasks.add(task);
-    selector.wakeup();
-  }
-
   private void ioLoop() {
     byte[] copy = new byte[MAX_UDP];
     while (!closed) {
+      long sleepNanos = fireDeadlines(System.nanoTime());
+      flushCompletions();
       try {
-        selector.select();
+        // select(ms) with 0 would block forever: round up, at least 1 ms
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
       } catch (IOException | ClosedSelectorException e) {
         if (closed) {
-          return;
+          break;
         }
         continue;
-      }
-      Runnable task;
-      while ((task = ioTasks.poll()) != null) {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          // a task never throws on purpose; keep serving the others
-        }
       }
       Iterator<SelectionKey> keys;
       try {
         keys = selector.selectedKeys().iterator();
       } catch (ClosedSelectorException e) {
-        return;
+        break;
       }
       while (keys.hasNext()) {
         SelectionKey key = keys.next();
@@ -564,13 +660,54 @@ final class NioTransport implements Transport {
           continue;
         }
         Object attachment = key.attachment();
-        if (attachment instanceof UdpSocket socket) {
-          drain(socket, copy);
-        } else if (attachment instanceof TcpAttempt a) {
-          onTcpReady(key, a);
+        try {
+          if (attachment instanceof UdpSocket socket) {
+            drain(socket, copy);
+          } else if (attachment instanceof TcpAttempt a) {
+            onTcpReady(key, a);
+          }
+        } catch (RuntimeException e) {
+          // keep serving the others
         }
       }
+      flushCompletions();
     }
+    flushCompletions();
+  }
+
+  /**
+   * Times out the tries, expires the waiters and closes the retired sockets that are due; returns
+   * how long the I/O thread may sleep, at most one timeout (see the class comment).
+   */
+  private long fireDeadlines(long now) {
+    long next = now + timeoutNanos;
+    Attempt a;
+    while ((a = deadlines.peek()) != null) {
+      if (a.settled.get()) {
+        deadlines.poll(); // answered: nothing to fire
+        continue;
+      }
+      if (a.deadline - now > 0) {
+        next = Math.min(next, a.deadline);
+        break;
+      }
+      deadlines.poll();
+      try {
+        onTimeout(a);
+      } catch (RuntimeException e) {
+        // keep firing the others
+      }
+    }
+    long waiter = gate.expire(now, this::onWaitExpired);
+    if (waiter != Long.MAX_VALUE && waiter - next < 0) {
+      next = waiter;
+    }
+    UdpSocket old;
+    while ((old = retired.peek()) != null && old.closeAt - now <= 0) {
+      retired.poll();
+      closeQuietly(old.channel);
+    }
+    return Math.max(0, next - now);
   }
 
   private void drain(UdpSocket socket, byte[] copy) {
@@ -590,11 +727,17 @@ final class NioTransport implements Transport {
       receiveBuffer.get(copy, 0, length);
       int id = WireCodec.id(copy, length);
       if (id < 0) {
+        counters.droppedUnparseable.increment();
         continue;
       }
       UdpAttempt a = socket.pending.get(id);
-      if (a == null || !a.server.equals(from)) {
-        continue; // not ours, or not from the server asked: ignore
+      if (a == null) {
+        counters.droppedUnknownId.increment();
+        continue;
+      }
+      if (!a.server.equals(from)) {
+        counters.droppedWrongSource.increment();
+        continue;
       }
       byte[] wire = new byte[length];
       System.arraycopy(copy, 0, wire, 0, length);
@@ -602,7 +745,12 @@ final class NioTransport implements Transport {
     }
   }
 
-  // ---------------------------------------------------------------- closing
+  // ---------------------------------------------------------------- stats and closing
+
+  @Override
+  public NetworkResolver.Stats stats() {
+    return counters.snapshot(gate.inFlight(), gate.waiting());
+  }
 
   @Override
   public void close() {
@@ -611,28 +759,31 @@ final class NioTransport implements Transport {
     }
     closed = true;
     selector.wakeup();
-    closeQuietly();
-    for (Query q : List.copyOf(inflight)) {
-      finish(q, DnsAnswer.error(q.asked, q.type, DnsStatus.TIMEOUT, "resolver closed"));
-    }
-    if (ownedPool != null) {
-      ownedPool.shutdown(); // lets the completions above run
-    }
     try {
       ioThread.join(TimeUnit.SECONDS.toMillis(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeChannels();
+    dropWaiters();
+    for (Query q : List.copyOf(inflight)) {
+      finish(q, closedAnswer(q.asked, q.type));
+    }
+    if (ownedPool != null) {
+      ownedPool.shutdown(); // lets the completions above run
+    }
   }
 
-  private void closeQuietly() {
-    timer.shutdownNow();
+  private void closeChannels() {
     List<java.io.Closeable> channels = new ArrayList<>();
     for (int i = 0; i < UDP_SOCKETS; i++) {
       UdpSocket s = sockets.get(i);
       if (s != null) {
         channels.add(s.channel);
       }
+    }
+    for (UdpSocket s : retired) {
+      channels.add(s.channel);
     }
     try {
       for (SelectionKey key : selector.keys()) {

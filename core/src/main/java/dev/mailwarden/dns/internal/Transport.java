@@ -1,34 +1,36 @@
 package dev.mailwarden.dns.internal;
 
 import dev.mailwarden.dns.DnsAnswer;
+import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import org.jspecify.annotations.Nullable;
 
 /** The wire side of {@code NetworkResolver}: UDP with TCP fallback, timeouts, retries. */
 public interface Transport extends AutoCloseable {
 
   CompletableFuture<DnsAnswer> query(String name, RecordType type);
 
+  /** The counters so far, and the queries in flight and waiting now. */
+  NetworkResolver.Stats stats();
+
   @Override
   void close();
 
   /**
-   * Opens the sockets and threads of a transport. Continuations complete on {@code executor}, or
-   * on a small daemon pool owned by the transport when it is null.
+   * Opens the sockets and threads of the NIO transport.
    *
    * @throws java.io.UncheckedIOException if no socket can be opened
    */
-  static Transport create(
-      List<InetSocketAddress> servers, Duration timeout, int tries, @Nullable Executor executor) {
+  static Transport nio(TransportConfig config) {
     try {
-      return new NioTransport(servers, timeout, tries, executor);
+      return new NioTransport(config);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot open DNS sockets", e);
     }
+  }
+
+  /** A transport over dnsjava's {@code SimpleResolver.sendAsync}, one resolver per server. */
+  static Transport dnsjava(TransportConfig config) {
+    return new DnsjavaTransport(config);
   }
 }

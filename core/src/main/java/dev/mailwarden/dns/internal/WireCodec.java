@@ -51,11 +51,16 @@ final class WireCodec {
 
   /** A query with recursion desired and an EDNS(0) OPT record. */
   static byte[] query(Name qname, RecordType type, int id) {
+    return queryMessage(qname, type, id).toWire();
+  }
+
+  /** The message {@link #query} encodes. */
+  static Message queryMessage(Name qname, RecordType type, int id) {
     Message m = new Message(id);
     m.getHeader().setFlag(Flags.RD);
     m.addRecord(Record.newRecord(qname, type.code(), DClass.IN), Section.QUESTION);
     m.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-    return m.toWire();
+    return m;
   }
 
   /** The 16-bit ID of a message, or -1 if it is too short to hold a header. */

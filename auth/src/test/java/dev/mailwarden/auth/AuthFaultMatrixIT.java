@@ -18,6 +18,7 @@ import dev.mailwarden.auth.dkim.DkimSigner;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.auth.spf.SpfEngine;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
@@ -66,6 +67,7 @@ class AuthFaultMatrixIT {
   static FaultyDnsProxy proxy;
   static NetworkResolver dns;
   static ThreadPoolExecutor executor;
+  static ThreadPoolExecutor jspfPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
 
   /** What a target checks, the name whose lookup is broken, and the result the RFCs ask for. */
   enum Target {
@@ -177,6 +179,7 @@ class AuthFaultMatrixIT {
     if (executor != null) {
       executor.shutdownNow();
     }
+    jspfPool.shutdownNow();
   }
 
   @BeforeEach
@@ -198,8 +201,12 @@ class AuthFaultMatrixIT {
 
   /** Evaluates through a MailWarden and checks the deadline and the executor; returns the report. */
   static CheckReport evaluate(Target target) throws Exception {
+    return evaluate(target, target.checkers());
+  }
+
+  static CheckReport evaluate(Target target, List<Supplier<Checker<?>>> checkers) throws Exception {
     MailWarden.Builder b = MailWarden.builder().resolver(dns).deadline(DEADLINE).executor(executor);
-    target.checkers().forEach(c -> b.check(c.get()));
+    checkers.forEach(c -> b.check(c.get()));
     MailWarden warden = b.build();
     MailSession session = MailSession.builder()
         .clientIp(InetAddresses.forString(CLIENT))
@@ -213,11 +220,16 @@ class AuthFaultMatrixIT {
     Evaluation ev = f.get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(DEADLINE.plus(SLACK));
     awaitIdle();
+    awaitIdle(jspfPool);
     return ev.check(target.key().name()).orElseThrow();
   }
 
   /** Nothing left running or queued on the executor shortly after the verdict. */
   static void awaitIdle() throws InterruptedException {
+    awaitIdle(executor);
+  }
+
+  static void awaitIdle(ThreadPoolExecutor executor) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (System.nanoTime() < end) {
       if (executor.getActiveCount() == 0 && executor.getQueue().isEmpty()) {
@@ -242,11 +254,37 @@ class AuthFaultMatrixIT {
   void fault_givesTheRfcResult_byTheDeadline(Target target, Fault fault) throws Exception {
     proxy.inject(target.faultedName, fault);
     CheckReport report = evaluate(target);
-    System.out.println("CELL " + target + " " + fault + " -> " + report + " " + report.elapsed().toMillis() + "ms: " + report.result().reason());
     assertThat(report.status()).as(report + ": " + report.result().reason()).isEqualTo(CheckReport.Status.COMPLETED);
     assertThat(report.outcome()).as(target.rule + "; " + report + ": " + report.result().reason())
         .isEqualTo(target.underFault);
     assertThat(proxy.injected()).as("the fault was met").isPositive();
+  }
+
+  /** The same SPF cells with the jSPF engine (on a pool of its own, as its javadoc advises). */
+  @ParameterizedTest(name = "jSPF {0} with {1}")
+  @MethodSource("spfCells")
+  void fault_givesTheRfcResult_withJspf(Target target, Fault fault) throws Exception {
+    proxy.inject(target.faultedName, fault);
+    CheckReport report = evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
+    assertThat(report.status()).as(report + ": " + report.result().reason()).isEqualTo(CheckReport.Status.COMPLETED);
+    assertThat(report.outcome()).as(target.rule + "; " + report + ": " + report.result().reason())
+        .isEqualTo(target.underFault);
+    assertThat(proxy.injected()).as("the fault was met").isPositive();
+  }
+
+  @ParameterizedTest(name = "jSPF {0} without fault")
+  @MethodSource("spfTargets")
+  void withoutFault_spfPasses_withJspf(Target target) throws Exception {
+    CheckReport report = evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
+    assertThat(report.outcome()).as(report + ": " + report.result().reason()).isEqualTo(Outcome.PASS);
+  }
+
+  static Stream<Target> spfTargets() {
+    return Arrays.stream(Target.values()).filter(t -> t.name().startsWith("SPF_"));
+  }
+
+  static Stream<Arguments> spfCells() {
+    return spfTargets().flatMap(t -> Arrays.stream(Fault.values()).map(f -> Arguments.of(t, f)));
   }
 
   static Stream<Arguments> cells() {

@@ -279,6 +279,41 @@ class AuthFaultMatrixIT {
     assertThat(report.outcome()).as(report + ": " + report.result().reason()).isEqualTo(Outcome.PASS);
   }
 
+  /**
+   * DNS slower than the deadline (a silent server, a resolver timeout of 5 s): the evaluation
+   * still ends at its 1 s deadline with every check temperror, and no thread is held waiting for
+   * DNS past it: the executors are idle right after the verdict (the jSPF engine blocks a thread
+   * of its pool while it waits, but never past the deadline).
+   */
+  @ParameterizedTest(name = "SPF engine {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"native", "jspf"})
+  void silentDns_slowerThanTheDeadline_endsAtTheDeadline_withNoThreadHeld(String engine) throws Exception {
+    Duration deadline = Duration.ofSeconds(1);
+    proxy.injectBelow("example.com", Fault.SILENCE).injectBelow("2.0.192.in-addr.arpa", Fault.SILENCE);
+    try (NetworkResolver slow = NetworkResolver.builder().server(proxy.address())
+        .timeout(Duration.ofSeconds(5)).tries(1).executor(executor).build()) {
+      MailWarden warden = MailWarden.builder().resolver(slow).deadline(deadline).executor(executor)
+          .check(engine.equals("jspf") ? Spf.builder().engine(SpfEngine.jspf(jspfPool)).build() : Spf.check())
+          .check(Dkim.verify())
+          .check(Dmarc.enforce())
+          .check(Iprev.check())
+          .build();
+      MailSession session = MailSession.builder()
+          .clientIp(InetAddresses.forString(CLIENT)).helo("mail.example.com")
+          .mailFrom("alice@example.com").recipient("bob@example.org").message(signedMessage()).build();
+      long start = System.nanoTime();
+      Evaluation ev = warden.evaluate(session).get(deadline.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(deadline.plus(SLACK));
+      assertThat(ev.checks()).hasSize(4).allSatisfy(c ->
+          assertThat(c.outcome()).as(c + ": " + c.result().reason()).isEqualTo(Outcome.TEMPERROR));
+      awaitIdle(executor);
+      awaitIdle(jspfPool);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("threads released long before the 5 s DNS timeout").isLessThan(Duration.ofSeconds(3));
+      assertThat(proxy.injected()).isPositive();
+    }
+  }
+
   static Stream<Target> spfTargets() {
     return Arrays.stream(Target.values()).filter(t -> t.name().startsWith("SPF_"));
   }

@@ -74,7 +74,17 @@ class DnsOutageIT {
     long start = System.nanoTime();
     Evaluation ev = warden.evaluate(session(n)).get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(DEADLINE.plus(SLACK));
+    awaitIdle();
     return ev;
+  }
+
+  /** No thread left working or queued shortly after the verdict. */
+  void awaitIdle() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (executor.getActiveCount() != 0 || !executor.getQueue().isEmpty()) {
+      assertThat(System.nanoTime()).as("executor idle after the evaluation").isLessThan(end);
+      Thread.sleep(10);
+    }
   }
 
   Outcome spf(Evaluation ev) {

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * users run it. The authoritative NSD it queries is stopped mid-test and restarted on the same
  * port: results are definite, then temperror (the list's ERROR) within the deadline while NSD is
  * down, then definite again after the restart, without rebuilding anything. Answers cached before
- * the outage keep serving; errors are cached no longer than the spec's {@code errorTtl}.
+ * the outage keep serving; errors are cached no longer than the spec's {@code errorTtl}; the
+ * list's health probes, which also fail during the outage, do not keep it skipped afterwards.
  */
 class DnsOutageIT {
   static final Duration DEADLINE = Duration.ofSeconds(2);
@@ -49,7 +50,8 @@ class DnsOutageIT {
   LoopbackServer nsd;
   NetworkResolver network;
   final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-  final DnsList blocklist = Dnsbl.list("bl.test").healthProbes(false);
+  // default settings: RFC 5782 health probes on, unhealthy lists skipped
+  final DnsList blocklist = Dnsbl.list("bl.test");
 
   @AfterEach
   void stop() {
@@ -117,6 +119,7 @@ class DnsOutageIT {
         @            IN NS  ns.bl.test.
         ns           IN A   127.0.0.1
         *.2.0.192    IN A   127.0.0.2
+        2.0.0.127    IN A   127.0.0.2
         """);
     Files.writeString(dir.resolve("example.com.zone"), """
         $ORIGIN example.com.

@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * DNS faults (issue 10) × SPF, DKIM, DMARC and iprev, with the real {@link NetworkResolver} (200
+ * DNS faults (issue 10) × SPF, DKIM, DMARC and iprev, with the real {@link NetworkResolver} (500
  * ms, one try) against NSD behind a {@link FaultyDnsProxy}. Each fault on the lookup a target
  * depends on gives temperror, except where RFC 7208 section 5.5 says a DNS error in the {@code
  * ptr} mechanism is "no match" (the record then ends in {@code -all}: fail). Every evaluation
@@ -162,7 +162,7 @@ class AuthFaultMatrixIT {
     proxy = FaultyDnsProxy.start(nsd.address());
     executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     dns = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofMillis(200)).tries(1).executor(executor).build();
+        .timeout(Duration.ofMillis(500)).tries(1).executor(executor).build();
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * list's health probes, which also fail during the outage, do not keep it skipped afterwards.
  */
 class DnsOutageIT {
-  static final Duration DEADLINE = Duration.ofSeconds(2);
+  static final Duration DEADLINE = Duration.ofSeconds(3);
   static final Duration SLACK = Duration.ofMillis(500);
   static final CacheSpec CACHE = CacheSpec.maxEntries(10_000);
   static final Map<String, String> ZONES = Map.of("bl.test", "bl.test.zone", "example.com", "example.com.zone");
@@ -132,7 +132,7 @@ class DnsOutageIT {
     nsd = NsdServer.start(dir, ZONES);
     int port = nsd.port();
     network = NetworkResolver.builder().server(nsd.address())
-        .timeout(Duration.ofMillis(300)).tries(2).executor(executor).build();
+        .timeout(Duration.ofMillis(500)).tries(2).executor(executor).build();
     MailWarden warden = MailWarden.builder()
         .resolver(network.cached(CACHE))
         .check(blocklist)

@@ -40,7 +40,7 @@ class FaultyDnsProxyIT {
         """);
     nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone"));
     proxy = FaultyDnsProxy.start(nsd.address());
-    dns = NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofMillis(200)).tries(1).build();
+    dns = NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofMillis(500)).tries(1).build();
   }
 
   @AfterAll
@@ -125,7 +125,7 @@ class FaultyDnsProxyIT {
     try (FaultyDnsProxy first = FaultyDnsProxy.start(nsd.address());
         NetworkResolver twoServers = NetworkResolver.builder()
             .server(first.address()).server(proxy.address())
-            .timeout(Duration.ofMillis(200)).tries(1).build()) {
+            .timeout(Duration.ofMillis(500)).tries(1).build()) {
       first.inject("host.example.com", fault);
       DnsAnswer a = twoServers.lookup("host.example.com", RecordType.A).get(5, TimeUnit.SECONDS);
       assertThat(a.status()).as(a.toString()).isEqualTo(DnsStatus.NOERROR);

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * DNS faults (issue 10) × IP and domain lists, with the real {@link NetworkResolver} (200 ms, one
+ * DNS faults (issue 10) × IP and domain lists, with the real {@link NetworkResolver} (500 ms, one
  * try) against NSD behind a {@link FaultyDnsProxy}: every fault on the list's query gives the
  * list an ERROR and the check a temperror, never a listing or "not listed", within the
  * evaluation's deadline, leaving no work behind on the executor.
@@ -82,7 +82,7 @@ class DnsblFaultMatrixIT {
     proxy = FaultyDnsProxy.start(nsd.address());
     executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     dns = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofMillis(200)).tries(1).executor(executor).build();
+        .timeout(Duration.ofMillis(500)).tries(1).executor(executor).build();
   }
 
   @AfterAll

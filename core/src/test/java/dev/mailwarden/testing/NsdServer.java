@@ -23,10 +23,19 @@ public final class NsdServer {
    * @param zones zone name (e.g. {@code example.com}) to its zone file name inside {@code dir}
    */
   public static LoopbackServer start(Path dir, Map<String, String> zones) {
+    return start(dir, LoopbackServer.freePort(), zones);
+  }
+
+  /**
+   * Starts NSD on a given port, e.g. the port of an instance stopped earlier, to simulate an
+   * outage and a restart: {@code nsd.close(); ... nsd = NsdServer.start(dir, nsd.port(), zones);}
+   */
+  public static LoopbackServer start(Path dir, int port, Map<String, String> zones) {
     Path binary = Environment.requireBinary("nsd", "nsd");
     return LoopbackServer.start(
         dir,
-        port -> List.of(binary.toString(), "-d", "-c", writeConfig(dir, port, zones).toString()),
+        port,
+        p -> List.of(binary.toString(), "-d", "-c", writeConfig(dir, p, zones).toString()),
         LoopbackServer.Probe.TCP,
         Duration.ofSeconds(15));
   }

@@ -1,0 +1,145 @@
+package dev.mailwarden.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.dns.DnsAnswer;
+import dev.mailwarden.dns.DnsStatus;
+import dev.mailwarden.dns.NetworkResolver;
+import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.testing.FaultyDnsProxy.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The proxy in front of a real NSD, seen through the real network resolver. */
+class FaultyDnsProxyIT {
+  @TempDir static Path dir;
+  static LoopbackServer nsd;
+  static FaultyDnsProxy proxy;
+  static NetworkResolver dns;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.writeString(dir.resolve("example.com.zone"), """
+        $ORIGIN example.com.
+        $TTL 300
+        @     IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
+        @     IN NS  ns.example.com.
+        ns    IN A   127.0.0.1
+        @     IN TXT "v=spf1 -all"
+        host  IN A   192.0.2.10
+        """);
+    nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone"));
+    proxy = FaultyDnsProxy.start(nsd.address());
+    dns = NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofMillis(500)).tries(1).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dns != null) {
+      dns.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (nsd != null) {
+      nsd.close();
+    }
+  }
+
+  @BeforeEach
+  void clear() {
+    proxy.clear();
+  }
+
+  private static DnsAnswer lookup(String name, RecordType type) throws Exception {
+    return dns.lookup(name, type).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void withoutRules_answersAreForwarded() throws Exception {
+    DnsAnswer a = lookup("host.example.com", RecordType.A);
+    assertThat(a.status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(a.addresses()).extracting(java.net.InetAddress::getHostAddress).containsExactly("192.0.2.10");
+    assertThat(proxy.forwarded()).isEqualTo(1);
+    assertThat(proxy.injected()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "SERVFAIL, SERVFAIL",
+    "REFUSED, REFUSED",
+    "SILENCE, TIMEOUT",
+    "TRUNCATED_TCP_RESET, TIMEOUT",
+    "MALFORMED, SERVFAIL",
+    "WRONG_QUESTION, TIMEOUT"
+  })
+  void eachFault_endsTheLookupWithAnError(Fault fault, DnsStatus expected) throws Exception {
+    proxy.inject("Host.Example.com.", fault);
+    DnsAnswer a = lookup("host.example.com", RecordType.A);
+    assertThat(a.status()).as(a.toString()).isEqualTo(expected);
+    assertThat(a.addresses()).isEmpty();
+    assertThat(proxy.injected()).isPositive();
+    // other names are untouched
+    assertThat(lookup("example.com", RecordType.TXT).status()).isEqualTo(DnsStatus.NOERROR);
+  }
+
+  @Test
+  void truncated_isRetriedOverTcp_whichIsReset() throws Exception {
+    proxy.inject("host.example.com", Fault.TRUNCATED_TCP_RESET);
+    lookup("host.example.com", RecordType.A);
+    assertThat(proxy.injected()).as("the UDP reply and the TCP retry").isEqualTo(2);
+  }
+
+  /**
+   * With two servers, a fault at the first must not end the lookup: the resolver asks the second
+   * (NetworkResolver's javadoc: timeouts and SERVFAIL/REFUSED move on to the next server).
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = Fault.class, names = "MALFORMED", mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+  void faultAtFirstServer_secondServerAnswers(Fault fault) throws Exception {
+    assertFailsOver(fault);
+  }
+
+  /**
+   * A reply that matches source and ID but does not parse ends the query with SERVFAIL at once,
+   * without asking the second server (NioTransport.onReply calls finish, not nextTry, on a parse
+   * failure); every other fault fails over. Reported to the lead; enable once fixed.
+   */
+  @Test
+  @org.junit.jupiter.api.Disabled("known bug in NioTransport.onReply: a malformed reply skips the other servers")
+  void malformedAtFirstServer_secondServerAnswers() throws Exception {
+    assertFailsOver(Fault.MALFORMED);
+  }
+
+  private static void assertFailsOver(Fault fault) throws Exception {
+    try (FaultyDnsProxy first = FaultyDnsProxy.start(nsd.address());
+        NetworkResolver twoServers = NetworkResolver.builder()
+            .server(first.address()).server(proxy.address())
+            .timeout(Duration.ofMillis(500)).tries(1).build()) {
+      first.inject("host.example.com", fault);
+      DnsAnswer a = twoServers.lookup("host.example.com", RecordType.A).get(5, TimeUnit.SECONDS);
+      assertThat(a.status()).as(a.toString()).isEqualTo(DnsStatus.NOERROR);
+      assertThat(first.injected()).isPositive();
+      assertThat(proxy.forwarded()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void suffixRule_coversTheNameAndBelow_andExactRuleWins() throws Exception {
+    proxy.injectBelow("example.com", Fault.REFUSED).inject("host.example.com", Fault.SERVFAIL);
+    assertThat(lookup("example.com", RecordType.TXT).status()).isEqualTo(DnsStatus.REFUSED);
+    assertThat(lookup("nothere.example.com", RecordType.A).status()).isEqualTo(DnsStatus.REFUSED);
+    assertThat(lookup("host.example.com", RecordType.A).status()).isEqualTo(DnsStatus.SERVFAIL);
+    assertThat(proxy.faultFor("notexample.com")).isEmpty();
+  }
+}

@@ -110,13 +110,8 @@ class FaultyDnsProxyIT {
     assertFailsOver(fault);
   }
 
-  /**
-   * A reply that matches source and ID but does not parse ends the query with SERVFAIL at once,
-   * without asking the second server (NioTransport.onReply calls finish, not nextTry, on a parse
-   * failure); every other fault fails over. Reported to the lead; enable once fixed.
-   */
+  /** A reply that matches source and ID but does not parse moves on to the next server too. */
   @Test
-  @org.junit.jupiter.api.Disabled("known bug in NioTransport.onReply: a malformed reply skips the other servers")
   void malformedAtFirstServer_secondServerAnswers() throws Exception {
     assertFailsOver(Fault.MALFORMED);
   }

@@ -422,7 +422,7 @@ final class NioTransport implements Transport {
       counters.droppedUnparseable.increment();
       if (a.settle()) {
         release(a);
-        finish(q, malformed(q, a, e));
+        nextTry(q, malformed(q, a, e)); // another server may answer; keep this if none does
       }
       return;
     }

@@ -228,7 +228,8 @@ class DnsblTest {
     var ctx = dev.mailwarden.CheckContext.builder(session("192.0.2.1"), dns).deadline(Duration.ofMillis(300)).build();
     long t0 = System.nanoTime();
     DnsblResult r = g.check(ctx).join();
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(300));
+    // the hung lookup never answers: only the deadline can end the check (slack for a loaded machine)
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
     assertThat(r.lists()).hasSize(2);
     assertThat(r.lists().get(0).status()).isEqualTo(ListStatus.LISTED);
     assertThat(r.lists().get(1).error()).hasValue(ListError.TIMEOUT);

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One million evaluations at once from 16 threads on one shared {@link MailWarden}, one shared
  * caching resolver and two shared rate limiters, with at most {@value #IN_FLIGHT} evaluations in
- * flight. About half the DNS answers arrive on two other threads (like a network resolver), so
- * results complete on threads other than the one that asked; the DNS cache (20,000 answers) and
+ * flight. One DNS answer in {@value #ASYNC_ONE_IN} arrives on one of two other threads (like a network
+ * resolver), so many evaluations complete on a thread other than the one that asked; the DNS cache (20,000 answers) and
  * the lists' result caches (5,000 addresses) are smaller than the 50,000 clients, so entries are
  * evicted and fetched again while other threads read them.
  *
@@ -62,6 +62,8 @@ class SharedInstancesConcurrencyIT {
   private static final int IN_FLIGHT = 2_048;
   private static final int PER_CLIENT_CAPACITY = 7;
   private static final int SITE_CAPACITY = 123_457;
+  /** One DNS answer in this many arrives on another thread. */
+  private static final int ASYNC_ONE_IN = 8;
 
   private final ExecutorService dnsThreads =
       Executors.newFixedThreadPool(
@@ -72,7 +74,7 @@ class SharedInstancesConcurrencyIT {
             return t;
           });
   private final ClientAddresses clients = new ClientAddresses(0xc0ffee);
-  private final SyntheticLists upstream = SyntheticLists.partlyAsync(dnsThreads);
+  private final SyntheticLists upstream = SyntheticLists.partlyAsync(dnsThreads, ASYNC_ONE_IN);
   private final DnsResolver dns = upstream.cached(CacheSpec.maxEntries(20_000));
   private final DnsList blockList =
       Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(5.0).cacheSize(5_000);

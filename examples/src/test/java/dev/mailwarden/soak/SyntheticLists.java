@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the lists' health probes find them healthy.
  * </ul>
  *
- * <p>With an executor, about half of the names are answered asynchronously on it (like a network
- * resolver), the others at once.
+ * <p>With an executor, a fixed share of the names is answered asynchronously on it (like a
+ * network resolver), the others at once.
  */
 final class SyntheticLists implements DnsResolver {
   static final String BLOCK_ZONE = "bl.soak.test";
@@ -48,28 +48,30 @@ final class SyntheticLists implements DnsResolver {
   private final DnsRecord.Address policyCode = new DnsRecord.Address(address("127.0.0.10"));
   private final DnsRecord.Txt reason = DnsRecord.Txt.of("listed by the soak test");
   private final Executor async;
+  private final int asyncOneIn;
   private final AtomicLong queries = new AtomicLong();
   private final AtomicLong unexpected = new AtomicLong();
 
-  private SyntheticLists(Executor async) {
+  private SyntheticLists(Executor async, int asyncOneIn) {
     this.async = async;
+    this.asyncOneIn = asyncOneIn;
   }
 
   /** Every answer at once (completed futures). */
   static SyntheticLists immediate() {
-    return new SyntheticLists(null);
+    return new SyntheticLists(null, 1);
   }
 
-  /** About half of the answers completed later on {@code executor}. */
-  static SyntheticLists partlyAsync(Executor executor) {
-    return new SyntheticLists(executor);
+  /** About one answer in {@code oneIn} (by name) completed later on {@code executor}. */
+  static SyntheticLists partlyAsync(Executor executor, int oneIn) {
+    return new SyntheticLists(executor, oneIn);
   }
 
   @Override
   public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
     queries.incrementAndGet();
     DnsAnswer answer = answer(name.toLowerCase(Locale.ROOT), type);
-    if (async != null && (Long.hashCode(mix(name.hashCode())) & 1) == 1) {
+    if (async != null && Long.remainderUnsigned(mix(name.hashCode()), asyncOneIn) == 0) {
       return CompletableFuture.supplyAsync(() -> answer, async);
     }
     return CompletableFuture.completedFuture(answer);

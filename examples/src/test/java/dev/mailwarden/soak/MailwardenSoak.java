@@ -28,6 +28,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +44,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System properties: {@code mailwarden.soak.evaluations} (default 10,000,000, the CI value),
  * {@code mailwarden.soak.checkpoint} (default 1,000,000), {@code mailwarden.soak.deadlineMillis}
- * (default 2000), {@code mailwarden.soak.maxGrowthMiB} (default 8).
+ * (default 2000), {@code mailwarden.soak.maxGrowthMiB} (default 8), {@code
+ * mailwarden.soak.asyncOneIn} (default 0: every DNS answer completes at once; n: one in n arrives
+ * on another thread, as from a network resolver).
  *
  * <p>What it proves:
  *
@@ -72,6 +76,8 @@ class MailwardenSoak {
   private static final long CHECKPOINT = Long.getLong("mailwarden.soak.checkpoint", 1_000_000L);
   private static final long DEADLINE_MILLIS = Long.getLong("mailwarden.soak.deadlineMillis", 2_000L);
   private static final long MAX_GROWTH_MIB = Long.getLong("mailwarden.soak.maxGrowthMiB", 8L);
+  /** 0: every DNS answer at once; n: one answer in n arrives on another thread. */
+  private static final int ASYNC_ONE_IN = Integer.getInteger("mailwarden.soak.asyncOneIn", 0);
 
   /** The DNS cache, each list's result cache and the limiter's key cap. */
   private static final int CACHE_ENTRIES = 10_000;
@@ -88,7 +94,15 @@ class MailwardenSoak {
           List.of("a@example.org", "b@example.org", "c@example.net", "d@example.net"));
 
   private final ClientAddresses clients = new ClientAddresses(0x5eed);
-  private final SyntheticLists upstream = SyntheticLists.immediate();
+  private final ExecutorService dnsThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-dns");
+            t.setDaemon(true);
+            return t;
+          });
+  private final SyntheticLists upstream =
+      ASYNC_ONE_IN > 0 ? SyntheticLists.partlyAsync(dnsThread, ASYNC_ONE_IN) : SyntheticLists.immediate();
   private final DnsResolver dns = upstream.cached(CacheSpec.maxEntries(CACHE_ENTRIES));
   private final DnsList blockList =
       Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(BLOCK_WEIGHT).cacheSize(CACHE_ENTRIES);
@@ -127,8 +141,9 @@ class MailwardenSoak {
     assertThat(CHECKPOINT).isGreaterThanOrEqualTo(10L * CACHE_ENTRIES); // every cache is full by then
     System.out.printf(
         Locale.ROOT,
-        "soak: %,d evaluations, checkpoint at %,d; caches %,d entries; deadline %d ms; max heap %s%n",
-        EVALUATIONS, CHECKPOINT, CACHE_ENTRIES, DEADLINE_MILLIS, HeapProbe.mib(Runtime.getRuntime().maxMemory()));
+        "soak: %,d evaluations, checkpoint at %,d; caches %,d entries; deadline %d ms; %s; max heap %s%n",
+        EVALUATIONS, CHECKPOINT, CACHE_ENTRIES, DEADLINE_MILLIS, upstream,
+        HeapProbe.mib(Runtime.getRuntime().maxMemory()));
 
     long start = System.nanoTime();
     run(0, CHECKPOINT);
@@ -252,6 +267,7 @@ class MailwardenSoak {
 
   private Snapshot snapshot(long evaluations, double rate) throws InterruptedException {
     long now = HeapProbe.liveBytes();
+    System.out.print("live objects now (before the deadline timers fire):\n" + HeapProbe.histogram(8));
     Thread.sleep(DEADLINE_MILLIS + 500); // let the finished evaluations' deadline timers fire
     long settled = HeapProbe.liveBytes();
     System.out.printf(
@@ -259,7 +275,7 @@ class MailwardenSoak {
         "soak checkpoint %,d: %.0f evaluations/s; live heap after full GC: now %s, settled %s;"
             + " limiter keys %,d; DNS cache %s%n",
         evaluations, rate, HeapProbe.mib(now), HeapProbe.mib(settled), limiter.estimatedKeys(), dns);
-    System.out.print(HeapProbe.histogram(15));
+    System.out.print("live objects settled:\n" + HeapProbe.histogram(15));
     return new Snapshot(now, settled);
   }
 }

@@ -42,10 +42,10 @@ import org.junit.jupiter.api.Test;
 /**
  * One million evaluations at once from 16 threads on one shared {@link MailWarden}, one shared
  * caching resolver and two shared rate limiters, with at most {@value #IN_FLIGHT} evaluations in
- * flight. One DNS answer in {@value #ASYNC_ONE_IN} arrives on one of two other threads (like a network
- * resolver), so many evaluations complete on a thread other than the one that asked; the DNS cache (20,000 answers) and
- * the lists' result caches (5,000 addresses) are smaller than the 50,000 clients, so entries are
- * evicted and fetched again while other threads read them.
+ * flight. One DNS answer in {@value #ASYNC_ONE_IN} arrives on one of two other threads (like a
+ * network resolver), so many evaluations complete on a thread other than the one that asked. The
+ * DNS cache (20,000 answers) and the lists' result caches (5,000 addresses) are smaller than the
+ * 50,000 clients, so entries are evicted and fetched again while other threads read them.
  *
  * <p>Time is frozen for both limiters, so nothing refills and the totals are exact whatever the
  * interleaving: each of the 50,000 clients sends 20 messages against a limit of 7, so exactly 7

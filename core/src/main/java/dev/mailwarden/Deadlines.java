@@ -6,17 +6,21 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one deadline mechanism of the library: runs an action on an executor when a future is
- * still pending after a delay. The JDK's shared delay thread (the one behind {@link
+ * The one deadline mechanism of the library, for the engine and for checkers that keep their own
+ * earlier deadline: runs an action on an executor when a future is still pending after a delay.
+ * Checkers usually want {@link CheckContext#completeAtDeadline} instead. The JDK's shared delay thread (the one behind {@link
  * CompletableFuture#completeOnTimeout}) counts the time, so mailwarden owns no timer thread and no
  * static state; the delay task is cancelled, and removed from the JDK's queue, as soon as the
  * future completes, so finished work holds nothing until its deadline.
  */
-final class Deadlines {
+public final class Deadlines {
   private Deadlines() {}
 
-  /** Runs {@code action} on {@code executor} after {@code nanos} unless {@code pending} is done. */
-  static void runIfPendingAfter(
+  /**
+   * Runs {@code action} on {@code executor} after {@code nanos} unless {@code pending} is done by
+   * then; if the executor rejects it (shut down), runs it on the timer thread rather than never.
+   */
+  public static void runIfPendingAfter(
       CompletableFuture<?> pending, long nanos, Executor executor, Runnable action) {
     if (pending.isDone()) {
       return;

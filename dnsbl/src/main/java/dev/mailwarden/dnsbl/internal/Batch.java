@@ -1,6 +1,7 @@
 package dev.mailwarden.dnsbl.internal;
 
 import dev.mailwarden.CheckContext;
+import dev.mailwarden.Deadlines;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
@@ -62,7 +63,8 @@ public final class Batch {
       if (delay <= 0) {
         b.finish();
       } else {
-        CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, ctx.executor()).execute(b::finish);
+        // cancelled when the batch finishes first, so a finished batch is not held until then
+        Deadlines.runIfPendingAfter(b.done, delay, ctx.executor(), b::finish);
       }
     }
     return b.done;

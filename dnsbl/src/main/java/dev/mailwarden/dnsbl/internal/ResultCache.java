@@ -3,6 +3,7 @@ package dev.mailwarden.dnsbl.internal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * ConcurrentHashMap.get} and nothing else (no policy bookkeeping, which costs a size-bounded
  * Caffeine about twice a plain map on a hit). Expiry is checked by the caller against the
  * deadline stored in the value. The bound is kept by the inserting thread (a miss): when the
- * count passes the limit it drops expired entries, then arbitrary ones until a tenth of the room
+ * count passes the limit it drops expired entries, then random ones until a tenth of the room
  * is free, so the cost is amortized over many inserts.
  */
 final class ResultCache<K, V extends ResultCache.Expiring> {
@@ -48,10 +49,18 @@ final class ResultCache<K, V extends ResultCache.Expiring> {
         size.decrementAndGet();
       }
     }
-    for (Iterator<Map.Entry<K, V>> it = map.entrySet().iterator(); it.hasNext() && size.get() > target; ) {
-      it.next();
-      it.remove();
-      size.decrementAndGet();
+    // Victims are drawn at random across the whole table: evicting from the front of the
+    // iteration would always empty the same hash bins and leave the others crowded.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (size.get() > target && !map.isEmpty()) {
+      double share = (size.get() - target) / (double) Math.max(1, size.get());
+      for (Iterator<Map.Entry<K, V>> it = map.entrySet().iterator(); it.hasNext() && size.get() > target; ) {
+        it.next();
+        if (random.nextDouble() < share) {
+          it.remove();
+          size.decrementAndGet();
+        }
+      }
     }
   }
 

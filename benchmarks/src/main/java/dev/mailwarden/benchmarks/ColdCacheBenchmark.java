@@ -1,0 +1,299 @@
+package dev.mailwarden.benchmarks;
+
+import dev.mailwarden.CheckReport;
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.Outcome;
+import dev.mailwarden.dns.CacheSpec;
+import dev.mailwarden.dns.NetworkResolver;
+import dev.mailwarden.dnsbl.Dnsbl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Cold-cache DNSBL throughput against a real rbldnsd on 127.0.0.1:53: each evaluation is a
+ * client address never seen before, looked up in three lists, with {@code concurrency}
+ * evaluations in flight. One invocation runs {@link #BATCH} evaluations, so the score is
+ * evaluations per second.
+ *
+ * <ul>
+ *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with three {@code DnsList}
+ *       checkers over {@code NetworkResolver.cached(...)} (fresh per trial; every name is new, so
+ *       every lookup is a miss that goes to rbldnsd), at most {@code concurrency} {@code
+ *       evaluate()} futures outstanding, no thread per evaluation;
+ *   <li>{@code coldEvaluate_inetaddress}: what Apache James's DNSRBLHandler does: for each list,
+ *       {@code InetAddress.getByName(reversed-ip.zone)} one after the other (an {@code
+ *       UnknownHostException} means not listed), on a pool of {@code concurrency} threads.
+ * </ul>
+ *
+ * <p>Both ask exactly three A queries per evaluation (run with {@code
+ * -Djava.net.preferIPv4Stack=true} so that getaddrinfo does not add AAAA queries) with a 1 s
+ * timeout and 2 tries. Query names are distinct for every evaluation of the whole run, so the
+ * JVM's own address cache never answers (its default TTLs are left as they are).
+ *
+ * <p>Latency is measured per evaluation, from the moment it starts (a permit or a pool thread is
+ * free) to its result; the samples of the measurement iterations are summarized at the end of the
+ * trial (p50/p90/p99/max) and appended as a CSV line to {@code -Dcoldcache.latencies=FILE}.
+ *
+ * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
+ * this through {@code benchmarks/coldcache.sh}, which gives the JVM a private network and mount
+ * namespace whose resolv.conf names 127.0.0.1.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ColdCacheBenchmark {
+  /** Evaluations per invocation. */
+  static final int BATCH = 2048;
+
+  static final List<String> ZONES = List.of("bl1.example", "bl2.example", "bl3.example");
+
+  /** The next client address; 10.0.0.0/8 gives 16 M distinct names per zone. */
+  private static final AtomicInteger NEXT_CLIENT = new AtomicInteger(1);
+
+  @Param({"1", "64", "512"})
+  public int concurrency;
+
+  private LocalRbldnsd rbldnsd;
+  private NetworkResolver network;
+  private MailWarden warden;
+  private ExecutorService pool;
+  private final List<long[]> samples = new ArrayList<>();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong listed = new AtomicLong();
+  private boolean measuring;
+
+  @Setup(Level.Trial)
+  public void startServers() throws Exception {
+    int port = Integer.getInteger("coldcache.port", 53);
+    List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
+    rbldnsd =
+        LocalRbldnsd.start(Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
+    network =
+        NetworkResolver.builder()
+            .server(new InetSocketAddress("127.0.0.1", port))
+            .timeout(Duration.ofSeconds(1))
+            .tries(2)
+            .build();
+    MailWarden.Builder b =
+        MailWarden.builder()
+            .resolver(network.cached(CacheSpec.maxEntries(100_000)))
+            .deadline(Duration.ofSeconds(8))
+            .rejectAt(100); // never short-circuit: every evaluation asks all three lists
+    for (String zone : ZONES) {
+      b.check(Dnsbl.list(zone).txtReason(false)); // the baseline does not fetch TXT reasons
+    }
+    warden = b.build();
+    pool = Executors.newFixedThreadPool(concurrency);
+
+    // both paths must see rbldnsd: a listed address answers 127.0.0.2 through each
+    InetAddress probe = InetAddress.getByName("10.200.0.1");
+    Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(probe).build());
+    if (ev.score() != 3.0) {
+      throw new IllegalStateException("rbldnsd does not answer the library: " + ev.summary());
+    }
+    String name = "1.0.200.10." + ZONES.get(0);
+    try {
+      InetAddress.getByName(name);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "the system resolver does not reach rbldnsd on 127.0.0.1:53 (" + e.getMessage()
+              + "): run this benchmark with benchmarks/coldcache.sh",
+          e);
+    }
+  }
+
+  @Setup(Level.Iteration)
+  public void startIteration(IterationParams iteration) {
+    measuring = iteration.getType() == IterationType.MEASUREMENT;
+  }
+
+  @TearDown(Level.Trial)
+  public void stopServers(BenchmarkParams params) throws Exception {
+    pool.shutdownNow();
+    network.close();
+    rbldnsd.close();
+    report(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_mailwarden() throws InterruptedException {
+    long[] latency = new long[BATCH];
+    Semaphore inFlight = new Semaphore(concurrency);
+    CountDownLatch done = new CountDownLatch(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      MailSession session = MailSession.builder().clientIp(nextClient()).build();
+      inFlight.acquire();
+      int slot = i;
+      long start = System.nanoTime();
+      warden
+          .evaluate(session)
+          .whenComplete(
+              (ev, failure) -> {
+                latency[slot] = System.nanoTime() - start;
+                if (failure != null) {
+                  errors.incrementAndGet();
+                } else {
+                  count(ev);
+                }
+                inFlight.release();
+                done.countDown();
+              });
+    }
+    done.await();
+    keep(latency);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_inetaddress() throws InterruptedException {
+    long[] latency = new long[BATCH];
+    CountDownLatch done = new CountDownLatch(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      InetAddress client = nextClient();
+      int slot = i;
+      pool.execute(
+          () -> {
+            long start = System.nanoTime();
+            byte[] ip = client.getAddress();
+            String reversed = (ip[3] & 0xff) + "." + (ip[2] & 0xff) + "." + (ip[1] & 0xff) + "." + (ip[0] & 0xff) + ".";
+            int hits = 0;
+            for (String zone : ZONES) {
+              try {
+                InetAddress.getByName(reversed + zone);
+                hits++;
+              } catch (UnknownHostException e) {
+                // "not known" is not listed; a temporary failure is a DNS error
+                if (e.getMessage() != null && e.getMessage().contains("Temporary failure")) {
+                  errors.incrementAndGet();
+                }
+              }
+            }
+            if (hits > 0) {
+              listed.incrementAndGet();
+            }
+            latency[slot] = System.nanoTime() - start;
+            done.countDown();
+          });
+    }
+    done.await();
+    keep(latency);
+  }
+
+  private void count(Evaluation ev) {
+    for (CheckReport r : ev.checks()) {
+      if (r.outcome() == Outcome.TEMPERROR || r.status() != CheckReport.Status.COMPLETED) {
+        errors.incrementAndGet();
+        return;
+      }
+    }
+    if (ev.score() > 0) {
+      listed.incrementAndGet();
+    }
+  }
+
+  /** A client address no evaluation of this run has used. */
+  private static InetAddress nextClient() {
+    int n = NEXT_CLIENT.getAndIncrement() & 0x00ff_ffff;
+    byte[] ip = {10, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    try {
+      return InetAddress.getByAddress(ip);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  private synchronized void keep(long[] latency) {
+    if (measuring) {
+      samples.add(latency);
+    }
+  }
+
+  /** Prints the latency percentiles of the measured evaluations and appends them to the CSV. */
+  private synchronized void report(String method) throws IOException {
+    int total = samples.stream().mapToInt(a -> a.length).sum();
+    long[] all = new long[total];
+    int at = 0;
+    for (long[] a : samples) {
+      System.arraycopy(a, 0, all, at, a.length);
+      at += a.length;
+    }
+    Arrays.sort(all);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d",
+            method,
+            concurrency,
+            total,
+            micros(all, 0.50),
+            micros(all, 0.90),
+            micros(all, 0.99),
+            total == 0 ? 0.0 : all[total - 1] / 1000.0,
+            errors.get(),
+            listed.get());
+    System.out.println();
+    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed): " + line);
+    String file = System.getProperty("coldcache.latencies");
+    if (file != null) {
+      Path path = Path.of(file);
+      boolean fresh = !Files.exists(path);
+      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed\n" : "") + line + "\n";
+      try {
+        Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static double micros(long[] sorted, double quantile) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(quantile * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+}

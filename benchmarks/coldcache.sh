@@ -7,6 +7,7 @@
 #   mvn -q -pl benchmarks -am package -DskipTests
 #   benchmarks/coldcache.sh                       # JMH defaults of the class: -f 1 -wi 3 -i 5 -w 1s -r 1s
 #   benchmarks/coldcache.sh -p concurrency=64     # extra JMH options are passed on
+#   COLDCACHE_BENCH=ColdCacheBenchmark.coldEvaluate_mailwarden benchmarks/coldcache.sh ...  # one method
 #
 # Output: benchmarks/target/coldcache.json (JMH), benchmarks/target/coldcache-latency.csv (p50/p99
 # per method and concurrency), benchmarks/coldcache.svg.
@@ -35,6 +36,8 @@ mount --bind "$conf" /etc/resolv.conf
 
 # preferIPv4Stack: getaddrinfo asks A only, so both sides send three queries per evaluation.
 # The JVM address cache keeps its defaults: every query name is distinct, so it never answers.
-java -Djmh.ignoreLock="${JMH_IGNORE_LOCK:-false}" -jar "$jar" ColdCacheBenchmark \
+java -Djmh.ignoreLock="${JMH_IGNORE_LOCK:-false}" -jar "$jar" "${COLDCACHE_BENCH:-ColdCacheBenchmark}" \
   -jvmArgsAppend "-Djava.net.preferIPv4Stack=true -Dcoldcache.port=53 -Dcoldcache.latencies=$csv" \
   -rf json -rff "$json" "$@"
+# UDP counters of this namespace (RcvbufErrors = datagrams dropped because a receive buffer was full)
+echo "UDP counters in the benchmark namespace:"; grep '^Udp:' /proc/net/snmp

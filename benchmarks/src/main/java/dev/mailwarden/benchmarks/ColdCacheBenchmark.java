@@ -71,7 +71,7 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>Latency is measured per evaluation, from the moment it starts (a permit or a pool thread is
  * free) to its result; the samples of the measurement iterations are summarized at the end of the
- * trial (p50/p90/p99/max) and appended as a CSV line to {@code -Dcoldcache.latencies=FILE}.
+ * trial (p50/p90/p99/max, and the UDP datagrams the kernel dropped for a full receive buffer) and appended as a CSV line to {@code -Dcoldcache.latencies=FILE}.
  *
  * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
  * this through {@code benchmarks/coldcache.sh}, which gives the JVM a private network and mount
@@ -103,10 +103,13 @@ public class ColdCacheBenchmark {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong listed = new AtomicLong();
   private boolean measuring;
+  private long rcvbufErrorsAtStart;
+  private long serverDrops;
 
   @Setup(Level.Trial)
   public void startServers() throws Exception {
     int port = Integer.getInteger("coldcache.port", 53);
+    rcvbufErrorsAtStart = udpRcvbufErrors();
     List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
     rbldnsd =
         LocalRbldnsd.start(Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
@@ -151,6 +154,7 @@ public class ColdCacheBenchmark {
 
   @TearDown(Level.Trial)
   public void stopServers(BenchmarkParams params) throws Exception {
+    serverDrops = serverSocketDrops(rbldnsd.port());
     pool.shutdownNow();
     network.close();
     rbldnsd.close();
@@ -264,7 +268,7 @@ public class ColdCacheBenchmark {
     String line =
         String.format(
             Locale.ROOT,
-            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d",
+            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d",
             method,
             concurrency,
             total,
@@ -273,19 +277,51 @@ public class ColdCacheBenchmark {
             micros(all, 0.99),
             total == 0 ? 0.0 : all[total - 1] / 1000.0,
             errors.get(),
-            listed.get());
+            listed.get(),
+            udpRcvbufErrors() - rcvbufErrorsAtStart,
+            serverDrops);
     System.out.println();
-    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed): " + line);
+    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops): " + line);
     String file = System.getProperty("coldcache.latencies");
     if (file != null) {
       Path path = Path.of(file);
       boolean fresh = !Files.exists(path);
-      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed\n" : "") + line + "\n";
+      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops\n" : "") + line + "\n";
       try {
         Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * Datagrams the kernel dropped in this network namespace because a socket's receive buffer was
+   * full (rbldnsd's or a client's): each costs a retry after the 1 s timeout.
+   */
+  private static long udpRcvbufErrors() {
+    try {
+      List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+      List<String> names = List.of(udp.get(0).split(" "));
+      return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
+    } catch (IOException | RuntimeException e) {
+      return -1; // not Linux: unknown
+    }
+  }
+
+  /** The drop count of the UDP socket bound to 127.0.0.1:{@code port} (rbldnsd's), from /proc/net/udp. */
+  private static long serverSocketDrops(int port) {
+    String local = String.format(Locale.ROOT, "0100007F:%04X", port);
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 12 && f[1].equals(local)) {
+          return Long.parseLong(f[f.length - 1]);
+        }
+      }
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

@@ -10,19 +10,24 @@
 #   COLDCACHE_BENCH=ColdCacheBenchmark.coldEvaluate_mailwarden benchmarks/coldcache.sh ...  # one method
 #
 # Output: benchmarks/target/coldcache.json (JMH), benchmarks/target/coldcache-latency.csv (p50/p99
-# per method and concurrency), benchmarks/coldcache.svg.
+# per method and concurrency), benchmarks/coldcache.svg. Environment: COLDCACHE_BENCH (JMH
+# include pattern), COLDCACHE_OUT (prefix of the result files), COLDCACHE_SVG (chart path),
+# COLDCACHE_JVM_ARGS (extra -D for the fork, e.g. -Dcoldcache.timeoutMillis=200),
+# JMH_IGNORE_LOCK=true (run even if another JMH holds /tmp/jmh.lock).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/benchmarks.jar"
-json="$here/target/coldcache.json"
-csv="$here/target/coldcache-latency.csv"
+out="${COLDCACHE_OUT:-$here/target/coldcache}"   # prefix of the result files
+json="$out.json"
+csv="$out-latency.csv"
+svg="${COLDCACHE_SVG:-$here/coldcache.svg}"
 
 if [ "${COLDCACHE_INSIDE:-}" != 1 ]; then
   [ -f "$jar" ] || { echo "build first: mvn -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
   [ "$(id -u)" = 0 ] || { echo "coldcache.sh needs root for unshare --mount --net" >&2; exit 1; }
   rm -f "$json" "$csv"
   COLDCACHE_INSIDE=1 unshare --mount --net --propagation private "$0" "$@"
-  python3 "$here/coldcache_chart.py" "$json" "$csv" "$here/coldcache.svg"
+  python3 "$here/coldcache_chart.py" "$json" "$csv" "$svg"
   exit 0
 fi
 
@@ -37,7 +42,7 @@ mount --bind "$conf" /etc/resolv.conf
 # preferIPv4Stack: getaddrinfo asks A only, so both sides send three queries per evaluation.
 # The JVM address cache keeps its defaults: every query name is distinct, so it never answers.
 java -Djmh.ignoreLock="${JMH_IGNORE_LOCK:-false}" -jar "$jar" "${COLDCACHE_BENCH:-ColdCacheBenchmark}" \
-  -jvmArgsAppend "-Djava.net.preferIPv4Stack=true -Dcoldcache.port=53 -Dcoldcache.latencies=$csv" \
+  -jvmArgsAppend "-Djava.net.preferIPv4Stack=true -Dcoldcache.port=53 -Dcoldcache.latencies=$csv ${COLDCACHE_JVM_ARGS:-}" \
   -rf json -rff "$json" "$@"
 # UDP counters of this namespace (RcvbufErrors = datagrams dropped because a receive buffer was full)
 echo "UDP counters in the benchmark namespace:"; grep '^Udp:' /proc/net/snmp

@@ -73,7 +73,7 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>Latency is measured per evaluation, from the moment it gets its permit to its result; the
  * evaluations that complete during measurement iterations are summarized at the end of the trial
  * (p50/p90/p99/max, errors, and the UDP datagrams the kernel dropped because a receive buffer was
- * full, in total and on rbldnsd's socket) and appended as a CSV line to {@code
+ * full, in total and on rbldnsd's socket, and the benchmark JVM's CPU time per evaluation) and appended as a CSV line to {@code
  * -Dcoldcache.latencies=FILE}.
  *
  * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
@@ -112,6 +112,8 @@ public class ColdCacheBenchmark {
   private volatile boolean measuring;
   private long rcvbufErrorsAtStart;
   private long serverDrops;
+  private long cpuAtFirstMeasurement = -1;
+  private long cpuAtEnd;
 
   @Setup(Level.Trial)
   public void startServers() throws Exception {
@@ -160,11 +162,15 @@ public class ColdCacheBenchmark {
   @Setup(Level.Iteration)
   public void startIteration(IterationParams iteration) {
     measuring = iteration.getType() == IterationType.MEASUREMENT;
+    if (measuring && cpuAtFirstMeasurement < 0) {
+      cpuAtFirstMeasurement = processCpuNanos();
+    }
   }
 
   @TearDown(Level.Trial)
   public void stopServers(BenchmarkParams params) throws Exception {
     measuring = false;
+    cpuAtEnd = processCpuNanos();
     if (!inFlight.tryAcquire(concurrency, 10, TimeUnit.SECONDS)) { // let the last evaluations finish
       throw new IllegalStateException("evaluations still in flight 10 s after the last iteration");
     }
@@ -269,7 +275,7 @@ public class ColdCacheBenchmark {
     String line =
         String.format(
             Locale.ROOT,
-            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d",
+            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f",
             method,
             concurrency,
             total,
@@ -280,14 +286,15 @@ public class ColdCacheBenchmark {
             errors.get(),
             listed.get(),
             udpRcvbufErrors() - rcvbufErrorsAtStart,
-            serverDrops);
+            serverDrops,
+            total == 0 ? 0.0 : (cpuAtEnd - cpuAtFirstMeasurement) / 1000.0 / total);
     System.out.println();
-    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops): " + line);
+    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval): " + line);
     String file = System.getProperty("coldcache.latencies");
     if (file != null) {
       Path path = Path.of(file);
       boolean fresh = !Files.exists(path);
-      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops\n" : "") + line + "\n";
+      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval\n" : "") + line + "\n";
       try {
         Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
@@ -308,6 +315,12 @@ public class ColdCacheBenchmark {
     } catch (IOException | RuntimeException e) {
       return -1; // not Linux: unknown
     }
+  }
+
+  /** CPU time of the whole benchmark JVM (every thread), to compare the cost per evaluation. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The drop count of the UDP socket bound to 127.0.0.1:{@code port} (rbldnsd's), from /proc/net/udp. */

@@ -142,7 +142,18 @@ public class ColdCacheBenchmark {
     pool = Executors.newFixedThreadPool(concurrency);
     inFlight = new Semaphore(concurrency);
 
-    // both paths must see rbldnsd: a listed address answers 127.0.0.2 through each
+    try {
+      checkBothReachRbldnsd();
+    } catch (RuntimeException | UnknownHostException e) {
+      pool.shutdownNow(); // JMH skips the teardown when setup fails: stop what we started
+      network.close();
+      rbldnsd.close();
+      throw e;
+    }
+  }
+
+  /** Both paths must see rbldnsd: a listed address answers 127.0.0.2 through each. */
+  private void checkBothReachRbldnsd() throws UnknownHostException {
     InetAddress probe = InetAddress.getByName("10.200.0.1");
     Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(probe).build());
     if (ev.score() != 3.0) {

@@ -18,7 +18,7 @@ SERIES = {
     "coldEvaluate_inetaddress": ("InetAddress.getByName, thread per evaluation", "#d62728"),
 }
 
-W, H = 980, 420
+W, H = 980, 430
 PANEL_W, PANEL_H = 380, 280
 LEFT_X, RIGHT_X, TOP_Y = 80, 570, 60
 
@@ -65,9 +65,16 @@ def fmt(v):
     return "%g" % v
 
 
+def fmt_micros(v):
+    for unit, scale in (("s", 1e6), ("ms", 1e3)):
+        if v >= scale:
+            return "%g %s" % (v / scale, unit)
+    return "%g µs" % v
+
+
 class Panel:
-    def __init__(self, x, y, xs, ylo, yhi, ylog, title, ylabel):
-        self.x, self.y, self.xs = x, y, sorted(xs)
+    def __init__(self, x, y, xs, ylo, yhi, ylog, title, ylabel, label=fmt):
+        self.x, self.y, self.xs, self.label = x, y, sorted(xs), label
         self.ylo, self.yhi, self.ylog = ylo, yhi, ylog
         self.title, self.ylabel = title, ylabel
 
@@ -103,7 +110,7 @@ class Panel:
         for t in ticks:
             y = self.py(t)
             out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (self.x, self.x + PANEL_W, y, y))
-            out.append('<text x="%d" y="%.1f" text-anchor="end" font-size="11">%s</text>' % (self.x - 6, y + 4, fmt(t)))
+            out.append('<text x="%d" y="%.1f" text-anchor="end" font-size="11">%s</text>' % (self.x - 6, y + 4, self.label(t)))
 
     def line(self, out, points, color, dashed=False, errors=None):
         pts = " ".join("%.1f,%.1f" % (self.px(c), self.py(v)) for c, v in points)
@@ -130,7 +137,7 @@ def main(json_path, csv_path, svg_path):
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>']
     left = Panel(LEFT_X, TOP_Y, xs, 0, tmax, False, "Throughput, cold cache (3 DNSBLs, rbldnsd)", "evaluations / s")
-    right = Panel(RIGHT_X, TOP_Y, xs, llo, lhi, True, "Latency per evaluation (p50 solid, p99 dashed)", "microseconds (log)")
+    right = Panel(RIGHT_X, TOP_Y, xs, llo, lhi, True, "Latency per evaluation (p50 solid, p99 dashed)", "latency (log scale)", fmt_micros)
     left.frame(out)
     right.frame(out)
     for method, (label, color) in SERIES.items():
@@ -141,12 +148,14 @@ def main(json_path, csv_path, svg_path):
             pts = sorted(lat[method].items())
             right.line(out, [(c, p50) for c, (p50, p99) in pts], color)
             right.line(out, [(c, p99) for c, (p50, p99) in pts], color, dashed=True)
-    ly = H - 22
+    ly = H - 28
     lx = LEFT_X
     for method, (label, color) in SERIES.items():
         out.append('<rect x="%d" y="%d" width="14" height="4" fill="%s"/>' % (lx, ly - 4, color))
         out.append('<text x="%d" y="%d" font-size="12">%s</text>' % (lx + 20, ly, label))
         lx += 420
+    out.append('<text x="%d" y="%d" font-size="11" fill="#555">Loopback rbldnsd, each evaluation a new client IP (3 A queries); '
+               'JMH throughput with error bars; 2 shared vCPUs. See benchmarks/notes/pipeline.md.</text>' % (LEFT_X, H - 4))
     out.append("</svg>")
     with open(svg_path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")

@@ -34,6 +34,15 @@ public final class LocalRbldnsd implements AutoCloseable {
 
   /** Starts rbldnsd serving {@code zone → ip4set lines}; throws if it is not installed. */
   public static LocalRbldnsd start(Map<String, List<String>> ip4setZones) {
+    return start(ip4setZones, LoopbackServer.freePort());
+  }
+
+  /**
+   * Starts rbldnsd on 127.0.0.1 and the given port, e.g. 53 inside the private network namespace
+   * of {@code benchmarks/coldcache.sh}, where the system resolver ({@code InetAddress}) can reach
+   * it.
+   */
+  public static LocalRbldnsd start(Map<String, List<String>> ip4setZones, int port) {
     Path binary = Path.of(System.getProperty("rbldnsd", "/usr/sbin/rbldnsd"));
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
@@ -59,9 +68,10 @@ public final class LocalRbldnsd implements AutoCloseable {
       LoopbackServer server =
           LoopbackServer.start(
               dir,
-              port -> {
+              port,
+              p -> {
                 List<String> cmd = new ArrayList<>(List.of(
-                    binary.toString(), "-n", "-b", "127.0.0.1/" + port, "-w", dir.toString(), "-t", "60"));
+                    binary.toString(), "-n", "-b", "127.0.0.1/" + p, "-w", dir.toString(), "-t", "60"));
                 cmd.addAll(zoneArgs);
                 return cmd;
               },

@@ -1,0 +1,364 @@
+package dev.mailwarden.benchmarks;
+
+import dev.mailwarden.CheckReport;
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.Outcome;
+import dev.mailwarden.dns.CacheSpec;
+import dev.mailwarden.dns.NetworkResolver;
+import dev.mailwarden.dnsbl.Dnsbl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Cold-cache DNSBL throughput against a real rbldnsd on 127.0.0.1:53: each evaluation is a
+ * client address never seen before, looked up in three lists, with {@code concurrency}
+ * evaluations in flight. One invocation starts {@link #BATCH} evaluations, each as soon as one
+ * of the {@code concurrency} permits is free; the permits are held across invocations, so the
+ * pipeline never drains between invocations and a slow evaluation (a 1 s retry) holds one slot,
+ * not the whole batch. The score, evaluations started per second, is in steady state the rate
+ * at which they complete.
+ *
+ * <ul>
+ *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with three {@code DnsList}
+ *       checkers over {@code NetworkResolver.cached(...)} (fresh per trial; every name is new, so
+ *       every lookup is a miss that goes to rbldnsd), at most {@code concurrency} {@code
+ *       evaluate()} futures outstanding, no thread per evaluation;
+ *   <li>{@code coldEvaluate_inetaddress}: what Apache James's DNSRBLHandler does: for each list,
+ *       {@code InetAddress.getByName(reversed-ip.zone)} one after the other (an {@code
+ *       UnknownHostException} means not listed), on a pool of {@code concurrency} threads.
+ * </ul>
+ *
+ * <p>Both ask exactly three A queries per evaluation (run with {@code
+ * -Djava.net.preferIPv4Stack=true} so that getaddrinfo does not add AAAA queries) with a 1 s
+ * timeout and 2 tries. Query names are distinct for every evaluation of the whole run, so the
+ * JVM's own address cache never answers (its default TTLs are left as they are).
+ *
+ * <p>Latency is measured per evaluation, from the moment it gets its permit to its result; the
+ * evaluations that complete during measurement iterations are summarized at the end of the trial
+ * (p50/p90/p99/max, errors, and the UDP datagrams the kernel dropped because a receive buffer was
+ * full, in total and on rbldnsd's socket, and the benchmark JVM's CPU time per evaluation) and appended as a CSV line to {@code
+ * -Dcoldcache.latencies=FILE}.
+ *
+ * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
+ * this through {@code benchmarks/coldcache.sh}, which gives the JVM a private network and mount
+ * namespace whose resolv.conf names 127.0.0.1.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ColdCacheBenchmark {
+  /** Evaluations per invocation. */
+  static final int BATCH = 2048;
+
+  static final List<String> ZONES = List.of("bl1.example", "bl2.example", "bl3.example");
+
+  /** The next client address; 10.0.0.0/8 gives 16 M distinct names per zone. */
+  private static final AtomicInteger NEXT_CLIENT = new AtomicInteger(1);
+
+  @Param({"1", "64", "512"})
+  public int concurrency;
+
+  private LocalRbldnsd rbldnsd;
+  private NetworkResolver network;
+  private MailWarden warden;
+  private ExecutorService pool;
+  /** At most {@code concurrency} evaluations in flight, across invocation boundaries. */
+  private Semaphore inFlight;
+  /** Latencies of evaluations completed during measurement iterations. */
+  private final long[] samples = new long[4_000_000];
+  private final AtomicInteger sampleCount = new AtomicInteger();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong listed = new AtomicLong();
+  private volatile boolean measuring;
+  private long rcvbufErrorsAtStart;
+  private long serverDrops;
+  private long cpuAtFirstMeasurement = -1;
+  private long cpuAtEnd;
+
+  @Setup(Level.Trial)
+  public void startServers() throws Exception {
+    int port = Integer.getInteger("coldcache.port", 53);
+    rcvbufErrorsAtStart = udpRcvbufErrors();
+    List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
+    rbldnsd =
+        LocalRbldnsd.start(Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
+    network =
+        NetworkResolver.builder()
+            .server(new InetSocketAddress("127.0.0.1", port))
+            // 1 s like the baseline's resolv.conf (glibc's minimum); -Dcoldcache.timeoutMillis
+            // shows what a timeout fitted to a loopback server changes (ours only)
+            .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
+            .tries(2)
+            .build();
+    MailWarden.Builder b =
+        MailWarden.builder()
+            // as deployed: behind the cache (every lookup here is a miss); -Dcoldcache.cache=false
+            // measures the bare resolver
+            .resolver(Boolean.parseBoolean(System.getProperty("coldcache.cache", "true"))
+                ? network.cached(CacheSpec.maxEntries(100_000))
+                : network)
+            .deadline(Duration.ofSeconds(8))
+            .rejectAt(100); // never short-circuit: every evaluation asks all three lists
+    for (String zone : ZONES) {
+      b.check(Dnsbl.list(zone).txtReason(false)); // the baseline does not fetch TXT reasons
+    }
+    warden = b.build();
+    pool = Executors.newFixedThreadPool(concurrency);
+    inFlight = new Semaphore(concurrency);
+
+    try {
+      checkBothReachRbldnsd();
+    } catch (RuntimeException | UnknownHostException e) {
+      pool.shutdownNow(); // JMH skips the teardown when setup fails: stop what we started
+      network.close();
+      rbldnsd.close();
+      throw e;
+    }
+  }
+
+  /** Both paths must see rbldnsd: a listed address answers 127.0.0.2 through each. */
+  private void checkBothReachRbldnsd() throws UnknownHostException {
+    InetAddress probe = InetAddress.getByName("10.200.0.1");
+    Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(probe).build());
+    if (ev.score() != 3.0) {
+      throw new IllegalStateException("rbldnsd does not answer the library: " + ev.summary());
+    }
+    String name = "1.0.200.10." + ZONES.get(0);
+    try {
+      InetAddress.getByName(name);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "the system resolver does not reach rbldnsd on 127.0.0.1:53 (" + e.getMessage()
+              + "): run this benchmark with benchmarks/coldcache.sh",
+          e);
+    }
+  }
+
+  @Setup(Level.Iteration)
+  public void startIteration(IterationParams iteration) {
+    measuring = iteration.getType() == IterationType.MEASUREMENT;
+    if (measuring && cpuAtFirstMeasurement < 0) {
+      cpuAtFirstMeasurement = processCpuNanos();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stopServers(BenchmarkParams params) throws Exception {
+    measuring = false;
+    cpuAtEnd = processCpuNanos();
+    if (!inFlight.tryAcquire(concurrency, 10, TimeUnit.SECONDS)) { // let the last evaluations finish
+      throw new IllegalStateException("evaluations still in flight 10 s after the last iteration");
+    }
+    serverDrops = serverSocketDrops(rbldnsd.port());
+    pool.shutdownNow();
+    network.close();
+    rbldnsd.close();
+    report(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_mailwarden() throws InterruptedException {
+    for (int i = 0; i < BATCH; i++) {
+      MailSession session = MailSession.builder().clientIp(nextClient()).build();
+      inFlight.acquire();
+      long start = System.nanoTime();
+      warden
+          .evaluate(session)
+          .whenComplete(
+              (ev, failure) -> {
+                record(System.nanoTime() - start);
+                if (failure != null) {
+                  errors.incrementAndGet();
+                } else {
+                  count(ev);
+                }
+                inFlight.release();
+              });
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_inetaddress() throws InterruptedException {
+    for (int i = 0; i < BATCH; i++) {
+      InetAddress client = nextClient();
+      inFlight.acquire();
+      long start = System.nanoTime();
+      pool.execute(
+          () -> {
+            byte[] ip = client.getAddress();
+            String reversed = (ip[3] & 0xff) + "." + (ip[2] & 0xff) + "." + (ip[1] & 0xff) + "." + (ip[0] & 0xff) + ".";
+            int hits = 0;
+            for (String zone : ZONES) {
+              try {
+                InetAddress.getByName(reversed + zone);
+                hits++;
+              } catch (UnknownHostException e) {
+                // "not known" is not listed; a temporary failure is a DNS error
+                if (e.getMessage() != null && e.getMessage().contains("Temporary failure")) {
+                  errors.incrementAndGet();
+                }
+              }
+            }
+            if (hits > 0) {
+              listed.incrementAndGet();
+            }
+            record(System.nanoTime() - start);
+            inFlight.release();
+          });
+    }
+  }
+
+  private void count(Evaluation ev) {
+    for (CheckReport r : ev.checks()) {
+      if (r.outcome() == Outcome.TEMPERROR || r.status() != CheckReport.Status.COMPLETED) {
+        errors.incrementAndGet();
+        return;
+      }
+    }
+    if (ev.score() > 0) {
+      listed.incrementAndGet();
+    }
+  }
+
+  /** A client address no evaluation of this run has used. */
+  private static InetAddress nextClient() {
+    int n = NEXT_CLIENT.getAndIncrement() & 0x00ff_ffff;
+    byte[] ip = {10, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    try {
+      return InetAddress.getByAddress(ip);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  private void record(long nanos) {
+    if (measuring) {
+      int i = sampleCount.getAndIncrement();
+      if (i < samples.length) {
+        samples[i] = nanos;
+      }
+    }
+  }
+
+  /** Prints the latency percentiles of the measured evaluations and appends them to the CSV. */
+  private synchronized void report(String method) throws IOException {
+    int total = Math.min(sampleCount.get(), samples.length);
+    long[] all = Arrays.copyOf(samples, total);
+    Arrays.sort(all);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f",
+            method,
+            concurrency,
+            total,
+            micros(all, 0.50),
+            micros(all, 0.90),
+            micros(all, 0.99),
+            total == 0 ? 0.0 : all[total - 1] / 1000.0,
+            errors.get(),
+            listed.get(),
+            udpRcvbufErrors() - rcvbufErrorsAtStart,
+            serverDrops,
+            total == 0 ? 0.0 : (cpuAtEnd - cpuAtFirstMeasurement) / 1000.0 / total);
+    System.out.println();
+    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval): " + line);
+    String file = System.getProperty("coldcache.latencies");
+    if (file != null) {
+      Path path = Path.of(file);
+      boolean fresh = !Files.exists(path);
+      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval\n" : "") + line + "\n";
+      try {
+        Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Datagrams the kernel dropped in this network namespace because a socket's receive buffer was
+   * full (rbldnsd's or a client's): each costs a retry after the 1 s timeout.
+   */
+  private static long udpRcvbufErrors() {
+    try {
+      List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+      List<String> names = List.of(udp.get(0).split(" "));
+      return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
+    } catch (IOException | RuntimeException e) {
+      return -1; // not Linux: unknown
+    }
+  }
+
+  /** CPU time of the whole benchmark JVM (every thread), to compare the cost per evaluation. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The drop count of the UDP socket bound to 127.0.0.1:{@code port} (rbldnsd's), from /proc/net/udp. */
+  private static long serverSocketDrops(int port) {
+    String local = String.format(Locale.ROOT, "0100007F:%04X", port);
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 12 && f[1].equals(local)) {
+          return Long.parseLong(f[f.length - 1]);
+        }
+      }
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static double micros(long[] sorted, double quantile) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(quantile * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+}

@@ -2,25 +2,16 @@ package dev.mailwarden.dns.internal;
 
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
-import dev.mailwarden.dns.NetworkResolver;
-import dev.mailwarden.dns.RecordType;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.SimpleResolver;
 
 /**
@@ -34,39 +25,19 @@ import org.xbill.DNS.SimpleResolver;
  * checked for ID and source by dnsjava and for the question here; the drop counters stay 0
  * because dnsjava does not report what it ignores.
  */
-final class DnsjavaTransport implements Transport {
-  private final List<InetSocketAddress> servers;
+final class DnsjavaTransport extends GatedTransport {
   private final List<SimpleResolver> udp = new ArrayList<>();
   private final List<SimpleResolver> tcp = new ArrayList<>();
-  private final int tries;
-  private final long waitBudgetNanos;
-  private final Executor completions;
-  private final @Nullable ExecutorService ownedPool;
   private final ScheduledThreadPoolExecutor waitTimer;
   private final SecureRandom random = new SecureRandom();
-  private final QueryGate<Query> gate;
-  private final TransportCounters counters = new TransportCounters();
-  private final Set<Query> inflight = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
 
   DnsjavaTransport(TransportConfig config) {
-    this.servers = config.servers();
-    this.tries = config.tries();
-    this.waitBudgetNanos = config.waitBudgetNanos();
+    super(config, "mailwarden-dnsjava-completion");
     for (InetSocketAddress server : servers) {
       udp.add(resolver(server, config, false));
       tcp.add(resolver(server, config, true));
     }
-    this.gate = new QueryGate<>(config.maxInFlight(), config.maxWaiting());
-    Executor executor = config.executor();
-    if (executor == null) {
-      this.ownedPool = Executors.newFixedThreadPool(2, NioTransport.daemon("mailwarden-dnsjava-completion"));
-      this.completions = ownedPool;
-    } else {
-      this.ownedPool = null;
-      this.completions = executor;
-    }
-    this.waitTimer = new ScheduledThreadPoolExecutor(1, NioTransport.daemon("mailwarden-dnsjava-wait"));
+    this.waitTimer = new ScheduledThreadPoolExecutor(1, daemon("mailwarden-dnsjava-wait"));
     waitTimer.setRemoveOnCancelPolicy(true);
   }
 
@@ -78,62 +49,8 @@ final class DnsjavaTransport implements Transport {
     return r;
   }
 
-  private static final class Query {
-    final String asked;
-    final Name qname;
-    final RecordType type;
-    final CompletableFuture<DnsAnswer> result;
-    final AtomicBoolean done = new AtomicBoolean();
-    boolean holdsSlot;
-    // advanced by one try's continuation at a time
-    int server;
-    int attempt;
-    @Nullable DnsAnswer lastRefusal;
-
-    Query(String asked, Name qname, RecordType type, CompletableFuture<DnsAnswer> result) {
-      this.asked = asked;
-      this.qname = qname;
-      this.type = type;
-      this.result = result;
-    }
-  }
-
   @Override
-  public CompletableFuture<DnsAnswer> query(String name, RecordType type) {
-    String asked = name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    CompletableFuture<DnsAnswer> result = new CompletableFuture<>();
-    Name qname = WireCodec.absoluteName(asked);
-    if (qname == null) {
-      result.complete(DnsAnswer.nxdomain(asked, type, 0));
-      return result;
-    }
-    if (closed) {
-      result.complete(closedAnswer(asked, type));
-      return result;
-    }
-    Query q = new Query(asked, qname, type, result);
-    if (gate.tryAcquire()) {
-      start(q);
-    } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
-      scheduleExpiry();
-      startWaiters();
-      if (closed) {
-        dropWaiters(); // close() may have drained the FIFO before this one joined it
-      }
-    } else {
-      counters.overloaded.increment();
-      result.complete(
-          DnsAnswer.error(
-              asked,
-              type,
-              DnsStatus.TIMEOUT,
-              "resolver overloaded: " + gate.maxInFlight() + " queries in flight and "
-                  + gate.maxWaiting() + " waiting"));
-    }
-    return result;
-  }
-
-  private void scheduleExpiry() {
+  void afterEnqueue() {
     try {
       waitTimer.schedule(
           () -> gate.expire(System.nanoTime(), this::onWaitExpired), waitBudgetNanos, TimeUnit.NANOSECONDS);
@@ -142,40 +59,14 @@ final class DnsjavaTransport implements Transport {
     }
   }
 
-  private void onWaitExpired(Query q) {
-    if (q.done.compareAndSet(false, true)) {
-      counters.overloaded.increment();
-      complete(
-          q,
-          DnsAnswer.error(
-              q.asked,
-              q.type,
-              DnsStatus.TIMEOUT,
-              "resolver overloaded: no free slot among " + gate.maxInFlight() + " in flight within "
-                  + TimeUnit.NANOSECONDS.toMillis(waitBudgetNanos) + " ms"));
-    }
-  }
-
-  private void start(Query q) {
-    q.holdsSlot = true;
-    inflight.add(q);
-    if (closed) {
-      finish(q, closedAnswer(q.asked, q.type));
-      return;
-    }
+  @Override
+  void sendTry(TransportQuery q) {
     send(q, false);
   }
 
-  private void startWaiters() {
-    Query w;
-    while (!closed && (w = gate.pollStartable()) != null) {
-      start(w);
-    }
-  }
-
-  private void send(Query q, boolean overTcp) {
+  private void send(TransportQuery q, boolean overTcp) {
     if (closed) {
-      finish(q, closedAnswer(q.asked, q.type));
+      finish(q, q.closed());
       return;
     }
     SimpleResolver r = (overTcp ? tcp : udp).get(q.server);
@@ -189,7 +80,7 @@ final class DnsjavaTransport implements Transport {
     }
   }
 
-  private void onResult(Query q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
+  private void onResult(TransportQuery q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
     if (q.done.get()) {
       return; // closed meanwhile
     }
@@ -215,96 +106,16 @@ final class DnsjavaTransport implements Transport {
     } catch (RuntimeException e) {
       answer = DnsAnswer.error(q.asked, q.type, DnsStatus.SERVFAIL, "malformed reply: " + e.getMessage());
     }
-    if (answer.status() == DnsStatus.REFUSED || answer.status() == DnsStatus.SERVFAIL) {
-      nextTry(q, answer);
-    } else {
-      finish(q, answer);
-    }
-  }
-
-  private void nextTry(Query q, @Nullable DnsAnswer refusal) {
-    if (refusal != null) {
-      q.lastRefusal = refusal;
-      q.attempt = tries;
-    }
-    q.attempt++;
-    if (q.attempt >= tries) {
-      q.attempt = 0;
-      q.server++;
-    }
-    if (q.server >= servers.size()) {
-      DnsAnswer last = q.lastRefusal;
-      finish(
-          q,
-          last != null
-              ? last
-              : DnsAnswer.error(
-                  q.asked, q.type, DnsStatus.TIMEOUT, "no answer from " + servers + " after " + tries + " tries each"));
-      return;
-    }
-    send(q, false);
-  }
-
-  /**
-   * Ends a query once. dnsjava completes its futures on the executor, but a continuation attached
-   * after that runs on the attaching thread, so the answer is handed to the executor here too.
-   */
-  private void finish(Query q, DnsAnswer answer) {
-    if (!q.done.compareAndSet(false, true)) {
-      return;
-    }
-    if (q.holdsSlot) {
-      inflight.remove(q);
-      gate.release();
-      startWaiters();
-    }
-    complete(q, answer);
-  }
-
-  private void complete(Query q, DnsAnswer answer) {
-    try {
-      completions.execute(() -> q.result.complete(answer));
-    } catch (RejectedExecutionException e) {
-      q.result.complete(answer);
-    }
-  }
-
-  private void dropWaiters() {
-    gate.drain(
-        q -> {
-          if (q.done.compareAndSet(false, true)) {
-            complete(q, closedAnswer(q.asked, q.type));
-          }
-        });
-  }
-
-  private static DnsAnswer closedAnswer(String asked, RecordType type) {
-    return DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed");
-  }
-
-  @Override
-  public NetworkResolver.Stats stats() {
-    return counters.snapshot(gate.inFlight(), gate.waiting());
+    conclude(q, answer);
   }
 
   @Override
   public void close() {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     waitTimer.shutdownNow();
-    dropWaiters();
-    for (Query q : List.copyOf(inflight)) {
-      if (q.done.compareAndSet(false, true)) {
-        inflight.remove(q);
-        gate.release();
-        complete(q, closedAnswer(q.asked, q.type));
-      }
-    }
-    if (ownedPool != null) {
-      ownedPool.shutdown();
-    }
+    endAll();
   }
 
   @Override

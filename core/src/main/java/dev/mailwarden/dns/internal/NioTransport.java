@@ -2,8 +2,6 @@ package dev.mailwarden.dns.internal;
 
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
-import dev.mailwarden.dns.NetworkResolver;
-import dev.mailwarden.dns.RecordType;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -18,22 +16,15 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 
 /**
  * UDP and TCP on NIO channels; dnsjava only encodes and parses messages.
@@ -59,20 +50,15 @@ import org.xbill.DNS.Name;
  * port and replaced by a fresh one after a number of queries or an age. A reply is accepted only
  * from the server queried, with the ID sent, and for the same question (name compared without
  * case, type, class IN); anything else is dropped and counted. A reply that matches source and ID
- * but does not parse ends the query with SERVFAIL.
+ * but does not parse counts as SERVFAIL from that server: the next server is asked.
  */
-final class NioTransport implements Transport {
+final class NioTransport extends GatedTransport {
   static final int UDP_SOCKETS = 8;
   private static final int MAX_UDP = 65_535;
 
-  private final List<InetSocketAddress> servers;
   private final long timeoutNanos;
-  private final int tries;
-  private final long waitBudgetNanos;
   private final int socketMaxQueries;
   private final long socketMaxAgeNanos;
-  private final Executor completions;
-  private final @Nullable ExecutorService ownedPool;
   private final Selector selector;
   private final Thread ioThread;
   private final SecureRandom random = new SecureRandom();
@@ -82,31 +68,16 @@ final class NioTransport implements Transport {
   private final ConcurrentLinkedQueue<Attempt> deadlines = new ConcurrentLinkedQueue<>();
   /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
   private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
-  private final Set<Query> inflight = ConcurrentHashMap.newKeySet();
   /** Answers completed on the I/O thread during one loop turn, handed over together. */
-  private final ArrayList<Query> batchQueries = new ArrayList<>();
+  private final ArrayList<TransportQuery> batchQueries = new ArrayList<>();
   private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
-  private final QueryGate<Query> gate;
-  private final TransportCounters counters = new TransportCounters();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
-  private volatile boolean closed;
 
   NioTransport(TransportConfig config) throws IOException {
-    this.servers = config.servers();
+    super(config, "mailwarden-dns-completion");
     this.timeoutNanos = config.timeout().toNanos();
-    this.tries = config.tries();
-    this.waitBudgetNanos = config.waitBudgetNanos();
     this.socketMaxQueries = config.socketMaxQueries();
     this.socketMaxAgeNanos = config.socketMaxAge().toNanos();
-    this.gate = new QueryGate<>(config.maxInFlight(), config.maxWaiting());
-    Executor executor = config.executor();
-    if (executor == null) {
-      this.ownedPool = Executors.newFixedThreadPool(2, daemon("mailwarden-dns-completion"));
-      this.completions = ownedPool;
-    } else {
-      this.ownedPool = null;
-      this.completions = executor;
-    }
     this.selector = Selector.open();
     try {
       long now = System.nanoTime();
@@ -124,115 +95,17 @@ final class NioTransport implements Transport {
     ioThread.start();
   }
 
-  static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   // ---------------------------------------------------------------- queries
-
-  @Override
-  public CompletableFuture<DnsAnswer> query(String name, RecordType type) {
-    String asked = name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    CompletableFuture<DnsAnswer> result = new CompletableFuture<>();
-    Name qname = WireCodec.absoluteName(asked);
-    if (qname == null) {
-      // Such a name cannot exist in the DNS; no query is sent.
-      result.complete(DnsAnswer.nxdomain(asked, type, 0));
-      return result;
-    }
-    if (closed) {
-      result.complete(closedAnswer(asked, type));
-      return result;
-    }
-    Query q = new Query(asked, qname, type, result);
-    if (gate.tryAcquire()) {
-      start(q);
-    } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
-      startWaiters(); // a slot may have been freed since tryAcquire
-      if (closed) {
-        dropWaiters(); // close() may have drained the FIFO before this one joined it
-      }
-    } else {
-      counters.overloaded.increment();
-      result.complete(
-          DnsAnswer.error(
-              asked,
-              type,
-              DnsStatus.TIMEOUT,
-              "resolver overloaded: " + gate.maxInFlight() + " queries in flight and "
-                  + gate.maxWaiting() + " waiting"));
-    }
-    return result;
-  }
-
-  /** Sends a query that holds a slot. */
-  private void start(Query q) {
-    q.holdsSlot = true;
-    inflight.add(q);
-    if (closed) { // close() may have missed it
-      finish(q, closedAnswer(q.asked, q.type));
-      return;
-    }
-    sendUdp(q);
-  }
-
-  /** Starts waiting queries while slots are free. */
-  private void startWaiters() {
-    Query w;
-    while (!closed && (w = gate.pollStartable()) != null) {
-      start(w);
-    }
-  }
-
-  private void dropWaiters() {
-    gate.drain(
-        q -> {
-          if (q.done.compareAndSet(false, true)) {
-            complete(q, closedAnswer(q.asked, q.type));
-          }
-        });
-  }
-
-  private static DnsAnswer closedAnswer(String asked, RecordType type) {
-    return DnsAnswer.error(asked, type, DnsStatus.TIMEOUT, "resolver closed");
-  }
-
-  /** One query across its tries and servers. */
-  private static final class Query {
-    final String asked;
-    final Name qname;
-    final RecordType type;
-    final CompletableFuture<DnsAnswer> result;
-    final AtomicBoolean done = new AtomicBoolean();
-    // Written before the query is sent, read after done is won: no race.
-    boolean holdsSlot;
-    // Advanced only by the attempt that settled, so never concurrently.
-    int server;
-    int attempt;
-    @Nullable DnsAnswer lastRefusal;
-
-    Query(String asked, Name qname, RecordType type, CompletableFuture<DnsAnswer> result) {
-      this.asked = asked;
-      this.qname = qname;
-      this.type = type;
-      this.result = result;
-    }
-  }
 
   /** One try of a query; exactly one of reply, timeout or failure settles it. */
   private abstract static class Attempt {
-    final Query query;
+    final TransportQuery query;
     final InetSocketAddress server;
     final int id;
     final long deadline;
     final AtomicBoolean settled = new AtomicBoolean();
 
-    Attempt(Query query, InetSocketAddress server, int id, long deadline) {
+    Attempt(TransportQuery query, InetSocketAddress server, int id, long deadline) {
       this.query = query;
       this.server = server;
       this.id = id;
@@ -247,7 +120,7 @@ final class NioTransport implements Transport {
   private static final class UdpAttempt extends Attempt {
     final UdpSocket socket;
 
-    UdpAttempt(Query query, InetSocketAddress server, int id, long deadline, UdpSocket socket) {
+    UdpAttempt(TransportQuery query, InetSocketAddress server, int id, long deadline, UdpSocket socket) {
       super(query, server, id, deadline);
       this.socket = socket;
     }
@@ -259,7 +132,7 @@ final class NioTransport implements Transport {
     ByteBuffer length = ByteBuffer.allocate(2);
     @Nullable ByteBuffer body;
 
-    TcpAttempt(Query query, InetSocketAddress server, int id, long deadline, SocketChannel channel, byte[] wire) {
+    TcpAttempt(TransportQuery query, InetSocketAddress server, int id, long deadline, SocketChannel channel, byte[] wire) {
       super(query, server, id, deadline);
       this.channel = channel;
       this.out = ByteBuffer.allocate(wire.length + 2);
@@ -267,9 +140,10 @@ final class NioTransport implements Transport {
     }
   }
 
-  private void sendUdp(Query q) {
+  @Override
+  void sendTry(TransportQuery q) {
     if (closed) {
-      finish(q, closedAnswer(q.asked, q.type));
+      finish(q, q.closed());
       return;
     }
     InetSocketAddress server = servers.get(q.server);
@@ -307,58 +181,8 @@ final class NioTransport implements Transport {
     nextTry(a.query, null);
   }
 
-  /** Moves to the next try, the next server, or gives up. */
-  private void nextTry(Query q, @Nullable DnsAnswer refusal) {
-    if (refusal != null) {
-      q.lastRefusal = refusal;
-      q.attempt = tries; // this server answered: no point asking it again
-    }
-    q.attempt++;
-    if (q.attempt >= tries) {
-      q.attempt = 0;
-      q.server++;
-    }
-    if (q.server >= servers.size()) {
-      DnsAnswer last = q.lastRefusal;
-      finish(
-          q,
-          last != null
-              ? last
-              : DnsAnswer.error(
-                  q.asked,
-                  q.type,
-                  DnsStatus.TIMEOUT,
-                  "no answer from " + describeServers() + " after " + tries + " tries each"));
-      return;
-    }
-    sendUdp(q);
-  }
-
-  private String describeServers() {
-    StringBuilder b = new StringBuilder();
-    for (InetSocketAddress s : servers) {
-      if (b.length() > 0) {
-        b.append(", ");
-      }
-      b.append(s.getAddress().getHostAddress()).append(':').append(s.getPort());
-    }
-    return b.toString();
-  }
-
-  /** Ends a query once: frees its slot, starts a waiter, completes on the executor. */
-  private void finish(Query q, DnsAnswer answer) {
-    if (!q.done.compareAndSet(false, true)) {
-      return;
-    }
-    if (q.holdsSlot) {
-      inflight.remove(q);
-      gate.release();
-      startWaiters();
-    }
-    complete(q, answer);
-  }
-
-  private void complete(Query q, DnsAnswer answer) {
+  @Override
+  void complete(TransportQuery q, DnsAnswer answer) {
     if (Thread.currentThread() == ioThread) {
       // handed over in one task per loop turn: one executor wake-up for many answers
       batchQueries.add(q);
@@ -378,7 +202,7 @@ final class NioTransport implements Transport {
     if (n == 0) {
       return;
     }
-    Query[] queries = batchQueries.toArray(new Query[0]);
+    TransportQuery[] queries = batchQueries.toArray(new TransportQuery[0]);
     DnsAnswer[] answers = batchAnswers.toArray(new DnsAnswer[0]);
     batchQueries.clear();
     batchAnswers.clear();
@@ -395,26 +219,11 @@ final class NioTransport implements Transport {
     }
   }
 
-  /** A waiter whose budget ran out before a slot freed (I/O thread). */
-  private void onWaitExpired(Query q) {
-    if (q.done.compareAndSet(false, true)) {
-      counters.overloaded.increment();
-      complete(
-          q,
-          DnsAnswer.error(
-              q.asked,
-              q.type,
-              DnsStatus.TIMEOUT,
-              "resolver overloaded: no free slot among " + gate.maxInFlight() + " in flight within "
-                  + TimeUnit.NANOSECONDS.toMillis(waitBudgetNanos) + " ms"));
-    }
-  }
-
   // ---------------------------------------------------------------- replies
 
   /** Called on the I/O thread with a reply that matched source and ID. */
   private void onReply(Attempt a, byte[] wire, int length, boolean overTcp) {
-    Query q = a.query;
+    TransportQuery q = a.query;
     Message response;
     try {
       response = new Message(ByteBuffer.wrap(wire, 0, length));
@@ -450,14 +259,10 @@ final class NioTransport implements Transport {
     } catch (RuntimeException e) {
       answer = malformed(q, a, e);
     }
-    if (answer.status() == DnsStatus.REFUSED || answer.status() == DnsStatus.SERVFAIL) {
-      nextTry(q, answer); // another server may do better; keep this answer if none does
-    } else {
-      finish(q, answer);
-    }
+    conclude(q, answer);
   }
 
-  private static DnsAnswer malformed(Query q, Attempt a, Exception e) {
+  private static DnsAnswer malformed(TransportQuery q, Attempt a, Exception e) {
     return DnsAnswer.error(
         q.asked,
         q.type,
@@ -477,7 +282,7 @@ final class NioTransport implements Transport {
   // ---------------------------------------------------------------- TCP
 
   /** Called on the I/O thread after a truncated UDP reply. */
-  private void sendTcp(Query q) {
+  private void sendTcp(TransportQuery q) {
     InetSocketAddress server = servers.get(q.server);
     int id = random.nextInt(65_536);
     SocketChannel channel;
@@ -748,16 +553,10 @@ final class NioTransport implements Transport {
   // ---------------------------------------------------------------- stats and closing
 
   @Override
-  public NetworkResolver.Stats stats() {
-    return counters.snapshot(gate.inFlight(), gate.waiting());
-  }
-
-  @Override
   public void close() {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     selector.wakeup();
     try {
       ioThread.join(TimeUnit.SECONDS.toMillis(2));
@@ -765,13 +564,7 @@ final class NioTransport implements Transport {
       Thread.currentThread().interrupt();
     }
     closeChannels();
-    dropWaiters();
-    for (Query q : List.copyOf(inflight)) {
-      finish(q, closedAnswer(q.asked, q.type));
-    }
-    if (ownedPool != null) {
-      ownedPool.shutdown(); // lets the completions above run
-    }
+    endAll();
   }
 
   private void closeChannels() {

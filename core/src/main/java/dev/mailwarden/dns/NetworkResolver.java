@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>SERVFAIL or REFUSED: the next server is asked; if none does better, that status;
  *   <li>NXDOMAIN and NODATA carry the negative TTL min(SOA TTL, SOA MINIMUM) from the authority
  *       section (RFC 2308), 0 without an SOA; CNAME chains inside the answer are followed;
- *   <li>a reply that does not parse: {@link DnsStatus#SERVFAIL} with a detail;
+ *   <li>a reply that does not parse: the next server is asked; if none does better, {@link
+ *       DnsStatus#SERVFAIL} with a detail;
  *   <li>a name that cannot exist in the DNS (empty label, label over 63 octets): NXDOMAIN with TTL
  *       0, without a query.
  * </ul>

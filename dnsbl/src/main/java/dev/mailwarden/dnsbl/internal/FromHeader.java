@@ -1,14 +1,11 @@
 package dev.mailwarden.dnsbl.internal;
 
+import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +22,7 @@ public final class FromHeader {
         return out;
       }
       for (String raw : values) {
-        String v = utf8(raw);
+        String v = HeaderText.utf8IfValid(raw);
         try {
           for (InternetAddress a : InternetAddress.parseHeader(v, false)) {
             String address = a.getAddress();
@@ -43,26 +40,4 @@ public final class FromHeader {
     return out;
   }
 
-  /**
-   * Jakarta Mail reads header bytes as ISO-8859-1; an RFC 6532 header is UTF-8. Re-decode when
-   * the bytes are valid UTF-8, so {@code bücher.example} becomes an IDN, not mojibake.
-   */
-  private static String utf8(String latin1) {
-    boolean high = false;
-    for (int i = 0; i < latin1.length() && !high; i++) {
-      high = latin1.charAt(i) >= 0x80;
-    }
-    if (!high) {
-      return latin1;
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
-          .toString();
-    } catch (CharacterCodingException notUtf8) {
-      return latin1;
-    }
-  }
 }

@@ -2,15 +2,12 @@ package dev.mailwarden.auth.dmarc.internal;
 
 import dev.mailwarden.auth.dkim.internal.HeaderField;
 import dev.mailwarden.auth.dkim.internal.MessageHead;
+import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.net.IDN;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -74,28 +71,9 @@ public final class FromHeader {
     if (count > 1) {
       return fail(count + " From headers (exactly one is required)");
     }
-    return fromHeaderValue(utf8(value));
+    return fromHeaderValue(HeaderText.utf8IfValid(value));
   }
 
-  /** Header bytes are read one char per byte; an RFC 6532 header is UTF-8, so decode it as such. */
-  private static String utf8(String latin1) {
-    boolean high = false;
-    for (int i = 0; i < latin1.length() && !high; i++) {
-      high = latin1.charAt(i) >= 0x80;
-    }
-    if (!high) {
-      return latin1;
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
-          .toString();
-    } catch (CharacterCodingException notUtf8) {
-      return latin1; // legacy 8-bit header: keep the bytes as they are
-    }
-  }
 
   /** Extracts the domain from one From header value (unfolded or folded). */
   public static Extracted fromHeaderValue(String rawValue) {

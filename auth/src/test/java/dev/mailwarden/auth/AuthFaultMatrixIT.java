@@ -21,9 +21,8 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfEngine;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
+import dev.mailwarden.testing.FaultyDnsRig;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
-import dev.mailwarden.testing.LoopbackServer;
-import dev.mailwarden.testing.NsdServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ class AuthFaultMatrixIT {
   static final DkimKeyPair KEY = DkimKeys.rsa(2048);
 
   @TempDir static Path dir;
-  static LoopbackServer nsd;
+  static FaultyDnsRig rig;
   static FaultyDnsProxy proxy;
   static NetworkResolver dns;
   static ThreadPoolExecutor executor;
@@ -158,26 +157,16 @@ class AuthFaultMatrixIT {
         @   IN NS  ns.example.com.
         10  IN PTR mail.example.com.
         """);
-    nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone", "2.0.192.in-addr.arpa", "reverse.zone"));
-    proxy = FaultyDnsProxy.start(nsd.address());
-    executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-    dns = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofMillis(500)).tries(1).executor(executor).build();
+    rig = FaultyDnsRig.start(dir, Map.of("example.com", "example.com.zone", "2.0.192.in-addr.arpa", "reverse.zone"));
+    proxy = rig.proxy();
+    dns = rig.dns();
+    executor = rig.executor();
   }
 
   @AfterAll
   static void stop() {
-    if (dns != null) {
-      dns.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (nsd != null) {
-      nsd.close();
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+    if (rig != null) {
+      rig.close();
     }
     jspfPool.shutdownNow();
   }
@@ -230,15 +219,7 @@ class AuthFaultMatrixIT {
   }
 
   static void awaitIdle(ThreadPoolExecutor executor) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    while (System.nanoTime() < end) {
-      if (executor.getActiveCount() == 0 && executor.getQueue().isEmpty()) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("executor still busy after the evaluation: active=" + executor.getActiveCount()
-        + ", queued=" + executor.getQueue().size());
+    FaultyDnsRig.awaitIdle(executor);
   }
 
   @ParameterizedTest

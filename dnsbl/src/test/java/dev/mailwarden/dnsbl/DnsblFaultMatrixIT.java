@@ -10,15 +10,13 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
+import dev.mailwarden.testing.FaultyDnsRig;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
-import dev.mailwarden.testing.LoopbackServer;
-import dev.mailwarden.testing.NsdServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +38,7 @@ class DnsblFaultMatrixIT {
   static final String CLIENT = "192.0.2.10";
 
   @TempDir static Path dir;
-  static LoopbackServer nsd;
+  static FaultyDnsRig rig;
   static FaultyDnsProxy proxy;
   static NetworkResolver dns;
   static ThreadPoolExecutor executor;
@@ -78,26 +76,16 @@ class DnsblFaultMatrixIT {
         spam.example  IN A   127.0.1.2
         spam.example  IN TXT "listed for testing"
         """);
-    nsd = NsdServer.start(dir, Map.of("bl.test", "bl.test.zone", "rhs.test", "rhs.test.zone"));
-    proxy = FaultyDnsProxy.start(nsd.address());
-    executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-    dns = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofMillis(500)).tries(1).executor(executor).build();
+    rig = FaultyDnsRig.start(dir, Map.of("bl.test", "bl.test.zone", "rhs.test", "rhs.test.zone"));
+    proxy = rig.proxy();
+    dns = rig.dns();
+    executor = rig.executor();
   }
 
   @AfterAll
   static void stop() {
-    if (dns != null) {
-      dns.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (nsd != null) {
-      nsd.close();
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+    if (rig != null) {
+      rig.close();
     }
   }
 
@@ -128,15 +116,7 @@ class DnsblFaultMatrixIT {
 
   /** Nothing left running or queued on the executor shortly after the verdict. */
   static void awaitIdle() throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    while (System.nanoTime() < end) {
-      if (executor.getActiveCount() == 0 && executor.getQueue().isEmpty()) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("executor still busy after the evaluation: active=" + executor.getActiveCount()
-        + ", queued=" + executor.getQueue().size());
+    rig.awaitIdle();
   }
 
   @ParameterizedTest

@@ -2,8 +2,8 @@ package dev.mailwarden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzzes the two places where text from DNS and SMTP clients is written into protocol lines:
@@ -16,9 +16,18 @@ class SmtpReplyFuzzTest {
 
   /** One line, no control characters or lone surrogates, bounded, trimmed, idempotent. */
   @FuzzTest(maxDuration = "30s")
-  void sanitize_givesOneSafeLine(FuzzedDataProvider data) {
-    int max = data.consumeInt(1, 600);
-    String untrusted = data.consumeRemainingAsString();
+  void sanitize_givesOneSafeLine(byte[] input) {
+    String untrusted = new String(input, StandardCharsets.UTF_8);
+    for (int max : new int[] {1, 3, 4, 20, SmtpReply.MAX_TEXT_LENGTH}) {
+      sanitizeOnce(untrusted, max);
+    }
+    sanitizeOnce(new String(input, StandardCharsets.UTF_16BE), 40); // lone surrogates
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", untrusted);
+    assertThat(reply.text().length()).isLessThanOrEqualTo(SmtpReply.MAX_TEXT_LENGTH);
+    assertThat(reply.toString()).doesNotContain("\r", "\n");
+  }
+
+  private static void sanitizeOnce(String untrusted, int max) {
     String s = SmtpReply.sanitize(untrusted, max);
     assertThat(s.length()).isLessThanOrEqualTo(max);
     assertThat(s).doesNotContain("  ").doesNotStartWith(" ");
@@ -38,9 +47,6 @@ class SmtpReplyFuzzTest {
       assertThat(s).doesNotEndWith(" ");
       assertThat(SmtpReply.sanitize(s, max)).isEqualTo(s);
     }
-    SmtpReply reply = SmtpReply.of(550, "5.7.1", untrusted);
-    assertThat(reply.text().length()).isLessThanOrEqualTo(SmtpReply.MAX_TEXT_LENGTH);
-    assertThat(reply.toString()).doesNotContain("\r", "\n");
   }
 
   /**
@@ -48,10 +54,12 @@ class SmtpReplyFuzzTest {
    * the comment, quoted reason and pvalue back gives exactly the sanitized text.
    */
   @FuzzTest(maxDuration = "30s")
-  void authResult_rendersAndReadsBack(FuzzedDataProvider data) {
-    String comment = data.consumeString(300);
-    String reason = data.consumeString(300);
-    String value = data.consumeRemainingAsString();
+  void authResult_rendersAndReadsBack(byte[] input) {
+    // comment NUL reason NUL property value
+    String[] parts = new String(input, StandardCharsets.UTF_8).split("\0", 3);
+    String comment = parts[0];
+    String reason = parts.length > 1 ? parts[1] : "";
+    String value = parts.length > 2 ? parts[2] : "";
     AuthResult r = AuthResult.of("spf", Outcome.PASS)
         .withComment(comment).withReason(reason).withProperty("smtp", "mailfrom", value);
     String line = r.render();

@@ -16,7 +16,7 @@ import org.xbill.DNS.Record;
 
 /**
  * DNS responses are bytes from the network. This decodes them the way {@code NioTransport} does
- * (dnsjava's parser, whose {@link IOException} the transport turns into SERVFAIL) and then feeds
+ * (dnsjava's parser, whose exceptions the transport turns into SERVFAIL) and then feeds
  * every decodable response that matches its own question to {@link WireCodec#toAnswer}, which
  * must not throw and must give an answer for the name and type asked. In the normal build it runs
  * over the seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
@@ -29,8 +29,11 @@ class WireCodecFuzzTest {
     Message response;
     try {
       response = new Message(ByteBuffer.wrap(wire));
-    } catch (IOException malformed) {
-      return; // the transport answers SERVFAIL
+    } catch (IOException | RuntimeException malformed) {
+      // NioTransport catches exactly these and treats the reply as malformed (SERVFAIL, next
+      // server). dnsjava throws runtime exceptions too, e.g. InvalidTTLException for a TTL with
+      // the top bit set (seed ttl-high-bit), which RFC 2181 section 8 says to read as zero.
+      return;
     }
     Record q = response.getQuestion();
     if (q == null) {

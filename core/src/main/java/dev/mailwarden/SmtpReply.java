@@ -82,12 +82,13 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     }
     out.setLength(end);
     if (out.length() > maxLength) {
-      int cut = maxLength - 3;
+      int ellipsis = Math.min(3, maxLength); // a limit under 4 still holds: "." or ".."
+      int cut = maxLength - ellipsis;
       if (cut > 0 && Character.isHighSurrogate(out.charAt(cut - 1))) {
         cut--;
       }
-      out.setLength(Math.max(cut, 0));
-      out.append("...");
+      out.setLength(cut);
+      out.append("...", 0, ellipsis);
     }
     return out.toString();
   }

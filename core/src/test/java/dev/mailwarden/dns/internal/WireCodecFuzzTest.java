@@ -1,0 +1,72 @@
+package dev.mailwarden.dns.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mailwarden.dns.DnsAnswer;
+import dev.mailwarden.dns.DnsRecord;
+import dev.mailwarden.dns.DnsStatus;
+import dev.mailwarden.dns.RecordType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+
+/**
+ * DNS responses are bytes from the network. This decodes them the way {@code NioTransport} does
+ * (dnsjava's parser, whose exceptions the transport turns into SERVFAIL) and then feeds
+ * every decodable response that matches its own question to {@link WireCodec#toAnswer}, which
+ * must not throw and must give an answer for the name and type asked. In the normal build it runs
+ * over the seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
+ */
+class WireCodecFuzzTest {
+
+  @FuzzTest(maxDuration = "30s")
+  void response_decodesToAnAnswerForTheQuestion(byte[] wire) {
+    assertThat(WireCodec.id(wire, wire.length)).isBetween(-1, 0xffff);
+    Message response;
+    try {
+      response = new Message(ByteBuffer.wrap(wire));
+    } catch (IOException | RuntimeException malformed) {
+      // NioTransport catches exactly these and treats the reply as malformed (SERVFAIL, next
+      // server). dnsjava throws runtime exceptions too, e.g. InvalidTTLException for a TTL with
+      // the top bit set (seed ttl-high-bit), which RFC 2181 section 8 says to read as zero.
+      return;
+    }
+    Record q = response.getQuestion();
+    if (q == null) {
+      return;
+    }
+    RecordType type;
+    try {
+      type = RecordType.fromCode(q.getType());
+    } catch (IllegalArgumentException notAsked) {
+      return; // we never ask for this type, so the transport ignores the response
+    }
+    Name qname = q.getName();
+    String asked = WireCodec.text(qname);
+    boolean matches = WireCodec.answersQuestion(response, qname, type);
+    if (!matches) {
+      return;
+    }
+    WireCodec.isTruncated(response);
+    DnsAnswer answer = WireCodec.toAnswer(asked, qname, type, response);
+    assertThat(answer.name()).isNotNull();
+    assertThat(answer.type()).isEqualTo(type);
+    assertThat(answer.status()).isIn(EnumSet.allOf(DnsStatus.class));
+    assertThat(answer.ttlSeconds()).isNotNegative();
+    if (answer.isSuccess()) {
+      assertThat(answer.records()).isNotEmpty();
+      for (DnsRecord r : answer.records()) {
+        boolean addressType = type == RecordType.A || type == RecordType.AAAA;
+        assertThat(addressType ? r instanceof DnsRecord.Address : r.type() == type)
+            .as("record %s for a %s question", r, type).isTrue();
+      }
+    } else {
+      assertThat(answer.records()).isEmpty();
+    }
+    assertThat(answer.toString()).isNotEmpty();
+  }
+}

@@ -49,13 +49,13 @@ class NetworkResolverTest {
     }
   }
 
-  private FakeDnsServer server(FakeDnsServer.Handler handler) {
+  FakeDnsServer server(FakeDnsServer.Handler handler) {
     FakeDnsServer s = new FakeDnsServer(handler);
     toClose.add(s);
     return s;
   }
 
-  private NetworkResolver resolver(Duration timeout, int tries, InetSocketAddress... servers) {
+  NetworkResolver resolver(Duration timeout, int tries, InetSocketAddress... servers) {
     NetworkResolver.Builder b = NetworkResolver.builder().timeout(timeout).tries(tries).transport(kind());
     for (InetSocketAddress s : servers) {
       b.server(s);
@@ -65,11 +65,11 @@ class NetworkResolverTest {
     return r;
   }
 
-  private NetworkResolver resolver(FakeDnsServer s) {
+  NetworkResolver resolver(FakeDnsServer s) {
     return resolver(Duration.ofSeconds(2), 1, s.address());
   }
 
-  private static DnsAnswer get(CompletableFuture<DnsAnswer> f) throws Exception {
+  static DnsAnswer get(CompletableFuture<DnsAnswer> f) throws Exception {
     return f.get(10, TimeUnit.SECONDS);
   }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,10 +27,45 @@ public final class FromHeader {
   /** Longest domain accepted (RFC 1035). */
   private static final int MAX_DOMAIN = 253;
 
-  /** Either a domain (A-labels, lower case) or a reason it could not be found. */
-  public record Extracted(@Nullable String domain, String problem) {
+  /**
+   * Either a domain (A-labels, lower case) or a reason it could not be found. A plain class, not
+   * a record: Jazzer 0.24's instrumentation breaks this record's constructor ({@code
+   * NoSuchFieldError: domain}) and FromHeaderFuzzTest could not fuzz it.
+   */
+  public static final class Extracted {
+    private final @Nullable String domain;
+    private final String problem;
+
+    Extracted(@Nullable String domain, String problem) {
+      this.domain = domain;
+      this.problem = problem;
+    }
+
+    public @Nullable String domain() {
+      return domain;
+    }
+
+    public String problem() {
+      return problem;
+    }
+
     public boolean ok() {
       return domain != null;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Extracted e && Objects.equals(domain, e.domain) && problem.equals(e.problem);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(domain, problem);
+    }
+
+    @Override
+    public String toString() {
+      return domain != null ? domain : "no domain: " + problem;
     }
   }
 
@@ -120,7 +156,8 @@ public final class FromHeader {
     } catch (IllegalArgumentException e) {
       return fail("From domain is not a valid domain name");
     }
-    if (ascii.isEmpty() || ascii.length() > MAX_DOMAIN || ascii.startsWith(".") || ascii.contains("..")) {
+    if (ascii.isEmpty() || ascii.length() > MAX_DOMAIN || ascii.startsWith(".") || ascii.endsWith(".")
+        || ascii.contains("..")) {
       return fail("From domain is not a valid domain name");
     }
     for (int i = 0; i < ascii.length(); i++) {

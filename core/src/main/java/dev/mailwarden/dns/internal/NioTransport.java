@@ -226,7 +226,7 @@ final class NioTransport extends GatedTransport {
     TransportQuery q = a.query;
     Message response;
     try {
-      response = new Message(ByteBuffer.wrap(wire, 0, length));
+      response = WireCodec.parse(wire, length);
     } catch (IOException | RuntimeException e) {
       counters.droppedUnparseable.increment();
       if (a.settle()) {

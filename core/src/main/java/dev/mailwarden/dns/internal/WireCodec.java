@@ -4,6 +4,8 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +24,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 
@@ -61,6 +64,69 @@ final class WireCodec {
     m.addRecord(Record.newRecord(qname, type.code(), DClass.IN), Section.QUESTION);
     m.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
     return m;
+  }
+
+  /**
+   * Parses a reply. A TTL with the most significant bit set is read as zero first (RFC 2181
+   * section 8; dnsjava would reject the whole message): {@code wire} is changed in place.
+   *
+   * @throws IOException or a runtime exception of dnsjava's if the reply does not parse
+   */
+  static Message parse(byte[] wire, int length) throws IOException {
+    zeroHighBitTtls(wire, length);
+    return new Message(ByteBuffer.wrap(wire, 0, length));
+  }
+
+  /** Walks the records and zeroes TTLs above 2^31 - 1; stops at anything malformed (the parser reports it). */
+  static void zeroHighBitTtls(byte[] w, int length) {
+    if (length < 12) {
+      return;
+    }
+    int questions = u16(w, 4);
+    int records = u16(w, 6) + u16(w, 8) + u16(w, 10);
+    int p = 12;
+    for (int i = 0; i < questions; i++) {
+      p = skipName(w, p, length);
+      if (p < 0 || p + 4 > length) {
+        return;
+      }
+      p += 4;
+    }
+    for (int i = 0; i < records; i++) {
+      p = skipName(w, p, length);
+      if (p < 0 || p + 10 > length) {
+        return;
+      }
+      boolean opt = u16(w, p) == Type.OPT; // its "TTL" holds EDNS flags, not a TTL
+      if (!opt && (w[p + 4] & 0x80) != 0) {
+        w[p + 4] = 0;
+        w[p + 5] = 0;
+        w[p + 6] = 0;
+        w[p + 7] = 0;
+      }
+      p += 10 + u16(w, p + 8);
+    }
+  }
+
+  private static int skipName(byte[] w, int p, int length) {
+    while (p < length) {
+      int len = w[p] & 0xff;
+      if (len == 0) {
+        return p + 1;
+      }
+      if ((len & 0xc0) == 0xc0) {
+        return p + 2 <= length ? p + 2 : -1; // a compression pointer ends the name
+      }
+      if ((len & 0xc0) != 0) {
+        return -1;
+      }
+      p += 1 + len;
+    }
+    return -1;
+  }
+
+  private static int u16(byte[] w, int p) {
+    return ((w[p] & 0xff) << 8) | (w[p + 1] & 0xff);
   }
 
   /** The 16-bit ID of a message, or -1 if it is too short to hold a header. */

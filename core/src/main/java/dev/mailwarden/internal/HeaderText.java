@@ -1,13 +1,58 @@
 package dev.mailwarden.internal;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Header text read one char per byte (ISO-8859-1), as Jakarta Mail and our readers do. */
 public final class HeaderText {
   private HeaderText() {}
+
+  /**
+   * The lines of a message's header block (up to the first empty line), one char per byte, without
+   * line ends; continuation lines stay separate lines. Reads at most {@code maxBytes}.
+   *
+   * @throws IOException if the stream fails, or the block is longer than {@code maxBytes}
+   */
+  public static List<String> headerLines(InputStream message, int maxBytes) throws IOException {
+    InputStream in =
+        message instanceof ByteArrayInputStream || message instanceof BufferedInputStream
+            ? message
+            : new BufferedInputStream(message, 8192); // may read past the header: the body is not wanted
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(128);
+    int read = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (++read > maxBytes) {
+        throw new IOException("header block longer than " + maxBytes + " bytes");
+      }
+      if (b == '\n') {
+        int end = line.length();
+        if (end > 0 && line.charAt(end - 1) == '\r') {
+          line.setLength(end - 1);
+        }
+        if (line.length() == 0) {
+          return lines; // the empty line that ends the header block
+        }
+        lines.add(line.toString());
+        line.setLength(0);
+      } else {
+        line.append((char) b);
+      }
+    }
+    if (line.length() > 0) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
 
   /**
    * Re-decodes the bytes as UTF-8 when they are valid UTF-8 (an RFC 6532 header), so {@code

@@ -1,23 +1,32 @@
 package dev.mailwarden.dnsbl.internal;
 
 import dev.mailwarden.internal.HeaderText;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The domains of a message's From header, read with Jakarta Mail. */
 public final class FromHeader {
+  /** Longest header block read (far beyond any real one). */
+  private static final int MAX_HEADER_BLOCK = 1 << 20;
+
   private FromHeader() {}
 
   /** The normalized domains of every From address; empty when there is none or it is malformed. */
   public static List<String> domains(InputStream message) {
     List<String> out = new ArrayList<>();
     try {
-      String[] values = new InternetHeaders(message).getHeader("From");
+      // Lines split here, fields by Jakarta Mail: its InputStream constructor looks a line reader
+      // up through ServiceLoader on every call, which cost more than the rest of a check.
+      InternetHeaders headers = new InternetHeaders();
+      for (String line : HeaderText.headerLines(message, MAX_HEADER_BLOCK)) {
+        headers.addHeaderLine(line);
+      }
+      String[] values = headers.getHeader("From");
       if (values == null) {
         return out;
       }
@@ -34,7 +43,7 @@ public final class FromHeader {
           // a malformed From header gives no domain; other checks (DMARC) judge it
         }
       }
-    } catch (MessagingException unreadable) {
+    } catch (IOException unreadable) {
       return out;
     }
     return out;

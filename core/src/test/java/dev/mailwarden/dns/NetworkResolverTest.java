@@ -96,6 +96,20 @@ class NetworkResolverTest {
   }
 
   /** Answers A queries for any name with 192.0.2.1, TTL 300. */
+  /** A reply with the next ID and a forged address (203.0.113.66), then the real answer. */
+  static List<byte[]> forgedIdThenRealAnswer(Message q) throws IOException {
+    Message wrong = response(q);
+    wrong.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+    wrong.addRecord(a("example.com", 300, "203.0.113.66"), Section.ANSWER);
+    return List.of(wrong.toWire(), answerA(q).get(0));
+  }
+
+  /** The real answer with its last three bytes cut off: it does not parse. */
+  static List<byte[]> cutShort(Message q) throws IOException {
+    byte[] wire = answerA(q).get(0);
+    return List.of(java.util.Arrays.copyOf(wire, wire.length - 3));
+  }
+
   static List<byte[]> answerA(Message q) throws IOException {
     Message r = response(q);
     r.addRecord(a(q.getQuestion().getName().toString(), 300, "192.0.2.1"), Section.ANSWER);
@@ -154,14 +168,7 @@ class NetworkResolverTest {
 
   @Test
   void replyWithWrongId_isIgnored_andTheRightOneAccepted() throws Exception {
-    FakeDnsServer s =
-        server(
-            q -> {
-              Message wrong = response(q);
-              wrong.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
-              wrong.addRecord(a("example.com", 300, "203.0.113.66"), Section.ANSWER);
-              return List.of(wrong.toWire(), answerA(q).get(0));
-            });
+    FakeDnsServer s = server(NetworkResolverTest::forgedIdThenRealAnswer);
 
     DnsAnswer answer = get(resolver(s).lookup("example.com", RecordType.A));
 
@@ -245,13 +252,7 @@ class NetworkResolverTest {
 
   @Test
   void malformedReply_isServfail_withDetail() throws Exception {
-    FakeDnsServer s =
-        server(
-            q -> {
-              byte[] wire = answerA(q).get(0);
-              byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 3);
-              return List.of(cut);
-            });
+    FakeDnsServer s = server(NetworkResolverTest::cutShort);
 
     DnsAnswer answer = get(resolver(s).lookup("example.com", RecordType.A));
 

@@ -1,7 +1,5 @@
 package dev.mailwarden.internal;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,19 +20,21 @@ public final class HeaderText {
    * @throws IOException if the stream fails, or the block is longer than {@code maxBytes}
    */
   public static List<String> headerLines(InputStream message, int maxBytes) throws IOException {
-    InputStream in =
-        message instanceof ByteArrayInputStream || message instanceof BufferedInputStream
-            ? message
-            : new BufferedInputStream(message, 8192); // may read past the header: the body is not wanted
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder(128);
+    byte[] chunk = new byte[4096]; // chunks, not read(): may read past the header, the body is not wanted
     int read = 0;
-    int b;
-    while ((b = in.read()) >= 0) {
-      if (++read > maxBytes) {
-        throw new IOException("header block longer than " + maxBytes + " bytes");
-      }
-      if (b == '\n') {
+    int n;
+    while ((n = message.read(chunk)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (++read > maxBytes) {
+          throw new IOException("header block longer than " + maxBytes + " bytes");
+        }
+        int b = chunk[i] & 0xff;
+        if (b != '\n') {
+          line.append((char) b);
+          continue;
+        }
         int end = line.length();
         if (end > 0 && line.charAt(end - 1) == '\r') {
           line.setLength(end - 1);
@@ -44,14 +44,49 @@ public final class HeaderText {
         }
         lines.add(line.toString());
         line.setLength(0);
-      } else {
-        line.append((char) b);
       }
     }
     if (line.length() > 0) {
       lines.add(line.toString());
     }
     return lines;
+  }
+
+  /**
+   * The values of every field named {@code name} (case-insensitive) in the header block, in order:
+   * what follows the colon, leading whitespace removed, folded lines kept joined by CRLF.
+   *
+   * @throws IOException if the stream fails, or the block is longer than {@code maxBytes}
+   */
+  public static List<String> fieldValues(InputStream message, String name, int maxBytes)
+      throws IOException {
+    List<String> values = new ArrayList<>();
+    StringBuilder current = null;
+    for (String line : headerLines(message, maxBytes)) {
+      char first = line.charAt(0);
+      if (first == ' ' || first == '\t') {
+        if (current != null) {
+          current.append("\r\n").append(line); // a continuation of the field being read
+        }
+        continue;
+      }
+      if (current != null) {
+        values.add(current.toString());
+        current = null;
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
+        int start = colon + 1;
+        while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
+          start++;
+        }
+        current = new StringBuilder(line.substring(start));
+      }
+    }
+    if (current != null) {
+      values.add(current.toString());
+    }
+    return values;
   }
 
   /**

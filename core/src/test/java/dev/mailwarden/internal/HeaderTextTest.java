@@ -22,6 +22,13 @@ class HeaderTextTest {
   }
 
   @Test
+  void headerLines_spanningReadChunks_areWhole() throws IOException {
+    String longValue = "v".repeat(5000);
+    assertThat(HeaderText.headerLines(message("X-Long: " + longValue + "\r\nFrom: a@b.example\r\n\r\n"), 100_000))
+        .containsExactly("X-Long: " + longValue, "From: a@b.example");
+  }
+
+  @Test
   void headerLines_withoutBody_keepTheLastLine() throws IOException {
     assertThat(HeaderText.headerLines(message("From: a@b.example"), 1000)).containsExactly("From: a@b.example");
   }
@@ -31,6 +38,15 @@ class HeaderTextTest {
     assertThatThrownBy(() -> HeaderText.headerLines(message("X: " + "y".repeat(100) + "\r\n"), 50))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("50");
+  }
+
+  @Test
+  void fieldValues_matchTheNameWithoutCase_keepFolding_andStopAtTheBody() throws IOException {
+    String text = "from:  a@b.example\r\nSubject: x\r\nFROM: c@d.example,\r\n\te@f.example\r\n"
+        + "X-From: no@x.example\r\n\r\nFrom: body@x.example\r\n";
+    assertThat(HeaderText.fieldValues(message(text), "From", 1000))
+        .containsExactly("a@b.example", "c@d.example,\r\n\te@f.example");
+    assertThat(HeaderText.fieldValues(message(text), "Reply-To", 1000)).isEmpty();
   }
 
   @Test

@@ -3,13 +3,12 @@ package dev.mailwarden.dnsbl.internal;
 import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The domains of a message's From header, read with Jakarta Mail. */
+/** The domains of a message's From header: fields split by {@link HeaderText}, addresses parsed by Jakarta Mail. */
 public final class FromHeader {
   /** Longest header block read (far beyond any real one). */
   private static final int MAX_HEADER_BLOCK = 1 << 20;
@@ -20,16 +19,7 @@ public final class FromHeader {
   public static List<String> domains(InputStream message) {
     List<String> out = new ArrayList<>();
     try {
-      // Lines split here, fields by Jakarta Mail: its InputStream constructor looks a line reader
-      // up through ServiceLoader on every call, which cost more than the rest of a check.
-      InternetHeaders headers = new InternetHeaders();
-      for (String line : HeaderText.headerLines(message, MAX_HEADER_BLOCK)) {
-        headers.addHeaderLine(line);
-      }
-      String[] values = headers.getHeader("From");
-      if (values == null) {
-        return out;
-      }
+      List<String> values = HeaderText.fieldValues(message, "From", MAX_HEADER_BLOCK);
       for (String raw : values) {
         String v = HeaderText.utf8IfValid(raw);
         try {

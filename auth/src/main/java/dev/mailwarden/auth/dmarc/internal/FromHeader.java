@@ -1,7 +1,5 @@
 package dev.mailwarden.auth.dmarc.internal;
 
-import dev.mailwarden.auth.dkim.internal.HeaderField;
-import dev.mailwarden.auth.dkim.internal.MessageHead;
 import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -9,6 +7,7 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -72,42 +71,25 @@ public final class FromHeader {
   private FromHeader() {}
 
   /**
-   * Reads the header block of a raw message and extracts the From domain. The block is split by
-   * DKIM's header reader rather than Jakarta Mail's {@code InternetHeaders}, whose constructor
-   * looks its line reader up through {@code ServiceLoader} on every call (most of a DMARC check's
+   * Reads the header block of a raw message and extracts the From domain. Fields are split by
+   * {@link HeaderText}, not Jakarta Mail's {@code InternetHeaders}, whose stream constructor looks
+   * its line reader up through {@code ServiceLoader} on every call (it was most of a DMARC check's
    * time and allocation); addresses are still parsed by Jakarta Mail.
    */
   public static Extracted fromMessage(InputStream message) {
-    MessageHead head = new MessageHead();
-    byte[] chunk = new byte[8192];
-    long read = 0;
+    List<String> values;
     try {
-      int n;
-      while (!head.complete() && (n = message.read(chunk)) > 0) {
-        head.update(chunk, 0, n);
-        read += n;
-        if (!head.complete() && read > MAX_HEADER_BLOCK) {
-          return fail("message header block is longer than " + MAX_HEADER_BLOCK + " bytes");
-        }
-      }
+      values = HeaderText.fieldValues(message, "From", MAX_HEADER_BLOCK);
     } catch (IOException | RuntimeException e) {
       return fail("message header block is unreadable: " + e.getMessage());
     }
-    String value = null;
-    int count = 0;
-    for (HeaderField field : head.fields()) {
-      if (field.lowerName().equals("from")) {
-        count++;
-        value = field.value();
-      }
-    }
-    if (value == null) {
+    if (values.isEmpty()) {
       return fail("no From header");
     }
-    if (count > 1) {
-      return fail(count + " From headers (exactly one is required)");
+    if (values.size() > 1) {
+      return fail(values.size() + " From headers (exactly one is required)");
     }
-    return fromHeaderValue(HeaderText.utf8IfValid(value));
+    return fromHeaderValue(HeaderText.utf8IfValid(values.get(0)));
   }
 
 

@@ -1,6 +1,7 @@
 package dev.mailwarden;
 
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.internal.Deadlines;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.Deadlines;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

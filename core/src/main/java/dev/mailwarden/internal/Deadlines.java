@@ -1,4 +1,4 @@
-package dev.mailwarden;
+package dev.mailwarden.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -6,12 +6,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one deadline mechanism of the library, for the engine and for checkers that keep their own
- * earlier deadline: runs an action on an executor when a future is still pending after a delay.
- * Checkers usually want {@link CheckContext#completeAtDeadline} instead. The JDK's shared delay thread (the one behind {@link
- * CompletableFuture#completeOnTimeout}) counts the time, so mailwarden owns no timer thread and no
- * static state; the delay task is cancelled, and removed from the JDK's queue, as soon as the
- * future completes, so finished work holds nothing until its deadline.
+ * The one deadline mechanism of the library, behind {@link dev.mailwarden.CheckContext#completeAtDeadline},
+ * the engine's evaluation deadline and DNSBL batches (which end a little before the context's
+ * deadline): runs an action on an executor when a future is still pending after a delay. The
+ * JDK's shared delay thread (the one behind {@link CompletableFuture#completeOnTimeout}) counts
+ * the time, so mailwarden owns no timer thread and no static state; the delay task is cancelled,
+ * and removed from the JDK's queue, as soon as the future completes, so finished work holds
+ * nothing until its deadline. Internal: not part of the API.
  */
 public final class Deadlines {
   private Deadlines() {}

@@ -1,12 +1,12 @@
 package dev.mailwarden.dnsbl.internal;
 
 import dev.mailwarden.CheckContext;
-import dev.mailwarden.Deadlines;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dnsbl.ListErrorEvent;
 import dev.mailwarden.dnsbl.ListResult;
+import dev.mailwarden.internal.Deadlines;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

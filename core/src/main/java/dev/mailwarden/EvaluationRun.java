@@ -6,7 +6,6 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
-import dev.mailwarden.internal.Deadlines;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +75,7 @@ final class EvaluationRun {
       finish(false);
       return done;
     }
-    Deadlines.runIfPendingAfter(
+    warden.runtime.scheduler().runIfPendingAfter(
         done, deadlineNanos - warden.ticker.read(), warden.executor, () -> finish(true));
     for (int i : toStart) {
       startCheck(i);
@@ -366,7 +365,18 @@ final class EvaluationRun {
 
     @Override
     public Clock clock() {
-      return warden.clock;
+      return warden.runtime.clock();
+    }
+
+    @Override
+    public SharedCache cache() {
+      return warden.runtime.sharedCache();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> completeAfter(
+        CompletableFuture<T> pending, long nanos, java.util.function.Supplier<? extends T> fallback) {
+      return warden.runtime.scheduler().completeAfter(pending, nanos, warden.executor, fallback);
     }
 
     @Override

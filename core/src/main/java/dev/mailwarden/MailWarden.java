@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -17,11 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates mail sessions with a set of checks and a scoring policy. Build one with {@link
- * #builder()}, share it: it is immutable and thread-safe.
+ * #builder(MailwardenRuntime)}, share it: it is immutable and thread-safe. Several pipelines
+ * (inbound, outbound) share one runtime, which owns DNS, caches, time and threads.
  *
  * <pre>{@code
- * MailWarden inbound = MailWarden.builder()
- *     .resolver(DnsResolver.system().cached(CacheSpec.maxEntries(100_000)))
+ * MailWarden inbound = MailWarden.builder(runtime)
  *     .check(myChecker, Weights.of(Outcome.FAIL, 5.0))
  *     .rejectAt(5.0).quarantineAt(3.0)
  *     .deadline(Duration.ofSeconds(8))
@@ -47,6 +46,7 @@ import org.jspecify.annotations.Nullable;
 public final class MailWarden {
   final List<Registration<?>> registrations;
   final Map<CheckKey<?>, Integer> indexByKey;
+  final MailwardenRuntime runtime;
   final DnsResolver resolver;
   final double rejectAt;
   final double quarantineAt;
@@ -55,7 +55,6 @@ public final class MailWarden {
   final boolean observeOnly;
   final EvaluationListener listener;
   final Ticker ticker;
-  final Clock clock;
   final Executor executor;
   final SmtpReply rejectReply;
   final SmtpReply tempfailReply;
@@ -68,16 +67,16 @@ public final class MailWarden {
       index.put(registrations.get(i).checker().key(), i);
     }
     this.indexByKey = index;
-    this.resolver = requireNonNull(b.resolver);
+    this.runtime = b.runtime;
+    this.resolver = runtime.dns();
     this.rejectAt = b.rejectAt;
     this.quarantineAt = b.quarantineAt;
     this.deadline = b.deadline;
     this.shortCircuit = b.shortCircuit;
     this.observeOnly = b.observeOnly;
     this.listener = b.listener;
-    this.ticker = b.ticker;
-    this.clock = b.clock;
-    this.executor = b.executor;
+    this.ticker = runtime.ticker();
+    this.executor = runtime.executor();
     this.rejectReply = b.rejectReply;
     this.tempfailReply = b.tempfailReply;
     List<String> hidden = new ArrayList<>();
@@ -100,8 +99,9 @@ public final class MailWarden {
     return out;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A builder of pipelines that run on {@code runtime}. */
+  public static Builder builder(MailwardenRuntime runtime) {
+    return new Builder(requireNonNull(runtime, "runtime"));
   }
 
   /**
@@ -127,18 +127,14 @@ public final class MailWarden {
 
   /** A builder with this instance's settings and checks, to derive a variant. */
   public Builder newBuilder() {
-    Builder b = new Builder();
+    Builder b = new Builder(runtime);
     b.registrations.addAll(registrations);
-    b.resolver = resolver;
     b.rejectAt = rejectAt;
     b.quarantineAt = quarantineAt;
     b.deadline = deadline;
     b.shortCircuit = shortCircuit;
     b.observeOnly = observeOnly;
     b.listener = listener;
-    b.ticker = ticker;
-    b.clock = clock;
-    b.executor = executor;
     b.rejectReply = rejectReply;
     b.tempfailReply = tempfailReply;
     return b;
@@ -168,30 +164,19 @@ public final class MailWarden {
 
   /** Builds a {@link MailWarden}. Each setting may be set once; each checker key registered once. */
   public static final class Builder {
+    private final MailwardenRuntime runtime;
     private final List<Registration<?>> registrations = new ArrayList<>();
-    private @Nullable DnsResolver resolver;
     private double rejectAt = 5.0;
     private double quarantineAt = Double.NaN;
     private Duration deadline = Duration.ofSeconds(10);
     private boolean shortCircuit = true;
     private boolean observeOnly;
     private EvaluationListener listener = EvaluationListener.NONE;
-    private Ticker ticker = Ticker.system();
-    private Clock clock = Clock.systemUTC();
-    private Executor executor = Runnable::run;
     private SmtpReply rejectReply = SmtpReply.REJECTED;
     private SmtpReply tempfailReply = SmtpReply.TRY_AGAIN_LATER;
 
-    private Builder() {}
-
-    /**
-     * The resolver every check uses. Required. Usually {@code
-     * DnsResolver.system().cached(CacheSpec.maxEntries(100_000))}, or a {@code ZoneResolver} in
-     * tests.
-     */
-    public Builder resolver(DnsResolver resolver) {
-      this.resolver = requireNonNull(resolver, "resolver");
-      return this;
+    private Builder(MailwardenRuntime runtime) {
+      this.runtime = runtime;
     }
 
     /** Registers a check with its own default weights ({@link Checker#defaultWeights()}). */
@@ -279,27 +264,6 @@ public final class MailWarden {
       return this;
     }
 
-    /** Monotonic time (default {@link Ticker#system()}). */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    /** Wall-clock time (default UTC system clock). */
-    public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Where checkers run CPU work and where the returned future completes (default: the thread
-     * that completed the last piece of work). Never the common pool.
-     */
-    public Builder executor(Executor executor) {
-      this.executor = requireNonNull(executor, "executor");
-      return this;
-    }
-
     /** Reply for REJECT when the decisive result has none (default 550 5.7.1). */
     public Builder rejectReply(SmtpReply reply) {
       if (!reply.isPermanent()) {
@@ -321,15 +285,9 @@ public final class MailWarden {
     /**
      * Builds the instance.
      *
-     * @throws IllegalStateException if no resolver was set or the quarantine threshold is above
-     *     the reject threshold
+     * @throws IllegalStateException if the quarantine threshold is above the reject threshold
      */
     public MailWarden build() {
-      if (resolver == null) {
-        throw new IllegalStateException(
-            "no resolver: call resolver(DnsResolver.system().cached(CacheSpec.maxEntries(100_000))) "
-                + "or resolver(ZoneResolver...) in tests");
-      }
       if (!Double.isNaN(quarantineAt) && quarantineAt > rejectAt) {
         throw new IllegalStateException(
             "quarantine threshold " + quarantineAt + " is above reject threshold " + rejectAt);

@@ -1,21 +1,23 @@
 package dev.mailwarden;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.internal.Scheduler;
+import dev.mailwarden.internal.WeightedCache;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * A {@link CheckContext} for running one checker on its own, e.g. in a unit test, with the
- * results of the checks it awaits given up front. Made by {@link CheckContext#builder}.
+ * The {@link CheckContext} of {@link CheckContext#builder}: one checker on its own, e.g. in a unit
+ * test, with the results of the checks it awaits given up front. Its timer thread ends by itself
+ * once no timer is pending, so an unclosed context leaves nothing running.
  */
-public final class StandaloneContext implements CheckContext {
+final class StandaloneContext implements CheckContext {
+  private static final long SHARED_CACHE_BYTES = 1 << 20;
+
   private final MailSession session;
   private final DnsResolver dns;
   private final Ticker ticker;
@@ -24,8 +26,10 @@ public final class StandaloneContext implements CheckContext {
   private final long deadlineNanos;
   private final Map<CheckKey<?>, CheckResult> results;
   private final EvaluationListener listener;
+  private final Scheduler scheduler;
+  private final SharedCache cache;
 
-  private StandaloneContext(Builder b) {
+  StandaloneContext(CheckContext.Builder b) {
     this.session = b.session;
     this.dns = b.dns;
     this.ticker = b.ticker;
@@ -34,10 +38,13 @@ public final class StandaloneContext implements CheckContext {
     this.deadlineNanos = ticker.read() + b.deadline.toNanos();
     this.results = Map.copyOf(b.results);
     this.listener = b.listener;
-  }
-
-  static Builder builder(MailSession session, DnsResolver dns) {
-    return new Builder(session, dns);
+    if (b.runtime != null) {
+      this.scheduler = b.runtime.scheduler();
+      this.cache = b.runtime.sharedCache();
+    } else {
+      this.scheduler = new Scheduler("mailwarden-standalone-timer");
+      this.cache = new WeightedCache(SHARED_CACHE_BYTES);
+    }
   }
 
   @Override
@@ -71,6 +78,17 @@ public final class StandaloneContext implements CheckContext {
   }
 
   @Override
+  public SharedCache cache() {
+    return cache;
+  }
+
+  @Override
+  public <T> CompletableFuture<T> completeAfter(
+      CompletableFuture<T> pending, long nanos, Supplier<? extends T> fallback) {
+    return scheduler.completeAfter(pending, nanos, executor, fallback);
+  }
+
+  @Override
   public <R extends CheckResult> CompletableFuture<Optional<R>> await(CheckKey<R> key) {
     CheckResult r = results.get(key);
     return CompletableFuture.completedFuture(Optional.ofNullable(r).map(key.type()::cast));
@@ -87,59 +105,6 @@ public final class StandaloneContext implements CheckContext {
 
   @Override
   public String toString() {
-    return "StandaloneContext[" + session + "]";
-  }
-
-  /** Builds a {@link StandaloneContext}. Defaults: system time, direct executor, 30 s deadline. */
-  public static final class Builder {
-    private final MailSession session;
-    private final DnsResolver dns;
-    private Ticker ticker = Ticker.system();
-    private Clock clock = Clock.systemUTC();
-    private Executor executor = Runnable::run;
-    private Duration deadline = Duration.ofSeconds(30);
-    private final Map<CheckKey<?>, CheckResult> results = new HashMap<>();
-    private EvaluationListener listener = EvaluationListener.NONE;
-
-    private Builder(MailSession session, DnsResolver dns) {
-      this.session = requireNonNull(session, "session");
-      this.dns = requireNonNull(dns, "dns");
-    }
-
-    public Builder ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock");
-      return this;
-    }
-
-    public Builder executor(Executor executor) {
-      this.executor = requireNonNull(executor, "executor");
-      return this;
-    }
-
-    /** Time from {@link #build()} to the deadline. */
-    public Builder deadline(Duration deadline) {
-      this.deadline = requireNonNull(deadline, "deadline");
-      return this;
-    }
-
-    /** The result {@link CheckContext#await} gives for {@code key}. */
-    public <R extends CheckResult> Builder result(CheckKey<R> key, R result) {
-      results.put(requireNonNull(key, "key"), requireNonNull(result, "result"));
-      return this;
-    }
-
-    public Builder listener(EvaluationListener listener) {
-      this.listener = requireNonNull(listener, "listener");
-      return this;
-    }
-
-    public StandaloneContext build() {
-      return new StandaloneContext(this);
-    }
+    return "CheckContext[" + session + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.mailwarden;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,7 +81,7 @@ class MailWardenTest {
   }
 
   private static MailWarden.Builder builder() {
-    return MailWarden.builder().resolver(DNS).deadline(Duration.ofSeconds(5));
+    return MailWarden.builder(TestRuntime.of(DNS)).deadline(Duration.ofSeconds(5));
   }
 
   @Test
@@ -190,7 +191,7 @@ class MailWardenTest {
         FnChecker.of("silent", ctx -> ctx.dns().lookup("silent.example", RecordType.A).thenApply(a -> CheckResult.of(Outcome.PASS, "late")));
     FnChecker quick = FnChecker.fixed("quick", CheckResult.of(Outcome.PASS, "ok"));
     MailWarden w =
-        MailWarden.builder().resolver(DNS).deadline(Duration.ofMillis(200)).require(silent, Weights.none()).check(quick, Weights.none()).build();
+        MailWarden.builder(TestRuntime.of(DNS)).deadline(Duration.ofMillis(200)).require(silent, Weights.none()).check(quick, Weights.none()).build();
     long t0 = System.nanoTime();
     Evaluation ev = w.evaluate(session()).get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -334,7 +335,7 @@ class MailWardenTest {
             .thenCompose(a -> ctx.dns().lookup("broken.example", RecordType.A))
             .thenCompose(a -> ctx.dns().lookup("boom.example", RecordType.A))
             .thenApply(a -> CheckResult.of(Outcome.NONE, a.status().toString())));
-    Evaluation ev = MailWarden.builder().resolver(throwing).check(c, Weights.none()).build().evaluateAndWait(session());
+    Evaluation ev = MailWarden.builder(TestRuntime.of(throwing)).check(c, Weights.none()).build().evaluateAndWait(session());
     assertThat(ev.checks().get(0).result().reason()).isEqualTo("SERVFAIL");
     assertThat(ev.dns().queries()).isEqualTo(3);
     assertThat(ev.dns().voidAnswers()).isEqualTo(1);
@@ -361,7 +362,7 @@ class MailWardenTest {
 
   @Test
   void builder_failsFastWhenMisused() {
-    assertThatThrownBy(() -> MailWarden.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("resolver");
+    assertThatThrownBy(() -> MailWarden.builder(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("runtime");
     FnChecker a = FnChecker.fixed("a", CheckResult.of(Outcome.PASS, "x"));
     assertThatThrownBy(() -> builder().check(a, Weights.none()).check(a, Weights.none()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");

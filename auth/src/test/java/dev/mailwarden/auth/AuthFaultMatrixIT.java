@@ -1,5 +1,7 @@
 package dev.mailwarden.auth;
 
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -65,6 +67,7 @@ class AuthFaultMatrixIT {
   static FaultyDnsRig rig;
   static FaultyDnsProxy proxy;
   static NetworkResolver dns;
+  static MailwardenRuntime runtime;
   static ThreadPoolExecutor executor;
   static ThreadPoolExecutor jspfPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
 
@@ -161,10 +164,14 @@ class AuthFaultMatrixIT {
     proxy = rig.proxy();
     dns = rig.dns();
     executor = rig.executor();
+    runtime = MailwardenRuntime.builder().dns(dns).executor(executor).withoutDnsCache().build();
   }
 
   @AfterAll
   static void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
     if (rig != null) {
       rig.close();
     }
@@ -194,7 +201,7 @@ class AuthFaultMatrixIT {
   }
 
   static CheckReport evaluate(Target target, List<Supplier<Checker<?>>> checkers) throws Exception {
-    MailWarden.Builder b = MailWarden.builder().resolver(dns).deadline(DEADLINE).executor(executor);
+    MailWarden.Builder b = MailWarden.builder(runtime).deadline(DEADLINE);
     checkers.forEach(c -> b.check(c.get()));
     MailWarden warden = b.build();
     MailSession session = MailSession.builder()
@@ -271,9 +278,10 @@ class AuthFaultMatrixIT {
   void silentDns_slowerThanTheDeadline_endsAtTheDeadline_withNoThreadHeld(String engine) throws Exception {
     Duration deadline = Duration.ofSeconds(1);
     proxy.injectBelow("example.com", Fault.SILENCE).injectBelow("2.0.192.in-addr.arpa", Fault.SILENCE);
-    try (NetworkResolver slow = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofSeconds(5)).tries(1).executor(executor).build()) {
-      MailWarden warden = MailWarden.builder().resolver(slow).deadline(deadline).executor(executor)
+    try (MailwardenRuntime slow = MailwardenRuntime.builder()
+        .network(NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofSeconds(5)).tries(1))
+        .executor(executor).withoutDnsCache().build()) {
+      MailWarden warden = MailWarden.builder(slow).deadline(deadline)
           .check(engine.equals("jspf") ? Spf.builder().engine(SpfEngine.jspf(jspfPool)).build() : Spf.check())
           .check(Dkim.verify())
           .check(Dmarc.enforce())

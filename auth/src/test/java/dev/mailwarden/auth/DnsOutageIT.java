@@ -1,5 +1,7 @@
 package dev.mailwarden.auth;
 
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -43,20 +45,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DnsOutageIT {
   static final Duration DEADLINE = Duration.ofSeconds(3);
   static final Duration SLACK = Duration.ofMillis(500);
-  static final CacheSpec CACHE = CacheSpec.maxEntries(10_000);
+  static final CacheSpec CACHE = CacheSpec.defaults();
   static final Map<String, String> ZONES = Map.of("bl.test", "bl.test.zone", "example.com", "example.com.zone");
 
   @TempDir Path dir;
   LoopbackServer nsd;
-  NetworkResolver network;
+  MailwardenRuntime runtime;
   final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
   // default settings: RFC 5782 health probes on, unhealthy lists skipped
   final DnsList blocklist = Dnsbl.list("bl.test");
 
   @AfterEach
   void stop() {
-    if (network != null) {
-      network.close();
+    if (runtime != null) {
+      runtime.close();
     }
     if (nsd != null) {
       nsd.close();
@@ -131,14 +133,15 @@ class DnsOutageIT {
         """);
     nsd = NsdServer.start(dir, ZONES);
     int port = nsd.port();
-    network = NetworkResolver.builder().server(nsd.address())
-        .timeout(Duration.ofMillis(500)).tries(2).executor(executor).build();
-    MailWarden warden = MailWarden.builder()
-        .resolver(network.cached(CACHE))
+    runtime = MailwardenRuntime.builder()
+        .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofMillis(500)).tries(2))
+        .dnsCache(CACHE)
+        .executor(executor)
+        .build();
+    MailWarden warden = MailWarden.builder(runtime)
         .check(blocklist)
         .check(Spf.check())
         .deadline(DEADLINE)
-        .executor(executor)
         .build();
 
     // up

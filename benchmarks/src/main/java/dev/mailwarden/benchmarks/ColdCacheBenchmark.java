@@ -4,6 +4,7 @@ import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.NetworkResolver;
@@ -57,7 +58,7 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <ul>
  *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with three {@code DnsList}
- *       checkers over {@code NetworkResolver.cached(...)} (fresh per trial; every name is new, so
+ *       checkers over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh per trial; every name is new, so
  *       every lookup is a miss that goes to rbldnsd), at most {@code concurrency} {@code
  *       evaluate()} futures outstanding, no thread per evaluation;
  *   <li>{@code coldEvaluate_inetaddress}: what Apache James's DNSRBLHandler does: for each list,
@@ -99,7 +100,7 @@ public class ColdCacheBenchmark {
   public int concurrency;
 
   private LocalRbldnsd rbldnsd;
-  private NetworkResolver network;
+  private MailwardenRuntime network; // the runtime owning the network resolver
   private MailWarden warden;
   private ExecutorService pool;
   /** At most {@code concurrency} evaluations in flight, across invocation boundaries. */
@@ -122,21 +123,23 @@ public class ColdCacheBenchmark {
     List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
     rbldnsd =
         LocalRbldnsd.start(Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
-    network =
-        NetworkResolver.builder()
-            .server(new InetSocketAddress("127.0.0.1", port))
-            // 1 s like the baseline's resolv.conf (glibc's minimum); -Dcoldcache.timeoutMillis
-            // shows what a timeout fitted to a loopback server changes (ours only)
-            .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
-            .tries(2)
-            .build();
+    MailwardenRuntime.Builder rb =
+        MailwardenRuntime.builder()
+            .network(
+                NetworkResolver.builder()
+                    .server(new InetSocketAddress("127.0.0.1", port))
+                    // 1 s like the baseline's resolv.conf (glibc's minimum); -Dcoldcache.timeoutMillis
+                    // shows what a timeout fitted to a loopback server changes (ours only)
+                    .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
+                    .tries(2));
+    // as deployed: behind the cache (every lookup here is a miss); -Dcoldcache.cache=false
+    // measures the bare resolver
+    if (!Boolean.parseBoolean(System.getProperty("coldcache.cache", "true"))) {
+      rb.withoutDnsCache();
+    }
+    network = rb.build();
     MailWarden.Builder b =
-        MailWarden.builder()
-            // as deployed: behind the cache (every lookup here is a miss); -Dcoldcache.cache=false
-            // measures the bare resolver
-            .resolver(Boolean.parseBoolean(System.getProperty("coldcache.cache", "true"))
-                ? network.cached(CacheSpec.maxEntries(100_000))
-                : network)
+        MailWarden.builder(network)
             .deadline(Duration.ofSeconds(8))
             .rejectAt(100); // never short-circuit: every evaluation asks all three lists
     for (String zone : ZONES) {

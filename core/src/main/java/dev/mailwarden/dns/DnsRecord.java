@@ -39,26 +39,26 @@ public sealed interface DnsRecord
    * section 3.6.2.2).
    */
   final class Txt implements DnsRecord {
-    private final List<byte[]> strings;
+    // one copy of the data: the strings back to back, and where each one ends
     private final byte[] joined;
+    private final int[] ends;
 
     public Txt(List<byte[]> strings) {
-      List<byte[]> copy = new ArrayList<>(strings.size());
       int length = 0;
       for (byte[] s : strings) {
-        copy.add(requireNonNull(s, "string").clone());
-        length += s.length;
+        length += requireNonNull(s, "string").length;
       }
-      this.strings = List.copyOf(copy);
       this.joined = new byte[length];
+      this.ends = new int[strings.size()];
       int at = 0;
-      for (byte[] s : copy) {
+      for (int i = 0; i < ends.length; i++) {
+        byte[] s = strings.get(i);
         System.arraycopy(s, 0, joined, at, s.length);
         at += s.length;
+        ends[i] = at;
       }
     }
 
-    /** A TXT record with one character-string per argument, encoded as UTF-8. */
     public static Txt of(String... strings) {
       List<byte[]> list = new ArrayList<>(strings.length);
       for (String s : strings) {
@@ -74,12 +74,17 @@ public sealed interface DnsRecord
 
     /** The number of character-strings. */
     public int stringCount() {
-      return strings.size();
+      return ends.length;
     }
 
     /** One character-string, copied. */
     public byte[] string(int index) {
-      return strings.get(index).clone();
+      return java.util.Arrays.copyOfRange(joined, index == 0 ? 0 : ends[index - 1], ends[index]);
+    }
+
+    /** The length in bytes of all strings joined. */
+    public int length() {
+      return joined.length;
     }
 
     /** All character-strings concatenated, copied. */
@@ -114,15 +119,9 @@ public sealed interface DnsRecord
 
     @Override
     public boolean equals(Object o) {
-      if (!(o instanceof Txt other) || other.strings.size() != strings.size()) {
-        return false;
-      }
-      for (int i = 0; i < strings.size(); i++) {
-        if (!java.util.Arrays.equals(strings.get(i), other.strings.get(i))) {
-          return false;
-        }
-      }
-      return true;
+      return o instanceof Txt other
+          && java.util.Arrays.equals(ends, other.ends)
+          && java.util.Arrays.equals(joined, other.joined);
     }
 
     @Override
@@ -135,10 +134,10 @@ public sealed interface DnsRecord
       // Presentation format (RFC 1035 section 5.1): printable ASCII as is, quote and backslash escaped,
       // every other byte as \DDD, so DNS data can never inject line breaks into logs.
       StringBuilder b = new StringBuilder("TXT");
-      for (byte[] s : strings) {
+      for (int i = 0, start = 0; i < ends.length; start = ends[i++]) {
         b.append(" \"");
-        for (byte x : s) {
-          int c = x & 0xff;
+        for (int at = start; at < ends[i]; at++) {
+          int c = joined[at] & 0xff;
           if (c == '"' || c == '\\') {
             b.append('\\').append((char) c);
           } else if (c >= 0x20 && c < 0x7f) {

@@ -2,6 +2,7 @@ package dev.mailwarden.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.internal.Transport;
 import dev.mailwarden.dns.internal.TransportConfig;
 import java.net.InetSocketAddress;
@@ -16,17 +17,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sends queries to recursive DNS servers over UDP, retrying over TCP when an answer is truncated.
  * Names are always absolute (no search list). Each query has a timeout and a number of tries;
- * servers are tried in order.
+ * servers are tried in order. Usually the runtime builds and owns it:
  *
  * <pre>{@code
- * try (NetworkResolver dns = NetworkResolver.builder()
- *     .server(new InetSocketAddress("127.0.0.1", 53))
- *     .timeout(Duration.ofSeconds(1)).tries(2)
- *     .executor(myExecutor)
- *     .build()) {
- *   DnsResolver cached = dns.cached(CacheSpec.maxEntries(100_000));
- *   ...
- * }
+ * MailwardenRuntime runtime = MailwardenRuntime.builder()
+ *     .network(NetworkResolver.builder()
+ *         .server(new InetSocketAddress("127.0.0.1", 53))
+ *         .timeout(Duration.ofSeconds(1)).tries(2))
+ *     .build();   // runtime.close() closes the resolver
  * }</pre>
  *
  * <p>How a lookup ends:
@@ -82,7 +80,8 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
             b.maxInFlight,
             b.maxWaiting,
             b.socketMaxQueries,
-            b.socketMaxAge);
+            b.socketMaxAge,
+            b.ticker);
     this.transport =
         b.transportKind == TransportKind.DNSJAVA ? Transport.dnsjava(config) : Transport.nio(config);
   }
@@ -176,6 +175,7 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     private int socketMaxQueries = 4096;
     private Duration socketMaxAge = Duration.ofSeconds(60);
     private TransportKind transportKind = TransportKind.NIO;
+    private Ticker ticker = Ticker.system();
 
     private Builder() {}
 
@@ -261,6 +261,15 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
       }
       this.socketMaxQueries = queries;
       this.socketMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * The clock of timeouts and socket ages (default {@link Ticker#system()}); it must follow real
+     * time, since the I/O thread sleeps in real time. A runtime gives the resolver it owns its own.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.mailwarden.dns;
 
+import dev.mailwarden.Ticker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,13 +47,20 @@ class CachingResolverTest {
   }
 
   private CacheSpec spec() {
-    return CacheSpec.maxEntries(1000)
+    return CacheSpec.defaults()
         .withMinTtl(Duration.ZERO)
         .withMaxTtl(Duration.ofDays(1))
         .withMaxNegativeTtl(Duration.ofHours(1))
-        .withErrorTtl(Duration.ZERO)
-        .withTicker(now::get);
+        .withErrorTtl(Duration.ZERO);
   }
+
+  /** The cache under test: fake time, room for about 1000 answers. */
+  private DnsResolver cached(DnsResolver up, CacheSpec spec) {
+    return new CachingResolver(up, spec, now::get, 1000L * ENTRY);
+  }
+
+  /** The weight of one test answer ({@code a("nN.example", A, ttl)}), the unit of the bounds. */
+  private static final int ENTRY = CachingResolver.weigh("n00.example", a("n00.example", RecordType.A, 1));
 
   private static DnsAnswer a(String name, RecordType type, long ttl) {
     return DnsAnswer.of(name, type, List.of(DnsRecord.Txt.of("v=" + name)), ttl);
@@ -65,7 +73,7 @@ class CachingResolverTest {
   @Test
   void hit_withinTtl_doesNotAskUpstream_andIsMarkedCached() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
 
     DnsAnswer first = dns.lookup("example.com", RecordType.TXT).join();
     DnsAnswer second = dns.lookup("example.com", RecordType.TXT).join();
@@ -79,7 +87,7 @@ class CachingResolverTest {
   @Test
   void hit_returnsTheSameStoredFuture_soAHitAllocatesNoAnswer() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     dns.lookup("example.com", RecordType.TXT).join();
 
     assertThat(dns.lookup("example.com", RecordType.TXT))
@@ -89,7 +97,7 @@ class CachingResolverTest {
   @Test
   void sharedHitFuture_refusesObtrude_andIgnoresComplete() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     dns.lookup("example.com", RecordType.TXT).join();
     CompletableFuture<DnsAnswer> hit = dns.lookup("example.com", RecordType.TXT);
 
@@ -102,7 +110,7 @@ class CachingResolverTest {
   @Test
   void keys_areCaseInsensitive_andIgnoreTheTrailingDot() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
 
     dns.lookup("Example.COM.", RecordType.TXT).join();
     assertThat(dns.lookup("example.com", RecordType.TXT).join().fromCache()).isTrue();
@@ -114,7 +122,7 @@ class CachingResolverTest {
   @Test
   void types_areCachedSeparately() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
 
     dns.lookup("example.com", RecordType.TXT).join();
     DnsAnswer mx = dns.lookup("example.com", RecordType.MX).join();
@@ -127,7 +135,7 @@ class CachingResolverTest {
   @Test
   void entry_expiresAfterItsTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     dns.lookup("example.com", RecordType.TXT).join();
 
     advanceSeconds(59);
@@ -140,7 +148,7 @@ class CachingResolverTest {
   @Test
   void ttl_belowMinimum_isRaisedToMinTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 0));
-    DnsResolver dns = up.cached(spec().withMinTtl(Duration.ofSeconds(30)));
+    DnsResolver dns = cached(up, spec().withMinTtl(Duration.ofSeconds(30)));
     dns.lookup("example.com", RecordType.TXT).join();
 
     advanceSeconds(29);
@@ -152,7 +160,7 @@ class CachingResolverTest {
   @Test
   void ttl_aboveMaximum_isCutToMaxTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 86_400));
-    DnsResolver dns = up.cached(spec().withMaxTtl(Duration.ofSeconds(100)));
+    DnsResolver dns = cached(up, spec().withMaxTtl(Duration.ofSeconds(100)));
     dns.lookup("example.com", RecordType.TXT).join();
 
     advanceSeconds(99);
@@ -164,7 +172,7 @@ class CachingResolverTest {
   @Test
   void nxdomain_isCachedForItsNegativeTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> DnsAnswer.nxdomain(n, t, 120));
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     dns.lookup("nope.example.com", RecordType.A).join();
 
     advanceSeconds(119);
@@ -178,7 +186,7 @@ class CachingResolverTest {
   @Test
   void nodata_negativeTtl_isCutToMaxNegativeTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> DnsAnswer.nodata(n, t, 86_400));
-    DnsResolver dns = up.cached(spec().withMaxNegativeTtl(Duration.ofSeconds(10)));
+    DnsResolver dns = cached(up, spec().withMaxNegativeTtl(Duration.ofSeconds(10)));
     dns.lookup("example.com", RecordType.AAAA).join();
 
     advanceSeconds(9);
@@ -192,7 +200,7 @@ class CachingResolverTest {
   @Test
   void negativeTtl_isNotRaisedToMinTtl() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> DnsAnswer.nxdomain(n, t, 0));
-    DnsResolver dns = up.cached(spec().withMinTtl(Duration.ofSeconds(30)));
+    DnsResolver dns = cached(up, spec().withMinTtl(Duration.ofSeconds(30)));
     dns.lookup("nope.example", RecordType.A).join();
     dns.lookup("nope.example", RecordType.A).join();
     assertThat(up.calls).hasValue(2);
@@ -202,7 +210,7 @@ class CachingResolverTest {
   void errors_areNotCached_whenErrorTtlIsZero() {
     CountingUpstream up =
         CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, DnsStatus.SERVFAIL, "test"));
-    DnsResolver dns = up.cached(spec().withErrorTtl(Duration.ZERO));
+    DnsResolver dns = cached(up, spec().withErrorTtl(Duration.ZERO));
 
     dns.lookup("example.com", RecordType.A).join();
     DnsAnswer again = dns.lookup("example.com", RecordType.A).join();
@@ -216,7 +224,7 @@ class CachingResolverTest {
   void errors_areCachedOnlyForErrorTtl() {
     for (DnsStatus status : List.of(DnsStatus.SERVFAIL, DnsStatus.TIMEOUT, DnsStatus.REFUSED)) {
       CountingUpstream up = CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, status, "test"));
-      DnsResolver dns = up.cached(spec().withErrorTtl(Duration.ofSeconds(5)));
+      DnsResolver dns = cached(up, spec().withErrorTtl(Duration.ofSeconds(5)));
       dns.lookup("example.com", RecordType.A).join();
 
       advanceSeconds(4);
@@ -236,7 +244,7 @@ class CachingResolverTest {
                 mode.get() == 0
                     ? CompletableFuture.failedFuture(new IllegalStateException("boom"))
                     : CompletableFuture.completedFuture(a(n, t, 60)));
-    DnsResolver dns = up.cached(spec().withErrorTtl(Duration.ZERO));
+    DnsResolver dns = cached(up, spec().withErrorTtl(Duration.ZERO));
 
     DnsAnswer failed = dns.lookup("example.com", RecordType.TXT).join();
     assertThat(failed.status()).isEqualTo(DnsStatus.SERVFAIL);
@@ -255,7 +263,7 @@ class CachingResolverTest {
             (n, t) -> {
               throw new IllegalStateException("thrown");
             });
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
 
     CompletableFuture<DnsAnswer> f = dns.lookup("example.com", RecordType.TXT);
     assertThat(f).isCompleted();
@@ -269,7 +277,7 @@ class CachingResolverTest {
   void concurrentIdenticalQueries_shareOneUpstreamRequest() throws Exception {
     CompletableFuture<DnsAnswer> upstreamAnswer = new CompletableFuture<>();
     CountingUpstream up = new CountingUpstream((n, t) -> upstreamAnswer);
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     int threads = 16;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -307,7 +315,7 @@ class CachingResolverTest {
   void oneCallersTimeout_doesNotCompleteTheSharedRequestForOthers() {
     CompletableFuture<DnsAnswer> upstreamAnswer = new CompletableFuture<>();
     CountingUpstream up = new CountingUpstream((n, t) -> upstreamAnswer);
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
 
     CompletableFuture<DnsAnswer> impatient = dns.lookup("example.com", RecordType.TXT);
     CompletableFuture<DnsAnswer> patient = dns.lookup("example.com", RecordType.TXT);
@@ -329,7 +337,7 @@ class CachingResolverTest {
               upstreamCalls.add(f);
               return f;
             });
-    DnsResolver dns = up.cached(spec());
+    DnsResolver dns = cached(up, spec());
     CompletableFuture<DnsAnswer> first = dns.lookup("example.com", RecordType.TXT);
     upstreamCalls.get(0).complete(a("example.com", RecordType.TXT, 10));
     first.join();
@@ -347,15 +355,17 @@ class CachingResolverTest {
   @Test
   void bound_isRespected_andOldestUnusedAnswersAreEvicted() {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 3600));
-    CachingResolver bounded = new CachingResolver(up, CacheSpec.maxEntries(10).withTicker(now::get));
+    long budget = 10L * ENTRY;
+    CachingResolver bounded = new CachingResolver(up, CacheSpec.defaults(), now::get, budget);
 
     bounded.lookup("hot.example", RecordType.A).join();
     for (int i = 0; i < 100; i++) {
       bounded.lookup("n" + i + ".example", RecordType.A).join();
       bounded.lookup("hot.example", RecordType.A).join(); // keeps it referenced
-      assertThat(bounded.size()).isLessThanOrEqualTo(10);
+      assertThat(bounded.bytes()).isLessThanOrEqualTo(budget);
     }
-    assertThat(bounded.size()).isEqualTo(10);
+    // names of one or two digits weigh at most one ENTRY: about ten answers fit
+    assertThat(bounded.size()).isBetween(9L, 11L);
     int before = up.perQuestion.get("hot.example A").get();
     assertThat(before).isEqualTo(1);
     // the oldest cold names were evicted: asking again goes upstream
@@ -368,7 +378,8 @@ class CachingResolverTest {
   @Test
   void bound_holdsUnderConcurrentMisses() throws Exception {
     CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 3600));
-    CachingResolver bounded = new CachingResolver(up, CacheSpec.maxEntries(50).withTicker(now::get));
+    long budget = 50L * ENTRY;
+    CachingResolver bounded = new CachingResolver(up, CacheSpec.defaults(), now::get, budget);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> jobs = new ArrayList<>();
@@ -388,14 +399,16 @@ class CachingResolverTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(bounded.size()).isLessThanOrEqualTo(50);
+    assertThat(bounded.bytes()).isLessThanOrEqualTo(budget);
+    assertThat(bounded.size()).isLessThanOrEqualTo(60);
   }
 
   @Test
   void systemTicker_hitsAndExpiresInRealTime() throws Exception {
     CountingUpstream up =
         CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, DnsStatus.SERVFAIL, "test"));
-    DnsResolver dns = up.cached(CacheSpec.maxEntries(10).withErrorTtl(Duration.ofMillis(50)));
+    DnsResolver dns =
+        new CachingResolver(up, CacheSpec.defaults().withErrorTtl(Duration.ofMillis(50)), Ticker.system(), 10L * ENTRY);
 
     dns.lookup("example.com", RecordType.A).join();
     assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isTrue();
@@ -406,7 +419,7 @@ class CachingResolverTest {
 
   @Test
   void nullArguments_areRejected() {
-    DnsResolver dns = CountingUpstream.answering((n, t) -> a(n, t, 60)).cached(spec());
+    DnsResolver dns = cached(CountingUpstream.answering((n, t) -> a(n, t, 60)), spec());
     assertThatThrownBy(() -> dns.lookup(null, RecordType.A)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> dns.lookup("x", null)).isInstanceOf(NullPointerException.class);
   }

@@ -1,5 +1,6 @@
 package dev.mailwarden.dns;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.testing.LoopbackServer;
@@ -192,8 +193,7 @@ class NetworkResolverIT {
           return dns.lookup(name, type);
         };
     DnsResolver cached =
-        counting.cached(
-            CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO).withTicker(now::get));
+        TestRuntime.cache(counting, CacheSpec.defaults().withMinTtl(Duration.ZERO), now::get, 1 << 20);
 
     assertThat(lookup(cached, "short.example.test", RecordType.A).fromCache()).isFalse();
     now.addAndGet(TimeUnit.SECONDS.toNanos(59));
@@ -292,7 +292,7 @@ class NetworkResolverIT {
   /** The resolver contract, through the cache in front of the network. */
   @org.junit.jupiter.api.Nested
   class CachedContract extends DnsResolverContract {
-    private final DnsResolver cached = dns.cached(CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO));
+    private final DnsResolver cached = TestRuntime.cache(dns, CacheSpec.defaults().withMinTtl(Duration.ZERO), System::nanoTime, 1 << 20);
 
     @Override
     protected DnsResolver resolver() {

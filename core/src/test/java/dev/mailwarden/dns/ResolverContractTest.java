@@ -1,5 +1,6 @@
 package dev.mailwarden.dns;
 
+import dev.mailwarden.testing.TestRuntime;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 
@@ -20,7 +21,7 @@ class ResolverContractTest {
   class CachedZone extends DnsResolverContract {
     // the same cache for every lookup of a test, so hits are exercised too
     private final DnsResolver cached =
-        ZoneResolver.of(ZONE).cached(CacheSpec.maxEntries(100).withMinTtl(Duration.ZERO));
+        TestRuntime.cache(ZoneResolver.of(ZONE), CacheSpec.defaults().withMinTtl(Duration.ZERO), System::nanoTime, 1 << 20);
 
     @Override
     protected DnsResolver resolver() {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * try (FaultyDnsRig rig = FaultyDnsRig.start(dir, Map.of("example.com", "example.com.zone"))) {
  *   rig.proxy().inject("example.com", FaultyDnsProxy.Fault.SERVFAIL);
- *   ... MailWarden.builder().resolver(rig.dns()).executor(rig.executor()) ...
+ *   ... MailWarden.builder(TestRuntime.of(rig.dns())).executor(rig.executor()) ...
  *   rig.awaitIdle();
  * }
  * }</pre>

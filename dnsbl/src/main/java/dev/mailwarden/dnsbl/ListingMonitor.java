@@ -6,6 +6,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.CheckEvent;
 import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.DnsResolver;
 import java.net.InetAddress;
@@ -24,8 +25,7 @@ import java.util.function.Consumer;
  * once; errors are reported as errors, never as listings.
  *
  * <pre>{@code
- * ListingMonitor monitor = ListingMonitor.builder()
- *     .resolver(dns)
+ * ListingMonitor monitor = ListingMonitor.builder(runtime)
  *     .list(Dnsbl.spamhausZen())
  *     .list(Dnsbl.parse("bl.example.net=127.0.0.[2..11]"))
  *     .build();
@@ -35,24 +35,21 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class ListingMonitor {
-  private final DnsResolver resolver;
+  private final MailwardenRuntime runtime;
   private final DnsblGroup group;
-  private final Ticker ticker;
   private final Duration timeout;
-  private final Executor executor;
   private final Consumer<CheckEvent> events;
 
   private ListingMonitor(Builder b) {
-    this.resolver = requireNonNull(b.resolver, "resolver");
+    this.runtime = b.runtime;
     this.group = new DnsblGroup("listing-monitor", b.lists);
-    this.ticker = b.ticker;
     this.timeout = b.timeout;
-    this.executor = b.executor;
     this.events = b.events;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A builder of monitors that look up through {@code runtime}. */
+  public static Builder builder(MailwardenRuntime runtime) {
+    return new Builder(requireNonNull(runtime, "runtime"));
   }
 
   /** Looks every address up in every list. The future never fails for DNS trouble. */
@@ -68,9 +65,7 @@ public final class ListingMonitor {
         };
     for (InetAddress ip : ips) {
       CheckContext ctx =
-          CheckContext.builder(MailSession.builder().clientIp(ip).build(), resolver)
-              .ticker(ticker)
-              .executor(executor)
+          CheckContext.builder(MailSession.builder().clientIp(ip).build(), runtime)
               .deadline(timeout)
               .listener(listener)
               .build();
@@ -113,19 +108,13 @@ public final class ListingMonitor {
 
   /** Builds a {@link ListingMonitor}. */
   public static final class Builder {
-    private DnsResolver resolver;
+    private final MailwardenRuntime runtime;
     private final List<DnsList> lists = new ArrayList<>();
-    private Ticker ticker = Ticker.system();
     private Duration timeout = Duration.ofSeconds(10);
-    private Executor executor = Runnable::run;
     private Consumer<CheckEvent> events = e -> {};
 
-    private Builder() {}
-
-    /** The resolver (required); usually the application's cached resolver. */
-    public Builder resolver(DnsResolver resolver) {
-      this.resolver = requireNonNull(resolver, "resolver");
-      return this;
+    private Builder(MailwardenRuntime runtime) {
+      this.runtime = runtime;
     }
 
     /** An IP list to check; repeatable. */
@@ -144,11 +133,6 @@ public final class ListingMonitor {
       return this;
     }
 
-    public Builder ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker");
-      return this;
-    }
-
     /** Time allowed for one {@link #check} (default 10 s). */
     public Builder timeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
@@ -159,12 +143,6 @@ public final class ListingMonitor {
       return this;
     }
 
-    /** Where continuations run (default: the thread completing the DNS answer). */
-    public Builder executor(Executor executor) {
-      this.executor = requireNonNull(executor, "executor");
-      return this;
-    }
-
     /** Receives list-health events ({@link ListHealthEvent}). */
     public Builder onEvent(Consumer<CheckEvent> events) {
       this.events = requireNonNull(events, "events");
@@ -172,12 +150,9 @@ public final class ListingMonitor {
     }
 
     /**
-     * @throws IllegalStateException without a resolver or a list
+     * @throws IllegalStateException without a list
      */
     public ListingMonitor build() {
-      if (resolver == null) {
-        throw new IllegalStateException("no resolver: call resolver(...)");
-      }
       if (lists.isEmpty()) {
         throw new IllegalStateException("no list: call list(Dnsbl.spamhausZen()) or list(Dnsbl.parse(spec))");
       }

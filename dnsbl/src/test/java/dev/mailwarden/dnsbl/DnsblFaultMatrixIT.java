@@ -1,5 +1,7 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -42,6 +44,7 @@ class DnsblFaultMatrixIT {
   static FaultyDnsProxy proxy;
   static NetworkResolver dns;
   static ThreadPoolExecutor executor;
+  static MailwardenRuntime runtime;
 
   enum Target {
     DNSBL("10.2.0.192.bl.test", Dnsbl.list("bl.test").healthProbes(false)),
@@ -80,10 +83,14 @@ class DnsblFaultMatrixIT {
     proxy = rig.proxy();
     dns = rig.dns();
     executor = rig.executor();
+    runtime = MailwardenRuntime.builder().dns(dns).executor(executor).withoutDnsCache().build();
   }
 
   @AfterAll
   static void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
     if (rig != null) {
       rig.close();
     }
@@ -95,11 +102,9 @@ class DnsblFaultMatrixIT {
   }
 
   static Evaluation evaluate(Target target) throws Exception {
-    MailWarden warden = MailWarden.builder()
-        .resolver(dns)
+    MailWarden warden = MailWarden.builder(runtime)
         .check(target.list)
         .deadline(DEADLINE)
-        .executor(executor)
         .build();
     MailSession session = MailSession.builder()
         .clientIp(InetAddresses.forString(CLIENT))

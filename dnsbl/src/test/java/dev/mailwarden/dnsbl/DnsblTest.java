@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static dev.mailwarden.dnsbl.Fixtures.session;
@@ -205,8 +206,7 @@ class DnsblTest {
 
   @Test
   void mailWarden_scoresTheListWeight_byDefault_andRepliesWithTheListName() {
-    MailWarden w = MailWarden.builder()
-        .resolver(zen())
+    MailWarden w = MailWarden.builder(TestRuntime.of(zen()))
         .check(Dnsbl.spamhausZen().healthProbes(false))
         .check(Dnsbl.parse("zen.spamhaus.org=127.0.0.4*2").healthProbes(false))
         .rejectAt(5)

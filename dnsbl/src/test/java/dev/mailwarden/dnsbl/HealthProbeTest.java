@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static dev.mailwarden.dnsbl.Fixtures.session;
@@ -153,8 +154,7 @@ class HealthProbeTest {
   void healthEvents_reachTheMailWardenListener_withTheCheckName() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n1.2.0.192 IN A 127.0.0.2\n");
     java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder()
-        .resolver(dns)
+    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder(TestRuntime.of(dns))
         .check(Dnsbl.parse("bl.example=127.0.0.2*2"))
         .listener(new dev.mailwarden.EvaluationListener() {
           @Override

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ip;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +22,7 @@ class ListingMonitorTest {
   @Test
   void reportsEveryAddressAndList_andErrorsAsErrors() {
     List<CheckEvent> events = new ArrayList<>();
-    ListingMonitor m = ListingMonitor.builder()
-        .resolver(dns)
+    ListingMonitor m = ListingMonitor.builder(TestRuntime.of(dns))
         .list(Dnsbl.spamhausZen())
         .list(Dnsbl.list("blocked.example"))
         .onEvent(events::add)
@@ -42,7 +42,7 @@ class ListingMonitorTest {
 
   @Test
   void cleanAddresses_areNotListed() {
-    ListingMonitor m = ListingMonitor.builder().resolver(dns).list(Dnsbl.spamhausZen()).build();
+    ListingMonitor m = ListingMonitor.builder(TestRuntime.of(dns)).list(Dnsbl.spamhausZen()).build();
     MonitorReport r = m.checkAndWait(List.of(ip("198.51.100.1")));
     assertThat(r.anyListed()).isFalse();
     assertThat(r.lines()).containsExactly("198.51.100.1 zen.spamhaus.org NOT_LISTED");
@@ -50,7 +50,7 @@ class ListingMonitorTest {
 
   @Test
   void buildWithoutListsOrWithDomainLists_isMisuse() {
-    assertThatThrownBy(() -> ListingMonitor.builder().resolver(dns).build()).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> ListingMonitor.builder().list(Rhsbl.spamhausDbl())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListingMonitor.builder(TestRuntime.of(dns)).build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ListingMonitor.builder(TestRuntime.of(dns)).list(Rhsbl.spamhausDbl())).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,5 +1,7 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +11,6 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Verdict;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dnsbl.Fixtures.Events;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and error-code entries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@EnabledIf(value = "networkTransportWritten", disabledReason = "needs the network transport from feat/dns")
 class RbldnsdIT {
-
-  /** False until the network transport from feat/dns reaches this branch (remove after the merge). */
-  static boolean networkTransportWritten() {
-    try (NetworkResolver probe = NetworkResolver.builder()
-        .server(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9)).build()) {
-      return probe != null;
-    } catch (UnsupportedOperationException notYet) {
-      return false;
-    }
-  }
 
   private Path dir;
   private LoopbackServer server;
-  private NetworkResolver network;
+  private MailwardenRuntime runtime;
   private DnsResolver dns;
 
   @BeforeAll
@@ -93,14 +82,16 @@ class RbldnsdIT {
             "bl.test:ip4set:ip4set", "bl.test:ip6trie:ip6trie", "trie.test:ip4trie:ip4trie",
             "dbl.test:dnset:dnset", "broken.test:ip4set:broken"),
         LoopbackServer.Probe.ALIVE, Duration.ofSeconds(10));
-    network = NetworkResolver.builder().server(server.address()).timeout(Duration.ofSeconds(2)).tries(2).build();
-    dns = network.cached(CacheSpec.maxEntries(10_000));
+    runtime = MailwardenRuntime.builder()
+        .network(NetworkResolver.builder().server(server.address()).timeout(Duration.ofSeconds(2)).tries(2))
+        .build();
+    dns = runtime.dns();
   }
 
   @AfterAll
   void stop() {
-    if (network != null) {
-      network.close();
+    if (runtime != null) {
+      runtime.close();
     }
     if (server != null) {
       server.close();
@@ -200,14 +191,14 @@ class RbldnsdIT {
 
   @Test
   void monitor_andMailWarden_endToEnd() {
-    MonitorReport report = ListingMonitor.builder().resolver(dns)
+    MonitorReport report = ListingMonitor.builder(runtime)
         .list(Dnsbl.list("bl.test")).list(Dnsbl.list("trie.test"))
         .build()
         .checkAndWait(List.of(ip("192.0.2.1"), ip("203.0.113.9")));
     assertThat(report.anyListed()).isTrue();
     assertThat(report.listings()).extracting(ListResult::subject).containsExactly("192.0.2.1");
 
-    MailWarden w = MailWarden.builder().resolver(dns)
+    MailWarden w = MailWarden.builder(TestRuntime.of(dns))
         .check(Dnsbl.group("dnsbl", Dnsbl.parse("bl.test*3"), Dnsbl.parse("trie.test*2")))
         .rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(Fixtures.session("198.51.100.1"));

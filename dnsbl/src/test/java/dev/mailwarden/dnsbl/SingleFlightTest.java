@@ -1,11 +1,11 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.Outcome;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
@@ -58,7 +58,7 @@ class SingleFlightTest {
         .zone(ipZone("zen.spamhaus.org", "1.2.0.192 IN A 127.0.0.2\n1.2.0.192 IN TXT \"listed\"\n"))
         .zone(ipZone("bl.example", ""))
         .build());
-    DnsResolver dns = upstream.cached(CacheSpec.maxEntries(1_000));
+    DnsResolver dns = TestRuntime.cache(upstream, 1_000);
     DnsblGroup group = Dnsbl.group("dnsbl", Dnsbl.spamhausZen().healthProbes(false), Dnsbl.list("bl.example").healthProbes(false));
 
     int threads = 8;

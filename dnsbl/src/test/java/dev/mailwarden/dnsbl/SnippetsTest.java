@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Evaluation;
@@ -22,8 +23,7 @@ class SnippetsTest {
 
   @Test
   void dnsblJavadoc() {
-    MailWarden inbound = MailWarden.builder()
-        .resolver(dns)
+    MailWarden inbound = MailWarden.builder(TestRuntime.of(dns))
         .check(Dnsbl.spamhausZen())                                   // weight 5 per listing
         .check(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]").weight(2.0))
         .check(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10*2"))  // postscreen syntax
@@ -38,8 +38,7 @@ class SnippetsTest {
 
   @Test
   void monitorJavadoc() throws Exception {
-    ListingMonitor monitor = ListingMonitor.builder()
-        .resolver(dns)
+    ListingMonitor monitor = ListingMonitor.builder(TestRuntime.of(dns))
         .list(Dnsbl.spamhausZen())
         .list(Dnsbl.parse("bl.example.net=127.0.0.[2..11]"))
         .build();

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.session;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +56,7 @@ class SpamhausDqsTest {
           }
         };
     dev.mailwarden.MailWarden w =
-        dev.mailwarden.MailWarden.builder().resolver(dns).listener(listener)
+        dev.mailwarden.MailWarden.builder(TestRuntime.of(dns)).listener(listener)
             .check(Dnsbl.group("dqs", Dnsbl.spamhausDqs(KEY).zen())).build();
     dev.mailwarden.Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
     assertThat(dns.queries()).anyMatch(q -> q.contains(KEY)); // the key is sent ...

@@ -1,5 +1,6 @@
 package dev.mailwarden.soak;
 
+import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckReport;
@@ -9,7 +10,6 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.Verdict;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.internal.CachingResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
@@ -103,7 +103,14 @@ class MailwardenSoak {
           });
   private final SyntheticLists upstream =
       ASYNC_ONE_IN > 0 ? SyntheticLists.partlyAsync(dnsThread, ASYNC_ONE_IN) : SyntheticLists.immediate();
-  private final DnsResolver dns = upstream.cached(CacheSpec.maxEntries(CACHE_ENTRIES));
+  // the runtime's DNS cache, sized for about CACHE_ENTRIES answers; answers complete on the caller
+  private final MailwardenRuntime runtime =
+      MailwardenRuntime.builder()
+          .dns(upstream)
+          .executor(Runnable::run)
+          .cacheMemory(CACHE_ENTRIES * 512L * 4 / 3)
+          .build();
+  private final DnsResolver dns = runtime.dns();
   private final DnsList blockList =
       Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(BLOCK_WEIGHT).cacheSize(CACHE_ENTRIES);
   private final DnsList policyList =
@@ -119,8 +126,7 @@ class MailwardenSoak {
   private final OutboundLimitChecker perClient =
       OutboundLimit.builder(limiter, RateKey.clientIp()).score(LIMIT_SCORE).build();
   private final MailWarden warden =
-      MailWarden.builder()
-          .resolver(dns)
+      MailWarden.builder(runtime)
           .check(blockList)
           .check(policyList)
           .check(perClient)

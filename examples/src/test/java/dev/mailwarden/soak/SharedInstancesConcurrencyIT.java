@@ -1,5 +1,6 @@
 package dev.mailwarden.soak;
 
+import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckReport;
@@ -9,7 +10,6 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.Verdict;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsList;
@@ -75,7 +75,14 @@ class SharedInstancesConcurrencyIT {
           });
   private final ClientAddresses clients = new ClientAddresses(0xc0ffee);
   private final SyntheticLists upstream = SyntheticLists.partlyAsync(dnsThreads, ASYNC_ONE_IN);
-  private final DnsResolver dns = upstream.cached(CacheSpec.maxEntries(20_000));
+  // the runtime's DNS cache, sized for about 20_000 answers; answers complete on the caller
+  private final MailwardenRuntime runtime =
+      MailwardenRuntime.builder()
+          .dns(upstream)
+          .executor(Runnable::run)
+          .cacheMemory(20_000 * 512L * 4 / 3)
+          .build();
+  private final DnsResolver dns = runtime.dns();
   private final DnsList blockList =
       Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(5.0).cacheSize(5_000);
   private final DnsList policyList =
@@ -95,8 +102,7 @@ class SharedInstancesConcurrencyIT {
       OutboundLimit.builder(siteLimiter, RateKey.of("site", s -> Optional.of("all")))
           .name("site").costPerMessage().score(1.0).build();
   private final MailWarden warden =
-      MailWarden.builder()
-          .resolver(dns)
+      MailWarden.builder(runtime)
           .check(blockList)
           .check(policyList)
           .check(perClient)

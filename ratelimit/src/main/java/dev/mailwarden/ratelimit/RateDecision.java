@@ -3,7 +3,7 @@ package dev.mailwarden.ratelimit;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.ratelimit.internal.BucketSpec;
-import dev.mailwarden.ratelimit.internal.DecisionAccess;
+import dev.mailwarden.ratelimit.internal.Decisions;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
@@ -36,15 +36,37 @@ public final class RateDecision {
 
   private static final long[] NONE = new long[0];
 
-  static {
-    DecisionAccess.install(
-        new DecisionAccess() {
-          @Override
-          public RateDecision allowed(BucketSpec spec, long[] state) {
-            return new RateDecision(spec, state);
+  /** The one way the stores make decisions (they live in another package). */
+  static final Decisions FACTORY =
+      new Decisions() {
+        @Override
+        public RateDecision allowed(BucketSpec spec, long[] state) {
+          return new RateDecision(spec, state);
+        }
+
+        @Override
+        public RateDecision allowed(List<Limit> limits, long[] remaining) {
+          checkSizes(limits, remaining);
+          return new RateDecision(Status.ALLOWED, true, limits, remaining, 0, -1, false);
+        }
+
+        @Override
+        public RateDecision denied(
+            List<Limit> limits, long[] remaining, int exceededLimit, Duration retryAfter, boolean exceedsCapacity) {
+          checkSizes(limits, remaining);
+          if (exceededLimit < 0 || exceededLimit >= limits.size()) {
+            throw new IllegalArgumentException("exceeded limit index out of range: " + exceededLimit);
           }
-        });
-  }
+          return new RateDecision(
+              Status.DENIED, false, limits, remaining, nanos(retryAfter), exceededLimit, exceedsCapacity);
+        }
+
+        @Override
+        public RateDecision storeUnavailable(List<Limit> limits, boolean allowed, Duration retryAfter) {
+          return new RateDecision(
+              Status.STORE_UNAVAILABLE, allowed, limits, NONE, allowed ? 0 : nanos(retryAfter), -1, false);
+        }
+      };
 
   private final Status status;
   private final boolean allowed;
@@ -94,41 +116,9 @@ public final class RateDecision {
     return sp != null && st != null ? sp.remaining(st) : remaining;
   }
 
-  /**
-   * A granted request; {@code remaining[i]} is what limit {@code i} holds afterwards. The array
-   * is kept, not copied: do not modify it afterwards.
-   */
-  public static RateDecision allowed(List<Limit> limits, long[] remaining) {
-    checkSizes(limits, remaining);
-    return new RateDecision(Status.ALLOWED, true, limits, remaining, 0, -1, false);
-  }
-
-  /**
-   * A refused request: {@code exceededLimit} is the index of the limit that makes the caller wait
-   * longest, {@code retryAfter} that wait. The array is kept, not copied.
-   */
-  public static RateDecision denied(
-      List<Limit> limits, long[] remaining, int exceededLimit, Duration retryAfter, boolean exceedsCapacity) {
-    checkSizes(limits, remaining);
-    if (exceededLimit < 0 || exceededLimit >= limits.size()) {
-      throw new IllegalArgumentException("exceeded limit index out of range: " + exceededLimit);
-    }
-    return new RateDecision(
-        Status.DENIED, false, limits, remaining, nanos(retryAfter), exceededLimit, exceedsCapacity);
-  }
-
   /** A key that is exempt from the limits. */
-  public static RateDecision exempt(List<Limit> limits) {
+  static RateDecision exempt(List<Limit> limits) {
     return new RateDecision(Status.EXEMPT, true, limits, NONE, 0, -1, false);
-  }
-
-  /**
-   * The store could not decide; {@code allowed} is the fail mode (true: fail open), {@code
-   * retryAfter} what a refused caller is told.
-   */
-  public static RateDecision storeUnavailable(List<Limit> limits, boolean allowed, Duration retryAfter) {
-    return new RateDecision(
-        Status.STORE_UNAVAILABLE, allowed, limits, NONE, allowed ? 0 : nanos(retryAfter), -1, false);
   }
 
   private static void checkSizes(List<Limit> limits, long[] remaining) {

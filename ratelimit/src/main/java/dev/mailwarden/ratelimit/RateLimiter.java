@@ -303,9 +303,10 @@ public final class RateLimiter implements AutoCloseable {
         requireClass(LETTUCE_CLASS, LETTUCE_ARTIFACT);
         store =
             RedisStores.create(
-                spec, redisUri, redisKeyPrefix, storeTimeout, failMode == FailMode.OPEN, failClosedRetryAfter);
+                spec, redisUri, redisKeyPrefix, storeTimeout, failMode == FailMode.OPEN, failClosedRetryAfter, ticker,
+                RateDecision.FACTORY);
       } else {
-        store = new MemoryStore(spec, ticker, maxKeys);
+        store = new MemoryStore(spec, ticker, maxKeys, RateDecision.FACTORY);
       }
       return new RateLimiter(this, store);
     }

@@ -1,5 +1,7 @@
 package dev.mailwarden.ratelimit;
 
+import dev.mailwarden.testing.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Ticker;

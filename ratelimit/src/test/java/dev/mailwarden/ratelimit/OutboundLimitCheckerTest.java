@@ -1,5 +1,8 @@
 package dev.mailwarden.ratelimit;
 
+import dev.mailwarden.testing.TestRuntime;
+import dev.mailwarden.testing.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckContext;
@@ -105,7 +108,7 @@ class OutboundLimitCheckerTest extends CheckerContract {
 
   @Test
   void inAMailWarden_anExceededLimitBecomesTempfailWithItsReply() {
-    MailWarden warden = MailWarden.builder().resolver(ZoneResolver.builder().build()).check(checker).rejectAt(5.0).build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build())).check(checker).rejectAt(5.0).build();
     assertThat(warden.evaluateAndWait(session("bob", "1@x", "2@x", "3@x", "4@x", "5@x")).verdict())
         .isEqualTo(Verdict.ACCEPT);
     Evaluation ev = warden.evaluateAndWait(session("bob", "6@x"));

@@ -18,8 +18,6 @@ public final class Dkim {
   /** The key DMARC awaits to read the DKIM result. */
   public static final CheckKey<DkimResult> KEY = CheckKey.of("dkim", DkimResult.class);
 
-  private static final DkimVerifier DEFAULT = DkimVerifier.builder().build();
-
   private Dkim() {}
 
   /**
@@ -27,7 +25,7 @@ public final class Dkim {
    * remainders reported but not failed.
    */
   public static DkimVerifier verify() {
-    return DEFAULT;
+    return DkimVerifier.builder().build();
   }
 
   /** A builder for a verifier with other settings. */

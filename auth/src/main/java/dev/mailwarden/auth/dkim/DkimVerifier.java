@@ -6,17 +6,16 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.CheckKey;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.auth.dkim.internal.Verification;
 import dev.mailwarden.dns.DnsResolver;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies DKIM signatures (RFC 6376, RFC 8301, RFC 8463) on the raw message bytes. Use it as a
@@ -28,15 +27,13 @@ import java.util.concurrent.Executor;
  * are enforced ({@code permerror} otherwise). Key DNS trouble gives {@code temperror}, a missing
  * key {@code permerror}. Bare LF line ends are accepted as CRLF.
  *
- * <p>Immutable and thread-safe; parsed key records are shared between messages.
+ * <p>Immutable and thread-safe; in an evaluation, parsed key records are shared between messages
+ * through the runtime's cache. Make one with {@link Dkim#verify()} or {@link Dkim#builder()}.
  */
 public final class DkimVerifier implements Checker<DkimResult> {
-  private static final Executor DIRECT = Runnable::run;
-
   private final Duration clockSkew;
   private final int maxSignatures;
   private final BodyLengthPolicy bodyLengthPolicy;
-  private final KeyCache keys = new KeyCache();
 
   private DkimVerifier(Builder b) {
     this.clockSkew = b.clockSkew;
@@ -44,7 +41,7 @@ public final class DkimVerifier implements Checker<DkimResult> {
     this.bodyLengthPolicy = b.bodyLengthPolicy;
   }
 
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
@@ -75,7 +72,7 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return CompletableFuture.supplyAsync(
             () -> {
               ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
-              Verification v = start(context.dns(), context.clock(), context.executor());
+              Verification v = start(context.cache(), context.dns(), context.clock(), context.executor());
               byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
               while (message.hasRemaining()) {
                 int n = Math.min(chunk.length, message.remaining());
@@ -94,71 +91,29 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return DkimResult.temperror(reason);
   }
 
-  /** Verifies raw message bytes with the system clock, doing CPU work on the calling thread. */
-  public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns) {
-    return verify(message, dns, Clock.systemUTC(), DIRECT);
-  }
-
   /**
-   * Verifies raw message bytes (RFC 5322 as received, CRLF or bare LF).
+   * Verifies raw message bytes (RFC 5322 as received, CRLF or bare LF) outside an evaluation, e.g.
+   * in a script; key records are parsed per call (an evaluation shares them through its runtime).
    *
    * @param clock the time against which {@code t=} and {@code x=} are checked
    * @param executor where signature verification runs once keys arrive
    */
   public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns, Clock clock, Executor executor) {
     requireNonNull(message, "message");
-    Verification v = start(dns, clock, executor);
+    Verification v = start(null, dns, clock, executor);
     v.update(message, 0, message.length);
     return v.finish();
   }
 
   /**
-   * Reads the message from {@code in} to its end, on the calling thread (this blocks while the
-   * stream does), hashing the body as it goes; key lookups start after the header block.
+   * A stream to write one message into while it arrives (a milter, an SMTP server's DATA), so
+   * the body is hashed as it passes and never held.
    */
-  public CompletableFuture<DkimResult> verify(InputStream in, DnsResolver dns) throws IOException {
-    requireNonNull(in, "in");
-    DkimStream s = stream(dns);
-    in.transferTo(s);
-    s.close();
-    return s.result();
-  }
-
-  /**
-   * Verifies a message that can write itself, e.g. a Jakarta Mail {@code MimeMessage}: {@code
-   * verifier.verify(mimeMessage::writeTo, dns)}.
-   *
-   * <p>Byte fidelity: DKIM needs the exact bytes that were signed. A {@code MimeMessage} parsed
-   * from a stream and left unmodified writes back its original header lines and body. A message
-   * built or changed through the API (setters, {@code saveChanges()}, header re-folding, a
-   * re-encoded body, a different {@code Message-ID}) writes different bytes and will usually
-   * fail. Prefer the raw bytes or {@link #stream} where you have them.
-   */
-  public CompletableFuture<DkimResult> verify(MessageWriter message, DnsResolver dns) throws IOException {
-    requireNonNull(message, "message");
-    DkimStream s = stream(dns);
-    try {
-      message.writeTo(s);
-    } catch (IOException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException("the message could not be written: " + e.getMessage(), e);
-    }
-    s.close();
-    return s.result();
-  }
-
-  /** A stream to write one message into while it arrives; system clock, calling thread. */
-  public DkimStream stream(DnsResolver dns) {
-    return stream(dns, Clock.systemUTC(), DIRECT);
-  }
-
-  /** A stream to write one message into while it arrives. */
   public DkimStream stream(DnsResolver dns, Clock clock, Executor executor) {
-    return new DkimStream(start(dns, clock, executor));
+    return new DkimStream(start(null, dns, clock, executor));
   }
 
-  private Verification start(DnsResolver dns, Clock clock, Executor executor) {
+  private Verification start(@Nullable SharedCache cache, DnsResolver dns, Clock clock, Executor executor) {
     requireNonNull(dns, "dns");
     requireNonNull(clock, "clock");
     requireNonNull(executor, "executor");
@@ -166,7 +121,7 @@ public final class DkimVerifier implements Checker<DkimResult> {
         clockSkew,
         maxSignatures,
         bodyLengthPolicy == BodyLengthPolicy.FAIL_ON_REMAINDER,
-        keys,
+        new KeyCache(cache),
         dns,
         clock.instant().getEpochSecond(),
         executor);
@@ -187,12 +142,6 @@ public final class DkimVerifier implements Checker<DkimResult> {
   @Override
   public String toString() {
     return "DkimVerifier[skew=" + clockSkew.getSeconds() + "s, maxSignatures=" + maxSignatures + ", l=" + bodyLengthPolicy + "]";
-  }
-
-  /** Something that writes a whole raw message, such as {@code MimeMessage::writeTo}. */
-  @FunctionalInterface
-  public interface MessageWriter {
-    void writeTo(OutputStream out) throws Exception;
   }
 
   /** Builds a {@link DkimVerifier}. Each setting may be set once. */

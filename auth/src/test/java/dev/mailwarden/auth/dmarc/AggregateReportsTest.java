@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.dmarc;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckContext;
@@ -79,8 +80,7 @@ class AggregateReportsTest {
   @Test
   void listener_recordsEveryEvaluationsDmarcResult() throws Exception {
     ReportAccumulator acc = ReportAccumulator.create();
-    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder()
-        .resolver(ZoneResolver.builder().txt("_dmarc.example.com", "v=DMARC1; p=none").build())
+    dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder(TestRuntime.of(ZoneResolver.builder().txt("_dmarc.example.com", "v=DMARC1; p=none").build()))
         .check(Dmarc.builder().authResults(AuthResultsSource.fixed(DmarcInputs.none())).build())
         .listener(acc.listener())
         .build();

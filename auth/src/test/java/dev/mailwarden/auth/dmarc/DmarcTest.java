@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.dmarc;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -368,18 +369,18 @@ class DmarcTest extends CheckerContract {
 
   @Test
   void defaultWeights_rejectDispositionRejectsAlone_quarantineQuarantines() throws Exception {
-    MailWarden reject = MailWarden.builder().resolver(zone("_dmarc.example.com", "v=DMARC1; p=reject"))
+    MailWarden reject = MailWarden.builder(TestRuntime.of(zone("_dmarc.example.com", "v=DMARC1; p=reject")))
         .check(dmarc(DmarcInputs.none())).quarantineAt(3.0).build();
     Evaluation ev = reject.evaluate(session("a@example.com", "b@example.com")).get(5, TimeUnit.SECONDS);
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().text()).isEqualTo("rejected by DMARC policy for example.com");
 
-    MailWarden quarantine = MailWarden.builder().resolver(zone("_dmarc.example.com", "v=DMARC1; p=quarantine"))
+    MailWarden quarantine = MailWarden.builder(TestRuntime.of(zone("_dmarc.example.com", "v=DMARC1; p=quarantine")))
         .check(dmarc(DmarcInputs.none())).quarantineAt(3.0).build();
     assertThat(quarantine.evaluate(session("a@example.com", "b@example.com")).get(5, TimeUnit.SECONDS).verdict())
         .isEqualTo(Verdict.QUARANTINE);
 
-    MailWarden none = MailWarden.builder().resolver(zone("_dmarc.example.com", "v=DMARC1; p=none"))
+    MailWarden none = MailWarden.builder(TestRuntime.of(zone("_dmarc.example.com", "v=DMARC1; p=none")))
         .check(dmarc(DmarcInputs.none())).quarantineAt(3.0).build();
     assertThat(none.evaluate(session("a@example.com", "b@example.com")).get(5, TimeUnit.SECONDS).verdict())
         .isEqualTo(Verdict.ACCEPT);

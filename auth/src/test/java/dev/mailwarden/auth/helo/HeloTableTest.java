@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.helo;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -194,8 +195,7 @@ class HeloTableTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void findingsAndScore(Case c) {
-    MailWarden warden = MailWarden.builder()
-        .resolver(DNS)
+    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS))
         .check(Iprev.check())
         .check(Helo.builder()
             .localNames("mx.warden-test.org", ".warden-test.org")

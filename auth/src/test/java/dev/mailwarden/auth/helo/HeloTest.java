@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.helo;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -172,7 +173,7 @@ class HeloTest {
 
   @Test
   void rfcPolicy_inAnEvaluation_rejectsWithItsOwnReply() {
-    MailWarden w = MailWarden.builder().resolver(DNS).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
+    MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(session("bad_name.example.net"));
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().code()).isEqualTo(501);
@@ -181,7 +182,7 @@ class HeloTest {
 
   @Test
   void rfcPolicy_unknownHelo_inAnEvaluation_tempfailsWith450() {
-    MailWarden w = MailWarden.builder().resolver(DNS).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
+    MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(session("nowhere.example.net"));
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
     assertThat(ev.smtpReply().toString()).startsWith("450 4.7.1");
@@ -193,7 +194,7 @@ class HeloTest {
         .address("mail.example.net", CLIENT)
         .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
         .build();
-    MailWarden w = MailWarden.builder().resolver(dns).check(Helo.sanity()).check(Iprev.check()).build();
+    MailWarden w = MailWarden.builder(TestRuntime.of(dns)).check(Helo.sanity()).check(Iprev.check()).build();
     Evaluation ev = w.evaluateAndWait(session("mail.example.net"));
     assertThat(ev.result(Helo.KEY).orElseThrow().outcome()).isEqualTo(Outcome.PASS);
     assertThat(dns.queries()).filteredOn(q -> q.endsWith(" PTR")).hasSize(1);

@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.helo;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -126,7 +127,7 @@ class IprevTest {
     Iprev strict = Iprev.builder().policy(HeloPolicy.STRICT).build();
     IprevResult r = run(strict, "198.51.100.200");
     assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(450, "4.7.25");
-    MailWarden w = MailWarden.builder().resolver(DNS).check(strict).build();
+    MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(strict).build();
     Evaluation ev = w.evaluateAndWait(MailSession.builder().clientIp(InetAddresses.forString("198.51.100.200")).build());
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
     assertThat(ev.authenticationResults("mx.example.org")).contains("iprev=permerror");

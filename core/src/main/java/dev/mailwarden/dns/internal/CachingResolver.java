@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsAnswer;
+import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The resolver behind {@link DnsResolver#cached}: TTL-aware, bounded, negative caching (RFC 2308)
- * and single-flight.
+ * The DNS cache of a {@link dev.mailwarden.MailwardenRuntime}: TTL-aware, bounded in bytes,
+ * negative caching (RFC 2308) and single-flight.
  *
  * <h2>Design (why not Caffeine)</h2>
  *
@@ -31,10 +32,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code maps[type.ordinal()].get(name)}: no key is allocated. The name is used as given
  *       first; since only normalized names are stored, a match proves it was normalized. Other
  *       spellings are normalized and looked up again (one small allocation);
- *   <li>comparing the clock with the expiry stored in that same object. With the system ticker
- *       the clock is {@link CoarseClock}, a volatile sampled every millisecond by one daemon
- *       thread (an answer may outlive its TTL by about a millisecond); any other ticker, such as
- *       a test's fake, is read on every hit;
+ *   <li>comparing the clock with the expiry stored in that same object. The runtime hands the
+ *       cache a {@code CoarseTicker} when it runs on the system ticker (a volatile sampled every
+ *       millisecond on the runtime's timer thread; an answer may outlive its TTL by about a
+ *       millisecond); any other ticker, such as a test's fake, is read on every hit;
  *   <li>returning that object: a completed future holding the {@link DnsAnswer#asCached()} copy,
  *       made once when the answer was stored. It refuses {@code obtrude*}, so it can be shared.
  * </ol>
@@ -44,11 +45,12 @@ import org.jspecify.annotations.Nullable;
  * cache report their original TTL, not the remaining one (that would cost an allocation per hit),
  * and the {@linkplain DnsAnswer#name() name} as spelled by the lookup that filled the entry.
  *
- * <p><b>Bound.</b> Every stored answer is appended to a FIFO queue and counted. When the count
- * exceeds {@link CacheSpec#maxEntries()}, the storing thread (a miss, never a hit) polls the
- * oldest entry: a referenced, unexpired one gets a second chance (CLOCK, an approximation of
- * LRU), otherwise it is removed. Queue items of answers replaced since count until polled, so the
- * number of live answers never exceeds the bound.
+ * <p><b>Bound.</b> Every stored answer is weighed ({@link #weigh}: its name, records and the
+ * entry's own objects, in bytes), appended to a FIFO queue and its weight added to a total. When
+ * the total exceeds the budget, the storing thread (a miss, never a hit) polls the oldest entry:
+ * a referenced, unexpired one gets a second chance (CLOCK, an approximation of LRU), otherwise it
+ * is removed. Queue items of answers replaced since count until polled, so the bytes of live
+ * answers never exceed the budget.
  *
  * <p><b>TTL.</b> Positive answers live their TTL clamped to [minTtl, maxTtl]; NXDOMAIN and
  * NODATA live min(their negative TTL, maxNegativeTtl) (RFC 2308 section 5); SERVFAIL, TIMEOUT
@@ -65,38 +67,38 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CachingResolver implements DnsResolver {
   private static final RecordType[] TYPES = RecordType.values();
-  private static final Ticker SYSTEM_TICKER = Ticker.system();
-
   private final DnsResolver upstream;
   private final CacheSpec spec;
   private final Ticker ticker;
-  private final boolean coarseClock;
   private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>[] maps;
   private final ConcurrentLinkedQueue<Stored> order = new ConcurrentLinkedQueue<>();
-  private final AtomicLong queued = new AtomicLong();
-  private final long maxEntries;
+  private final AtomicLong bytes = new AtomicLong();
+  private final long maxBytes;
   private final long minTtlNanos;
   private final long maxTtlNanos;
   private final long maxNegativeTtlNanos;
   private final long errorTtlNanos;
 
   @SuppressWarnings("unchecked")
-  public CachingResolver(DnsResolver upstream, CacheSpec spec) {
+  /**
+   * @param ticker read on every hit: pass a coarse one for speed
+   * @param maxBytes the budget of all stored answers, by {@link #weigh}
+   */
+  public CachingResolver(DnsResolver upstream, CacheSpec spec, Ticker ticker, long maxBytes) {
     this.upstream = requireNonNull(upstream, "upstream");
     this.spec = requireNonNull(spec, "spec");
-    this.ticker = spec.ticker();
-    this.coarseClock = ticker == SYSTEM_TICKER;
-    if (coarseClock) {
-      CoarseClock.start();
+    this.ticker = requireNonNull(ticker, "ticker");
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
     }
-    this.maxEntries = spec.maxEntries();
+    this.maxBytes = maxBytes;
     this.minTtlNanos = saturatedNanos(spec.minTtl().getSeconds(), spec.minTtl().getNano());
     this.maxTtlNanos = saturatedNanos(spec.maxTtl().getSeconds(), spec.maxTtl().getNano());
     this.maxNegativeTtlNanos =
         saturatedNanos(spec.maxNegativeTtl().getSeconds(), spec.maxNegativeTtl().getNano());
     this.errorTtlNanos = saturatedNanos(spec.errorTtl().getSeconds(), spec.errorTtl().getNano());
     this.maps = new ConcurrentHashMap[TYPES.length];
-    int initial = (int) Math.min(1024, maxEntries);
+    int initial = (int) Math.min(1024, maxBytes / 256);
     for (int i = 0; i < maps.length; i++) {
       maps[i] = new ConcurrentHashMap<>(initial);
     }
@@ -107,18 +109,13 @@ public final class CachingResolver implements DnsResolver {
     requireNonNull(name, "name");
     ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map =
         maps[requireNonNull(type, "type").ordinal()];
-    if (map.get(name) instanceof Stored s && now() - s.expiresAt < 0) {
+    if (map.get(name) instanceof Stored s && ticker.read() - s.expiresAt < 0) {
       if (!s.referenced) {
         s.referenced = true;
       }
       return s;
     }
     return slowLookup(map, name, type);
-  }
-
-  /** The hit path's clock: the shared coarse clock for the system ticker, else the ticker. */
-  private long now() {
-    return coarseClock ? CoarseClock.now() : ticker.read();
   }
 
   /** The number of answers currently held (pending lookups excluded); for tests and metrics. */
@@ -197,19 +194,20 @@ public final class CachingResolver implements DnsResolver {
       map.remove(key, flight);
       return;
     }
-    Stored stored = new Stored(key, type, answer.asCached(), ticker.read() + lifetime);
+    DnsAnswer cached = answer.asCached();
+    Stored stored = new Stored(key, type, cached, ticker.read() + lifetime, weigh(key, cached));
     if (map.replace(key, flight, stored)) {
       order.add(stored);
-      if (queued.incrementAndGet() > maxEntries) {
+      if (bytes.addAndGet(stored.weight) > maxBytes) {
         evict();
       }
     }
   }
 
-  /** Polls the oldest stored answers until the count fits the bound; runs on misses only. */
+  /** Polls the oldest stored answers until the bytes fit the budget; runs on misses only. */
   private void evict() {
     long now = ticker.read();
-    while (queued.get() > maxEntries) {
+    while (bytes.get() > maxBytes) {
       Stored victim = order.poll();
       if (victim == null) {
         return;
@@ -220,7 +218,7 @@ public final class CachingResolver implements DnsResolver {
         order.add(victim); // second chance; the count stays
         continue;
       }
-      queued.decrementAndGet();
+      bytes.addAndGet(-victim.weight);
       map.remove(victim.key, victim);
     }
   }
@@ -256,6 +254,33 @@ public final class CachingResolver implements DnsResolver {
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.toString();
   }
 
+  /** The bytes the stored answers take now, by {@link #weigh}; for tests and metrics. */
+  public long bytes() {
+    return bytes.get();
+  }
+
+  /**
+   * What one stored answer retains, estimated for a 64-bit JVM with compressed references: the
+   * entry (future, map node, queue node), its key and the answer's name (Latin-1 strings), the
+   * detail, and each record (a TXT's bytes once, an address, an exchange or target name).
+   */
+  public static int weigh(String key, DnsAnswer answer) {
+    long w = 200 + 2L * (48 + key.length()) + 48 + answer.detail().map(String::length).orElse(0);
+    for (DnsRecord r : answer.records()) {
+      w += 32;
+      if (r instanceof DnsRecord.Txt t) {
+        w += 48 + t.length() + 4L * t.stringCount();
+      } else if (r instanceof DnsRecord.Address) {
+        w += 40;
+      } else if (r instanceof DnsRecord.Mx mx) {
+        w += 48 + mx.exchange().length();
+      } else if (r instanceof DnsRecord.Name n) {
+        w += 48 + n.target().length();
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, w);
+  }
+
   /** Lower-case ASCII without the trailing dot; returns {@code name} itself when already so. */
   static String normalize(String name) {
     int length = name.length();
@@ -283,7 +308,7 @@ public final class CachingResolver implements DnsResolver {
 
   @Override
   public String toString() {
-    return "CachingResolver[" + size() + "/" + maxEntries + " answers, " + spec + "] -> " + upstream;
+    return "CachingResolver[" + size() + " answers, " + bytes.get() + "/" + maxBytes + " bytes, " + spec + "] -> " + upstream;
   }
 
   /**
@@ -295,13 +320,15 @@ public final class CachingResolver implements DnsResolver {
     final String key;
     final RecordType type;
     final long expiresAt;
+    final int weight;
     // Plain field: a lost update only changes which entry is evicted first.
     boolean referenced;
 
-    Stored(String key, RecordType type, DnsAnswer answer, long expiresAt) {
+    Stored(String key, RecordType type, DnsAnswer answer, long expiresAt, int weight) {
       this.key = key;
       this.type = type;
       this.expiresAt = expiresAt;
+      this.weight = weight;
       super.complete(answer);
     }
 

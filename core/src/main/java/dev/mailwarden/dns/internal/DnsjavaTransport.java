@@ -53,7 +53,7 @@ final class DnsjavaTransport extends GatedTransport {
   void afterEnqueue() {
     try {
       waitTimer.schedule(
-          () -> gate.expire(System.nanoTime(), this::onWaitExpired), waitBudgetNanos, TimeUnit.NANOSECONDS);
+          () -> gate.expire(ticker.read(), this::onWaitExpired), waitBudgetNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       // close() completes the waiters
     }

@@ -1,5 +1,6 @@
 package dev.mailwarden.dns.internal;
 
+import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.NetworkResolver;
@@ -31,6 +32,7 @@ abstract class GatedTransport implements Transport {
   final Executor completions;
   final @Nullable ExecutorService ownedPool;
   final QueryGate<TransportQuery> gate;
+  final Ticker ticker;
   final TransportCounters counters = new TransportCounters();
   private final Set<TransportQuery> inflight = ConcurrentHashMap.newKeySet();
   volatile boolean closed;
@@ -40,6 +42,7 @@ abstract class GatedTransport implements Transport {
     this.tries = config.tries();
     this.waitBudgetNanos = config.waitBudgetNanos();
     this.gate = new QueryGate<>(config.maxInFlight(), config.maxWaiting());
+    this.ticker = config.ticker();
     Executor executor = config.executor();
     if (executor == null) {
       this.ownedPool = Executors.newFixedThreadPool(2, daemon(completionThreadName));
@@ -82,7 +85,7 @@ abstract class GatedTransport implements Transport {
     TransportQuery q = new TransportQuery(asked, qname, type, result);
     if (gate.tryAcquire()) {
       start(q);
-    } else if (gate.enqueue(q, System.nanoTime() + waitBudgetNanos)) {
+    } else if (gate.enqueue(q, ticker.read() + waitBudgetNanos)) {
       afterEnqueue();
       startWaiters(); // a slot may have been freed since tryAcquire
       if (closed) {

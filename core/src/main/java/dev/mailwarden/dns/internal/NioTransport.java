@@ -80,7 +80,7 @@ final class NioTransport extends GatedTransport {
     this.socketMaxAgeNanos = config.socketMaxAge().toNanos();
     this.selector = Selector.open();
     try {
-      long now = System.nanoTime();
+      long now = ticker.read();
       for (int i = 0; i < UDP_SOCKETS; i++) {
         sockets.set(i, openUdp(now));
       }
@@ -147,7 +147,7 @@ final class NioTransport extends GatedTransport {
       return;
     }
     InetSocketAddress server = servers.get(q.server);
-    long now = System.nanoTime();
+    long now = ticker.read();
     UdpSocket socket = pickSocket(now);
     long deadline = now + timeoutNanos;
     UdpAttempt attempt;
@@ -294,7 +294,7 @@ final class NioTransport extends GatedTransport {
       return;
     }
     TcpAttempt a =
-        new TcpAttempt(q, server, id, System.nanoTime() + timeoutNanos, channel, WireCodec.query(q.qname, q.type, id));
+        new TcpAttempt(q, server, id, ticker.read() + timeoutNanos, channel, WireCodec.query(q.qname, q.type, id));
     deadlines.add(a);
     try {
       if (channel.connect(server)) {
@@ -441,7 +441,7 @@ final class NioTransport extends GatedTransport {
   private void ioLoop() {
     byte[] copy = new byte[MAX_UDP];
     while (!closed) {
-      long sleepNanos = fireDeadlines(System.nanoTime());
+      long sleepNanos = fireDeadlines(ticker.read());
       flushCompletions();
       try {
         // select(ms) with 0 would block forever: round up, at least 1 ms

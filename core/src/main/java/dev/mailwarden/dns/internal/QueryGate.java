@@ -52,7 +52,7 @@ final class QueryGate<T> {
   }
 
   /**
-   * Queues an item until {@code deadline} (a {@code System.nanoTime()} value); false if the FIFO
+   * Queues an item until {@code deadline} (a transport ticker reading); false if the FIFO
    * is full. The caller then calls {@link #pollStartable()}: a slot may have freed meanwhile.
    */
   boolean enqueue(T item, long deadline) {

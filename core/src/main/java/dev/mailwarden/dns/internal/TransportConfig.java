@@ -1,5 +1,6 @@
 package dev.mailwarden.dns.internal;
 
+import dev.mailwarden.Ticker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxWaiting queries waiting for a free in-flight slot, at most (0: none wait)
  * @param socketMaxQueries a UDP socket is replaced after this many queries...
  * @param socketMaxAge ...or when it is this old, whichever comes first
+ * @param ticker the clock of timeouts and socket ages (real time: the selector sleeps in it)
  */
 public record TransportConfig(
     List<InetSocketAddress> servers,
@@ -23,7 +25,8 @@ public record TransportConfig(
     int maxInFlight,
     int maxWaiting,
     int socketMaxQueries,
-    Duration socketMaxAge) {
+    Duration socketMaxAge,
+    Ticker ticker) {
 
   public TransportConfig {
     servers = List.copyOf(servers);

@@ -6,7 +6,6 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dnsbl.ListErrorEvent;
 import dev.mailwarden.dnsbl.ListResult;
-import dev.mailwarden.internal.Deadlines;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,13 @@ public final class Batch {
         b.finish();
       } else {
         // cancelled when the batch finishes first, so a finished batch is not held until then
-        Deadlines.runIfPendingAfter(b.done, delay, ctx.executor(), b::finish);
+        ctx.completeAfter(
+            b.done,
+            delay,
+            () -> {
+              b.finish(); // completes done with what has arrived
+              return b;
+            });
       }
     }
     return b.done;

@@ -106,8 +106,10 @@ public final class DomainEngine {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return f.completeOnTimeout(
-            DnsAnswer.error(name, RecordType.PTR, DnsStatus.TIMEOUT, "deadline"), remaining / 2, TimeUnit.NANOSECONDS)
+    return ctx.completeAfter(
+            f.thenApply(a -> a), // our own dependent future, safe to complete at the timeout
+            remaining / 2,
+            () -> DnsAnswer.error(name, RecordType.PTR, DnsStatus.TIMEOUT, "deadline"))
         .handle((a, e) -> a == null || !a.isSuccess() ? List.<String>of() : a.names())
         .thenApply(l -> l.size() > MAX_PTR_NAMES ? l.subList(0, MAX_PTR_NAMES) : l);
   }

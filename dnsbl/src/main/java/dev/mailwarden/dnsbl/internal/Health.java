@@ -99,10 +99,12 @@ public final class Health {
 
   private static CompletableFuture<DnsAnswer> safeLookup(CheckContext ctx, String name) {
     try {
-      return ctx.dns().lookup(name, RecordType.A)
-          .completeOnTimeout(
-              DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.TIMEOUT, "probe timed out"),
-              PROBE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+      // a dependent future of our own: completing it at the timeout touches nobody else's
+      CompletableFuture<DnsAnswer> own = ctx.dns().lookup(name, RecordType.A).thenApply(a -> a);
+      return ctx.completeAfter(
+              own,
+              java.util.concurrent.TimeUnit.SECONDS.toNanos(PROBE_TIMEOUT_SECONDS),
+              () -> DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.TIMEOUT, "probe timed out"))
           .exceptionally(e -> DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.SERVFAIL, "resolver failed"));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(

@@ -4,6 +4,7 @@ import com.google.common.net.InetAddresses;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -13,8 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
@@ -99,14 +99,9 @@ final class CheckCommand implements Callable<Integer> {
     if (deadlineMillis <= 0) {
       throw new ExitCodes.UsageException("--deadline must be positive");
     }
-    ExecutorService work = Executors.newFixedThreadPool(2, daemon());
-    try (DnsOptions.Resolver resolver = dnsOptions.open()) {
-      MailWarden.Builder builder =
-          MailWarden.builder()
-              .resolver(resolver.dns())
-              .executor(work)
-              .deadline(Duration.ofMillis(deadlineMillis));
-      registerChecks(builder, work);
+    try (MailwardenRuntime runtime = dnsOptions.open()) {
+      MailWarden.Builder builder = MailWarden.builder(runtime).deadline(Duration.ofMillis(deadlineMillis));
+      registerChecks(builder, runtime.executor());
       Evaluation ev = builder.build().evaluateAndWait(session);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -118,12 +113,10 @@ final class CheckCommand implements Callable<Integer> {
         ev.result(Spf.KEY).ifPresent(r -> out.println(r.receivedSpf(authservId)));
       }
       return ExitCodes.forVerdict(ev.verdict());
-    } finally {
-      work.shutdownNow();
     }
   }
 
-  private void registerChecks(MailWarden.Builder builder, ExecutorService work) {
+  private void registerChecks(MailWarden.Builder builder, Executor work) {
     try {
       if (dqsKey != null) {
         SpamhausDqs dqs = Dnsbl.spamhausDqs(dqsKey);
@@ -154,14 +147,6 @@ final class CheckCommand implements Callable<Integer> {
       builder.check(Spf.builder().engine(engine).receiver(authservId).build());
     }
     builder.check(Dkim.verify()).check(Dmarc.enforce()); // both apply only when a message is given
-  }
-
-  static java.util.concurrent.ThreadFactory daemon() {
-    return r -> {
-      Thread t = new Thread(r, "mailwarden-cli");
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private MailSession session() {

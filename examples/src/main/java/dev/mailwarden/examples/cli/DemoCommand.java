@@ -6,6 +6,7 @@ import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.auth.dkim.Dkim;
@@ -65,9 +66,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ExecutorService work = Executors.newFixedThreadPool(2, CheckCommand.daemon());
-    try {
-      List<Row> rows = run(work);
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(demoZone()).build()) {
+      List<Row> rows = run(runtime);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         for (Row r : rows) {
@@ -79,26 +79,23 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         printTable(out, rows);
       }
       return 0;
-    } finally {
-      work.shutdownNow();
     }
   }
 
-  private List<Row> run(ExecutorService work) throws Exception {
-    // the DKIM key of good.example.com is made fresh for each run and published in the demo zone
-    DkimKeyPair key = DkimKeys.rsa(2048);
-    ZoneResolver zone =
-        ZoneResolver.builder()
-            .zone(resource("demo.zone"))
-            .txt(DkimKeyPair.recordName("demo", "good.example.com"), key.txtRecord())
-            .fail("slow.example.net", DnsStatus.TIMEOUT) // the sender domain whose DNS times out
-            .build();
-    DnsResolver dns = zone.cached(CacheSpec.maxEntries(10_000));
+  // the DKIM key of good.example.com is made fresh for each run and published in the demo zone
+  private final DkimKeyPair key = DkimKeys.rsa(2048);
 
+  private ZoneResolver demoZone() throws IOException {
+    return ZoneResolver.builder()
+        .zone(resource("demo.zone"))
+        .txt(DkimKeyPair.recordName("demo", "good.example.com"), key.txtRecord())
+        .fail("slow.example.net", DnsStatus.TIMEOUT) // the sender domain whose DNS times out
+        .build();
+  }
+
+  private List<Row> run(MailwardenRuntime runtime) throws Exception {
     MailWarden inbound =
-        MailWarden.builder()
-            .resolver(dns)
-            .executor(work)
+        MailWarden.builder(runtime)
             .check(Dnsbl.spamhausZen())
             .check(Iprev.check())
             .check(Helo.sanity())
@@ -138,7 +135,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Ticker ticker = now::get;
     RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("50/1h")).ticker(ticker).build();
     MailWarden outbound =
-        MailWarden.builder().resolver(dns).executor(work).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
+        MailWarden.builder(runtime).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
     List<String> twenty = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       twenty.add("victim" + i + "@elsewhere.example.org");

@@ -1,8 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import com.google.common.net.InetAddresses;
-import dev.mailwarden.dns.CacheSpec;
-import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.ZoneResolver;
 import java.io.IOException;
@@ -28,8 +27,8 @@ final class DnsOptions {
       description = "Send DNS queries to this server (repeatable; IPv6 as [::1]:53). Default: /etc/resolv.conf.")
   List<String> servers = new ArrayList<>();
 
-  /** The resolver the options describe, behind a cache; the caller closes what it returns. */
-  Resolver open() {
+  /** A runtime answering DNS as the options say, cached; the caller closes it. */
+  MailwardenRuntime open() {
     if (!zones.isEmpty() && !servers.isEmpty()) {
       throw new ExitCodes.UsageException("--zone and --dns-server cannot be combined");
     }
@@ -48,19 +47,17 @@ final class DnsOptions {
           throw new ExitCodes.UsageException("zone file " + z + " is not valid: " + e.getMessage());
         }
       }
-      return new Resolver(b.build().cached(CacheSpec.maxEntries(10_000)), null);
+      return MailwardenRuntime.builder().dns(b.build()).build();
     }
     NetworkResolver.Builder nb = NetworkResolver.builder();
     for (String s : servers) {
       nb.server(parseServer(s));
     }
-    NetworkResolver network;
     try {
-      network = nb.build();
+      return MailwardenRuntime.builder().network(nb).build();
     } catch (IllegalStateException e) {
       throw new ExitCodes.UsageException(e.getMessage() + "; give one with --dns-server");
     }
-    return new Resolver(network.cached(CacheSpec.maxEntries(10_000)), network);
   }
 
   static InetSocketAddress parseServer(String spec) {
@@ -98,16 +95,6 @@ final class DnsOptions {
       return p;
     } catch (NumberFormatException e) {
       throw new ExitCodes.UsageException("bad port in --dns-server '" + spec + "'");
-    }
-  }
-
-  /** A resolver and, when it owns sockets, the network resolver to close. */
-  record Resolver(DnsResolver dns, NetworkResolver network) implements AutoCloseable {
-    @Override
-    public void close() {
-      if (network != null) {
-        network.close();
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.cli;
 
+import dev.mailwarden.MailwardenRuntime;
 import com.google.common.net.InetAddresses;
 import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
@@ -57,9 +58,8 @@ final class ListedCommand implements Callable<Integer> {
     if (lists.isEmpty()) {
       lists.add(dqsKey != null ? Dnsbl.spamhausDqs(dqsKey).zen() : Dnsbl.spamhausZen());
     }
-    try (DnsOptions.Resolver resolver = dnsOptions.open()) {
-      MonitorReport report =
-          ListingMonitor.builder().resolver(resolver.dns()).lists(lists).build().checkAndWait(addresses);
+    try (MailwardenRuntime runtime = dnsOptions.open()) {
+      MonitorReport report = ListingMonitor.builder(runtime).lists(lists).build().checkAndWait(addresses);
       report.lines().forEach(spec.commandLine().getOut()::println);
       return report.anyListed() ? 1 : 0;
     }

@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,13 +46,12 @@ final class PolicydCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ExitCodes.InputException("cannot read " + config, e);
     }
-    ExecutorService work = Executors.newFixedThreadPool(2, CheckCommand.daemon());
     DnsOptions dnsOptions = new DnsOptions();
     cfg.all("zone").forEach(z -> dnsOptions.zones.add(Path.of(z)));
     dnsOptions.servers.addAll(cfg.all("dns-server"));
-    try (DnsOptions.Resolver resolver = dnsOptions.open();
-        RateLimiter limiter = limiter(cfg)) {
-      PolicyService service = new PolicyService(inbound(cfg, resolver, work), limiter, cfg.get("authserv-id", "mailwarden.invalid"));
+    try (MailwardenRuntime runtime = dnsOptions.open();
+        RateLimiter limiter = limiter(cfg, runtime)) {
+      PolicyService service = new PolicyService(inbound(cfg, runtime), limiter, cfg.get("authserv-id", "mailwarden.invalid"));
       InetSocketAddress address = DnsOptions.parseServer(listen != null ? listen : cfg.get("listen", "127.0.0.1:10040"));
       CountDownLatch stopped = new CountDownLatch(1);
       PolicyServer server =
@@ -65,17 +63,13 @@ final class PolicydCommand implements Callable<Integer> {
       }, "policyd-shutdown"));
       stopped.await();
       return 0;
-    } finally {
-      work.shutdownNow();
     }
   }
 
   /** The RCPT-stage checks the configuration asks for. */
-  static MailWarden inbound(PolicydConfig cfg, DnsOptions.Resolver resolver, ExecutorService work) {
+  static MailWarden inbound(PolicydConfig cfg, MailwardenRuntime runtime) {
     MailWarden.Builder b =
-        MailWarden.builder()
-            .resolver(resolver.dns())
-            .executor(work)
+        MailWarden.builder(runtime)
             .rejectAt(cfg.number("reject-at", 5.0))
             .deadline(cfg.duration("deadline", Duration.ofSeconds(8)));
     try {
@@ -94,11 +88,11 @@ final class PolicydCommand implements Callable<Integer> {
   }
 
   /** The outbound limiter, or null when the configuration sets no limit. */
-  static RateLimiter limiter(PolicydConfig cfg) {
+  static RateLimiter limiter(PolicydConfig cfg, MailwardenRuntime runtime) {
     if (cfg.all("limit").isEmpty()) {
       return null;
     }
-    RateLimiter.Builder b = RateLimiter.builder();
+    RateLimiter.Builder b = RateLimiter.builder().ticker(runtime.ticker());
     try {
       cfg.all("limit").forEach(l -> b.limit(Limit.parse(l)));
     } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.mailwarden.examples.gateway;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.auth.dkim.Dkim;
@@ -10,12 +11,10 @@ import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 /**
  * How a home-grown SMTP server calls mailwarden at each stage of a transaction. One {@link
@@ -29,12 +28,10 @@ public final class GatewayExample {
   private final MailWarden inbound;
   private final String hostname;
 
-  public GatewayExample(DnsResolver cachedDns, Executor executor, String hostname) {
+  public GatewayExample(MailwardenRuntime runtime, String hostname) {
     this.hostname = hostname;
     this.inbound =
-        MailWarden.builder()
-            .resolver(cachedDns)
-            .executor(executor)
+        MailWarden.builder(runtime)
             .check(Dnsbl.spamhausZen())
             .check(Iprev.check())
             .check(Helo.sanity())

@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.cli;
 
+import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicydTest {
   @TempDir Path dir;
   private final ExecutorService work = Executors.newFixedThreadPool(2);
-  private DnsOptions.Resolver resolver;
+  private MailwardenRuntime resolver;
   private RateLimiter limiter;
   private PolicyServer server;
 
@@ -50,8 +51,8 @@ class PolicydTest {
     DnsOptions dns = new DnsOptions();
     dns.zones.add(zone);
     resolver = dns.open();
-    limiter = PolicydCommand.limiter(cfg);
-    PolicyService service = new PolicyService(PolicydCommand.inbound(cfg, resolver, work), limiter, "mx.test.example");
+    limiter = PolicydCommand.limiter(cfg, resolver);
+    PolicyService service = new PolicyService(PolicydCommand.inbound(cfg, resolver), limiter, "mx.test.example");
     server = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), service, Duration.ofSeconds(5), 4);
   }
 

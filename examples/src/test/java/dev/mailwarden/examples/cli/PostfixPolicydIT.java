@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.cli;
 
+import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.examples.policyd.PolicyServer;
@@ -36,7 +37,7 @@ class PostfixPolicydIT {
   private static Path swaks;
   private static Path conf;
   private static final ExecutorService WORK = Executors.newFixedThreadPool(2);
-  private static DnsOptions.Resolver resolver;
+  private static MailwardenRuntime resolver;
   private static RateLimiter limiter;
   private static PolicyServer policyd;
   private static LoopbackServer smtp;
@@ -56,9 +57,9 @@ class PostfixPolicydIT {
     DnsOptions dns = new DnsOptions();
     dns.zones.add(zone);
     resolver = dns.open();
-    limiter = PolicydCommand.limiter(cfg);
+    limiter = PolicydCommand.limiter(cfg, resolver);
     policyd = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new PolicyService(PolicydCommand.inbound(cfg, resolver, WORK), limiter, "mx.test.example"), Duration.ofSeconds(30), 8);
+        new PolicyService(PolicydCommand.inbound(cfg, resolver), limiter, "mx.test.example"), Duration.ofSeconds(30), 8);
 
     conf = dir.resolve("conf");
     Path queue = dir.resolve("queue");

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
@@ -15,8 +17,6 @@ import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
-import dev.mailwarden.dns.CacheSpec;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
@@ -49,12 +49,17 @@ class ReadmeSnippetsTest {
   }
 
   /** Compiled, not run: it would use the machine's resolv.conf. */
-  @SuppressWarnings("unused")
-  static void quickStart(Checker<?> myChecker, Smtp smtp, Message message) throws Exception {
-    DnsResolver dns = DnsResolver.system()                      // one per application, thread-safe
-        .cached(CacheSpec.maxEntries(100_000));                 // TTL-aware, single-flight
-    MailWarden inbound = MailWarden.builder()
-        .resolver(dns)
+  static MailwardenRuntime runtime() {
+    MailwardenRuntime runtime = MailwardenRuntime.builder()     // one per application: DNS, caches,
+        .cacheMemory(64L << 20)                                 // time, threads; close() at shutdown
+        .build();
+    return runtime;
+  }
+
+  /** Run by {@link #theQuickStart_runs} on a runtime over a zone. */
+  static MailWarden[] quickStart(MailwardenRuntime runtime, Checker<?> myChecker, Smtp smtp, Message message)
+      throws Exception {
+    MailWarden inbound = MailWarden.builder(runtime)
         .check(Dnsbl.spamhausZen())                             // typed codes; errors never "listed"
         .check(Dnsbl.parse("bl.example.net=127.0.0.[2..11]*2")) // postscreen syntax
         .check(Iprev.check())                                   // FCrDNS, iprev= clause
@@ -81,9 +86,10 @@ class ReadmeSnippetsTest {
     RateLimiter limiter = RateLimiter.builder()
         .limit(Limit.parse("100/1h")).limit(Limit.parse("1000/1d"))
         .maxKeys(1_000_000).build();
-    MailWarden outbound = MailWarden.builder().resolver(dns)
+    MailWarden outbound = MailWarden.builder(runtime)
         .check(OutboundLimit.check(limiter, RateKey.authenticatedUser()))   // 450 4.7.1 when over
         .build();
+    return new MailWarden[] {inbound, outbound};
   }
 
   static ZoneResolver testingYourOwnCode() {
@@ -107,7 +113,7 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void theQuickStart_builds() {
+  void theQuickStart_runs() throws Exception {
     Checker<CheckResult> mine =
         new Checker<>() {
           @Override
@@ -130,7 +136,29 @@ class ReadmeSnippetsTest {
             return CheckResult.of(Outcome.TEMPERROR, reason);
           }
         };
-    assertThat(mine.name()).isEqualTo("mine");
+    ZoneResolver zone = ZoneResolver.of("""
+        $ORIGIN example.com.
+        @          300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+        1.2.0.192.zen.spamhaus.org. 300 IN A 127.0.0.4
+        2.0.0.127.zen.spamhaus.org. 300 IN A 127.0.0.2
+        """); // with the RFC 5782 test point, so the list's health probe passes
+    List<SmtpReply> replies = new ArrayList<>();
+    List<String> headers = new ArrayList<>();
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(zone).executor(Runnable::run).build()) {
+      MailWarden[] built = quickStart(runtime, mine, replies::add, headers::add);
+      // 192.0.2.1 is on the XBL (127.0.0.4): rejected at once, with the list named in the reply
+      assertThat(replies).hasSize(1);
+      assertThat(replies.get(0).code()).isEqualTo(550);
+      assertThat(headers).isEmpty();
+      // a clean client from the SPF range gets the header instead
+      Evaluation ev = built[0].evaluateAndWait(MailSession.builder()
+          .clientIp(InetAddress.getByName("192.0.2.7")).helo("mail.example.com")
+          .mailFrom("alice@example.com").recipient("bob@example.org").build());
+      assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
+      assertThat(ev.authenticationResults("mx.example.org")).contains("spf=pass");
+      assertThat(built[1].evaluateAndWait(MailSession.builder().authenticatedUser("alice").recipient("x@example.net").build())
+          .verdict()).isEqualTo(Verdict.ACCEPT);
+    }
   }
 
   @Test

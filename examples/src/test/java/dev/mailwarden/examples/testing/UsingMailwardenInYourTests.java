@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.testing;
 
+import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Evaluation;
@@ -44,7 +45,7 @@ class UsingMailwardenInYourTests {
 
   @Test
   void mailFromAnAuthorisedServer_isAccepted() throws Exception {
-    MailWarden warden = MailWarden.builder().resolver(DNS).check(Spf.check()).build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS)).check(Spf.check()).build();
     Evaluation ev =
         warden.evaluateAndWait(
             MailSession.builder().clientIp(ip("192.0.2.25")).helo("mail.example.com").mailFrom("alice@example.com").build());
@@ -54,7 +55,7 @@ class UsingMailwardenInYourTests {
 
   @Test
   void aListedClient_isRejectedWithTheListsReply() throws Exception {
-    MailWarden warden = MailWarden.builder().resolver(DNS).check(Dnsbl.parse("bl.example.net*5")).build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS)).check(Dnsbl.parse("bl.example.net*5")).build();
     Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(ip("198.51.100.66")).build());
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().code()).isEqualTo(550);
@@ -62,7 +63,7 @@ class UsingMailwardenInYourTests {
 
   @Test
   void dnsTrouble_defersWhenSpfIsRequired() throws Exception {
-    MailWarden warden = MailWarden.builder().resolver(DNS).require(Spf.check()).build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS)).require(Spf.check()).build();
     Evaluation ev =
         warden.evaluateAndWait(MailSession.builder().clientIp(ip("192.0.2.25")).helo("mail.example.com").mailFrom("bob@down.example.org").build());
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
@@ -89,7 +90,7 @@ class UsingMailwardenInYourTests {
         2.0.0.127.zen.spamhaus.org.     IN A 127.0.0.2
         66.100.51.198.zen.spamhaus.org. IN A 127.0.0.2
         """);
-    GatewayExample gateway = new GatewayExample(zen, Runnable::run, "mx.test");
+    GatewayExample gateway = new GatewayExample(TestRuntime.of(zen), "mx.test");
     SmtpReply last =
         gateway.handle(ip("198.51.100.66"), "x.example", "a@example.com", "b@example.org",
             "From: a@example.com\r\n\r\nhi\r\n".getBytes(), smtp);

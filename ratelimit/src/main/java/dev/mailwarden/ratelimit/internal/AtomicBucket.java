@@ -14,7 +14,6 @@ import java.time.Duration;
  */
 public abstract class AtomicBucket {
   static final VarHandle STATE;
-  private static final DecisionAccess DECISIONS = DecisionAccess.get();
 
   static {
     try {
@@ -41,7 +40,7 @@ public abstract class AtomicBucket {
   abstract boolean swap(long[] current, long[] next);
 
   /** Takes {@code cost} from every limit if all hold it; otherwise nothing. */
-  public final RateDecision tryAcquire(BucketSpec spec, Ticker ticker, long cost) {
+  public final RateDecision tryAcquire(BucketSpec spec, Ticker ticker, long cost, Decisions decisions) {
     long[] next = new long[spec.stateSize()]; // reused if the swap must be retried
     for (;;) {
       long[] current = get();
@@ -52,7 +51,7 @@ public abstract class AtomicBucket {
           continue; // the clock stepped back: keep the new reading, or a refusal would lock out
         }
         int worst = spec.longestWait(next, cost);
-        return RateDecision.denied(
+        return decisions.denied(
             spec.limits(),
             spec.remaining(next),
             worst,
@@ -60,7 +59,7 @@ public abstract class AtomicBucket {
             spec.exceedsCapacity(cost));
       }
       if (swap(current, next)) {
-        return DECISIONS.allowed(spec, next);
+        return decisions.allowed(spec, next);
       }
     }
   }

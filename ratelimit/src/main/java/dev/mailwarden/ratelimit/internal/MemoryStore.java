@@ -22,12 +22,14 @@ public final class MemoryStore implements LimitStore {
 
   private final BucketSpec spec;
   private final Ticker ticker;
+  private final Decisions decisions;
   private final Cache<String, AtomicBucket> buckets;
   private final long maxKeys;
   private final Function<String, AtomicBucket> creator;
 
-  public MemoryStore(BucketSpec spec, Ticker ticker, long maxKeys) {
+  public MemoryStore(BucketSpec spec, Ticker ticker, long maxKeys, Decisions decisions) {
     this.spec = spec;
+    this.decisions = decisions;
     this.ticker = ticker;
     this.maxKeys = maxKeys;
     this.buckets =
@@ -46,7 +48,7 @@ public final class MemoryStore implements LimitStore {
 
   @Override
   public RateDecision tryAcquire(String key, long cost) {
-    return buckets.get(key, creator).tryAcquire(spec, ticker, cost);
+    return buckets.get(key, creator).tryAcquire(spec, ticker, cost, decisions);
   }
 
   @Override

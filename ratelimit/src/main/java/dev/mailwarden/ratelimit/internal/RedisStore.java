@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import dev.mailwarden.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -118,7 +119,9 @@ final class RedisStore implements LimitStore {
   private final RedisClient client;
   private final RedisURI uri;
   private final String description;
-  private final AtomicLong lastConnectAttempt = new AtomicLong(System.nanoTime() - RECONNECT_PAUSE_NANOS);
+  private final Ticker ticker;
+  private final Decisions decisions;
+  private final AtomicLong lastConnectAttempt;
   private volatile @Nullable StatefulRedisConnection<String, String> connection;
   private volatile @Nullable CompletableFuture<StatefulRedisConnection<String, String>> connecting;
   private volatile boolean closed;
@@ -129,8 +132,13 @@ final class RedisStore implements LimitStore {
       String keyPrefix,
       Duration timeout,
       boolean failOpen,
-      Duration failClosedRetryAfter) {
+      Duration failClosedRetryAfter,
+      Ticker ticker,
+      Decisions decisions) {
     this.spec = spec;
+    this.decisions = decisions;
+    this.ticker = ticker;
+    this.lastConnectAttempt = new AtomicLong(ticker.read() - RECONNECT_PAUSE_NANOS);
     this.limits = spec.limits();
     this.keyPrefix = keyPrefix;
     this.timeout = timeout;
@@ -212,7 +220,7 @@ final class RedisStore implements LimitStore {
       return pending;
     }
     long last = lastConnectAttempt.get();
-    long now = System.nanoTime();
+    long now = ticker.read();
     if (now - last >= RECONNECT_PAUSE_NANOS && lastConnectAttempt.compareAndSet(last, now)) {
       return connect();
     }
@@ -242,13 +250,12 @@ final class RedisStore implements LimitStore {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    return reply
-        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        .handle((r, error) -> error != null || r == null ? unavailable() : decision(r));
+    // Lettuce's own timeouts (connect timeout on the URI, TimeoutOptions on commands) end both
+    return reply.handle((r, error) -> error != null || r == null ? unavailable() : decision(r));
   }
 
   private RateDecision unavailable() {
-    return RateDecision.storeUnavailable(limits, failOpen, failClosedRetryAfter);
+    return decisions.storeUnavailable(limits, failOpen, failClosedRetryAfter);
   }
 
   private RateDecision decision(List<Object> r) {
@@ -262,12 +269,12 @@ final class RedisStore implements LimitStore {
         remaining[i] = ((Number) r.get(4 + i)).longValue();
       }
       if (((Number) r.get(0)).longValue() == 1) {
-        return RateDecision.allowed(limits, remaining);
+        return decisions.allowed(limits, remaining);
       }
       int worst = ((Number) r.get(1)).intValue();
       long waitMicros = ((Number) r.get(2)).longValue();
       boolean overCapacity = ((Number) r.get(3)).longValue() == 1;
-      return RateDecision.denied(
+      return decisions.denied(
           limits, remaining, worst, Duration.ofNanos(Math.multiplyExact(waitMicros, 1000L)), overCapacity);
     } catch (RuntimeException e) {
       return unavailable(); // an unexpected reply is store trouble, not the caller's

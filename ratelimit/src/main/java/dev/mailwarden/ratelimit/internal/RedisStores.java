@@ -1,5 +1,6 @@
 package dev.mailwarden.ratelimit.internal;
 
+import dev.mailwarden.Ticker;
 import java.time.Duration;
 
 /**
@@ -15,7 +16,9 @@ public final class RedisStores {
       String keyPrefix,
       Duration timeout,
       boolean failOpen,
-      Duration failClosedRetryAfter) {
-    return new RedisStore(spec, uri, keyPrefix, timeout, failOpen, failClosedRetryAfter);
+      Duration failClosedRetryAfter,
+      Ticker ticker,
+      Decisions decisions) {
+    return new RedisStore(spec, uri, keyPrefix, timeout, failOpen, failClosedRetryAfter, ticker, decisions);
   }
 }

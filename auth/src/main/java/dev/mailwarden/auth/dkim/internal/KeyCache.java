@@ -1,39 +1,39 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import dev.mailwarden.SharedCache;
 import dev.mailwarden.dns.DnsRecord;
-import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Parsed key records by their text, so a hot selector is decoded once rather than per message.
- * Bounded crudely (cleared when full): key records are few and parsing one again is cheap.
+ * Parsed key records by their TXT record, in the runtime's shared cache, so a hot selector is
+ * decoded once rather than per message. Keyed by content, so an entry never goes stale; syntax
+ * errors are cached too. Without a shared cache (a verifier used on its own), records are parsed
+ * each time.
  */
 public final class KeyCache {
-  private static final int MAX = 1024;
-  private volatile Object[] last = new Object[2];
-  private final ConcurrentHashMap<DnsRecord.Txt, Object> parsed = new ConcurrentHashMap<>();
+  private static final SharedCache.Slot<DnsRecord.Txt, Object> PARSED =
+      SharedCache.Slot.of("dkim-keys", (txt, parsed) -> 64 + 2 * txt.length() + 600);
 
-  /** The parsed record; keyed by the TXT record itself, so a cached answer is never re-decoded. */
+  private final @Nullable SharedCache cache;
+
+  public KeyCache(@Nullable SharedCache cache) {
+    this.cache = cache;
+  }
+
+  /** The parsed record of {@code record}. */
   public KeyRecord get(DnsRecord.Txt record) throws DkimSyntaxException {
-    Object[] recent = last;
-    if (recent[0] == record) {
-      return (KeyRecord) recent[1]; // same cached answer as the previous message: no hashing
-    }
-    Object o = parsed.get(record);
-    if (o == null) {
-      try {
-        o = KeyRecord.parse(record.text());
-      } catch (DkimSyntaxException e) {
-        o = e.getMessage();
-      }
-      if (parsed.size() >= MAX) {
-        parsed.clear();
-      }
-      parsed.put(record, o);
-    }
+    Object o = cache == null ? parse(record) : cache.get(PARSED, record, KeyCache::parse);
     if (o instanceof KeyRecord k) {
-      last = new Object[] {record, k};
       return k;
     }
     throw new DkimSyntaxException((String) o);
+  }
+
+  private static Object parse(DnsRecord.Txt record) {
+    try {
+      return KeyRecord.parse(record.text());
+    } catch (DkimSyntaxException e) {
+      return e.getMessage();
+    }
   }
 }

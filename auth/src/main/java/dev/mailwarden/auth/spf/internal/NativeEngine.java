@@ -182,7 +182,7 @@ public final class NativeEngine implements SpfEngine {
         }
         SpfRecord record;
         try {
-          record = RecordCache.parse(found);
+          record = RecordCache.parse(context, found);
         } catch (SpfSyntaxException e) {
           return done(HostResult.error(Outcome.PERMERROR, e.getMessage() + " (" + domain + ")"));
         }

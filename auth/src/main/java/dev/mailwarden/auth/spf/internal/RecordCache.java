@@ -1,36 +1,36 @@
 package dev.mailwarden.auth.spf.internal;
 
+import dev.mailwarden.CheckContext;
+import dev.mailwarden.SharedCache;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Parsed records by their bytes: a busy gateway sees the same few thousand records again and
- * again, and a parse costs more than a lookup in a map. Bounded: cleared when full.
+ * Parsed records by their bytes, in the runtime's shared cache: a busy gateway sees the same few
+ * thousand records again and again, and a parse costs more than a lookup. Keyed by content, so an
+ * entry never goes stale; syntax errors are cached too.
  */
 final class RecordCache {
-  private static final int MAX_ENTRIES = 4096;
-  private static final ConcurrentHashMap<Key, Object> CACHE = new ConcurrentHashMap<>();
+  private static final SharedCache.Slot<Key, Object> PARSED =
+      SharedCache.Slot.of(
+          "spf-records",
+          (key, parsed) -> 48 + key.bytes.length + (parsed instanceof SpfRecord r ? r.estimatedBytes() : 160));
 
   private RecordCache() {}
 
-  static SpfRecord parse(byte[] txt) throws SpfSyntaxException {
-    Key key = new Key(txt);
-    Object cached = CACHE.get(key);
-    if (cached == null) {
-      try {
-        cached = SpfRecord.parse(txt);
-      } catch (SpfSyntaxException e) {
-        cached = e;
-      }
-      if (CACHE.size() >= MAX_ENTRIES) {
-        CACHE.clear();
-      }
-      CACHE.put(key, cached);
-    }
+  static SpfRecord parse(CheckContext context, byte[] txt) throws SpfSyntaxException {
+    Object cached = context.cache().get(PARSED, new Key(txt), RecordCache::parseOrError);
     if (cached instanceof SpfSyntaxException e) {
       throw e;
     }
     return (SpfRecord) cached;
+  }
+
+  private static Object parseOrError(Key key) {
+    try {
+      return SpfRecord.parse(key.bytes);
+    } catch (SpfSyntaxException e) {
+      return e;
+    }
   }
 
   private static final class Key {

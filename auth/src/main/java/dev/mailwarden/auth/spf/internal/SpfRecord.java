@@ -75,6 +75,11 @@ public final class SpfRecord {
   }
 
   /** Parses a record's bytes; only printable ASCII is allowed (RFC 7208 section 3.1, 4.6.1). */
+  /** What a parsed record retains, roughly: the list and each directive with its macro parts. */
+  int estimatedBytes() {
+    return 96 + 160 * directives.size();
+  }
+
   public static SpfRecord parse(byte[] txt) throws SpfSyntaxException {
     char[] chars = new char[txt.length];
     for (int i = 0; i < txt.length; i++) {

@@ -5,12 +5,14 @@ import dev.mailwarden.CheckEvent;
 import dev.mailwarden.CheckKey;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.SharedCache;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.DnsResolver;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** A context whose deadline is earlier than its parent's (the SPF checker's own time bound). */
 public final class TimeBoundContext implements CheckContext {
@@ -50,6 +52,17 @@ public final class TimeBoundContext implements CheckContext {
   @Override
   public long deadlineNanos() {
     return deadlineNanos;
+  }
+
+  @Override
+  public SharedCache cache() {
+    return parent.cache();
+  }
+
+  @Override
+  public <T> CompletableFuture<T> completeAfter(
+      CompletableFuture<T> pending, long nanos, Supplier<? extends T> fallback) {
+    return parent.completeAfter(pending, nanos, fallback);
   }
 
   @Override

@@ -1,0 +1,44 @@
+package dev.mailwarden.testing;
+
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.Ticker;
+import dev.mailwarden.dns.CacheSpec;
+import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.dns.internal.CachingResolver;
+
+/**
+ * Runtimes for unit tests: deterministic (checks run on the calling thread), DNS from the given
+ * resolver, nothing cached unless asked. Their timer thread ends by itself a second after the
+ * last timer, so a test that does not close one leaves nothing running.
+ */
+public final class TestRuntime {
+  private TestRuntime() {}
+
+  /** {@code dns} uncached, a direct executor, system time. */
+  public static MailwardenRuntime of(DnsResolver dns) {
+    return MailwardenRuntime.builder().dns(dns).executor(Runnable::run).withoutDnsCache().build();
+  }
+
+  /** {@code dns} uncached, a direct executor, the given time. */
+  public static MailwardenRuntime of(DnsResolver dns, Ticker ticker) {
+    return MailwardenRuntime.builder()
+        .dns(dns)
+        .executor(Runnable::run)
+        .withoutDnsCache()
+        .ticker(ticker)
+        .build();
+  }
+
+  /**
+   * The runtime's DNS cache on its own, in front of {@code upstream}, for tests of caching
+   * behaviour: {@code maxBytes} of answers, the given ticker read on every hit.
+   */
+  public static CachingResolver cache(DnsResolver upstream, CacheSpec spec, Ticker ticker, long maxBytes) {
+    return new CachingResolver(upstream, spec, ticker, maxBytes);
+  }
+
+  /** {@link #cache} with default TTLs, system time and room for about {@code answers} answers. */
+  public static CachingResolver cache(DnsResolver upstream, long answers) {
+    return cache(upstream, CacheSpec.defaults(), System::nanoTime, answers * 512);
+  }
+}

@@ -3,7 +3,6 @@ package dev.mailwarden;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * What one checker concluded. Each module has its own immutable implementation with typed
@@ -38,14 +37,6 @@ public interface CheckResult {
    */
   default Optional<SmtpReply> smtpReply() {
     return Optional.empty();
-  }
-
-  /**
-   * A score the result carries itself (e.g. a DNSBL weight from {@code zone=127.0.0.2*3} or a sum
-   * of HELO findings), used by {@link Weights#fromResult()}. Empty means no opinion.
-   */
-  default OptionalDouble suggestedScore() {
-    return OptionalDouble.empty();
   }
 
   /** A plain result for checkers that need no typed details. */

@@ -31,11 +31,12 @@ public interface Checker<R extends CheckResult> {
   boolean appliesTo(MailSession session);
 
   /**
-   * The weights used when the checker is registered without any ({@code builder.check(checker)}).
-   * Defaults to the score the result suggests itself ({@link Weights#fromResult()}).
+   * The weights used when the checker is registered without any ({@code builder.check(checker)});
+   * each checker documents its own. Weights given at registration replace them. Defaults to
+   * {@link Weights#none()}: a checker that does not say scores nothing unless weighted.
    */
   default Weights defaultWeights() {
-    return Weights.fromResult();
+    return Weights.none();
   }
 
   /**

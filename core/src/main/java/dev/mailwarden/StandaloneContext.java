@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link CheckContext} of {@link CheckContext#builder}: one checker on its own, e.g. in a unit
@@ -26,8 +27,10 @@ final class StandaloneContext implements CheckContext {
   private final long deadlineNanos;
   private final Map<CheckKey<?>, CheckResult> results;
   private final EvaluationListener listener;
-  private final Scheduler scheduler;
-  private final SharedCache cache;
+  private final @Nullable MailwardenRuntime runtime;
+  // without a runtime: made on first use, so a context that needs neither costs neither
+  private @Nullable Scheduler ownScheduler;
+  private @Nullable SharedCache ownCache;
 
   StandaloneContext(CheckContext.Builder b) {
     this.session = b.session;
@@ -38,13 +41,17 @@ final class StandaloneContext implements CheckContext {
     this.deadlineNanos = ticker.read() + b.deadline.toNanos();
     this.results = Map.copyOf(b.results);
     this.listener = b.listener;
-    if (b.runtime != null) {
-      this.scheduler = b.runtime.scheduler();
-      this.cache = b.runtime.sharedCache();
-    } else {
-      this.scheduler = new Scheduler("mailwarden-standalone-timer");
-      this.cache = new WeightedCache(SHARED_CACHE_BYTES);
+    this.runtime = b.runtime;
+  }
+
+  private synchronized Scheduler scheduler() {
+    if (runtime != null) {
+      return runtime.scheduler();
     }
+    if (ownScheduler == null) {
+      ownScheduler = new Scheduler("mailwarden-standalone-timer");
+    }
+    return ownScheduler;
   }
 
   @Override
@@ -78,14 +85,20 @@ final class StandaloneContext implements CheckContext {
   }
 
   @Override
-  public SharedCache cache() {
-    return cache;
+  public synchronized SharedCache cache() {
+    if (runtime != null) {
+      return runtime.sharedCache();
+    }
+    if (ownCache == null) {
+      ownCache = new WeightedCache(SHARED_CACHE_BYTES);
+    }
+    return ownCache;
   }
 
   @Override
   public <T> CompletableFuture<T> completeAfter(
       CompletableFuture<T> pending, long nanos, Supplier<? extends T> fallback) {
-    return scheduler.completeAfter(pending, nanos, executor, fallback);
+    return scheduler().completeAfter(pending, nanos, executor, fallback);
   }
 
   @Override

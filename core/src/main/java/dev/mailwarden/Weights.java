@@ -6,9 +6,11 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Turns a check's result into its contribution to the score. Registered together with the
- * checker ({@code builder.check(checker, weights)}). Positive scores push towards reject,
- * negative ones (allowlists) towards accept.
+ * Turns a check's result into its contribution to the score: the one place where scores are
+ * set. Given at registration ({@code builder.check(checker, weights)}); a checker registered
+ * without weights uses its documented {@link Checker#defaultWeights()}. Positive scores push
+ * towards reject, negative ones (allowlists) towards accept. Modules offer typed weights for
+ * results with parts ({@code DnsblWeights} per list, {@code HeloWeights} per finding).
  */
 @FunctionalInterface
 public interface Weights {
@@ -60,14 +62,6 @@ public interface Weights {
         return "Weights" + copy;
       }
     };
-  }
-
-  /**
-   * Uses the score the result carries ({@link CheckResult#suggestedScore()}), e.g. the per-code
-   * weight of a DNSBL entry or the sum of HELO findings; zero when it has none.
-   */
-  static Weights fromResult() {
-    return r -> r.suggestedScore().orElse(0.0);
   }
 
   /** This weighting multiplied by {@code factor}. */

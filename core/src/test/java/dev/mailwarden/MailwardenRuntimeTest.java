@@ -69,7 +69,8 @@ class MailwardenRuntimeTest {
 
       @Override
       public CompletableFuture<CheckResult> check(CheckContext ctx) {
-        return ctx.dns().lookup("hang.example", RecordType.A).thenApply(a -> CheckResult.of(Outcome.PASS, "answered"));
+        return ctx.dns().lookup("hang.example", RecordType.A)
+            .thenApply(a -> CheckResult.of(a.isError() ? Outcome.TEMPERROR : Outcome.PASS, a.status().toString()));
       }
 
       @Override
@@ -170,8 +171,12 @@ class MailwardenRuntimeTest {
       }
       // a quarter of 1 MiB for derived values
       assertThat(cache.weightedBytes()).isLessThanOrEqualTo(1L << 18);
-      byte[] first = cache.get(slot, -1, k -> new byte[10]);
-      assertThat(cache.get(slot, -1, k -> new byte[20])).isSameAs(first);
+    }
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(ZoneResolver.of("")).executor(Runnable::run).build()) {
+      byte[] first = runtime.sharedCache().get(slot, -1, k -> new byte[10]);
+      assertThat(runtime.sharedCache().get(slot, -1, k -> new byte[20])).as("a hit computes nothing").isSameAs(first);
+      assertThat(runtime.sharedCache().get(SharedCache.Slot.of("other", (Integer k, byte[] v) -> 1), -1, k -> new byte[30]))
+          .as("slots do not collide").hasSize(30);
     }
   }
 

@@ -75,12 +75,12 @@ class RenderingTest {
   }
 
   @Test
-  void weights_byOutcome_andFromResult() {
+  void weights_byOutcome_andNone() {
     Weights w = Weights.of(Outcome.FAIL, 3.0, Outcome.SOFTFAIL, 1.0);
     assertThat(w.score(CheckResult.of(Outcome.FAIL, "x"))).isEqualTo(3.0);
     assertThat(w.score(CheckResult.of(Outcome.PASS, "x"))).isZero();
     assertThat(w.times(2).score(CheckResult.of(Outcome.SOFTFAIL, "x"))).isEqualTo(2.0);
-    assertThat(Weights.fromResult().score(CheckResult.of(Outcome.FAIL, "x"))).isZero();
+    assertThat(Weights.none().score(CheckResult.of(Outcome.FAIL, "x"))).isZero();
     assertThatThrownBy(() -> Weights.of(Outcome.FAIL, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -15,7 +15,7 @@ import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.DnsList;
+import dev.mailwarden.dnsbl.DnsblChecker;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.ListStatus;
 import dev.mailwarden.testing.LoopbackServer;
@@ -53,7 +53,7 @@ class DnsOutageIT {
   MailwardenRuntime runtime;
   final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
   // default settings: RFC 5782 health probes on, unhealthy lists skipped
-  final DnsList blocklist = Dnsbl.list("bl.test");
+  final DnsblChecker blocklist = Dnsbl.check(Dnsbl.list("bl.test"));
 
   @AfterEach
   void stop() {

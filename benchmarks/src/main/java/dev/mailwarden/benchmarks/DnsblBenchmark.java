@@ -6,8 +6,9 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Weights;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.DnsblGroup;
+import dev.mailwarden.dnsbl.DnsblChecker;
 import dev.mailwarden.dnsbl.DnsblResult;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.dnsbl.Dnswl;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -27,9 +28,9 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@code evaluate_mailwarden}: the library's real per-check path, what {@code MailWarden}
- *       calls for a registered list group: {@code group.check(ctx)} on a
- *       {@code Dnsbl.group(spamhausZen, bl.example*2, dnswl*-1)} (health probes on, as
- *       configured by default), then {@code Weights.fromResult().score(result)}. The answers are
+ *       calls for a registered DNSBL checker: {@code checker.check(ctx)} on {@code
+ *       Dnsbl.check(spamhausZen, bl.example, dnswl)} (health probes on, as configured by default),
+ *       then its registration weights {@code DnsblWeights} (5, 2, -1) score the result. The answers are
  *       cached (the group's per-address result cache was filled in setup), so this is the hit path
  *       a gateway sees for a returning client: address key, one cache read, one ticker read, the
  *       due-probe check. The evaluation orchestration of {@code MailWarden} itself is not
@@ -52,7 +53,7 @@ public class DnsblBenchmark {
   String family;
 
   private InetAddress client;
-  private DnsblGroup group;
+  private DnsblChecker group;
   private CheckContext context;
   private Weights weights;
   private ConcurrentHashMap<String, String> naiveCache;
@@ -73,10 +74,10 @@ public class DnsblBenchmark {
     zones.append("$ORIGIN .\n").append(zenName).append(". 3600 IN A 127.0.0.2\n");
     ZoneResolver dns = ZoneResolver.builder().zone(zones.toString()).build();
 
-    group = Dnsbl.group("dnsbl", Dnsbl.spamhausZen().txtReason(false), Dnsbl.parse("bl.example*2"),
-        Dnswl.parse("list.dnswl.example*-1"));
+    group = Dnsbl.check(Dnsbl.spamhausZen().txtReason(false), Dnsbl.parse("bl.example"), Dnswl.parse("list.dnswl.example"));
     context = CheckContext.builder(MailSession.builder().clientIp(client).build(), dns).build();
-    weights = Weights.fromResult();
+    // the naive baseline's weights (WEIGHTS), given at registration
+    weights = DnsblWeights.builder().list("zen.spamhaus.org", 5.0).list("bl.example", 2.0).list("list.dnswl.example", -1.0).build();
     DnsblResult warm = group.check(context).join();
     if (weights.score(warm) != 5.0) {
       throw new IllegalStateException("unexpected warm-up result: " + warm + " " + warm.lists());

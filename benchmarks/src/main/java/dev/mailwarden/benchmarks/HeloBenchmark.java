@@ -38,7 +38,7 @@ public class HeloBenchmark {
   @Param({"bigSender", "residential", "literal", "invalid"})
   public String kind;
 
-  private final Helo helo = Helo.sanity();
+  private final Helo helo = Helo.check();
   private final Iprev iprev = Iprev.check();
   private CheckContext context;
 

@@ -431,7 +431,16 @@ class NetworkResolverTest {
 
   @Test
   void answers_completeOnTheGivenExecutor() throws Exception {
-    FakeDnsServer s = server(NetworkResolverTest::answerA);
+    // the answer comes late, so the continuation below is attached before it completes (an answer
+    // that beat it would run the continuation on this thread, which says nothing of the executor)
+    FakeDnsServer s = server(q -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return answerA(q);
+    });
     ExecutorService executor =
         Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completion"));
     toClose.add(executor::shutdownNow);

@@ -2,10 +2,6 @@ package dev.mailwarden.dnsbl;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailwarden.CheckContext;
-import dev.mailwarden.CheckKey;
-import dev.mailwarden.Checker;
-import dev.mailwarden.MailSession;
 import dev.mailwarden.dnsbl.internal.ListSpec;
 import java.time.Duration;
 import java.util.Collections;
@@ -13,26 +9,24 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import org.jspecify.annotations.Nullable;
 
 /**
- * One DNS list with its settings: an IP blocklist ({@link Dnsbl#list}), an IP allowlist ({@link
- * Dnswl#list}) or a domain list ({@link Rhsbl#list}). Immutable: every setter returns a changed
- * copy, so {@code Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]").weight(2.0)} reads as
- * configuration. It is also a {@link Checker} on its own (name: the zone, plus {@code =filter} if
- * there is one); to query several lists with one shared cache entry per address, put them in a
- * {@link Dnsbl#group group}.
+ * One DNS list with its settings, a value: an IP blocklist ({@link Dnsbl#list}), an IP allowlist
+ * ({@link Dnswl#list}) or a domain list ({@link Rhsbl#list}). Immutable: every setter returns a
+ * changed copy, so {@code Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]")} reads as
+ * configuration. It says what to query and how to read the answer, never what a listing scores:
+ * that belongs to the registration ({@link DnsblWeights}). Check lists with {@link Dnsbl#check}
+ * or {@link Dnsbl#builder()}, which query all of them at once with one cache entry per address.
  *
- * <p>Defaults: every code in 127.0.0.0/8 counts (postscreen's default), weight 1 (−1 for
- * allowlists), Spamhaus's error codes 127.255.255.0/24 are errors, the TXT reason is fetched for
- * listings, health probes run every 10 minutes (every minute while unhealthy) and an unhealthy
- * list is skipped, results cached for up to 10,000 addresses.
+ * <p>Defaults: every code in 127.0.0.0/8 counts (postscreen's default), Spamhaus's error codes
+ * 127.255.255.0/24 are errors, the TXT reason is fetched for listings, health probes run every 10
+ * minutes (every minute while unhealthy) and an unhealthy list is skipped, results cached for up
+ * to 10,000 addresses.
  *
  * <p>Two lists compare equal when their settings are equal (the parsed spec and the fluent
  * configuration of the same list are equal).
  */
-public final class DnsList implements Checker<DnsblResult> {
+public final class DnsList {
   private static final long DEFAULT_PROBE_INTERVAL = Duration.ofMinutes(10).toNanos();
   private static final long DEFAULT_RETRY_INTERVAL = Duration.ofMinutes(1).toNanos();
 
@@ -53,18 +47,15 @@ public final class DnsList implements Checker<DnsblResult> {
   }
 
   private final ListSpec spec;
-  private final CheckKey<DnsblResult> key;
-  private volatile @Nullable DnsblGroup runner; // created on first check
 
   private DnsList(ListSpec spec) {
     this.spec = spec;
-    this.key = CheckKey.of(spec.name(), DnsblResult.class);
   }
 
   static DnsList create(String zone, boolean domain, boolean allowlist) {
     String z = normalizeZone(zone, 0);
     return new DnsList(
-        new ListSpec(z, z, z, null, domain, allowlist, CodeFilter.any(), allowlist ? -1.0 : 1.0,
+        new ListSpec(z, z, z, null, domain, allowlist, CodeFilter.any(),
             Map.of(), SPAMHAUS_ERRORS, !allowlist,
             domain ? EnumSet.allOf(DomainSource.class) : Set.of(), true, true, true,
             DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000));
@@ -78,17 +69,16 @@ public final class DnsList implements Checker<DnsblResult> {
     }
     String display = zoneSuffix;
     String zone = key + "." + zoneSuffix;
-    DnsList base = create(zoneSuffix, domain, false);
-    ListSpec s = base.spec;
-    return new DnsList(
-        new ListSpec(display, zone, ListSpec.REDACTED + "." + zoneSuffix, key, domain, false, s.filter(), s.weight(),
-            s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-            s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return create(zoneSuffix, domain, false).with(d -> {
+      d.name = display;
+      d.zone = zone;
+      d.displayZone = ListSpec.REDACTED + "." + zoneSuffix;
+      d.secret = key;
+    });
   }
 
   /** The DQS key, if any: the engine redacts it from DNS logs and listener events. */
-  @Override
-  public java.util.Set<String> secrets() {
+  java.util.Set<String> secrets() {
     String secret = spec.secret();
     return secret == null ? java.util.Set.of() : java.util.Set.of(secret);
   }
@@ -97,8 +87,8 @@ public final class DnsList implements Checker<DnsblResult> {
     return spec;
   }
 
-  private DnsList with(ListSpec s) {
-    return new DnsList(s);
+  private DnsList with(java.util.function.Consumer<ListSpec.Draft> change) {
+    return new DnsList(spec.with(change));
   }
 
   private static String defaultName(String displayZone, CodeFilter filter) {
@@ -117,36 +107,19 @@ public final class DnsList implements Checker<DnsblResult> {
     requireNonNull(filter, "filter");
     ListSpec s = spec;
     String name = s.name().equals(defaultName(displayName(s), s.filter())) ? defaultName(displayName(s), filter) : s.name();
-    return with(new ListSpec(name, s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), filter, s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> {
+      d.name = name;
+      d.filter = filter;
+    });
   }
 
-  /** The score of a listing (postscreen's {@code *weight}); negative for allowlists. */
-  public DnsList weight(double weight) {
-    if (!Double.isFinite(weight)) {
-      throw new IllegalArgumentException("weight must be finite: " + weight);
-    }
-    if (spec.allowlist() && weight > 0) {
-      throw new IllegalArgumentException("an allowlist's weight must not be positive: " + weight);
-    }
-    ListSpec s = spec;
-    double w = weight + 0.0; // -0.0 is 0
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), w,
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
-  }
-
-  /** The checker name shown in reports (default: the zone, plus {@code =filter}); must be unique per MailWarden. */
+  /** The list's name in results and reports (default: the zone, plus {@code =filter}); unique per checker. */
   public DnsList named(String name) {
     requireNonNull(name, "name");
     if (name.isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }
-    ListSpec s = spec;
-    return with(new ListSpec(name, s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.name = name);
   }
 
   /** Names the codes matching {@code codes} (a filter), e.g. {@code category("127.0.0.[4..7]", "xbl")}. */
@@ -155,10 +128,7 @@ public final class DnsList implements Checker<DnsblResult> {
     requireNonNull(name, "name");
     Map<Integer, String> m = new LinkedHashMap<>(spec.categories());
     forEachCode(f, c -> m.put(c, name));
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        Collections.unmodifiableMap(m), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.categories = Collections.unmodifiableMap(m));
   }
 
   /** Declares the codes matching {@code codes} (a filter) errors of the given kind, never listings. */
@@ -167,27 +137,18 @@ public final class DnsList implements Checker<DnsblResult> {
     requireNonNull(reason, "reason");
     Map<Integer, ListError> m = new LinkedHashMap<>(spec.errorCodes());
     forEachCode(f, c -> m.put(c, reason));
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), Collections.unmodifiableMap(m), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.errorCodes = Collections.unmodifiableMap(m));
   }
 
   /** Whether to fetch the TXT record of a listing as the reason (sanitized before use). */
   public DnsList txtReason(boolean enabled) {
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), enabled, s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.txtReason = enabled);
   }
 
   /** For IP lists that hold no IPv6 data: IPv6 clients are not looked up (and not probed). */
   public DnsList ipv4Only() {
     requireIp("ipv4Only");
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), false, s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.ipv6 = false);
   }
 
   /** For domain lists: which names to check (default all four). */
@@ -196,18 +157,12 @@ public final class DnsList implements Checker<DnsblResult> {
       throw new IllegalStateException("sources apply to domain lists (Rhsbl), not to " + spec.name());
     }
     EnumSet<DomainSource> set = EnumSet.of(first, more);
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), Collections.unmodifiableSet(set), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.sources = Collections.unmodifiableSet(set));
   }
 
   /** Whether to run RFC 5782 health probes (default on). */
   public DnsList healthProbes(boolean enabled) {
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), enabled, s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.probes = enabled);
   }
 
   /**
@@ -215,20 +170,17 @@ public final class DnsList implements Checker<DnsblResult> {
    * until a probe passes again (default on). Off: it is still queried and still reported.
    */
   public DnsList skipWhenUnhealthy(boolean skip) {
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), skip,
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+    return with(d -> d.skipUnhealthy = skip);
   }
 
   /** How often to probe a healthy list, and an unhealthy one (defaults 10 min and 1 min). */
   public DnsList probeInterval(Duration healthy, Duration unhealthy) {
     requirePositive(healthy, "healthy");
     requirePositive(unhealthy, "unhealthy");
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        healthy.toNanos(), unhealthy.toNanos(), s.cacheSize()));
+    return with(d -> {
+      d.probeIntervalNanos = healthy.toNanos();
+      d.retryIntervalNanos = unhealthy.toNanos();
+    });
   }
 
   /** Addresses whose results are kept (default 10,000; 0 turns the result cache off). */
@@ -236,10 +188,7 @@ public final class DnsList implements Checker<DnsblResult> {
     if (entries < 0) {
       throw new IllegalArgumentException("cache size must not be negative: " + entries);
     }
-    ListSpec s = spec;
-    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
-        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), entries));
+    return with(d -> d.cacheSize = entries);
   }
 
   // ---- accessors ----
@@ -251,10 +200,6 @@ public final class DnsList implements Checker<DnsblResult> {
 
   public CodeFilter filter() {
     return spec.filter();
-  }
-
-  public double weight() {
-    return spec.weight();
   }
 
   public boolean isAllowlist() {
@@ -274,52 +219,15 @@ public final class DnsList implements Checker<DnsblResult> {
     return Collections.unmodifiableMap(out);
   }
 
-  /** The postscreen form of this list, e.g. {@code zen.spamhaus.org=127.0.0.[2..11]*3.0}. */
+  /** The list's name in results (see {@link #named}). */
+  public String name() {
+    return spec.name();
+  }
+
+  /** The postscreen form of this list without a weight, e.g. {@code zen.spamhaus.org=127.0.0.[2..11]}. */
   public String toSpec() {
     String f = spec.filter().isAny() ? "" : "=" + spec.filter();
-    return spec.displayZone() + f + "*" + formatWeight(spec.weight());
-  }
-
-  /** The health of this list when used as a checker on its own (see {@link DnsblGroup#health()}). */
-  public java.util.List<ListHealth> health() {
-    return runner().health();
-  }
-
-  // ---- checker ----
-
-  @Override
-  public CheckKey<DnsblResult> key() {
-    return key;
-  }
-
-  @Override
-  public boolean appliesTo(MailSession session) {
-    return runner().appliesTo(session);
-  }
-
-  @Override
-  public CompletableFuture<DnsblResult> check(CheckContext context) {
-    requireNonNull(context, "context");
-    return runner().check(context);
-  }
-
-  @Override
-  public DnsblResult temperror(String reason) {
-    return DnsblResult.temperror(reason);
-  }
-
-  private DnsblGroup runner() {
-    DnsblGroup r = runner;
-    if (r == null) {
-      synchronized (this) {
-        r = runner;
-        if (r == null) {
-          r = new DnsblGroup(spec.name(), java.util.List.of(this));
-          runner = r;
-        }
-      }
-    }
-    return r;
+    return spec.displayZone() + f;
   }
 
   @Override
@@ -336,17 +244,13 @@ public final class DnsList implements Checker<DnsblResult> {
   public String toString() {
     String kind = spec.domain() ? "Rhsbl" : spec.allowlist() ? "Dnswl" : "Dnsbl";
     return kind + "[" + spec.name() + (spec.name().equals(defaultName(spec.displayZone(), spec.filter())) ? "" : ", " + toSpec())
-        + ", weight=" + formatWeight(spec.weight()) + "]";
+        + "]";
   }
 
   // ---- helpers ----
 
   private static String displayName(ListSpec s) {
     return s.displayZone();
-  }
-
-  static String formatWeight(double w) {
-    return w == Math.rint(w) && Math.abs(w) < 1e9 ? Long.toString((long) w) : Double.toString(w);
   }
 
   private void requireIp(String what) {
@@ -395,45 +299,28 @@ public final class DnsList implements Checker<DnsblResult> {
   }
 
   /**
-   * Parses {@code zone[=filter][*weight]} (postscreen syntax).
+   * Parses {@code zone[=filter]} (postscreen syntax without the weight: weights go with the
+   * registration, {@link DnsblWeights}).
    *
-   * @throws IllegalArgumentException naming the position of the first error
+   * @throws IllegalArgumentException naming the position of the first error, and for a {@code
+   *     *weight} suffix
    */
   static DnsList parse(String text, boolean domain, boolean allowlist) {
     requireNonNull(text, "spec");
-    int eq = text.indexOf('=');
     int star = text.indexOf('*');
-    if (eq >= 0 && star >= 0 && star < eq) {
-      throw new IllegalArgumentException("bad list spec at position " + eq + ": '=filter' must come before '*weight' (in '" + text + "')");
+    if (star >= 0) {
+      throw new IllegalArgumentException("bad list spec at position " + star + ": a list carries codes, not a weight;"
+          + " give the weight at registration (DnsblWeights) (in '" + text + "')");
     }
-    int zoneEnd = eq >= 0 ? eq : star >= 0 ? star : text.length();
+    int eq = text.indexOf('=');
+    int zoneEnd = eq >= 0 ? eq : text.length();
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
       throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + text + "')");
     }
     DnsList list = create(zone, domain, allowlist);
     if (eq >= 0) {
-      int filterEnd = star >= 0 ? star : text.length();
-      list = list.codes(CodeFilter.parse(text.substring(eq + 1, filterEnd), eq + 1, text));
-    }
-    if (star >= 0) {
-      String w = text.substring(star + 1);
-      if (!w.matches("[+-]?\\d{1,6}(\\.\\d{1,6})?")) {
-        throw new IllegalArgumentException(
-            "bad list spec at position " + (star + 1) + ": weight must be a number like 3, -2 or 1.5 (in '" + text + "')");
-      }
-      double weight = Double.parseDouble(w);
-      if (allowlist && weight > 0) {
-        throw new IllegalArgumentException(
-            "bad list spec at position " + (star + 1) + ": an allowlist weight must not be positive (in '" + text + "')");
-      }
-      boolean negative = weight < 0;
-      if (negative && !allowlist) {
-        // postscreen: a negative weight is an allowlist entry
-        list = parse(text, domain, true);
-        return list;
-      }
-      list = list.weight(weight);
+      list = list.codes(CodeFilter.parse(text.substring(eq + 1), eq + 1, text));
     }
     return list;
   }

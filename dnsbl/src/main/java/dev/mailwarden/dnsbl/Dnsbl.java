@@ -1,36 +1,57 @@
 package dev.mailwarden.dnsbl;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
+
 /**
- * IP blocklists (DNSBL, RFC 5782): IPv4 as reversed octets, IPv6 as 32 reversed nibbles,
- * IPv4-mapped IPv6 as IPv4.
+ * DNS lists (RFC 5782): the checker over them, and IP blocklists (IPv4 as reversed octets, IPv6 as
+ * 32 reversed nibbles, IPv4-mapped IPv6 as IPv4). Lists are values ({@link DnsList}); one checker
+ * queries all of its lists at once, with one cache entry per address; what a listing scores is
+ * given at registration.
  *
  * <pre>{@code
- * MailWarden inbound = MailWarden.builder()
- *     .resolver(dns)
- *     .check(Dnsbl.spamhausZen())                                   // weight 5 per listing
- *     .check(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]").weight(2.0))
- *     .check(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10*2"))  // postscreen syntax
- *     .check(Dnswl.list("list.dnswl.example"))                      // weight -1
+ * MailWarden inbound = MailWarden.builder(runtime)
+ *     .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0))   // rejects on a listing
+ *     .check(Dnsbl.builder()
+ *             .list(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]"))
+ *             .list(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10"))    // postscreen syntax
+ *             .list(Dnswl.list("list.dnswl.example"))
+ *             .name("lists")
+ *             .build(),
+ *         DnsblWeights.builder().list("bl.example.net", 2.0).list("list.dnswl.example", -3.0).build())
  *     .build();
  * }</pre>
- *
- * <p>Registered without weights, each list scores its own weight ({@code Weights.fromResult()}).
  */
 public final class Dnsbl {
   private Dnsbl() {}
 
-  /** A blocklist on {@code zone}: any 127.0.0.0/8 code counts, weight 1. */
+  /**
+   * A checker of these lists, named {@code dnsbl}; registered without weights each listing
+   * blocklist scores +1 and each listing allowlist -1 ({@link DnsblWeights#defaults()}).
+   */
+  public static DnsblChecker check(DnsList first, DnsList... more) {
+    return builder().list(first).lists(Arrays.asList(more)).build();
+  }
+
+  /** A builder of a checker over several lists. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A blocklist on {@code zone}: any 127.0.0.0/8 code counts. */
   public static DnsList list(String zone) {
     return DnsList.create(zone, false, false);
   }
 
   /**
-   * A list in postscreen syntax: {@code zone[=filter][*weight]}, e.g. {@code
-   * zen.spamhaus.org=127.0.0.[2..11]*3} or {@code bl.example.net=127.0.0.4;127.0.0.10*2}. A
-   * negative weight makes it an allowlist, as in postscreen ({@code list.dnswl.org*-2}).
+   * A list in postscreen syntax without the weight: {@code zone[=filter]}, e.g. {@code
+   * zen.spamhaus.org=127.0.0.[2..11]} or {@code bl.example.net=127.0.0.4;127.0.0.10}. A {@code
+   * *weight} suffix is refused: the weight goes with the registration ({@link DnsblWeights}).
    *
    * @throws IllegalArgumentException naming the position of the first error
    */
@@ -41,9 +62,8 @@ public final class Dnsbl {
   /**
    * Spamhaus ZEN on the public mirrors: SBL 127.0.0.2, CSS .3, XBL .4-.7, DROP .9, PBL .10/.11,
    * each named as a category; the whole 127.255.255.0/24 are errors (public resolver, rate
-   * limit, ...), never listings. Weight 5 (a listing alone reaches the default reject threshold).
-   * The public mirrors refuse queries through public resolvers; use {@link #spamhausDqs} if you
-   * have a DQS key.
+   * limit, ...), never listings. The public mirrors refuse queries through public resolvers; use
+   * {@link #spamhausDqs} if you have a DQS key.
    */
   public static DnsList spamhausZen() {
     return zenCodes(list("zen.spamhaus.org")).named("zen.spamhaus.org");
@@ -60,20 +80,45 @@ public final class Dnsbl {
         .category("127.0.0.3", "css")
         .category("127.0.0.[4..7]", "xbl")
         .category("127.0.0.9", "drop")
-        .category("127.0.0.[10..11]", "pbl")
-        .weight(5.0);
+        .category("127.0.0.[10..11]", "pbl");
   }
 
-  /**
-   * Several lists as one checker named {@code name}: queried at once, one cache entry per
-   * address for all of them, one result. See {@link DnsblGroup}.
-   */
-  public static DnsblGroup group(String name, DnsList... lists) {
-    return new DnsblGroup(name, Arrays.asList(lists));
-  }
+  /** Builds a {@link DnsblChecker}: at least one list; name {@code dnsbl} unless set. */
+  public static final class Builder {
+    private final List<DnsList> lists = new ArrayList<>();
+    private String name = "dnsbl";
+    private boolean nameSet;
 
-  /** Several lists as one checker. */
-  public static DnsblGroup group(String name, List<DnsList> lists) {
-    return new DnsblGroup(name, lists);
+    private Builder() {}
+
+    /** A list to check; repeatable. */
+    public Builder list(DnsList list) {
+      lists.add(requireNonNull(list, "list"));
+      return this;
+    }
+
+    /** Several lists to check. */
+    public Builder lists(Collection<DnsList> more) {
+      more.forEach(this::list);
+      return this;
+    }
+
+    /** The checker's name in reports (default {@code dnsbl}); unique per MailWarden. */
+    public Builder name(String name) {
+      requireNonNull(name, "name");
+      if (nameSet) {
+        throw new IllegalStateException("name was already set to " + this.name);
+      }
+      nameSet = true;
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException without a list, or with two lists of the same name
+     */
+    public DnsblChecker build() {
+      return new DnsblChecker(name, lists);
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * The result of a DNS-list check: one {@link ListResult} per list and subject, and the outcome
@@ -20,41 +19,34 @@ import java.util.OptionalDouble;
  * <p>Outcome mapping: a blocklist listing gives {@link Outcome#FAIL}; otherwise an allowlist
  * listing gives {@link Outcome#PASS}; otherwise any list error (including a skipped unhealthy
  * list) gives {@link Outcome#TEMPERROR}; otherwise {@link Outcome#NONE}. An error is never a
- * listing; each error is also reported to the listener as a {@link ListErrorEvent}. {@link
- * #suggestedScore()} is the sum of the weights of the listed entries (negative for
- * allowlists), so the default {@code Weights.fromResult()} scores it; {@link #smtpReply()} is a
+ * listing; each error is also reported to the listener as a {@link ListErrorEvent}. What the
+ * listings score is decided at registration ({@link DnsblWeights}); {@link #smtpReply()} is a
  * 550 5.7.1 naming the first listing blocklist and its sanitized TXT reason.
  */
 public final class DnsblResult implements CheckResult {
   private final Outcome outcome;
   private final String reason;
   private final List<ListResult> lists;
-  private final double score;
   private final Map<String, String> details;
   private final Optional<SmtpReply> reply;
-  private final OptionalDouble suggested; // kept: the cached hit path must not allocate it
 
-  private DnsblResult(Outcome outcome, String reason, List<ListResult> lists, double score) {
+  private DnsblResult(Outcome outcome, String reason, List<ListResult> lists) {
     this.outcome = outcome;
     this.reason = reason;
     this.lists = List.copyOf(lists);
-    this.score = score;
     this.details = buildDetails(this.lists);
     this.reply = buildReply(outcome, this.lists);
-    this.suggested = OptionalDouble.of(score);
   }
 
   /** The result of these list answers, with the outcome mapping described above. */
   public static DnsblResult of(List<ListResult> lists) {
     requireNonNull(lists, "lists");
-    double score = 0;
     ListResult block = null;
     ListResult allow = null;
     ListResult error = null;
     int errors = 0;
     for (ListResult r : lists) {
       if (r.isListed()) {
-        score += r.score();
         if (!r.allowlist() && block == null) {
           block = r;
         } else if (r.allowlist() && allow == null) {
@@ -89,17 +81,17 @@ public final class DnsblResult implements CheckResult {
           ? lists.get(0).subject() + " not listed in " + lists.get(0).list()
           : "not listed in any of " + lists.size() + " list lookups";
     }
-    return new DnsblResult(outcome, reason, lists, score);
+    return new DnsblResult(outcome, reason, lists);
   }
 
   /** A temperror result with no list answers (the check failed or missed the deadline). */
   public static DnsblResult temperror(String reason) {
-    return new DnsblResult(Outcome.TEMPERROR, requireNonNull(reason, "reason"), List.of(), 0);
+    return new DnsblResult(Outcome.TEMPERROR, requireNonNull(reason, "reason"), List.of());
   }
 
   /** A result that looked nothing up, with a reason (e.g. no usable domain). */
   public static DnsblResult none(String reason) {
-    return new DnsblResult(Outcome.NONE, requireNonNull(reason, "reason"), List.of(), 0);
+    return new DnsblResult(Outcome.NONE, requireNonNull(reason, "reason"), List.of());
   }
 
   private static String describeListing(ListResult r, String verb) {
@@ -134,9 +126,6 @@ public final class DnsblResult implements CheckResult {
       }
       if (!r.categories().isEmpty()) {
         d.put(p + ".categories", String.join(",", r.categories()));
-      }
-      if (r.isListed()) {
-        d.put(p + ".score", Double.toString(r.score()));
       }
       r.error().ifPresent(e -> d.put(p + ".error", e.name()));
       if (r.isError()) {
@@ -208,16 +197,6 @@ public final class DnsblResult implements CheckResult {
     return out;
   }
 
-  /** Sum of the weights of the listed entries. */
-  public double score() {
-    return score;
-  }
-
-  @Override
-  public OptionalDouble suggestedScore() {
-    return suggested;
-  }
-
   /** Per list: {@code <list>.zone}, {@code .query}, {@code .status}, {@code .codes}, ... */
   @Override
   public Map<String, String> details() {
@@ -231,6 +210,6 @@ public final class DnsblResult implements CheckResult {
 
   @Override
   public String toString() {
-    return outcome.token() + " (" + reason + ")" + (score != 0 ? " score=" + score : "");
+    return outcome.token() + " (" + reason + ")";
   }
 }

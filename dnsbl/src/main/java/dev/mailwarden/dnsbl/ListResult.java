@@ -19,7 +19,6 @@ import java.util.Optional;
  * @param status listed, not listed or error
  * @param codes every return code of the answer (dotted quads), in answer order
  * @param categories the names of the listed codes, e.g. {@code sbl}, {@code xbl}
- * @param score the list's weight when listed, else zero
  * @param error why there was no usable answer (only for {@link ListStatus#ERROR})
  * @param reason the list's TXT reason, sanitized (no control characters, length-capped)
  * @param detail one human sentence about the answer
@@ -34,7 +33,6 @@ public record ListResult(
     ListStatus status,
     List<String> codes,
     List<String> categories,
-    double score,
     Optional<ListError> error,
     Optional<String> reason,
     String detail) {

@@ -36,13 +36,13 @@ import java.util.function.Consumer;
  */
 public final class ListingMonitor {
   private final MailwardenRuntime runtime;
-  private final DnsblGroup group;
+  private final DnsblChecker group;
   private final Duration timeout;
   private final Consumer<CheckEvent> events;
 
   private ListingMonitor(Builder b) {
     this.runtime = b.runtime;
-    this.group = new DnsblGroup("listing-monitor", b.lists);
+    this.group = new DnsblChecker("listing-monitor", b.lists);
     this.timeout = b.timeout;
     this.events = b.events;
   }

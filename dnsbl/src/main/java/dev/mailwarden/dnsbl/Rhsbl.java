@@ -9,13 +9,13 @@ package dev.mailwarden.dnsbl;
 public final class Rhsbl {
   private Rhsbl() {}
 
-  /** A domain blocklist on {@code zone}: any 127.0.0.0/8 code counts, weight 1. */
+  /** A domain blocklist on {@code zone}: any 127.0.0.0/8 code counts. */
   public static DnsList list(String zone) {
     return DnsList.create(zone, true, false);
   }
 
   /**
-   * A domain list in postscreen syntax ({@code zone[=filter][*weight]}).
+   * A domain list in postscreen syntax without the weight ({@code zone[=filter]}).
    *
    * @throws IllegalArgumentException naming the position of the first error
    */
@@ -26,7 +26,6 @@ public final class Rhsbl {
   /**
    * Spamhaus DBL on the public mirrors: 127.0.1.2 spam, .4 phish, .5 malware, .6 botnet-cc,
    * .102-.106 abused legitimate domains; 127.0.1.255 (IP queried) and 127.255.255.0/24 are errors.
-   * Weight 5.
    */
   public static DnsList spamhausDbl() {
     return dblCodes(list("dbl.spamhaus.org")).named("dbl.spamhaus.org");
@@ -43,7 +42,6 @@ public final class Rhsbl {
         .category("127.0.1.104", "abused-legit-phish")
         .category("127.0.1.105", "abused-legit-malware")
         .category("127.0.1.106", "abused-legit-botnet-cc")
-        .errorCode("127.0.1.255", ListError.QUERY_REJECTED)
-        .weight(5.0);
+        .errorCode("127.0.1.255", ListError.QUERY_REJECTED);
   }
 }

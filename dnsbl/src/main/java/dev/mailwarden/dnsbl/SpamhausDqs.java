@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <pre>{@code
  * SpamhausDqs dqs = Dnsbl.spamhausDqs(System.getenv("DQS_KEY"));
- * builder.check(dqs.zen()).check(dqs.dbl());
+ * builder.check(Dnsbl.check(dqs.zen(), dqs.dbl()), DnsblWeights.listed(5.0));
  * }</pre>
  */
 public final class SpamhausDqs {
@@ -42,8 +42,7 @@ public final class SpamhausDqs {
   public DnsList zrd() {
     return DnsList.secretZone(key, "zrd.dq.spamhaus.net", true)
         .codes("127.0.2.[2..24]")
-        .category("127.0.2.[2..24]", "zrd")
-        .weight(2.0);
+        .category("127.0.2.[2..24]", "zrd");
   }
 
   @Override

@@ -5,9 +5,9 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.testing.CheckerContract;
 import org.junit.jupiter.api.Nested;
 
-/** The checker contract for a single IP list, a domain list and a group. */
+/** The checker contract for a single IP list, a domain list and several lists of all kinds. */
 class DnsblContractTest extends CheckerContract {
-  private final DnsList zen = Dnsbl.spamhausZen();
+  private final DnsblChecker zen = Dnsbl.check(Dnsbl.spamhausZen());
 
   @Override
   protected Checker<?> checker() {
@@ -21,7 +21,7 @@ class DnsblContractTest extends CheckerContract {
 
   @Nested
   class DomainList extends CheckerContract {
-    private final DnsList dbl = Rhsbl.spamhausDbl();
+    private final DnsblChecker dbl = Dnsbl.check(Rhsbl.spamhausDbl());
 
     @Override
     protected Checker<?> checker() {
@@ -41,9 +41,8 @@ class DnsblContractTest extends CheckerContract {
 
   @Nested
   class Group extends CheckerContract {
-    private final DnsblGroup group =
-        Dnsbl.group("dnsbl", Dnsbl.spamhausZen(), Dnsbl.parse("bl.example=127.0.0.[2..11]*2"),
-            Dnswl.list("list.dnswl.example"), Rhsbl.spamhausDbl().sources(DomainSource.HELO));
+    private final DnsblChecker group =
+        Dnsbl.builder().name("dnsbl").list(Dnsbl.spamhausZen()).list(Dnsbl.parse("bl.example=127.0.0.[2..11]")).list(Dnswl.list("list.dnswl.example")).list(Rhsbl.spamhausDbl().sources(DomainSource.HELO)).build();
 
     @Override
     protected Checker<?> checker() {

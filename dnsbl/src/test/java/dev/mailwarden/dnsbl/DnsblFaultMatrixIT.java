@@ -51,11 +51,11 @@ class DnsblFaultMatrixIT {
     RHSBL("spam.example.rhs.test", Rhsbl.list("rhs.test").sources(DomainSource.MAIL_FROM).healthProbes(false));
 
     final String faultedName;
-    final DnsList list;
+    final DnsblChecker list;
 
     Target(String faultedName, DnsList list) {
       this.faultedName = faultedName;
-      this.list = list;
+      this.list = Dnsbl.check(list);
     }
   }
 

@@ -37,7 +37,7 @@ class DnsblTest {
       """);
 
   private DnsblResult check(DnsList list, ZoneResolver dns, String ip) {
-    return list.check(context(session(ip), dns, ticker, events)).join();
+    return Dnsbl.check(list).check(context(session(ip), dns, ticker, events)).join();
   }
 
   private static ZoneResolver zen() {
@@ -53,7 +53,8 @@ class DnsblTest {
     assertThat(l.codes()).containsExactly("127.0.0.2", "127.0.0.4");
     assertThat(l.categories()).containsExactly("sbl", "xbl");
     assertThat(l.query()).isEqualTo("1.2.0.192.zen.spamhaus.org");
-    assertThat(r.suggestedScore()).hasValue(5.0);
+    assertThat(DnsblWeights.defaults().score(r)).isEqualTo(1.0);
+    assertThat(DnsblWeights.listed(5.0).score(r)).isEqualTo(5.0);
   }
 
   @Test
@@ -80,7 +81,7 @@ class DnsblTest {
     DnsblResult r = check(Dnsbl.spamhausZen().healthProbes(false), zen(), "198.51.100.7");
     assertThat(r.outcome()).isEqualTo(Outcome.NONE);
     assertThat(r.lists().get(0).status()).isEqualTo(ListStatus.NOT_LISTED);
-    assertThat(r.suggestedScore()).hasValue(0.0);
+    assertThat(DnsblWeights.listed(5.0).score(r)).isZero();
     assertThat(r.smtpReply()).isEmpty();
   }
 
@@ -142,7 +143,7 @@ class DnsblTest {
     assertThat(l.status()).isEqualTo(ListStatus.ERROR);
     assertThat(l.error()).hasValue(expected);
     assertThat(l.isListed()).isFalse();
-    assertThat(r.suggestedScore()).hasValue(0.0);
+    assertThat(DnsblWeights.listed(5.0).score(r)).isZero();
     assertThat(r.smtpReply()).isEmpty();
     assertThat(r.reason()).contains(expected.name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -168,7 +169,7 @@ class DnsblTest {
     // build a session directly with the mapped form; MailSession may unmap it already, the
     // query name must be IPv4 either way
     var ctx = context(dev.mailwarden.MailSession.builder().clientIp(v6).build(), zen(), ticker, events);
-    DnsblResult r = list.check(ctx).join();
+    DnsblResult r = Dnsbl.check(list).check(ctx).join();
     assertThat(r.lists().get(0).query()).isEqualTo("1.2.0.192.zen.spamhaus.org");
     assertThat(dev.mailwarden.dnsbl.internal.AddressKey.of(v6))
         .isEqualTo(dev.mailwarden.dnsbl.internal.AddressKey.of(Fixtures.ip("192.0.2.1")));
@@ -186,9 +187,10 @@ class DnsblTest {
   @Test
   void allowlistListing_isPass_withNegativeScore() {
     ZoneResolver dns = ZoneResolver.of(ipZone("list.dnswl.example", "1.2.0.192 IN A 127.0.10.2\n"));
-    DnsblResult r = check(Dnswl.list("list.dnswl.example").weight(-3).healthProbes(false), dns, "192.0.2.1");
+    DnsblResult r = check(Dnswl.list("list.dnswl.example").healthProbes(false), dns, "192.0.2.1");
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
-    assertThat(r.suggestedScore()).hasValue(-3.0);
+    assertThat(DnsblWeights.defaults().score(r)).isEqualTo(-1.0);
+    assertThat(DnsblWeights.builder().list("list.dnswl.example", -3).build().score(r)).isEqualTo(-3.0);
     assertThat(r.smtpReply()).isEmpty();
     assertThat(dns.queries()).doesNotContain("1.2.0.192.list.dnswl.example TXT");
   }
@@ -205,16 +207,24 @@ class DnsblTest {
   }
 
   @Test
-  void mailWarden_scoresTheListWeight_byDefault_andRepliesWithTheListName() {
+  void mailWarden_scoresTheRegistrationWeights_perList_andRepliesWithTheListName() {
     MailWarden w = MailWarden.builder(TestRuntime.of(zen()))
-        .check(Dnsbl.spamhausZen().healthProbes(false))
-        .check(Dnsbl.parse("zen.spamhaus.org=127.0.0.4*2").healthProbes(false))
+        .check(Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false), Dnsbl.parse("zen.spamhaus.org=127.0.0.4").healthProbes(false)),
+            DnsblWeights.builder().list("zen.spamhaus.org", 3.0).list("zen.spamhaus.org=127.0.0.4", 2.0).build())
         .rejectAt(5)
         .build();
     Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().text()).contains("zen.spamhaus.org");
-    assertThat(ev.checks()).extracting(c -> c.score()).contains(5.0);
+    assertThat(ev.checks()).extracting(c -> c.score()).containsExactly(5.0);
+  }
+
+  @Test
+  void mailWarden_withoutWeights_scoresOnePerListing() {
+    MailWarden w = MailWarden.builder(TestRuntime.of(zen())).check(Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false))).build();
+    Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
+    assertThat(ev.score()).isEqualTo(1.0);
+    assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
   }
 
   @Test
@@ -224,7 +234,7 @@ class DnsblTest {
         .zone(ipZone("slow.example", ""))
         .hang("1.2.0.192.slow.example")
         .build();
-    DnsblGroup g = Dnsbl.group("lists", Dnsbl.spamhausZen().healthProbes(false), Dnsbl.list("slow.example").healthProbes(false));
+    DnsblChecker g = Dnsbl.builder().name("lists").list(Dnsbl.spamhausZen().healthProbes(false)).list(Dnsbl.list("slow.example").healthProbes(false)).build();
     var ctx = dev.mailwarden.CheckContext.builder(session("192.0.2.1"), dns).deadline(Duration.ofMillis(300)).build();
     long t0 = System.nanoTime();
     DnsblResult r = g.check(ctx).join();
@@ -238,14 +248,15 @@ class DnsblTest {
 
   @Test
   void toString_showsTheSpec() {
-    assertThat(Dnsbl.parse("bl.example.net=127.0.0.[2..11]*3").toString())
-        .isEqualTo("Dnsbl[bl.example.net=127.0.0.[2..11], weight=3]");
+    assertThat(Dnsbl.parse("bl.example.net=127.0.0.[2..11]").toString())
+        .isEqualTo("Dnsbl[bl.example.net=127.0.0.[2..11]]");
+    assertThat(Dnsbl.check(Dnsbl.parse("bl.example.net")).toString()).isEqualTo("Dnsbl[dnsbl: bl.example.net]");
     assertThat(Dnsbl.spamhausZen().toString()).contains("zen.spamhaus.org");
   }
 
   @Test
   void replyOfAParsedSpec_namesTheZoneWithoutTheFilter() {
-    DnsblResult r = check(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]*3").healthProbes(false), zen(), "192.0.2.1");
+    DnsblResult r = check(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]").healthProbes(false), zen(), "192.0.2.1");
     assertThat(r.smtpReply().orElseThrow().text())
         .startsWith("Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org; https://")
         .doesNotContain("=127");

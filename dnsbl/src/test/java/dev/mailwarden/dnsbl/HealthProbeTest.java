@@ -19,14 +19,14 @@ class HealthProbeTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Events events = new Events();
 
-  private DnsblResult check(DnsList list, ZoneResolver dns, String ip) {
+  private DnsblResult check(DnsblChecker list, ZoneResolver dns, String ip) {
     return list.check(context(session(ip), dns, ticker, events)).join();
   }
 
   @Test
   void healthyList_probesOnce_andReportsNothing() {
     ZoneResolver dns = ZoneResolver.of(ipZone("bl.example", ""));
-    DnsList list = Dnsbl.list("bl.example").cacheSize(0);
+    DnsblChecker list = Dnsbl.check(Dnsbl.list("bl.example").cacheSize(0));
     check(list, dns, "192.0.2.1");
     check(list, dns, "192.0.2.2");
     assertThat(dns.queries()).containsOnlyOnce("2.0.0.127.bl.example A").containsOnlyOnce("1.0.0.127.bl.example A");
@@ -36,7 +36,7 @@ class HealthProbeTest {
   @Test
   void missingTestPoint_marksUnhealthy_reports_andSkips() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n@ IN SOA ns h 1 1 1 1 60\n1.2.0.192 IN A 127.0.0.2\n");
-    DnsList list = Dnsbl.list("bl.example").cacheSize(0);
+    DnsblChecker list = Dnsbl.check(Dnsbl.list("bl.example").cacheSize(0));
     DnsblResult first = check(list, dns, "192.0.2.1");
     // the zone resolver answers at once, so the first lookup's probe already decides it
     assertThat(first.lists().get(0).error()).hasValue(ListError.UNHEALTHY);
@@ -63,14 +63,14 @@ class HealthProbeTest {
   @Test
   void listAnsweringEverything_isUnhealthy() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n@ IN SOA ns h 1 1 1 1 60\n* IN A 127.0.0.2\n");
-    check(Dnsbl.list("bl.example"), dns, "192.0.2.1");
+    check(Dnsbl.check(Dnsbl.list("bl.example")), dns, "192.0.2.1");
     assertThat(events.health()).singleElement().satisfies(e -> assertThat(e.problem()).contains("127.0.0.1", "everything"));
   }
 
   @Test
   void blockedCode_marksUnhealthyAtOnce_thenSkips() {
     ZoneResolver dns = ZoneResolver.of(ipZone("zen.spamhaus.org", "1.2.0.192 IN A 127.255.255.255\n"));
-    DnsList zen = Dnsbl.spamhausZen().cacheSize(0);
+    DnsblChecker zen = Dnsbl.check(Dnsbl.spamhausZen().cacheSize(0));
     DnsblResult r = check(zen, dns, "192.0.2.1");
     assertThat(r.lists().get(0).error()).hasValue(ListError.RATE_LIMITED);
     assertThat(events.health()).singleElement().satisfies(e -> {
@@ -86,7 +86,7 @@ class HealthProbeTest {
   @Test
   void unhealthyList_recoversAfterAPassingProbe_atTheRetryInterval() {
     ZoneResolver blocked = ZoneResolver.of("$ORIGIN zen.spamhaus.org.\n* IN A 127.255.255.254\n");
-    DnsList zen = Dnsbl.spamhausZen().cacheSize(0).probeInterval(Duration.ofMinutes(10), Duration.ofMinutes(1));
+    DnsblChecker zen = Dnsbl.check(Dnsbl.spamhausZen().cacheSize(0).probeInterval(Duration.ofMinutes(10), Duration.ofMinutes(1)));
     DnsblResult r = check(zen, blocked, "192.0.2.1");
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
     assertThat(events.health()).singleElement().satisfies(e -> assertThat(e.problem()).contains("127.255.255.254"));
@@ -106,7 +106,7 @@ class HealthProbeTest {
   @Test
   void withoutProbes_anUnhealthyListIsReportedButNeverSkipped() {
     ZoneResolver dns = ZoneResolver.of(ipZone("zen.spamhaus.org", "1.2.0.192 IN A 127.255.255.254\n3.2.0.192 IN A 127.0.0.2\n"));
-    DnsList zen = Dnsbl.spamhausZen().healthProbes(false).cacheSize(0);
+    DnsblChecker zen = Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false).cacheSize(0));
     check(zen, dns, "192.0.2.1");
     assertThat(events.health()).singleElement().satisfies(e -> assertThat(e.skipped()).isFalse());
     assertThat(check(zen, dns, "192.0.2.3").outcome()).isEqualTo(Outcome.FAIL);
@@ -115,7 +115,7 @@ class HealthProbeTest {
   @Test
   void skipDisabled_stillQueriesAndStillReports() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n1.2.0.192 IN A 127.0.0.2\n");
-    DnsList list = Dnsbl.list("bl.example").skipWhenUnhealthy(false).cacheSize(0);
+    DnsblChecker list = Dnsbl.check(Dnsbl.list("bl.example").skipWhenUnhealthy(false).cacheSize(0));
     check(list, dns, "192.0.2.1");
     DnsblResult second = check(list, dns, "192.0.2.1");
     assertThat(second.outcome()).isEqualTo(Outcome.FAIL);
@@ -128,14 +128,14 @@ class HealthProbeTest {
         .zone("$ORIGIN bl.example.\n1.2.0.192 IN A 127.0.0.2\n")
         .fail("2.0.0.127.bl.example", DnsStatus.SERVFAIL)
         .build();
-    check(Dnsbl.list("bl.example"), dns, "192.0.2.1");
+    check(Dnsbl.check(Dnsbl.list("bl.example")), dns, "192.0.2.1");
     assertThat(events.events).isEmpty();
   }
 
   @Test
   void ipv6Lookups_probeTheIpv6TestPoints() {
     ZoneResolver dns = ZoneResolver.of(ipZone("bl.example", ""));
-    check(Dnsbl.list("bl.example"), dns, "2001:db8::1");
+    check(Dnsbl.check(Dnsbl.list("bl.example")), dns, "2001:db8::1");
     assertThat(dns.queries())
         .contains("2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.bl.example A",
             "1.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.bl.example A");
@@ -145,7 +145,7 @@ class HealthProbeTest {
   void domainLists_probeTestAndInvalid() {
     ZoneResolver dns = ZoneResolver.of(Fixtures.domainZone("dbl.example", ""));
     var s = dev.mailwarden.MailSession.builder().helo("mail.example.com").build();
-    Rhsbl.list("dbl.example").check(context(s, dns, ticker, events)).join();
+    Dnsbl.check(Rhsbl.list("dbl.example")).check(context(s, dns, ticker, events)).join();
     assertThat(dns.queries()).contains("test.dbl.example A", "invalid.dbl.example A");
     assertThat(events.events).isEmpty();
   }
@@ -155,7 +155,7 @@ class HealthProbeTest {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN bl.example.\n1.2.0.192 IN A 127.0.0.2\n");
     java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     dev.mailwarden.MailWarden w = dev.mailwarden.MailWarden.builder(TestRuntime.of(dns))
-        .check(Dnsbl.parse("bl.example=127.0.0.2*2"))
+        .check(Dnsbl.check(Dnsbl.parse("bl.example=127.0.0.2")), DnsblWeights.listed(2))
         .listener(new dev.mailwarden.EvaluationListener() {
           @Override
           public void onCheckEvent(String checkName, dev.mailwarden.CheckEvent event) {

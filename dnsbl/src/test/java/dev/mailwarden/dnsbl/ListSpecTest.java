@@ -11,34 +11,38 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ListSpecTest {
 
   @Test
-  void rangeAndWeight_equalTheFluentList() {
-    assertThat(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]*3"))
-        .isEqualTo(Dnsbl.list("zen.spamhaus.org").codes("127.0.0.[2..11]").weight(3));
+  void range_equalsTheFluentList() {
+    assertThat(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]"))
+        .isEqualTo(Dnsbl.list("zen.spamhaus.org").codes("127.0.0.[2..11]"));
   }
 
   @Test
   void severalPatterns_equalTheFluentList() {
-    DnsList parsed = Dnsbl.parse("bl.example=127.0.0.4;127.0.0.10*2");
-    assertThat(parsed).isEqualTo(Dnsbl.list("bl.example").codes("127.0.0.4;127.0.0.10").weight(2));
+    DnsList parsed = Dnsbl.parse("bl.example=127.0.0.4;127.0.0.10");
+    assertThat(parsed).isEqualTo(Dnsbl.list("bl.example").codes("127.0.0.4;127.0.0.10"));
     assertThat(parsed.filter().matches("127.0.0.4")).isTrue();
     assertThat(parsed.filter().matches("127.0.0.10")).isTrue();
     assertThat(parsed.filter().matches("127.0.0.5")).isFalse();
   }
 
   @Test
-  void negativeWeight_isAnAllowlist_likePostscreen() {
-    DnsList l = Dnsbl.parse("list.dnswl.example*-2");
-    assertThat(l.isAllowlist()).isTrue();
-    assertThat(l.weight()).isEqualTo(-2.0);
-    assertThat(l).isEqualTo(Dnswl.list("list.dnswl.example").weight(-2));
-    assertThat(Dnswl.parse("list.dnswl.example*-2")).isEqualTo(l);
+  void weightSuffix_isRefused_pointingToTheRegistration() {
+    // a list carries codes; a weight (and postscreen's negative-weight allowlist) is registration's
+    for (String spec : new String[] {"list.dnswl.example*-2", "bl.example*2"}) {
+      assertThatThrownBy(() -> Dnsbl.parse(spec))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("position " + spec.indexOf('*'))
+          .hasMessageContaining("DnsblWeights");
+      assertThatThrownBy(() -> Dnswl.parse(spec)).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(Dnswl.parse("list.dnswl.example").isAllowlist()).isTrue();
+    assertThat(Dnsbl.parse("list.dnswl.example").isAllowlist()).isFalse();
   }
 
   @Test
-  void bareZone_acceptsAnyCode_withWeightOne() {
+  void bareZone_acceptsAnyCode() {
     DnsList l = Dnsbl.parse("bl.example");
     assertThat(l.filter().isAny()).isTrue();
-    assertThat(l.weight()).isEqualTo(1.0);
     assertThat(l.filter().matches("127.0.0.77")).isTrue();
   }
 
@@ -60,26 +64,26 @@ class ListSpecTest {
 
   @Test
   void toSpec_roundTrips() {
-    DnsList l = Dnsbl.parse("bl.example=127.0.0.[2..11];127.0.1.2*1.5");
+    DnsList l = Dnsbl.parse("bl.example=127.0.0.[2..11];127.0.1.2");
     assertThat(Dnsbl.parse(l.toSpec())).isEqualTo(l);
-    assertThat(l.toSpec()).isEqualTo("bl.example=127.0.0.[2..11];127.0.1.2*1.5");
+    assertThat(l.toSpec()).isEqualTo("bl.example=127.0.0.[2..11];127.0.1.2");
   }
 
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
-        "bl.example=127.0.0.[2..11*3|position 25",
+        "bl.example=127.0.0.[2..11|position 25",
         "bl.example=127.0.0|position 18",
         "bl.example=127.0.0.256|position 19",
         "bl.example=127.0.0.[11..2]|position 24",
         "bl.example=127.0.0.x|position 19",
         "bl.example=127.0.0.2x|position 20",
-        "bl.example*three|position 11",
+        "bl.example*three|position 10",
         "bl.exa mple=127.0.0.2|position 6",
         "bl..example|position 3",
         "=127.0.0.2|position 0",
-        "bl.example*2=127.0.0.2|position 12",
+        "bl.example*2=127.0.0.2|position 10",
         "bl.example=|position 11",
       })
   void badSpecs_nameThePosition(String spec, String position) {
@@ -87,15 +91,6 @@ class ListSpecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(position)
         .hasMessageContaining(spec.length() > 0 ? spec.substring(0, Math.min(3, spec.length())) : "");
-  }
-
-  @Test
-  void allowlist_withPositiveWeight_isRejected() {
-    assertThatThrownBy(() -> Dnswl.parse("list.dnswl.example*2"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("allowlist");
-    assertThatThrownBy(() -> Dnswl.list("list.dnswl.example").weight(2))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

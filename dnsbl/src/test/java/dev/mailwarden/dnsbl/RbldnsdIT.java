@@ -104,19 +104,19 @@ class RbldnsdIT {
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
-  private DnsblResult check(dev.mailwarden.Checker<DnsblResult> checker, MailSession s, Events events) {
-    return checker.check(CheckContext.builder(s, dns).listener(events).deadline(Duration.ofSeconds(10)).build()).join();
+  private DnsblResult check(DnsList list, MailSession s, Events events) {
+    return Dnsbl.check(list).check(CheckContext.builder(s, dns).listener(events).deadline(Duration.ofSeconds(10)).build()).join();
   }
 
   @Test
   void ip4set_listing_withTxtReason_andHealthyProbes() throws Exception {
     Events events = new Events();
-    DnsList list = Dnsbl.parse("bl.test=127.0.0.[2..11]*3").healthProbes(true);
+    DnsList list = Dnsbl.parse("bl.test=127.0.0.[2..11]").healthProbes(true);
     DnsblResult r = check(list, Fixtures.session("192.0.2.1"), events);
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.lists().get(0).codes()).containsExactly("127.0.0.2");
     assertThat(r.lists().get(0).reason()).hasValue("Listed, see https://bl.test/lookup?192.0.2.1");
-    assertThat(r.suggestedScore()).hasValue(3.0);
+    assertThat(DnsblWeights.listed(3.0).score(r)).isEqualTo(3.0);
     assertThat(r.smtpReply().orElseThrow().text()).contains("bl.test", "lookup?192.0.2.1");
     Thread.sleep(200); // the probe ran alongside
     assertThat(events.health()).isEmpty();
@@ -198,8 +198,9 @@ class RbldnsdIT {
     assertThat(report.anyListed()).isTrue();
     assertThat(report.listings()).extracting(ListResult::subject).containsExactly("192.0.2.1");
 
-    MailWarden w = MailWarden.builder(TestRuntime.of(dns))
-        .check(Dnsbl.group("dnsbl", Dnsbl.parse("bl.test*3"), Dnsbl.parse("trie.test*2")))
+    MailWarden w = MailWarden.builder(runtime)
+        .check(Dnsbl.check(Dnsbl.parse("bl.test"), Dnsbl.parse("trie.test")),
+            DnsblWeights.builder().list("bl.test", 3).list("trie.test", 2).build())
         .rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(Fixtures.session("198.51.100.1"));
     assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);

@@ -30,7 +30,7 @@ class RhsblTest {
       .build();
 
   private DnsblResult check(DnsList list, MailSession s) {
-    return list.check(context(s, DNS, ticker, events)).join();
+    return Dnsbl.check(list).check(context(s, DNS, ticker, events)).join();
   }
 
   private static DnsList dbl() {
@@ -82,7 +82,7 @@ class RhsblTest {
   void oneDomainFromSeveralSources_isQueriedOnce() {
     ZoneResolver dns = ZoneResolver.of(domainZone("dbl.example", "same.example IN A 127.0.1.2\n"));
     MailSession s = MailSession.builder().helo("same.example").mailFrom("a@same.example").build();
-    DnsblResult r = Rhsbl.list("dbl.example").healthProbes(false).check(context(s, dns, ticker, events)).join();
+    DnsblResult r = Dnsbl.check(Rhsbl.list("dbl.example").healthProbes(false)).check(context(s, dns, ticker, events)).join();
     assertThat(r.lists()).singleElement().satisfies(l -> assertThat(l.source()).isEqualTo("helo,mail-from"));
     assertThat(dns.queries()).containsOnlyOnce("same.example.dbl.example A");
   }
@@ -91,12 +91,12 @@ class RhsblTest {
   void addressLiteralsNullSenderAndSingleLabels_areNeverSent() {
     ZoneResolver dns = ZoneResolver.of(domainZone("dbl.example", ""));
     MailSession s = MailSession.builder().helo("[192.0.2.1]").nullSender().build();
-    DnsblResult r = Rhsbl.list("dbl.example").healthProbes(false).check(context(s, dns, ticker, events)).join();
+    DnsblResult r = Dnsbl.check(Rhsbl.list("dbl.example").healthProbes(false)).check(context(s, dns, ticker, events)).join();
     assertThat(r.outcome()).isEqualTo(Outcome.NONE);
     MailSession s2 = MailSession.builder().helo("localhost").build();
-    Rhsbl.list("dbl.example").healthProbes(false).check(context(s2, dns, ticker, events)).join();
+    Dnsbl.check(Rhsbl.list("dbl.example").healthProbes(false)).check(context(s2, dns, ticker, events)).join();
     MailSession s3 = MailSession.builder().helo("192.0.2.1").build();
-    Rhsbl.list("dbl.example").healthProbes(false).check(context(s3, dns, ticker, events)).join();
+    Dnsbl.check(Rhsbl.list("dbl.example").healthProbes(false)).check(context(s3, dns, ticker, events)).join();
     assertThat(dns.queries()).isEmpty();
   }
 
@@ -111,8 +111,8 @@ class RhsblTest {
   void sources_limitWhatIsChecked() {
     DnsList heloOnly = dbl().sources(DomainSource.HELO);
     MailSession s = MailSession.builder().mailFrom("bob@sender.example").build();
-    assertThat(heloOnly.appliesTo(s)).isFalse();
-    assertThat(dbl().appliesTo(s)).isTrue();
+    assertThat(Dnsbl.check(heloOnly).appliesTo(s)).isFalse();
+    assertThat(Dnsbl.check(dbl()).appliesTo(s)).isTrue();
     DnsblResult r = check(heloOnly, s.toBuilder().helo("clean.example").build());
     assertThat(r.lists()).singleElement().satisfies(l -> assertThat(l.subject()).isEqualTo("clean.example"));
     assertThat(r.outcome()).isEqualTo(Outcome.NONE);

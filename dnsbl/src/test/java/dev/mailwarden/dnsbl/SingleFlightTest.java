@@ -59,7 +59,7 @@ class SingleFlightTest {
         .zone(ipZone("bl.example", ""))
         .build());
     DnsResolver dns = TestRuntime.cache(upstream, 1_000);
-    DnsblGroup group = Dnsbl.group("dnsbl", Dnsbl.spamhausZen().healthProbes(false), Dnsbl.list("bl.example").healthProbes(false));
+    DnsblChecker group = Dnsbl.builder().name("dnsbl").list(Dnsbl.spamhausZen().healthProbes(false)).list(Dnsbl.list("bl.example").healthProbes(false)).build();
 
     int threads = 8;
     int perThread = 25;

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl;
 
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,11 +24,16 @@ class SnippetsTest {
 
   @Test
   void dnsblJavadoc() {
-    MailWarden inbound = MailWarden.builder(TestRuntime.of(dns))
-        .check(Dnsbl.spamhausZen())                                   // weight 5 per listing
-        .check(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]").weight(2.0))
-        .check(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10*2"))  // postscreen syntax
-        .check(Dnswl.list("list.dnswl.example"))                      // weight -1
+    MailwardenRuntime runtime = TestRuntime.of(dns);
+    MailWarden inbound = MailWarden.builder(runtime)
+        .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0))   // rejects on a listing
+        .check(Dnsbl.builder()
+                .list(Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]"))
+                .list(Dnsbl.parse("bl.example.org=127.0.0.4;127.0.0.10"))    // postscreen syntax
+                .list(Dnswl.list("list.dnswl.example"))
+                .name("lists")
+                .build(),
+            DnsblWeights.builder().list("bl.example.net", 2.0).list("list.dnswl.example", -3.0).build())
         .shortCircuit(false)
         .build();
     Evaluation ev = inbound.evaluateAndWait(Fixtures.session("192.0.2.25"));

@@ -29,7 +29,7 @@ class SpamhausDqsTest {
   void zen_queriesWithTheKey_andShowsItNowhere() {
     ZoneResolver dns = dqs("1.2.0.192 IN A 127.0.0.3\n1.2.0.192 IN TXT \"listed: see " + KEY + "\"\n");
     DnsList zen = Dnsbl.spamhausDqs(KEY).zen();
-    DnsblResult r = zen.check(context(session("192.0.2.1"), dns, ticker, events)).join();
+    DnsblResult r = Dnsbl.check(zen).check(context(session("192.0.2.1"), dns, ticker, events)).join();
     assertThat(dns.queries()).contains("1.2.0.192." + KEY + ".zen.dq.spamhaus.net A");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.lists().get(0).categories()).containsExactly("css");
@@ -57,7 +57,7 @@ class SpamhausDqsTest {
         };
     dev.mailwarden.MailWarden w =
         dev.mailwarden.MailWarden.builder(TestRuntime.of(dns)).listener(listener)
-            .check(Dnsbl.group("dqs", Dnsbl.spamhausDqs(KEY).zen())).build();
+            .check(Dnsbl.builder().name("dqs").list(Dnsbl.spamhausDqs(KEY).zen()).build()).build();
     dev.mailwarden.Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
     assertThat(dns.queries()).anyMatch(q -> q.contains(KEY)); // the key is sent ...
     assertThat(ev.dns().log()).isNotEmpty().allSatisfy(q -> assertThat(q.name()).doesNotContain(KEY).contains("<redacted>"));
@@ -70,7 +70,7 @@ class SpamhausDqsTest {
   void invalidKeyCode_isAnError_andTheEventHidesTheKey() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN " + KEY + ".zen.dq.spamhaus.net.\n* IN A 127.255.255.250\n");
     DnsList zen = Dnsbl.spamhausDqs(KEY).zen().healthProbes(false);
-    DnsblResult r = zen.check(context(session("192.0.2.1"), dns, ticker, events)).join();
+    DnsblResult r = Dnsbl.check(zen).check(context(session("192.0.2.1"), dns, ticker, events)).join();
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
     assertThat(r.lists().get(0).error()).hasValue(ListError.INVALID_KEY);
     assertThat(events.health()).singleElement().satisfies(e -> {
@@ -82,7 +82,7 @@ class SpamhausDqsTest {
   @Test
   void dnsErrorDetails_hideTheKey() {
     ZoneResolver dns = ZoneResolver.builder().fail("1.2.0.192." + KEY + ".zen.dq.spamhaus.net", DnsStatus.SERVFAIL).build();
-    DnsblResult r = Dnsbl.spamhausDqs(KEY).zen().healthProbes(false)
+    DnsblResult r = Dnsbl.check(Dnsbl.spamhausDqs(KEY).zen().healthProbes(false))
         .check(context(session("192.0.2.1"), dns, ticker, events)).join();
     assertThat(r.lists().get(0).detail()).doesNotContain(KEY);
     assertThat(r.reason()).doesNotContain(KEY);
@@ -92,7 +92,7 @@ class SpamhausDqsTest {
   void dbl_queriesDomainsWithTheKey() {
     ZoneResolver dns = ZoneResolver.of("$ORIGIN " + KEY + ".dbl.dq.spamhaus.net.\nbad.example IN A 127.0.1.4\n");
     MailSession s = MailSession.builder().mailFrom("x@Bad.Example.").build();
-    DnsblResult r = Dnsbl.spamhausDqs(KEY).dbl().healthProbes(false).check(context(s, dns, ticker, events)).join();
+    DnsblResult r = Dnsbl.check(Dnsbl.spamhausDqs(KEY).dbl().healthProbes(false)).check(context(s, dns, ticker, events)).join();
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.lists().get(0).categories()).containsExactly("phish");
     assertThat(r.toString() + r.details() + r.smtpReply()).doesNotContain(KEY);

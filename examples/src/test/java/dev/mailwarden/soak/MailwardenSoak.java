@@ -13,7 +13,8 @@ import dev.mailwarden.Verdict;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.internal.CachingResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.DnsList;
+import dev.mailwarden.dnsbl.DnsblChecker;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
@@ -111,10 +112,12 @@ class MailwardenSoak {
           .cacheMemory(CACHE_ENTRIES * 512L * 4 / 3)
           .build();
   private final DnsResolver dns = runtime.dns();
-  private final DnsList blockList =
-      Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(BLOCK_WEIGHT).cacheSize(CACHE_ENTRIES);
-  private final DnsList policyList =
-      Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").weight(POLICY_WEIGHT).cacheSize(CACHE_ENTRIES);
+  private final DnsblChecker blockList =
+      Dnsbl.builder().name(SyntheticLists.BLOCK_ZONE).list(Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").cacheSize(CACHE_ENTRIES)).build();
+  private final DnsblWeights blockListWeights = DnsblWeights.listed(BLOCK_WEIGHT);
+  private final DnsblChecker policyList =
+      Dnsbl.builder().name(SyntheticLists.POLICY_ZONE).list(Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").cacheSize(CACHE_ENTRIES)).build();
+  private final DnsblWeights policyListWeights = DnsblWeights.listed(POLICY_WEIGHT);
   // frozen time: nothing refills or expires, so every decision follows from the key count alone
   private final Ticker frozen = () -> 42_000_000_000L;
   private final RateLimiter limiter =
@@ -124,12 +127,12 @@ class MailwardenSoak {
           .ticker(frozen)
           .build();
   private final OutboundLimitChecker perClient =
-      OutboundLimit.builder(limiter, RateKey.clientIp()).score(LIMIT_SCORE).build();
+      OutboundLimit.builder(limiter, RateKey.clientIp()).build();
   private final MailWarden warden =
       MailWarden.builder(runtime)
-          .check(blockList)
-          .check(policyList)
-          .check(perClient)
+          .check(blockList, blockListWeights)
+          .check(policyList, policyListWeights)
+          .check(perClient, r -> r.smtpReply().isPresent() ? LIMIT_SCORE : 0.0)
           .rejectAt(5.0)
           .quarantineAt(2.0)
           .shortCircuit(false) // every check runs, so every evaluation debits the limiter
@@ -254,7 +257,7 @@ class MailwardenSoak {
   }
 
   private void checkList(
-      long i, InetAddress ip, Evaluation ev, DnsList list, String zone, String label, boolean listed) {
+      long i, InetAddress ip, Evaluation ev, DnsblChecker list, String zone, String label, boolean listed) {
     DnsblResult r = ev.result(list.key()).orElseThrow();
     if (r.outcome() != (listed ? Outcome.FAIL : Outcome.NONE) || r.lists().size() != 1) {
       fail(i, ip, zone + ": " + r + ", expected listed=" + listed, ev);

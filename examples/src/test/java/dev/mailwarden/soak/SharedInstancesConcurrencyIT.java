@@ -10,9 +10,11 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.Verdict;
+import dev.mailwarden.Weights;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.DnsList;
+import dev.mailwarden.dnsbl.DnsblChecker;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
@@ -83,10 +85,12 @@ class SharedInstancesConcurrencyIT {
           .cacheMemory(20_000 * 512L * 4 / 3)
           .build();
   private final DnsResolver dns = runtime.dns();
-  private final DnsList blockList =
-      Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").weight(5.0).cacheSize(5_000);
-  private final DnsList policyList =
-      Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").weight(1.0).cacheSize(5_000);
+  private final DnsblChecker blockList =
+      Dnsbl.builder().name(SyntheticLists.BLOCK_ZONE).list(Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").cacheSize(5_000)).build();
+  private final DnsblWeights blockListWeights = DnsblWeights.listed(5.0);
+  private final DnsblChecker policyList =
+      Dnsbl.builder().name(SyntheticLists.POLICY_ZONE).list(Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").cacheSize(5_000)).build();
+  private final DnsblWeights policyListWeights = DnsblWeights.listed(1.0);
   private final Ticker frozen = () -> 7_000_000_000L;
   private final RateLimiter perClientLimiter =
       RateLimiter.builder()
@@ -97,16 +101,18 @@ class SharedInstancesConcurrencyIT {
   private final RateLimiter siteLimiter =
       RateLimiter.builder().limit(Limit.of(SITE_CAPACITY).per(Duration.ofDays(1))).ticker(frozen).build();
   private final OutboundLimitChecker perClient =
-      OutboundLimit.builder(perClientLimiter, RateKey.clientIp()).name("per-client").costPerMessage().score(1.0).build();
+      OutboundLimit.builder(perClientLimiter, RateKey.clientIp()).name("per-client").costPerMessage().build();
   private final OutboundLimitChecker site =
       OutboundLimit.builder(siteLimiter, RateKey.of("site", s -> Optional.of("all")))
-          .name("site").costPerMessage().score(1.0).build();
+          .name("site").costPerMessage().build();
+  /** A refused message scores 1 (quarantine), not the default 100. */
+  private static final Weights REFUSED_SCORES_1 = r -> r.smtpReply().isPresent() ? 1.0 : 0.0;
   private final MailWarden warden =
       MailWarden.builder(runtime)
-          .check(blockList)
-          .check(policyList)
-          .check(perClient)
-          .check(site)
+          .check(blockList, blockListWeights)
+          .check(policyList, policyListWeights)
+          .check(perClient, REFUSED_SCORES_1)
+          .check(site, REFUSED_SCORES_1)
           .rejectAt(5.0)
           .quarantineAt(1.0)
           .shortCircuit(false) // every check runs, so every evaluation debits both limiters
@@ -243,10 +249,10 @@ class SharedInstancesConcurrencyIT {
     }
   }
 
-  private static boolean listed(Evaluation ev, DnsList list) {
+  private static boolean listed(Evaluation ev, DnsblChecker list) {
     DnsblResult r = ev.result(list.key()).orElseThrow();
     if (r.outcome() != Outcome.FAIL && r.outcome() != Outcome.NONE) {
-      throw new AssertionError(list.zone() + " ended " + r.outcome() + ": " + r.reason());
+      throw new AssertionError(list.name() + " ended " + r.outcome() + ": " + r.reason());
     }
     return r.outcome() == Outcome.FAIL;
   }

@@ -43,14 +43,14 @@ public final class OutboundLimit {
 
   /**
    * Builds an {@link OutboundLimitChecker}. Defaults: name {@code ratelimit-<key name>}, cost per
-   * recipient, mail to {@code postmaster} not counted, score 100 when over the limit.
+   * recipient, mail to {@code postmaster} not counted. Registered without weights, a refused
+   * message scores 100 ({@link OutboundLimitChecker#defaultWeights()}).
    */
   public static final class Builder {
     final RateLimiter limiter;
     final RateKey key;
     String name;
     boolean perMessage;
-    double score = 100.0;
     final List<String> exemptLocalParts = new ArrayList<>(List.of("postmaster"));
     final List<String> exemptAddresses = new ArrayList<>();
     final List<String> exemptUsers = new ArrayList<>();
@@ -75,18 +75,6 @@ public final class OutboundLimit {
     /** Counts one token per message instead of one per recipient. */
     public Builder costPerMessage() {
       this.perMessage = true;
-      return this;
-    }
-
-    /**
-     * The score of a refused message (default 100, far above any reject threshold, so the
-     * engine defers it with this check's 4xx reply). Must be finite and positive.
-     */
-    public Builder score(double score) {
-      if (!Double.isFinite(score) || score <= 0) {
-        throw new IllegalArgumentException("score must be finite and positive: " + score);
-      }
-      this.score = score;
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
+import dev.mailwarden.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
   private final RateLimiter limiter;
   private final RateKey rateKey;
   private final boolean perMessage;
-  private final double score;
   private final Set<String> exemptLocalParts;
   private final Set<String> exemptAddresses;
   private final Set<String> exemptUsers;
@@ -37,12 +37,23 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
     this.limiter = b.limiter;
     this.rateKey = b.key;
     this.perMessage = b.perMessage;
-    this.score = b.score;
     this.exemptLocalParts = Set.copyOf(b.exemptLocalParts);
     this.exemptAddresses = Set.copyOf(b.exemptAddresses);
     this.exemptUsers = Set.copyOf(b.exemptUsers);
     this.exemptSession = b.exemptSession;
   }
+
+  /**
+   * A refused message (a result asking for a reply: over a limit, or the store unavailable and
+   * failing closed) scores 100, far above any reject threshold, so the engine defers it with this
+   * check's 4xx reply; anything else scores 0.
+   */
+  @Override
+  public Weights defaultWeights() {
+    return REFUSED_SCORES_100;
+  }
+
+  private static final Weights REFUSED_SCORES_100 = r -> r.smtpReply().isPresent() ? 100.0 : 0.0;
 
   @Override
   public CheckKey<OutboundLimitResult> key() {
@@ -69,7 +80,7 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
 
   private CompletableFuture<OutboundLimitResult> run(CheckContext context, MailSession session) {
     if (isExemptSender(session)) {
-      return done(new OutboundLimitResult(Outcome.NONE, "sender is exempt from rate limits", Map.of(), null, 0));
+      return done(new OutboundLimitResult(Outcome.NONE, "sender is exempt from rate limits", Map.of(), null));
     }
     List<String> counted = new ArrayList<>(session.recipients().size());
     for (String r : session.recipients()) {
@@ -78,12 +89,12 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
       }
     }
     if (counted.isEmpty()) {
-      return done(new OutboundLimitResult(Outcome.NONE, "only exempt recipients", Map.of(), null, 0));
+      return done(new OutboundLimitResult(Outcome.NONE, "only exempt recipients", Map.of(), null));
     }
     Map<String, Integer> keys = rateKey.keys(session, counted);
     if (keys.isEmpty()) {
       return done(
-          new OutboundLimitResult(Outcome.NONE, "no " + rateKey.name() + " key for this session", Map.of(), null, 0));
+          new OutboundLimitResult(Outcome.NONE, "no " + rateKey.name() + " key for this session", Map.of(), null));
     }
     List<String> names = new ArrayList<>(keys.keySet());
     List<CompletableFuture<RateDecision>> futures = new ArrayList<>(names.size());
@@ -142,33 +153,31 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
             "Too many recipients for the sending limit " + limit + ", send to fewer recipients per message";
         return new OutboundLimitResult(
             Outcome.FAIL, worstKey + " asks for more than limit " + limit + " ever allows", decisions,
-            SmtpReply.of(452, "4.5.3", text), score);
+            SmtpReply.of(452, "4.5.3", text));
       }
       String wait = OutboundLimitResult.humanDuration(worst.retryAfter());
       return new OutboundLimitResult(
           Outcome.FAIL,
           worstKey + " is over its limit " + limit + ", retry after " + wait,
           decisions,
-          SmtpReply.of(450, "4.7.1", "Sending rate limit " + limit + " exceeded, try again in " + wait),
-          score);
+          SmtpReply.of(450, "4.7.1", "Sending rate limit " + limit + " exceeded, try again in " + wait));
     }
     if (unavailableClosed) {
       return new OutboundLimitResult(
           Outcome.TEMPERROR,
           "rate-limit store unavailable; failing closed",
           decisions,
-          SmtpReply.of(451, "4.3.0", "Rate limit service unavailable, try again later"),
-          score);
+          SmtpReply.of(451, "4.3.0", "Rate limit service unavailable, try again later"));
     }
     if (unavailableOpen) {
       return new OutboundLimitResult(
-          Outcome.NEUTRAL, "rate-limit store unavailable; failing open", decisions, null, 0);
+          Outcome.NEUTRAL, "rate-limit store unavailable; failing open", decisions, null);
     }
     boolean allExempt = decisions.values().stream().allMatch(d -> d.status() == RateDecision.Status.EXEMPT);
     if (allExempt) {
-      return new OutboundLimitResult(Outcome.NONE, "key is exempt from rate limits", decisions, null, 0);
+      return new OutboundLimitResult(Outcome.NONE, "key is exempt from rate limits", decisions, null);
     }
-    return new OutboundLimitResult(Outcome.PASS, "within rate limits " + limiter.limits(), decisions, null, 0);
+    return new OutboundLimitResult(Outcome.PASS, "within rate limits " + limiter.limits(), decisions, null);
   }
 
   private boolean isExemptSender(MailSession session) {
@@ -199,7 +208,7 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
 
   @Override
   public OutboundLimitResult temperror(String reason) {
-    return new OutboundLimitResult(Outcome.TEMPERROR, reason, Map.of(), null, 0);
+    return new OutboundLimitResult(Outcome.TEMPERROR, reason, Map.of(), null);
   }
 
   @Override

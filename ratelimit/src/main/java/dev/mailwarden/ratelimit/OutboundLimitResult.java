@@ -10,12 +10,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the outbound limit concluded for one message: {@code pass} within limits, {@code fail}
- * over a limit (with a 4xx reply carrying the retry-after, and a score high enough to reject),
+ * over a limit (with a 4xx reply carrying the retry-after),
  * {@code none} when no key applied or the sender is exempt, {@code neutral} when the shared store
  * was unavailable and the limiter failed open, {@code temperror} when it failed closed.
  */
@@ -24,15 +23,13 @@ public final class OutboundLimitResult implements CheckResult {
   private final String reason;
   private final Map<String, RateDecision> decisions;
   private final @Nullable SmtpReply reply;
-  private final double score;
 
   OutboundLimitResult(
-      Outcome outcome, String reason, Map<String, RateDecision> decisions, @Nullable SmtpReply reply, double score) {
+      Outcome outcome, String reason, Map<String, RateDecision> decisions, @Nullable SmtpReply reply) {
     this.outcome = requireNonNull(outcome, "outcome");
     this.reason = requireNonNull(reason, "reason");
     this.decisions = Collections.unmodifiableMap(new LinkedHashMap<>(decisions));
     this.reply = reply;
-    this.score = score;
   }
 
   @Override
@@ -85,11 +82,6 @@ public final class OutboundLimitResult implements CheckResult {
   @Override
   public Optional<SmtpReply> smtpReply() {
     return Optional.ofNullable(reply);
-  }
-
-  @Override
-  public OptionalDouble suggestedScore() {
-    return reply == null ? OptionalDouble.empty() : OptionalDouble.of(score);
   }
 
   static long ceilSeconds(Duration d) {

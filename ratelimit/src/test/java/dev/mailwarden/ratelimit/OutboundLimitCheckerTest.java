@@ -72,7 +72,7 @@ class OutboundLimitCheckerTest extends CheckerContract {
     OutboundLimitResult r = run(session("alice", "a@x.org", "b@x.org", "c@y.org"));
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(r.smtpReply()).isEmpty();
-    assertThat(r.suggestedScore()).isEmpty();
+    assertThat(checker.defaultWeights().score(r)).isZero();
     assertThat(r.decisions().get("user:alice").remaining()).containsExactly(2L, 5L);
   }
 
@@ -96,7 +96,7 @@ class OutboundLimitCheckerTest extends CheckerContract {
     // one more hourly token takes 12 minutes
     assertThat(r.smtpReply().get().text()).contains("5/1h").contains("12 minutes");
     assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(12));
-    assertThat(r.suggestedScore().getAsDouble()).isGreaterThanOrEqualTo(100);
+    assertThat(checker.defaultWeights().score(r)).isEqualTo(100.0);
     assertThat(events).hasSize(1);
     RateLimitTripped trip = (RateLimitTripped) events.get(0);
     assertThat(trip.key()).isEqualTo("user:alice");

@@ -6,7 +6,7 @@ import dev.mailwarden.CheckKey;
  * DKIM: verify signatures of inbound mail, sign outbound mail.
  *
  * <pre>{@code
- * MailWarden w = MailWarden.builder().resolver(dns).check(Dkim.verify()).build();
+ * MailWarden w = MailWarden.builder().resolver(dns).check(Dkim.check()).build();
  * DkimResult r = evaluation.result(Dkim.KEY);           // per-signature details
  *
  * DkimSigner signer = Dkim.signer().domain("example.com").selector("s1")
@@ -24,7 +24,7 @@ public final class Dkim {
    * The verifier with default settings: 300 s clock skew, at most 10 signatures, {@code l=}
    * remainders reported but not failed.
    */
-  public static DkimVerifier verify() {
+  public static DkimVerifier check() {
     return DkimVerifier.builder().build();
   }
 

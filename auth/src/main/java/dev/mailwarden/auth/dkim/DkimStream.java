@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * completes once every key answered.
  *
  * <pre>{@code
- * DkimStream s = Dkim.verify().stream(dns, Clock.systemUTC(), executor);
+ * DkimStream s = Dkim.check().stream(dns, Clock.systemUTC(), executor);
  * while ((n = in.read(buf)) > 0) s.write(buf, 0, n);
  * s.close();
  * s.result().thenAccept(r -> log(r.outcome()));

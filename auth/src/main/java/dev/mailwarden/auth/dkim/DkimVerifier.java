@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * key {@code permerror}. Bare LF line ends are accepted as CRLF.
  *
  * <p>Immutable and thread-safe; in an evaluation, parsed key records are shared between messages
- * through the runtime's cache. Make one with {@link Dkim#verify()} or {@link Dkim#builder()}.
+ * through the runtime's cache. Make one with {@link Dkim#check()} or {@link Dkim#builder()}.
  */
 public final class DkimVerifier implements Checker<DkimResult> {
   private final Duration clockSkew;

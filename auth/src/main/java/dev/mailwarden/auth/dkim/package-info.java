@@ -1,6 +1,6 @@
 /**
  * DKIM (RFC 6376, RFC 8301, RFC 8463): verification on the raw message bytes, as a {@link
- * dev.mailwarden.Checker} ({@link dev.mailwarden.auth.dkim.Dkim#verify()}) or standalone, and
+ * dev.mailwarden.Checker} ({@link dev.mailwarden.auth.dkim.Dkim#check()}) or standalone, and
  * signing ({@link dev.mailwarden.auth.dkim.DkimSigner}) with keys from {@link
  * dev.mailwarden.auth.dkim.DkimKeys}.
  */

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * MailWarden inbound = MailWarden.builder()
  *     .resolver(dns)
  *     .check(Spf.check())
- *     .check(Dkim.verify())
- *     .check(Dmarc.enforce())                  // awaits SPF and DKIM
+ *     .check(Dkim.check())
+ *     .check(Dmarc.check())                  // awaits SPF and DKIM
  *     .rejectAt(5.0).quarantineAt(3.0)
  *     .build();
  *
@@ -43,23 +43,15 @@ import org.jspecify.annotations.Nullable;
  * p}/{@code sp}/{@code np} with {@code pct} and {@code t}. DNS errors give temperror, and so
  * does an SPF or DKIM temperror of an identifier that would align when nothing else aligned.
  *
- * <p>Weights: {@link #defaultWeights()} uses the result's own score: {@link #REJECT_SCORE} for
- * a fail with disposition reject, {@link #QUARANTINE_SCORE} for quarantine, 0 otherwise.
+ * <p>Weights: registered without any, {@link #defaultWeights()} scores a fail with disposition
+ * reject 100 (reaches any sensible reject threshold alone), a fail with disposition quarantine 3
+ * (QUARANTINE with {@code quarantineAt(3.0)} and the default {@code rejectAt(5.0)}), anything
+ * else 0; {@link #weights(double, double)} for other thresholds.
  */
 public final class Dmarc implements Checker<DmarcResult> {
 
   /** The key other checkers and the evaluation use for DMARC results. */
   public static final CheckKey<DmarcResult> KEY = CheckKey.of("dmarc", DmarcResult.class);
-
-  /** Score of a fail with disposition reject: reaches any reject threshold up to 100 alone. */
-  public static final double REJECT_SCORE = 100.0;
-
-  /**
-   * Score of a fail with disposition quarantine: below the default reject threshold (5.0), at or
-   * above a quarantine threshold of 3.0 or less. Use {@link #weights(double, double)} if your
-   * thresholds differ.
-   */
-  public static final double QUARANTINE_SCORE = 3.0;
 
   private final AuthResultsSource authResults;
   private final OrganizationalDomains orgDomains;
@@ -72,7 +64,7 @@ public final class Dmarc implements Checker<DmarcResult> {
   }
 
   /** DMARC with the defaults: SPF and DKIM from the evaluation, RFC 9989 tree walk. */
-  public static Dmarc enforce() {
+  public static Dmarc check() {
     return builder().build();
   }
 
@@ -164,7 +156,7 @@ public final class Dmarc implements Checker<DmarcResult> {
 
   @Override
   public Weights defaultWeights() {
-    return weights(REJECT_SCORE, QUARANTINE_SCORE);
+    return weights(100.0, 3.0);
   }
 
   @Override

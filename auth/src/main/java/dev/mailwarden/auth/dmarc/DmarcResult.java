@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,12 +18,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Outcome#NONE}, {@link Outcome#TEMPERROR}, {@link Outcome#PERMERROR}), the From and
  * policy domains, the policy that applied and the disposition after {@code pct=}/{@code t=}, and
  * the identifiers that aligned. Immutable.
- *
- * <p>Scoring ({@link #suggestedScore()}, used by {@link Dmarc#defaultWeights()}): a fail whose
- * disposition is reject suggests {@link Dmarc#REJECT_SCORE} (reaches any sensible reject
- * threshold alone); a fail with disposition quarantine suggests {@link Dmarc#QUARANTINE_SCORE}
- * (3.0: QUARANTINE when the gateway set {@code quarantineAt(x)} with x ≤ 3 and keeps the default
- * {@code rejectAt(5.0)}); everything else 0.
+ * Its score comes from the weights it is registered with ({@link Dmarc#defaultWeights()}).
  */
 public final class DmarcResult implements CheckResult {
   private final Outcome outcome;
@@ -205,18 +199,6 @@ public final class DmarcResult implements CheckResult {
       return Optional.of(SmtpReply.of(451, "4.7.1", "DMARC policy of " + d + " is temporarily unavailable, try again later"));
     }
     return Optional.empty();
-  }
-
-  @Override
-  public OptionalDouble suggestedScore() {
-    if (outcome != Outcome.FAIL) {
-      return OptionalDouble.of(0.0);
-    }
-    return switch (disposition) {
-      case REJECT -> OptionalDouble.of(Dmarc.REJECT_SCORE);
-      case QUARANTINE -> OptionalDouble.of(Dmarc.QUARANTINE_SCORE);
-      case NONE -> OptionalDouble.of(0.0);
-    };
   }
 
   @Override

@@ -8,25 +8,19 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Weights, replies and rejection of findings under a policy; shared by both checkers' builders. */
+/** Replies and rejection of findings under a policy; shared by both checkers' builders. Scores are
+ * not here: they belong to the registration ({@link HeloWeights}). */
 final class FindingRules {
-  /** The weight of a rejecting finding unless set: far above any sensible reject threshold. */
-  static final double DEFAULT_REJECT_WEIGHT = 100.0;
-
   final HeloPolicy policy;
-  private final Map<HeloFinding, Double> weights;
   private final Map<HeloFinding, SmtpReply> replies;
   private final Set<HeloFinding> forcedReject;
   private final Set<HeloFinding> scoreOnly;
-  final double rejectWeight;
 
   private FindingRules(Builder b) {
     this.policy = b.policy;
-    this.weights = new EnumMap<>(b.weights);
     this.replies = new EnumMap<>(b.replies);
     this.forcedReject = b.forcedReject.isEmpty() ? EnumSet.noneOf(HeloFinding.class) : EnumSet.copyOf(b.forcedReject);
     this.scoreOnly = b.scoreOnly.isEmpty() ? EnumSet.noneOf(HeloFinding.class) : EnumSet.copyOf(b.scoreOnly);
-    this.rejectWeight = b.rejectWeight;
   }
 
   boolean rejects(HeloFinding type) {
@@ -40,24 +34,14 @@ final class FindingRules {
         && type.rejectsFrom().map(policy::includes).orElse(false);
   }
 
-  double weight(HeloFinding type) {
-    return weights.getOrDefault(type, type.defaultWeight());
-  }
-
-  /** A finding with its configured weight; a rejecting one weighs at least the reject weight. */
+  /** A finding, rejecting or not under the policy, with its reply. */
   Finding finding(HeloFinding type, String reason) {
-    boolean rejects = rejects(type);
-    double w = weight(type);
-    return new Finding(type, reason, rejects ? Math.max(w, rejectWeight) : w, rejects,
-        replies.getOrDefault(type, type.defaultReply()));
+    return new Finding(type, reason, rejects(type), replies.getOrDefault(type, type.defaultReply()));
   }
 
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("policy=").append(policy.name().toLowerCase(java.util.Locale.ROOT));
-    if (!weights.isEmpty()) {
-      b.append(", weights=").append(weights);
-    }
     if (!forcedReject.isEmpty()) {
       b.append(", rejectOn=").append(forcedReject);
     }
@@ -70,12 +54,9 @@ final class FindingRules {
   static final class Builder {
     private HeloPolicy policy = HeloPolicy.LENIENT;
     private boolean policySet;
-    private final Map<HeloFinding, Double> weights = new EnumMap<>(HeloFinding.class);
     private final Map<HeloFinding, SmtpReply> replies = new EnumMap<>(HeloFinding.class);
     private final Set<HeloFinding> forcedReject = EnumSet.noneOf(HeloFinding.class);
     private final Set<HeloFinding> scoreOnly = EnumSet.noneOf(HeloFinding.class);
-    private double rejectWeight = DEFAULT_REJECT_WEIGHT;
-    private boolean rejectWeightSet;
 
     void policy(HeloPolicy p) {
       requireNonNull(p, "policy");
@@ -84,16 +65,6 @@ final class FindingRules {
       }
       policySet = true;
       policy = p;
-    }
-
-    void weight(HeloFinding f, double w) {
-      requireNonNull(f, "finding");
-      if (!Double.isFinite(w)) {
-        throw new IllegalArgumentException("weight of " + f + " must be finite: " + w);
-      }
-      if (weights.putIfAbsent(f, w) != null) {
-        throw new IllegalStateException("weight of " + f + " was already set");
-      }
     }
 
     void reply(HeloFinding f, SmtpReply r) {
@@ -125,17 +96,6 @@ final class FindingRules {
         }
         scoreOnly.add(f);
       }
-    }
-
-    void rejectWeight(double w) {
-      if (!Double.isFinite(w) || w < 0) {
-        throw new IllegalArgumentException("reject weight must be finite and not negative: " + w);
-      }
-      if (rejectWeightSet) {
-        throw new IllegalStateException("reject weight was already set");
-      }
-      rejectWeightSet = true;
-      rejectWeight = w;
     }
 
     FindingRules build() {

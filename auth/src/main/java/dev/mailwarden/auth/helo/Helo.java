@@ -9,6 +9,7 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
+import dev.mailwarden.Weights;
 import dev.mailwarden.auth.helo.internal.Domains;
 import dev.mailwarden.auth.helo.internal.EmbeddedIp;
 import dev.mailwarden.auth.helo.internal.HeloParser;
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * HeloFinding} with a weight and a reason, summed into the result's score.
  *
  * <pre>{@code
- * builder.check(Helo.sanity());                      // lenient: findings only score
+ * builder.check(Helo.check());                      // lenient: findings only score
  * builder.check(Helo.builder()
  *     .policy(HeloPolicy.RFC)                        // 501/504/450 for RFC 5321 violations
  *     .localNames("mx.example.org", ".example.org")  // "you are not me"
@@ -119,12 +120,18 @@ public final class Helo implements Checker<HeloResult> {
   }
 
   /** HELO sanity with the defaults: lenient (findings only score), built-in patterns and providers. */
-  public static Helo sanity() {
+  public static Helo check() {
     return builder().build();
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Registered without weights: {@link HeloWeights#perFinding()}. */
+  @Override
+  public Weights defaultWeights() {
+    return HeloWeights.perFinding();
   }
 
   @Override
@@ -481,12 +488,6 @@ public final class Helo implements Checker<HeloResult> {
       return this;
     }
 
-    /** The weight a finding adds to the score. */
-    public Builder weight(HeloFinding finding, double weight) {
-      rules.weight(finding, weight);
-      return this;
-    }
-
     /** The reply used when a finding rejects. */
     public Builder reply(HeloFinding finding, SmtpReply reply) {
       rules.reply(finding, reply);
@@ -505,15 +506,6 @@ public final class Helo implements Checker<HeloResult> {
     /** These findings only score, whatever the policy. */
     public Builder scoreOnly(HeloFinding... findings) {
       rules.scoreOnly(findings);
-      return this;
-    }
-
-    /**
-     * The least weight of a rejecting finding (default 100), so that a rejecting finding reaches
-     * the evaluation's reject threshold on its own.
-     */
-    public Builder rejectWeight(double weight) {
-      rules.rejectWeight(weight);
       return this;
     }
 

@@ -13,16 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Helo#sanity()} found: every {@link Finding} with its weight and reason, their sum
- * as {@link #suggestedScore()} (so the default {@code Weights.fromResult()} scores it), and the
- * reply of the most severe rejecting finding.
- *
- * <p>A finding that rejects under the policy weighs at least the builder's reject weight (default
- * 100), so that it reaches the evaluation's reject threshold on its own and its reply is used.
+ * What {@link Helo#check()} found: every {@link Finding} with its reason, and the reply of the
+ * most severe rejecting finding. What the findings score is decided at registration ({@link
+ * HeloWeights}; by default a rejecting finding scores 100, so that it reaches the evaluation's
+ * reject threshold on its own and its reply is used).
  *
  * <p>Outcome: {@code pass} without findings, {@code neutral} with findings that only score,
  * {@code fail} when a finding rejects under the policy, {@code temperror} when DNS trouble left
@@ -36,7 +33,6 @@ public final class HeloResult implements CheckResult {
   private final HeloPolicy policy;
   private final List<Finding> findings;
   private final List<String> dnsProblems;
-  private final double score;
 
   HeloResult(Outcome outcome, String reason, @Nullable String helo, @Nullable InetAddress client,
       HeloPolicy policy, List<Finding> findings, List<String> dnsProblems) {
@@ -47,11 +43,6 @@ public final class HeloResult implements CheckResult {
     this.policy = requireNonNull(policy, "policy");
     this.findings = List.copyOf(findings);
     this.dnsProblems = List.copyOf(dnsProblems);
-    double sum = 0;
-    for (Finding f : this.findings) {
-      sum += f.weight();
-    }
-    this.score = sum;
   }
 
   /** Builds the result from findings, choosing outcome and reason. */
@@ -131,16 +122,6 @@ public final class HeloResult implements CheckResult {
     return dnsProblems;
   }
 
-  /** The sum of the findings' weights. */
-  public double score() {
-    return score;
-  }
-
-  @Override
-  public OptionalDouble suggestedScore() {
-    return OptionalDouble.of(score);
-  }
-
   /**
    * The reply of the most severe rejecting finding: permanent (5xx) before transient (4xx), then
    * the heavier one. Empty when nothing rejects under the policy.
@@ -150,7 +131,7 @@ public final class HeloResult implements CheckResult {
     return findings.stream()
         .filter(Finding::rejects)
         .min(Comparator.comparing((Finding f) -> !f.reply().isPermanent())
-            .thenComparing(Finding::weight, Comparator.reverseOrder()))
+            .thenComparing(f -> f.type().defaultWeight(), Comparator.reverseOrder()))
         .map(Finding::reply);
   }
 
@@ -160,13 +141,12 @@ public final class HeloResult implements CheckResult {
     d.put("helo", helo == null ? "-" : helo);
     d.put("client", client == null ? "-" : client.getHostAddress());
     d.put("policy", policy.name().toLowerCase(java.util.Locale.ROOT));
-    d.put("score", Double.toString(score));
     List<String> tokens = new ArrayList<>();
     findings.forEach(f -> tokens.add(f.type().token()));
     d.put("findings", tokens.isEmpty() ? "-" : String.join(",", tokens));
     for (Finding f : findings) {
       d.put("finding." + f.type().token(),
-          f.weight() + (f.rejects() ? " rejects " + f.reply() : "") + ": " + f.reason());
+          (f.rejects() ? "rejects " + f.reply() : "scores") + ": " + f.reason());
     }
     if (!dnsProblems.isEmpty()) {
       d.put("dns", String.join("; ", dnsProblems));
@@ -176,7 +156,7 @@ public final class HeloResult implements CheckResult {
 
   @Override
   public String toString() {
-    return "HeloResult[" + outcome.token() + ", score=" + score + ", helo=" + (helo == null ? "-" : helo)
+    return "HeloResult[" + outcome.token() + ", findings=" + findings.size() + ", helo=" + (helo == null ? "-" : helo)
         + ", findings=" + findings + (dnsProblems.isEmpty() ? "" : ", dns=" + dnsProblems) + "]";
   }
 }

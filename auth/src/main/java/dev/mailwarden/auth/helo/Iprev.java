@@ -9,6 +9,7 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
+import dev.mailwarden.Weights;
 import dev.mailwarden.auth.helo.internal.Domains;
 import dev.mailwarden.auth.helo.internal.HeloParser;
 import dev.mailwarden.auth.helo.internal.Lookups;
@@ -64,6 +65,12 @@ public final class Iprev implements Checker<IprevResult> {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Registered without weights: {@link HeloWeights#perFinding()}. */
+  @Override
+  public Weights defaultWeights() {
+    return HeloWeights.perFinding();
   }
 
   @Override
@@ -221,12 +228,6 @@ public final class Iprev implements Checker<IprevResult> {
       return this;
     }
 
-    /** The weight a finding adds to the score. */
-    public Builder weight(HeloFinding finding, double weight) {
-      rules.weight(finding, weight);
-      return this;
-    }
-
     /** The reply used when a finding rejects. */
     public Builder reply(HeloFinding finding, SmtpReply reply) {
       rules.reply(finding, reply);
@@ -242,12 +243,6 @@ public final class Iprev implements Checker<IprevResult> {
     /** These findings only score, whatever the policy. */
     public Builder scoreOnly(HeloFinding... findings) {
       rules.scoreOnly(findings);
-      return this;
-    }
-
-    /** The least weight of a rejecting finding (default 100, above any usual reject threshold). */
-    public Builder rejectWeight(double weight) {
-      rules.rejectWeight(weight);
       return this;
     }
 

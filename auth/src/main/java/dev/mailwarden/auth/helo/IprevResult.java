@@ -15,13 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Iprev#check()} found: the RFC 8601 section 3 result ({@code pass}, {@code fail},
  * {@code temperror}, {@code permerror}; {@code none} when skipped), the PTR names and those that
- * were forward-confirmed, the findings with their weights, and the {@code iprev=} clause with
+ * were forward-confirmed, the findings (scored by {@link HeloWeights}), and the {@code iprev=} clause with
  * {@code policy.iprev=<address>}.
  */
 public final class IprevResult implements CheckResult {
@@ -30,7 +29,6 @@ public final class IprevResult implements CheckResult {
   private final @Nullable InetAddress client;
   private final @Nullable ReverseDns reverse;
   private final List<Finding> findings;
-  private final double score;
 
   IprevResult(Outcome outcome, String reason, @Nullable InetAddress client,
       @Nullable ReverseDns reverse, List<Finding> findings) {
@@ -39,11 +37,6 @@ public final class IprevResult implements CheckResult {
     this.client = client;
     this.reverse = reverse;
     this.findings = List.copyOf(findings);
-    double sum = 0;
-    for (Finding f : this.findings) {
-      sum += f.weight();
-    }
-    this.score = sum;
   }
 
   @Override
@@ -79,19 +72,9 @@ public final class IprevResult implements CheckResult {
     return findings.stream().anyMatch(f -> f.type() == type);
   }
 
-  /** The sum of the findings' weights. */
-  public double score() {
-    return score;
-  }
-
   /** The lookup facts, for {@link Helo} to reuse. */
   Optional<ReverseDns> reverseDns() {
     return Optional.ofNullable(reverse);
-  }
-
-  @Override
-  public OptionalDouble suggestedScore() {
-    return OptionalDouble.of(score);
   }
 
   @Override
@@ -120,13 +103,12 @@ public final class IprevResult implements CheckResult {
     d.put("client", client == null ? "-" : InetAddresses.toAddrString(client));
     d.put("ptr", ptrNames().isEmpty() ? "-" : String.join(",", ptrNames()));
     d.put("confirmed", confirmedNames().isEmpty() ? "-" : String.join(",", confirmedNames()));
-    d.put("score", Double.toString(score));
     List<String> tokens = new ArrayList<>();
     findings.forEach(f -> tokens.add(f.type().token()));
     d.put("findings", tokens.isEmpty() ? "-" : String.join(",", tokens));
     for (Finding f : findings) {
       d.put("finding." + f.type().token(),
-          f.weight() + (f.rejects() ? " rejects " + f.reply() : "") + ": " + f.reason());
+          (f.rejects() ? "rejects " + f.reply() : "scores") + ": " + f.reason());
     }
     return Collections.unmodifiableMap(d);
   }

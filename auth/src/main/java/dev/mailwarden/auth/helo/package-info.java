@@ -5,7 +5,7 @@
  * <pre>{@code
  * MailWarden inbound = MailWarden.builder()
  *     .resolver(dns)
- *     .check(Helo.sanity())                       // findings summed into the score
+ *     .check(Helo.check())                       // findings summed into the score
  *     .check(Iprev.check())                       // iprev= clause in Authentication-Results
  *     .rejectAt(5.0)
  *     .build();

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -222,16 +221,6 @@ public final class SpfResult implements CheckResult {
       case TEMPERROR -> Optional.of(SmtpReply.of(451, "4.4.3", "SPF temporary error: " + reason()));
       case PERMERROR -> Optional.of(SmtpReply.of(550, "5.7.24", "SPF permanent error: " + reason()));
       default -> Optional.empty();
-    };
-  }
-
-  /** Fail 3.0 and softfail 1.0 suggest themselves; other outcomes no opinion. */
-  @Override
-  public OptionalDouble suggestedScore() {
-    return switch (outcome) {
-      case FAIL -> OptionalDouble.of(3.0);
-      case SOFTFAIL -> OptionalDouble.of(1.0);
-      default -> OptionalDouble.empty();
     };
   }
 

@@ -39,7 +39,7 @@ class DkimConformanceTest {
     JsonNode root = json.readTree(dir.resolve("cases.json").toFile());
     Map<String, ZoneResolver> zones = new HashMap<>();
     root.get("zones").fields().forEachRemaining(z -> zones.put(z.getKey(), zone(z.getValue())));
-    DkimVerifier verifier = Dkim.verify();
+    DkimVerifier verifier = Dkim.check();
     int passed = 0;
     List<String> failures = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {

@@ -108,7 +108,7 @@ class DkimSignerTest {
     DkimSigner signer = DkimSigner.builder().domain("example.net").selector("k1")
         .privateKeyPem(k.privateKeyPem()).clock(CLOCK).build();
     ZoneResolver dns = ZoneResolver.builder().txt(DkimKeyPair.recordName("k1", "example.net"), k.txtRecord()).build();
-    DkimResult r = Dkim.verify().verify(signer.signMessage(message()), dns, CLOCK, Runnable::run).get();
+    DkimResult r = Dkim.check().verify(signer.signMessage(message()), dns, CLOCK, Runnable::run).get();
     assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.PASS);
   }
 }

@@ -35,7 +35,7 @@ class DkimVerifierTest extends CheckerContract {
 
   @Override
   protected Checker<?> checker() {
-    return Dkim.verify();
+    return Dkim.check();
   }
 
   @Override
@@ -44,7 +44,7 @@ class DkimVerifierTest extends CheckerContract {
   }
 
   private static DkimResult verify(byte[] msg, DnsResolver dns) throws Exception {
-    return Dkim.verify().verify(msg, dns, CLOCK, Runnable::run).get(5, TimeUnit.SECONDS);
+    return Dkim.check().verify(msg, dns, CLOCK, Runnable::run).get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -190,7 +190,7 @@ class DkimVerifierTest extends CheckerContract {
     byte[] signed = DkimTestKeys.rsaSigner().expireAfter(Duration.ofHours(1)).build().signMessage(message());
     assertThat(verify(signed, zone()).outcome()).isEqualTo(Outcome.PASS);
     Clock later = Clock.fixed(DkimTestKeys.NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC);
-    DkimResult r = Dkim.verify().verify(signed, zone(), later, Runnable::run).get();
+    DkimResult r = Dkim.check().verify(signed, zone(), later, Runnable::run).get();
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(r.reason()).contains("expired");
   }
@@ -284,7 +284,7 @@ class DkimVerifierTest extends CheckerContract {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
     java.util.Random random = new java.util.Random(42);
     for (int round = 0; round < 20; round++) {
-      DkimStream s = Dkim.verify().stream(zone(), CLOCK, Runnable::run);
+      DkimStream s = Dkim.check().stream(zone(), CLOCK, Runnable::run);
       int i = 0;
       while (i < signed.length) {
         int n = Math.min(signed.length - i, 1 + random.nextInt(40));
@@ -299,14 +299,14 @@ class DkimVerifierTest extends CheckerContract {
   @Test
   void inputStream_transferredIntoTheStream_verifies() throws Exception {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
-    DkimStream s = Dkim.verify().stream(zone(), CLOCK, Runnable::run);
+    DkimStream s = Dkim.check().stream(zone(), CLOCK, Runnable::run);
     new ByteArrayInputStream(signed).transferTo(s);
     s.close();
     assertThat(s.result().get().outcome()).isEqualTo(Outcome.PASS);
   }
 
   private static DkimResult writtenIntoStream(MimeMessage m) throws Exception {
-    DkimStream s = Dkim.verify().stream(zone(), CLOCK, Runnable::run);
+    DkimStream s = Dkim.check().stream(zone(), CLOCK, Runnable::run);
     m.writeTo(s);
     s.close();
     return s.result().get();
@@ -334,15 +334,15 @@ class DkimVerifierTest extends CheckerContract {
     };
     CheckContext ctx = CheckContext.builder(MailSession.builder().message(signed).build(), zone())
         .executor(counting).clock(CLOCK).build();
-    DkimResult r = Dkim.verify().check(ctx).get(5, TimeUnit.SECONDS);
+    DkimResult r = Dkim.check().check(ctx).get(5, TimeUnit.SECONDS);
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(tasks.get()).isGreaterThanOrEqualTo(2);
   }
 
   @Test
   void appliesOnlyWithAMessage() {
-    assertThat(Dkim.verify().appliesTo(MailSession.builder().helo("x").build())).isFalse();
-    assertThat(Dkim.verify().key()).isSameAs(Dkim.KEY);
+    assertThat(Dkim.check().appliesTo(MailSession.builder().helo("x").build())).isFalse();
+    assertThat(Dkim.check().key()).isSameAs(Dkim.KEY);
   }
 
   @Test

@@ -340,7 +340,7 @@ class DmarcTest extends CheckerContract {
       assertThat(reply.enhancedStatus()).isEqualTo("5.7.1");
       assertThat(reply.text()).isEqualTo("rejected by DMARC policy for example.com");
     });
-    assertThat(r.suggestedScore()).hasValue(Dmarc.REJECT_SCORE);
+    assertThat(Dmarc.check().defaultWeights().score(r)).isEqualTo(100.0);
   }
 
   @Test
@@ -348,7 +348,7 @@ class DmarcTest extends CheckerContract {
     DmarcResult r = run(dmarc(DmarcInputs.of(null, List.of(DKIM_EXAMPLE))), zone("_dmarc.example.com", "v=DMARC1; p=quarantine; sp=none"), session("a@example.com", "b@example.com"));
     assertThat(r.authResults().get(0).render()).isEqualTo("dmarc=pass (p=quarantine sp=none dis=none) header.from=example.com");
     assertThat(r.smtpReply()).isEmpty();
-    assertThat(r.suggestedScore()).hasValue(0.0);
+    assertThat(Dmarc.check().defaultWeights().score(r)).isZero();
   }
 
   @Test
@@ -388,8 +388,8 @@ class DmarcTest extends CheckerContract {
 
   @Test
   void appliesOnlyWithAMessage() {
-    assertThat(Dmarc.enforce().appliesTo(MailSession.builder().mailFrom("a@example.com").build())).isFalse();
-    assertThat(Dmarc.enforce().appliesTo(session())).isTrue();
+    assertThat(Dmarc.check().appliesTo(MailSession.builder().mailFrom("a@example.com").build())).isFalse();
+    assertThat(Dmarc.check().appliesTo(session())).isTrue();
   }
 
   @Test

@@ -5,11 +5,11 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.testing.CheckerContract;
 
-/** {@link Helo#sanity()} keeps the checker contract. */
+/** {@link Helo#check()} keeps the checker contract. */
 class HeloContractTest extends CheckerContract {
   @Override
   protected Checker<?> checker() {
-    return Helo.sanity();
+    return Helo.check();
   }
 
   @Override

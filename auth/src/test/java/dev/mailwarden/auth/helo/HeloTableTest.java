@@ -213,7 +213,7 @@ class HeloTableTest {
     iprev.findings().forEach(f -> found.add(f.type().token()));
 
     assertThat(String.join(",", found)).as("findings; helo: %s; iprev: %s", helo, iprev).isEqualTo(c.findings());
-    assertThat(helo.score() + iprev.score()).as("score").isCloseTo(c.score(), within(1e-9));
+    assertThat(HeloWeights.perFinding().score(helo) + HeloWeights.perFinding().score(iprev)).as("score").isCloseTo(c.score(), within(1e-9));
     assertThat(ev.score()).as("evaluation score").isCloseTo(c.score(), within(1e-9));
     assertThat(iprev.outcome().token()).as("iprev").isEqualTo(c.iprev());
     assertThat(helo.outcome().token()).as("helo outcome: %s", helo).isEqualTo(c.heloOutcome());

@@ -50,10 +50,10 @@ class HeloTest {
 
   @Test
   void lenient_invalidName_scoresButNeverRejects() {
-    HeloResult r = run(Helo.sanity(), "bad_name.example.net");
+    HeloResult r = run(Helo.check(), "bad_name.example.net");
     assertThat(r.outcome()).isEqualTo(Outcome.NEUTRAL);
     assertThat(r.has(HeloFinding.INVALID)).isTrue();
-    assertThat(r.score()).isEqualTo(HeloFinding.INVALID.defaultWeight());
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(HeloFinding.INVALID.defaultWeight());
     assertThat(r.smtpReply()).isEmpty();
   }
 
@@ -62,7 +62,7 @@ class HeloTest {
     HeloResult r = run(policy(HeloPolicy.RFC), "bad_name.example.net");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(501, "5.5.2");
-    assertThat(r.score()).isEqualTo(FindingRules.DEFAULT_REJECT_WEIGHT);
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(100.0);
   }
 
   @Test
@@ -135,29 +135,30 @@ class HeloTest {
     Helo helo = Helo.builder().policy(HeloPolicy.RFC).scoreOnly(HeloFinding.INVALID).build();
     HeloResult r = run(helo, "bad_name.example.net");
     assertThat(r.outcome()).isEqualTo(Outcome.NEUTRAL);
-    assertThat(r.score()).isEqualTo(HeloFinding.INVALID.defaultWeight());
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(HeloFinding.INVALID.defaultWeight());
   }
 
   @Test
   void weightAndReplyOverrides_areUsed() {
     SmtpReply mine = SmtpReply.of(554, "5.7.1", "go away");
-    Helo helo = Helo.builder().policy(HeloPolicy.RFC).weight(HeloFinding.NOT_FQDN, 0.25)
-        .reply(HeloFinding.NOT_FQDN, mine).rejectWeight(7).build();
+    Helo helo = Helo.builder().policy(HeloPolicy.RFC).reply(HeloFinding.NOT_FQDN, mine).build();
+    HeloWeights weights = HeloWeights.builder().weight(HeloFinding.NOT_FQDN, 0.25).rejectWeight(7).build();
     HeloResult r = run(helo, "mailserver");
     assertThat(r.smtpReply()).contains(mine);
-    assertThat(r.score()).isEqualTo(7.0);
-    HeloResult lenient = run(Helo.builder().weight(HeloFinding.NOT_FQDN, 0.25).build(), "mailserver");
-    assertThat(lenient.score()).isEqualTo(0.25);
+    assertThat(weights.score(r)).isEqualTo(7.0);
+    HeloResult lenient = run(Helo.check(), "mailserver");
+    assertThat(weights.score(lenient)).isEqualTo(0.25);
+    assertThat(HeloWeights.perFinding().score(lenient)).isEqualTo(HeloFinding.NOT_FQDN.defaultWeight());
   }
 
   @Test
   void authenticatedUser_isSkippedWithoutDns() {
     ZoneResolver dns = ZoneResolver.builder().build();
     MailSession s = session("bad_name").toBuilder().authenticatedUser("alice").build();
-    HeloResult r = Helo.sanity().check(CheckContext.forTesting(s, dns)).join();
+    HeloResult r = Helo.check().check(CheckContext.forTesting(s, dns)).join();
     assertThat(r.outcome()).isEqualTo(Outcome.NONE);
     assertThat(r.reason()).contains("alice");
-    assertThat(r.score()).isZero();
+    assertThat(HeloWeights.perFinding().score(r)).isZero();
     assertThat(dns.queryCount()).isZero();
     HeloResult checked = Helo.builder().skipAuthenticated(false).build().check(CheckContext.forTesting(s, dns)).join();
     assertThat(checked.has(HeloFinding.INVALID)).isTrue();
@@ -194,7 +195,7 @@ class HeloTest {
         .address("mail.example.net", CLIENT)
         .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
         .build();
-    MailWarden w = MailWarden.builder(TestRuntime.of(dns)).check(Helo.sanity()).check(Iprev.check()).build();
+    MailWarden w = MailWarden.builder(TestRuntime.of(dns)).check(Helo.check()).check(Iprev.check()).build();
     Evaluation ev = w.evaluateAndWait(session("mail.example.net"));
     assertThat(ev.result(Helo.KEY).orElseThrow().outcome()).isEqualTo(Outcome.PASS);
     assertThat(dns.queries()).filteredOn(q -> q.endsWith(" PTR")).hasSize(1);
@@ -203,16 +204,16 @@ class HeloTest {
   @Test
   void withoutIprev_heloLooksUpThePtrItself() {
     ZoneResolver dns = ZoneResolver.builder().address("mail.example.net", CLIENT).build();
-    Helo.sanity().check(CheckContext.forTesting(session("mail.example.net"), dns)).join();
+    Helo.check().check(CheckContext.forTesting(session("mail.example.net"), dns)).join();
     assertThat(dns.queries()).filteredOn(q -> q.endsWith(" PTR")).hasSize(1);
   }
 
   @Test
   void appliesTo_heloOrMailFrom_notConnectAlone() {
     MailSession connect = MailSession.builder().clientIp(InetAddresses.forString(CLIENT)).build();
-    assertThat(Helo.sanity().appliesTo(connect)).isFalse();
-    assertThat(Helo.sanity().appliesTo(session("x.example.net"))).isTrue();
-    assertThat(Helo.sanity().appliesTo(connect.toBuilder().mailFrom("a@example.net").build())).isTrue();
+    assertThat(Helo.check().appliesTo(connect)).isFalse();
+    assertThat(Helo.check().appliesTo(session("x.example.net"))).isTrue();
+    assertThat(Helo.check().appliesTo(connect.toBuilder().mailFrom("a@example.net").build())).isTrue();
   }
 
   @Test
@@ -244,23 +245,22 @@ class HeloTest {
 
   @Test
   void details_nameEveryFindingWithWeightAndReason() {
-    HeloResult r = run(Helo.sanity(), "[10.1.2.3]");
+    HeloResult r = run(Helo.check(), "[10.1.2.3]");
     assertThat(r.details())
         .containsEntry("findings", "special-address")
-        .containsEntry("score", "3.0")
         .containsKey("finding.special-address");
-    assertThat(r.details().get("finding.special-address")).startsWith("3.0: ").contains("private (RFC 1918)");
-    assertThat(r.suggestedScore()).hasValue(3.0);
+    assertThat(r.details().get("finding.special-address")).startsWith("scores: ").contains("private (RFC 1918)");
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(3.0);
   }
 
   @Test
   void resolverThrowing_givesTemperrorNotAnException() {
     MailSession s = session("mail.example.net");
-    HeloResult r = Helo.sanity().check(CheckContext.forTesting(s, (name, type) -> {
+    HeloResult r = Helo.check().check(CheckContext.forTesting(s, (name, type) -> {
       throw new IllegalStateException("boom");
     })).join();
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
-    HeloResult failed = Helo.sanity().check(CheckContext.forTesting(s,
+    HeloResult failed = Helo.check().check(CheckContext.forTesting(s,
         (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom")))).join();
     assertThat(failed.outcome()).isEqualTo(Outcome.TEMPERROR);
   }
@@ -272,7 +272,7 @@ class HeloTest {
     assertThatThrownBy(() -> Helo.builder().trustedNetwork("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Helo.builder().trustedNetwork("not-a-network")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Helo.builder().addDynamicPattern("x", "(")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().weight(HeloFinding.INVALID, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeloWeights.builder().weight(HeloFinding.INVALID, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Helo.builder().rejectOn(HeloFinding.INVALID).scoreOnly(HeloFinding.INVALID))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Helo.builder().reply(HeloFinding.INVALID, SmtpReply.OK)).isInstanceOf(IllegalArgumentException.class);

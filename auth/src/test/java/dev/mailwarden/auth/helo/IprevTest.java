@@ -49,7 +49,7 @@ class IprevTest {
     IprevResult r = run(Iprev.check(), "93.184.216.34");
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(r.confirmedNames()).containsExactly("mail.example.net");
-    assertThat(r.score()).isZero();
+    assertThat(HeloWeights.perFinding().score(r)).isZero();
     assertThat(r.authResults()).singleElement().extracting(AuthResult::render)
         .isEqualTo("iprev=pass (mail.example.net) policy.iprev=93.184.216.34");
   }
@@ -66,7 +66,7 @@ class IprevTest {
     IprevResult r = run(Iprev.check(), "198.51.100.200");
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(r.findings()).extracting(Finding::type).containsExactly(HeloFinding.NO_PTR);
-    assertThat(r.score()).isEqualTo(1.5);
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(1.5);
     assertThat(r.authResults().get(0).render()).startsWith("iprev=permerror reason=");
   }
 
@@ -83,7 +83,7 @@ class IprevTest {
     IprevResult r = run(Iprev.check(), "93.184.216.38");
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
     assertThat(r.findings()).isEmpty();
-    assertThat(r.score()).isZero();
+    assertThat(HeloWeights.perFinding().score(r)).isZero();
   }
 
   @Test
@@ -93,7 +93,7 @@ class IprevTest {
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.findings()).extracting(Finding::type).containsExactly(HeloFinding.RELAXED_MATCH);
     assertThat(r.findings().get(0).reason()).contains("93.184.216.0/24");
-    assertThat(r.score()).isEqualTo(0.3);
+    assertThat(HeloWeights.perFinding().score(r)).isEqualTo(0.3);
   }
 
   @Test
@@ -157,7 +157,7 @@ class IprevTest {
   @Test
   void keysAndNames_areDistinct() {
     assertThat(Iprev.check().name()).isEqualTo("iprev");
-    assertThat(Helo.sanity().name()).isEqualTo("helo");
+    assertThat(Helo.check().name()).isEqualTo("helo");
     assertThat(Iprev.KEY).isNotSameAs(Helo.KEY);
   }
 }

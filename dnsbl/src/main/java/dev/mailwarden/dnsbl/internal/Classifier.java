@@ -32,7 +32,7 @@ public final class Classifier {
     switch (answer.status()) {
       case NXDOMAIN, NODATA -> {
         return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-            ListStatus.NOT_LISTED, List.of(), List.of(), 0, Optional.empty(), Optional.empty(),
+            ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(),
             "not listed (" + answer.status() + ")");
       }
       case SERVFAIL, TIMEOUT, REFUSED -> {
@@ -60,7 +60,7 @@ public final class Classifier {
     }
     if (n == 0) {
       return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-          ListStatus.NOT_LISTED, List.of(), List.of(), 0, Optional.empty(), Optional.empty(), "no A records");
+          ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(), "no A records");
     }
     for (int i = 0; i < n; i++) {
       if ((values[i] >>> 24) != 127) {
@@ -87,7 +87,7 @@ public final class Classifier {
     }
     if (!matched) {
       return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-          ListStatus.NOT_LISTED, codes, List.of(), 0, Optional.empty(), Optional.empty(),
+          ListStatus.NOT_LISTED, codes, List.of(), Optional.empty(), Optional.empty(),
           "codes " + String.join(",", codes) + " not accepted by the filter " + spec.filter());
     }
     Optional<String> reason = Optional.empty();
@@ -98,20 +98,20 @@ public final class Classifier {
       }
     }
     return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-        ListStatus.LISTED, codes, categories, spec.weight(), Optional.empty(), reason,
+        ListStatus.LISTED, codes, categories, Optional.empty(), reason,
         "listed with " + String.join(",", codes));
   }
 
   public static ListResult error(
       ListSpec spec, String subject, String source, String query, List<String> codes, ListError e, String detail) {
     return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-        ListStatus.ERROR, codes, List.of(), 0, Optional.of(e), Optional.empty(), detail);
+        ListStatus.ERROR, codes, List.of(), Optional.of(e), Optional.empty(), detail);
   }
 
   /** A result for a list that was not asked (e.g. an IPv4-only list and an IPv6 client). */
   public static ListResult notApplicable(ListSpec spec, String subject, String source, String why) {
     return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, "",
-        ListStatus.NOT_LISTED, List.of(), List.of(), 0, Optional.empty(), Optional.empty(), why);
+        ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(), why);
   }
 
   static String describe(ListError e) {

@@ -118,23 +118,21 @@ final class CheckCommand implements Callable<Integer> {
 
   private void registerChecks(MailWarden.Builder builder, Executor work) {
     try {
+      PostscreenLists lists = new PostscreenLists();
       if (dqsKey != null) {
         SpamhausDqs dqs = Dnsbl.spamhausDqs(dqsKey);
-        builder.check(dqs.zen()).check(dqs.dbl());
+        lists.preset(dqs.zen(), 5.0).preset(dqs.dbl(), 5.0); // a listing alone reaches reject-at 5
       }
-      for (String spec : dnsbls) {
-        builder.check(Dnsbl.parse(spec));
-      }
-      for (String spec : dnswls) {
-        builder.check(Dnswl.parse(spec));
-      }
+      dnsbls.forEach(lists::blocklist);
+      dnswls.forEach(lists::allowlist);
+      lists.registerOn(builder);
     } catch (IllegalArgumentException e) {
       throw new ExitCodes.UsageException("bad list: " + e.getMessage());
     }
     if (!noHelo) {
       builder.check(Iprev.check());
       if (helo != null) {
-        builder.check(Helo.sanity());
+        builder.check(Helo.check());
       }
     }
     if (!noSpf) {
@@ -146,7 +144,7 @@ final class CheckCommand implements Callable<Integer> {
           };
       builder.check(Spf.builder().engine(engine).receiver(authservId).build());
     }
-    builder.check(Dkim.verify()).check(Dmarc.enforce()); // both apply only when a message is given
+    builder.check(Dkim.check()).check(Dmarc.check()); // both apply only when a message is given
   }
 
   private MailSession session() {

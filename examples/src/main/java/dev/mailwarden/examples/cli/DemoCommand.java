@@ -22,6 +22,7 @@ import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.RateKey;
@@ -96,12 +97,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private List<Row> run(MailwardenRuntime runtime) throws Exception {
     MailWarden inbound =
         MailWarden.builder(runtime)
-            .check(Dnsbl.spamhausZen())
+            .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
             .check(Iprev.check())
-            .check(Helo.sanity())
+            .check(Helo.check())
             .require(Spf.builder().receiver(AUTHSERV_ID).build()) // SPF temperror → TEMPFAIL
-            .check(Dkim.verify())
-            .check(Dmarc.enforce())
+            .check(Dkim.check())
+            .check(Dmarc.check())
             .quarantineAt(3.0)
             .rejectAt(5.0)
             .deadline(Duration.ofSeconds(5))

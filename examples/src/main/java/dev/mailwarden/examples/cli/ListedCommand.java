@@ -50,7 +50,9 @@ final class ListedCommand implements Callable<Integer> {
     List<DnsList> lists = new ArrayList<>();
     try {
       for (String s : specs) {
-        lists.add(Dnsbl.parse(s));
+        // postscreen's *weight says what a listing scores; here only where it is listed matters
+        int star = s.lastIndexOf('*');
+        lists.add(Dnsbl.parse(star < 0 ? s : s.substring(0, star)));
       }
     } catch (IllegalArgumentException e) {
       throw new ExitCodes.UsageException("bad --dnsbl: " + e.getMessage());

@@ -73,13 +73,15 @@ final class PolicydCommand implements Callable<Integer> {
             .rejectAt(cfg.number("reject-at", 5.0))
             .deadline(cfg.duration("deadline", Duration.ofSeconds(8)));
     try {
-      cfg.all("dnsbl").forEach(s -> b.check(Dnsbl.parse(s)));
-      cfg.all("dnswl").forEach(s -> b.check(Dnswl.parse(s)));
+      PostscreenLists lists = new PostscreenLists();
+      cfg.all("dnsbl").forEach(lists::blocklist);
+      cfg.all("dnswl").forEach(lists::allowlist);
+      lists.registerOn(b);
     } catch (IllegalArgumentException e) {
       throw new ExitCodes.UsageException("bad list in the configuration: " + e.getMessage());
     }
     if (cfg.flag("helo", true)) {
-      b.check(Iprev.check()).check(Helo.sanity());
+      b.check(Iprev.check()).check(Helo.check());
     }
     if (cfg.flag("spf", true)) {
       b.check(Spf.builder().receiver(cfg.get("authserv-id", "mailwarden.invalid")).build());

@@ -12,6 +12,7 @@ import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,12 +33,12 @@ public final class GatewayExample {
     this.hostname = hostname;
     this.inbound =
         MailWarden.builder(runtime)
-            .check(Dnsbl.spamhausZen())
+            .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
             .check(Iprev.check())
-            .check(Helo.sanity())
+            .check(Helo.check())
             .require(Spf.builder().receiver(hostname).build())
-            .check(Dkim.verify())
-            .check(Dmarc.enforce())
+            .check(Dkim.check())
+            .check(Dmarc.check())
             .quarantineAt(3.0)
             .rejectAt(5.0)
             .deadline(Duration.ofSeconds(8))

@@ -21,6 +21,7 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.RateKey;
@@ -60,14 +61,15 @@ class ReadmeSnippetsTest {
   static MailWarden[] quickStart(MailwardenRuntime runtime, Checker<?> myChecker, Smtp smtp, Message message)
       throws Exception {
     MailWarden inbound = MailWarden.builder(runtime)
-        .check(Dnsbl.spamhausZen())                             // typed codes; errors never "listed"
-        .check(Dnsbl.parse("bl.example.net=127.0.0.[2..11]*2")) // postscreen syntax
+        .check(Dnsbl.check(Dnsbl.spamhausZen(),                 // typed codes; errors never "listed"
+                Dnsbl.parse("bl.example.net=127.0.0.[2..11]")), // postscreen syntax; one query per list
+            DnsblWeights.builder().list("zen.spamhaus.org", 5.0).list("bl.example.net", 2.0).build())
         .check(Iprev.check())                                   // FCrDNS, iprev= clause
-        .check(Helo.sanity())                                   // named, explained findings
+        .check(Helo.check())                                   // named, explained findings
         .require(Spf.check())                                   // SPF temperror → TEMPFAIL
-        .check(Dkim.verify())
-        .check(Dmarc.enforce())                                 // awaits SPF and DKIM
-        .check(myChecker, Weights.of(Outcome.FAIL, 5.0))        // your own checks, weight per registration
+        .check(Dkim.check())
+        .check(Dmarc.check())                                 // awaits SPF and DKIM
+        .check(myChecker, Weights.of(Outcome.FAIL, 5.0))        // weights go with the registration
         .rejectAt(5.0).quarantineAt(3.0)
         .deadline(Duration.ofSeconds(8))
         .build();                                               // immutable; share it

@@ -12,6 +12,7 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.examples.gateway.GatewayExample;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -55,7 +56,9 @@ class UsingMailwardenInYourTests {
 
   @Test
   void aListedClient_isRejectedWithTheListsReply() throws Exception {
-    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS)).check(Dnsbl.parse("bl.example.net*5")).build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(DNS))
+        .check(Dnsbl.check(Dnsbl.parse("bl.example.net")), DnsblWeights.listed(5.0))
+        .build();
     Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(ip("198.51.100.66")).build());
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().code()).isEqualTo(550);
@@ -97,5 +100,101 @@ class UsingMailwardenInYourTests {
     assertThat(last.code()).isEqualTo(550);
     assertThat(sent).containsExactly(last);
     assertThat(delivered).isEmpty();
+  }
+
+  // ---- replacing mailwarden in your own unit tests (public API only) ----
+
+  /** Your own code: it asks mailwarden and acts on the verdict. Give it the MailWarden it uses. */
+  static final class YourSpamGate {
+    private final MailWarden warden;
+
+    YourSpamGate(MailWarden warden) {
+      this.warden = warden;
+    }
+
+    /** The SMTP reply for the client, or empty to go on. */
+    java.util.Optional<SmtpReply> onConnect(InetAddress client) {
+      Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(client).build());
+      return ev.verdict() == Verdict.ACCEPT ? java.util.Optional.empty() : java.util.Optional.of(ev.smtpReply());
+    }
+  }
+
+  /**
+   * A canned result: a checker of your own that answers what the test needs, registered with the
+   * weight that makes the verdict. No DNS at all, and the evaluation is a real one.
+   */
+  private static MailWarden answering(dev.mailwarden.Outcome outcome, double weight) {
+    dev.mailwarden.Checker<dev.mailwarden.CheckResult> canned = new dev.mailwarden.Checker<>() {
+      private final dev.mailwarden.CheckKey<dev.mailwarden.CheckResult> key =
+          dev.mailwarden.CheckKey.of("canned", dev.mailwarden.CheckResult.class);
+
+      @Override
+      public dev.mailwarden.CheckKey<dev.mailwarden.CheckResult> key() {
+        return key;
+      }
+
+      @Override
+      public boolean appliesTo(MailSession session) {
+        return true;
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<dev.mailwarden.CheckResult> check(dev.mailwarden.CheckContext context) {
+        return java.util.concurrent.CompletableFuture.completedFuture(dev.mailwarden.CheckResult.of(outcome, "canned for the test"));
+      }
+
+      @Override
+      public dev.mailwarden.CheckResult temperror(String reason) {
+        return dev.mailwarden.CheckResult.of(dev.mailwarden.Outcome.TEMPERROR, reason);
+      }
+    };
+    return MailWarden.builder(TestRuntime.of(ZoneResolver.of(""))).check(canned, dev.mailwarden.Weights.of(outcome, weight)).build();
+  }
+
+  @Test
+  void yourCode_withACannedEvaluation_rejects() throws Exception {
+    YourSpamGate gate = new YourSpamGate(answering(dev.mailwarden.Outcome.FAIL, 10.0));
+    assertThat(gate.onConnect(ip("192.0.2.1"))).hasValueSatisfying(r -> assertThat(r.code()).isEqualTo(550));
+    assertThat(new YourSpamGate(answering(dev.mailwarden.Outcome.PASS, 0.0)).onConnect(ip("192.0.2.1"))).isEmpty();
+  }
+
+  @Test
+  void yourCode_withAMockitoMock_ofMailWarden() throws Exception {
+    // MailWarden is a final class; Mockito 5's default (inline) mock maker mocks it
+    Evaluation tempfail = answering(dev.mailwarden.Outcome.TEMPERROR, 0.0).newBuilder()
+        .require(new dev.mailwarden.Checker<dev.mailwarden.CheckResult>() {
+          private final dev.mailwarden.CheckKey<dev.mailwarden.CheckResult> key =
+              dev.mailwarden.CheckKey.of("required", dev.mailwarden.CheckResult.class);
+
+          @Override
+          public dev.mailwarden.CheckKey<dev.mailwarden.CheckResult> key() {
+            return key;
+          }
+
+          @Override
+          public boolean appliesTo(MailSession s) {
+            return true;
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<dev.mailwarden.CheckResult> check(dev.mailwarden.CheckContext c) {
+            return java.util.concurrent.CompletableFuture.completedFuture(temperror("DNS is down"));
+          }
+
+          @Override
+          public dev.mailwarden.CheckResult temperror(String reason) {
+            return dev.mailwarden.CheckResult.of(dev.mailwarden.Outcome.TEMPERROR, reason);
+          }
+        })
+        .build()
+        .evaluateAndWait(MailSession.builder().clientIp(ip("192.0.2.1")).build());
+    MailWarden mocked = org.mockito.Mockito.mock(MailWarden.class);
+    org.mockito.Mockito.when(mocked.evaluateAndWait(org.mockito.ArgumentMatchers.any())).thenReturn(tempfail);
+
+    java.util.Optional<SmtpReply> reply = new YourSpamGate(mocked).onConnect(ip("192.0.2.1"));
+
+    assertThat(reply).hasValueSatisfying(r -> assertThat(r.isTransient()).isTrue());
+    org.mockito.Mockito.verify(mocked).evaluateAndWait(org.mockito.ArgumentMatchers.argThat(
+        s -> s.clientIp().map(a -> a.getHostAddress().equals("192.0.2.1")).orElse(false)));
   }
 }

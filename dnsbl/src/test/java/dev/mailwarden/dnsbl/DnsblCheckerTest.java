@@ -14,7 +14,7 @@ import dev.mailwarden.dnsbl.Fixtures.FakeTicker;
 import org.junit.jupiter.api.Test;
 
 /** Groups: one query per zone, one cache entry per address, TTL honoured with an injected ticker. */
-class DnsblGroupTest {
+class DnsblCheckerTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Events events = new Events();
 
@@ -26,13 +26,19 @@ class DnsblGroupTest {
         .build();
   }
 
-  private static DnsblGroup group() {
-    return Dnsbl.group("dnsbl",
-        Dnsbl.parse("zen.spamhaus.org=127.0.0.[10;11]*-1").named("zen-pbl").healthProbes(false),
-        Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..9]*3").named("zen-sbl-xbl").healthProbes(false),
-        Dnsbl.parse("bl.example*2").healthProbes(false),
-        Dnswl.parse("list.dnswl.example=127.0.[0..255].[1..3]*-2").healthProbes(false));
+  private static DnsblChecker group() {
+    return Dnsbl.builder()
+        .name("dnsbl")
+        .list(Dnsbl.parse("zen.spamhaus.org=127.0.0.[10;11]").named("zen-pbl").healthProbes(false))
+        .list(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..9]").named("zen-sbl-xbl").healthProbes(false))
+        .list(Dnsbl.parse("bl.example").healthProbes(false))
+        .list(Dnswl.parse("list.dnswl.example=127.0.[0..255].[1..3]").healthProbes(false))
+        .build();
   }
+
+  /** The postscreen weights of the old spec strings, now given at registration. */
+  private static final DnsblWeights WEIGHTS =
+      DnsblWeights.builder().list("zen-pbl", -1).list("zen-sbl-xbl", 3).list("bl.example", 2).list("list.dnswl.example", -2).build();
 
   @Test
   void sameZoneWithTwoFilters_isQueriedOnce_andScoredTwice() {
@@ -43,14 +49,14 @@ class DnsblGroupTest {
         .containsExactly("zen-pbl", "zen-sbl-xbl", "bl.example", "list.dnswl.example=127.0.[0..255].[1..3]");
     assertThat(r.lists()).extracting(ListResult::status)
         .containsExactly(ListStatus.LISTED, ListStatus.NOT_LISTED, ListStatus.LISTED, ListStatus.LISTED);
-    assertThat(r.score()).isEqualTo(-1 + 2 - 2.0);
-    assertThat(r.outcome()).isEqualTo(Outcome.FAIL); // bl.example lists it; allowlists only lower the score
+    assertThat(WEIGHTS.score(r)).isEqualTo(-1 + 2 - 2.0);
+    assertThat(r.outcome()).isEqualTo(Outcome.FAIL); // blocklists list it; weights only change the score
   }
 
   @Test
   void repeatedAddress_isAnsweredFromTheGroupCache_untilTheSmallestTtl() {
     ZoneResolver dns = threeLists();
-    DnsblGroup g = group();
+    DnsblChecker g = group();
     DnsblResult first = g.check(context(session("192.0.2.1"), dns, ticker, events)).join();
     int queries = dns.queryCount();
     ticker.advanceSeconds(59);
@@ -68,7 +74,7 @@ class DnsblGroupTest {
         .zone(ipZone("bl.example", ""))
         .fail("1.2.0.192.bl.example", DnsStatus.SERVFAIL)
         .build();
-    DnsblGroup g = Dnsbl.group("g", Dnsbl.list("bl.example").healthProbes(false));
+    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
     g.check(context(session("192.0.2.1"), dns, ticker, events)).join();
     g.check(context(session("192.0.2.1"), dns, ticker, events)).join();
     assertThat(dns.queries()).filteredOn(q -> q.startsWith("1.2.0.192")).hasSize(2);
@@ -77,7 +83,7 @@ class DnsblGroupTest {
   @Test
   void cacheKey_ignoresSpelling_ofTheSameAddress() {
     ZoneResolver dns = ZoneResolver.of(ipZone("bl.example", ""));
-    DnsblGroup g = Dnsbl.group("g", Dnsbl.list("bl.example").healthProbes(false));
+    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
     g.check(context(session("2001:db8::1"), dns, ticker, events)).join();
     int n = dns.queryCount();
     g.check(context(session("2001:0db8:0:0::0001"), dns, ticker, events)).join();
@@ -86,7 +92,7 @@ class DnsblGroupTest {
 
   @Test
   void duplicateNames_areRejected_withAHint() {
-    assertThatThrownBy(() -> Dnsbl.group("g", Dnsbl.list("bl.example"), Dnsbl.list("bl.example")))
+    assertThatThrownBy(() -> Dnsbl.builder().name("g").list(Dnsbl.list("bl.example")).list(Dnsbl.list("bl.example")).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("named");
   }
@@ -97,17 +103,16 @@ class DnsblGroupTest {
         .zone(ipZone("bl.example", "1.2.0.192 IN A 127.0.0.2\n"))
         .zone(Fixtures.domainZone("dbl.example", "spam.example IN A 127.0.1.2\n"))
         .build();
-    DnsblGroup g = Dnsbl.group("g", Dnsbl.list("bl.example").healthProbes(false),
-        Rhsbl.list("dbl.example").sources(DomainSource.HELO).healthProbes(false));
+    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).list(Rhsbl.list("dbl.example").sources(DomainSource.HELO).healthProbes(false)).build();
     var s = dev.mailwarden.MailSession.builder().clientIp(Fixtures.ip("192.0.2.1")).helo("spam.example").build();
     DnsblResult r = g.check(context(s, dns, ticker, events)).join();
     assertThat(r.listings()).extracting(ListResult::subject).containsExactly("192.0.2.1", "spam.example");
-    assertThat(r.suggestedScore()).hasValue(2.0);
+    assertThat(DnsblWeights.defaults().score(r)).isEqualTo(2.0);
   }
 
   @Test
   void toString_namesTheLists() {
     assertThat(group().toString()).isEqualTo(
-        "DnsblGroup[dnsbl: zen-pbl, zen-sbl-xbl, bl.example, list.dnswl.example=127.0.[0..255].[1..3]]");
+        "Dnsbl[dnsbl: zen-pbl, zen-sbl-xbl, bl.example, list.dnswl.example=127.0.[0..255].[1..3]]");
   }
 }

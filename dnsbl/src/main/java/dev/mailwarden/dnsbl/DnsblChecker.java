@@ -6,6 +6,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.CheckKey;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.Weights;
 import dev.mailwarden.dnsbl.internal.DomainEngine;
 import dev.mailwarden.dnsbl.internal.IpEngine;
 import dev.mailwarden.dnsbl.internal.ListSpec;
@@ -18,37 +19,37 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Several lists checked as one: every zone queried at once under one deadline, one result with a
- * {@link ListResult} per list, the score the sum of the listed weights. For IP lists one cache
- * entry per client address holds every list's answer, so a repeated address costs one cache read
- * whatever the number of lists (register lists separately to see one report line per list;
- * group them for speed and one combined line). Lists on the same zone with different filters (the
- * postscreen habit, {@code zen=127.0.0.[10;11]*-1} next to {@code zen*3}) share one query.
+ * The DNS-list checker: its lists queried at once under one deadline, one result with a {@link
+ * ListResult} per list and subject. For IP lists one cache entry per client address holds every
+ * list's answer, so a repeated address costs one cache read whatever the number of lists. Lists
+ * on the same zone with different filters (the postscreen habit, {@code zen=127.0.0.[10..11]}
+ * next to {@code zen=127.0.0.[2..9]}) share one query. Registered without weights it scores
+ * {@link DnsblWeights#defaults()}.
  *
- * <p>Made by {@link Dnsbl#group}. Immutable and thread-safe apart from its caches and list
- * health, which are shared by every evaluation.
+ * <p>Made by {@link Dnsbl#check} or {@link Dnsbl#builder()}. Thread-safe; its result cache and
+ * the lists' health are shared by every evaluation that uses this instance.
  */
-public final class DnsblGroup implements Checker<DnsblResult> {
+public final class DnsblChecker implements Checker<DnsblResult> {
   private final CheckKey<DnsblResult> key;
   private final List<DnsList> lists;
   private final @Nullable IpEngine ipEngine;
   private final @Nullable DomainEngine domainEngine;
 
-  DnsblGroup(String name, List<DnsList> lists) {
+  DnsblChecker(String name, List<DnsList> lists) {
     requireNonNull(name, "name");
     if (name.isBlank()) {
-      throw new IllegalArgumentException("group name must not be blank");
+      throw new IllegalArgumentException("checker name must not be blank");
     }
     this.lists = List.copyOf(lists);
     if (this.lists.isEmpty()) {
-      throw new IllegalArgumentException("a group needs at least one list");
+      throw new IllegalArgumentException("a DNS-list checker needs at least one list");
     }
     Set<String> names = new HashSet<>();
     List<ListSpec> ip = new ArrayList<>();
     List<ListSpec> domain = new ArrayList<>();
     for (DnsList l : this.lists) {
       if (!names.add(l.spec().name())) {
-        throw new IllegalArgumentException("two lists in group '" + name + "' are named " + l.spec().name()
+        throw new IllegalArgumentException("two lists in checker '" + name + "' are named " + l.spec().name()
             + "; give one a distinct name with named(...)");
       }
       (l.isDomainList() ? domain : ip).add(l.spec());
@@ -58,7 +59,6 @@ public final class DnsblGroup implements Checker<DnsblResult> {
     this.domainEngine = domain.isEmpty() ? null : new DomainEngine(domain);
   }
 
-  /** The lists, in order. */
   /** The DQS keys of the lists: the engine redacts them from DNS logs and listener events. */
   @Override
   public java.util.Set<String> secrets() {
@@ -67,8 +67,15 @@ public final class DnsblGroup implements Checker<DnsblResult> {
     return java.util.Set.copyOf(all);
   }
 
+  /** The lists, in order. */
   public List<DnsList> lists() {
     return lists;
+  }
+
+  /** Registered without weights: {@link DnsblWeights#defaults()}. */
+  @Override
+  public Weights defaultWeights() {
+    return DnsblWeights.defaults();
   }
 
   @Override
@@ -115,7 +122,7 @@ public final class DnsblGroup implements Checker<DnsblResult> {
   }
 
   /**
-   * The health of each zone of this group (per address family for IP lists), as last probed or
+   * The health of each zone of this checker (per address family for IP lists), as last probed or
    * judged from answers. Lists sharing a zone share its health.
    */
   public List<ListHealth> health() {
@@ -146,6 +153,6 @@ public final class DnsblGroup implements Checker<DnsblResult> {
   public String toString() {
     List<String> names = new ArrayList<>();
     lists.forEach(l -> names.add(l.spec().name()));
-    return "DnsblGroup[" + key.name() + ": " + String.join(", ", names) + "]";
+    return "Dnsbl[" + key.name() + ": " + String.join(", ", names) + "]";
   }
 }

@@ -64,6 +64,16 @@ public record MilterResponse(byte code, byte[] data) {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof MilterResponse r && r.code == code && java.util.Arrays.equals(r.data, data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * code + java.util.Arrays.hashCode(data);
+  }
+
+  @Override
   public String toString() {
     StringBuilder b = new StringBuilder("MilterResponse['").append((char) code).append('\'');
     if (data.length > 0) {

@@ -281,6 +281,9 @@ public final class MailwardenMilter implements MilterSession.Handler {
 
   @Override
   public List<MilterResponse> endOfMessage(MilterContext ctx) {
+    if (queueId == null) {
+      queueId = ctx.macro("i").orElse(null); // Postfix knows the queue ID only once DATA began
+    }
     try {
       return outbound() ? outboundEnd(ctx) : inboundEnd(ctx);
     } finally {

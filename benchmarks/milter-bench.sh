@@ -138,7 +138,7 @@ opendkim -f -x "$w/opendkim.conf" > "$w/opendkim.log" 2>&1 &
 pids+=($!); dkim_pid=$!
 opendmarc -f -c "$w/opendmarc.conf" > "$w/opendmarc.log" 2>&1 &
 pids+=($!); dmarc_pid=$!
-java -jar "$jar" milter --listen 127.0.0.1:8895 --config "$w/mailwarden.conf" > "$w/mailwarden.log" 2>&1 &
+java ${MILTER_BENCH_JAVA_OPTS:-} -jar "$jar" milter --listen 127.0.0.1:8895 --config "$w/mailwarden.conf" > "$w/mailwarden.log" 2>&1 &
 pids+=($!); mw_pid=$!
 
 # --- Postfix: one smtpd per configuration; bench mail discarded, comparison mail to files ---

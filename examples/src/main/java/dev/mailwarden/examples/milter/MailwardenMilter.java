@@ -51,10 +51,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final MilterPipelines pipelines;
-  private final MilterConfig config;
   private final String authservId;
   private final Duration commandTimeout;
   private final int maxHeaderBytes;
+  private final boolean onErrorAccept;
 
   // connection
   private @Nullable InetAddress clientIp;
@@ -98,14 +98,14 @@ public final class MailwardenMilter implements MilterSession.Handler {
 
   public MailwardenMilter(MilterPipelines pipelines, MilterConfig config) {
     this.pipelines = pipelines;
-    this.config = config;
     this.authservId = config.authservId();
     this.commandTimeout = config.commandTimeout();
     this.maxHeaderBytes = config.maxHeaderBytes();
+    this.onErrorAccept = config.onErrorAccept();
   }
 
   private MilterResponse onError() {
-    return config.onErrorAccept() ? MilterResponse.CONTINUE : MilterResponse.TEMPFAIL;
+    return onErrorAccept ? MilterResponse.CONTINUE : MilterResponse.TEMPFAIL;
   }
 
   @Override
@@ -120,10 +120,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
       // literals only: a name here must never cause a DNS lookup
       clientIp = InetAddresses.isInetAddress(a) ? InetAddresses.forString(a) : null;
     }
-    trustedNetwork = clientIp != null && config.signNetworks().stream().anyMatch(n -> n.contains(clientIp));
-    if (clientIp != null && !trustedNetwork && !pipelines.inbound().checkers().isEmpty()) {
+    trustedNetwork = clientIp != null && pipelines.inSignNetworks(clientIp);
+    if (clientIp != null && !trustedNetwork) {
       // DNSBL and iprev start now; their answers wait in the cache for MAIL/RCPT
-      pipelines.inbound().evaluate(MailSession.builder().clientIp(clientIp).build());
+      prefetch(MailSession.builder().clientIp(clientIp).build());
     }
     return MilterResponse.CONTINUE;
   }
@@ -131,10 +131,16 @@ public final class MailwardenMilter implements MilterSession.Handler {
   @Override
   public MilterResponse helo(String name, MilterContext ctx) {
     helo = name;
-    if (clientIp != null && !trustedNetwork && !pipelines.inbound().checkers().isEmpty()) {
-      pipelines.inbound().evaluate(MailSession.builder().clientIp(clientIp).helo(name).build());
+    if (clientIp != null && !trustedNetwork) {
+      prefetch(MailSession.builder().clientIp(clientIp).helo(name).build());
     }
     return MilterResponse.CONTINUE;
+  }
+
+  private void prefetch(MailSession session) {
+    if (pipelines.inboundApplies(session)) {
+      pipelines.inbound().evaluate(session);
+    }
   }
 
   @Override
@@ -143,8 +149,11 @@ public final class MailwardenMilter implements MilterSession.Handler {
     mailFrom = stripBrackets(args.get(0));
     queueId = ctx.macro("i").orElse(null);
     user = ctx.macro("auth_authen").filter(u -> !u.isEmpty()).orElse(null);
-    if (!outbound() && clientIp != null && !pipelines.inbound().checkers().isEmpty()) {
-      inboundEvaluation = pipelines.inbound().evaluate(inboundSession().build());
+    if (!outbound() && clientIp != null) {
+      MailSession session = inboundSession().build();
+      if (pipelines.inboundApplies(session)) {
+        inboundEvaluation = pipelines.inbound().evaluate(session);
+      }
     }
     return MilterResponse.CONTINUE;
   }
@@ -189,7 +198,7 @@ public final class MailwardenMilter implements MilterSession.Handler {
       try {
         ev = inboundEvaluation.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        LOG.warn("milter id={} inbound evaluation failed ({}): answering {}", id(), e, config.onErrorAccept() ? "accept" : "tempfail");
+        LOG.warn("milter id={} inbound evaluation failed ({}): answering {}", id(), e, onErrorAccept ? "accept" : "tempfail");
         return onError();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -325,7 +334,7 @@ public final class MailwardenMilter implements MilterSession.Handler {
     try {
       ev = pipelines.endOfMessage(known).evaluate(session.build()).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("milter id={} end-of-message evaluation failed ({}): answering {}", id(), e, config.onErrorAccept() ? "accept" : "tempfail");
+      LOG.warn("milter id={} end-of-message evaluation failed ({}): answering {}", id(), e, onErrorAccept ? "accept" : "tempfail");
       return List.of(onError());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -401,10 +410,8 @@ public final class MailwardenMilter implements MilterSession.Handler {
   }
 
   private void closeStreams() {
-    if (dkim != null) {
-      dkim.close(); // ends key lookups' wait; the result is dropped
-      dkim = null;
-    }
+    // dropped, not closed: closing would finish the verification of a message nobody wants
+    dkim = null;
     signing = null;
   }
 

@@ -56,6 +56,7 @@ public final class MilterPipelines implements AutoCloseable {
   private final Map<String, DkimSigner> signers;
   private final @Nullable RateLimiter limiter;
   private final boolean verifyDkim;
+  private final List<MilterConfig.Network> signNetworks;
 
   public MilterPipelines(MilterConfig config, DnsResolver dns, Executor executor) {
     this.dns = dns;
@@ -92,6 +93,27 @@ public final class MilterPipelines implements AutoCloseable {
     }
     this.signers = Map.copyOf(s);
     this.limiter = limiter(cfg);
+    this.signNetworks = List.copyOf(config.signNetworks());
+  }
+
+  /** True when the client is in {@code sign-networks}: its mail is outbound. */
+  public boolean inSignNetworks(java.net.InetAddress ip) {
+    for (MilterConfig.Network n : signNetworks) {
+      if (n.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when some inbound check would run for this session (else no evaluation is started). */
+  public boolean inboundApplies(dev.mailwarden.MailSession session) {
+    for (Checker<?> c : inbound.checkers()) {
+      if (c.appliesTo(session)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static @Nullable RateLimiter limiter(PolicydConfig cfg) {

@@ -251,6 +251,21 @@ class PostfixMilterIT {
   }
 
   @Test
+  void inboundSimpleSimpleSignature_withFoldedHeaders_passesThroughPostfix() throws Exception {
+    // simple header canonicalization needs the exact header bytes: leading space and folding as sent
+    String subject = "simple-" + UUID.randomUUID();
+    byte[] msg = DkimSigner.builder().domain("signer.example").selector("s1").privateKey(INBOUND_KEY.privateKey())
+        .canonicalization(dev.mailwarden.auth.dkim.Canonicalization.SIMPLE, dev.mailwarden.auth.dkim.Canonicalization.SIMPLE)
+        .headers(List.of("from", "subject", "to", "x-folded"))
+        .build()
+        .signMessage(message("alice@signer.example", subject, "X-Folded:  two  spaces,\r\n\tthen a folded line"));
+    assertThat(swaks("203.0.113.9", "alice@signer.example", "bob@test.example", msg)).contains("250 2.0.0 Ok: queued");
+    List<String> ours = authResults(delivered("bob", subject)).stream().filter(a -> a.startsWith("Authentication-Results: " + ID + ";")).toList();
+    assertThat(ours).hasSize(1);
+    assertThat(ours.get(0)).contains("dkim=pass").contains("dmarc=pass");
+  }
+
+  @Test
   void dmarcRejectFailure_isRefusedAtEndOfData_with550() throws Exception {
     String subject = "dmarc-reject-" + UUID.randomUUID();
     String out = swaks("203.0.113.9", "billing@paypal.example", "bob@test.example", message("billing@paypal.example", subject));

@@ -34,6 +34,8 @@ import java.util.Set;
  * command-timeout  = 10s                      # longest answer to one MTA command (Postfix waits 30s)
  * max-header-bytes = 262144                   # header block cap per message (memory per connection)
  * max-frame-bytes  = 262144                   # cap on one milter frame
+ * idle-timeout     = 600s                     # (policyd key) close an MTA connection idle this long
+ * deadline         = 8s                       # (policyd key) must be shorter than command-timeout
  * </pre>
  */
 public final class MilterConfig {

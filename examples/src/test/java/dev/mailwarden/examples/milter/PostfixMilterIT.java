@@ -185,12 +185,30 @@ class PostfixMilterIT {
 
   /** swaks with XCLIENT address; the message from a file (CRLF line ends). */
   private static String swaks(String clientIp, String from, String to, byte[] message) throws IOException {
+    return swaks(clientIp, null, from, to, message);
+  }
+
+  /** With {@code login}, XCLIENT also sets the SASL login, which Postfix passes as {auth_authen}. */
+  private static String swaks(String clientIp, String login, String from, String to, byte[] message) throws IOException {
     Path data = Files.createTempFile(dir, "msg", ".eml");
     Files.write(data, message);
     List<String> cmd = new ArrayList<>(List.of(
         swaks.toString(), "--server", "127.0.0.1:" + smtp.port(), "--helo", "client.example",
         "--from", from, "--to", to, "--xclient-addr", clientIp, "--timeout", "30", "--data", "@" + data));
+    if (login != null) {
+      cmd.addAll(List.of("--xclient-login", login));
+    }
     return run(cmd);
+  }
+
+  @Test
+  void authenticatedClient_fromAListedAddress_isAccepted_andSigned() throws Exception {
+    String subject = "sasl-" + UUID.randomUUID();
+    String out = swaks("198.51.100.66", "carol", "carol@example.com", "dave@elsewhere.example", message("carol@example.com", subject));
+    assertThat(out).contains("250 2.0.0 Ok: queued");
+    String m = delivered("dave", subject);
+    assertThat(m).contains("DKIM-Signature: v=1; a=rsa-sha256").contains("d=example.com");
+    assertThat(dkimpy(m, "rsa._domainkey.example.com", OUR_RSA.txtRecord())).isEqualTo("PASS");
   }
 
   static byte[] message(String from, String subject, String... extraHeaders) {

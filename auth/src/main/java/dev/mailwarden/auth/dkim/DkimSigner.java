@@ -115,8 +115,29 @@ public final class DkimSigner {
     List<HeaderField> fields = head.fields();
     BodyHasher body = new BodyHasher(bodyCanon == Canonicalization.RELAXED, "SHA-256", -1);
     body.update(message, used, message.length - used);
-    byte[] bodyHash = body.finish();
+    return field(fields, body.finish());
+  }
 
+  /**
+   * A stream to write one message into while it passes (e.g. through a milter): the header block
+   * is kept, the body is only hashed, so memory is bounded by the header block. {@link
+   * DkimSigningStream#signatureField()} after {@link DkimSigningStream#close()} gives the same
+   * field as {@link #sign(byte[])} on the same bytes.
+   */
+  public DkimSigningStream stream() {
+    MessageHead head = new MessageHead();
+    BodyHasher body = new BodyHasher(bodyCanon == Canonicalization.RELAXED, "SHA-256", -1);
+    return new DkimSigningStream(
+        (b, off, len) -> {
+          int used = head.complete() ? 0 : head.update(b, off, len);
+          if (used < len) {
+            body.update(b, off + used, len - used);
+          }
+        },
+        () -> field(head.fields(), body.finish()));
+  }
+
+  private String field(List<HeaderField> fields, byte[] bodyHash) {
     List<String> signed = signedHeaderNames(fields);
     long now = clock.instant().getEpochSecond();
     StringBuilder f = new StringBuilder(512);

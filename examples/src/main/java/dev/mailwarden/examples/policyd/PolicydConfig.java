@@ -39,11 +39,11 @@ import java.util.Set;
  * </pre>
  */
 public record PolicydConfig(Map<String, List<String>> values) {
-  static final Set<String> KEYS =
+  public static final Set<String> KEYS =
       Set.of(
           "listen", "authserv-id", "dns-server", "zone", "dnsbl", "dnswl", "reject-at", "helo", "spf",
           "limit", "limit-failure", "deadline", "idle-timeout", "max-connections");
-  private static final Set<String> REPEATABLE = Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit");
+  public static final Set<String> REPEATABLE = Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit");
 
   public PolicydConfig {
     Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -62,6 +62,14 @@ public record PolicydConfig(Map<String, List<String>> values) {
   }
 
   public static PolicydConfig parse(String text, String source) {
+    return parse(text, source, KEYS, REPEATABLE);
+  }
+
+  /**
+   * Parses text in this format with another set of keys (the milter's configuration shares the
+   * format and most keys).
+   */
+  public static PolicydConfig parse(String text, String source, Set<String> keys, Set<String> repeatable) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -79,11 +87,11 @@ public record PolicydConfig(Map<String, List<String>> values) {
       }
       String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
       String value = line.substring(eq + 1).strip();
-      if (!KEYS.contains(key)) {
+      if (!keys.contains(key)) {
         throw new IllegalArgumentException(source + " line " + (i + 1) + ": unknown key '" + key + "'");
       }
       List<String> list = values.computeIfAbsent(key, k -> new ArrayList<>());
-      if (!list.isEmpty() && !REPEATABLE.contains(key)) {
+      if (!list.isEmpty() && !repeatable.contains(key)) {
         throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + key + "' given twice");
       }
       list.add(value);

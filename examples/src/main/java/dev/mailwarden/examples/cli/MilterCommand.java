@@ -1,0 +1,83 @@
+package dev.mailwarden.examples.cli;
+
+import dev.mailwarden.examples.milter.MailwardenMilter;
+import dev.mailwarden.examples.milter.MilterConfig;
+import dev.mailwarden.examples.milter.MilterPipelines;
+import dev.mailwarden.examples.milter.MilterServer;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mailwarden milter}: every check, DKIM signing and Authentication-Results as a milter. */
+@Command(
+    name = "milter",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the Sendmail/Postfix milter protocol (version 6): DNSBL and iprev at connect, HELO at HELO,",
+      "SPF and limits at MAIL/RCPT, DKIM and DMARC at end of message with one Authentication-Results;",
+      "DKIM signing for authenticated clients and sign-networks. Stops cleanly on SIGTERM."
+    })
+final class MilterCommand implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT|unix:PATH",
+      description = "Address to listen on (default: the config's, else 127.0.0.1:10041).")
+  String listen;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (see MilterConfig for the keys).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    MilterConfig cfg;
+    try {
+      cfg = config == null ? MilterConfig.defaults() : MilterConfig.read(config);
+    } catch (IOException e) {
+      throw new ExitCodes.InputException("cannot read " + config, e);
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodes.UsageException("bad configuration: " + e.getMessage());
+    }
+    SocketAddress address;
+    try {
+      address = listen != null ? MilterConfig.parseListen(listen) : cfg.listen();
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodes.UsageException("bad --listen: " + e.getMessage());
+    }
+    if (cfg.metricsListen().isPresent()) {
+      System.err.println("mailwarden milter: metrics-listen is accepted but this build has no metrics endpoint yet");
+    }
+    ExecutorService work = Executors.newFixedThreadPool(2, CheckCommand.daemon());
+    DnsOptions dnsOptions = new DnsOptions();
+    cfg.values().all("zone").forEach(z -> dnsOptions.zones.add(Path.of(z)));
+    dnsOptions.servers.addAll(cfg.values().all("dns-server"));
+    try (DnsOptions.Resolver resolver = dnsOptions.open();
+        MilterPipelines pipelines = pipelines(cfg, resolver, work)) {
+      CountDownLatch stopped = new CountDownLatch(1);
+      MilterServer server = MilterServer.start(address, () -> MailwardenMilter.session(pipelines, cfg),
+          cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "milter-shutdown"));
+      stopped.await();
+      return 0;
+    } finally {
+      work.shutdownNow();
+    }
+  }
+
+  static MilterPipelines pipelines(MilterConfig cfg, DnsOptions.Resolver resolver, ExecutorService work) {
+    try {
+      return new MilterPipelines(cfg, resolver.dns(), work);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ExitCodes.UsageException("bad configuration: " + e.getMessage());
+    } catch (java.io.UncheckedIOException e) {
+      throw new ExitCodes.InputException(e.getMessage(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.mailwarden.examples.milter;
+
+import dev.mailwarden.Checker;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.Weights;
+import dev.mailwarden.auth.dkim.Dkim;
+import dev.mailwarden.auth.dkim.DkimKeys;
+import dev.mailwarden.auth.dkim.DkimSigner;
+import dev.mailwarden.auth.dkim.DkimVerifier;
+import dev.mailwarden.auth.dmarc.Dmarc;
+import dev.mailwarden.auth.helo.Helo;
+import dev.mailwarden.auth.helo.Iprev;
+import dev.mailwarden.auth.helo.IprevResult;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.auth.spf.SpfResult;
+import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.Dnswl;
+import dev.mailwarden.examples.policyd.PolicydConfig;
+import dev.mailwarden.ratelimit.Limit;
+import dev.mailwarden.ratelimit.RateLimiter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every {@link MailWarden}, verifier, signer and limiter the milter uses, built from its
+ * configuration in this one place (so a change in how pipelines are built touches only this
+ * class). Shared by all connections; {@link #close()} closes the limiter.
+ *
+ * <ul>
+ *   <li>{@link #inbound()}: DNSBL, DNSWL, iprev, HELO and SPF — each runs once its input is known
+ *       (IP at connect, HELO, MAIL FROM);
+ *   <li>{@link #endOfMessage}: DMARC over the earlier results and the streamed DKIM result.
+ * </ul>
+ */
+public final class MilterPipelines implements AutoCloseable {
+  private final DnsResolver dns;
+  private final Executor executor;
+  private final MailWarden inbound;
+  private final Checker<SpfResult> spf;
+  private final Checker<IprevResult> iprev;
+  private final DkimVerifier dkim;
+  private final Dmarc dmarc;
+  private final Weights dmarcWeights;
+  private final Duration deadline;
+  private final double rejectAt;
+  private final Map<String, DkimSigner> signers;
+  private final @Nullable RateLimiter limiter;
+  private final boolean verifyDkim;
+  private final List<MilterConfig.Network> signNetworks;
+
+  public MilterPipelines(MilterConfig config, DnsResolver dns, Executor executor) {
+    this.dns = dns;
+    this.executor = executor;
+    PolicydConfig cfg = config.values();
+    this.deadline = config.deadline();
+    this.rejectAt = cfg.number("reject-at", 5.0);
+    String authservId = config.authservId();
+    this.spf = Spf.builder().receiver(authservId).build();
+    this.iprev = Iprev.check();
+    MailWarden.Builder b = MailWarden.builder().resolver(dns).executor(executor).rejectAt(rejectAt).deadline(deadline);
+    cfg.all("dnsbl").forEach(s -> b.check(Dnsbl.parse(s)));
+    cfg.all("dnswl").forEach(s -> b.check(Dnswl.parse(s)));
+    if (cfg.flag("helo", true)) {
+      b.check(iprev).check(Helo.sanity());
+    }
+    if (cfg.flag("spf", true)) {
+      b.check(spf);
+    }
+    this.inbound = b.build();
+    this.verifyDkim = config.verifyDkim();
+    this.dkim = Dkim.verify();
+    this.dmarc = Dmarc.enforce();
+    this.dmarcWeights = config.rejectDmarc() ? Dmarc.weights(Dmarc.REJECT_SCORE, Dmarc.QUARANTINE_SCORE) : Dmarc.weights(0.0, Dmarc.QUARANTINE_SCORE);
+    Map<String, DkimSigner> s = new LinkedHashMap<>();
+    for (MilterConfig.SigningKey k : config.signingKeys()) {
+      String pem;
+      try {
+        pem = Files.readString(k.keyFile());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read DKIM key " + k.keyFile(), e);
+      }
+      s.put(k.domain(), DkimSigner.builder().domain(k.domain()).selector(k.selector()).privateKey(DkimKeys.readPrivateKey(pem)).build());
+    }
+    this.signers = Map.copyOf(s);
+    this.limiter = limiter(cfg);
+    this.signNetworks = List.copyOf(config.signNetworks());
+  }
+
+  /** True when the client is in {@code sign-networks}: its mail is outbound. */
+  public boolean inSignNetworks(java.net.InetAddress ip) {
+    for (MilterConfig.Network n : signNetworks) {
+      if (n.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when some inbound check would run for this session (else no evaluation is started). */
+  public boolean inboundApplies(dev.mailwarden.MailSession session) {
+    for (Checker<?> c : inbound.checkers()) {
+      if (c.appliesTo(session)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable RateLimiter limiter(PolicydConfig cfg) {
+    if (cfg.all("limit").isEmpty()) {
+      return null;
+    }
+    RateLimiter.Builder b = RateLimiter.builder();
+    cfg.all("limit").forEach(l -> b.limit(Limit.parse(l)));
+    b.whenStoreUnavailable(cfg.get("limit-failure", "open").equals("closed") ? RateLimiter.FailMode.CLOSED : RateLimiter.FailMode.OPEN);
+    return b.build();
+  }
+
+  /** The connect/HELO/MAIL checks; empty of checks when the configuration turns them all off. */
+  public MailWarden inbound() {
+    return inbound;
+  }
+
+  /** Whether DKIM is verified and DMARC evaluated at end of message. */
+  public boolean verifyDkim() {
+    return verifyDkim;
+  }
+
+  public DkimVerifier dkim() {
+    return dkim;
+  }
+
+  public DnsResolver dns() {
+    return dns;
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public Checker<SpfResult> spf() {
+    return spf;
+  }
+
+  public Checker<IprevResult> iprev() {
+    return iprev;
+  }
+
+  /**
+   * The end-of-message evaluation for one message: the known results (scored zero: they counted
+   * at their own stage) and DMARC, whose failure with {@code p=reject} scores {@link
+   * Dmarc#REJECT_SCORE} (0 with {@code reject-dmarc = off}) and with {@code p=quarantine}
+   * reaches the quarantine threshold.
+   */
+  public MailWarden endOfMessage(List<KnownResult<?>> known) {
+    MailWarden.Builder b = MailWarden.builder().resolver(dns).executor(executor).deadline(deadline)
+        .rejectAt(Math.max(rejectAt, Dmarc.QUARANTINE_SCORE + 1)).quarantineAt(Dmarc.QUARANTINE_SCORE);
+    known.forEach(k -> b.check(k, Weights.none()));
+    return b.check(dmarc, dmarcWeights).build();
+  }
+
+  /** The signer for a From domain: its own key, or the key of a parent domain. */
+  public Optional<DkimSigner> signerFor(String fromDomain) {
+    String d = fromDomain.toLowerCase(Locale.ROOT);
+    while (true) {
+      DkimSigner s = signers.get(d);
+      if (s != null) {
+        return Optional.of(s);
+      }
+      int dot = d.indexOf('.');
+      if (dot < 0) {
+        return Optional.empty();
+      }
+      d = d.substring(dot + 1);
+    }
+  }
+
+  public boolean signs() {
+    return !signers.isEmpty();
+  }
+
+  public Optional<RateLimiter> limiter() {
+    return Optional.ofNullable(limiter);
+  }
+
+  @Override
+  public void close() {
+    if (limiter != null) {
+      limiter.close();
+    }
+  }
+}

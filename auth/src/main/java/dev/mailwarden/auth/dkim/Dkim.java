@@ -6,7 +6,7 @@ import dev.mailwarden.CheckKey;
  * DKIM: verify signatures of inbound mail, sign outbound mail.
  *
  * <pre>{@code
- * MailWarden w = MailWarden.builder().resolver(dns).check(Dkim.check()).build();
+ * MailWarden w = MailWarden.builder(runtime).check(Dkim.check()).build();
  * DkimResult r = evaluation.result(Dkim.KEY);           // per-signature details
  *
  * DkimSigner signer = Dkim.signer().domain("example.com").selector("s1")

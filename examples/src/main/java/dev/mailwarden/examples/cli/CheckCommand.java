@@ -4,6 +4,7 @@ import com.google.common.net.InetAddresses;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.MailwardenRuntime;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.cli;
 
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.examples.milter.MailwardenMilter;
 import dev.mailwarden.examples.milter.MilterConfig;
 import dev.mailwarden.examples.milter.MilterPipelines;
@@ -9,8 +10,6 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,12 +50,11 @@ final class MilterCommand implements Callable<Integer> {
     if (cfg.metricsListen().isPresent()) {
       System.err.println("mailwarden milter: metrics-listen is accepted but this build has no metrics endpoint yet");
     }
-    ExecutorService work = Executors.newFixedThreadPool(2, CheckCommand.daemon());
     DnsOptions dnsOptions = new DnsOptions();
     cfg.values().all("zone").forEach(z -> dnsOptions.zones.add(Path.of(z)));
     dnsOptions.servers.addAll(cfg.values().all("dns-server"));
-    try (DnsOptions.Resolver resolver = dnsOptions.open();
-        MilterPipelines pipelines = pipelines(cfg, resolver, work)) {
+    try (MailwardenRuntime runtime = dnsOptions.open();
+        MilterPipelines pipelines = pipelines(cfg, runtime)) {
       CountDownLatch stopped = new CountDownLatch(1);
       MilterServer server = MilterServer.start(address, () -> MailwardenMilter.session(pipelines, cfg),
           cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
@@ -66,14 +64,12 @@ final class MilterCommand implements Callable<Integer> {
       }, "milter-shutdown"));
       stopped.await();
       return 0;
-    } finally {
-      work.shutdownNow();
     }
   }
 
-  static MilterPipelines pipelines(MilterConfig cfg, DnsOptions.Resolver resolver, ExecutorService work) {
+  static MilterPipelines pipelines(MilterConfig cfg, MailwardenRuntime runtime) {
     try {
-      return new MilterPipelines(cfg, resolver.dns(), work);
+      return new MilterPipelines(cfg, runtime);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ExitCodes.UsageException("bad configuration: " + e.getMessage());
     } catch (java.io.UncheckedIOException e) {

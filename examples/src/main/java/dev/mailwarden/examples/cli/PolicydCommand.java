@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;

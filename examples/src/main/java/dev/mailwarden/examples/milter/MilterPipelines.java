@@ -2,6 +2,7 @@ package dev.mailwarden.examples.milter;
 
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Weights;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dkim.DkimKeys;
@@ -14,9 +15,8 @@ import dev.mailwarden.auth.helo.IprevResult;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfResult;
 import dev.mailwarden.dns.DnsResolver;
-import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.Dnswl;
 import dev.mailwarden.examples.policyd.PolicydConfig;
+import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.RateLimiter;
 import java.io.IOException;
@@ -43,8 +43,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class MilterPipelines implements AutoCloseable {
-  private final DnsResolver dns;
-  private final Executor executor;
+  private final MailwardenRuntime runtime;
   private final MailWarden inbound;
   private final Checker<SpfResult> spf;
   private final Checker<IprevResult> iprev;
@@ -58,29 +57,35 @@ public final class MilterPipelines implements AutoCloseable {
   private final boolean verifyDkim;
   private final List<MilterConfig.Network> signNetworks;
 
-  public MilterPipelines(MilterConfig config, DnsResolver dns, Executor executor) {
-    this.dns = dns;
-    this.executor = executor;
+  /** What a DMARC failure scores: reject reaches any reject threshold, quarantine the quarantine one. */
+  private static final double DMARC_REJECT = 100.0;
+
+  private static final double DMARC_QUARANTINE = 3.0;
+
+  public MilterPipelines(MilterConfig config, MailwardenRuntime runtime) {
+    this.runtime = runtime;
     PolicydConfig cfg = config.values();
     this.deadline = config.deadline();
     this.rejectAt = cfg.number("reject-at", 5.0);
     String authservId = config.authservId();
     this.spf = Spf.builder().receiver(authservId).build();
     this.iprev = Iprev.check();
-    MailWarden.Builder b = MailWarden.builder().resolver(dns).executor(executor).rejectAt(rejectAt).deadline(deadline);
-    cfg.all("dnsbl").forEach(s -> b.check(Dnsbl.parse(s)));
-    cfg.all("dnswl").forEach(s -> b.check(Dnswl.parse(s)));
+    MailWarden.Builder b = MailWarden.builder(runtime).rejectAt(rejectAt).deadline(deadline);
+    PostscreenLists lists = new PostscreenLists();
+    cfg.all("dnsbl").forEach(lists::blocklist);
+    cfg.all("dnswl").forEach(lists::allowlist);
+    lists.registerOn(b);
     if (cfg.flag("helo", true)) {
-      b.check(iprev).check(Helo.sanity());
+      b.check(iprev).check(Helo.check());
     }
     if (cfg.flag("spf", true)) {
       b.check(spf);
     }
     this.inbound = b.build();
     this.verifyDkim = config.verifyDkim();
-    this.dkim = Dkim.verify();
-    this.dmarc = Dmarc.enforce();
-    this.dmarcWeights = config.rejectDmarc() ? Dmarc.weights(Dmarc.REJECT_SCORE, Dmarc.QUARANTINE_SCORE) : Dmarc.weights(0.0, Dmarc.QUARANTINE_SCORE);
+    this.dkim = Dkim.check();
+    this.dmarc = Dmarc.check();
+    this.dmarcWeights = Dmarc.weights(config.rejectDmarc() ? DMARC_REJECT : 0.0, DMARC_QUARANTINE);
     Map<String, DkimSigner> s = new LinkedHashMap<>();
     for (MilterConfig.SigningKey k : config.signingKeys()) {
       String pem;
@@ -92,7 +97,7 @@ public final class MilterPipelines implements AutoCloseable {
       s.put(k.domain(), DkimSigner.builder().domain(k.domain()).selector(k.selector()).privateKey(DkimKeys.readPrivateKey(pem)).build());
     }
     this.signers = Map.copyOf(s);
-    this.limiter = limiter(cfg);
+    this.limiter = limiter(cfg, runtime);
     this.signNetworks = List.copyOf(config.signNetworks());
   }
 
@@ -116,11 +121,11 @@ public final class MilterPipelines implements AutoCloseable {
     return false;
   }
 
-  private static @Nullable RateLimiter limiter(PolicydConfig cfg) {
+  private static @Nullable RateLimiter limiter(PolicydConfig cfg, MailwardenRuntime runtime) {
     if (cfg.all("limit").isEmpty()) {
       return null;
     }
-    RateLimiter.Builder b = RateLimiter.builder();
+    RateLimiter.Builder b = RateLimiter.builder().ticker(runtime.ticker());
     cfg.all("limit").forEach(l -> b.limit(Limit.parse(l)));
     b.whenStoreUnavailable(cfg.get("limit-failure", "open").equals("closed") ? RateLimiter.FailMode.CLOSED : RateLimiter.FailMode.OPEN);
     return b.build();
@@ -141,11 +146,11 @@ public final class MilterPipelines implements AutoCloseable {
   }
 
   public DnsResolver dns() {
-    return dns;
+    return runtime.dns();
   }
 
   public Executor executor() {
-    return executor;
+    return runtime.executor();
   }
 
   public Checker<SpfResult> spf() {
@@ -158,13 +163,12 @@ public final class MilterPipelines implements AutoCloseable {
 
   /**
    * The end-of-message evaluation for one message: the known results (scored zero: they counted
-   * at their own stage) and DMARC, whose failure with {@code p=reject} scores {@link
-   * Dmarc#REJECT_SCORE} (0 with {@code reject-dmarc = off}) and with {@code p=quarantine}
-   * reaches the quarantine threshold.
+   * at their own stage) and DMARC, whose failure with {@code p=reject} scores 100 (0 with {@code
+   * reject-dmarc = off}) and with {@code p=quarantine} reaches the quarantine threshold.
    */
   public MailWarden endOfMessage(List<KnownResult<?>> known) {
-    MailWarden.Builder b = MailWarden.builder().resolver(dns).executor(executor).deadline(deadline)
-        .rejectAt(Math.max(rejectAt, Dmarc.QUARANTINE_SCORE + 1)).quarantineAt(Dmarc.QUARANTINE_SCORE);
+    MailWarden.Builder b = MailWarden.builder(runtime).deadline(deadline)
+        .rejectAt(Math.max(rejectAt, DMARC_QUARANTINE + 1)).quarantineAt(DMARC_QUARANTINE);
     known.forEach(k -> b.check(k, Weights.none()));
     return b.check(dmarc, dmarcWeights).build();
   }

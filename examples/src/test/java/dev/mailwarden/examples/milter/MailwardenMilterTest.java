@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.milter;
 
+import dev.mailwarden.MailwardenRuntime;
 import static dev.mailwarden.examples.milter.MilterProtocol.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,7 @@ class MailwardenMilterTest {
     Files.writeString(dir.resolve("rsa.pem"), OUR_RSA.privateKeyPem());
     Files.writeString(dir.resolve("ed.pem"), OUR_ED.privateKeyPem());
     MilterConfig cfg = config("limit = 2/1h\n");
-    pipelines = new MilterPipelines(cfg, DNS, WORK);
+    pipelines = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
     server = start(cfg, pipelines, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
@@ -157,7 +158,7 @@ class MailwardenMilterTest {
   @Test
   void dmarcRejectFailure_withRejectDmarcOff_isAcceptedWithDmarcFail() throws Exception {
     MilterConfig cfg = config("reject-dmarc = off\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, DNS, WORK);
+    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.connect("203.0.113.9", "mail.evil.example");
@@ -207,9 +208,9 @@ class MailwardenMilterTest {
       assertThat(only(eom, SMFIR_CHGHEADER)).isNotNull(); // the forged A-R goes outbound too
       assertThat(eom.stream().noneMatch(r -> MilterTestClient.text(r).contains("Authentication-Results\0 "))).isTrue();
       byte[] sent = withInsertedHeader(msg, sig);
-      assertThat(Dkim.verify().verify(sent, DNS).join().outcome()).isEqualTo(Outcome.PASS);
+      assertThat(Dkim.check().verify(sent, DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.PASS);
       byte[] tampered = new String(sent, StandardCharsets.ISO_8859_1).replace("Hello Bob", "Hello Eve").getBytes(StandardCharsets.ISO_8859_1);
-      assertThat(Dkim.verify().verify(tampered, DNS).join().outcome()).isEqualTo(Outcome.FAIL);
+      assertThat(Dkim.check().verify(tampered, DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.FAIL);
     }
   }
 
@@ -222,7 +223,7 @@ class MailwardenMilterTest {
       c.rcpt("frank@elsewhere.example");
       MilterResponse sig = only(c.message(msg), SMFIR_INSHEADER);
       assertThat(MilterTestClient.text(sig)).contains("a=ed25519-sha256").contains("d=ed.example");
-      assertThat(Dkim.verify().verify(withInsertedHeader(msg, sig), DNS).join().outcome()).isEqualTo(Outcome.PASS);
+      assertThat(Dkim.check().verify(withInsertedHeader(msg, sig), DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.PASS);
     }
   }
 
@@ -253,7 +254,7 @@ class MailwardenMilterTest {
     MilterConfig cfg = config("max-header-bytes = 2048\n");
     StringBuilder big = new StringBuilder("X-Filler: ");
     big.append("x".repeat(3000));
-    try (MilterPipelines p = new MilterPipelines(cfg, DNS, WORK);
+    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.connect("203.0.113.9", "mail.signer.example");
@@ -348,7 +349,7 @@ class MailwardenMilterTest {
   @Test
   void unknownCommand_withOnErrorAccept_isAnsweredContinue_andTheConnectionClosed() throws Exception {
     MilterConfig cfg = config("on-error = accept\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, DNS, WORK);
+    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.send(Frames.frame((byte) 'Z', new byte[3]));
@@ -369,7 +370,7 @@ class MailwardenMilterTest {
   @Test
   void connectionsOverTheLimit_areClosedAtOnce() throws Exception {
     MilterConfig cfg = config("max-connections = 1\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, DNS, WORK);
+    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient first = new MilterTestClient(s.port()).negotiate();
         MilterTestClient second = new MilterTestClient(s.port())) {

@@ -1,5 +1,6 @@
 package dev.mailwarden.examples.milter;
 
+import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.auth.dkim.DkimKeyPair;
@@ -74,7 +75,7 @@ class PostfixMilterIT {
         "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
         "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
         ""), "it");
-    pipelines = new MilterPipelines(cfg, dns, WORK);
+    pipelines = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(dns).executor(WORK).build());
     milter = MilterServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         () -> MailwardenMilter.session(pipelines, cfg), cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
 

@@ -1,4 +1,4 @@
-package dev.mailwarden.examples.cli;
+package dev.mailwarden.examples.policyd;
 
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.dnsbl.DnsList;
@@ -13,25 +13,26 @@ import dev.mailwarden.dnsbl.Dnswl;
  * *weight} of each spec becomes that list's entry in the registration's {@link DnsblWeights}.
  * Without {@code *weight} a listing scores 1 (blocklist) or -1 (allowlist), as in postscreen. A
  * negative weight on a blocklist is refused (postscreen reads it as an allowlist; here that is
- * said with {@code --dnswl}), and so is a positive one on an allowlist.
+ * said with {@code --dnswl}), and so is a positive one on an allowlist. Shared by the CLI, policyd
+ * and the milter.
  */
-final class PostscreenLists {
+public final class PostscreenLists {
   private final Dnsbl.Builder lists = Dnsbl.builder();
   private final DnsblWeights.Builder weights = DnsblWeights.builder();
   private boolean empty = true;
 
   /** A blocklist spec; throws IllegalArgumentException for a bad spec. */
-  PostscreenLists blocklist(String spec) {
+  public PostscreenLists blocklist(String spec) {
     return add(spec, false);
   }
 
   /** An allowlist spec; throws IllegalArgumentException for a bad spec. */
-  PostscreenLists allowlist(String spec) {
+  public PostscreenLists allowlist(String spec) {
     return add(spec, true);
   }
 
   /** A preset list with the weight of a listing. */
-  PostscreenLists preset(DnsList list, double weight) {
+  public PostscreenLists preset(DnsList list, double weight) {
     lists.list(list);
     weights.list(list.name(), weight);
     empty = false;
@@ -64,7 +65,7 @@ final class PostscreenLists {
   }
 
   /** Registers the lists as one checker, if there is any. */
-  void registerOn(MailWarden.Builder builder) {
+  public void registerOn(MailWarden.Builder builder) {
     if (!empty) {
       builder.check(lists.build(), weights.build());
     }

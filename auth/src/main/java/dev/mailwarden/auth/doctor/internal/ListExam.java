@@ -86,9 +86,11 @@ final class ListExam {
     ListError err = r.error().orElseThrow();
     return switch (err) {
       case BLOCKED, RATE_LIMITED -> DoctorFinding.warning(Codes.PUBLIC_RESOLVER,
-          Found.clean(r.list() + " refused the query for " + addr + " (" + String.join(", ", r.codes()) + ": "
-              + r.detail() + "): you query it through a public or open resolver, or over its free-use limit, "
-              + "so whether " + addr + " is listed is unknown."),
+          Found.clean(r.list() + " answered " + String.join(", ", r.codes()) + " for " + addr + ": "
+              + (err == ListError.BLOCKED
+                  ? "it refuses queries that come through a public or open resolver"
+                  : "too many queries come from your resolver (typically a shared public one)")
+              + ", so whether " + addr + " is listed is unknown."),
           "Run your own recursive resolver (e.g. unbound) on the mail server and point it and mailwarden at it, "
               + "or use Spamhaus DQS (--spamhaus-dqs-key). Your own inbound DNSBL checks suffer the same way.");
       case SERVFAIL, REFUSED, TIMEOUT -> Found.dnsError(r.query().isEmpty() ? r.detail() : r.query() + ": " + r.detail(),

@@ -194,7 +194,8 @@ final class SpfExam {
       case PASS, NONE -> { } // NONE: spf-missing already says it
       case FAIL, SOFTFAIL, NEUTRAL -> out.add(DoctorFinding.error(Codes.SPF_IP_NOT_AUTHORIZED,
           Found.clean("SPF of " + domain + " gives " + r.outcome().token() + " for " + addr
-              + r.mechanism().map(m -> " (matched " + m + ")").orElse(" (no mechanism matched)")
+              + r.mechanism().map(m -> m.equalsIgnoreCase("all") ? " (only the final all matched)"
+                  : m.equals("default") ? " (no mechanism matched)" : " (matched " + m + ")").orElse("")
               + ": receivers treat its mail as unauthorized."),
           "Add " + (r.clientIp().orElse(null) instanceof Inet4Address ? "ip4:" : "ip6:") + addr
               + " to the SPF record of " + domain + " (before its all), or send through a host it already lists."));

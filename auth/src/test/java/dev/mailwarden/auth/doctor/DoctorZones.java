@@ -147,6 +147,12 @@ final class DoctorZones {
     });
     z.add("spf-too-many-lookups: 3 void lookups", Set.of(Codes.SPF_TOO_MANY_LOOKUPS), s -> lookups(s, 0, 3));
     z.add("spf-too-many-lookups good twin: 2 void lookups", none, s -> lookups(s, 0, 2));
+    z.add("spf-too-many-lookups: 2 void a: and a ptr without PTR record", Set.of(Codes.PTR_MISSING, Codes.SPF_PTR,
+        Codes.SPF_TOO_MANY_LOOKUPS), s -> {
+      s.ptr = null;
+      s.records.put("spf", s.domain() + ". IN TXT \"v=spf1 a:void1." + s.domain() + " a:void2." + s.domain()
+          + " ptr ip4:" + s.ip() + " -all\"");
+    });
     z.add("spf-too-many-lookups: terms after all do not count", none, s -> s.records.put("spf",
         txt(s.domain() + ".", "v=spf1 ip4:" + s.ip() + " -all " + aTerms(s, 1, 12).substring(7))));
     z.add("spf-too-many-lookups: mx with 11 names", Set.of(Codes.SPF_TOO_MANY_LOOKUPS), s -> {

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * The SPF record tree of a domain, read statically: every record reachable through {@code
  * include:} and {@code redirect=}, parsed with {@link SpfRecord}, and the worst case a receiver
  * meets when no mechanism matches — the DNS-querying terms it evaluates (RFC 7208 section 4.6.4:
- * at most 10), the void lookups among them (at most 2), {@code mx} names over 10, include loops.
+ * at most 10), the void lookups among them (at most 2; a, mx, exists, and ptr for the client
+ * address), {@code mx} names over 10, include loops.
  * Used by the doctor; the evaluation itself is {@link NativeEngine}'s.
  *
  * <p>The records come from strangers, so the walk is bounded: at most {@link #MAX_RECORDS}
@@ -80,7 +81,7 @@ public final class SpfTree {
    * @param lookups DNS-querying terms a receiver evaluates when nothing matches (include, a, mx,
    *     ptr, exists, redirect), over the whole tree
    * @param capped true when a cap stopped the walk: {@code lookups} and the void count are lower bounds
-   * @param voidNames a/mx/exists targets that answered NXDOMAIN or NODATA, one entry per evaluation
+   * @param voidNames a/mx/exists/ptr lookups that answered NXDOMAIN or NODATA, one entry per evaluation
    * @param loops include/redirect cycles, as {@code a.example -> b.example -> a.example}
    * @param wideMx {@code mx} targets with more than 10 MX names
    * @param ptrUses domains whose record uses the {@code ptr} mechanism
@@ -181,6 +182,10 @@ public final class SpfTree {
     private void follow(Node node) {
       SpfRecord r = node.record;
       for (SpfRecord.Directive d : r.directives) {
+        if (d.kind == SpfRecord.Kind.PTR) {
+          probe(Ip.reverseName(client.getAddress()), RecordType.PTR); // void without a PTR record
+          continue;
+        }
         String target = d.kind == SpfRecord.Kind.INCLUDE || d.kind == SpfRecord.Kind.A
             || d.kind == SpfRecord.Kind.MX || d.kind == SpfRecord.Kind.EXISTS
             ? target(d.domainSpec, node.domain) : null;
@@ -414,7 +419,14 @@ public final class SpfTree {
                 wideMx.add(d.text + " in " + v.domain + " (" + p.names + " MX names)");
               }
             }
-            case PTR -> ptr.add(v.domain);
+            case PTR -> {
+              ptr.add(v.domain);
+              String reverse = Ip.reverseName(client.getAddress());
+              Probe p = probeSnapshot.get(RecordType.PTR + " " + reverse);
+              if (p != null && p.status.isVoid()) {
+                voids.add(d.text + " in " + v.domain + " (" + reverse + " PTR " + p.status + ")");
+              }
+            }
             default -> { }
           }
         }

@@ -3,6 +3,7 @@ package dev.mailwarden.auth.doctor;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.auth.spf.internal.Domains;
+import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ public final class DoctorRequest {
       String d = domain.trim().toLowerCase(Locale.ROOT);
       if (d.endsWith(".")) {
         d = d.substring(0, d.length() - 1);
+      }
+      try {
+        d = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT); // DNS holds A-labels
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a domain name: '" + domain + "' (" + e.getMessage() + ")", e);
       }
       if (!Domains.isValidCheckDomain(d)) {
         throw new IllegalArgumentException("not a domain name: '" + domain + "'");

@@ -248,6 +248,8 @@ class DoctorTest {
     assertThatThrownBy(() -> DoctorRequest.builder("example.com").selector("a b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new DoctorFinding(Severity.INFO, " ", "m", "")).isInstanceOf(IllegalArgumentException.class);
     assertThat(Doctor.builder().resolver(dns).build().lists()).containsExactly(Dnsbl.spamhausZen());
+    assertThat(DoctorRequest.builder("Bücher.Example.").ip(InetAddresses.forString("192.0.2.1")).build().domain())
+        .isEqualTo("xn--bcher-kva.example");
   }
 
   @Test

@@ -101,7 +101,7 @@ public interface CheckContext {
    */
   final class Builder {
     final MailSession session;
-    final DnsResolver dns;
+    DnsResolver dns;
     Ticker ticker = Ticker.system();
     Clock clock = Clock.systemUTC();
     Executor executor = Runnable::run;
@@ -114,6 +114,12 @@ public interface CheckContext {
       this.session = java.util.Objects.requireNonNull(session, "session");
       this.dns = java.util.Objects.requireNonNull(dns, "dns");
       this.runtime = runtime;
+    }
+
+    /** DNS for the context instead of the runtime's, e.g. the runtime's wrapped to count queries. */
+    public Builder dns(DnsResolver dns) {
+      this.dns = java.util.Objects.requireNonNull(dns, "dns");
+      return this;
     }
 
     public Builder ticker(Ticker ticker) {

@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code mailwarden} command-line tool. Exit status: 0 ACCEPT, 1 REJECT, 2 TEMPFAIL, 3
- * QUARANTINE; 64 usage error, 66 unreadable input, 70 internal error.
+ * QUARANTINE ({@code doctor}: 0 no error, 1 errors, 3 warnings only); 64 usage error, 66
+ * unreadable input, 70 internal error.
  */
 @Command(
     name = "mailwarden",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Mail-security checks for mail gateways: DNSBL, HELO/iprev, SPF, DKIM, DMARC, rate limits.",
-    subcommands = {CheckCommand.class, ListedCommand.class, DkimCommand.class, DmarcCommand.class, RatelimitCommand.class, DemoCommand.class, PolicydCommand.class, MilterCommand.class})
+    subcommands = {CheckCommand.class, ListedCommand.class, DkimCommand.class, DmarcCommand.class, RatelimitCommand.class, DemoCommand.class, PolicydCommand.class, MilterCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -14,6 +14,9 @@ import dev.mailwarden.Verdict;
 import dev.mailwarden.Weights;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
+import dev.mailwarden.auth.doctor.Doctor;
+import dev.mailwarden.auth.doctor.DoctorReport;
+import dev.mailwarden.auth.doctor.DoctorRequest;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
@@ -33,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +108,37 @@ class ReadmeSnippetsTest {
         .fail("broken.example.net", DnsStatus.SERVFAIL)
         .build();
     return dns;
+  }
+
+  /** The doctor snippet, run against an in-memory zone by the test below. */
+  static DoctorReport doctor(MailwardenRuntime runtime) throws Exception {
+    Doctor doctor = Doctor.builder(runtime)                 // its cached DNS: DNS goes nowhere else
+        .deadline(Duration.ofSeconds(10))                   // unanswered lookups become dns-error findings
+        .build();                                           // immutable; share it
+    DoctorReport report = doctor.examineAndWait(DoctorRequest.builder("example.com")
+        .ip(InetAddress.getByName("192.0.2.25"))            // every address you send from
+        .helo("mail.example.com")
+        .selector("s1")                                     // DKIM selectors you sign with
+        .build());
+    report.findings().forEach(f -> System.out.println(f.severity() + " " + f.code() + ": " + f.message()));
+    return report;
+  }
+
+  @Test
+  void theDoctorSnippet_findsWhatTheZoneLacks() throws Exception {
+    ZoneResolver dns = ZoneResolver.builder().zone("""
+        $ORIGIN example.com.
+        @ 300 IN TXT "v=spf1 ip4:192.0.2.25 -all"
+        @ 300 IN MX 10 mail.example.com.
+        mail 300 IN A 192.0.2.25
+        25.2.0.192.in-addr.arpa. 300 IN PTR mail.example.com.
+        2.0.0.127.zen.spamhaus.org. 300 IN A 127.0.0.2
+        """).build();
+    DoctorReport report;
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(dns).executor(Runnable::run).build()) {
+      report = doctor(runtime);
+    }
+    assertThat(report.codes()).containsExactlyInAnyOrder("dkim-key-missing", "dmarc-missing");
   }
 
   @Test

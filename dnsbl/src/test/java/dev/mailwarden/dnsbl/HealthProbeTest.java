@@ -164,6 +164,6 @@ class HealthProbeTest {
         })
         .build();
     w.evaluateAndWait(session("192.0.2.1"));
-    assertThat(seen).singleElement().asString().startsWith("bl.example=127.0.0.2: DNS list bl.example=127.0.0.2 (IPv4) is unhealthy");
+    assertThat(seen).singleElement().asString().startsWith("dnsbl: DNS list bl.example=127.0.0.2 (IPv4) is unhealthy");
   }
 }

@@ -129,7 +129,9 @@ public final class ReportAccumulator {
             result.disposition(),
             result.dkimAligned(),
             result.spfAligned(),
-            result.dispositionOverride().map(List::of).orElse(List.of()),
+            // "type comment": ReportXml writes the comment after the first space as <comment>
+            result.dispositionOverride().map(o -> List.of(o + result.overrideComment().map(c -> " " + c).orElse("")))
+                .orElse(List.of()),
             result.fromDomain().get(),
             envelopeFrom,
             dkim,

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
@@ -153,7 +154,8 @@ final class CheckCommand implements Callable<Integer> {
           };
       builder.check(Spf.builder().engine(engine).receiver(authservId).build());
     }
-    builder.check(Dkim.verify()).check(Dmarc.enforce()); // both apply only when a message is given
+    // DKIM, ARC and DMARC apply only when a message is given
+    builder.check(Dkim.verify()).check(Arc.verify()).check(Dmarc.enforce());
   }
 
   static java.util.concurrent.ThreadFactory daemon() {

@@ -183,8 +183,9 @@ public final class ArcSealer {
     byte[] bodyHash = body.finish();
     List<String> signed = signedHeaderNames(fields);
     String amsHead = "ARC-Message-Signature: a=" + algorithm + "; b=";
+    // " i=N;" with a space before it: dkimpy finds the AMS of an instance by that exact text
     String amsTail = ";\r\n\tbh=" + Base64.getEncoder().encodeToString(bodyHash) + "; c=relaxed/relaxed; d=" + domain
-        + ";\r\n\th=" + foldList(signed) + ";\r\n\ti=" + i + "; s=" + selector + "; t=" + now;
+        + ";\r\n\th=" + foldList(signed) + ";\r\n i=" + i + "; s=" + selector + "; t=" + now;
     ByteSink data = new ByteSink(2048);
     Map<String, List<Integer>> index = new HashMap<>();
     for (int k = 0; k < fields.size(); k++) {

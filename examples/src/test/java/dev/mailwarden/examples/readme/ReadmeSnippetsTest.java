@@ -10,6 +10,9 @@ import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.Weights;
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.auth.arc.Arc;
+import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
@@ -84,6 +87,20 @@ class ReadmeSnippetsTest {
     MailWarden outbound = MailWarden.builder().resolver(dns)
         .check(OutboundLimit.check(limiter, RateKey.authenticatedUser()))   // 450 4.7.1 when over
         .build();
+  }
+
+  /** Compiled, not run. */
+  @SuppressWarnings("unused")
+  static byte[] arc(DnsResolver dns, String pem, byte[] raw, Evaluation evaluation) {
+    MailWarden mx = MailWarden.builder().resolver(dns)
+        .check(Dkim.verify())
+        .check(Arc.verify())                                    // arc= in Authentication-Results
+        .check(Dmarc.builder().trustArcSealers("lists.example.org").build())
+        .build();
+    ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+        .privateKeyPem(pem).authservId("lists.example.org").build();
+    byte[] sealed = sealer.seal(raw, evaluation);               // AAR from the evaluation, cv from its arc= result
+    return sealed;
   }
 
   static ZoneResolver testingYourOwnCode() {

@@ -102,9 +102,9 @@ public final class ArcSealer {
 
   /**
    * The message sealed after {@code evaluation} judged it: the AAR carries the evaluation's
-   * Authentication-Results clauses, {@code cv} its {@link Arc#KEY} result (without an ARC check in
-   * the evaluation the chain is verified... not at all: {@code none} if the message has no ARC
-   * set, else {@code fail}, never an unverified {@code pass}).
+   * Authentication-Results clauses, {@code cv} its {@link Arc#KEY} result. Without an ARC check in
+   * the evaluation nothing was verified, so {@code cv} is {@code none} when the message has no
+   * ARC set and {@code fail} otherwise, never an unverified {@code pass}.
    */
   public byte[] seal(byte[] message, Evaluation evaluation) {
     requireNonNull(evaluation, "evaluation");
@@ -234,7 +234,7 @@ public final class ArcSealer {
   }
 
   private static void canonicalizeOwn(String field, ByteSink out, boolean crlf) {
-    String raw = crlf || field.endsWith("\r\n") ? field : field;
+    String raw = field;
     int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
     HeaderField.canonicalize(raw, raw.indexOf(':'), crlf ? raw.length() : end, -1, -1, true, crlf, out);
   }

@@ -15,8 +15,7 @@ import dev.mailwarden.MailSession;
  * RateLimitTripped}).
  *
  * <pre>{@code
- * MailWarden outbound = MailWarden.builder()
- *     .resolver(dns)
+ * MailWarden outbound = MailWarden.builder(runtime)
  *     .check(OutboundLimit.builder(limiter, RateKey.authenticatedUser())
  *         .exemptUsers("newsletter")
  *         .exemptRecipients("postmaster", "abuse")

@@ -102,7 +102,8 @@ public record AggregateReport(Metadata metadata, PolicyPublished policy, List<Ro
    * @param disposition what the receiver applied
    * @param dkimAligned {@code policy_evaluated/dkim}: pass when an aligned DKIM signature passed
    * @param spfAligned {@code policy_evaluated/spf}: pass when SPF passed and aligned
-   * @param overrides {@code policy_evaluated/reason/type} values (e.g. {@code sampled_out})
+   * @param overrides {@code policy_evaluated/reason/type} values (e.g. {@code sampled_out}), each
+   *     optionally followed by a space and the reason's {@code comment}
    * @param headerFrom the From domain
    * @param envelopeFrom the MAIL FROM domain, empty when unknown
    * @param dkim every DKIM result

@@ -11,7 +11,9 @@ import dev.mailwarden.Weights;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfIdentity;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -22,8 +24,7 @@ import org.jspecify.annotations.Nullable;
  * of the same evaluation.
  *
  * <pre>{@code
- * MailWarden inbound = MailWarden.builder()
- *     .resolver(dns)
+ * MailWarden inbound = MailWarden.builder(runtime)
  *     .check(Spf.check())
  *     .check(Dkim.check())
  *     .check(Dmarc.check())                  // awaits SPF and DKIM
@@ -56,11 +57,13 @@ public final class Dmarc implements Checker<DmarcResult> {
   private final AuthResultsSource authResults;
   private final OrganizationalDomains orgDomains;
   private final @Nullable RandomGenerator random;
+  private final Set<String> trustedSealers;
 
   private Dmarc(Builder b) {
     this.authResults = b.authResults;
     this.orgDomains = b.orgDomains;
     this.random = b.random;
+    this.trustedSealers = Set.copyOf(b.trustedSealers);
   }
 
   /** DMARC with the defaults: SPF and DKIM from the evaluation, RFC 9989 tree walk. */
@@ -78,6 +81,8 @@ public final class Dmarc implements Checker<DmarcResult> {
     b.authResults = authResults;
     b.orgDomains = orgDomains;
     b.random = random;
+    b.trustedSealers.addAll(trustedSealers);
+    b.sealersSet = !trustedSealers.isEmpty();
     return b;
   }
 
@@ -169,6 +174,9 @@ public final class Dmarc implements Checker<DmarcResult> {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
+    if (!trustedSealers.isEmpty()) {
+      f = f.thenCompose(r -> ArcOverride.apply(context, r, trustedSealers));
+    }
     // a bug must not look like a DNS verdict, but must not fail the evaluation either
     return f.handle((r, e) -> e == null ? r : temperror("internal error: " + PolicyLookup.rootMessage(e)));
   }
@@ -180,7 +188,8 @@ public final class Dmarc implements Checker<DmarcResult> {
 
   @Override
   public String toString() {
-    return "Dmarc[" + orgDomains + ", authResults=" + authResults + (random != null ? ", random=" + random.getClass().getSimpleName() : "") + "]";
+    return "Dmarc[" + orgDomains + ", authResults=" + authResults + (random != null ? ", random=" + random.getClass().getSimpleName() : "")
+        + (trustedSealers.isEmpty() ? "" : ", trustArcSealers=" + trustedSealers) + "]";
   }
 
   /** Builds a {@link Dmarc} checker; each setting once. */
@@ -191,8 +200,41 @@ public final class Dmarc implements Checker<DmarcResult> {
     private boolean authResultsSet;
     private boolean orgDomainsSet;
     private boolean randomSet;
+    private final Set<String> trustedSealers = new LinkedHashSet<>();
+    private boolean sealersSet;
 
     private Builder() {}
+
+    /**
+     * ARC sealers (their ARC-Seal {@code d=}) whose recorded results this receiver trusts: when
+     * DMARC fails, the message's ARC chain passes (the evaluation's {@code Arc.KEY} result), and
+     * the ARC-Authentication-Results of one of these sealers recorded a {@code dmarc}, {@code dkim}
+     * or {@code spf} pass for the author's domain, the disposition becomes none by local policy:
+     * {@link DmarcResult#dispositionOverride()} is {@code local_policy} and {@link
+     * DmarcResult#overrideComment()} names the sealer (RFC 8617 section 7.2, RFC 7489 section
+     * 6.7). Register {@code Arc.check()} in the same {@code MailWarden}; without it nothing is
+     * overridden.
+     */
+    public Builder trustArcSealers(String... domains) {
+      requireNonNull(domains, "domains");
+      requireState(!sealersSet, "trustArcSealers");
+      for (String d : domains) {
+        requireNonNull(d, "domain");
+        String lower = d.trim().toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".")) {
+          lower = lower.substring(0, lower.length() - 1);
+        }
+        if (lower.isEmpty() || lower.indexOf('.') < 0 || lower.chars().anyMatch(c -> c <= ' ' || c == ';' || c > '~')) {
+          throw new IllegalArgumentException("not a sealer domain: '" + d + "'");
+        }
+        trustedSealers.add(lower);
+      }
+      if (trustedSealers.isEmpty()) {
+        throw new IllegalArgumentException("trustArcSealers needs at least one domain");
+      }
+      sealersSet = true;
+      return this;
+    }
 
     /** Where the SPF and DKIM results come from (default {@link #fromEvaluation()}). */
     public Builder authResults(AuthResultsSource source) {

@@ -30,6 +30,7 @@ public final class DmarcResult implements CheckResult {
   private final @Nullable PolicyTag appliedTag;
   private final Policy disposition;
   private final @Nullable String dispositionOverride;
+  private final @Nullable String overrideComment;
   private final @Nullable String alignedSpfDomain;
   private final List<String> alignedDkimDomains;
   private final DmarcInputs inputs;
@@ -44,6 +45,7 @@ public final class DmarcResult implements CheckResult {
     this.appliedTag = b.appliedTag;
     this.disposition = b.disposition;
     this.dispositionOverride = b.dispositionOverride;
+    this.overrideComment = b.overrideComment;
     this.alignedSpfDomain = b.alignedSpfDomain;
     this.alignedDkimDomains = List.copyOf(b.alignedDkimDomains);
     this.inputs = b.inputs;
@@ -115,6 +117,34 @@ public final class DmarcResult implements CheckResult {
     return Optional.ofNullable(dispositionOverride);
   }
 
+  /**
+   * The comment that goes with a {@code local_policy} override, e.g. which trusted ARC sealer
+   * vouched for the message ({@code Dmarc.builder().trustArcSealers(...)}).
+   */
+  public Optional<String> overrideComment() {
+    return Optional.ofNullable(overrideComment);
+  }
+
+  /**
+   * This result with the disposition lifted to none by local policy (RFC 7489 section 6.7): the
+   * DMARC outcome stays {@code fail}, the override type is {@code local_policy}.
+   */
+  DmarcResult withLocalPolicyOverride(String comment) {
+    Builder b = new Builder(outcome, reason);
+    b.fromDomain = fromDomain;
+    b.policyDomain = policyDomain;
+    b.organizationalDomain = organizationalDomain;
+    b.record = record;
+    b.appliedTag = appliedTag;
+    b.disposition = Policy.NONE;
+    b.dispositionOverride = "local_policy";
+    b.overrideComment = comment;
+    b.alignedSpfDomain = alignedSpfDomain;
+    b.alignedDkimDomains = alignedDkimDomains;
+    b.inputs = inputs;
+    return b.build();
+  }
+
   /** The SPF-authenticated domain that aligned with the From domain. */
   public Optional<String> alignedSpfDomain() {
     return Optional.ofNullable(alignedSpfDomain);
@@ -159,6 +189,9 @@ public final class DmarcResult implements CheckResult {
     if (dispositionOverride != null) {
       d.put("override", dispositionOverride);
     }
+    if (overrideComment != null) {
+      d.put("override.comment", overrideComment);
+    }
     if (alignedSpfDomain != null) {
       d.put("spf_aligned", alignedSpfDomain);
     }
@@ -177,6 +210,9 @@ public final class DmarcResult implements CheckResult {
       c.append(" sp=").append(record.policyFor(PolicyTag.SP).token());
       record.nonExistentPolicy().ifPresent(np -> c.append(" np=").append(np.token()));
       c.append(" dis=").append(disposition.token());
+      if (overrideComment != null) {
+        c.append(", ").append(dispositionOverride).append(": ").append(overrideComment);
+      }
       ar = ar.withComment(c.toString());
     }
     if (outcome == Outcome.PERMERROR || outcome == Outcome.TEMPERROR) {
@@ -224,6 +260,7 @@ public final class DmarcResult implements CheckResult {
     private @Nullable PolicyTag appliedTag;
     private Policy disposition = Policy.NONE;
     private @Nullable String dispositionOverride;
+    private @Nullable String overrideComment;
     private @Nullable String alignedSpfDomain;
     private List<String> alignedDkimDomains = new ArrayList<>();
     private DmarcInputs inputs = DmarcInputs.none();

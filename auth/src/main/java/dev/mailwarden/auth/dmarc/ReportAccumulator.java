@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <pre>{@code
  * ReportAccumulator reports = ReportAccumulator.create();
- * MailWarden inbound = MailWarden.builder()...listener(reports.listener()).build();
+ * MailWarden inbound = MailWarden.builder(runtime)...listener(reports.listener()).build();
  * // or by hand after each evaluation:
  * ev.result(Dmarc.KEY).ifPresent(r -> reports.record(session, r));
  * // once a day:
@@ -66,7 +66,7 @@ public final class ReportAccumulator {
 
   /**
    * A listener that records the DMARC result of every evaluation, for {@code
-   * MailWarden.builder().listener(...)}. Cheap; never throws.
+   * MailWarden.builder(runtime).listener(...)}. Cheap; never throws.
    */
   public EvaluationListener listener() {
     return new EvaluationListener() {
@@ -129,7 +129,9 @@ public final class ReportAccumulator {
             result.disposition(),
             result.dkimAligned(),
             result.spfAligned(),
-            result.dispositionOverride().map(List::of).orElse(List.of()),
+            // "type comment": ReportXml writes the comment after the first space as <comment>
+            result.dispositionOverride().map(o -> List.of(o + result.overrideComment().map(c -> " " + c).orElse("")))
+                .orElse(List.of()),
             result.fromDomain().get(),
             envelopeFrom,
             dkim,

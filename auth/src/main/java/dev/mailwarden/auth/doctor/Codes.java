@@ -19,7 +19,7 @@ public final class Codes {
   /** [warning] The HELO name does not resolve to the address. */
   public static final String HELO_MISMATCH = "helo-mismatch";
   /**
-   * [error or warning] Another HELO finding of {@code Helo.sanity()}: {@code helo-} followed by
+   * [error or warning] Another HELO finding of {@code Helo.check()}: {@code helo-} followed by
    * its token, e.g. {@code helo-not-fqdn}, {@code helo-unresolvable}, {@code helo-dynamic-helo}.
    */
   public static final String HELO_PREFIX = "helo-";

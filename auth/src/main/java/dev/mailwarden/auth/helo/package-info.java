@@ -3,8 +3,7 @@
  * explained findings.
  *
  * <pre>{@code
- * MailWarden inbound = MailWarden.builder()
- *     .resolver(dns)
+ * MailWarden inbound = MailWarden.builder(runtime)
  *     .check(Helo.check())                       // findings summed into the score
  *     .check(Iprev.check())                       // iprev= clause in Authentication-Results
  *     .rejectAt(5.0)

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
  * {@code 550 5.7.23} for fail.
  *
  * <pre>{@code
- * MailWarden w = MailWarden.builder()
- *     .resolver(dns)
+ * MailWarden w = MailWarden.builder(runtime)
  *     .check(Spf.check(), Weights.of(Outcome.FAIL, 3.0, Outcome.SOFTFAIL, 1.0))
  *     .build();
  * Checker<SpfResult> viaJspf = Spf.builder().engine(SpfEngine.jspf()).receiver("mx.example.org").build();

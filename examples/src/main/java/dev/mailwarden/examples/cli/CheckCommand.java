@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.mailwarden.auth.arc.Arc;
 import java.util.concurrent.Executor;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
@@ -145,7 +146,8 @@ final class CheckCommand implements Callable<Integer> {
           };
       builder.check(Spf.builder().engine(engine).receiver(authservId).build());
     }
-    builder.check(Dkim.check()).check(Dmarc.check()); // both apply only when a message is given
+    // DKIM, ARC and DMARC apply only when a message is given
+    builder.check(Dkim.check()).check(Arc.check()).check(Dmarc.check());
   }
 
   private MailSession session() {

@@ -12,6 +12,9 @@ import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.Weights;
+import dev.mailwarden.Evaluation;
+import dev.mailwarden.auth.arc.Arc;
+import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.doctor.Doctor;
@@ -96,6 +99,20 @@ class ReadmeSnippetsTest {
         .check(OutboundLimit.check(limiter, RateKey.authenticatedUser()))   // 450 4.7.1 when over
         .build();
     return new MailWarden[] {inbound, outbound};
+  }
+
+  /** Compiled, not run. */
+  @SuppressWarnings("unused")
+  static byte[] arc(MailwardenRuntime runtime, String pem, byte[] raw, Evaluation evaluation) {
+    MailWarden mx = MailWarden.builder(runtime)
+        .check(Dkim.check())
+        .check(Arc.check())                                    // arc= in Authentication-Results
+        .check(Dmarc.builder().trustArcSealers("lists.example.org").build())
+        .build();
+    ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+        .privateKeyPem(pem).authservId("lists.example.org").build();
+    byte[] sealed = sealer.seal(raw, evaluation);               // AAR from the evaluation, cv from its arc= result
+    return sealed;
   }
 
   static ZoneResolver testingYourOwnCode() {

@@ -21,6 +21,16 @@ public final class ByteSink {
     return len;
   }
 
+  /** Feeds the bytes written so far to {@code digest}. */
+  public void updateDigest(java.security.MessageDigest digest) {
+    digest.update(buf, 0, len);
+  }
+
+  /** Empties the sink, keeping its capacity. */
+  public void reset() {
+    len = 0;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }

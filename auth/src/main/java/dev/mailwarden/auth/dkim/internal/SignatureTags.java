@@ -200,7 +200,7 @@ public final class SignatureTags {
   }
 
   /** Strict base64 that skips folding whitespace, in one pass (b= is long and usually folded). */
-  static byte[] base64(@Nullable String v, String tag) throws DkimSyntaxException {
+  public static byte[] base64(@Nullable String v, String tag) throws DkimSyntaxException {
     String s = v == null ? "" : v;
     byte[] out = new byte[s.length() * 3 / 4 + 3];
     int n = 0;
@@ -246,7 +246,7 @@ public final class SignatureTags {
     return java.util.Arrays.copyOf(out, n);
   }
 
-  static boolean isDomainName(String s) {
+  public static boolean isDomainName(String s) {
     if (s.isEmpty() || s.length() > 253) {
       return false;
     }

@@ -150,7 +150,7 @@ public final class TagList {
     }
   }
 
-  static boolean isFws(char c) {
+  public static boolean isFws(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
@@ -185,7 +185,7 @@ public final class TagList {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
-  static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length() && i < 40; i++) {
       char c = s.charAt(i);

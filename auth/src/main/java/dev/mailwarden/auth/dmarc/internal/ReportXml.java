@@ -94,7 +94,11 @@ public final class ReportXml {
       leaf(x, 8, "spf", r.spfAligned() ? "pass" : "fail");
       for (String o : r.overrides()) {
         x.append("        <reason>\n");
-        leaf(x, 10, "type", o);
+        int space = o.indexOf(' ');
+        leaf(x, 10, "type", space < 0 ? o : o.substring(0, space));
+        if (space > 0) {
+          leaf(x, 10, "comment", o.substring(space + 1));
+        }
         x.append("        </reason>\n");
       }
       x.append("      </policy_evaluated>\n    </row>\n    <identifiers>\n");
@@ -249,7 +253,8 @@ public final class ReportXml {
     }
     List<String> overrides = new ArrayList<>();
     for (Element r : children(pe, "reason")) {
-      overrides.add(optionalText(r, "type"));
+      String comment = optionalText(r, "comment");
+      overrides.add(optionalText(r, "type") + (comment.isEmpty() ? "" : " " + comment));
     }
     Element ids = required(rec, "identifiers");
     List<DkimAuthResult> dkim = new ArrayList<>();

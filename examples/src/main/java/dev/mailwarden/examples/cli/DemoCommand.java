@@ -22,7 +22,9 @@ import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.DnsblWeights;
+import dev.mailwarden.dnsbl.ListResult;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.RateKey;
@@ -168,9 +170,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       out.printf(Locale.ROOT, "%-50s %-10s %6s  %s%n",
           r.transaction(), ev.verdict(), EvaluationPrinter.score(ev.score()), reasons(ev));
       for (CheckReport c : ev.checks()) {
-        if (c.name().contains("spamhaus") && c.outcome() == Outcome.TEMPERROR) {
-          warnings.add(r.transaction() + ": " + c.result().reason()
-              + " — this is an error, not a listing; query Spamhaus through your own recursive resolver or use DQS.");
+        if (c.result() instanceof DnsblResult dnsbl) {
+          for (ListResult l : dnsbl.errors()) {
+            if (l.zone().endsWith("spamhaus.org") && l.error().orElseThrow().isListProblem()) {
+              warnings.add(r.transaction() + ": " + l.detail()
+                  + " — this is an error, not a listing; query Spamhaus through your own recursive resolver or use DQS.");
+            }
+          }
         }
       }
     }

@@ -67,7 +67,7 @@ public final class DnsList implements Checker<DnsblResult> {
         new ListSpec(z, z, z, null, domain, allowlist, CodeFilter.any(), allowlist ? -1.0 : 1.0,
             Map.of(), SPAMHAUS_ERRORS, !allowlist,
             domain ? EnumSet.allOf(DomainSource.class) : Set.of(), true, true, true,
-            DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000));
+            DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000, ListSpec.DEFAULT_MAX_FROM_DOMAINS));
   }
 
   /** A DQS list: the key goes into the queried zone, never into any name shown. */
@@ -83,7 +83,7 @@ public final class DnsList implements Checker<DnsblResult> {
     return new DnsList(
         new ListSpec(display, zone, ListSpec.REDACTED + "." + zoneSuffix, key, domain, false, s.filter(), s.weight(),
             s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-            s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+            s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** The DQS key, if any: the engine redacts it from DNS logs and listener events. */
@@ -119,7 +119,7 @@ public final class DnsList implements Checker<DnsblResult> {
     String name = s.name().equals(defaultName(displayName(s), s.filter())) ? defaultName(displayName(s), filter) : s.name();
     return with(new ListSpec(name, s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), filter, s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** The score of a listing (postscreen's {@code *weight}); negative for allowlists. */
@@ -134,7 +134,7 @@ public final class DnsList implements Checker<DnsblResult> {
     double w = weight + 0.0; // -0.0 is 0
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), w,
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** The checker name shown in reports (default: the zone, plus {@code =filter}); must be unique per MailWarden. */
@@ -146,7 +146,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(name, s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** Names the codes matching {@code codes} (a filter), e.g. {@code category("127.0.0.[4..7]", "xbl")}. */
@@ -158,7 +158,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         Collections.unmodifiableMap(m), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** Declares the codes matching {@code codes} (a filter) errors of the given kind, never listings. */
@@ -170,7 +170,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), Collections.unmodifiableMap(m), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** Whether to fetch the TXT record of a listing as the reason (sanitized before use). */
@@ -178,7 +178,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), enabled, s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** For IP lists that hold no IPv6 data: IPv6 clients are not looked up (and not probed). */
@@ -187,7 +187,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), false, s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** For domain lists: which names to check (default all four). */
@@ -199,7 +199,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), Collections.unmodifiableSet(set), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** Whether to run RFC 5782 health probes (default on). */
@@ -207,7 +207,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), enabled, s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /**
@@ -218,7 +218,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), skip,
-        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize()));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** How often to probe a healthy list, and an unhealthy one (defaults 10 min and 1 min). */
@@ -228,7 +228,7 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        healthy.toNanos(), unhealthy.toNanos(), s.cacheSize()));
+        healthy.toNanos(), unhealthy.toNanos(), s.cacheSize(), s.maxFromDomains()));
   }
 
   /** Addresses whose results are kept (default 10,000; 0 turns the result cache off). */
@@ -239,7 +239,26 @@ public final class DnsList implements Checker<DnsblResult> {
     ListSpec s = spec;
     return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
         s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
-        s.probeIntervalNanos(), s.retryIntervalNanos(), entries));
+        s.probeIntervalNanos(), s.retryIntervalNanos(), entries, s.maxFromDomains()));
+  }
+
+  /**
+   * For domain lists: the most distinct From-header domains looked up per message (default
+   * {@value ListSpec#DEFAULT_MAX_FROM_DOMAINS}). A message naming more gets one ERROR result
+   * naming this cap instead of a query per domain: a header listing thousands of addresses must
+   * not turn into thousands of lookups.
+   */
+  public DnsList maxFromDomains(int domains) {
+    if (!spec.domain()) {
+      throw new IllegalStateException("maxFromDomains applies to domain lists (Rhsbl), not to " + spec.name());
+    }
+    if (domains < 1) {
+      throw new IllegalArgumentException("maxFromDomains must be at least 1: " + domains);
+    }
+    ListSpec s = spec;
+    return with(new ListSpec(s.name(), s.zone(), s.displayZone(), s.secret(), s.domain(), s.allowlist(), s.filter(), s.weight(),
+        s.categories(), s.errorCodes(), s.txtReason(), s.sources(), s.ipv6(), s.probes(), s.skipUnhealthy(),
+        s.probeIntervalNanos(), s.retryIntervalNanos(), s.cacheSize(), domains));
   }
 
   // ---- accessors ----
@@ -362,9 +381,17 @@ public final class DnsList implements Checker<DnsblResult> {
     }
   }
 
+  /** Most codes one {@link #category} or {@link #errorCode} call may name. */
+  static final int MAX_NAMED_CODES = 65_536;
+
   private static void forEachCode(CodeFilter f, java.util.function.IntConsumer action) {
     if (f.isAny()) {
       throw new IllegalArgumentException("give explicit codes, not an empty filter");
+    }
+    if (f.codeCountBound() > MAX_NAMED_CODES) {
+      // each named code is a map entry: 0.0.0.[0..255].[0..255]... would be billions
+      throw new IllegalArgumentException("'" + f + "' names " + f.codeCountBound()
+          + " codes, more than the cap of " + MAX_NAMED_CODES + " for a category or error code");
     }
     f.forEachCode(action);
   }

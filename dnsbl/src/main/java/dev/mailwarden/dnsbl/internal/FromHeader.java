@@ -6,7 +6,9 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The domains of a message's From header: fields split by {@link HeaderText}, addresses parsed by Jakarta Mail. */
 public final class FromHeader {
@@ -17,7 +19,16 @@ public final class FromHeader {
 
   /** The normalized domains of every From address; empty when there is none or it is malformed. */
   public static List<String> domains(InputStream message) {
-    List<String> out = new ArrayList<>();
+    return domains(message, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The distinct normalized domains of the From addresses, in order, at most {@code limit + 1} of
+   * them: one more than the caller allows is enough to know the limit was passed. A set, not a
+   * list search, keeps thousands of addresses linear.
+   */
+  public static List<String> domains(InputStream message, int limit) {
+    Set<String> out = new LinkedHashSet<>();
     try {
       List<String> values = HeaderText.fieldValues(message, "From", MAX_HEADER_BLOCK);
       for (String raw : values) {
@@ -26,7 +37,10 @@ public final class FromHeader {
           for (InternetAddress a : InternetAddress.parseHeader(v, false)) {
             String address = a.getAddress();
             if (address != null) {
-              DomainNames.ofAddress(address).filter(d -> !out.contains(d)).ifPresent(out::add);
+              DomainNames.ofAddress(address).ifPresent(out::add);
+              if (out.size() > limit) {
+                return new ArrayList<>(out);
+              }
             }
           }
         } catch (AddressException malformed) {
@@ -34,9 +48,9 @@ public final class FromHeader {
         }
       }
     } catch (IOException unreadable) {
-      return out;
+      return new ArrayList<>(out);
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
 }

@@ -29,7 +29,11 @@ public record ListSpec(
     boolean skipUnhealthy,
     long probeIntervalNanos,
     long retryIntervalNanos,
-    int cacheSize) {
+    int cacheSize,
+    int maxFromDomains) {
+
+  /** Distinct From-header domains a domain list looks up per message unless set otherwise. */
+  public static final int DEFAULT_MAX_FROM_DOMAINS = 8;
 
   public static final String REDACTED = "<key>";
 

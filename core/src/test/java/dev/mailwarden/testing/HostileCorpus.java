@@ -69,16 +69,28 @@ public final class HostileCorpus {
     if (url == null) {
       throw new IllegalStateException("no hostile corpus at " + resourceDir);
     }
-    try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+    try {
+      java.net.URI uri = url.toURI();
+      if ("jar".equals(uri.getScheme())) { // the benchmarks' shaded jar
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(uri, Map.of())) {
+          return list(fs.getPath(resourceDir));
+        }
+      }
+      return list(Path.of(uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Attack> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
       List<Attack> out = new ArrayList<>();
       for (Path f : files.sorted().toList()) {
         out.add(read(f));
       }
       return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -119,7 +119,12 @@ public final class CodeFilter {
 
   private static IllegalArgumentException error(int position, String what, String text) {
     return new IllegalArgumentException(
-        "bad list spec at position " + position + ": " + what + " (in '" + text + "')");
+        "bad list spec at position " + position + ": " + what + " (in '" + shown(text) + "')");
+  }
+
+  /** The spec as quoted in an error: cut to 100 characters, so a huge input is not echoed whole. */
+  static String shown(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 97) + "...";
   }
 
   /** True if this filter accepts the IPv4 code given as a big-endian int. */

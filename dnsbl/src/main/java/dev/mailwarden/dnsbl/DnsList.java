@@ -407,7 +407,11 @@ public final class DnsList implements Checker<DnsblResult> {
       z = z.substring(0, z.length() - 1);
     }
     if (z.isEmpty()) {
-      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + whole + "')");
+      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + CodeFilter.shown(whole) + "')");
+    }
+    if (z.length() > 253) {
+      throw new IllegalArgumentException("bad list spec at position " + base + ": zone name longer than 253 octets (in '"
+          + CodeFilter.shown(whole) + "')");
     }
     for (int i = 0; i < z.length(); i++) {
       char c = z.charAt(i);
@@ -415,7 +419,7 @@ public final class DnsList implements Checker<DnsblResult> {
           || (c == '.' && i > 0 && z.charAt(i - 1) != '.');
       if (!ok) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + whole + "')");
+            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + CodeFilter.shown(whole) + "')");
       }
     }
     return z.toLowerCase(java.util.Locale.ROOT);
@@ -431,12 +435,12 @@ public final class DnsList implements Checker<DnsblResult> {
     int eq = text.indexOf('=');
     int star = text.indexOf('*');
     if (eq >= 0 && star >= 0 && star < eq) {
-      throw new IllegalArgumentException("bad list spec at position " + eq + ": '=filter' must come before '*weight' (in '" + text + "')");
+      throw new IllegalArgumentException("bad list spec at position " + eq + ": '=filter' must come before '*weight' (in '" + CodeFilter.shown(text) + "')");
     }
     int zoneEnd = eq >= 0 ? eq : star >= 0 ? star : text.length();
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
-      throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + text + "')");
+      throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + CodeFilter.shown(text) + "')");
     }
     DnsList list = create(zone, domain, allowlist);
     if (eq >= 0) {
@@ -447,12 +451,12 @@ public final class DnsList implements Checker<DnsblResult> {
       String w = text.substring(star + 1);
       if (!w.matches("[+-]?\\d{1,6}(\\.\\d{1,6})?")) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (star + 1) + ": weight must be a number like 3, -2 or 1.5 (in '" + text + "')");
+            "bad list spec at position " + (star + 1) + ": weight must be a number like 3, -2 or 1.5 (in '" + CodeFilter.shown(text) + "')");
       }
       double weight = Double.parseDouble(w);
       if (allowlist && weight > 0) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (star + 1) + ": an allowlist weight must not be positive (in '" + text + "')");
+            "bad list spec at position " + (star + 1) + ": an allowlist weight must not be positive (in '" + CodeFilter.shown(text) + "')");
       }
       boolean negative = weight < 0;
       if (negative && !allowlist) {

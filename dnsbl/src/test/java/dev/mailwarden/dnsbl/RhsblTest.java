@@ -127,7 +127,7 @@ class RhsblTest {
   @Test
   void fromHeaderWithMoreDomainsThanTheCap_givesOneErrorNamingIt_andNoLookups() {
     StringBuilder from = new StringBuilder("From: ");
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < 500; i++) {
       from.append(i == 0 ? "" : ", ").append("a@d").append(i).append(".example");
     }
     byte[] msg = (from + "\r\nSubject: hi\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);

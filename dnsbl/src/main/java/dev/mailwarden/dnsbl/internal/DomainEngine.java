@@ -83,13 +83,15 @@ public final class DomainEngine {
       } catch (IOException impossible) {
         from = List.of(); // an in-memory stream does not fail
       }
-      if (from.size() > maxFromDomains) {
-        // over the cap: no From-header query at all, one ERROR per list that reads the From header
+      if (from == null || from.size() > maxFromDomains) {
+        // over a cap: no From-header query at all, one ERROR per list that reads the From header
+        String why = from == null
+            ? "From header longer than " + FromHeader.MAX_FROM_VALUE + " characters (the cap); not parsed"
+            : "From header names more than maxFromDomains (" + maxFromDomains + ") domains; not looked up";
         for (ListSpec spec : lists) {
           if (spec.sources().contains(DomainSource.FROM_HEADER)) {
             overCap.add(Classifier.error(spec, "", DomainSource.FROM_HEADER.token(), "", List.of(),
-                ListError.TOO_MANY_NAMES,
-                "From header names more than maxFromDomains (" + maxFromDomains + ") domains; not looked up"));
+                ListError.TOO_MANY_NAMES, why));
           }
         }
       } else {

@@ -22,6 +22,9 @@ public final class SignatureTags {
   boolean relaxedHeader;
   boolean relaxedBody;
   long limit = -1;
+  /** Most names one h= may list (RFC 6376 section 8 lets verifiers limit their work). */
+  public static final int MAX_SIGNED_HEADERS = 256;
+
   List<String> signedHeaders = List.of();
   byte[] bodyHash = new byte[0];
   byte[] signature = new byte[0];
@@ -128,7 +131,16 @@ public final class SignatureTags {
         throw new DkimSyntaxException("i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
       }
     }
-    signedHeaders = TagList.splitList(orEmpty(tags.get("h")));
+    String hList = orEmpty(tags.get("h"));
+    int names = 1;
+    for (int k = 0; k < hList.length(); k++) {
+      names += hList.charAt(k) == ':' ? 1 : 0;
+    }
+    if (names > MAX_SIGNED_HEADERS) {
+      // real signatures name tens of fields; thousands only make every verifier work for nothing
+      throw new DkimSyntaxException("h= names " + names + " header fields, more than the cap of " + MAX_SIGNED_HEADERS);
+    }
+    signedHeaders = TagList.splitList(hList);
     boolean from = false;
     for (String h : signedHeaders) {
       if (h.isEmpty()) {

@@ -121,9 +121,23 @@ public final class AggregateReports {
 
   /** Parses a report (plain XML, gzip or zip) that may decompress to at most {@code maxBytes}. */
   public static ParsedReport parse(byte[] data, long maxBytes) {
+    return parse(data, maxBytes, DEFAULT_MAX_DEPTH);
+  }
+
+  /** Elements nested deeper than this make a report unreadable by default (real ones nest 5 deep). */
+  public static final int DEFAULT_MAX_DEPTH = ReportXml.DEFAULT_MAX_DEPTH;
+
+  /**
+   * Parses a report that may decompress to at most {@code maxBytes} and nest elements at most
+   * {@code maxDepth} deep; over either cap the result is invalid with a problem naming it.
+   */
+  public static ParsedReport parse(byte[] data, long maxBytes, int maxDepth) {
     requireNonNull(data, "data");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    if (maxDepth < 8) {
+      throw new IllegalArgumentException("maxDepth must be at least 8: " + maxDepth);
     }
     byte[] xml;
     try {
@@ -132,7 +146,7 @@ public final class AggregateReports {
       return ParsedReport.bad(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     try {
-      return new ParsedReport(Optional.of(ReportXml.read(xml)), "");
+      return new ParsedReport(Optional.of(ReportXml.read(xml, maxDepth)), "");
     } catch (ReportXml.BadReport e) {
       return ParsedReport.bad(e.getMessage());
     }

@@ -35,6 +35,7 @@ public final class FromHeader {
    */
   public static @Nullable List<String> domains(InputStream message, int limit) {
     Set<String> out = new LinkedHashSet<>();
+    Set<String> seen = new java.util.HashSet<>();
     try {
       List<String> values = HeaderText.fieldValues(message, "From", MAX_HEADER_BLOCK);
       for (String raw : values) {
@@ -45,7 +46,9 @@ public final class FromHeader {
         try {
           for (InternetAddress a : InternetAddress.parseHeader(v, false)) {
             String address = a.getAddress();
-            if (address != null) {
+            int at = address == null ? -1 : address.lastIndexOf('@');
+            // the same raw domain is normalized (IDN, case) once, however often it repeats
+            if (at >= 0 && seen.add(address.substring(at + 1))) {
               DomainNames.ofAddress(address).ifPresent(out::add);
               if (out.size() > limit) {
                 return new ArrayList<>(out);

@@ -28,6 +28,12 @@ public final class TagList {
     this.rawEnd = rawEnd;
   }
 
+  /**
+   * Most tags one tag-list may hold: RFC 6376 defines 14 for a signature and 7 for a key record;
+   * unknown tags are ignored, but thousands of them only make the verifier work.
+   */
+  public static final int MAX_TAGS = 64;
+
   /** Parses a tag-list; throws {@link DkimSyntaxException} with a reason when malformed. */
   public static TagList parse(String s) throws DkimSyntaxException {
     List<String> names = new ArrayList<>(12);
@@ -56,6 +62,9 @@ public final class TagList {
       String name = s.substring(a, nameEnd);
       if (!isTagName(name)) {
         throw new DkimSyntaxException("bad tag name '" + printable(name) + "'");
+      }
+      if (names.size() >= MAX_TAGS) {
+        throw new DkimSyntaxException("more than " + MAX_TAGS + " tags (the cap)");
       }
       if (index.putIfAbsent(name, names.size()) != null) {
         throw new DkimSyntaxException("tag " + name + "= appears twice");

@@ -244,7 +244,7 @@ public final class ReportXml {
   }
 
   private static Element tree(byte[] xml, int maxDepth) throws BadReport {
-    XMLInputFactory f = XMLInputFactory.newFactory();
+    XMLInputFactory f = XMLInputFactory.newDefaultFactory(); // the JDK's, without a service lookup per report
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);

@@ -20,7 +20,12 @@ import org.junit.jupiter.api.TestFactory;
  * the detail, within a generous time bound.
  */
 class HostileCorpusTest {
-  private static final Duration BOUND = Duration.ofSeconds(3);
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  /**
+   * CPU time of the test thread, far above the benchmark's figures (the machine may be loaded):
+   * only a hang or the return of a quadratic cost (seconds to minutes on these inputs) fails it.
+   */
+  private static final Duration BOUND = Duration.ofSeconds(10);
   private static final ZoneResolver DNS = ZoneResolver.builder()
       .zone(domainZone("dbl.spamhaus.org", "listed.example IN A 127.0.1.2\n"))
       .build();
@@ -30,9 +35,9 @@ class HostileCorpusTest {
     List<HostileCorpus.Attack> attacks = HostileCorpus.load("/dev/mailwarden/dnsbl/hostile");
     assertThat(attacks).hasSizeGreaterThanOrEqualTo(4);
     return attacks.stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
-      long start = System.nanoTime();
+      long start = CPU.getCurrentThreadCpuTime();
       String[] got = run(a.target(), a.payload());
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Duration took = Duration.ofNanos(CPU.getCurrentThreadCpuTime() - start);
       System.out.printf("hostile %-36s %s in %d ms: %s%n", a.name(), got[0], took.toMillis(),
           got[1].length() > 160 ? got[1].substring(0, 160) + "..." : got[1]);
       assertThat(got[0]).as("status of %s: %s", a, got[1]).isEqualToIgnoringCase(a.expectedOutcome());

@@ -19,7 +19,12 @@ import org.junit.jupiter.api.TestFactory;
  * naming the cap (never an exception, never unbounded buffering), within a time bound.
  */
 class HostileCorpusTest {
-  private static final Duration BOUND = Duration.ofSeconds(3);
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  /**
+   * CPU time of the test thread, far above the benchmark's figures (the machine may be loaded):
+   * only a hang or the return of a quadratic cost (seconds to minutes on these inputs) fails it.
+   */
+  private static final Duration BOUND = Duration.ofSeconds(10);
 
   @TestFactory
   Stream<DynamicTest> everyAttack_givesItsDefinedResult() {
@@ -27,9 +32,9 @@ class HostileCorpusTest {
     assertThat(attacks).hasSizeGreaterThanOrEqualTo(2);
     return attacks.stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
       assertThat(a.target()).isEqualTo("policyd-stream");
-      long start = System.nanoTime();
+      long start = CPU.getCurrentThreadCpuTime();
       String[] got = read(a.payload());
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Duration took = Duration.ofNanos(CPU.getCurrentThreadCpuTime() - start);
       assertThat(got[0]).as("result of %s: %s", a, got[1]).isEqualTo(a.expectedOutcome());
       assertThat(got[1]).contains(a.expectedPhrase());
       assertThat(took).isLessThan(BOUND);

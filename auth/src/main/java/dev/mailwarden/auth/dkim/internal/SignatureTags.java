@@ -22,6 +22,9 @@ public final class SignatureTags {
   boolean relaxedHeader;
   boolean relaxedBody;
   long limit = -1;
+  /** Longest DKIM-Signature field parsed, in characters (folding included). */
+  public static final int MAX_FIELD = 16 * 1024;
+
   /** Most names one h= may list (RFC 6376 section 8 lets verifiers limit their work). */
   public static final int MAX_SIGNED_HEADERS = 256;
 
@@ -57,6 +60,11 @@ public final class SignatureTags {
   }
 
   private void check(long now, long skew) throws DkimSyntaxException {
+    if (field.raw().length() > MAX_FIELD) {
+      // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
+      throw new DkimSyntaxException("DKIM-Signature field of " + field.raw().length()
+          + " characters exceeds the cap of " + MAX_FIELD);
+    }
     try {
       tags = TagList.parse(field.value());
     } catch (DkimSyntaxException e) {

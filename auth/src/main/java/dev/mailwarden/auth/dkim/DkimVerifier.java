@@ -103,7 +103,13 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return DkimResult.temperror(reason);
   }
 
-  /** Verifies raw message bytes with the system clock, doing CPU work on the calling thread. */
+  /**
+   * Verifies raw message bytes with the system clock, without an executor: parsing and hashing run
+   * on the calling thread, and each signature check on whichever thread completes its key lookup
+   * (a resolver's thread when the key is not cached). In a server, use {@link #check} (the
+   * evaluation's executor) or pass an executor to {@link #verify(byte[], DnsResolver, Clock,
+   * Executor)}.
+   */
   public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns) {
     return verify(message, dns, Clock.systemUTC(), DIRECT);
   }

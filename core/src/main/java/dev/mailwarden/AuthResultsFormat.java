@@ -1,5 +1,6 @@
 package dev.mailwarden;
 
+import dev.mailwarden.internal.HeaderFold;
 import java.util.List;
 
 /** RFC 8601 rendering rules, shared by {@link AuthResult} and {@link Evaluation}. */
@@ -111,9 +112,14 @@ final class AuthResultsFormat {
     return b.toString();
   }
 
+  /** Longest Authentication-Results field we write; clauses past it are dropped whole. */
+  static final int MAX_HEADER = 8192;
+
   /**
-   * The whole header field, folded after each clause: {@code Authentication-Results: id;
-   * CRLF TAB spf=pass ...}. With no clauses the RFC's {@code none} is used.
+   * The whole header field, folded after each clause and within clauses at 78 columns: {@code
+   * Authentication-Results: id; CRLF TAB spf=pass ...}. With no clauses the RFC's {@code none} is
+   * used. At most {@link #MAX_HEADER} characters: later clauses are left out whole (RFC 8601
+   * lets a receiver omit results), never cut mid-value.
    */
   static String header(String authservId, List<AuthResult> results) {
     StringBuilder b = new StringBuilder(128).append("Authentication-Results: ");
@@ -121,12 +127,18 @@ final class AuthResultsFormat {
     if (results.isEmpty()) {
       return b.append(" none").toString();
     }
+    int kept = 0;
     for (int i = 0; i < results.size(); i++) {
-      b.append("\r\n\t").append(results.get(i).render());
-      if (i < results.size() - 1) {
+      String clause = results.get(i).render();
+      if (b.length() + clause.length() + 4 > MAX_HEADER) {
+        break;
+      }
+      if (kept > 0) {
         b.append(';');
       }
+      b.append("\r\n\t").append(clause);
+      kept++;
     }
-    return b.toString();
+    return HeaderFold.fold(b.toString());
   }
 }

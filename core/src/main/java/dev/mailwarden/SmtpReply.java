@@ -51,7 +51,7 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
 
   /**
    * Makes untrusted text safe for one protocol line: control characters (including CR, LF, TAB,
-   * DEL and C1 controls) become spaces, runs of spaces collapse, the result is trimmed and cut to
+   * DEL and C1 controls) and bidirectional formatting characters become spaces, runs of spaces collapse, the result is trimmed and cut to
    * {@code maxLength} characters (an ellipsis marks the cut). Non-ASCII letters are kept.
    */
   public static String sanitize(String untrusted, int maxLength) {
@@ -62,7 +62,7 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     boolean space = true; // drop leading spaces
     for (int i = 0; i < untrusted.length() && out.length() <= maxLength; i++) {
       char c = untrusted.charAt(i);
-      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || isBidi(c);
       if (control || c == ' ') {
         if (!space) {
           out.append(' ');
@@ -91,6 +91,16 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
       out.append("...", 0, ellipsis);
     }
     return out.toString();
+  }
+
+  /**
+   * Bidirectional formatting characters (Unicode TR9: embeddings, overrides, isolates, marks) and
+   * the BOM: invisible, and able to make a header or log line read differently from what it says
+   * ("Trojan Source", CVE-2021-42574). A stranger's text never needs them.
+   */
+  static boolean isBidi(char c) {
+    return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069') || c == '\ufeff';
   }
 
   private static boolean validSurrogateAt(String s, int i) {

@@ -117,4 +117,40 @@ class RenderingTest {
     assertThat(Outcome.fromToken(" SoftFail ")).isEqualTo(Outcome.SOFTFAIL);
     assertThatThrownBy(() -> Outcome.fromToken("maybe")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void sanitize_dropsBidiOverridesAndIsolates() {
+    // "Trojan Source": U+202E would render "gnp.exe" as "exe.png"
+    assertThat(SmtpReply.sanitize("a\u202egnp.exe\u2066b\u2069\u200fc\ufeff", 100)).isEqualTo("a gnp.exe b c");
+  }
+
+  @Test
+  void authenticationResults_isFoldedAt78Columns_andUnfoldsToTheSameText() {
+    AuthResult r = AuthResult.of("dkim", Outcome.PASS)
+        .withReason("a long reason ".repeat(8))
+        .withProperty("header", "d", "example.com")
+        .withProperty("header", "s", "selector-with-a-rather-long-name-2024");
+    String h = AuthResultsFormat.header("mx.example.org", java.util.List.of(r, r));
+    for (String line : h.split("\r\n")) {
+      assertThat(line.length()).as(line).isLessThanOrEqualTo(78);
+    }
+    assertThat(h.replace("\r\n", "")).isEqualTo("Authentication-Results: mx.example.org;\t" + r.render() + ";\t" + r.render());
+  }
+
+  @Test
+  void authenticationResults_isCapped_byDroppingWholeClauses() {
+    AuthResult r = AuthResult.of("x-test", Outcome.PASS).withReason("r".repeat(190));
+    java.util.List<AuthResult> many = java.util.Collections.nCopies(500, r);
+    String h = AuthResultsFormat.header("mx.example.org", many);
+    assertThat(h.length()).isLessThanOrEqualTo(AuthResultsFormat.MAX_HEADER + 200);
+    assertThat(h.replace("\r\n", "")).endsWith(r.render());
+    assertThat(h.replace("\r\n", "").split(";\t").length).isBetween(2, 499);
+  }
+
+  @Test
+  void fold_keepsExistingFolds_andNeverBreaksAWordLongerThanTheWidth() {
+    String word = "x".repeat(120);
+    assertThat(dev.mailwarden.internal.HeaderFold.fold("H: " + word + " tail")).isEqualTo("H:\r\n " + word + "\r\n tail");
+    assertThat(dev.mailwarden.internal.HeaderFold.fold("H: a;\r\n\tb")).isEqualTo("H: a;\r\n\tb");
+  }
 }

@@ -87,6 +87,9 @@ public final class CodeFilter {
         octets[o] = set;
       }
       out.add(octets);
+      if (out.size() > MAX_PATTERNS) {
+        throw error(base + i, "more than " + MAX_PATTERNS + " code patterns (the cap)", whole);
+      }
       if (i == text.length()) {
         break;
       }
@@ -116,7 +119,12 @@ public final class CodeFilter {
 
   private static IllegalArgumentException error(int position, String what, String text) {
     return new IllegalArgumentException(
-        "bad list spec at position " + position + ": " + what + " (in '" + text + "')");
+        "bad list spec at position " + position + ": " + what + " (in '" + shown(text) + "')");
+  }
+
+  /** The spec as quoted in an error: cut to 100 characters, so a huge input is not echoed whole. */
+  static String shown(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 97) + "...";
   }
 
   /** True if this filter accepts the IPv4 code given as a big-endian int. */
@@ -138,6 +146,18 @@ public final class CodeFilter {
   /** True if this filter accepts a dotted-quad code such as {@code 127.0.0.2}. */
   public boolean matches(String dottedQuad) {
     return matches(parseCode(dottedQuad));
+  }
+
+  /** Most {@code ;}-separated patterns in one filter: each answer code is tested against each. */
+  public static final int MAX_PATTERNS = 64;
+
+  /** How many codes this filter names, counting overlaps once per pattern (an upper bound). */
+  long codeCountBound() {
+    long n = 0;
+    for (BitSet[] p : patterns) {
+      n += (long) p[0].cardinality() * p[1].cardinality() * p[2].cardinality() * p[3].cardinality();
+    }
+    return n;
   }
 
   /** Calls {@code action} once for every code this (non-any) filter accepts. */

@@ -58,7 +58,7 @@ public final class DnsList {
         new ListSpec(z, z, z, null, domain, allowlist, CodeFilter.any(),
             Map.of(), SPAMHAUS_ERRORS, !allowlist,
             domain ? EnumSet.allOf(DomainSource.class) : Set.of(), true, true, true,
-            DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000));
+            DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000, ListSpec.DEFAULT_MAX_FROM_DOMAINS));
   }
 
   /** A DQS list: the key goes into the queried zone, never into any name shown. */
@@ -191,6 +191,22 @@ public final class DnsList {
     return with(d -> d.cacheSize = entries);
   }
 
+  /**
+   * For domain lists: the most distinct From-header domains looked up per message (default
+   * {@value ListSpec#DEFAULT_MAX_FROM_DOMAINS}). A message naming more gets one ERROR result
+   * naming this cap instead of a query per domain: a header listing thousands of addresses must
+   * not turn into thousands of lookups.
+   */
+  public DnsList maxFromDomains(int domains) {
+    if (!spec.domain()) {
+      throw new IllegalStateException("maxFromDomains applies to domain lists (Rhsbl), not to " + spec.name());
+    }
+    if (domains < 1) {
+      throw new IllegalArgumentException("maxFromDomains must be at least 1: " + domains);
+    }
+    return with(d -> d.maxFromDomains = domains);
+  }
+
   // ---- accessors ----
 
   /** The zone as shown: a DQS key is replaced by {@code <key>}. */
@@ -266,9 +282,17 @@ public final class DnsList {
     }
   }
 
+  /** Most codes one {@link #category} or {@link #errorCode} call may name. */
+  static final int MAX_NAMED_CODES = 65_536;
+
   private static void forEachCode(CodeFilter f, java.util.function.IntConsumer action) {
     if (f.isAny()) {
       throw new IllegalArgumentException("give explicit codes, not an empty filter");
+    }
+    if (f.codeCountBound() > MAX_NAMED_CODES) {
+      // each named code is a map entry: 0.0.0.[0..255].[0..255]... would be billions
+      throw new IllegalArgumentException("'" + f + "' names " + f.codeCountBound()
+          + " codes, more than the cap of " + MAX_NAMED_CODES + " for a category or error code");
     }
     f.forEachCode(action);
   }
@@ -284,7 +308,11 @@ public final class DnsList {
       z = z.substring(0, z.length() - 1);
     }
     if (z.isEmpty()) {
-      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + whole + "')");
+      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + CodeFilter.shown(whole) + "')");
+    }
+    if (z.length() > 253) {
+      throw new IllegalArgumentException("bad list spec at position " + base + ": zone name longer than 253 octets (in '"
+          + CodeFilter.shown(whole) + "')");
     }
     for (int i = 0; i < z.length(); i++) {
       char c = z.charAt(i);
@@ -292,7 +320,7 @@ public final class DnsList {
           || (c == '.' && i > 0 && z.charAt(i - 1) != '.');
       if (!ok) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + whole + "')");
+            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + CodeFilter.shown(whole) + "')");
       }
     }
     return z.toLowerCase(java.util.Locale.ROOT);
@@ -310,13 +338,13 @@ public final class DnsList {
     int star = text.indexOf('*');
     if (star >= 0) {
       throw new IllegalArgumentException("bad list spec at position " + star + ": a list carries codes, not a weight;"
-          + " give the weight at registration (DnsblWeights) (in '" + text + "')");
+          + " give the weight at registration (DnsblWeights) (in '" + CodeFilter.shown(text) + "')");
     }
     int eq = text.indexOf('=');
     int zoneEnd = eq >= 0 ? eq : text.length();
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
-      throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + text + "')");
+      throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + CodeFilter.shown(text) + "')");
     }
     DnsList list = create(zone, domain, allowlist);
     if (eq >= 0) {

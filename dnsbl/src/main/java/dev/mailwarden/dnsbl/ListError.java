@@ -26,7 +26,9 @@ public enum ListError {
   /** DNS REFUSED from the resolver. */
   REFUSED(false),
   /** No answer in time (resolver timeout or the evaluation's deadline). */
-  TIMEOUT(false);
+  TIMEOUT(false),
+  /** The message named more domains than the list's cap ({@code DnsList.maxFromDomains}); none was looked up. */
+  TOO_MANY_NAMES(false);
 
   private final boolean listProblem;
 

@@ -123,4 +123,30 @@ class RhsblTest {
     DnsblResult r = check(dbl(), MailSession.builder().helo("abused.example").build());
     assertThat(r.lists().get(0).categories()).containsExactly("abused-legit-spam");
   }
+
+  @Test
+  void fromHeaderWithMoreDomainsThanTheCap_givesOneErrorNamingIt_andNoLookups() {
+    StringBuilder from = new StringBuilder("From: ");
+    for (int i = 0; i < 500; i++) {
+      from.append(i == 0 ? "" : ", ").append("a@d").append(i).append(".example");
+    }
+    byte[] msg = (from + "\r\nSubject: hi\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+    DnsblResult r = check(dbl(), MailSession.builder().message(msg).build());
+    assertThat(r.lists()).singleElement().satisfies(l -> {
+      assertThat(l.status()).isEqualTo(ListStatus.ERROR);
+      assertThat(l.error()).contains(ListError.TOO_MANY_NAMES);
+      assertThat(l.detail()).contains("maxFromDomains (8)");
+    });
+    assertThat(r.outcome()).isNotEqualTo(Outcome.PASS).isNotEqualTo(Outcome.FAIL);
+  }
+
+  @Test
+  void fromHeaderDomains_upToTheCap_areEachLookedUp_andTheCapIsSettable() {
+    byte[] msg = "From: a@sender.example, b@helo.example, c@other.example\r\n\r\nbody\r\n"
+        .getBytes(StandardCharsets.UTF_8);
+    DnsblResult r = check(dbl(), MailSession.builder().message(msg).build());
+    assertThat(r.lists()).hasSize(3);
+    DnsblResult capped = check(dbl().maxFromDomains(2), MailSession.builder().message(msg).build());
+    assertThat(capped.lists()).singleElement().satisfies(l -> assertThat(l.detail()).contains("maxFromDomains (2)"));
+  }
 }

@@ -62,6 +62,14 @@ public final class DkimResult implements CheckResult {
     return new DkimResult(Outcome.TEMPERROR, requireNonNull(reason, "reason"), List.of(), 0, 0);
   }
 
+  /**
+   * The result of a message that could not be evaluated at all, e.g. a header section over the
+   * verifier's cap: {@code permerror} with that reason and no signature results.
+   */
+  public static DkimResult permerror(String reason) {
+    return new DkimResult(Outcome.PERMERROR, requireNonNull(reason, "reason"), List.of(), 0, 0);
+  }
+
   @Override
   public Outcome outcome() {
     return outcome;

@@ -31,13 +31,21 @@ import org.jspecify.annotations.Nullable;
  * through the runtime's cache. Make one with {@link Dkim#check()} or {@link Dkim#builder()}.
  */
 public final class DkimVerifier implements Checker<DkimResult> {
+  /** Signatures evaluated per message unless set otherwise (RFC 6376 section 8 allows a limit). */
+  public static final int DEFAULT_MAX_SIGNATURES = 10;
+
+  /** The header-section cap unless set otherwise: 1 MiB. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 1 << 20;
+
   private final Duration clockSkew;
   private final int maxSignatures;
+  private final int maxHeaderBytes;
   private final BodyLengthPolicy bodyLengthPolicy;
 
   private DkimVerifier(Builder b) {
     this.clockSkew = b.clockSkew;
     this.maxSignatures = b.maxSignatures;
+    this.maxHeaderBytes = b.maxHeaderBytes;
     this.bodyLengthPolicy = b.bodyLengthPolicy;
   }
 
@@ -50,6 +58,7 @@ public final class DkimVerifier implements Checker<DkimResult> {
     Builder b = new Builder();
     b.clockSkew = clockSkew;
     b.maxSignatures = maxSignatures;
+    b.maxHeaderBytes = maxHeaderBytes;
     b.bodyLengthPolicy = bodyLengthPolicy;
     return b;
   }
@@ -120,7 +129,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return new Verification(
         clockSkew,
         maxSignatures,
-        bodyLengthPolicy == BodyLengthPolicy.FAIL_ON_REMAINDER,
+        maxHeaderBytes,
+        bodyLengthPolicy,
         new KeyCache(cache),
         dns,
         clock.instant().getEpochSecond(),
@@ -135,22 +145,28 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return maxSignatures;
   }
 
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
+  }
+
   public BodyLengthPolicy bodyLengthPolicy() {
     return bodyLengthPolicy;
   }
 
   @Override
   public String toString() {
-    return "DkimVerifier[skew=" + clockSkew.getSeconds() + "s, maxSignatures=" + maxSignatures + ", l=" + bodyLengthPolicy + "]";
+    return "DkimVerifier[skew=" + clockSkew.getSeconds() + "s, maxSignatures=" + maxSignatures + ", maxHeaderBytes=" + maxHeaderBytes + ", l=" + bodyLengthPolicy + "]";
   }
 
   /** Builds a {@link DkimVerifier}. Each setting may be set once. */
   public static final class Builder {
     private Duration clockSkew = Duration.ofSeconds(300);
-    private int maxSignatures = 10;
-    private BodyLengthPolicy bodyLengthPolicy = BodyLengthPolicy.REPORT_REMAINDER;
+    private int maxSignatures = DEFAULT_MAX_SIGNATURES;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private BodyLengthPolicy bodyLengthPolicy = BodyLengthPolicy.POLICY_ON_REMAINDER;
     private boolean skewSet;
     private boolean maxSet;
+    private boolean headerSet;
     private boolean policySet;
 
     private Builder() {}
@@ -172,7 +188,11 @@ public final class DkimVerifier implements Checker<DkimResult> {
       return this;
     }
 
-    /** At most this many signatures are evaluated, top first (default 10); the rest are counted. */
+    /**
+     * At most this many signatures are evaluated, top first (default {@value
+     * #DEFAULT_MAX_SIGNATURES}); the rest are not parsed, only counted ({@link
+     * DkimResult#signaturesSkipped()}, {@code skipped} in the details).
+     */
     public Builder maxSignatures(int max) {
       if (maxSet) {
         throw new IllegalStateException("maxSignatures was already set");
@@ -185,7 +205,27 @@ public final class DkimVerifier implements Checker<DkimResult> {
       return this;
     }
 
-    /** What to do with body text after {@code l=} (default: report it). */
+    /**
+     * The largest header section read (default {@value #DEFAULT_MAX_HEADER_BYTES} bytes, 1 MiB).
+     * A longer one is not stored: the rest of the message is drained and the result is {@code
+     * permerror} naming this cap.
+     */
+    public Builder maxHeaderBytes(int bytes) {
+      if (headerSet) {
+        throw new IllegalStateException("maxHeaderBytes was already set");
+      }
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxHeaderBytes must be at least 1024: " + bytes);
+      }
+      this.maxHeaderBytes = bytes;
+      headerSet = true;
+      return this;
+    }
+
+    /**
+     * What to do with body text after {@code l=} (default {@link
+     * BodyLengthPolicy#POLICY_ON_REMAINDER}: such a signature gives {@code policy}).
+     */
     public Builder bodyLengthPolicy(BodyLengthPolicy policy) {
       requireNonNull(policy, "bodyLengthPolicy");
       if (policySet) {

@@ -2,11 +2,10 @@ package dev.mailwarden.auth.dmarc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.auth.dmarc.internal.ReportArchive;
 import dev.mailwarden.auth.dmarc.internal.ReportXml;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,18 +16,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Renders, names, compresses and safely parses DMARC aggregate reports, and summarises received
  * ones (what {@code mailwarden dmarc report --input DIR} prints).
  *
- * <p>Parsing is for untrusted input: DTDs, external entities and XInclude are refused, and a
- * report (plain XML, gzip or zip) may not decompress to more than {@link
- * #DEFAULT_MAX_BYTES} (or the limit given). Malformed input is a value ({@link ParsedReport}),
+ * <p>Parsing is for untrusted input: DTDs, external entities and XInclude are refused, the XML is
+ * read in one streaming pass with elements nested at most {@link ReportXml#DEFAULT_MAX_DEPTH}
+ * deep, a zip may list at most {@link ReportArchive#MAX_ZIP_ENTRIES} entries and only its {@code
+ * .xml} entry is inflated, and a report (plain XML, gzip or zip) may not decompress to more than
+ * {@link #DEFAULT_MAX_BYTES} (or the limit given). Malformed input is a value ({@link ParsedReport}),
  * never an exception.
  */
 public final class AggregateReports {
@@ -123,9 +121,23 @@ public final class AggregateReports {
 
   /** Parses a report (plain XML, gzip or zip) that may decompress to at most {@code maxBytes}. */
   public static ParsedReport parse(byte[] data, long maxBytes) {
+    return parse(data, maxBytes, DEFAULT_MAX_DEPTH);
+  }
+
+  /** Elements nested deeper than this make a report unreadable by default (real ones nest 5 deep). */
+  public static final int DEFAULT_MAX_DEPTH = ReportXml.DEFAULT_MAX_DEPTH;
+
+  /**
+   * Parses a report that may decompress to at most {@code maxBytes} and nest elements at most
+   * {@code maxDepth} deep; over either cap the result is invalid with a problem naming it.
+   */
+  public static ParsedReport parse(byte[] data, long maxBytes, int maxDepth) {
     requireNonNull(data, "data");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    if (maxDepth < 8) {
+      throw new IllegalArgumentException("maxDepth must be at least 8: " + maxDepth);
     }
     byte[] xml;
     try {
@@ -134,7 +146,7 @@ public final class AggregateReports {
       return ParsedReport.bad(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     try {
-      return new ParsedReport(Optional.of(ReportXml.read(xml)), "");
+      return new ParsedReport(Optional.of(ReportXml.read(xml, maxDepth)), "");
     } catch (ReportXml.BadReport e) {
       return ParsedReport.bad(e.getMessage());
     }
@@ -159,43 +171,7 @@ public final class AggregateReports {
   }
 
   private static byte[] decompress(byte[] data, long maxBytes) throws IOException {
-    if (data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b) {
-      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
-        return readCapped(in, maxBytes);
-      } catch (java.util.zip.ZipException | java.io.EOFException e) {
-        throw new IOException("bad gzip data: " + e.getMessage());
-      }
-    }
-    if (data.length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4) {
-      try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
-        for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-          if (!e.isDirectory() && e.getName().toLowerCase(Locale.ROOT).endsWith(".xml")) {
-            return readCapped(zip, maxBytes);
-          }
-        }
-        throw new IOException("zip archive holds no .xml file");
-      } catch (java.util.zip.ZipException | java.io.EOFException | IllegalArgumentException e) {
-        throw new IOException("bad zip data: " + e.getMessage());
-      }
-    }
-    if (data.length > maxBytes) {
-      throw new IOException("report larger than " + maxBytes + " bytes");
-    }
-    return data;
-  }
-
-  private static byte[] readCapped(InputStream in, long maxBytes) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    long total = 0;
-    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-      total += n;
-      if (total > maxBytes) {
-        throw new IOException("report decompresses to more than " + maxBytes + " bytes");
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
+    return ReportArchive.xml(data, maxBytes);
   }
 
   /** Summarises reports per source IP. */

@@ -96,6 +96,14 @@ public final class Dmarc implements Checker<DmarcResult> {
     return FROM_EVALUATION;
   }
 
+  /**
+   * A signature that leaves body bytes after {@code l=} unsigned never aligns, even when the
+   * verifier was told to pass it: appended content must not pass DMARC.
+   */
+  private static Outcome alignable(dev.mailwarden.auth.dkim.DkimSignatureResult s) {
+    return s.isPass() && s.unsignedBodyBytes() > 0 ? Outcome.POLICY : s.outcome();
+  }
+
   private static final AuthResultsSource FROM_EVALUATION =
       new AuthResultsSource() {
         @Override
@@ -110,7 +118,7 @@ public final class Dmarc implements Checker<DmarcResult> {
                                   r.domain(), r.outcome(), r.identity() == SpfIdentity.HELO))
                               .orElse(null),
                           dkim.map(r -> r.signatures().stream()
-                                  .map(s -> new DmarcInputs.DkimAuth(s.domain(), s.outcome(), s.selector()))
+                                  .map(s -> new DmarcInputs.DkimAuth(s.domain(), alignable(s), s.selector()))
                                   .toList())
                               .orElse(List.of())));
         }

@@ -366,6 +366,9 @@ public final class DmarcRecord {
     return true;
   }
 
+  /** Most {@code rua}/{@code ruf} URIs kept per tag. */
+  public static final int MAX_URIS = 10;
+
   /** RFC 7489 §6.4: dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]. */
   private static List<String> uris(String v, String tag, List<String> warnings) {
     List<String> out = new ArrayList<>();
@@ -373,6 +376,11 @@ public final class DmarcRecord {
       String u = raw.strip();
       if (u.isEmpty()) {
         continue;
+      }
+      if (out.size() >= MAX_URIS) {
+        // RFC 7489 section 6.2 lets receivers limit the URIs they send to (at least two)
+        warnings.add("ignored " + tag + " URIs after the first " + MAX_URIS + " (the cap)");
+        break;
       }
       String uri = u;
       int bang = u.lastIndexOf('!');

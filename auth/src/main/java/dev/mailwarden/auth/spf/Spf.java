@@ -56,6 +56,7 @@ public final class Spf {
     private String failStatus = "5.7.23";
     private String defaultExplanation = DEFAULT_EXPLANATION;
     private int voidLookupLimit = 2;
+    private int maxMacroExpansion = SpfRequest.DEFAULT_MAX_MACRO_EXPANSION;
     private Duration timeout = Duration.ofSeconds(20);
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
@@ -117,6 +118,21 @@ public final class Spf {
     }
 
     /**
+     * The budget of one macro expansion in octets (default {@value
+     * SpfRequest#DEFAULT_MAX_MACRO_EXPANSION}): literal text plus the full length of every macro
+     * value read, before transformation. A domain-spec or explanation over it gives permerror
+     * naming this cap; expanded names are then cut to 253 octets as RFC 7208 section 7.3 says.
+     */
+    public Builder maxMacroExpansion(int octets) {
+      once("maxMacroExpansion");
+      if (octets < 253) {
+        throw new IllegalArgumentException("maxMacroExpansion must be at least 253: " + octets);
+      }
+      this.maxMacroExpansion = octets;
+      return this;
+    }
+
+    /**
      * A bound on one check's time besides the evaluation's deadline (RFC 7208 section 4.6.4 asks
      * for one; default 20 s). Whichever comes first gives temperror.
      */
@@ -142,6 +158,7 @@ public final class Spf {
     private final String failStatus;
     private final String defaultExplanation;
     private final int voidLookupLimit;
+    private final int maxMacroExpansion;
     private final Duration timeout;
 
     SpfChecker(Builder b) {
@@ -150,6 +167,7 @@ public final class Spf {
       this.failStatus = b.failStatus;
       this.defaultExplanation = b.defaultExplanation;
       this.voidLookupLimit = b.voidLookupLimit;
+      this.maxMacroExpansion = b.maxMacroExpansion;
       this.timeout = b.timeout;
     }
 
@@ -195,7 +213,8 @@ public final class Spf {
             .problem("no client IP address").engine(engine.name()).build());
       }
       SpfRequest request =
-          new SpfRequest(ip, identity, sender, domain, helo, receiver, defaultExplanation, voidLookupLimit);
+          new SpfRequest(
+              ip, identity, sender, domain, helo, receiver, defaultExplanation, voidLookupLimit, maxMacroExpansion);
       if (!Domains.isValidCheckDomain(domain)) {
         // RFC 7208 section 4.3: a malformed or single-label domain gives none without any lookup
         return done(SpfResult.builder(Outcome.NONE, request)

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param receiver the receiving host's name, for the {@code %{r}} macro
  * @param defaultExplanation the explanation of a fail without a usable {@code exp=}
  * @param voidLookupLimit the void lookups allowed before permerror (2 in RFC 7208)
+ * @param maxMacroExpansion the octet budget of one macro expansion; over it is permerror
  */
 public record SpfRequest(
     InetAddress clientIp,
@@ -29,7 +30,25 @@ public record SpfRequest(
     @Nullable String helo,
     String receiver,
     String defaultExplanation,
-    int voidLookupLimit) {
+    int voidLookupLimit,
+    int maxMacroExpansion) {
+
+  /** The default octet budget of one macro expansion (see {@code Spf.Builder#maxMacroExpansion}). */
+  public static final int DEFAULT_MAX_MACRO_EXPANSION = 4096;
+
+  /** A request with the default macro expansion budget. */
+  public SpfRequest(
+      InetAddress clientIp,
+      SpfIdentity identity,
+      String sender,
+      String domain,
+      @Nullable String helo,
+      String receiver,
+      String defaultExplanation,
+      int voidLookupLimit) {
+    this(clientIp, identity, sender, domain, helo, receiver, defaultExplanation, voidLookupLimit,
+        DEFAULT_MAX_MACRO_EXPANSION);
+  }
 
   public SpfRequest {
     requireNonNull(clientIp, "clientIp");
@@ -40,6 +59,9 @@ public record SpfRequest(
     requireNonNull(defaultExplanation, "defaultExplanation");
     if (voidLookupLimit < 0) {
       throw new IllegalArgumentException("voidLookupLimit must not be negative: " + voidLookupLimit);
+    }
+    if (maxMacroExpansion < 253) {
+      throw new IllegalArgumentException("maxMacroExpansion must be at least 253: " + maxMacroExpansion);
     }
   }
 

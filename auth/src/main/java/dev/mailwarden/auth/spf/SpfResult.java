@@ -6,6 +6,7 @@ import dev.mailwarden.AuthResult;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
+import dev.mailwarden.internal.HeaderFold;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,7 +231,8 @@ public final class SpfResult implements CheckResult {
    * permitted sender) receiver=mx.example.org; client-ip=192.0.2.1;
    * envelope-from="a@example.com"; helo=mail.example.com; identity=mailfrom;
    * mechanism="ip4:192.0.2.0/24";}. Values that are not dot-atoms are quoted; data from DNS and
-   * the client is stripped of control characters.
+   * the client is stripped of control and bidi characters and cut to 200 characters per value.
+   * Folded at 78 columns (CRLF before whitespace); unfold by removing each CRLF.
    */
   public String receivedSpf(String receiverName) {
     requireNonNull(receiverName, "receiverName");
@@ -253,7 +255,7 @@ public final class SpfResult implements CheckResult {
     if (problem != null && (outcome == Outcome.PERMERROR || outcome == Outcome.TEMPERROR)) {
       appendPair(b, "problem", problem);
     }
-    return b.toString();
+    return HeaderFold.fold(b.toString());
   }
 
   private String comment(String receiverName) {
@@ -283,7 +285,7 @@ public final class SpfResult implements CheckResult {
   }
 
   private static void appendPair(StringBuilder b, String key, String rawValue) {
-    String value = SmtpReply.sanitize(rawValue, 400);
+    String value = SmtpReply.sanitize(rawValue, 200);
     b.append(' ').append(key).append('=');
     if (isDotAtom(value)) {
       b.append(value);

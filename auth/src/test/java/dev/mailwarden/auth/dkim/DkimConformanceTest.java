@@ -39,7 +39,9 @@ class DkimConformanceTest {
     JsonNode root = json.readTree(dir.resolve("cases.json").toFile());
     Map<String, ZoneResolver> zones = new HashMap<>();
     root.get("zones").fields().forEachRemaining(z -> zones.put(z.getKey(), zone(z.getValue())));
-    DkimVerifier verifier = Dkim.check();
+    // the suite checks RFC 6376 verification, where a signature with l= verifies whatever follows
+    // the signed part; our default answers policy for that (issue 17), so the suite runs opted in
+    DkimVerifier verifier = Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER).build();
     int passed = 0;
     List<String> failures = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {

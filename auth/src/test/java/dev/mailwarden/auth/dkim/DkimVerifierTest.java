@@ -260,7 +260,7 @@ class DkimVerifierTest extends CheckerContract {
   }
 
   @Test
-  void bodyLengthLimit_reportsRemainder_orFailsByPolicy() throws Exception {
+  void bodyLengthLimit_isPolicyByDefault_reportsRemainderWhenOptedIn_orFailsByPolicy() throws Exception {
     // our signer never writes l= (it invites appended content); a conformance message carries one
     java.nio.file.Path dir = dev.mailwarden.testing.Environment.requireConformance("dkim");
     byte[] appended = java.nio.file.Files.readAllBytes(dir.resolve("generated/l-tag-appended-body.eml"));
@@ -268,7 +268,12 @@ class DkimVerifierTest extends CheckerContract {
         .readTree(dir.resolve("cases.json").toFile()).get("zones").get("generated");
     String key = zones.get("rsa2048._domainkey.example.com").get("txt").get(0).asText();
     ZoneResolver dns = ZoneResolver.builder().txt("rsa2048._domainkey.example.com", key).build();
-    DkimResult reported = verify(appended, dns);
+    DkimResult byDefault = verify(appended, dns);
+    assertThat(byDefault.outcome()).isEqualTo(Outcome.POLICY);
+    assertThat(byDefault.reason()).contains("body bytes unsigned");
+    assertThat(byDefault.passing()).isEmpty();
+    DkimResult reported = Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER).build()
+        .verify(appended, dns, CLOCK, Runnable::run).get();
     assertThat(reported.outcome()).isEqualTo(Outcome.PASS);
     DkimSignatureResult s = reported.signatures().get(0);
     assertThat(s.bodyLengthLimit()).isPresent();

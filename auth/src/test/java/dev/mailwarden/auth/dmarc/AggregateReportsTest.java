@@ -248,4 +248,54 @@ class AggregateReportsTest {
     assertThat(other.dispositions()).containsEntry(Policy.REJECT, 2L);
     assertThat(s.render()).contains("192.0.2.1").contains("2 report(s), 6 message(s)").contains("skipped junk.txt");
   }
+
+  @Test
+  void parser_deepNesting_isABadReportNamingTheDepthCap_notAStackOverflow() {
+    String deep = "<feedback><report_metadata><org_name>" + "<x>".repeat(200_000) + "</x>".repeat(200_000)
+        + "</org_name></report_metadata></feedback>";
+    AggregateReports.ParsedReport p = AggregateReports.parse(deep.getBytes(StandardCharsets.UTF_8));
+    assertThat(p.isValid()).isFalse();
+    assertThat(p.problem()).contains("depth cap of 32");
+  }
+
+  @Test
+  void zip_entriesThatAreNotReports_areSkippedWithoutInflating() throws Exception {
+    byte[] xml = AggregateReports.toXml(sampleReport(), AggregateReports.Format.RFC7489).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("bomb.bin")); // 64 MiB of zeros: inflating it would exceed the 1 MiB cap
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        zip.write(zeros);
+      }
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("report.xml"));
+      zip.write(xml);
+      zip.closeEntry();
+    }
+    AggregateReports.ParsedReport p = AggregateReports.parse(out.toByteArray(), 1 << 20);
+    assertThat(p.problem()).isEmpty();
+    assertThat(p.report()).isPresent();
+  }
+
+  @Test
+  void zip_withTooManyEntries_isRefusedNamingTheCap() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      for (int i = 0; i < 100; i++) {
+        zip.putNextEntry(new ZipEntry("e" + i + ".txt"));
+        zip.closeEntry();
+      }
+    }
+    AggregateReports.ParsedReport p = AggregateReports.parse(out.toByteArray());
+    assertThat(p.problem()).contains("100 entries, more than the cap of 64");
+  }
+
+  @Test
+  void gzip_whoseStoredNameIsNotAReport_isRefusedWithoutInflating() {
+    // a gzip header with FNAME "movie.mp4", then a deflate stream that would be garbage anyway
+    byte[] gz = {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3, 'm', 'o', 'v', 'i', 'e', '.', 'm', 'p', '4', 0, 1, 2, 3};
+    AggregateReports.ParsedReport p = AggregateReports.parse(gz);
+    assertThat(p.problem()).contains("'movie.mp4' is not a report");
+  }
 }

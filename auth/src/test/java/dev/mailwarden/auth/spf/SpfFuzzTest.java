@@ -151,7 +151,8 @@ class SpfFuzzTest {
     for (AuthResult a : r.authResults()) {
       assertThat(a.render()).doesNotContain("\r", "\n");
     }
-    assertThat(r.receivedSpf("mx.test")).doesNotContain("\r", "\n");
+    // folded at 78 columns: every line break is CRLF followed by whitespace, nothing else
+    assertThat(r.receivedSpf("mx.test").replace("\r\n ", " ").replace("\r\n\t", "\t")).doesNotContain("\r", "\n");
   }
 
   private static int indexOf(byte[] b, byte x) {

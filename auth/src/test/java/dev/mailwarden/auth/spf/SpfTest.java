@@ -98,7 +98,11 @@ class SpfTest {
   @Test
   void receivedSpf_hasEveryRfc7208Key_quotedWhereNeeded() throws Exception {
     SpfResult r = check(Spf.check(), session("192.0.2.1", "mail.example.com", "alice@example.com"));
-    assertThat(r.receivedSpf("mx.example.org")).isEqualTo(
+    String folded = r.receivedSpf("mx.example.org");
+    for (String line : folded.split("\r\n")) {
+      assertThat(line.length()).as(line).isLessThanOrEqualTo(78);
+    }
+    assertThat(folded.replace("\r\n", "")).isEqualTo(
         "Received-SPF: pass (mx.example.org: domain of alice@example.com designates 192.0.2.1 as"
             + " permitted sender) receiver=mx.example.org; client-ip=192.0.2.1;"
             + " envelope-from=\"alice@example.com\"; helo=mail.example.com; identity=mailfrom;"
@@ -108,10 +112,12 @@ class SpfTest {
   @Test
   void receivedSpf_ipv6ClientAndHostileHelo_areQuotedAndEscaped() throws Exception {
     SpfResult r = check(Spf.check(), session("2001:db8::1", "evil\"\\ (x)\r\nX: y", "alice@example.com"));
-    String h = r.receivedSpf("mx.example.org");
+    String folded = r.receivedSpf("mx.example.org");
+    String h = folded.replace("\r\n", "");
     assertThat(h).contains("client-ip=\"2001:db8:0:0:0:0:0:1\";")
-        .contains("helo=\"evil\\\"\\\\ (x) X: y\";")
-        .doesNotContain("\r").doesNotContain("\n");
+        .contains("helo=\"evil\\\"\\\\ (x) X: y\";");
+    // the only line breaks are our folds: CRLF followed by whitespace
+    assertThat(folded.replace("\r\n ", "").replace("\r\n\t", "")).doesNotContain("\r").doesNotContain("\n");
   }
 
   @Test

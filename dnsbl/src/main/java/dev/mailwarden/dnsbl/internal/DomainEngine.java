@@ -33,9 +33,18 @@ public final class DomainEngine {
   private final List<ListSpec> lists;
   private final Map<String, Health> health = new LinkedHashMap<>();
   private final Set<DomainSource> sources = EnumSet.noneOf(DomainSource.class);
+  /** The smallest From-domain cap of the lists that read the From header. */
+  private final int maxFromDomains;
 
   public DomainEngine(List<ListSpec> lists) {
     this.lists = List.copyOf(lists);
+    int cap = Integer.MAX_VALUE;
+    for (ListSpec s : this.lists) {
+      if (s.sources().contains(DomainSource.FROM_HEADER)) {
+        cap = Math.min(cap, s.maxFromDomains());
+      }
+    }
+    this.maxFromDomains = cap;
     for (ListSpec s : this.lists) {
       health.computeIfAbsent(s.zone(), z -> new Health(s, Health.Family.DOMAIN));
       sources.addAll(s.sources());
@@ -66,13 +75,29 @@ public final class DomainEngine {
     if (sources.contains(DomainSource.MAIL_FROM)) {
       s.mailFrom().flatMap(DomainNames::ofAddress).ifPresent(d -> add(names, d, DomainSource.MAIL_FROM));
     }
+    List<ListResult> overCap = new ArrayList<>();
     if (sources.contains(DomainSource.FROM_HEADER) && s.hasMessage()) {
+      List<String> from;
       try (InputStream in = s.openMessage().orElseThrow()) {
-        for (String d : FromHeader.domains(in)) {
+        from = FromHeader.domains(in, maxFromDomains);
+      } catch (IOException impossible) {
+        from = List.of(); // an in-memory stream does not fail
+      }
+      if (from == null || from.size() > maxFromDomains) {
+        // over a cap: no From-header query at all, one ERROR per list that reads the From header
+        String why = from == null
+            ? "From header longer than " + FromHeader.MAX_FROM_VALUE + " characters (the cap); not parsed"
+            : "From header names more than maxFromDomains (" + maxFromDomains + ") domains; not looked up";
+        for (ListSpec spec : lists) {
+          if (spec.sources().contains(DomainSource.FROM_HEADER)) {
+            overCap.add(Classifier.error(spec, "", DomainSource.FROM_HEADER.token(), "", List.of(),
+                ListError.TOO_MANY_NAMES, why));
+          }
+        }
+      } else {
+        for (String d : from) {
           add(names, d, DomainSource.FROM_HEADER);
         }
-      } catch (IOException impossible) {
-        // an in-memory stream does not fail
       }
     }
     long now = ctx.ticker().read();
@@ -88,7 +113,15 @@ public final class DomainEngine {
           for (String p : ptr) {
             DomainNames.normalize(p).ifPresent(d -> add(names, d, DomainSource.RDNS));
           }
-          return query(ctx, names);
+          CompletableFuture<List<ListResult>> results = query(ctx, names);
+          if (overCap.isEmpty()) {
+            return results;
+          }
+          return results.thenApply(r -> {
+            List<ListResult> all = new ArrayList<>(r);
+            all.addAll(overCap);
+            return all;
+          });
         });
   }
 

@@ -30,7 +30,11 @@ public record ListSpec(
     boolean skipUnhealthy,
     long probeIntervalNanos,
     long retryIntervalNanos,
-    int cacheSize) {
+    int cacheSize,
+    int maxFromDomains) {
+
+  /** Distinct From-header domains a domain list looks up per message unless set otherwise. */
+  public static final int DEFAULT_MAX_FROM_DOMAINS = 8;
 
   public static final String REDACTED = "<key>";
 
@@ -70,6 +74,7 @@ public record ListSpec(
     public long probeIntervalNanos;
     public long retryIntervalNanos;
     public int cacheSize;
+    public int maxFromDomains;
 
     Draft(ListSpec s) {
       name = s.name;
@@ -89,11 +94,13 @@ public record ListSpec(
       probeIntervalNanos = s.probeIntervalNanos;
       retryIntervalNanos = s.retryIntervalNanos;
       cacheSize = s.cacheSize;
+      maxFromDomains = s.maxFromDomains;
     }
 
     ListSpec build() {
       return new ListSpec(name, zone, displayZone, secret, domain, allowlist, filter, categories, errorCodes,
-          txtReason, sources, ipv6, probes, skipUnhealthy, probeIntervalNanos, retryIntervalNanos, cacheSize);
+          txtReason, sources, ipv6, probes, skipUnhealthy, probeIntervalNanos, retryIntervalNanos, cacheSize,
+          maxFromDomains);
     }
   }
 }

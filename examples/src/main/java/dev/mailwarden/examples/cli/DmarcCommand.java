@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import dev.mailwarden.auth.dmarc.AggregateReports;
+import dev.mailwarden.auth.dmarc.ReportSummary;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ final class DmarcCommand implements Runnable {
   }
 
   @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Summarise received aggregate reports (XML, .gz, .zip) per source IP.")
+      description = "Summarise received aggregate reports (XML, .gz, .zip) per source IP. "
+          + "Exit 0 when every file was read, 65 when some could not be (each is named).")
   static final class Report implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--input", required = true, paramLabel = "DIR") Path input;
@@ -30,12 +32,18 @@ final class DmarcCommand implements Runnable {
       if (!Files.isDirectory(input)) {
         throw new ExitCodes.InputException("cannot read " + input, new java.io.IOException("not a directory"));
       }
+      ReportSummary summary;
       try {
-        spec.commandLine().getOut().print(AggregateReports.summarizeDirectory(input).render());
+        summary = AggregateReports.summarizeDirectory(input);
       } catch (UncheckedIOException e) {
         throw new ExitCodes.InputException("cannot read " + input, e);
       }
-      return 0;
+      // every readable report is summarised; each unreadable file is named on stderr too
+      spec.commandLine().getOut().print(summary.render());
+      for (String problem : summary.problems()) {
+        spec.commandLine().getErr().println("unreadable report " + problem);
+      }
+      return summary.problems().isEmpty() ? 0 : ExitCodes.DATA_ERROR;
     }
   }
 }

@@ -12,6 +12,8 @@ final class ExitCodes {
   static final int QUARANTINE = 3;
   /** EX_USAGE */
   static final int USAGE = 64;
+  /** EX_DATAERR: some input was read but could not be used (e.g. a malformed report). */
+  static final int DATA_ERROR = 65;
   /** EX_NOINPUT */
   static final int NO_INPUT = 66;
   /** EX_SOFTWARE */

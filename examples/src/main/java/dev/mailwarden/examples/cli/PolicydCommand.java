@@ -39,6 +39,10 @@ final class PolicydCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (see PolicydConfig for the keys).")
   Path config;
 
+  @Option(names = "--allow-client", paramLabel = "CIDR",
+      description = "A network allowed to connect (repeatable; replaces the config's allow-client; default loopback).")
+  java.util.List<String> allowClients = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PolicydConfig cfg;
@@ -55,9 +59,13 @@ final class PolicydCommand implements Callable<Integer> {
       PolicyService service = new PolicyService(inbound(cfg, runtime), limiter, cfg.get("authserv-id", "mailwarden.invalid"));
       InetSocketAddress address = DnsOptions.parseServer(listen != null ? listen : cfg.get("listen", "127.0.0.1:10040"));
       CountDownLatch stopped = new CountDownLatch(1);
-      PolicyServer server =
-          PolicyServer.start(address, service, cfg.duration("idle-timeout", Duration.ofSeconds(300)),
-              (int) cfg.number("max-connections", 100));
+      PolicyServer.Limits limits;
+      try {
+        limits = cfg.limits(allowClients);
+      } catch (IllegalArgumentException e) {
+        throw new ExitCodes.UsageException("bad policyd limit: " + e.getMessage());
+      }
+      PolicyServer server = PolicyServer.start(address, service, limits);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();
         stopped.countDown();

@@ -44,10 +44,14 @@ public final class MilterConfig {
 
   static {
     Set<String> keys = new HashSet<>(PolicydConfig.KEYS);
+    // policyd's guards against untrusted policy clients; the milter's peer is the MTA, bounded by
+    // command-timeout, idle-timeout and max-connections, so these would be silently ignored here
+    keys.removeAll(Set.of("request-timeout", "write-timeout", "max-connections-per-client", "allow-client"));
     keys.addAll(Set.of("dkim-sign", "sign-networks", "on-error", "reject-dmarc", "dkim", "metrics-listen",
         "command-timeout", "max-header-bytes", "max-frame-bytes"));
     KEYS = Set.copyOf(keys);
     Set<String> rep = new HashSet<>(PolicydConfig.REPEATABLE);
+    rep.retainAll(keys);
     rep.addAll(Set.of("dkim-sign", "sign-networks"));
     REPEATABLE = Set.copyOf(rep);
   }

@@ -34,16 +34,28 @@ import java.util.Set;
  * # when the limiter's store is unreachable: open (allow) or closed (defer)
  * limit-failure   = open
  * deadline        = 8s
+ * # hardening: every limit below has the default shown
  * idle-timeout    = 300s
+ * # a whole request (first byte to its empty line) must arrive within this
+ * request-timeout = 10s
+ * # an answer must be written within this (a client that stops reading is cut off)
+ * write-timeout   = 10s
  * max-connections = 100
+ * # per client address; at either cap the longest-idle connection is closed to make room
+ * max-connections-per-client = 100
+ * # networks allowed to connect (repeatable; CIDR); default loopback (127.0.0.0/8 and ::1)
+ * allow-client    = 127.0.0.0/8
+ * allow-client    = ::1/128
  * </pre>
  */
 public record PolicydConfig(Map<String, List<String>> values) {
   public static final Set<String> KEYS =
       Set.of(
           "listen", "authserv-id", "dns-server", "zone", "dnsbl", "dnswl", "reject-at", "helo", "spf",
-          "limit", "limit-failure", "deadline", "idle-timeout", "max-connections");
-  public static final Set<String> REPEATABLE = Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit");
+          "limit", "limit-failure", "deadline", "idle-timeout", "max-connections", "request-timeout",
+          "write-timeout", "max-connections-per-client", "allow-client");
+  public static final Set<String> REPEATABLE =
+      Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit", "allow-client");
 
   public PolicydConfig {
     Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -97,6 +109,27 @@ public record PolicydConfig(Map<String, List<String>> values) {
       list.add(value);
     }
     return new PolicydConfig(values);
+  }
+
+  /**
+   * The server limits these keys set ({@code idle-timeout}, {@code request-timeout}, {@code
+   * write-timeout}, {@code max-connections}, {@code max-connections-per-client}, {@code
+   * allow-client}), defaults for the rest; {@code extraClients} (from {@code --allow-client})
+   * replace the configured allow-list when not empty.
+   */
+  public PolicyServer.Limits limits(List<String> extraClients) {
+    PolicyServer.Limits d = PolicyServer.Limits.defaults();
+    List<String> clients = extraClients.isEmpty() ? all("allow-client") : extraClients;
+    List<ClientNetwork> networks = clients.isEmpty()
+        ? d.allowedClients()
+        : clients.stream().map(ClientNetwork::parse).toList();
+    return new PolicyServer.Limits(
+        duration("idle-timeout", d.idleTimeout()),
+        duration("request-timeout", d.requestTimeout()),
+        duration("write-timeout", d.writeTimeout()),
+        (int) number("max-connections", d.maxConnections()),
+        (int) number("max-connections-per-client", d.maxConnectionsPerClient()),
+        networks);
   }
 
   public List<String> all(String key) {

@@ -150,4 +150,26 @@ class CliTest {
   private static String line(List<String> lines, String marker) {
     return lines.stream().filter(l -> l.contains(marker)).findFirst().orElseThrow(() -> new AssertionError("no line with " + marker));
   }
+
+  @Test
+  void dmarcReport_namesAnUnreadableFile_summarisesTheRest_andExits65() throws Exception {
+    String report = """
+        <feedback><report_metadata><org_name>R</org_name><report_id>1</report_id>
+        <date_range><begin>1000</begin><end>2000</end></date_range></report_metadata>
+        <policy_published><domain>example.org</domain><p>none</p></policy_published>
+        <record><row><source_ip>192.0.2.7</source_ip><count>3</count>
+        <policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>
+        <identifiers><header_from>example.org</header_from></identifiers></record></feedback>
+        """;
+    Path reports = Files.createDirectory(dir.resolve("reports"));
+    Files.writeString(reports.resolve("good.xml"), report);
+    Run allRead = run("dmarc", "report", "--input", reports.toString());
+    assertThat(allRead.exit()).isZero();
+    assertThat(allRead.out()).contains("192.0.2.7");
+    Files.writeString(reports.resolve("deep.xml"), "<feedback>" + "<a>".repeat(10_000) + "</a>".repeat(10_000) + "</feedback>");
+    Run some = run("dmarc", "report", "--input", reports.toString());
+    assertThat(some.exit()).isEqualTo(65);
+    assertThat(some.out()).contains("192.0.2.7");
+    assertThat(some.err()).contains("deep.xml").contains("depth cap");
+  }
 }

@@ -118,4 +118,111 @@ class PolicydTest {
     assertThatThrownBy(() -> PolicydConfig.parse("dnsbll = x\n", "f")).hasMessageContaining("line 1").hasMessageContaining("unknown key");
     assertThatThrownBy(() -> PolicydConfig.parse("listen = a\nlisten = b\n", "f")).hasMessageContaining("given twice");
   }
+
+  private static final dev.mailwarden.examples.policyd.PolicyDecider DUNNO = r -> "DUNNO";
+
+  private static PolicyServer.Limits limits(
+      Duration request, int max, int perClient, String... clients) {
+    java.util.List<dev.mailwarden.examples.policyd.ClientNetwork> nets = clients.length == 0
+        ? dev.mailwarden.examples.policyd.ClientNetwork.LOOPBACK
+        : java.util.Arrays.stream(clients).map(dev.mailwarden.examples.policyd.ClientNetwork::parse).toList();
+    return new PolicyServer.Limits(Duration.ofSeconds(30), request, Duration.ofSeconds(5), max, perClient, nets);
+  }
+
+  private static Socket connect(PolicyServer p) throws Exception {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), p.port());
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  /** One request and its action line on an open socket. */
+  private static String ask(Socket s) throws Exception {
+    s.getOutputStream().write(request("protocol_state=RCPT", "client_address=192.0.2.1").getBytes(StandardCharsets.UTF_8));
+    s.getOutputStream().flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    return in.readLine();
+  }
+
+  private static void awaitOpen(PolicyServer p, int n) throws InterruptedException {
+    for (int i = 0; i < 200 && p.openConnections() != n; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(p.openConnections()).isEqualTo(n);
+  }
+
+  @Test
+  void clientOutsideTheAllowList_isClosedWithoutAnAnswer() throws Exception {
+    try (PolicyServer p = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), DUNNO,
+            limits(Duration.ofSeconds(5), 4, 4, "192.0.2.0/24"));
+        Socket s = connect(p)) {
+      s.getOutputStream().write(request("protocol_state=RCPT").getBytes(StandardCharsets.UTF_8));
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void allSlotsTaken_longestIdleConnectionIsClosed_andTheNewClientIsServed() throws Exception {
+    try (PolicyServer p = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), DUNNO,
+            limits(Duration.ofSeconds(5), 2, 2));
+        Socket oldest = connect(p);
+        Socket second = connect(p)) {
+      assertThat(ask(oldest)).isEqualTo("action=DUNNO");
+      Thread.sleep(50);
+      assertThat(ask(second)).isEqualTo("action=DUNNO");
+      awaitOpen(p, 2);
+      try (Socket third = connect(p)) {
+        assertThat(ask(third)).isEqualTo("action=DUNNO");
+        assertThat(oldest.getInputStream().read()).isEqualTo(-1); // the longest idle made room
+        assertThat(ask(second)).isEqualTo("action=DUNNO"); // the other keeps being served
+      }
+    }
+  }
+
+  @Test
+  void requestThatDripsInSlowerThanTheRequestTimeout_isCutOff() throws Exception {
+    try (PolicyServer p = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), DUNNO,
+            limits(Duration.ofMillis(300), 4, 4));
+        Socket s = connect(p)) {
+      long start = System.nanoTime();
+      OutputStream out = s.getOutputStream();
+      int read = 0;
+      try {
+        for (int i = 0; i < 40 && read >= 0; i++) { // one byte per 50 ms: each read is quick, the request is not
+          out.write('x');
+          out.flush();
+          Thread.sleep(50);
+          s.setSoTimeout(1);
+          try {
+            read = s.getInputStream().read();
+          } catch (java.net.SocketTimeoutException stillOpen) {
+            read = 0;
+          }
+        }
+      } catch (java.io.IOException reset) {
+        read = -1;
+      }
+      assertThat(read).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void config_setsEveryServerLimit_andTheCliAllowListReplacesTheConfigs() {
+    PolicydConfig cfg = PolicydConfig.parse(String.join("\n",
+        "request-timeout = 3s", "write-timeout = 4s", "idle-timeout = 60s", "max-connections = 20",
+        "max-connections-per-client = 5", "allow-client = 10.0.0.0/8", "allow-client = 2001:db8::/32", ""), "f");
+    PolicyServer.Limits l = cfg.limits(java.util.List.of());
+    assertThat(l.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(l.writeTimeout()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(l.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(l.maxConnections()).isEqualTo(20);
+    assertThat(l.maxConnectionsPerClient()).isEqualTo(5);
+    assertThat(l.allowedClients()).extracting(Object::toString).containsExactly("10.0.0.0/8", "2001:db8::/32");
+    assertThat(cfg.limits(java.util.List.of("192.0.2.0/24")).allowedClients()).extracting(Object::toString)
+        .containsExactly("192.0.2.0/24");
+    assertThat(PolicydConfig.defaults().limits(java.util.List.of()).allowedClients()).extracting(Object::toString)
+        .containsExactly("127.0.0.0/8", "::1/128");
+    assertThatThrownBy(() -> PolicydConfig.parse("allow-client = nonsense\n", "f").limits(java.util.List.of()))
+        .hasMessageContaining("CIDR");
+  }
 }

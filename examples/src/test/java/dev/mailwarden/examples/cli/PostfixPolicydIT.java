@@ -191,4 +191,41 @@ class PostfixPolicydIT {
     String second = swaks("192.0.2.50", "mallory", "mallory@good.example.com", six);
     assertThat(second).contains("450 4.7.1").contains("rate limit");
   }
+
+  @Test
+  void idleSocketsHoldingEverySlot_doNotLockPostfixOut() throws Exception {
+    // 8 is the server's connection cap: these idle sockets take every slot before Postfix asks
+    List<java.net.Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), policyd.port());
+        s.setSoTimeout(200);
+        idle.add(s);
+        Thread.sleep(5); // distinct idle times: the first is the longest idle
+      }
+      for (int i = 0; i < 100 && policyd.openConnections() < 8; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(policyd.openConnections()).isEqualTo(8);
+      String out = swaks("192.0.2.10", null, "alice@good.example.com", "b@test.example");
+      assertThat(out).contains("250 2.0.0 Ok: queued");
+      int closed = 0;
+      for (java.net.Socket s : idle) {
+        try {
+          if (s.getInputStream().read() == -1) {
+            closed++;
+          }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // kept: only as many as Postfix needed were closed
+        } catch (IOException reset) {
+          closed++;
+        }
+      }
+      assertThat(closed).as("idle sockets closed to make room for Postfix").isBetween(1, 7);
+    } finally {
+      for (java.net.Socket s : idle) {
+        s.close();
+      }
+    }
+  }
 }

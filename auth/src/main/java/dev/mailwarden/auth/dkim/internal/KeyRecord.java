@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
 public final class KeyRecord {
   private final String keyType;
   private final PublicKey key;
+  /** Largest RSA modulus accepted (RFC 8301 requires up to 4096). */
+  static final int MAX_RSA_BITS = 8192;
+
+  /** Largest RSA public exponent accepted, in bits (65537 has 17). */
+  static final int MAX_RSA_EXPONENT_BITS = 64;
+
   private final int bits;
   private final @Nullable List<String> hashes;
   private final boolean testing;
@@ -79,6 +85,18 @@ public final class KeyRecord {
       throw new DkimSyntaxException("key p= is not base64");
     }
     PublicKey key = keyType.equals("rsa") ? Keys.rsaPublicKey(der) : Keys.ed25519PublicKey(der);
+    if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+      // a stranger's key sets the cost of every verification: RFC 8301 asks verifiers for
+      // 1024..4096 bits; a huge modulus or exponent turns one signature into many milliseconds
+      if (rsa.getModulus().bitLength() > MAX_RSA_BITS) {
+        throw new DkimSyntaxException("RSA key of " + rsa.getModulus().bitLength()
+            + " bits exceeds the cap of " + MAX_RSA_BITS + " bits");
+      }
+      if (rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS) {
+        throw new DkimSyntaxException("RSA public exponent of " + rsa.getPublicExponent().bitLength()
+            + " bits exceeds the cap of " + MAX_RSA_EXPONENT_BITS + " bits");
+      }
+    }
     return new KeyRecord(keyType, key, hashes, testing, strict);
   }
 

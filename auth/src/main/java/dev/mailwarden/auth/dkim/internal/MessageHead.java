@@ -10,15 +10,33 @@ import java.util.List;
  * is re-encoded.
  */
 public final class MessageHead {
+  private final int maxBytes;
   private byte[] buf = new byte[2048];
   private int len;
   private boolean complete;
+  private boolean overflowed;
+
+  /** A head without a size cap, for messages we sign ourselves. */
+  public MessageHead() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /**
+   * A head that stores at most {@code maxBytes} of header section; beyond that it stops storing,
+   * reports {@link #overflowed()} and swallows every further byte (the message is not evaluated).
+   */
+  public MessageHead(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
 
   /**
    * Takes header bytes from {@code b[off..off+len)}; returns how many it consumed. Fewer than
    * {@code len} means the header block ended and the rest is body.
    */
   public int update(byte[] b, int off, int n) {
+    if (overflowed) {
+      return n; // drained, not stored
+    }
     int end = off + n;
     int i = off;
     while (i < end && !complete) {
@@ -28,6 +46,10 @@ public final class MessageHead {
       }
       if (lf == end) {
         appendRange(b, i, end - i);
+        return n;
+      }
+      if ((long) len + (lf - i) + 2 > maxBytes) {
+        overflow();
         return n;
       }
       boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
@@ -44,7 +66,20 @@ public final class MessageHead {
     return i - off;
   }
 
+  private void overflow() {
+    overflowed = true;
+    buf = new byte[0];
+    len = 0;
+  }
+
   private void appendRange(byte[] b, int from, int n) {
+    if (overflowed) {
+      return;
+    }
+    if ((long) len + n > maxBytes) {
+      overflow();
+      return;
+    }
     if (len + n > buf.length) {
       buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
     }
@@ -61,6 +96,16 @@ public final class MessageHead {
 
   public boolean complete() {
     return complete;
+  }
+
+  /** True when the header section exceeded the cap: nothing was kept and the rest is drained. */
+  public boolean overflowed() {
+    return overflowed;
+  }
+
+  /** The cap on stored header bytes. */
+  public int maxBytes() {
+    return maxBytes;
   }
 
   /** The header fields in order. Lines that are not fields (no colon) are skipped. */

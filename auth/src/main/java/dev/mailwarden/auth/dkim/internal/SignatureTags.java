@@ -22,6 +22,12 @@ public final class SignatureTags {
   boolean relaxedHeader;
   boolean relaxedBody;
   long limit = -1;
+  /** Longest DKIM-Signature field parsed, in characters (folding included). */
+  public static final int MAX_FIELD = 16 * 1024;
+
+  /** Most names one h= may list (RFC 6376 section 8 lets verifiers limit their work). */
+  public static final int MAX_SIGNED_HEADERS = 256;
+
   List<String> signedHeaders = List.of();
   byte[] bodyHash = new byte[0];
   byte[] signature = new byte[0];
@@ -54,6 +60,11 @@ public final class SignatureTags {
   }
 
   private void check(long now, long skew) throws DkimSyntaxException {
+    if (field.raw().length() > MAX_FIELD) {
+      // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
+      throw new DkimSyntaxException("DKIM-Signature field of " + field.raw().length()
+          + " characters exceeds the cap of " + MAX_FIELD);
+    }
     try {
       tags = TagList.parse(field.value());
     } catch (DkimSyntaxException e) {
@@ -128,7 +139,16 @@ public final class SignatureTags {
         throw new DkimSyntaxException("i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
       }
     }
-    signedHeaders = TagList.splitList(orEmpty(tags.get("h")));
+    String hList = orEmpty(tags.get("h"));
+    int names = 1;
+    for (int k = 0; k < hList.length(); k++) {
+      names += hList.charAt(k) == ':' ? 1 : 0;
+    }
+    if (names > MAX_SIGNED_HEADERS) {
+      // real signatures name tens of fields; thousands only make every verifier work for nothing
+      throw new DkimSyntaxException("h= names " + names + " header fields, more than the cap of " + MAX_SIGNED_HEADERS);
+    }
+    signedHeaders = TagList.splitList(hList);
     boolean from = false;
     for (String h : signedHeaders) {
       if (h.isEmpty()) {

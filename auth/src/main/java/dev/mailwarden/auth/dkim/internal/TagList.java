@@ -1,7 +1,9 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,22 +14,32 @@ public final class TagList {
   private final String source;
   private final List<String> names;
   private final List<String> values;
+  private final Map<String, Integer> index; // name -> position: lookups stay O(1) for any tag count
   private final int[] rawStart;
   private final int[] rawEnd;
 
-  private TagList(String source, List<String> names, List<String> values, int[] rawStart, int[] rawEnd) {
+  private TagList(
+      String source, List<String> names, Map<String, Integer> index, List<String> values, int[] rawStart, int[] rawEnd) {
     this.source = source;
     this.names = names;
+    this.index = index;
     this.values = values;
     this.rawStart = rawStart;
     this.rawEnd = rawEnd;
   }
+
+  /**
+   * Most tags one tag-list may hold: RFC 6376 defines 14 for a signature and 7 for a key record;
+   * unknown tags are ignored, but thousands of them only make the verifier work.
+   */
+  public static final int MAX_TAGS = 64;
 
   /** Parses a tag-list; throws {@link DkimSyntaxException} with a reason when malformed. */
   public static TagList parse(String s) throws DkimSyntaxException {
     List<String> names = new ArrayList<>(12);
     List<String> values = new ArrayList<>(12);
     List<int[]> spans = new ArrayList<>(12);
+    Map<String, Integer> index = new HashMap<>();
     int i = 0;
     int n = s.length();
     while (i <= n) {
@@ -42,8 +54,8 @@ public final class TagList {
         i = semi + 1;
         continue;
       }
-      int eq = s.indexOf('=', a);
-      if (eq < 0 || eq >= end) {
+      int eq = indexOf(s, '=', a, end);
+      if (eq < 0) {
         throw new DkimSyntaxException("tag without '=' in tag-list");
       }
       int nameEnd = trimFwsEnd(s, a, eq);
@@ -51,7 +63,10 @@ public final class TagList {
       if (!isTagName(name)) {
         throw new DkimSyntaxException("bad tag name '" + printable(name) + "'");
       }
-      if (names.contains(name)) {
+      if (names.size() >= MAX_TAGS) {
+        throw new DkimSyntaxException("more than " + MAX_TAGS + " tags (the cap)");
+      }
+      if (index.putIfAbsent(name, names.size()) != null) {
         throw new DkimSyntaxException("tag " + name + "= appears twice");
       }
       int vs = skipFws(s, eq + 1, end);
@@ -76,17 +91,22 @@ public final class TagList {
       rs[k] = spans.get(k)[0];
       re[k] = spans.get(k)[1];
     }
-    return new TagList(s, List.copyOf(names), List.copyOf(values), rs, re);
+    return new TagList(s, List.copyOf(names), index, List.copyOf(values), rs, re);
   }
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */
   public @Nullable String get(String name) {
-    int i = names.indexOf(name);
+    int i = indexOf(name);
     return i < 0 ? null : values.get(i);
   }
 
   public boolean has(String name) {
-    return names.contains(name);
+    return index.containsKey(name);
+  }
+
+  private int indexOf(String name) {
+    Integer i = index.get(name);
+    return i == null ? -1 : i;
   }
 
   /** Tag names in the order written. */
@@ -99,7 +119,7 @@ public final class TagList {
    * or the end) removed; the source unchanged when the tag is absent.
    */
   public String withValueRemoved(String name) {
-    int i = names.indexOf(name);
+    int i = indexOf(name);
     if (i < 0) {
       return source;
     }
@@ -108,13 +128,13 @@ public final class TagList {
 
   /** Offset in the source where the raw value of {@code name} starts, or -1. */
   public int rawValueStart(String name) {
-    int i = names.indexOf(name);
+    int i = indexOf(name);
     return i < 0 ? -1 : rawStart[i];
   }
 
   /** Offset in the source just past the raw value of {@code name}, or -1. */
   public int rawValueEnd(String name) {
-    int i = names.indexOf(name);
+    int i = indexOf(name);
     return i < 0 ? -1 : rawEnd[i];
   }
 
@@ -148,6 +168,15 @@ public final class TagList {
       }
       i = c + 1;
     }
+  }
+
+  private static int indexOf(String s, char c, int from, int end) {
+    for (int k = from; k < end; k++) {
+      if (s.charAt(k) == c) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   public static boolean isFws(char c) {

@@ -1,6 +1,7 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.dkim.BodyLengthPolicy;
 import dev.mailwarden.auth.dkim.DkimResult;
 import dev.mailwarden.auth.dkim.DkimSignatureResult;
 import dev.mailwarden.dns.DnsAnswer;
@@ -13,7 +14,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -31,15 +35,16 @@ public final class Verification {
 
   private final Duration skew;
   private final int maxSignatures;
-  private final boolean failOnRemainder;
+  private final BodyLengthPolicy bodyLengthPolicy;
   private final KeyCache keys;
   private final DnsResolver dns;
   private final long nowEpochSeconds;
   private final Executor executor;
 
-  private final MessageHead head = new MessageHead();
+  private final MessageHead head;
   private boolean started;
   private List<HeaderField> headers = List.of();
+  private Map<String, int[]> headerIndex = Map.of();
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
@@ -48,14 +53,16 @@ public final class Verification {
   public Verification(
       Duration skew,
       int maxSignatures,
-      boolean failOnRemainder,
+      int maxHeaderBytes,
+      BodyLengthPolicy bodyLengthPolicy,
       KeyCache keys,
       DnsResolver dns,
       long nowEpochSeconds,
       Executor executor) {
     this.skew = skew;
     this.maxSignatures = maxSignatures;
-    this.failOnRemainder = failOnRemainder;
+    this.head = new MessageHead(maxHeaderBytes);
+    this.bodyLengthPolicy = bodyLengthPolicy;
     this.keys = keys;
     this.dns = dns;
     this.nowEpochSeconds = nowEpochSeconds;
@@ -82,7 +89,11 @@ public final class Verification {
 
   private void start() {
     started = true;
+    if (head.overflowed()) {
+      return;
+    }
     headers = head.fields();
+    headerIndex = index(headers);
     for (HeaderField f : headers) {
       String name = f.lowerName();
       if (name.equals("from")) {
@@ -127,6 +138,10 @@ public final class Verification {
   public CompletableFuture<DkimResult> finish() {
     if (!started) {
       start();
+    }
+    if (head.overflowed()) {
+      return CompletableFuture.completedFuture(DkimResult.permerror(
+          "header section exceeds maxHeaderBytes (" + head.maxBytes() + " bytes); message not evaluated"));
     }
     for (BodyHasher h : hashers) {
       h.finish();
@@ -232,11 +247,12 @@ public final class Verification {
       if (!MessageDigest.isEqual(bodyHash, tags.bodyHash)) {
         return result(Outcome.FAIL, "body hash did not verify", bits, testing);
       }
-      if (failOnRemainder && tags.limit >= 0 && h.canonicalLength() > tags.limit) {
+      boolean remainder = tags.limit >= 0 && h.canonicalLength() > tags.limit;
+      if (remainder && bodyLengthPolicy == BodyLengthPolicy.FAIL_ON_REMAINDER) {
         return result(
             Outcome.FAIL, (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed", bits, testing);
       }
-      byte[] data = headerHashInput(headers, tags);
+      byte[] data = headerHashInput(headers, headerIndex, tags);
       boolean ok;
       try {
         Signature s;
@@ -256,6 +272,11 @@ public final class Verification {
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);
       }
+      if (remainder && bodyLengthPolicy == BodyLengthPolicy.POLICY_ON_REMAINDER) {
+        // RFC 6376 section 8.2: content after l= could be anyone's; not a pass unless opted in
+        return result(Outcome.POLICY, "l=" + tags.limit + " leaves " + (h.canonicalLength() - tags.limit)
+            + " body bytes unsigned (BodyLengthPolicy.REPORT_REMAINDER to accept)", bits, testing);
+      }
       String note = tags.limit >= 0 && h.canonicalLength() > tags.limit
           ? "verified; " + (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed"
           : "verified";
@@ -268,18 +289,48 @@ public final class Verification {
    * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
    */
   public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
+    return headerHashInput(headers, index(headers), t);
+  }
+
+  /** The positions of the header fields by lower-case name, top first: built once per message. */
+  static Map<String, int[]> index(List<HeaderField> headers) {
+    Map<String, int[]> counts = new HashMap<>();
+    for (HeaderField f : headers) {
+      counts.computeIfAbsent(f.lowerName(), k -> new int[1])[0]++;
+    }
+    Map<String, int[]> index = new HashMap<>(counts.size() * 2);
+    for (Map.Entry<String, int[]> e : counts.entrySet()) {
+      index.put(e.getKey(), new int[e.getValue()[0]]);
+    }
+    Map<String, int[]> filled = new HashMap<>(counts.size() * 2);
+    for (int j = 0; j < headers.size(); j++) {
+      String name = headers.get(j).lowerName();
+      int[] at = filled.computeIfAbsent(name, k -> new int[1]);
+      index.get(name)[at[0]++] = j;
+    }
+    return index;
+  }
+
+  /**
+   * Linear in h= plus the header fields: each name in h= takes the next unused field of that name
+   * from the bottom (RFC 6376 section 5.4.2) through the per-message index, never a scan.
+   */
+  static byte[] headerHashInput(List<HeaderField> headers, Map<String, int[]> index, SignatureTags t) {
     ByteSink out = new ByteSink(1024);
-    boolean[] used = new boolean[headers.size()];
+    Map<String, int[]> taken = new HashMap<>();
     for (String name : t.signedHeaders) {
-      for (int j = headers.size() - 1; j >= 0; j--) {
-        HeaderField f = headers.get(j);
-        if (!used[j] && f.lowerName().equalsIgnoreCase(name)) {
-          used[j] = true;
-          String raw = f.raw();
-          HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
-          break;
-        }
+      String lower = name.toLowerCase(Locale.ROOT);
+      int[] positions = index.get(lower);
+      if (positions == null) {
+        continue; // a name with no (more) field signs nothing: allowed, to prevent additions
       }
+      int[] used = taken.computeIfAbsent(lower, k -> new int[1]);
+      if (used[0] >= positions.length) {
+        continue;
+      }
+      HeaderField f = headers.get(positions[positions.length - 1 - used[0]++]);
+      String raw = f.raw();
+      HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
     }
     HeaderField self = t.field;
     String raw = self.raw();

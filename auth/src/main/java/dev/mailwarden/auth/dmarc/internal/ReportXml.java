@@ -8,21 +8,16 @@ import dev.mailwarden.auth.dmarc.AggregateReport.SpfAuthResult;
 import dev.mailwarden.auth.dmarc.Alignment;
 import dev.mailwarden.auth.dmarc.Policy;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import org.jspecify.annotations.Nullable;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /** Writes and reads the aggregate report XML of RFC 7489 Appendix C and RFC 9990. */
 public final class ReportXml {
@@ -177,23 +172,25 @@ public final class ReportXml {
     }
   }
 
-  /** Parses report XML with DTDs, external entities and XInclude disabled. */
+  /** Deepest element nesting read by default; real reports nest five deep. */
+  public static final int DEFAULT_MAX_DEPTH = 32;
+
+  /** Longest text of one element kept; real values are domains, addresses and counts. */
+  static final int MAX_TEXT = 64 * 1024;
+
+  /** Parses report XML with the default depth cap. */
   public static AggregateReport read(byte[] xml) throws BadReport {
-    Document doc;
-    try {
-      DocumentBuilder b = secureFactory().newDocumentBuilder();
-      b.setErrorHandler(new DefaultHandler()); // no printing to stderr
-      b.setEntityResolver((publicId, systemId) -> {
-        throw new SAXException("external entities are not allowed");
-      });
-      doc = b.parse(new ByteArrayInputStream(xml));
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the JDK XML parser refuses secure settings", e);
-    } catch (SAXException | IOException | RuntimeException e) {
-      throw new BadReport("not well-formed XML: " + e.getMessage());
-    }
-    Element root = doc.getDocumentElement();
-    if (root == null || !"feedback".equals(local(root))) {
+    return read(xml, DEFAULT_MAX_DEPTH);
+  }
+
+  /**
+   * Parses report XML in one streaming pass (StAX) into a small tree of elements, with no
+   * recursion anywhere: nesting deeper than {@code maxDepth} is a {@link BadReport} naming that
+   * cap, not a StackOverflowError. DTDs and external entities are refused.
+   */
+  public static AggregateReport read(byte[] xml, int maxDepth) throws BadReport {
+    Element root = tree(xml, maxDepth);
+    if (!"feedback".equals(root.name)) {
       throw new BadReport("root element is not <feedback>");
     }
     Element meta = required(root, "report_metadata");
@@ -239,6 +236,113 @@ public final class ReportXml {
     return new AggregateReport(metadata, policy, rows);
   }
 
+  /** One element as read: local name, own text (capped) and child elements. */
+  private static final class Element {
+    final String name;
+    final StringBuilder text = new StringBuilder();
+    final List<Element> kids = new ArrayList<>(4);
+
+    Element(String name) {
+      this.name = name;
+    }
+  }
+
+  private static Element tree(byte[] xml, int maxDepth) throws BadReport {
+    XMLInputFactory f = XMLInputFactory.newDefaultFactory(); // the JDK's, without a service lookup per report
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+    f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+    f.setProperty(XMLInputFactory.IS_COALESCING, false);
+    XMLStreamReader r = null;
+    try {
+      r = f.createXMLStreamReader(new ByteArrayInputStream(xml));
+      ArrayDeque<Element> open = new ArrayDeque<>();
+      Element root = null;
+      while (r.hasNext()) {
+        int ev = r.next();
+        switch (ev) {
+          case XMLStreamConstants.START_ELEMENT -> {
+            if (open.size() >= maxDepth) {
+              throw new BadReport("elements nested deeper than the depth cap of " + maxDepth);
+            }
+            Element e = new Element(r.getLocalName());
+            if (open.isEmpty()) {
+              if (root != null) {
+                throw new BadReport("more than one root element");
+              }
+              root = e;
+            } else {
+              open.peek().kids.add(e);
+            }
+            open.push(e);
+          }
+          case XMLStreamConstants.END_ELEMENT -> open.pop();
+          case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+            Element e = open.peek();
+            if (e != null) {
+              int room = MAX_TEXT - e.text.length();
+              if (r.getTextLength() > room) {
+                throw new BadReport("text of <" + e.name + "> longer than " + MAX_TEXT + " characters");
+              }
+              e.text.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
+            }
+          }
+          case XMLStreamConstants.DTD -> throw new BadReport("a DOCTYPE is not allowed in a report");
+          case XMLStreamConstants.ENTITY_REFERENCE -> throw new BadReport("entity references are not allowed");
+          default -> {
+            // comments, processing instructions, the document's start and end
+          }
+        }
+      }
+      if (root == null) {
+        throw new BadReport("no root element");
+      }
+      return root;
+    } catch (XMLStreamException | RuntimeException e) {
+      throw new BadReport("not well-formed XML: " + e.getMessage());
+    } finally {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (XMLStreamException ignored) {
+          // nothing held but the in-memory bytes
+        }
+      }
+    }
+  }
+
+  private static @Nullable Element child(Element parent, String name) {
+    for (Element e : parent.kids) {
+      if (name.equals(e.name)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private static List<Element> children(Element parent, String name) {
+    List<Element> out = new ArrayList<>();
+    for (Element e : parent.kids) {
+      if (name.equals(e.name)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static Element required(Element parent, String name) throws BadReport {
+    Element e = child(parent, name);
+    if (e == null) {
+      throw new BadReport("missing <" + name + "> in <" + parent.name + ">");
+    }
+    return e;
+  }
+
+  private static String text(Element e) {
+    return e.text.toString().strip();
+  }
+
   private static Row row(Element rec) throws BadReport {
     Element row = required(rec, "row");
     Element pe = required(row, "policy_evaluated");
@@ -280,58 +384,6 @@ public final class ReportXml {
         optionalText(ids, "envelope_from"),
         dkim,
         spf);
-  }
-
-  private static DocumentBuilderFactory secureFactory() throws ParserConfigurationException {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    f.setNamespaceAware(true);
-    f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-    f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-    f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-    f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-    f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-    f.setXIncludeAware(false);
-    f.setExpandEntityReferences(false);
-    f.setValidating(false);
-    return f;
-  }
-
-  private static String local(Node n) {
-    String l = n.getLocalName();
-    return l != null ? l : n.getNodeName();
-  }
-
-  private static @Nullable Element child(Element parent, String name) {
-    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(local(e))) {
-        return e;
-      }
-    }
-    return null;
-  }
-
-  private static List<Element> children(Element parent, String name) {
-    List<Element> out = new ArrayList<>();
-    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(local(e))) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  private static Element required(Element parent, String name) throws BadReport {
-    Element e = child(parent, name);
-    if (e == null) {
-      throw new BadReport("missing <" + name + "> in <" + local(parent) + ">");
-    }
-    return e;
-  }
-
-  private static String text(Element e) {
-    return e.getTextContent() == null ? "" : e.getTextContent().strip();
   }
 
   private static String requiredText(Element parent, String name) throws BadReport {

@@ -32,8 +32,10 @@ public final class Domains {
    */
   public static @Nullable String lookupName(String expanded) {
     String d = stripDot(expanded);
-    while (d.length() > 253) {
-      int dot = d.indexOf('.');
+    if (d.length() > 253) {
+      // one cut, not one per label: the longest suffix after a dot that fits is what removing
+      // labels from the left one at a time would reach (linear, where a loop of substrings is not)
+      int dot = d.indexOf('.', d.length() - 254);
       if (dot < 0) {
         return null;
       }

@@ -3,6 +3,7 @@ package dev.mailwarden.auth.spf.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed macro-string of RFC 7208 section 7.1: literal text and macros such as {@code %{ir}}.
@@ -152,17 +153,46 @@ public final class MacroString {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
-  /** Expands with the given values. */
+  /** Expands with the given values, without a budget (for trusted macro-strings). */
   public String expand(MacroValues values) {
-    if (!hasMacros) {
-      return parts.length == 0 ? "" : (String) parts[0];
+    String s = expand(values, Integer.MAX_VALUE);
+    if (s == null) {
+      throw new IllegalStateException("unreachable: no budget");
     }
-    StringBuilder out = new StringBuilder(text.length() + 32);
+    return s;
+  }
+
+  /**
+   * Expands with the given values, or null when the expansion would exceed {@code budget} octets.
+   * Literal text counts its length and every macro the full length of the value it reads, before
+   * the value is split or cut, so the work done is bounded by the budget whatever the record's
+   * mix of macros (RFC 7208 section 4.6.4 asks for limits on processing).
+   */
+  public @Nullable String expand(MacroValues values, int budget) {
+    if (!hasMacros) {
+      String lit = parts.length == 0 ? "" : (String) parts[0];
+      return lit.length() > budget ? null : lit;
+    }
+    StringBuilder out = new StringBuilder(Math.min(text.length(), budget) + 32);
+    long spent = 0;
     for (Object o : parts) {
       if (o instanceof String lit) {
+        spent += lit.length();
+        if (spent > budget) {
+          return null;
+        }
         out.append(lit);
       } else {
-        ((Macro) o).expandInto(out, values);
+        Macro m = (Macro) o;
+        String v = values.value(m.letter);
+        spent += Math.max(v.length(), 1);
+        if (spent > budget) {
+          return null;
+        }
+        m.expandInto(out, v);
+        if (out.length() > budget) {
+          return null; // URL escaping can triple a value
+        }
       }
     }
     return out.toString();
@@ -229,8 +259,7 @@ public final class MacroString {
       return new Macro(letter, raw != letter, keep, reverse, delims.isEmpty() ? "." : delims);
     }
 
-    void expandInto(StringBuilder out, MacroValues values) {
-      String v = values.value(letter);
+    void expandInto(StringBuilder out, String v) {
       if (keep != 0 || reverse || !delimiters.equals(".")) {
         v = transform(v);
       }

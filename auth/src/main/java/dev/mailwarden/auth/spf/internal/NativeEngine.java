@@ -141,8 +141,10 @@ public final class NativeEngine implements SpfEngine {
       if (f.isDone() && !f.isCompletedExceptionally()) {
         return f;
       }
-      return f.handle((a, e) -> a != null ? a
-          : DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + e));
+      // continue on the evaluation's executor: parsing, macro expansion and the rest of the
+      // record must never run on the resolver's completion thread, which serves every lookup
+      return f.handleAsync((a, e) -> a != null ? a
+          : DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + e), context.executor());
     }
 
     /** Counts a void answer; a Match error once over the limit, else null. */
@@ -234,6 +236,9 @@ public final class NativeEngine implements SpfEngine {
             "more than " + MAX_DNS_TERMS + " DNS-querying mechanisms and modifiers"));
       }
       return expand(redirect, domain).thenCompose(target -> {
+        if (target == null) {
+          return done(HostResult.error(Outcome.PERMERROR, overBudget(redirect)));
+        }
         String name = Domains.lookupName(target);
         if (name == null) {
           return done(HostResult.error(Outcome.PERMERROR, "redirect to an invalid domain: " + target));
@@ -256,9 +261,12 @@ public final class NativeEngine implements SpfEngine {
 
     private CompletableFuture<Match> matchDns(SpfRecord.Directive d, String domain) {
       MacroString spec = d.domainSpec;
-      CompletableFuture<String> target =
+      CompletableFuture<@Nullable String> target =
           spec == null ? CompletableFuture.completedFuture(domain) : expand(spec, domain);
       return target.thenCompose(expanded -> {
+        if (expanded == null) {
+          return CompletableFuture.completedFuture(Match.error(Outcome.PERMERROR, overBudget(spec)));
+        }
         String name = Domains.lookupName(expanded);
         switch (d.kind) {
           case INCLUDE:
@@ -432,16 +440,26 @@ public final class NativeEngine implements SpfEngine {
 
     // ---- macros and explanation ------------------------------------------------------------
 
-    private CompletableFuture<String> expand(MacroString m, String domain) {
+    /** The expansion, or null when it exceeds the request's macro expansion budget. */
+    private CompletableFuture<@Nullable String> expand(MacroString m, String domain) {
       if (!m.usesValidatedName()) {
         currentDomain = domain;
-        return CompletableFuture.completedFuture(m.expand(this));
+        return CompletableFuture.completedFuture(m.expand(this, request.maxMacroExpansion()));
       }
       return validatedNameFor(domain).thenApply(p -> {
         currentDomain = domain;
         validatedName = p;
-        return m.expand(this);
+        return m.expand(this, request.maxMacroExpansion());
       });
+    }
+
+    private String overBudget(MacroString m) {
+      return "macro expansion of '" + abbreviate(m.text()) + "' exceeds maxMacroExpansion ("
+          + request.maxMacroExpansion() + " octets)";
+    }
+
+    private static String abbreviate(String s) {
+      return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     /** The {@code %{p}} value (RFC 7208 section 7.3): a validated name, preferring the domain. */
@@ -476,7 +494,7 @@ public final class NativeEngine implements SpfEngine {
         return CompletableFuture.completedFuture(defaultExplanation(domain));
       }
       return expand(exp, domain).thenCompose(target -> {
-        String name = Domains.lookupName(target);
+        String name = target == null ? null : Domains.lookupName(target);
         if (name == null) {
           return CompletableFuture.completedFuture(defaultExplanation(domain));
         }
@@ -500,7 +518,7 @@ public final class NativeEngine implements SpfEngine {
           } catch (SpfSyntaxException e) {
             return CompletableFuture.completedFuture(defaultExplanation(domain));
           }
-          return expand(text, domain);
+          return expand(text, domain).thenApply(t -> t != null ? t : defaultExplanation(domain));
         });
       });
     }
@@ -508,7 +526,8 @@ public final class NativeEngine implements SpfEngine {
     private String defaultExplanation(String domain) {
       currentDomain = domain;
       try {
-        return MacroString.parse(request.defaultExplanation(), true).expand(this);
+        String s = MacroString.parse(request.defaultExplanation(), true).expand(this, request.maxMacroExpansion());
+        return s != null ? s : request.defaultExplanation();
       } catch (SpfSyntaxException e) {
         return request.defaultExplanation();
       }

@@ -53,7 +53,9 @@ public final class MailWarden {
   final Duration deadline;
   final boolean shortCircuit;
   final boolean observeOnly;
-  final EvaluationListener listener;
+  final EvaluationListener listener; // the user's listener, then the decision log
+  private final EvaluationListener userListener;
+  private final DecisionLog decisionLog;
   final Ticker ticker;
   final Clock clock;
   final Executor executor;
@@ -74,7 +76,9 @@ public final class MailWarden {
     this.deadline = b.deadline;
     this.shortCircuit = b.shortCircuit;
     this.observeOnly = b.observeOnly;
-    this.listener = b.listener;
+    this.userListener = b.listener;
+    this.decisionLog = b.decisionLog;
+    this.listener = decisionLog.enabled() ? EvaluationListener.all(b.listener, decisionLog) : b.listener;
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.executor = b.executor;
@@ -135,7 +139,8 @@ public final class MailWarden {
     b.deadline = deadline;
     b.shortCircuit = shortCircuit;
     b.observeOnly = observeOnly;
-    b.listener = listener;
+    b.listener = userListener;
+    b.decisionLog = decisionLog;
     b.ticker = ticker;
     b.clock = clock;
     b.executor = executor;
@@ -176,6 +181,7 @@ public final class MailWarden {
     private boolean shortCircuit = true;
     private boolean observeOnly;
     private EvaluationListener listener = EvaluationListener.NONE;
+    private DecisionLog decisionLog = DecisionLog.standard();
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
     private Executor executor = Runnable::run;
@@ -274,8 +280,19 @@ public final class MailWarden {
       return this;
     }
 
+    /** Hooks for metrics and logs; combine several with {@link EvaluationListener#all}. */
     public Builder listener(EvaluationListener listener) {
       this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The one-line-per-evaluation log (default {@link DecisionLog#standard()}: INFO on logger
+     * {@code dev.mailwarden.decision}, no local-parts); {@code decisionLog(DecisionLog.off())}
+     * turns it off.
+     */
+    public Builder decisionLog(DecisionLog log) {
+      this.decisionLog = requireNonNull(log, "log");
       return this;
     }
 

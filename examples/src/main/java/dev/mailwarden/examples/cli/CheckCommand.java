@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import com.google.common.net.InetAddresses;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
@@ -105,6 +106,7 @@ final class CheckCommand implements Callable<Integer> {
           MailWarden.builder()
               .resolver(resolver.dns())
               .executor(work)
+              .decisionLog(DecisionLog.off()) // the evaluation is printed on stdout
               .deadline(Duration.ofMillis(deadlineMillis));
       registerChecks(builder, work);
       Evaluation ev = builder.build().evaluateAndWait(session);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
@@ -99,6 +100,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         MailWarden.builder()
             .resolver(dns)
             .executor(work)
+            .decisionLog(DecisionLog.off()) // the demo prints every evaluation itself
             .check(Dnsbl.spamhausZen())
             .check(Iprev.check())
             .check(Helo.sanity())
@@ -138,7 +140,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Ticker ticker = now::get;
     RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("50/1h")).ticker(ticker).build();
     MailWarden outbound =
-        MailWarden.builder().resolver(dns).executor(work).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
+        MailWarden.builder().resolver(dns).executor(work).decisionLog(DecisionLog.off()).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
     List<String> twenty = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       twenty.add("victim" + i + "@elsewhere.example.org");

@@ -36,13 +36,15 @@ import java.util.Set;
  * deadline        = 8s
  * idle-timeout    = 300s
  * max-connections = 100
+ * # Prometheus metrics at http://127.0.0.1:9464/metrics (default: off; --metrics-listen overrides)
+ * metrics-listen  = 127.0.0.1:9464
  * </pre>
  */
 public record PolicydConfig(Map<String, List<String>> values) {
   static final Set<String> KEYS =
       Set.of(
           "listen", "authserv-id", "dns-server", "zone", "dnsbl", "dnswl", "reject-at", "helo", "spf",
-          "limit", "limit-failure", "deadline", "idle-timeout", "max-connections");
+          "limit", "limit-failure", "deadline", "idle-timeout", "max-connections", "metrics-listen");
   private static final Set<String> REPEATABLE = Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit");
 
   public PolicydConfig {

@@ -3,6 +3,7 @@ package dev.mailwarden.examples.readme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckResult;
+import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
@@ -20,7 +21,13 @@ import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.metrics.DnsblMetrics;
+import dev.mailwarden.metrics.MailwardenMetrics;
+import dev.mailwarden.ratelimit.metrics.RateLimitMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.RateKey;
@@ -131,6 +138,27 @@ class ReadmeSnippetsTest {
           }
         };
     assertThat(mine.name()).isEqualTo("mine");
+  }
+
+  @Test
+  void metrics_bindTheListenersAndCountAnEvaluation() throws Exception {
+    DnsResolver dns = ZoneResolver.builder().build().cached(CacheSpec.maxEntries(1_000));
+    MeterRegistry registry = new SimpleMeterRegistry();             // or your Prometheus registry
+    DnsList zen = Dnsbl.spamhausZen();
+    MailWarden inbound = MailWarden.builder()
+        .resolver(dns)
+        .check(zen)
+        .listener(EvaluationListener.all(
+            MailwardenMetrics.bind(registry),                       // evaluations, checks, DNS, caps
+            DnsblMetrics.bind(registry).bindHealth(zen),            // list answers, errors, health
+            RateLimitMetrics.bind(registry)))                       // limiter grants and denials
+        .build();
+    MailwardenMetrics.bindCache(registry, dns);                     // answers held in the DNS cache
+
+    inbound.evaluateAndWait(MailSession.builder().clientIp(InetAddress.getByName("192.0.2.1")).build());
+    assertThat(registry.get("mailwarden.evaluations").tag("verdict", "accept").timer().count()).isEqualTo(1);
+    assertThat(registry.get("mailwarden.dnsbl.answers").tag("list", "zen.spamhaus.org").counter().count()).isEqualTo(1);
+    assertThat(registry.get("mailwarden.dns.cache.size").gauge().value()).isPositive();
   }
 
   @Test

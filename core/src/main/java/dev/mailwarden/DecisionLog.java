@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,18 +58,22 @@ public final class DecisionLog implements EvaluationListener {
           "evaluation", "verdict", "policy_verdict", "score", "session", "client_ip", "helo",
           "mail_from_domain", "mail_from", "user", "decisive", "elapsed_ms", "dns_queries");
 
-  private static final DecisionLog OFF = new DecisionLog(false, false, LOGGER);
+  private static final DecisionLog OFF = new DecisionLog(false, false, LOGGER, null);
 
   private final boolean enabled;
   private final boolean localParts;
   private final Logger logger;
+  private final String loggerName;
+  private final @Nullable Consumer<String> sink; // tests only: receives every line instead of the logger
   private final String idPrefix;
   private final AtomicLong counter = new AtomicLong();
 
-  private DecisionLog(boolean enabled, boolean localParts, String loggerName) {
+  private DecisionLog(boolean enabled, boolean localParts, String loggerName, @Nullable Consumer<String> sink) {
     this.enabled = enabled;
     this.localParts = localParts;
     this.logger = LoggerFactory.getLogger(loggerName);
+    this.loggerName = loggerName;
+    this.sink = sink;
     this.idPrefix = String.format(Locale.ROOT, "%08x-", ThreadLocalRandom.current().nextInt());
   }
 
@@ -92,9 +98,23 @@ public final class DecisionLog implements EvaluationListener {
 
   @Override
   public void onEvaluationComplete(Evaluation evaluation) {
-    if (enabled && logger.isInfoEnabled()) {
-      logger.info(format(evaluation, idPrefix + Long.toString(counter.incrementAndGet(), 36)));
+    if (!enabled) {
+      return;
     }
+    if (sink != null) {
+      sink.accept(format(evaluation, nextId()));
+    } else if (logger.isInfoEnabled()) {
+      logger.info(format(evaluation, nextId()));
+    }
+  }
+
+  private String nextId() {
+    return idPrefix + Long.toString(counter.incrementAndGet(), 36);
+  }
+
+  /** A log that hands every line to {@code sink} instead of SLF4J (for tests without a binding). */
+  static DecisionLog toSink(Consumer<String> sink) {
+    return new DecisionLog(true, false, LOGGER, requireNonNull(sink, "sink"));
   }
 
   /** The line this log writes for {@code evaluation}, with the given evaluation id. */
@@ -232,7 +252,7 @@ public final class DecisionLog implements EvaluationListener {
 
   @Override
   public String toString() {
-    return enabled ? "DecisionLog[" + logger.getName() + (localParts ? ", local-parts" : "") + "]" : "DecisionLog[off]";
+    return enabled ? "DecisionLog[" + loggerName + (localParts ? ", local-parts" : "") + "]" : "DecisionLog[off]";
   }
 
   /** Builds a {@link DecisionLog}. */
@@ -262,7 +282,7 @@ public final class DecisionLog implements EvaluationListener {
     }
 
     public DecisionLog build() {
-      return new DecisionLog(true, localParts, loggerName);
+      return new DecisionLog(true, localParts, loggerName, null);
     }
   }
 }

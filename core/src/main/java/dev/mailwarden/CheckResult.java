@@ -39,6 +39,16 @@ public interface CheckResult {
     return Optional.empty();
   }
 
+  /**
+   * Facts for the decision log line ({@code dev.mailwarden.decision}), in order; a key may repeat
+   * (one {@code dnsbl_hit} per listing). Keys are short fixed words ({@code dnsbl_hit}, {@code
+   * dnsbl_error}, {@code limit}); values must never hold personal data (addresses, users, IPs):
+   * the line is written even when local-parts are off. Empty by default.
+   */
+  default List<Map.Entry<String, String>> logFields() {
+    return List.of();
+  }
+
   /** A plain result for checkers that need no typed details. */
   static CheckResult of(Outcome outcome, String reason) {
     return new BasicResult(outcome, reason, Map.of());

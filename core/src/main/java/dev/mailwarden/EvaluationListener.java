@@ -1,7 +1,10 @@
 package dev.mailwarden;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.mailwarden.dns.DnsAnswer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hooks for logs and metrics, in the style of OkHttp's {@code EventListener}: every method has an
@@ -28,4 +31,24 @@ public interface EvaluationListener {
 
   /** The evaluation finished with this verdict. */
   default void onEvaluationComplete(Evaluation evaluation) {}
+
+  /**
+   * One listener that calls each of these in order (e.g. metrics, the decision log and your own).
+   * An exception from one is caught and ignored; the others are still called.
+   */
+  static EvaluationListener all(EvaluationListener... listeners) {
+    return all(List.of(listeners));
+  }
+
+  /** {@link #all(EvaluationListener...)} over a list. */
+  static EvaluationListener all(List<EvaluationListener> listeners) {
+    List<EvaluationListener> copy = List.copyOf(listeners);
+    for (EvaluationListener l : copy) {
+      requireNonNull(l, "listener");
+    }
+    if (copy.isEmpty()) {
+      return NONE;
+    }
+    return copy.size() == 1 ? copy.get(0) : new ListenerChain(copy);
+  }
 }

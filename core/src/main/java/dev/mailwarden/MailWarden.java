@@ -53,7 +53,9 @@ public final class MailWarden {
   final Duration deadline;
   final boolean shortCircuit;
   final boolean observeOnly;
-  final EvaluationListener listener;
+  final EvaluationListener listener; // the user's listener, then the decision log
+  private final EvaluationListener userListener;
+  private final DecisionLog decisionLog;
   final Ticker ticker;
   final Executor executor;
   final SmtpReply rejectReply;
@@ -74,7 +76,9 @@ public final class MailWarden {
     this.deadline = b.deadline;
     this.shortCircuit = b.shortCircuit;
     this.observeOnly = b.observeOnly;
-    this.listener = b.listener;
+    this.userListener = b.listener;
+    this.decisionLog = b.decisionLog;
+    this.listener = decisionLog.enabled() ? EvaluationListener.all(b.listener, decisionLog) : b.listener;
     this.ticker = runtime.ticker();
     this.executor = runtime.executor();
     this.rejectReply = b.rejectReply;
@@ -134,7 +138,8 @@ public final class MailWarden {
     b.deadline = deadline;
     b.shortCircuit = shortCircuit;
     b.observeOnly = observeOnly;
-    b.listener = listener;
+    b.listener = userListener;
+    b.decisionLog = decisionLog;
     b.rejectReply = rejectReply;
     b.tempfailReply = tempfailReply;
     return b;
@@ -172,6 +177,7 @@ public final class MailWarden {
     private boolean shortCircuit = true;
     private boolean observeOnly;
     private EvaluationListener listener = EvaluationListener.NONE;
+    private DecisionLog decisionLog = DecisionLog.standard();
     private SmtpReply rejectReply = SmtpReply.REJECTED;
     private SmtpReply tempfailReply = SmtpReply.TRY_AGAIN_LATER;
 
@@ -259,8 +265,19 @@ public final class MailWarden {
       return this;
     }
 
+    /** Hooks for metrics and logs; combine several with {@link EvaluationListener#all}. */
     public Builder listener(EvaluationListener listener) {
       this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The one-line-per-evaluation log (default {@link DecisionLog#standard()}: INFO on logger
+     * {@code dev.mailwarden.decision}, no local-parts); {@code decisionLog(DecisionLog.off())}
+     * turns it off.
+     */
+    public Builder decisionLog(DecisionLog log) {
+      this.decisionLog = requireNonNull(log, "log");
       return this;
     }
 

@@ -12,6 +12,7 @@ import dev.mailwarden.internal.WeightedCache;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,6 +54,7 @@ public final class MailwardenRuntime implements AutoCloseable {
 
   private final DnsResolver dns;
   private final @Nullable CachingResolver dnsCache;
+  private final @Nullable NetworkResolver network;
   private final Ticker ticker;
   private final Clock clock;
   private final Executor executor;
@@ -79,11 +81,13 @@ public final class MailwardenRuntime implements AutoCloseable {
     DnsResolver upstream;
     if (b.dns != null) {
       upstream = b.dns;
+      this.network = null;
     } else {
       NetworkResolver.Builder network = b.network != null ? b.network : NetworkResolver.builder();
       NetworkResolver resolver = network.executor(executor).ticker(ticker).build();
       own.add(resolver);
       upstream = resolver;
+      this.network = resolver;
     }
     this.cacheMemory = b.cacheMemory;
     // Answers are most of what a gateway keeps; parsed records and keys derive from them.
@@ -139,14 +143,27 @@ public final class MailwardenRuntime implements AutoCloseable {
     return cacheMemory;
   }
 
-  /** Bytes the caches hold now: DNS answers plus the shared cache; for monitoring. */
+  /** Bytes the caches hold now: DNS answers plus parsed records; for monitoring. */
   public long cachedBytes() {
-    return (dnsCache == null ? 0 : dnsCache.bytes()) + sharedCache.weightedBytes();
+    return dnsCacheStats().bytes() + sharedCache.weightedBytes();
   }
 
-  /** Answers in the DNS cache now (0 without one); for monitoring. */
-  public long cachedAnswers() {
-    return dnsCache == null ? 0 : dnsCache.size();
+  /** The DNS answer cache ({@link CacheStats#NONE} when it is off). */
+  public CacheStats dnsCacheStats() {
+    return dnsCache == null
+        ? CacheStats.NONE
+        : new CacheStats(dnsCache.size(), dnsCache.bytes(), dnsCache.misses(), dnsCache.evictions());
+  }
+
+  /** The cache of parsed records (SPF records, DKIM and ARC keys, ...) that checks share. */
+  public CacheStats recordCacheStats() {
+    return new CacheStats(
+        sharedCache.entries(), sharedCache.weightedBytes(), sharedCache.misses(), sharedCache.evictions());
+  }
+
+  /** The counters of the network resolver the runtime built; empty when given one with {@link Builder#dns}. */
+  public Optional<NetworkResolver.Stats> resolverStats() {
+    return network == null ? Optional.empty() : Optional.of(network.stats());
   }
 
   /** The cache checks share ({@link CheckContext#cache()}). */

@@ -1,6 +1,5 @@
 package dev.mailwarden;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

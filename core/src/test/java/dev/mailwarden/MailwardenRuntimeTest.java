@@ -132,14 +132,14 @@ class MailwardenRuntimeTest {
       cached.dns().lookup("a.example", RecordType.TXT).join();
       assertThat(cached.dns().lookup("a.example", RecordType.TXT).join().fromCache()).isTrue();
       assertThat(lookups).hasValue(1);
-      assertThat(cached.cachedAnswers()).isEqualTo(1);
+      assertThat(cached.dnsCacheStats().entries()).isEqualTo(1);
       assertThat(cached.cachedBytes()).isPositive();
     }
     try (MailwardenRuntime uncached = MailwardenRuntime.builder().dns(counting).executor(Runnable::run).withoutDnsCache().build()) {
       uncached.dns().lookup("a.example", RecordType.TXT).join();
       uncached.dns().lookup("a.example", RecordType.TXT).join();
       assertThat(lookups).hasValue(3);
-      assertThat(uncached.cachedAnswers()).isZero();
+      assertThat(uncached.dnsCacheStats().entries()).isZero();
     }
   }
 
@@ -156,7 +156,7 @@ class MailwardenRuntimeTest {
       }
       assertThat(runtime.cachedBytes()).isLessThanOrEqualTo(budget);
       // 20,000 answers of 1 KB would be 20 MB; the cache kept what fits in three quarters of 1 MiB
-      assertThat(runtime.cachedAnswers()).isBetween(100L, 1_000L);
+      assertThat(runtime.dnsCacheStats().entries()).isBetween(100L, 1_000L);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.mailwarden.auth;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -25,6 +24,7 @@ import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
 import dev.mailwarden.testing.FaultyDnsRig;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
+import dev.mailwarden.testing.TestRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

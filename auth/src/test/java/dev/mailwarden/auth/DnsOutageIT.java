@@ -1,7 +1,6 @@
 package dev.mailwarden.auth;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -20,6 +19,7 @@ import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.ListStatus;
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -2,7 +2,9 @@ package dev.mailwarden.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.mailwarden.SharedCache;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +18,8 @@ public final class WeightedCache implements SharedCache {
   static final int ENTRY_OVERHEAD = 96;
 
   private final Cache<SlotKey, Weighed> cache;
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
 
   public WeightedCache(long maxBytes) {
     this.cache =
@@ -23,6 +27,7 @@ public final class WeightedCache implements SharedCache {
             .maximumWeight(maxBytes)
             .weigher((SlotKey k, Weighed v) -> v.weight)
             .executor(Runnable::run)
+            .evictionListener((SlotKey k, Weighed v, RemovalCause cause) -> evictions.increment())
             .build();
   }
 
@@ -34,6 +39,7 @@ public final class WeightedCache implements SharedCache {
     if (hit != null) {
       return (V) hit.value;
     }
+    misses.increment();
     V value = compute.apply(key);
     if (value != null) {
       long weight = (long) slot.weigh(key, value) + ENTRY_OVERHEAD;
@@ -47,7 +53,17 @@ public final class WeightedCache implements SharedCache {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
-  /** Entries held now; for tests. */
+  /** Lookups that computed their value. */
+  public long misses() {
+    return misses.sum();
+  }
+
+  /** Entries removed to stay within the budget. */
+  public long evictions() {
+    return evictions.sum();
+  }
+
+  /** Entries held now. */
   public long entries() {
     cache.cleanUp();
     return cache.estimatedSize();

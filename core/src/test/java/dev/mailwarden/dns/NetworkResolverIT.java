@@ -1,10 +1,10 @@
 package dev.mailwarden.dns;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.Map;
 import java.io.IOException;
 import java.net.DatagramSocket;

@@ -208,6 +208,33 @@ public final class DnsblResult implements CheckResult {
     return reply;
   }
 
+  /**
+   * For the decision line: {@code dnsbl_hit=<zone>:<codes>} per blocklist listing, {@code
+   * dnswl_hit=<zone>:<codes>} per allowlist listing, {@code dnsbl_error=<zone>} per list in
+   * ERROR; each once per zone and codes. Zones only (DQS key redacted), never the subject.
+   */
+  @Override
+  public List<Map.Entry<String, String>> logFields() {
+    if (lists.isEmpty()) {
+      return List.of();
+    }
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (ListResult r : lists) {
+      Map.Entry<String, String> f;
+      if (r.isListed()) {
+        f = Map.entry(r.allowlist() ? "dnswl_hit" : "dnsbl_hit", r.zone() + ":" + String.join(",", r.codes()));
+      } else if (r.isError()) {
+        f = Map.entry("dnsbl_error", r.zone());
+      } else {
+        continue;
+      }
+      if (!out.contains(f)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
   @Override
   public String toString() {
     return outcome.token() + " (" + reason + ")";

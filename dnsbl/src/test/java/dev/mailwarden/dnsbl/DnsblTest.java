@@ -1,6 +1,5 @@
 package dev.mailwarden.dnsbl;
 
-import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static dev.mailwarden.dnsbl.Fixtures.session;
@@ -14,6 +13,7 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Fixtures.Events;
 import dev.mailwarden.dnsbl.Fixtures.FakeTicker;
+import dev.mailwarden.testing.TestRuntime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

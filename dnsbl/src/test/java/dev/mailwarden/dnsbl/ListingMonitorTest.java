@@ -1,6 +1,5 @@
 package dev.mailwarden.dnsbl;
 
-import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ip;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailwarden.CheckEvent;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

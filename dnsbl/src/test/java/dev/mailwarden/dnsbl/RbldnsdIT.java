@@ -1,7 +1,6 @@
 package dev.mailwarden.dnsbl;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +15,7 @@ import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dnsbl.Fixtures.Events;
 import dev.mailwarden.testing.Environment;
 import dev.mailwarden.testing.LoopbackServer;
+import dev.mailwarden.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.mailwarden.dnsbl;
 
-import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.ipZone;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +9,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

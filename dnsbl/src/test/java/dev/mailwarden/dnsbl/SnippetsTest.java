@@ -1,7 +1,6 @@
 package dev.mailwarden.dnsbl;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Evaluation;
@@ -9,6 +8,7 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.mailwarden.dnsbl;
 
-import dev.mailwarden.testing.TestRuntime;
 import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.session;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Fixtures.Events;
 import dev.mailwarden.dnsbl.Fixtures.FakeTicker;
+import dev.mailwarden.testing.TestRuntime;
 import org.junit.jupiter.api.Test;
 
 /** DQS: the key is in the query sent and nowhere else. */

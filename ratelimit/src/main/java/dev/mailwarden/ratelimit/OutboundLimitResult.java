@@ -6,8 +6,10 @@ import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +78,26 @@ public final class OutboundLimitResult implements CheckResult {
             out.put(key + ".retry_after_s", Long.toString(ceilSeconds(d.retryAfter())));
           }
         });
+    return out;
+  }
+
+  /**
+   * For the decision line: {@code limit=<limit>} (e.g. {@code 100/1h}) for each limit that
+   * refused a key; never the key itself (it names a user or an address).
+   */
+  @Override
+  public List<Map.Entry<String, String>> logFields() {
+    List<Map.Entry<String, String>> out = new ArrayList<>(1);
+    for (RateDecision d : decisions.values()) {
+      if (d.status() == RateDecision.Status.DENIED) {
+        d.exceededLimit().ifPresent(l -> {
+          Map.Entry<String, String> f = Map.entry("limit", l.toString());
+          if (!out.contains(f)) {
+            out.add(f);
+          }
+        });
+      }
+    }
     return out;
   }
 

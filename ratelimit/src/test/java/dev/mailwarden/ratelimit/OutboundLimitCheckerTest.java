@@ -1,6 +1,5 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.TestRuntime;
 import dev.mailwarden.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +15,7 @@ import dev.mailwarden.Outcome;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.testing.CheckerContract;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.arc;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Evaluation;
@@ -14,6 +13,7 @@ import dev.mailwarden.auth.dmarc.DmarcResult;
 import dev.mailwarden.auth.dmarc.Policy;
 import dev.mailwarden.auth.dmarc.ReportAccumulator;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +45,7 @@ class ArcTrustedSealerTest {
     assertThat(d.disposition()).isEqualTo(Policy.NONE);
     assertThat(d.dispositionOverride()).hasValue("local_policy");
     assertThat(d.overrideComment().orElseThrow()).contains("lists.example.org").contains("dmarc=pass header.from=example.com");
-    String ar = ev.authenticationResults("mx.example.net");
+    String ar = ev.authenticationResults("mx.example.net").replaceAll("\r?\n[ \t]", " "); // unfolded
     assertThat(ar).contains("arc=pass").contains("dis=none, local_policy: arc=pass, trusted ARC sealer lists.example.org");
 
     ReportAccumulator acc = ReportAccumulator.create();

@@ -1,12 +1,12 @@
 package dev.mailwarden.auth.dmarc;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;

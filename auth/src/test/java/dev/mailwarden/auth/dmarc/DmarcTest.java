@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.dmarc;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.testing.CheckerContract;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.mailwarden.auth.doctor;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.common.net.InetAddresses;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.doctor;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.testing.TestRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

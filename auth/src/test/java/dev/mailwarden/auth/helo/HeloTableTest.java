@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.helo;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -11,6 +10,7 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.auth.helo.internal.ReverseNames;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

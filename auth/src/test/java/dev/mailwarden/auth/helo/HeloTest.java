@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.helo;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import dev.mailwarden.Verdict;
 import dev.mailwarden.auth.helo.internal.ReverseNames;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.helo;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +15,7 @@ import dev.mailwarden.Verdict;
 import dev.mailwarden.auth.helo.internal.ReverseNames;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
 import org.junit.jupiter.api.Test;
 
 /** RFC 8601 iprev results, Authentication-Results, relaxed matching and limits of {@link Iprev}. */

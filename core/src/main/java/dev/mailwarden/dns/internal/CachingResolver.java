@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,6 +74,8 @@ public final class CachingResolver implements DnsResolver {
   private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>[] maps;
   private final ConcurrentLinkedQueue<Stored> order = new ConcurrentLinkedQueue<>();
   private final AtomicLong bytes = new AtomicLong();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
   private final long maxBytes;
   private final long minTtlNanos;
   private final long maxTtlNanos;
@@ -149,6 +152,7 @@ public final class CachingResolver implements DnsResolver {
       boolean installed =
           current == null ? map.putIfAbsent(key, flight) == null : map.replace(key, current, flight);
       if (installed) {
+        misses.increment();
         CompletableFuture<DnsAnswer> result = flight.copy();
         fetch(map, key, flight, asked, type);
         return result;
@@ -219,7 +223,9 @@ public final class CachingResolver implements DnsResolver {
         continue;
       }
       bytes.addAndGet(-victim.weight);
-      map.remove(victim.key, victim);
+      if (map.remove(victim.key, victim)) {
+        evictions.increment();
+      }
     }
   }
 
@@ -252,6 +258,16 @@ public final class CachingResolver implements DnsResolver {
       cause = cause.getCause();
     }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.toString();
+  }
+
+  /** Lookups that went upstream (joining a lookup in flight is not a miss). */
+  public long misses() {
+    return misses.sum();
+  }
+
+  /** Answers removed to stay within the byte budget (expired answers replaced are not counted). */
+  public long evictions() {
+    return evictions.sum();
   }
 
   /** The bytes the stored answers take now, by {@link #weigh}; for tests and metrics. */

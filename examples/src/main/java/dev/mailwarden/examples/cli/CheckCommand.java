@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.cli;
 
 import com.google.common.net.InetAddresses;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
@@ -102,7 +103,9 @@ final class CheckCommand implements Callable<Integer> {
       throw new ExitCodes.UsageException("--deadline must be positive");
     }
     try (MailwardenRuntime runtime = dnsOptions.open()) {
-      MailWarden.Builder builder = MailWarden.builder(runtime).deadline(Duration.ofMillis(deadlineMillis));
+      MailWarden.Builder builder = MailWarden.builder(runtime)
+          .decisionLog(DecisionLog.off()) // the evaluation is printed on stdout
+          .deadline(Duration.ofMillis(deadlineMillis));
       registerChecks(builder, runtime.executor());
       Evaluation ev = builder.build().evaluateAndWait(session);
       PrintWriter out = spec.commandLine().getOut();

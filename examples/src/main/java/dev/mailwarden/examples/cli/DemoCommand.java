@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
@@ -99,6 +100,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private List<Row> run(MailwardenRuntime runtime) throws Exception {
     MailWarden inbound =
         MailWarden.builder(runtime)
+            .decisionLog(DecisionLog.off()) // the demo prints every evaluation itself
             .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
             .check(Iprev.check())
             .check(Helo.check())
@@ -138,7 +140,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Ticker ticker = now::get;
     RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("50/1h")).ticker(ticker).build();
     MailWarden outbound =
-        MailWarden.builder(runtime).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
+        MailWarden.builder(runtime).decisionLog(DecisionLog.off()).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
     List<String> twenty = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       twenty.add("victim" + i + "@elsewhere.example.org");

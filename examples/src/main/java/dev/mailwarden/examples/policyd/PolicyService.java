@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class PolicyService implements PolicyDecider {
   private final MailWarden inbound;
   private final @Nullable RateLimiter limiter;
   private final String authservId;
+  private final Consumer<RateDecision> onLimitDecision;
   private final Map<String, Boolean> counted =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -41,9 +43,16 @@ public final class PolicyService implements PolicyDecider {
       };
 
   public PolicyService(MailWarden inbound, @Nullable RateLimiter limiter, String authservId) {
+    this(inbound, limiter, authservId, d -> {});
+  }
+
+  /** As above; {@code onLimitDecision} sees every decision of the limiter (for metrics). */
+  public PolicyService(
+      MailWarden inbound, @Nullable RateLimiter limiter, String authservId, Consumer<RateDecision> onLimitDecision) {
     this.inbound = inbound;
     this.limiter = limiter;
     this.authservId = authservId;
+    this.onLimitDecision = onLimitDecision;
   }
 
   @Override
@@ -99,6 +108,7 @@ public final class PolicyService implements PolicyDecider {
       cost = 1;
     }
     RateDecision d = limiter.tryAcquire("sasl:" + user.get(), cost);
+    onLimitDecision.accept(d);
     if (d.allowed()) {
       return log(request, "user " + user.get() + " within limits (" + cost + " recipients)", PolicyActions.DUNNO);
     }

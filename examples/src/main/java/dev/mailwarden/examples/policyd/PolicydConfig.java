@@ -46,6 +46,8 @@ import java.util.Set;
  * # networks allowed to connect (repeatable; CIDR); default loopback (127.0.0.0/8 and ::1)
  * allow-client    = 127.0.0.0/8
  * allow-client    = ::1/128
+ * # Prometheus metrics at http://127.0.0.1:9464/metrics (default: off; --metrics-listen overrides)
+ * metrics-listen  = 127.0.0.1:9464
  * </pre>
  */
 public record PolicydConfig(Map<String, List<String>> values) {
@@ -53,7 +55,7 @@ public record PolicydConfig(Map<String, List<String>> values) {
       Set.of(
           "listen", "authserv-id", "dns-server", "zone", "dnsbl", "dnswl", "reject-at", "helo", "spf",
           "limit", "limit-failure", "deadline", "idle-timeout", "max-connections", "request-timeout",
-          "write-timeout", "max-connections-per-client", "allow-client");
+          "write-timeout", "max-connections-per-client", "allow-client", "metrics-listen");
   public static final Set<String> REPEATABLE =
       Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit", "allow-client");
 

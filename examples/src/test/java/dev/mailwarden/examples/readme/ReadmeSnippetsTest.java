@@ -3,6 +3,7 @@ package dev.mailwarden.examples.readme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckResult;
+import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Evaluation;
@@ -12,7 +13,6 @@ import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.Weights;
-import dev.mailwarden.Evaluation;
 import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.auth.dkim.Dkim;
@@ -26,8 +26,14 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.dnsbl.DnsblChecker;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblWeights;
+import dev.mailwarden.dnsbl.metrics.DnsblMetrics;
+import dev.mailwarden.metrics.MailwardenMetrics;
+import dev.mailwarden.ratelimit.metrics.RateLimitMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.RateKey;
@@ -212,6 +218,28 @@ class ReadmeSnippetsTest {
       assertThat(ev.authenticationResults("mx.example.org")).contains("spf=pass");
       assertThat(built[1].evaluateAndWait(MailSession.builder().authenticatedUser("alice").recipient("x@example.net").build())
           .verdict()).isEqualTo(Verdict.ACCEPT);
+    }
+  }
+
+  @Test
+  void metrics_bindTheListenersAndCountAnEvaluation() throws Exception {
+    ZoneResolver dns = ZoneResolver.builder().build();
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(dns).build()) {
+      MeterRegistry registry = new SimpleMeterRegistry();             // or your Prometheus registry
+      DnsblChecker lists = Dnsbl.check(Dnsbl.spamhausZen());
+      MailWarden inbound = MailWarden.builder(runtime)
+          .check(lists)
+          .listener(EvaluationListener.all(
+              MailwardenMetrics.bind(registry),                       // evaluations, checks, DNS, caps
+              DnsblMetrics.bind(registry).bindHealth(lists),          // list answers, errors, health
+              RateLimitMetrics.bind(registry)))                       // limiter grants and denials
+          .build();
+      MailwardenMetrics.bindRuntime(registry, runtime);               // cache sizes, bytes, misses; resolver
+
+      inbound.evaluateAndWait(MailSession.builder().clientIp(InetAddress.getByName("192.0.2.1")).build());
+      assertThat(registry.get("mailwarden.evaluations").tag("verdict", "accept").timer().count()).isEqualTo(1);
+      assertThat(registry.get("mailwarden.dnsbl.answers").tag("list", "zen.spamhaus.org").counter().count()).isEqualTo(1);
+      assertThat(registry.get("mailwarden.cache.size").tag("cache", "dns").gauge().value()).isPositive();
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.mailwarden.examples.testing;
 
-import dev.mailwarden.testing.TestRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Evaluation;
@@ -14,6 +13,7 @@ import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.examples.gateway.GatewayExample;
+import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfResult;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.ZoneResolver;
-import dev.mailwarden.dnsbl.DnsList;
+import dev.mailwarden.dnsbl.DnsblChecker;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.Rhsbl;
@@ -120,7 +120,7 @@ public class HostileInputBenchmark {
       case "dkim-message" -> {
         DkimKeyPair key = DkimKeys.rsa(1024);
         ZoneResolver dns = ZoneResolver.builder().txt("rsa._domainkey.example.com", key.txtRecord()).build();
-        DkimVerifier verifier = Dkim.verify();
+        DkimVerifier verifier = Dkim.check();
         byte[] message = dkimMessage(payload);
         return () -> verifier.verify(message, dns, CLOCK, Runnable::run).join().outcome();
       }
@@ -141,7 +141,7 @@ public class HostileInputBenchmark {
       case "rhsbl-from" -> {
         byte[] msg = payload.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         ZoneResolver dns = ZoneResolver.builder().build();
-        DnsList dbl = Rhsbl.spamhausDbl().healthProbes(false).cacheSize(0);
+        DnsblChecker dbl = Dnsbl.check(Rhsbl.spamhausDbl().healthProbes(false).cacheSize(0));
         MailSession session = MailSession.builder().message(msg).build();
         return () -> {
           DnsblResult r = dbl.check(CheckContext.forTesting(session, dns)).join();

@@ -51,7 +51,7 @@ class HostileCorpusTest {
     switch (target) {
       case "rhsbl-from" -> {
         byte[] msg = payload.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        DnsblResult r = Rhsbl.spamhausDbl().healthProbes(false)
+        DnsblResult r = Dnsbl.check(Rhsbl.spamhausDbl().healthProbes(false))
             .check(context(MailSession.builder().message(msg).build(), DNS, new Fixtures.FakeTicker(), new Fixtures.Events()))
             .join();
         ListResult first = r.lists().get(0);

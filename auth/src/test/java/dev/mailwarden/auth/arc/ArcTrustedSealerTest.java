@@ -45,7 +45,7 @@ class ArcTrustedSealerTest {
     assertThat(d.disposition()).isEqualTo(Policy.NONE);
     assertThat(d.dispositionOverride()).hasValue("local_policy");
     assertThat(d.overrideComment().orElseThrow()).contains("lists.example.org").contains("dmarc=pass header.from=example.com");
-    String ar = ev.authenticationResults("mx.example.net");
+    String ar = ev.authenticationResults("mx.example.net").replaceAll("\r?\n[ \t]", " "); // unfolded
     assertThat(ar).contains("arc=pass").contains("dis=none, local_policy: arc=pass, trusted ARC sealer lists.example.org");
 
     ReportAccumulator acc = ReportAccumulator.create();

@@ -337,7 +337,7 @@ public final class MailLogAnalyzer {
         switch (action) {
           case "reject", "milter-reject" -> {
             rejected++;
-            rejectReasons.add(action.equals("milter-reject") ? "milter (" + m.group(2) + ")" : m.group(2) + " check");
+            rejectReasons.add(cleanupReason(action, m.group(2), m.group(3)));
           }
           case "warning" -> rejectWarnings++;
           case "hold" -> held++;
@@ -390,6 +390,16 @@ public final class MailLogAnalyzer {
       perHour[0][hour]++;
       msg(qid).receivedFrom = "pickup";
     }
+  }
+
+  /** Header and body checks are named by kind (the text is the message's own); a milter by its reply. */
+  private static String cleanupReason(String action, String where, String text) {
+    if (!action.equals("milter-reject")) {
+      return where + " check";
+    }
+    int f = text.startsWith("from ") ? text.indexOf(": ") : -1;
+    String reason = RejectReason.classify(f < 0 ? text : text.substring(f + 2));
+    return reason.startsWith("other: ") ? "milter: " + reason.substring(7) : reason;
   }
 
   private void reject(String action, String line, int from) {

@@ -329,7 +329,6 @@ public final class MailLogAnalyzer {
   private void pflogsumm(String line) {
     String cmd = p.command();
     String qid = p.token();
-    int hour = p.hour;
     if (cmd.equals("cleanup") && (line.contains(": header ") || line.contains(": body ") || line.contains(": END-OF-MESSAGE "))) {
       Matcher m = CLEANUP_ACTION.matcher(line).region(p.rest, line.length());
       if (m.find()) {
@@ -343,7 +342,7 @@ public final class MailLogAnalyzer {
           case "hold" -> held++;
           default -> discarded++;
         }
-        perHour[4][hour]++;
+        count(4);
         return;
       }
     }
@@ -362,10 +361,10 @@ public final class MailLogAnalyzer {
     }
     if (cmd.equals("smtpd") || cmd.equals("postscreen")) {
       int c = afterPidWord(line, p.rest, "client=");
-      if (c >= 0) {
+      if (c >= 0 && c < line.length()) { // "client=(.+?)(,|$)": at least one character
         received++;
-        perHour[0][hour]++;
-        int end = line.indexOf(',', c);
+        count(0);
+        int end = line.indexOf(',', c + 1);
         String client = line.substring(c, end < 0 ? line.length() : end);
         msg(qid).receivedFrom = truthy(clientDomain(client));
         return;
@@ -382,12 +381,12 @@ public final class MailLogAnalyzer {
     if (fromSize(line, qid)) {
       return;
     }
-    if (delivery(line, qid, hour)) {
+    if (delivery(line, qid)) {
       return;
     }
     if (cmd.equals("pickup") && (line.contains(": sender=") || line.contains(": uid="))) {
       received++;
-      perHour[0][hour]++;
+      count(0);
       msg(qid).receivedFrom = "pickup";
     }
   }
@@ -402,8 +401,15 @@ public final class MailLogAnalyzer {
     return reason.startsWith("other: ") ? "milter: " + reason.substring(7) : reason;
   }
 
+  /** One more in the per-hour table; an hour past 23 (a broken timestamp) counts only in the totals, as in pflogsumm. */
+  private void count(int series) {
+    if (p.hour < 24) {
+      perHour[series][p.hour]++;
+    }
+  }
+
   private void reject(String action, String line, int from) {
-    perHour[4][p.hour]++;
+    count(4);
     switch (action) {
       case "reject" -> {
         rejected++;
@@ -473,7 +479,7 @@ public final class MailLogAnalyzer {
   }
 
   /** A {@code to=<>, relay=, delay=, status=} line; false when the line is not one. */
-  private boolean delivery(String line, String qid, int hour) {
+  private boolean delivery(String line, String qid) {
     int i = p.rest;
     int n = line.length();
     while ((i = line.indexOf("to=<", i)) >= 0) {
@@ -527,7 +533,7 @@ public final class MailLogAnalyzer {
             int at = addr.indexOf('@');
             recipientDomains.add(at > 0 ? addr.substring(at + 1) : addr);
             recipients.add(addr);
-            perHour[1][hour]++;
+            count(1);
             delivered++;
             Msg m = queue.get(qid);
             if (m != null && m.sized) {
@@ -536,7 +542,7 @@ public final class MailLogAnalyzer {
           }
         }
         case "deferred" -> {
-          perHour[2][hour]++;
+          count(2);
           Msg m = msg(qid);
           if (!m.deferred) {
             m.deferred = true;
@@ -544,7 +550,7 @@ public final class MailLogAnalyzer {
           }
         }
         case "bounced" -> {
-          perHour[3][hour]++;
+          count(3);
           bounced++;
         }
         default -> {}

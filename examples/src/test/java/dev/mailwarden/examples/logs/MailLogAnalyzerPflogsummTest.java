@@ -93,6 +93,15 @@ class MailLogAnalyzerPflogsummTest {
   }
 
   @Test
+  void grandTotals_agreeWithPflogsumm_onGarbageAndHalfLines() {
+    String text = String.join("\n", MailLogAnalyzerTest.GARBAGE) + "\n";
+    Pflogsumm theirs = Pflogsumm.run(text);
+    MailLogAnalyzer a = MailLogAnalyzer.withDefaults(DEC_2026);
+    MailLogAnalyzerTest.GARBAGE.forEach(a::accept);
+    assertThat(ours(a.report().totals())).isEqualTo(theirs.totals);
+  }
+
+  @Test
   void perHourTraffic_agreesWithPflogsumm() {
     for (String[] files : new String[][] {{"mail.log"}, {"mail.log.1.gz", "mail.log"}}) {
       StringBuilder all = new StringBuilder();

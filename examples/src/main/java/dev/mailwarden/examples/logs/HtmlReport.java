@@ -28,11 +28,20 @@ public final class HtmlReport {
         .append("table{border-collapse:collapse;font-size:13px}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #eee}")
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}.grid{display:flex;flex-wrap:wrap;gap:12px}")
         .append(".card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:120px}.card b{display:block;font-size:20px}")
-        .append(".alarm{color:#b00;font-weight:bold}code{font-size:11px;color:#555;word-break:break-all}svg text{font-size:11px;fill:#333}")
+        .append(".alarm{color:#b00;font-weight:bold}.card.alarm{border-color:#b00;background:#fff4f4}code{font-size:11px;color:#555;word-break:break-all}svg text{font-size:11px;fill:#333}")
         .append("\n</style></head><body>\n<h1>mailwarden logs report</h1>\n");
     LogReport.Input in = r.input();
     h.append("<p>").append(esc(String.join(", ", in.files()))).append(": ").append(in.lines()).append(" lines, ")
         .append(in.bytes()).append(" bytes, ").append(r.days()).append(r.days() == 1 ? " day" : " days").append(".</p>\n");
+
+    long flagged = r.saslUsers().stream().filter(u -> !u.flags().isEmpty()).count();
+    long errors = r.decisions().dnsblErrors().values().stream().mapToLong(Long::longValue).sum();
+    h.append("<div class=\"grid\" id=\"alarms\">");
+    alarm(h, "SASL users flagged", flagged);
+    alarm(h, "IPs guessing passwords", r.authFailures().size());
+    alarm(h, "remote replies saying we are listed", r.listed().stream().mapToLong(LogReport.Listed::count).sum());
+    alarm(h, "DNS list errors", errors);
+    h.append("</div>\n");
 
     LogReport.Totals t = r.totals();
     h.append("<h2>Grand totals</h2>\n<div class=\"grid\" id=\"totals\">");
@@ -130,6 +139,11 @@ public final class HtmlReport {
     }
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  private static void alarm(StringBuilder h, String label, long value) {
+    h.append("<div class=\"card").append(value > 0 ? " alarm" : "").append("\"><b>").append(value).append("</b>")
+        .append(esc(label)).append("</div>");
   }
 
   private static void card(StringBuilder h, String label, long value) {

@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  * totals, the per-hour table and the reject detail, as printed (numbers above 512k are printed in
  * k or m, so ours are printed the same way before comparing).
  */
-final class Pflogsumm {
+public final class Pflogsumm {
   private static final Pattern TOTAL = Pattern.compile("^\\s*(\\d+)([ km])\\s+(.+?)(?:\\s+\\(.*\\))?\\s*$");
   private static final Pattern HOUR = Pattern.compile("^\\s+(\\d\\d)00-\\d{4}\\s+(.*)$");
   private static final Pattern HOUR_VALUE = Pattern.compile("(\\d+)([ km])");
   private static final Pattern REASON = Pattern.compile("^    (\\S.*) \\(total: (\\d+)\\)$");
 
   /** label ("received", "bytes received", ...) → number as printed ("7019k", "221"). */
-  final Map<String, String> totals = new LinkedHashMap<>();
+  public final Map<String, String> totals = new LinkedHashMap<>();
   /** hour → [received, delivered, deferred, bounced, rejected] as printed. */
   final Map<Integer, String[]> hourly = new LinkedHashMap<>();
   /** "RCPT / blocked using zen.spamhaus.org" → total. */
@@ -35,7 +35,7 @@ final class Pflogsumm {
     this.output = output;
   }
 
-  static Pflogsumm run(String logText) {
+  public static Pflogsumm run(String logText) {
     Path binary = Environment.requireBinary("pflogsumm", "pflogsumm");
     try {
       Process p = new ProcessBuilder(binary.toString()).redirectErrorStream(false).start();
@@ -100,6 +100,27 @@ final class Pflogsumm {
       throw new AssertionError("could not read pflogsumm's 15 grand totals: " + r.totals + "\n" + out);
     }
     return r;
+  }
+
+  /** Our totals under pflogsumm's labels, printed as pflogsumm prints them. */
+  public static Map<String, String> printed(LogReport.Totals t) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("received", printed(t.received()));
+    m.put("delivered", printed(t.delivered()));
+    m.put("forwarded", printed(t.forwarded()));
+    m.put("deferred", printed(t.deferred()));
+    m.put("bounced", printed(t.bounced()));
+    m.put("rejected", printed(t.rejected()));
+    m.put("reject warnings", printed(t.rejectWarnings()));
+    m.put("held", printed(t.held()));
+    m.put("discarded", printed(t.discarded()));
+    m.put("bytes received", printed(t.bytesReceived()));
+    m.put("bytes delivered", printed(t.bytesDelivered()));
+    m.put("senders", printed(t.senders()));
+    m.put("sending hosts/domains", printed(t.sendingHosts()));
+    m.put("recipients", printed(t.recipients()));
+    m.put("recipient hosts/domains", printed(t.recipientHosts()));
+    return m;
   }
 
   /** A number printed the way pflogsumm prints it (k above 512k, m above 512m, truncated). */

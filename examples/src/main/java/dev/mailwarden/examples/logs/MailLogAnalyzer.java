@@ -66,6 +66,8 @@ public final class MailLogAnalyzer {
       Pattern.CASE_INSENSITIVE);
   private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\d.]*\\d)");
   private static final String NO_DOMAIN = new String("(none)");
+  /** Client names whose pflogsumm domain is remembered (cleared when full; only a cost, never a result). */
+  private static final int CLIENT_CACHE = 1 << 16;
 
   private final LogLimits limits;
   private final Alarms alarms;
@@ -360,8 +362,9 @@ public final class MailLogAnalyzer {
       return;
     }
     if (cmd.equals("smtpd") || cmd.equals("postscreen")) {
-      int c = afterPidWord(line, p.rest, "client=");
-      if (c >= 0 && c < line.length()) { // "client=(.+?)(,|$)": at least one character
+      // pflogsumm tries "[pid]: word: client=" anywhere in the line first, then the four actions
+      int c = afterPidWord(line, p.rest, SMTPD_CLIENT);
+      if (c >= 0) {
         received++;
         count(0);
         int end = line.indexOf(',', c + 1);
@@ -369,12 +372,10 @@ public final class MailLogAnalyzer {
         msg(qid).receivedFrom = truthy(clientDomain(client));
         return;
       }
-      for (String action : new String[] {"reject", "reject_warning", "hold", "discard"}) {
-        int a = afterPidWord(line, p.rest, action + ": ");
-        if (a >= 0) {
-          reject(action, line, a);
-          return;
-        }
+      int a = afterPidWord(line, p.rest, SMTPD_ACTIONS);
+      if (a >= 0) {
+        String action = line.substring(a, line.indexOf(": ", a));
+        reject(action, line, a + action.length() + 2);
       }
       return;
     }
@@ -618,7 +619,7 @@ public final class MailLogAnalyzer {
       Matcher parent = PARENT_DOMAIN.matcher(domain);
       result = parent.matches() ? asciiLower(parent.group(2) + "." + parent.group(3)) : domain;
     }
-    if (clientDomains.size() >= 4096) {
+    if (clientDomains.size() >= CLIENT_CACHE) {
       clientDomains.clear();
     }
     clientDomains.put(client, result == null ? NO_DOMAIN : result);
@@ -655,8 +656,15 @@ public final class MailLogAnalyzer {
     return new String(c);
   }
 
-  /** The index after {@code [pid]: word: what}, as pflogsumm's {@code \[\d+\]: \w+: what}, or -1. */
-  private static int afterPidWord(String s, int from, String what) {
+  private static final List<String> SMTPD_CLIENT = List.of("client=");
+  private static final List<String> SMTPD_ACTIONS = List.of("reject: ", "reject_warning: ", "hold: ", "discard: ");
+
+  /**
+   * As pflogsumm's {@code \[\d+\]: \w+: (what)}, leftmost match: the index where one of {@code
+   * what} starts (for {@code client=} the index after it, and only with a character after it, as
+   * {@code client=(.+?)}), or -1. One scan of the line for all alternatives.
+   */
+  private static int afterPidWord(String s, int from, List<String> what) {
     int n = s.length();
     int i = from;
     while ((i = s.indexOf("]: ", i)) >= 0) {
@@ -669,8 +677,18 @@ public final class MailLogAnalyzer {
         while (w < n && isWordChar(s.charAt(w))) {
           w++;
         }
-        if (w > i + 3 && s.startsWith(": ", w) && s.startsWith(what, w + 2)) {
-          return w + 2 + what.length();
+        if (w > i + 3 && s.startsWith(": ", w)) {
+          for (String x : what) {
+            if (s.startsWith(x, w + 2)) {
+              if (x.equals("client=")) {
+                if (w + 2 + x.length() < n) {
+                  return w + 2 + x.length();
+                }
+              } else {
+                return w + 2;
+              }
+            }
+          }
         }
       }
       i++;
@@ -689,14 +707,13 @@ public final class MailLogAnalyzer {
   // ---------------------------------------------------------------- beyond pflogsumm
 
   private void beyondPflogsumm(String line) {
-    String daemon = p.daemon();
-    if (daemon.equals("smtpd")) {
+    if (p.daemonIs("smtpd")) {
       if (p.token().equals("warning")) {
         authFailure(line);
       } else {
         saslClient(line);
       }
-    } else if (daemon.equals("qmgr") && line.startsWith("removed", p.tokenEnd + 2) && p.tokenEnd + 9 >= line.length()) {
+    } else if (p.daemonIs("qmgr") && line.startsWith("removed", p.tokenEnd + 2) && p.tokenEnd + 9 >= line.length()) {
       queue.remove(p.token());
     }
   }

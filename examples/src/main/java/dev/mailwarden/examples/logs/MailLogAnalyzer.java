@@ -134,7 +134,8 @@ public final class MailLogAnalyzer {
     boolean sized;
     boolean deferred;
     @Nullable User user;
-    @Nullable String senderDomain;
+    /** The sender address as pflogsumm writes it, for "listed" replies that name no IP. */
+    @Nullable String sender;
   }
 
   private final class User {
@@ -329,9 +330,8 @@ public final class MailLogAnalyzer {
   // ---------------------------------------------------------------- pflogsumm's totals
 
   private void pflogsumm(String line) {
-    String cmd = p.command();
     String qid = p.token();
-    if (cmd.equals("cleanup") && (line.contains(": header ") || line.contains(": body ") || line.contains(": END-OF-MESSAGE "))) {
+    if (p.commandIs("cleanup") && (line.contains(": header ") || line.contains(": body ") || line.contains(": END-OF-MESSAGE "))) {
       Matcher m = CLEANUP_ACTION.matcher(line).region(p.rest, line.length());
       if (m.find()) {
         String action = m.group(1);
@@ -358,10 +358,10 @@ public final class MailLogAnalyzer {
       }
       default -> {}
     }
-    if (cmd.equals("master")) {
+    if (p.commandIs("master")) {
       return;
     }
-    if (cmd.equals("smtpd") || cmd.equals("postscreen")) {
+    if (p.commandIs("smtpd") || p.commandIs("postscreen")) {
       // pflogsumm tries "[pid]: word: client=" anywhere in the line first, then the four actions
       int c = afterPidWord(line, p.rest, SMTPD_CLIENT);
       if (c >= 0) {
@@ -385,7 +385,7 @@ public final class MailLogAnalyzer {
     if (delivery(line, qid)) {
       return;
     }
-    if (cmd.equals("pickup") && (line.contains(": sender=") || line.contains(": uid="))) {
+    if (p.commandIs("pickup") && (line.contains(": sender=") || line.contains(": uid="))) {
       received++;
       count(0);
       msg(qid).receivedFrom = "pickup";
@@ -450,7 +450,7 @@ public final class MailLogAnalyzer {
         m.sized = true;
         addr = addr.isEmpty() ? "from=<>" : lowerFromAt(addr);
         int at = addr.indexOf('@');
-        m.senderDomain = at > 0 && at + 1 < addr.length() ? addr.substring(at + 1) : null;
+        m.sender = addr;
         if (m.receivedFrom != null) {
           String domain = at > 0 && at + 1 < addr.length() ? addr.substring(at + 1)
               : m.receivedFrom.equals("pickup") ? addr : m.receivedFrom;
@@ -524,10 +524,10 @@ public final class MailLogAnalyzer {
       while (s1 < n && !SyslogLine.space(line.charAt(s1))) {
         s1++;
       }
-      String status = line.substring(s0, s1);
-      String addr = lowerFromAt(line.substring(i + 4, gt));
+      int status = status(line, s0, s1);
       switch (status) {
-        case "sent" -> {
+        case SENT -> {
+          String addr = lowerFromAt(line.substring(i + 4, gt));
           if (line.indexOf("forwarded as ", s1) >= 0) {
             forwarded++;
           } else {
@@ -542,7 +542,7 @@ public final class MailLogAnalyzer {
             }
           }
         }
-        case "deferred" -> {
+        case DEFERRED -> {
           count(2);
           Msg m = msg(qid);
           if (!m.deferred) {
@@ -550,16 +550,32 @@ public final class MailLogAnalyzer {
             deferredMessages++;
           }
         }
-        case "bounced" -> {
+        case BOUNCED -> {
           count(3);
           bounced++;
         }
         default -> {}
       }
-      deliveryOutcome(line, qid, status, line.substring(relayStart, relayEnd), s1);
+      deliveryOutcome(line, qid, status, relayStart, relayEnd, s1);
       return true;
     }
     return false;
+  }
+
+  private static final int OTHER = 0;
+  private static final int SENT = 1;
+  private static final int DEFERRED = 2;
+  private static final int BOUNCED = 3;
+
+  private static int status(String s, int from, int to) {
+    int n = to - from;
+    if (n == 4 && s.startsWith("sent", from)) {
+      return SENT;
+    }
+    if (n == 8 && s.startsWith("deferred", from)) {
+      return DEFERRED;
+    }
+    return n == 7 && s.startsWith("bounced", from) ? BOUNCED : OTHER;
   }
 
   /** The end of a {@code [^,]+} value followed by ", ", or -1. */
@@ -788,13 +804,13 @@ public final class MailLogAnalyzer {
   }
 
   /** What a delivery line says about our users and our reputation. */
-  private void deliveryOutcome(String line, String qid, String status, String relay, int afterStatus) {
-    boolean bounce = status.equals("bounced");
-    boolean defer = status.equals("deferred");
+  private void deliveryOutcome(String line, String qid, int status, int relayStart, int relayEnd, int afterStatus) {
+    boolean bounce = status == BOUNCED;
+    boolean defer = status == DEFERRED;
     Msg m = queue.get(qid);
     User user = m == null ? null : m.user;
     if (user != null) {
-      if (status.equals("sent")) {
+      if (status == SENT) {
         user.sent++;
       } else if (bounce) {
         user.bounced++;
@@ -817,7 +833,8 @@ public final class MailLogAnalyzer {
     }
     if (said >= 0 && LISTED_REPLY.matcher(reply).find()) {
       Matcher ip = IPV4.matcher(reply);
-      String what = ip.find() ? ip.group(1) : m != null && m.senderDomain != null ? m.senderDomain : "(not named)";
+      String what = ip.find() ? ip.group(1) : senderDomain(m);
+      String relay = line.substring(relayStart, relayEnd);
       String key = what + "\n" + relay;
       ListedReply l = listed.get(key);
       if (l == null) {
@@ -830,6 +847,12 @@ public final class MailLogAnalyzer {
       }
       l.count++;
     }
+  }
+
+  private static String senderDomain(@Nullable Msg m) {
+    String sender = m == null ? null : m.sender;
+    int at = sender == null ? -1 : sender.indexOf('@');
+    return at > 0 && at + 1 < sender.length() ? sender.substring(at + 1) : "(not named)";
   }
 
   private void evidence(List<String> lines, String line) {

@@ -28,6 +28,8 @@ final class SyslogLine {
   /** Index of the text after the host. */
   int rest;
   private String command = "";
+  private int commandStart;
+  private int commandEnd;
   private String token = "";
   /** Index of the first character after the token. */
   int tokenEnd;
@@ -167,7 +169,9 @@ final class SyslogLine {
         cmdEnd++;
       }
       if (findToken(s, cmdEnd)) {
-        command = s.substring(cmdStart, cmdEnd);
+        command = null;
+        commandStart = cmdStart;
+        commandEnd = cmdEnd;
         return true;
       }
     }
@@ -194,7 +198,9 @@ final class SyslogLine {
         token = s.substring(p + 2, e);
         tokenEnd = e;
         message = p + 2;
-        command = s.substring(r, cmdEnd);
+        command = null;
+        commandStart = r;
+        commandEnd = cmdEnd;
         return true;
       }
     }
@@ -225,20 +231,29 @@ final class SyslogLine {
 
   /** The daemon as pflogsumm names it: {@code smtpd}, {@code cleanup}, {@code submissions/smtpd}, ... */
   String command() {
+    if (command == null) {
+      command = line.substring(commandStart, commandEnd);
+    }
     return command;
+  }
+
+  /** True when {@link #command()} is {@code name} (no allocation). */
+  boolean commandIs(String name) {
+    return commandEnd - commandStart == name.length() && line.startsWith(name, commandStart);
   }
 
   /** The daemon itself, without a service-name prefix ({@code submissions/smtpd} is {@code smtpd}). */
   String daemon() {
-    int slash = command.lastIndexOf('/');
-    return slash < 0 ? command : command.substring(slash + 1);
+    String c = command();
+    int slash = c.lastIndexOf('/');
+    return slash < 0 ? c : c.substring(slash + 1);
   }
 
   /** True when the daemon, without a service-name prefix, is {@code name} (no allocation). */
   boolean daemonIs(String name) {
-    int n = command.length();
     int k = name.length();
-    return command.endsWith(name) && (n == k || command.charAt(n - k - 1) == '/');
+    int start = commandEnd - k;
+    return start >= commandStart && line.startsWith(name, start) && (start == commandStart || line.charAt(start - 1) == '/');
   }
 
   /** The queue id or the first word of the message ({@code NOQUEUE}, {@code warning}, {@code connect}). */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Mail-security checks for mail gateways: DNSBL, HELO/iprev, SPF, DKIM, DMARC, rate limits.",
-    subcommands = {CheckCommand.class, ListedCommand.class, DkimCommand.class, ArcCommand.class, DmarcCommand.class, RatelimitCommand.class, DemoCommand.class, PolicydCommand.class, MilterCommand.class, DoctorCommand.class})
+    subcommands = {CheckCommand.class, ListedCommand.class, DkimCommand.class, ArcCommand.class, DmarcCommand.class, RatelimitCommand.class, DemoCommand.class, PolicydCommand.class, MilterCommand.class, DoctorCommand.class, LogsCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

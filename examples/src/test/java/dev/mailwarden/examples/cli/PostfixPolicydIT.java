@@ -1,8 +1,11 @@
 package dev.mailwarden.examples.cli;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.examples.logs.LogReport;
+import dev.mailwarden.examples.logs.MailLogAnalyzer;
+import dev.mailwarden.examples.logs.Pflogsumm;
 import dev.mailwarden.examples.policyd.PolicyServer;
 import dev.mailwarden.examples.policyd.PolicyService;
 import dev.mailwarden.examples.policyd.PolicydConfig;
@@ -227,5 +230,36 @@ class PostfixPolicydIT {
         s.close();
       }
     }
+  }
+
+  /**
+   * Postfix logs through postlogd to {@code maillog_file = /dev/stdout}, which LoopbackServer keeps
+   * in its log file: {@code mailwarden logs} summarises that real log, and agrees with pflogsumm.
+   */
+  @Test
+  void realPostfixLog_isSummarised_andAgreesWithPflogsumm() throws Exception {
+    String accepted = swaks("192.0.2.10", null, "log@good.example.com", "log@test.example");
+    assertThat(accepted).contains("250 2.0.0 Ok: queued as ");
+    String queueId = accepted.substring(accepted.indexOf("queued as ") + 10).split("\\s")[0];
+    assertThat(swaks("198.51.100.66", null, "log@spam.example", "log@test.example")).contains("550 5.7.1");
+    String log = "";
+    for (int i = 0; i < 300 && !(log.contains(queueId + ": removed") && log.contains("from=<log@spam.example>")); i++) {
+      Thread.sleep(100);
+      log = smtp.readLog();
+    }
+    assertThat(log).as("the Postfix log").contains(queueId + ": removed");
+    Path maillog = dir.resolve("maillog-snapshot");
+    Files.writeString(maillog, log, StandardCharsets.ISO_8859_1);
+    MailLogAnalyzer analyzer = MailLogAnalyzer.withDefaults(java.time.Clock.systemDefaultZone());
+    try (var in = Files.newInputStream(maillog)) {
+      analyzer.read("maillog", in);
+    }
+    LogReport report = analyzer.report();
+    assertThat(report.totals().received()).isGreaterThanOrEqualTo(1);
+    assertThat(report.totals().delivered()).isGreaterThanOrEqualTo(1);
+    assertThat(report.totals().rejected()).isGreaterThanOrEqualTo(1);
+    assertThat(report.rejects().keySet()).anySatisfy(reason -> assertThat(reason).contains("bl.example"));
+    assertThat(report.input().postfixLines()).isPositive();
+    assertThat(Pflogsumm.printed(report.totals())).as(log).isEqualTo(Pflogsumm.run(log).totals);
   }
 }

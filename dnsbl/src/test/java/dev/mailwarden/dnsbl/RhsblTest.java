@@ -4,6 +4,7 @@ import static dev.mailwarden.dnsbl.Fixtures.context;
 import static dev.mailwarden.dnsbl.Fixtures.domainZone;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.ZoneResolver;
@@ -138,6 +139,8 @@ class RhsblTest {
       assertThat(l.detail()).contains("maxFromDomains (8)");
     });
     assertThat(r.outcome()).isNotEqualTo(Outcome.PASS).isNotEqualTo(Outcome.FAIL);
+    assertThat(events.events).filteredOn(CapExceeded.class::isInstance).map(e -> ((CapExceeded) e).cap())
+        .containsExactly("dnsbl.from-domains");
   }
 
   @Test
@@ -146,6 +149,7 @@ class RhsblTest {
         .getBytes(StandardCharsets.UTF_8);
     DnsblResult r = check(dbl(), MailSession.builder().message(msg).build());
     assertThat(r.lists()).hasSize(3);
+    assertThat(events.events).noneMatch(CapExceeded.class::isInstance);
     DnsblResult capped = check(dbl().maxFromDomains(2), MailSession.builder().message(msg).build());
     assertThat(capped.lists()).singleElement().satisfies(l -> assertThat(l.detail()).contains("maxFromDomains (2)"));
   }

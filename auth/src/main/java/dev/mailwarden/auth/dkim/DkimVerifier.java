@@ -2,10 +2,12 @@ package dev.mailwarden.auth.dkim;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.CheckKey;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.Outcome;
 import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.auth.dkim.internal.Verification;
@@ -92,7 +94,20 @@ public final class DkimVerifier implements Checker<DkimResult> {
             },
             context.executor())
         .thenCompose(f -> f)
+        .thenApply(r -> reportCaps(context, r))
         .exceptionally(e -> temperror("DKIM verification failed: " + e));
+  }
+
+  /** Tells the evaluation's listener which caps this message reached ({@link CapExceeded}). */
+  private DkimResult reportCaps(CheckContext context, DkimResult r) {
+    if (r.signaturesSkipped() > 0) {
+      context.report(new CapExceeded("dkim.signatures",
+          r.signaturesSkipped() + " signatures beyond maxSignatures (" + maxSignatures + ") not evaluated"));
+    }
+    if (r.outcome() == Outcome.PERMERROR && r.reason().startsWith(Verification.HEADER_CAP_REASON)) {
+      context.report(new CapExceeded("dkim.header-bytes", r.reason()));
+    }
+    return r;
   }
 
   @Override

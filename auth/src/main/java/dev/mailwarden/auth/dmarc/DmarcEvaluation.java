@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.dmarc;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
@@ -49,6 +50,9 @@ final class DmarcEvaluation {
     FromHeader.Extracted from = FromHeader.fromMessage(message.get());
     String fromDomain = from.domain();
     if (fromDomain == null) {
+      if (from.problem().startsWith(FromHeader.OVER_CAP)) {
+        ctx.report(new CapExceeded("dmarc.from-bytes", from.problem()));
+      }
       return done(DmarcResult.builder(Outcome.PERMERROR, from.problem()).build());
     }
     // SPF/DKIM and policy discovery proceed concurrently

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl.internal;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.dns.DnsAnswer;
@@ -88,6 +89,7 @@ public final class DomainEngine {
         String why = from == null
             ? "From header longer than " + FromHeader.MAX_FROM_VALUE + " characters (the cap); not parsed"
             : "From header names more than maxFromDomains (" + maxFromDomains + ") domains; not looked up";
+        ctx.report(new CapExceeded(from == null ? "dnsbl.from-bytes" : "dnsbl.from-domains", why));
         for (ListSpec spec : lists) {
           if (spec.sources().contains(DomainSource.FROM_HEADER)) {
             overCap.add(Classifier.error(spec, "", DomainSource.FROM_HEADER.token(), "", List.of(),

@@ -10,6 +10,8 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.mailwarden.examples.policyd.MetricsEndpoint;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,14 +49,12 @@ final class MilterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ExitCodes.UsageException("bad --listen: " + e.getMessage());
     }
-    if (cfg.metricsListen().isPresent()) {
-      System.err.println("mailwarden milter: metrics-listen is accepted but this build has no metrics endpoint yet");
-    }
     DnsOptions dnsOptions = new DnsOptions();
     cfg.values().all("zone").forEach(z -> dnsOptions.zones.add(Path.of(z)));
     dnsOptions.servers.addAll(cfg.values().all("dns-server"));
     try (MailwardenRuntime runtime = dnsOptions.open();
-        MilterPipelines pipelines = pipelines(cfg, runtime)) {
+        MetricsEndpoint metrics = metrics(cfg, runtime);
+        MilterPipelines pipelines = pipelines(cfg, runtime, metrics)) {
       CountDownLatch stopped = new CountDownLatch(1);
       MilterServer server = MilterServer.start(address, () -> MailwardenMilter.session(pipelines, cfg),
           cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
@@ -67,9 +67,19 @@ final class MilterCommand implements Callable<Integer> {
     }
   }
 
-  static MilterPipelines pipelines(MilterConfig cfg, MailwardenRuntime runtime) {
+  /** The Prometheus endpoint of {@code metrics-listen}, or null when it is not set. */
+  static @Nullable MetricsEndpoint metrics(MilterConfig cfg, MailwardenRuntime runtime) throws IOException {
+    if (cfg.metricsListen().isEmpty()) {
+      return null;
+    }
+    MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metricsListen().get());
+    metrics.bindRuntime(runtime);
+    return metrics;
+  }
+
+  static MilterPipelines pipelines(MilterConfig cfg, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
     try {
-      return new MilterPipelines(cfg, runtime);
+      return new MilterPipelines(cfg, runtime, metrics);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ExitCodes.UsageException("bad configuration: " + e.getMessage());
     } catch (java.io.UncheckedIOException e) {

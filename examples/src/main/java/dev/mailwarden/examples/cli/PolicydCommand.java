@@ -9,7 +9,7 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.Dnswl;
 import dev.mailwarden.examples.policyd.PolicyServer;
-import dev.mailwarden.examples.policyd.PolicydMetrics;
+import dev.mailwarden.examples.policyd.MetricsEndpoint;
 import dev.mailwarden.examples.policyd.PolicyService;
 import dev.mailwarden.examples.policyd.PolicydConfig;
 import dev.mailwarden.ratelimit.RateLimiter.FailMode;
@@ -93,14 +93,14 @@ final class PolicydCommand implements Callable<Integer> {
     }
     MailwardenRuntime runtime = dnsOptions.open();
     RateLimiter limiter = null;
-    PolicydMetrics metrics = null;
+    MetricsEndpoint metrics = null;
     try {
       limiter = limiter(cfg, runtime);
       MailWarden inbound = inbound(cfg, runtime);
       PolicyService service;
       String authservId = cfg.get("authserv-id", "mailwarden.invalid");
       if (metricsAddress != null) {
-        metrics = PolicydMetrics.start(metricsAddress);
+        metrics = MetricsEndpoint.start(metricsAddress);
         metrics.bindRuntime(runtime);
         if (limiter != null) {
           metrics.bindLimiter(limiter);
@@ -145,12 +145,12 @@ final class PolicydCommand implements Callable<Integer> {
   /** A running policyd: {@link #close()} (idempotent) stops the servers and releases the rest. */
   static final class Running implements AutoCloseable {
     final PolicyServer server;
-    final @Nullable PolicydMetrics metrics;
+    final @Nullable MetricsEndpoint metrics;
     private final @Nullable RateLimiter limiter;
     private final MailwardenRuntime runtime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Running(PolicyServer server, @Nullable PolicydMetrics metrics, @Nullable RateLimiter limiter, MailwardenRuntime runtime) {
+    Running(PolicyServer server, @Nullable MetricsEndpoint metrics, @Nullable RateLimiter limiter, MailwardenRuntime runtime) {
       this.server = server;
       this.metrics = metrics;
       this.limiter = limiter;

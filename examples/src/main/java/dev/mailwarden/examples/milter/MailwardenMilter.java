@@ -186,7 +186,7 @@ public final class MailwardenMilter implements MilterSession.Handler {
   public MilterResponse rcpt(List<String> args, MilterContext ctx) {
     String rcpt = stripBrackets(args.get(0));
     if (user != null && pipelines.limiter().isPresent()) {
-      RateDecision d = pipelines.limiter().get().tryAcquire("sasl:" + user, 1);
+      RateDecision d = pipelines.acquire(user);
       if (!d.allowed()) {
         long seconds = Math.max(1, d.retryAfter().toSeconds());
         LOG.info("milter id={} user={} rcpt refused: over its limit ({})", id(), user, d.status());

@@ -30,7 +30,7 @@ import java.util.Set;
  * on-error         = tempfail                 # or accept: when a check or the protocol fails
  * reject-dmarc     = on                       # off: a p=reject failure only gets dmarc=fail in A-R
  * dkim             = on                       # verify DKIM and evaluate DMARC at end of message
- * metrics-listen   = 127.0.0.1:9105           # accepted and validated (no metrics endpoint yet)
+ * metrics-listen   = 127.0.0.1:9105           # Prometheus text at http://HOST:PORT/metrics (default off)
  * command-timeout  = 10s                      # longest answer to one MTA command (Postfix waits 30s)
  * max-header-bytes = 262144                   # header block cap per message (memory per connection)
  * max-frame-bytes  = 262144                   # cap on one milter frame

@@ -1,5 +1,7 @@
 package dev.mailwarden.examples.milter;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
@@ -15,9 +17,11 @@ import dev.mailwarden.auth.helo.IprevResult;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfResult;
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.examples.policyd.MetricsEndpoint;
 import dev.mailwarden.examples.policyd.PolicydConfig;
 import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.ratelimit.Limit;
+import dev.mailwarden.ratelimit.RateDecision;
 import dev.mailwarden.ratelimit.RateLimiter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +58,7 @@ public final class MilterPipelines implements AutoCloseable {
   private final double rejectAt;
   private final Map<String, DkimSigner> signers;
   private final @Nullable RateLimiter limiter;
+  private final @Nullable MetricsEndpoint metrics;
   private final boolean verifyDkim;
   private final List<MilterConfig.Network> signNetworks;
 
@@ -63,7 +68,13 @@ public final class MilterPipelines implements AutoCloseable {
   private static final double DMARC_QUARANTINE = 3.0;
 
   public MilterPipelines(MilterConfig config, MailwardenRuntime runtime) {
+    this(config, runtime, null);
+  }
+
+  /** With {@code metrics}: every evaluation, DNS-list answer and limiter decision is counted there. */
+  public MilterPipelines(MilterConfig config, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
     this.runtime = runtime;
+    this.metrics = metrics;
     PolicydConfig cfg = config.values();
     this.deadline = config.deadline();
     this.rejectAt = cfg.number("reject-at", 5.0);
@@ -81,7 +92,7 @@ public final class MilterPipelines implements AutoCloseable {
     if (cfg.flag("spf", true)) {
       b.check(spf);
     }
-    this.inbound = b.build();
+    this.inbound = metrics == null ? b.build() : metrics.instrument(b.build());
     this.verifyDkim = config.verifyDkim();
     this.dkim = Dkim.check();
     this.dmarc = Dmarc.check();
@@ -98,6 +109,9 @@ public final class MilterPipelines implements AutoCloseable {
     }
     this.signers = Map.copyOf(s);
     this.limiter = limiter(cfg, runtime);
+    if (metrics != null && limiter != null) {
+      metrics.bindLimiter(limiter);
+    }
     this.signNetworks = List.copyOf(config.signNetworks());
   }
 
@@ -170,6 +184,9 @@ public final class MilterPipelines implements AutoCloseable {
     MailWarden.Builder b = MailWarden.builder(runtime).deadline(deadline)
         .rejectAt(Math.max(rejectAt, DMARC_QUARANTINE + 1)).quarantineAt(DMARC_QUARANTINE);
     known.forEach(k -> b.check(k, Weights.none()));
+    if (metrics != null) {
+      b.listener(metrics.listener());
+    }
     return b.check(dmarc, dmarcWeights).build();
   }
 
@@ -195,6 +212,15 @@ public final class MilterPipelines implements AutoCloseable {
 
   public Optional<RateLimiter> limiter() {
     return Optional.ofNullable(limiter);
+  }
+
+  /** Takes one message of {@code user} from the outbound limit (counted in the metrics, if any). */
+  public RateDecision acquire(String user) {
+    RateDecision d = requireNonNull(limiter, "no limit configured").tryAcquire("sasl:" + user, 1);
+    if (metrics != null) {
+      metrics.record(d);
+    }
+    return d;
   }
 
   @Override

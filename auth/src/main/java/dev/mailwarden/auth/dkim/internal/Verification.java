@@ -48,6 +48,9 @@ public final class Verification {
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
+  /** How the result's reason starts when the header section was over its cap. */
+  public static final String HEADER_CAP_REASON = "header section exceeds maxHeaderBytes";
+
   private int skipped;
 
   public Verification(
@@ -141,7 +144,7 @@ public final class Verification {
     }
     if (head.overflowed()) {
       return CompletableFuture.completedFuture(DkimResult.permerror(
-          "header section exceeds maxHeaderBytes (" + head.maxBytes() + " bytes); message not evaluated"));
+          HEADER_CAP_REASON + " (" + head.maxBytes() + " bytes); message not evaluated"));
     }
     for (BodyHasher h : hashers) {
       h.finish();

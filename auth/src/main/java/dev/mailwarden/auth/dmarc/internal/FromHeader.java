@@ -28,6 +28,8 @@ public final class FromHeader {
    * cost grows with the text (a 400 KB list of addresses took milliseconds).
    */
   public static final int MAX_FROM_VALUE = 16 * 1024;
+  /** How the problem starts when the From value was over {@link #MAX_FROM_VALUE}. */
+  public static final String OVER_CAP = "From header longer than " + MAX_FROM_VALUE + " characters";
 
   /** Longest domain accepted (RFC 1035). */
   private static final int MAX_DOMAIN = 253;
@@ -96,7 +98,7 @@ public final class FromHeader {
       return fail(values.size() + " From headers (exactly one is required)");
     }
     if (values.get(0).length() > MAX_FROM_VALUE) {
-      return fail("From header longer than " + MAX_FROM_VALUE + " characters (the cap); not parsed");
+      return fail(OVER_CAP + " (the cap); not parsed");
     }
     return fromHeaderValue(HeaderText.utf8IfValid(values.get(0)));
   }

@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.spf.internal;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.spf.SpfEngine;
@@ -27,6 +28,10 @@ public final class NativeEngine implements SpfEngine {
   public static final NativeEngine INSTANCE = new NativeEngine();
 
   static final int MAX_DNS_TERMS = 10;
+  /** Names of the caps reported as {@link CapExceeded} (metrics tags: fixed words, never input). */
+  static final String CAP_DNS_LOOKUPS = "spf.dns-lookups";
+  static final String CAP_VOID_LOOKUPS = "spf.void-lookups";
+  static final String CAP_MACRO_EXPANSION = "spf.macro-expansion";
   static final int MAX_NAMES = 10;
 
   private NativeEngine() {}
@@ -151,8 +156,9 @@ public final class NativeEngine implements SpfEngine {
     @Nullable Match countVoid(String name) {
       voids++;
       if (voids > request.voidLookupLimit()) {
-        return Match.error(Outcome.PERMERROR,
-            "more than " + request.voidLookupLimit() + " void lookups (last: " + name + ")");
+        String why = "more than " + request.voidLookupLimit() + " void lookups (last: " + name + ")";
+        context.report(new CapExceeded(CAP_VOID_LOOKUPS, why));
+        return Match.error(Outcome.PERMERROR, why);
       }
       return null;
     }
@@ -210,8 +216,7 @@ public final class NativeEngine implements SpfEngine {
             continue;
           default:
             if (++dnsTerms > MAX_DNS_TERMS) {
-              return done(HostResult.error(Outcome.PERMERROR,
-                  "more than " + MAX_DNS_TERMS + " DNS-querying mechanisms and modifiers"));
+              return done(HostResult.error(Outcome.PERMERROR, overLookupLimit()));
             }
             int next = i + 1;
             return matchDns(d, domain).thenCompose(m -> {
@@ -232,8 +237,7 @@ public final class NativeEngine implements SpfEngine {
         return done(new HostResult(Outcome.NEUTRAL, "default", null, null));
       }
       if (++dnsTerms > MAX_DNS_TERMS) {
-        return done(HostResult.error(Outcome.PERMERROR,
-            "more than " + MAX_DNS_TERMS + " DNS-querying mechanisms and modifiers"));
+        return done(HostResult.error(Outcome.PERMERROR, overLookupLimit()));
       }
       return expand(redirect, domain).thenCompose(target -> {
         if (target == null) {
@@ -453,9 +457,19 @@ public final class NativeEngine implements SpfEngine {
       });
     }
 
+    /** The reason, reported to the listener as a {@link CapExceeded}. */
     private String overBudget(MacroString m) {
-      return "macro expansion of '" + abbreviate(m.text()) + "' exceeds maxMacroExpansion ("
+      String why = "macro expansion of '" + abbreviate(m.text()) + "' exceeds maxMacroExpansion ("
           + request.maxMacroExpansion() + " octets)";
+      context.report(new CapExceeded(CAP_MACRO_EXPANSION, why));
+      return why;
+    }
+
+    /** The reason, reported to the listener as a {@link CapExceeded}. */
+    private String overLookupLimit() {
+      String why = "more than " + MAX_DNS_TERMS + " DNS-querying mechanisms and modifiers";
+      context.report(new CapExceeded(CAP_DNS_LOOKUPS, why));
+      return why;
     }
 
     private static String abbreviate(String s) {

@@ -25,10 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * policyd's meters, served as Prometheus text at {@code http://HOST:PORT/metrics} by a small JDK
- * HTTP server with one thread. {@link #close()} stops the server and its thread.
+ * The meters of a long-running example (policyd, the milter), served as Prometheus text at
+ * {@code http://HOST:PORT/metrics} by a small JDK HTTP server with one thread. {@link #close()}
+ * stops the server and its thread.
  */
-public final class PolicydMetrics implements AutoCloseable {
+public final class MetricsEndpoint implements AutoCloseable {
   /** The Prometheus text exposition format, version 0.0.4. */
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -40,10 +41,10 @@ public final class PolicydMetrics implements AutoCloseable {
   private final ExecutorService thread;
   private final HttpServer server;
 
-  private PolicydMetrics(InetSocketAddress address) throws IOException {
+  private MetricsEndpoint(InetSocketAddress address) throws IOException {
     this.server = HttpServer.create(address, 16);
     this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "policyd-metrics");
+      Thread t = new Thread(r, "mailwarden-metrics");
       t.setDaemon(true);
       return t;
     });
@@ -53,8 +54,8 @@ public final class PolicydMetrics implements AutoCloseable {
   }
 
   /** Starts serving at {@code address} (port 0 picks a free port, see {@link #port()}). */
-  public static PolicydMetrics start(InetSocketAddress address) throws IOException {
-    return new PolicydMetrics(requireNonNull(address, "address"));
+  public static MetricsEndpoint start(InetSocketAddress address) throws IOException {
+    return new MetricsEndpoint(requireNonNull(address, "address"));
   }
 
   /** The port the server listens on. */
@@ -131,6 +132,6 @@ public final class PolicydMetrics implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PolicydMetrics[" + server.getAddress() + "]";
+    return "MetricsEndpoint[" + server.getAddress() + "]";
   }
 }

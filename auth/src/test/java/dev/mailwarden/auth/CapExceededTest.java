@@ -1,0 +1,101 @@
+package dev.mailwarden.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailwarden.CapExceeded;
+import dev.mailwarden.CheckEvent;
+import dev.mailwarden.EvaluationListener;
+import dev.mailwarden.MailSession;
+import dev.mailwarden.MailWarden;
+import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.dkim.Dkim;
+import dev.mailwarden.auth.dmarc.Dmarc;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.testing.TestRuntime;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input that reaches a cap is reported to the listener as {@link CapExceeded} (metrics
+ * count it by cap), besides the check's permerror; input under the caps reports none.
+ */
+class CapExceededTest {
+  private final List<String> caps = new CopyOnWriteArrayList<>();
+  private final EvaluationListener listener =
+      new EvaluationListener() {
+        @Override
+        public void onCheckEvent(String checkName, CheckEvent event) {
+          if (event instanceof CapExceeded c) {
+            caps.add(checkName + ":" + c.cap());
+          }
+        }
+      };
+
+  private MailSession.Builder session(String mailFrom) throws Exception {
+    return MailSession.builder()
+        .clientIp(InetAddress.getByName("192.0.2.1"))
+        .helo("mx.example.com")
+        .mailFrom(mailFrom);
+  }
+
+  @Test
+  void spf_overTheLookupLimit_voidLimit_andMacroBudget_areReported() throws Exception {
+    StringBuilder eleven = new StringBuilder("v=spf1");
+    for (int i = 0; i < 11; i++) {
+      eleven.append(" a:h").append(i).append(".many.example");
+    }
+    ZoneResolver dns = ZoneResolver.builder()
+        .txt("many.example", eleven + " -all")
+        .txt("voids.example", "v=spf1 a:n1.voids.example a:n2.voids.example a:n3.voids.example -all")
+        .txt("macro.example", "v=spf1 a:%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}.macro.example -all")
+        .txt("fine.example", "v=spf1 ip4:192.0.2.0/24 -all")
+        .build();
+    MailWarden warden = MailWarden.builder(TestRuntime.of(dns))
+        .check(Spf.builder().maxMacroExpansion(256).build()).listener(listener).build();
+
+    assertThat(warden.evaluateAndWait(session("a@many.example").build()).result(Spf.KEY).orElseThrow().outcome())
+        .isEqualTo(Outcome.PERMERROR);
+    assertThat(warden.evaluateAndWait(session("a@voids.example").build()).result(Spf.KEY).orElseThrow().outcome())
+        .isEqualTo(Outcome.PERMERROR);
+    assertThat(warden.evaluateAndWait(session("x".repeat(60) + "@macro.example").build()).result(Spf.KEY)
+        .orElseThrow().outcome()).isEqualTo(Outcome.PERMERROR);
+    assertThat(warden.evaluateAndWait(session("a@fine.example").build()).result(Spf.KEY).orElseThrow().outcome())
+        .isEqualTo(Outcome.PASS);
+
+    assertThat(caps).containsExactly("spf:spf.dns-lookups", "spf:spf.void-lookups", "spf:spf.macro-expansion");
+  }
+
+  @Test
+  void dkim_headerSectionOverItsCap_andSignaturesOverTheLimit_areReported() throws Exception {
+    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+        .check(Dkim.builder().maxHeaderBytes(4096).maxSignatures(2).build()).listener(listener).build();
+    String bigHeader = "Subject: " + "x".repeat(8000) + "\r\n";
+    String sig = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA\r\n";
+
+    warden.evaluateAndWait(session("a@example.com").message(
+        ("From: a@example.com\r\n" + bigHeader + "\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(session("a@example.com").message(
+        (sig + sig + sig + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(session("a@example.com").message(
+        (sig + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+
+    assertThat(caps).containsExactly("dkim:dkim.header-bytes", "dkim:dkim.signatures");
+  }
+
+  @Test
+  void dmarc_fromValueOverItsCap_isReported() throws Exception {
+    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+        .check(Dmarc.check()).listener(listener).build();
+    String longFrom = "From: " + "a".repeat(17 * 1024) + "@example.com\r\n\r\nbody\r\n";
+
+    warden.evaluateAndWait(session("a@example.com").message(longFrom.getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(session("a@example.com")
+        .message("From: a@example.com\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)).build());
+
+    assertThat(caps).containsExactly("dmarc:dmarc.from-bytes");
+  }
+}

@@ -68,9 +68,13 @@ class CoreWithoutMicrometerTest {
       call(sessionBuilder, "clientIp", InetAddress.getByName("192.0.2.1"));
       call(sessionBuilder, "helo", "mail.example.com");
       Object session = call(sessionBuilder, "build");
-      Object wardenBuilder = call(isolated, "dev.mailwarden.MailWarden", "builder");
-      call(wardenBuilder, "resolver", zone);
+      Object runtimeBuilder = call(isolated, "dev.mailwarden.MailwardenRuntime", "builder");
+      call(runtimeBuilder, "dns", zone);
+      Object runtime = call(runtimeBuilder, "build");
+      Object wardenBuilder = Class.forName("dev.mailwarden.MailWarden", true, isolated)
+          .getMethod("builder", runtime.getClass()).invoke(null, runtime);
       Object evaluation = call(call(wardenBuilder, "build"), "evaluateAndWait", session);
+      call(runtime, "close");
 
       assertThat(call(evaluation, "verdict").toString()).isEqualTo("ACCEPT");
       assertThat(((Class<?>) call(evaluation, "getClass")).getClassLoader()).isSameAs(isolated);

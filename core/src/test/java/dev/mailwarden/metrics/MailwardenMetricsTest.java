@@ -139,10 +139,11 @@ class MailwardenMetricsTest {
   @Test
   void bindRuntime_countsEvictionsUnderASmallBudget_andBindsTheRuntimesOwnResolver() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ZoneResolver many = ZoneResolver.builder().zone("""
-        $ORIGIN example.
-        $GENERATE 1-400 n$ 300 IN TXT "a fairly long text record, so that a few hundred fill the budget"
-        """).build();
+    ZoneResolver.Builder zone = ZoneResolver.builder();
+    for (int i = 1; i <= 400; i++) {
+      zone.txt("n" + i + ".example", "a fairly long text record, so that a few hundred fill the budget");
+    }
+    ZoneResolver many = zone.build();
     try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(many).cacheMemory(16 * 1024).build()) {
       MailwardenMetrics.bindRuntime(registry, runtime);
       for (int i = 1; i <= 400; i++) {

@@ -45,10 +45,13 @@ class CapExceededTest {
   @Test
   void spf_overTheLookupLimit_voidLimit_andMacroBudget_areReported() throws Exception {
     StringBuilder eleven = new StringBuilder("v=spf1");
+    StringBuilder hosts = new StringBuilder("$ORIGIN many.example.\n");
     for (int i = 0; i < 11; i++) {
       eleven.append(" a:h").append(i).append(".many.example");
+      hosts.append("h").append(i).append(" 300 IN A 198.51.100.").append(i + 1).append('\n');
     }
     ZoneResolver dns = ZoneResolver.builder()
+        .zone(hosts.toString())
         .txt("many.example", eleven + " -all")
         .txt("voids.example", "v=spf1 a:n1.voids.example a:n2.voids.example a:n3.voids.example -all")
         .txt("macro.example", "v=spf1 a:%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}.macro.example -all")

@@ -139,7 +139,7 @@ public final class MailwardenMilter implements MilterSession.Handler {
 
   private void prefetch(MailSession session) {
     if (pipelines.inboundApplies(session)) {
-      pipelines.inbound().evaluate(session);
+      pipelines.prefetch(session);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.mailwarden.examples.milter;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.Checker;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Weights;
@@ -49,6 +50,7 @@ import org.jspecify.annotations.Nullable;
 public final class MilterPipelines implements AutoCloseable {
   private final MailwardenRuntime runtime;
   private final MailWarden inbound;
+  private final MailWarden prefetch;
   private final Checker<SpfResult> spf;
   private final Checker<IprevResult> iprev;
   private final DkimVerifier dkim;
@@ -92,7 +94,11 @@ public final class MilterPipelines implements AutoCloseable {
     if (cfg.flag("spf", true)) {
       b.check(spf);
     }
-    this.inbound = metrics == null ? b.build() : metrics.instrument(b.build());
+    MailWarden envelope = b.build();
+    // warm-up evaluations at connect and HELO fill the caches; their results are not decisions,
+    // so they are neither logged nor counted
+    this.prefetch = envelope.newBuilder().decisionLog(DecisionLog.off()).build();
+    this.inbound = metrics == null ? envelope : metrics.instrument(envelope);
     this.verifyDkim = config.verifyDkim();
     this.dkim = Dkim.check();
     this.dmarc = Dmarc.check();
@@ -146,6 +152,11 @@ public final class MilterPipelines implements AutoCloseable {
   }
 
   /** The connect/HELO/MAIL checks; empty of checks when the configuration turns them all off. */
+  /** Starts the envelope checks early (connect, HELO) so their answers are cached by MAIL FROM. */
+  public void prefetch(dev.mailwarden.MailSession session) {
+    prefetch.evaluate(session);
+  }
+
   public MailWarden inbound() {
     return inbound;
   }

@@ -11,6 +11,7 @@ import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.auth.dkim.DkimSigner;
 import dev.mailwarden.auth.dkim.DkimSigningStream;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.examples.policyd.MetricsEndpoint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -167,6 +168,37 @@ class MailwardenMilterTest {
       List<MilterResponse> eom = c.message(message("billing@paypal.example"));
       assertThat(eom.get(eom.size() - 1)).isEqualTo(MilterResponse.CONTINUE);
       assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER))).contains("dmarc=fail");
+    }
+  }
+
+  @Test
+  void metricsEndpoint_countsTheMiltersEvaluationsListAnswersAndLimiterDecisions() throws Exception {
+    MilterConfig cfg = config("limit = 1/1h\n");
+    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(DNS).executor(WORK).build();
+        MetricsEndpoint metrics = MetricsEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        MilterPipelines p = new MilterPipelines(cfg, runtime, metrics);
+        MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      metrics.bindRuntime(runtime);
+      try (MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
+        c.connect("198.51.100.66", "spam.example");
+        c.mail("a@spam.example", null);
+        assertThat(MilterTestClient.text(c.rcpt("bob@test.example").get(0))).startsWith("550 5.7.1");
+      }
+      try (MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
+        c.connect("192.0.2.99", "laptop");
+        c.mail("mallory@example.com", "mallory");
+        assertThat(c.rcpt("r1@x.example")).containsExactly(MilterResponse.CONTINUE);
+        assertThat(MilterTestClient.text(c.rcpt("r2@x.example").get(0))).startsWith("450 4.7.1");
+      }
+      String text = metrics.scrape();
+      assertThat(text)
+          .contains("mailwarden_evaluations_seconds_count{verdict=\"reject\"} 1")
+          .contains("mailwarden_dnsbl_answers_total{list=\"bl.example\",status=\"listed\"} 1.0")
+          .contains("mailwarden_dnsbl_healthy{family=\"IPv4\",list=\"bl.example\"}")
+          .contains("mailwarden_ratelimit_decisions_total{limit=\"1/1h\",result=\"granted\"} 1.0")
+          .contains("mailwarden_ratelimit_decisions_total{limit=\"1/1h\",result=\"denied\"} 1.0")
+          .containsPattern("mailwarden_cache_size\\{cache=\"dns\"} [1-9]")
+          .doesNotContain("198.51.100.66", "mallory");
     }
   }
 

@@ -8,6 +8,7 @@ import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.spf.Spf;
@@ -100,5 +101,21 @@ class CapExceededTest {
         .message("From: a@example.com\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)).build());
 
     assertThat(caps).containsExactly("dmarc:dmarc.from-bytes");
+  }
+
+  @Test
+  void arc_instanceOverTheSetCap_andAFieldOverTheByteCap_areReported() throws Exception {
+    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+        .check(Arc.builder().maxSets(5).maxFieldBytes(2048).build()).listener(listener).build();
+    String seal = "ARC-Seal: i=6; a=rsa-sha256; cv=none; d=example.org; s=arc; b=AAAA\r\n";
+    String bigAar = "ARC-Authentication-Results: i=1; mx.example.org; spf=pass " + "x".repeat(4096) + "\r\n";
+    String oneSet = "ARC-Authentication-Results: i=1; mx.example.org; spf=pass\r\n";
+
+    for (String arc : List.of(seal, bigAar, oneSet)) {
+      warden.evaluateAndWait(session("a@example.com").message(
+          (arc + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+    }
+
+    assertThat(caps).containsExactly("arc:arc.sets", "arc:arc.field-bytes");
   }
 }

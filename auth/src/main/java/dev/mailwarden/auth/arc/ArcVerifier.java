@@ -70,7 +70,10 @@ public final class ArcVerifier implements Checker<ArcResult> {
                 message.get(chunk, 0, k);
                 chain.update(chunk, 0, k);
               }
-              return chain.finish();
+              return chain.finish().thenApply(r -> {
+                chain.capExceeded().ifPresent(context::report);
+                return r;
+              });
             },
             context.executor())
         .thenCompose(f -> f)

@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.arc.internal;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.arc.ArcResult;
 import dev.mailwarden.auth.arc.ArcSet;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -102,6 +104,8 @@ public final class ArcChain {
     }
   }
 
+  private @Nullable CapExceeded capExceeded;
+
   /** Steps 1 to 3 of RFC 8617 5.2: the result when they already decide, else null. */
   private @Nullable ArcResult readStructure() {
     seals = new ArcSignature[maxSets + 1];
@@ -116,10 +120,11 @@ public final class ArcChain {
         continue;
       }
       if (++fields > 3 * maxSets) {
-        return fail("more than " + 3 * maxSets + " ARC header fields (cap: " + maxSets + " ARC sets)", 0);
+        return overCap("arc.sets", "more than " + 3 * maxSets + " ARC header fields (cap: " + maxSets + " ARC sets)");
       }
       if (f.raw().length() > maxFieldBytes) {
-        return fail(f.name() + " field of " + f.raw().length() + " bytes is over the cap of " + maxFieldBytes + " bytes", 0);
+        return overCap("arc.field-bytes",
+            f.name() + " field of " + f.raw().length() + " bytes is over the cap of " + maxFieldBytes + " bytes");
       }
       int i;
       ArcSignature sig = null;
@@ -136,7 +141,7 @@ public final class ArcChain {
         }
       }
       if (i > maxSets) {
-        return fail("instance i=" + i + " is over the cap of " + maxSets + " ARC sets", 0);
+        return overCap("arc.sets", "instance i=" + i + " is over the cap of " + maxSets + " ARC sets");
       }
       Object[] slots = kind == 0 ? seals : kind == 1 ? signatures : aars;
       if (slots[i] != null) {
@@ -172,6 +177,16 @@ public final class ArcChain {
       return fail(String.valueOf(signatures[n].problem), n);
     }
     return null;
+  }
+
+  /** The cap this chain went over, if any: the checker reports it to the evaluation's listener. */
+  public Optional<CapExceeded> capExceeded() {
+    return Optional.ofNullable(capExceeded);
+  }
+
+  private ArcResult overCap(String cap, String reason) {
+    capExceeded = new CapExceeded(cap, reason);
+    return fail(reason, 0);
   }
 
   private ArcResult fail(String reason, int instances) {

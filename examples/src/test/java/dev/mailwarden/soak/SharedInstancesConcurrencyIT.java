@@ -4,6 +4,7 @@ import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckReport;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
@@ -109,6 +110,7 @@ class SharedInstancesConcurrencyIT {
   private static final Weights REFUSED_SCORES_1 = r -> r.smtpReply().isPresent() ? 1.0 : 0.0;
   private final MailWarden warden =
       MailWarden.builder(runtime)
+          .decisionLog(DecisionLog.off()) // millions of evaluations: the line would be the test's whole cost
           .check(blockList, blockListWeights)
           .check(policyList, policyListWeights)
           .check(perClient, REFUSED_SCORES_1)

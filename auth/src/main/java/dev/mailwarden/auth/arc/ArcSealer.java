@@ -49,6 +49,7 @@ public final class ArcSealer {
   private final String domain;
   private final String selector;
   private final PrivateKey key;
+  private final DkimCrypto.SigningKey signingKey;
   private final String algorithm;
   private final String authservId;
   private final @Nullable List<String> headers;
@@ -60,7 +61,8 @@ public final class ArcSealer {
     this.key = requireState(b.key, "private key");
     this.authservId = requireState(b.authservId, "authserv-id");
     try {
-      this.algorithm = DkimCrypto.algorithm(key);
+      this.signingKey = DkimCrypto.signingKey(key);
+      this.algorithm = signingKey.algorithm();
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -230,7 +232,7 @@ public final class ArcSealer {
   }
 
   private byte[] sign(ByteSink data) {
-    return DkimCrypto.sign(key, data.toByteArray());
+    return signingKey.sign(data.toByteArray());
   }
 
   private static void canonicalizeOwn(String field, ByteSink out, boolean crlf) {

@@ -3,14 +3,12 @@ package dev.mailwarden.auth.dkim;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.auth.dkim.internal.BodyHasher;
+import dev.mailwarden.auth.dkim.internal.DkimCrypto;
 import dev.mailwarden.auth.dkim.internal.HeaderField;
 import dev.mailwarden.auth.dkim.internal.Keys;
 import dev.mailwarden.auth.dkim.internal.MessageHead;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.interfaces.RSAKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +45,7 @@ public final class DkimSigner {
   private final String domain;
   private final String selector;
   private final PrivateKey key;
+  private final DkimCrypto.SigningKey signingKey;
   private final boolean rsa;
   private final @Nullable List<String> headers;
   private final Canonicalization headerCanon;
@@ -68,6 +67,11 @@ public final class DkimSigner {
     }
     if (rsa && Keys.bits(key) < 1024) {
       throw new IllegalStateException("RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
+    }
+    try {
+      this.signingKey = DkimCrypto.signingKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
     this.headers = b.headers;
     this.headerCanon = b.headerCanon;
@@ -221,21 +225,7 @@ public final class DkimSigner {
   }
 
   private byte[] signature(byte[] data) {
-    try {
-      Signature s;
-      if (rsa) {
-        s = Signature.getInstance("SHA256withRSA");
-        s.initSign(key);
-        s.update(data);
-      } else {
-        s = Signature.getInstance("Ed25519");
-        s.initSign(key);
-        s.update(MessageDigest.getInstance("SHA-256").digest(data));
-      }
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("signing failed: " + e.getMessage(), e);
-    }
+    return signingKey.sign(data);
   }
 
   @Override

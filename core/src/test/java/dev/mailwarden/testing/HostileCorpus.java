@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * # target: which parser or check reads it (e.g. spf-check, dkim-message)
  * # expect: the defined result (an outcome token, then a phrase the reason must contain)
  * # twin: the benign input of the same shape (for HostileInputBenchmark), optional
+ * # twin-expect: the twin's result, as expect (the test proves the twin benign), optional
  * payload
  * </pre>
  *

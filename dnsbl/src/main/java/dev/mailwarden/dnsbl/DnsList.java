@@ -297,6 +297,18 @@ public final class DnsList {
     f.forEachCode(action);
   }
 
+  /** The length normalizeZone checks ({@code trim()}, then one final dot dropped) of {@code text[0, end)}. */
+  private static int trimmedZoneLength(String text, int end) {
+    int start = 0;
+    while (start < end && text.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    return end > start && text.charAt(end - 1) == '.' ? end - start - 1 : end - start;
+  }
+
   static String normalizeZone(String zone, int base) {
     return normalizeZone(zone, base, zone);
   }
@@ -342,6 +354,11 @@ public final class DnsList {
     }
     int eq = text.indexOf('=');
     int zoneEnd = eq >= 0 ? eq : text.length();
+    if (trimmedZoneLength(text, zoneEnd) > 253) {
+      // the error normalizeZone gives, before the oversized zone is copied
+      throw new IllegalArgumentException("bad list spec at position 0: zone name longer than 253 octets (in '"
+          + CodeFilter.shown(text) + "')");
+    }
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
       throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + CodeFilter.shown(text) + "')");

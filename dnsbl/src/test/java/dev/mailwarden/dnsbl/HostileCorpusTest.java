@@ -43,7 +43,17 @@ class HostileCorpusTest {
       assertThat(got[0]).as("status of %s: %s", a, got[1]).isEqualToIgnoringCase(a.expectedOutcome());
       assertThat(got[1]).as("detail of %s", a).contains(a.expectedPhrase());
       assertThat(took).as("time of %s", a).isLessThan(BOUND);
-      a.twin().ifPresent(twin -> assertThat(run(a.target(), twin)[0]).isNotBlank());
+      a.twin().ifPresent(twin -> {
+        String[] benign = run(a.target(), twin);
+        assertThat(benign[0]).as("the benign twin runs").isNotBlank();
+        // '# twin-expect:' (optional): the twin's result, proving it is benign and under every cap
+        a.key("twin-expect").ifPresent(expect -> {
+          int sp = expect.indexOf(' ');
+          assertThat(benign[0]).as("outcome of the twin of %s: %s", a, benign[1])
+              .isEqualToIgnoringCase(sp < 0 ? expect : expect.substring(0, sp));
+          assertThat(benign[1]).as("reason of the twin of %s", a).contains(sp < 0 ? "" : expect.substring(sp + 1).strip());
+        });
+      });
     }));
   }
 

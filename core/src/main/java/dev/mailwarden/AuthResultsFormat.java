@@ -30,7 +30,7 @@ final class AuthResultsFormat {
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')
         || ATEXT_EXTRA.indexOf(c) >= 0
-        || c >= 0x80 && !Character.isISOControl(c) && !Character.isWhitespace(c); // RFC 6532
+        || (c >= 0x80 && !Character.isISOControl(c) && !Character.isWhitespace(c)); // RFC 6532
   }
 
   /** RFC 5322 dot-atom-text: atext runs separated by single dots. */

@@ -40,7 +40,7 @@ final class EvaluationRun {
   private int pending; // guarded by this
   private boolean finished; // guarded by this
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of settled futures
   EvaluationRun(MailWarden warden, MailSession session) {
     this.warden = warden;
     this.session = session;

@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MailWarden {
   final List<Registration<?>> registrations;
-  final Map<CheckKey<?>, Integer> indexByKey;
+  final IdentityHashMap<CheckKey<?>, Integer> indexByKey; // keys are compared by identity
   final MailwardenRuntime runtime;
   final DnsResolver resolver;
   final double rejectAt;
@@ -64,7 +64,7 @@ public final class MailWarden {
 
   private MailWarden(Builder b) {
     this.registrations = List.copyOf(b.registrations);
-    Map<CheckKey<?>, Integer> index = new IdentityHashMap<>();
+    IdentityHashMap<CheckKey<?>, Integer> index = new IdentityHashMap<>();
     for (int i = 0; i < registrations.size(); i++) {
       index.put(registrations.get(i).checker().key(), i);
     }

@@ -9,6 +9,7 @@ import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -237,7 +238,7 @@ class MailWardenTest {
     MailWarden w = builder().check(needsMessage, Weights.none()).build();
     assertThat(w.evaluateAndWait(session()).checks()).isEmpty();
     assertThat(runs).hasValue(0);
-    MailSession withMessage = session().toBuilder().message("Subject: x\r\n\r\nhi\r\n".getBytes()).build();
+    MailSession withMessage = session().toBuilder().message("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)).build();
     assertThat(w.evaluateAndWait(withMessage).checks()).hasSize(1);
     assertThat(runs).hasValue(1);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class RenderingTest {
 
   @Test
   void session_messageIsCopiedAndReadOnly() {
-    byte[] raw = "Subject: x\r\n\r\nbody\r\n".getBytes();
+    byte[] raw = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
     MailSession s = MailSession.builder().message(raw).build();
     raw[0] = 'X';
     assertThat(s.message().orElseThrow().get(0)).isEqualTo((byte) 'S');

@@ -1,5 +1,7 @@
 package dev.mailwarden.benchmarks;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.auth.dkim.Dkim;
@@ -85,8 +87,9 @@ public class HostileInputBenchmark {
         .orElseThrow(() -> new IllegalStateException("no attack " + attack));
     hostile = runner(a, a.payload());
     benign = runner(a, a.twin().orElseThrow(() -> new IllegalStateException(attack + " has no twin")));
-    hostile.get();
-    benign.get();
+    // run each once before measuring, so a runner that throws fails the setup, not the first sample
+    requireNonNull(hostile.get(), "hostile result");
+    requireNonNull(benign.get(), "benign result");
   }
 
   @Benchmark

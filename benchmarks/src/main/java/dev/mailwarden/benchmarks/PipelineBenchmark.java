@@ -25,7 +25,6 @@ import dev.mailwarden.auth.helo.IprevResult;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfResult;
 import dev.mailwarden.dns.CacheSpec;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblChecker;
@@ -105,7 +104,6 @@ public class PipelineBenchmark {
 
   private ZoneResolver zone;
   private MailwardenRuntime runtime;
-  private DnsResolver dns;
   private MailWarden warden;
   private MailSession session;
 
@@ -138,7 +136,6 @@ public class PipelineBenchmark {
             .dnsCache(CacheSpec.defaults().withMinTtl(Duration.ofHours(1)))
             .executor(Runnable::run) // the whole evaluation on the calling thread
             .build();
-    dns = runtime.dns();
 
     byte[] message =
         DkimSigner.builder()

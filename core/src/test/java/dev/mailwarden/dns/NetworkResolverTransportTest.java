@@ -299,7 +299,7 @@ class NetworkResolverTransportTest {
         assertThat(a.addresses()).containsExactly(REAL);
       }
       // waiting for a slot (at most one budget) plus its own tries, plus scheduling slack
-      assertThat(TimeUnit.NANOSECONDS.toMillis(elapsed[i])).isLessThan(2 * tries * timeoutMs + 1_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(elapsed[i])).isLessThan(2L * tries * timeoutMs + 1_000);
     }
     NetworkResolver.Stats stats = r.stats();
     assertThat(relay.dropped.get()).isPositive();

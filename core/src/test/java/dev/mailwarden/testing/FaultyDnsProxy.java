@@ -210,7 +210,7 @@ public final class FaultyDnsProxy implements AutoCloseable {
         continue;
       }
       injected.incrementAndGet();
-      byte[] reply = faultyReply(parsed, query, fault.get(), false);
+      byte[] reply = faultyReply(parsed, query, fault.get());
       if (reply != null) {
         sendUdp(reply, client);
       }
@@ -277,7 +277,7 @@ public final class FaultyDnsProxy implements AutoCloseable {
             s.setSoLinger(true, 0); // close() now sends RST instead of FIN
             return;
           }
-          reply = faultyReply(parsed, query, fault.get(), true);
+          reply = faultyReply(parsed, query, fault.get());
         }
         if (reply != null) {
           writeFrame(out, reply);
@@ -315,7 +315,7 @@ public final class FaultyDnsProxy implements AutoCloseable {
   // ---------------------------------------------------------------- faults
 
   /** The reply for a fault, or null for none (silence). */
-  private static byte[] faultyReply(Message query, byte[] wire, Fault fault, boolean overTcp) {
+  private static byte[] faultyReply(Message query, byte[] wire, Fault fault) {
     switch (fault) {
       case SERVFAIL:
         return reply(query, Rcode.SERVFAIL, query.getQuestion()).toWire();

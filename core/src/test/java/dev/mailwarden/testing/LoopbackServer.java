@@ -142,6 +142,7 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   /** A port that is free for both TCP and UDP on 127.0.0.1 right now (ephemeral range). */
+  @SuppressWarnings("try") // the UDP socket is opened only to prove the port is free
   public static int freePort() {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -85,7 +85,6 @@ class SharedInstancesConcurrencyIT {
           .executor(Runnable::run)
           .cacheMemory(20_000 * 512L * 4 / 3)
           .build();
-  private final DnsResolver dns = runtime.dns();
   private final DnsblChecker blockList =
       Dnsbl.builder().name(SyntheticLists.BLOCK_ZONE).list(Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").cacheSize(5_000)).build();
   private final DnsblWeights blockListWeights = DnsblWeights.listed(5.0);

@@ -34,7 +34,7 @@ class ConcurrencyTest {
     hammer(
         () -> {
           for (int i = 0; i < 10_000; i++) {
-            long cost = 1 + (i & 1);
+            long cost = 1L + (i & 1);
             if (limiter.tryAcquire("hot", cost).allowed()) {
               granted.increment();
               costGranted.add(cost);

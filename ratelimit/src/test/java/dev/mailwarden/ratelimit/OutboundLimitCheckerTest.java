@@ -1,6 +1,5 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class OutboundLimitCheckerTest extends CheckerContract {
-  private final FakeTicker ticker = new FakeTicker();
   private final RateLimiter limiter =
       RateLimiter.builder().limit(Limit.parse("5/1h")).limit(Limit.parse("8/1d")).ticker(ticker).build();
   private final OutboundLimitChecker checker = OutboundLimit.check(limiter, RateKey.authenticatedUser());

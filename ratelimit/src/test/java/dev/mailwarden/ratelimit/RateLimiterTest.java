@@ -27,7 +27,7 @@ class RateLimiterTest {
     assertThat(d.exceededLimit()).contains(Limit.parse("15/1h"));
     assertThat(d.remaining()).containsExactly(10L, 5L);
     // 1 more hourly token (0.75 of one missing): 0.75 * 240 s = 180 s
-    assertThat(d.retryAfter()).isEqualTo(Duration.ofSeconds(180));
+    assertThat(d.retryAfter()).isEqualTo(Duration.ofMinutes(3));
   }
 
   @Test

@@ -37,7 +37,7 @@ class TokenBucketPropertyTest {
     List<Limit> limits = new ArrayList<>();
     int count = 1 + rnd.nextInt(2);
     while (limits.size() < count) {
-      long capacity = 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 500);
+      long capacity = 1L + rnd.nextInt(rnd.nextBoolean() ? 5 : 500);
       Duration period = Duration.ofMillis(1 + rnd.nextInt(rnd.nextBoolean() ? 1000 : 3_600_000));
       if (rnd.nextInt(6) == 0) { // huge capacities take the two-slot (wide) arithmetic
         capacity = Limit.MAX_CAPACITY - rnd.nextInt(1_000_000);

@@ -149,7 +149,7 @@ public final class DkimSigner {
     f.append("; c=").append(headerCanon.token()).append('/').append(bodyCanon.token());
     f.append("; d=").append(domain).append("; s=").append(selector).append(";\r\n\tt=").append(now);
     if (expireAfter != null) {
-      f.append("; x=").append(now + expireAfter.getSeconds());
+      f.append("; x=").append(now + expireAfter.toSeconds());
     }
     if (identity != null) {
       f.append("; i=").append(identity);
@@ -328,7 +328,7 @@ public final class DkimSigner {
     public Builder expireAfter(Duration validity) {
       requireNonNull(validity, "expireAfter");
       check(this.expireAfter == null, "expireAfter");
-      requireArgument(validity.getSeconds() > 0, "expireAfter must be positive: " + validity);
+      requireArgument(validity.toSeconds() > 0, "expireAfter must be positive: " + validity);
       this.expireAfter = validity;
       return this;
     }

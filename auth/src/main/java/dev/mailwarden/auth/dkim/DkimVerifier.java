@@ -170,12 +170,12 @@ public final class DkimVerifier implements Checker<DkimResult> {
 
   @Override
   public String toString() {
-    return "DkimVerifier[skew=" + clockSkew.getSeconds() + "s, maxSignatures=" + maxSignatures + ", maxHeaderBytes=" + maxHeaderBytes + ", l=" + bodyLengthPolicy + "]";
+    return "DkimVerifier[skew=" + clockSkew.toSeconds() + "s, maxSignatures=" + maxSignatures + ", maxHeaderBytes=" + maxHeaderBytes + ", l=" + bodyLengthPolicy + "]";
   }
 
   /** Builds a {@link DkimVerifier}. Each setting may be set once. */
   public static final class Builder {
-    private Duration clockSkew = Duration.ofSeconds(300);
+    private Duration clockSkew = Duration.ofMinutes(5);
     private int maxSignatures = DEFAULT_MAX_SIGNATURES;
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private BodyLengthPolicy bodyLengthPolicy = BodyLengthPolicy.POLICY_ON_REMAINDER;

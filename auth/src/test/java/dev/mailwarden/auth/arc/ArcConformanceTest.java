@@ -67,7 +67,7 @@ class ArcConformanceTest {
     List<String> failures = new ArrayList<>();
     for (JsonNode scenario : root) {
       ZoneResolver dns = zone(scenario.get("txt-records"));
-      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String expected = e.getValue().get("cv").asText().toLowerCase(Locale.ROOT);
         if (expected.isEmpty()) {
@@ -96,7 +96,7 @@ class ArcConformanceTest {
     List<String> failures = new ArrayList<>();
     for (JsonNode scenario : root) {
       ZoneResolver dns = zone(scenario.get("txt-records"));
-      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode t = e.getValue();
         ArcSealer sealer = Arc.sealer()
@@ -170,7 +170,7 @@ class ArcConformanceTest {
 
   static ZoneResolver zone(JsonNode records) {
     ZoneResolver.Builder b = ZoneResolver.builder();
-    records.fields().forEachRemaining(r -> b.txt(r.getKey(), r.getValue().asText().replace("\n", "")));
+    records.properties().forEach(r -> b.txt(r.getKey(), r.getValue().asText().replace("\n", "")));
     return b.build();
   }
 }

@@ -82,11 +82,11 @@ public final class CachingResolver implements DnsResolver {
   private final long maxNegativeTtlNanos;
   private final long errorTtlNanos;
 
-  @SuppressWarnings("unchecked")
   /**
    * @param ticker read on every hit: pass a coarse one for speed
    * @param maxBytes the budget of all stored answers, by {@link #weigh}
    */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one map per record type
   public CachingResolver(DnsResolver upstream, CacheSpec spec, Ticker ticker, long maxBytes) {
     this.upstream = requireNonNull(upstream, "upstream");
     this.spec = requireNonNull(spec, "spec");
@@ -95,11 +95,11 @@ public final class CachingResolver implements DnsResolver {
       throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
     }
     this.maxBytes = maxBytes;
-    this.minTtlNanos = saturatedNanos(spec.minTtl().getSeconds(), spec.minTtl().getNano());
-    this.maxTtlNanos = saturatedNanos(spec.maxTtl().getSeconds(), spec.maxTtl().getNano());
+    this.minTtlNanos = saturatedNanos(spec.minTtl().toSeconds(), spec.minTtl().toNanosPart());
+    this.maxTtlNanos = saturatedNanos(spec.maxTtl().toSeconds(), spec.maxTtl().toNanosPart());
     this.maxNegativeTtlNanos =
-        saturatedNanos(spec.maxNegativeTtl().getSeconds(), spec.maxNegativeTtl().getNano());
-    this.errorTtlNanos = saturatedNanos(spec.errorTtl().getSeconds(), spec.errorTtl().getNano());
+        saturatedNanos(spec.maxNegativeTtl().toSeconds(), spec.maxNegativeTtl().toNanosPart());
+    this.errorTtlNanos = saturatedNanos(spec.errorTtl().toSeconds(), spec.errorTtl().toNanosPart());
     this.maps = new ConcurrentHashMap[TYPES.length];
     int initial = (int) Math.min(1024, maxBytes / 256);
     for (int i = 0; i < maps.length; i++) {

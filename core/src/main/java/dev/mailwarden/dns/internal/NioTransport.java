@@ -315,6 +315,7 @@ final class NioTransport extends GatedTransport {
     }
   }
 
+  @SuppressWarnings("ByteBufferBackingArray") // the body buffer is allocated here, never sliced
   private void onTcpReady(SelectionKey key, TcpAttempt a) {
     try {
       if (key.isConnectable()) {

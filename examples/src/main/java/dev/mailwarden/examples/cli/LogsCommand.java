@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--max-distinct", paramLabel = "N", description = "Distinct senders/recipients/domains counted exactly per table (default 1000000).")
   Integer maxDistinct;
 
-  Clock clock = Clock.systemDefaultZone();
+  Clock clock = Clock.system(ZoneId.systemDefault()); // syslog timestamps are this machine's local time
 
   @Override
   public Integer call() {

@@ -1,6 +1,8 @@
 package dev.mailwarden.examples.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,10 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // the console's own encoding, said explicitly
+    Charset console = Charset.defaultCharset();
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, console), true),
+        new PrintWriter(new OutputStreamWriter(System.err, console), true)));
   }
 
   /** Runs the tool and returns its exit status (used by tests). */

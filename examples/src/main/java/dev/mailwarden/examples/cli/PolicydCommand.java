@@ -53,6 +53,7 @@ final class PolicydCommand implements Callable<Integer> {
   String metricsListen;
 
   @Override
+  @SuppressWarnings("try") // the shutdown hook closes the running server; the try closes it otherwise
   public Integer call() throws Exception {
     PolicydConfig cfg;
     try {

@@ -607,6 +607,7 @@ public final class MailLogAnalyzer {
   }
 
   /** pflogsumm's idea of the client's domain: the parent domain of its name, or its IP. */
+  @SuppressWarnings("ReferenceEquality") // NO_DOMAIN is a sentinel instance, compared by identity
   private @Nullable String clientDomain(String client) {
     String cached = clientDomains.get(client);
     if (cached != null) {
@@ -666,7 +667,7 @@ public final class MailLogAnalyzer {
     char[] c = s.toCharArray();
     for (int i = 0; i < c.length; i++) {
       if (c[i] >= 'A' && c[i] <= 'Z') {
-        c[i] += 'a' - 'A';
+        c[i] = (char) (c[i] + ('a' - 'A'));
       }
     }
     return new String(c);

@@ -58,7 +58,6 @@ public final class MailwardenMilter implements MilterSession.Handler {
 
   // connection
   private @Nullable InetAddress clientIp;
-  private String clientName = "";
   private @Nullable String helo;
   private boolean trustedNetwork;
 
@@ -110,7 +109,6 @@ public final class MailwardenMilter implements MilterSession.Handler {
 
   @Override
   public MilterResponse connect(MilterRequest.Connect c, MilterContext ctx) {
-    clientName = c.hostname();
     clientIp = null;
     if (c.family() == '4' || c.family() == '6') {
       String a = c.address().regionMatches(true, 0, "IPv6:", 0, 5) ? c.address().substring(5) : c.address();

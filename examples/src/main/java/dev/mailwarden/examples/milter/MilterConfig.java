@@ -217,7 +217,7 @@ public final class MilterConfig {
   }
 
   public Duration idleTimeout() {
-    return values.duration("idle-timeout", Duration.ofSeconds(600));
+    return values.duration("idle-timeout", Duration.ofMinutes(10));
   }
 
   public int maxConnections() {

@@ -266,7 +266,8 @@ public final class MilterSession implements MilterContext {
   }
 
   private void clearMessageMacros() {
-    for (char c : MESSAGE_STAGES.toCharArray()) {
+    for (int i = 0; i < MESSAGE_STAGES.length(); i++) {
+      char c = MESSAGE_STAGES.charAt(i);
       macros.remove(c);
     }
   }

@@ -303,6 +303,15 @@ public final class PolicyServer implements AutoCloseable {
           }
           return b;
         }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          if (n > 0 && conn.requestSince == 0) {
+            conn.requestSince = System.nanoTime();
+          }
+          return n;
+        }
       };
       PolicyRequestReader reader = new PolicyRequestReader(marking);
       OutputStream out = socket.getOutputStream();

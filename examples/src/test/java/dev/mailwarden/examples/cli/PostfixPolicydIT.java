@@ -250,7 +250,7 @@ class PostfixPolicydIT {
     assertThat(log).as("the Postfix log").contains(queueId + ": removed");
     Path maillog = dir.resolve("maillog-snapshot");
     Files.writeString(maillog, log, StandardCharsets.ISO_8859_1);
-    MailLogAnalyzer analyzer = MailLogAnalyzer.withDefaults(java.time.Clock.systemDefaultZone());
+    MailLogAnalyzer analyzer = MailLogAnalyzer.withDefaults(java.time.Clock.system(java.time.ZoneId.systemDefault()));
     try (var in = Files.newInputStream(maillog)) {
       analyzer.read("maillog", in);
     }

@@ -30,7 +30,7 @@ public final class MailLogThroughput {
     LogReport last = null;
     long live = 0;
     for (int i = 0; i < runs; i++) {
-      MailLogAnalyzer a = MailLogAnalyzer.withDefaults(Clock.systemDefaultZone());
+      MailLogAnalyzer a = MailLogAnalyzer.withDefaults(Clock.system(java.time.ZoneId.systemDefault()));
       long t0 = System.nanoTime();
       long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       try (InputStream in = Files.newInputStream(file)) {

@@ -414,6 +414,7 @@ class MailwardenMilterTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the server must be running; the test talks to it over its socket
   void unixDomainSocket_negotiatesAndAnswers() throws Exception {
     Path sock = dir.resolve("milter.sock");
     MilterConfig cfg = config("");

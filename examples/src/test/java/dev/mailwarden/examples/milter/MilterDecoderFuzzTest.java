@@ -25,8 +25,7 @@ class MilterDecoderFuzzTest {
     ByteArrayInputStream in = new ByteArrayInputStream(stream);
     int commands = 0;
     try {
-      Optional<MilterRequest> r;
-      while ((r = decoder.read(in)).isPresent()) {
+      for (Optional<MilterRequest> r = decoder.read(in); r.isPresent(); r = decoder.read(in)) {
         commands++;
         assertThat(commands * 5L).isLessThanOrEqualTo(stream.length); // 4-byte length + command byte each
         if (r.get() instanceof MilterRequest.BodyChunk b) {

@@ -24,8 +24,7 @@ class PolicyRequestReaderFuzzTest {
     for (byte b : stream) {
       lineFeeds += b == '\n' ? 1 : 0;
     }
-    Optional<PolicyRequestReader.Read> next;
-    while ((next = reader.next()).isPresent()) {
+    for (Optional<PolicyRequestReader.Read> next = reader.next(); next.isPresent(); next = reader.next()) {
       requests++;
       // every request, good or bad, ends with an empty line, so it consumed at least one LF
       assertThat(requests).isLessThanOrEqualTo(lineFeeds);

@@ -15,6 +15,7 @@ import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.examples.gateway.GatewayExample;
 import dev.mailwarden.testing.TestRuntime;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class UsingMailwardenInYourTests {
     GatewayExample gateway = new GatewayExample(TestRuntime.of(zen), "mx.test");
     SmtpReply last =
         gateway.handle(ip("198.51.100.66"), "x.example", "a@example.com", "b@example.org",
-            "From: a@example.com\r\n\r\nhi\r\n".getBytes(), smtp);
+            "From: a@example.com\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII), smtp);
     assertThat(last.code()).isEqualTo(550);
     assertThat(sent).containsExactly(last);
     assertThat(delivered).isEmpty();

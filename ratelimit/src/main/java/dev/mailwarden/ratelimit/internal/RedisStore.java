@@ -111,7 +111,6 @@ final class RedisStore implements LimitStore {
   private final BucketSpec spec;
   private final List<Limit> limits;
   private final String keyPrefix;
-  private final Duration timeout;
   private final boolean failOpen;
   private final Duration failClosedRetryAfter;
   private final String[] fixedArgs;
@@ -141,7 +140,6 @@ final class RedisStore implements LimitStore {
     this.lastConnectAttempt = new AtomicLong(ticker.read() - RECONNECT_PAUSE_NANOS);
     this.limits = spec.limits();
     this.keyPrefix = keyPrefix;
-    this.timeout = timeout;
     this.failOpen = failOpen;
     this.failClosedRetryAfter = failClosedRetryAfter;
     long ttlMillis = 0;

@@ -43,7 +43,7 @@ public final class SignatureTags {
   public static SignatureTags read(HeaderField field, long nowEpochSeconds, Duration skew) {
     SignatureTags s = new SignatureTags(field);
     try {
-      s.check(nowEpochSeconds, skew.getSeconds());
+      s.check(nowEpochSeconds, skew.toSeconds());
     } catch (DkimSyntaxException e) {
       s.problem = e.getMessage();
     }

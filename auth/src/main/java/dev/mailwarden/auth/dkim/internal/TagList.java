@@ -73,7 +73,7 @@ public final class TagList {
       int ve = trimFwsEnd(s, vs, end);
       for (int k = vs; k < ve; k++) {
         char c = s.charAt(k);
-        if (c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f) {
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
           throw new DkimSyntaxException("control character in value of " + name + "=");
         }
       }

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * held in a thread-local, because jSPF's synchronous executor runs a whole check on one thread.
  */
 final class JspfDnsService implements DNSService {
+  @SuppressWarnings("ThreadLocalUsage") // per service: each jSPF engine instance has its own state
   private final ThreadLocal<State> current = new ThreadLocal<>();
 
   /** What one evaluation spent and noticed. */

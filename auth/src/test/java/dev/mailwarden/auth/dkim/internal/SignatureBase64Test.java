@@ -20,7 +20,8 @@ class SignatureBase64Test {
           ? Base64.getEncoder().encodeToString(data)
           : Base64.getEncoder().withoutPadding().encodeToString(data);
       StringBuilder folded = new StringBuilder();
-      for (char c : b64.toCharArray()) {
+      for (int ci = 0; ci < b64.length(); ci++) {
+        char c = b64.charAt(ci);
         if (random.nextInt(30) == 0) {
           folded.append("\r\n\t ");
         }

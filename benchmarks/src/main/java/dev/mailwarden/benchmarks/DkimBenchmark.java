@@ -199,14 +199,14 @@ public class DkimBenchmark {
       Signature s = Signature.getInstance("SHA256withRSA");
       s.initVerify(in.publicKey);
       s.update(in.headerData);
-      return s.verify(in.signature) & bodyHash.length == 32;
+      return s.verify(in.signature) && bodyHash.length == 32;
     }
     // BouncyCastle's Ed25519 (what auth uses) over the SHA-256 of the header data, key decoded once
     byte[] headerHash = MessageDigest.getInstance("SHA-256").digest(in.headerData);
     Ed25519Signer ed = new Ed25519Signer();
     ed.init(false, in.edPublicKey);
     ed.update(headerHash, 0, headerHash.length);
-    return ed.verifySignature(in.signature) & bodyHash.length == 32;
+    return ed.verifySignature(in.signature) && bodyHash.length == 32;
   }
 
   /** Signs the unsigned message: canonicalize, hash, sign, fold, prepend the field. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * @param method the method name, e.g. {@code spf}, {@code dkim}, {@code dmarc}, {@code iprev}
  * @param result the result word, usually {@link Outcome#token()}
- * @param comment text for a comment after the result, e.g. {@code p=reject dis=none}; empty for none
+ * @param comment text for a comment after the result, e.g. {@code p=reject dis=none}; empty for
+ *     none
  * @param reason an optional human reason, rendered as {@code reason="..."}
  * @param properties the {@code ptype.property=value} items in order
  */
@@ -30,7 +31,8 @@ public record AuthResult(
     requireNonNull(reason, "reason");
     properties = List.copyOf(properties);
     if (!AuthResultsFormat.isToken(method) || !AuthResultsFormat.isToken(result)) {
-      throw new IllegalArgumentException("method and result must be tokens: " + method + "=" + result);
+      throw new IllegalArgumentException(
+          "method and result must be tokens: " + method + "=" + result);
     }
   }
 
@@ -61,9 +63,7 @@ public record AuthResult(
     return AuthResultsFormat.render(this);
   }
 
-  /**
-   * One {@code propspec}: {@code ptype.property=value}, e.g. {@code smtp.mailfrom=example.com}.
-   */
+  /** One {@code propspec}: {@code ptype.property=value}, e.g. {@code smtp.mailfrom=example.com}. */
   public record Property(String ptype, String property, String value) {
     public Property {
       requireNonNull(ptype, "ptype");

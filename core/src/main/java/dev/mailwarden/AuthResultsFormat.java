@@ -118,8 +118,8 @@ final class AuthResultsFormat {
   /**
    * The whole header field, folded after each clause and within clauses at 78 columns: {@code
    * Authentication-Results: id; CRLF TAB spf=pass ...}. With no clauses the RFC's {@code none} is
-   * used. At most {@link #MAX_HEADER} characters: later clauses are left out whole (RFC 8601
-   * lets a receiver omit results), never cut mid-value.
+   * used. At most {@link #MAX_HEADER} characters: later clauses are left out whole (RFC 8601 lets a
+   * receiver omit results), never cut mid-value.
    */
   static String header(String authservId, List<AuthResult> results) {
     StringBuilder b = new StringBuilder(128).append("Authentication-Results: ");

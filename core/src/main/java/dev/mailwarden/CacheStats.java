@@ -3,8 +3,8 @@ package dev.mailwarden;
 /**
  * What one of a {@link MailwardenRuntime}'s caches holds now and has done since the runtime was
  * built; for monitoring. Hits are not counted here, so that a hit stays free of shared writes:
- * {@code MailwardenMetrics} counts DNS hits per check as {@code mailwarden.dns.queries} with
- * {@code source=cache}.
+ * {@code MailwardenMetrics} counts DNS hits per check as {@code mailwarden.dns.queries} with {@code
+ * source=cache}.
  *
  * @param entries entries held now
  * @param bytes their estimated size in bytes, the measure of the cache's budget

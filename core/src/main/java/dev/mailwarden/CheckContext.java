@@ -49,8 +49,8 @@ public interface CheckContext {
       CompletableFuture<T> pending, long nanos, Supplier<? extends T> fallback);
 
   /**
-   * {@link #completeAfter} at {@link #deadlineNanos()}: for checks that wait on DNS which may
-   * never answer.
+   * {@link #completeAfter} at {@link #deadlineNanos()}: for checks that wait on DNS which may never
+   * answer.
    */
   default <T> CompletableFuture<T> completeAtDeadline(
       CompletableFuture<T> pending, Supplier<? extends T> atDeadline) {
@@ -58,9 +58,9 @@ public interface CheckContext {
   }
 
   /**
-   * The result of another check of the same evaluation (e.g. DMARC awaits SPF and DKIM). The
-   * future never fails: a failed or late check gives its temperror result. Empty when that check
-   * is not registered or does not apply to the session.
+   * The result of another check of the same evaluation (e.g. DMARC awaits SPF and DKIM). The future
+   * never fails: a failed or late check gives its temperror result. Empty when that check is not
+   * registered or does not apply to the session.
    */
   <R extends CheckResult> CompletableFuture<Optional<R>> await(CheckKey<R> key);
 
@@ -96,8 +96,8 @@ public interface CheckContext {
   }
 
   /**
-   * Builds a context for one checker. Defaults without a runtime: system time, direct executor,
-   * 30 s deadline, uncached DNS, a 1 MiB shared cache; with one, the runtime's.
+   * Builds a context for one checker. Defaults without a runtime: system time, direct executor, 30
+   * s deadline, uncached DNS, a 1 MiB shared cache; with one, the runtime's.
    */
   final class Builder {
     final MailSession session;
@@ -110,13 +110,18 @@ public interface CheckContext {
     EvaluationListener listener = EvaluationListener.NONE;
     final @org.jspecify.annotations.Nullable MailwardenRuntime runtime;
 
-    private Builder(MailSession session, DnsResolver dns, @org.jspecify.annotations.Nullable MailwardenRuntime runtime) {
+    private Builder(
+        MailSession session,
+        DnsResolver dns,
+        @org.jspecify.annotations.Nullable MailwardenRuntime runtime) {
       this.session = java.util.Objects.requireNonNull(session, "session");
       this.dns = java.util.Objects.requireNonNull(dns, "dns");
       this.runtime = runtime;
     }
 
-    /** DNS for the context instead of the runtime's, e.g. the runtime's wrapped to count queries. */
+    /**
+     * DNS for the context instead of the runtime's, e.g. the runtime's wrapped to count queries.
+     */
     public Builder dns(DnsResolver dns) {
       this.dns = java.util.Objects.requireNonNull(dns, "dns");
       return this;
@@ -145,7 +150,9 @@ public interface CheckContext {
 
     /** The result {@link CheckContext#await} gives for {@code key}. */
     public <R extends CheckResult> Builder result(CheckKey<R> key, R result) {
-      results.put(java.util.Objects.requireNonNull(key, "key"), java.util.Objects.requireNonNull(result, "result"));
+      results.put(
+          java.util.Objects.requireNonNull(key, "key"),
+          java.util.Objects.requireNonNull(result, "result"));
       return this;
     }
 

@@ -16,7 +16,12 @@ import java.time.Duration;
  * @param dnsQueries DNS queries this check made
  */
 public record CheckReport(
-    String name, CheckResult result, double score, Status status, Duration elapsed, int dnsQueries) {
+    String name,
+    CheckResult result,
+    double score,
+    Status status,
+    Duration elapsed,
+    int dnsQueries) {
 
   public CheckReport {
     requireNonNull(name, "name");
@@ -44,12 +49,22 @@ public record CheckReport(
 
   @Override
   public String toString() {
-    return name + "=" + result.outcome().token() + "(" + formatScore(score) + ")"
-        + (status == Status.COMPLETED ? "" : "[" + status.name().toLowerCase(java.util.Locale.ROOT) + "]");
+    return name
+        + "="
+        + result.outcome().token()
+        + "("
+        + formatScore(score)
+        + ")"
+        + (status == Status.COMPLETED
+            ? ""
+            : "[" + status.name().toLowerCase(java.util.Locale.ROOT) + "]");
   }
 
   static String formatScore(double s) {
-    String v = s == Math.rint(s) && Math.abs(s) < 1e9 ? String.valueOf((long) s) + ".0" : String.valueOf(s);
+    String v =
+        s == Math.rint(s) && Math.abs(s) < 1e9
+            ? String.valueOf((long) s) + ".0"
+            : String.valueOf(s);
     return s > 0 ? "+" + v : v;
   }
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one checker concluded. Each module has its own immutable implementation with typed
- * details ({@code DnsblResult}, {@code SpfResult}, ...); {@link #of} makes a plain one.
+ * What one checker concluded. Each module has its own immutable implementation with typed details
+ * ({@code DnsblResult}, {@code SpfResult}, ...); {@link #of} makes a plain one.
  *
  * <p>Expected outcomes (a listing, an SPF fail) are results, never exceptions.
  */
@@ -32,8 +32,8 @@ public interface CheckResult {
   }
 
   /**
-   * The SMTP reply this result asks for when it is the decisive reason for rejecting or
-   * deferring. Empty means "use the policy's default reply".
+   * The SMTP reply this result asks for when it is the decisive reason for rejecting or deferring.
+   * Empty means "use the policy's default reply".
    */
   default Optional<SmtpReply> smtpReply() {
     return Optional.empty();
@@ -42,8 +42,8 @@ public interface CheckResult {
   /**
    * Facts for the decision log line ({@code dev.mailwarden.decision}), in order; a key may repeat
    * (one {@code dnsbl_hit} per listing). Keys are short fixed words ({@code dnsbl_hit}, {@code
-   * dnsbl_error}, {@code limit}); values must never hold personal data (addresses, users, IPs):
-   * the line is written even when local-parts are off. Empty by default.
+   * dnsbl_error}, {@code limit}); values must never hold personal data (addresses, users, IPs): the
+   * line is written even when local-parts are off. Empty by default.
    */
   default List<Map.Entry<String, String>> logFields() {
     return List.of();

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One logfmt line per evaluation, at INFO on the logger {@value #LOGGER} (SLF4J), for operators
- * and for {@code mailwarden logs}. On by default in every {@link MailWarden}; off with {@code
+ * One logfmt line per evaluation, at INFO on the logger {@value #LOGGER} (SLF4J), for operators and
+ * for {@code mailwarden logs}. On by default in every {@link MailWarden}; off with {@code
  * MailWarden.builder(runtime).decisionLog(DecisionLog.off())}. Example (one line):
  *
  * <pre>
@@ -28,22 +28,21 @@ import org.slf4j.LoggerFactory;
  * <p>Keys, in this order: {@code evaluation} (an id unique to this log instance: random prefix,
  * counter), {@code verdict} ({@code accept}, {@code quarantine}, {@code reject}, {@code tempfail}),
  * {@code policy_verdict} (observe-only mode, when it differs), {@code score}, {@code session} (the
- * session's id, when set), {@code client_ip}, {@code helo}, {@code mail_from_domain} (empty for
- * the null sender), {@code mail_from} and {@code user} (only with {@link Builder#localParts}),
- * then per check {@code check.<name>=<outcome>} and {@code score.<name>=<contribution>} and, when
- * the check did not complete, {@code status.<name>} ({@code failed}, {@code timed_out}, {@code
- * skipped}); then the results' {@linkplain CheckResult#logFields() facts}: {@code
- * dnsbl_hit=<zone>:<codes>} per listing, {@code dnsbl_error=<zone>} per list in ERROR, {@code
- * limit=<limit>} when a rate limit tripped; then {@code decisive}, {@code elapsed_ms}, {@code
- * dns_queries}. Keys with no value are left out.
+ * session's id, when set), {@code client_ip}, {@code helo}, {@code mail_from_domain} (empty for the
+ * null sender), {@code mail_from} and {@code user} (only with {@link Builder#localParts}), then per
+ * check {@code check.<name>=<outcome>} and {@code score.<name>=<contribution>} and, when the check
+ * did not complete, {@code status.<name>} ({@code failed}, {@code timed_out}, {@code skipped});
+ * then the results' {@linkplain CheckResult#logFields() facts}: {@code dnsbl_hit=<zone>:<codes>}
+ * per listing, {@code dnsbl_error=<zone>} per list in ERROR, {@code limit=<limit>} when a rate
+ * limit tripped; then {@code decisive}, {@code elapsed_ms}, {@code dns_queries}. Keys with no value
+ * are left out.
  *
- * <p>Escaping: a value is written bare when it is non-empty and made only of printable ASCII
- * other than space, {@code "}, {@code =} and {@code \}; otherwise it is quoted, with {@code \"},
- * {@code \\}, {@code \n}, {@code \r}, {@code \t} and {@code \}{@code uXXXX} for every other
- * character outside printable ASCII. So a hostile HELO can neither end the line nor add a key.
- * Values longer than {@value #MAX_VALUE} characters are cut and end in {@code ...}. Key
- * characters outside printable ASCII, and space, {@code =}, {@code "} and {@code \}, become
- * {@code _}.
+ * <p>Escaping: a value is written bare when it is non-empty and made only of printable ASCII other
+ * than space, {@code "}, {@code =} and {@code \}; otherwise it is quoted, with {@code \"}, {@code
+ * \\}, {@code \n}, {@code \r}, {@code \t} and {@code \}{@code uXXXX} for every other character
+ * outside printable ASCII. So a hostile HELO can neither end the line nor add a key. Values longer
+ * than {@value #MAX_VALUE} characters are cut and end in {@code ...}. Key characters outside
+ * printable ASCII, and space, {@code =}, {@code "} and {@code \}, become {@code _}.
  */
 public final class DecisionLog implements EvaluationListener {
 
@@ -55,8 +54,19 @@ public final class DecisionLog implements EvaluationListener {
 
   private static final Set<String> RESERVED =
       Set.of(
-          "evaluation", "verdict", "policy_verdict", "score", "session", "client_ip", "helo",
-          "mail_from_domain", "mail_from", "user", "decisive", "elapsed_ms", "dns_queries");
+          "evaluation",
+          "verdict",
+          "policy_verdict",
+          "score",
+          "session",
+          "client_ip",
+          "helo",
+          "mail_from_domain",
+          "mail_from",
+          "user",
+          "decisive",
+          "elapsed_ms",
+          "dns_queries");
 
   private static final DecisionLog OFF = new DecisionLog(false, false, LOGGER, null);
 
@@ -64,11 +74,13 @@ public final class DecisionLog implements EvaluationListener {
   private final boolean localParts;
   private final Logger logger;
   private final String loggerName;
-  private final @Nullable Consumer<String> sink; // tests only: receives every line instead of the logger
+  private final @Nullable Consumer<String>
+      sink; // tests only: receives every line instead of the logger
   private final String idPrefix;
   private final AtomicLong counter = new AtomicLong();
 
-  private DecisionLog(boolean enabled, boolean localParts, String loggerName, @Nullable Consumer<String> sink) {
+  private DecisionLog(
+      boolean enabled, boolean localParts, String loggerName, @Nullable Consumer<String> sink) {
     this.enabled = enabled;
     this.localParts = localParts;
     this.logger = LoggerFactory.getLogger(loggerName);
@@ -132,14 +144,18 @@ public final class DecisionLog implements EvaluationListener {
     s.id().ifPresent(id -> field(b, "session", id));
     s.clientIp().ifPresent(ip -> field(b, "client_ip", ip.getHostAddress()));
     s.helo().ifPresent(h -> field(b, "helo", h));
-    s.mailFrom().ifPresent(
-        from -> {
-          int at = from.lastIndexOf('@');
-          field(b, "mail_from_domain", at < 0 ? "" : from.substring(at + 1).toLowerCase(Locale.ROOT));
-          if (localParts) {
-            field(b, "mail_from", from);
-          }
-        });
+    s.mailFrom()
+        .ifPresent(
+            from -> {
+              int at = from.lastIndexOf('@');
+              field(
+                  b,
+                  "mail_from_domain",
+                  at < 0 ? "" : from.substring(at + 1).toLowerCase(Locale.ROOT));
+              if (localParts) {
+                field(b, "mail_from", from);
+              }
+            });
     if (localParts) {
       s.authenticatedUser().ifPresent(u -> field(b, "user", u));
     }
@@ -163,7 +179,10 @@ public final class DecisionLog implements EvaluationListener {
       }
       for (Map.Entry<String, String> f : facts) {
         String k = key(f.getKey());
-        if (!RESERVED.contains(k) && !k.startsWith("check.") && !k.startsWith("score.") && !k.startsWith("status.")) {
+        if (!RESERVED.contains(k)
+            && !k.startsWith("check.")
+            && !k.startsWith("score.")
+            && !k.startsWith("status.")) {
           field(b, k, f.getValue());
         }
       }
@@ -252,7 +271,9 @@ public final class DecisionLog implements EvaluationListener {
 
   @Override
   public String toString() {
-    return enabled ? "DecisionLog[" + loggerName + (localParts ? ", local-parts" : "") + "]" : "DecisionLog[off]";
+    return enabled
+        ? "DecisionLog[" + loggerName + (localParts ? ", local-parts" : "") + "]"
+        : "DecisionLog[off]";
   }
 
   /** Builds a {@link DecisionLog}. */

@@ -23,10 +23,18 @@ public record DnsUsage(int queries, int cacheHits, int voidAnswers, int errors, 
   }
 
   /** One lookup. */
-  public record Query(String check, String name, RecordType type, DnsStatus status, boolean fromCache) {}
+  public record Query(
+      String check, String name, RecordType type, DnsStatus status, boolean fromCache) {}
 
   @Override
   public String toString() {
-    return queries + " queries, " + cacheHits + " cached, " + voidAnswers + " void, " + errors + " errors";
+    return queries
+        + " queries, "
+        + cacheHits
+        + " cached, "
+        + voidAnswers
+        + " void, "
+        + errors
+        + " errors";
   }
 }

@@ -78,7 +78,10 @@ public final class Evaluation {
 
   /** The result of the check with this key, if it ran. */
   public <R extends CheckResult> Optional<R> result(CheckKey<R> key) {
-    return check(key.name()).map(CheckReport::result).filter(key.type()::isInstance).map(key.type()::cast);
+    return check(key.name())
+        .map(CheckReport::result)
+        .filter(key.type()::isInstance)
+        .map(key.type()::cast);
   }
 
   /** The name of the check whose result decided a REJECT or TEMPFAIL, if any. */
@@ -116,10 +119,9 @@ public final class Evaluation {
   }
 
   /**
-   * The Authentication-Results header field (RFC 8601) to prepend to the message, folded with
-   * CRLF TAB between clauses, without a trailing CRLF: {@code Authentication-Results:
-   * mx.example.org; spf=pass smtp.mailfrom=example.com}. With no clauses the value is {@code
-   * none}.
+   * The Authentication-Results header field (RFC 8601) to prepend to the message, folded with CRLF
+   * TAB between clauses, without a trailing CRLF: {@code Authentication-Results: mx.example.org;
+   * spf=pass smtp.mailfrom=example.com}. With no clauses the value is {@code none}.
    *
    * @param authservId the name of this mail server (usually its hostname)
    */
@@ -153,7 +155,12 @@ public final class Evaluation {
     b.append(" checks=").append(checks);
     decisiveCheck.ifPresent(d -> b.append(" decisive=").append(d));
     b.append(" reply=\"").append(smtpReply).append('"');
-    b.append(" dns=").append(dns.queries()).append('q').append('/').append(dns.cacheHits()).append("hit");
+    b.append(" dns=")
+        .append(dns.queries())
+        .append('q')
+        .append('/')
+        .append(dns.cacheHits())
+        .append("hit");
     b.append(" elapsed=").append(elapsed.toMillis()).append("ms");
     return SmtpReply.sanitize(b.toString(), 4000);
   }

@@ -24,7 +24,8 @@ public interface EvaluationListener {
   default void onCheckComplete(MailSession session, CheckReport report) {}
 
   /** A DNS answer reached a check (from the network or the cache). */
-  default void onDnsQuery(MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {}
+  default void onDnsQuery(
+      MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {}
 
   /** A checker reported an event (list unhealthy, rate limit tripped, ...). */
   default void onCheckEvent(String checkName, CheckEvent event) {}

@@ -75,8 +75,11 @@ final class EvaluationRun {
       finish(false);
       return done;
     }
-    warden.runtime.scheduler().runIfPendingAfter(
-        done, deadlineNanos - warden.ticker.read(), warden.executor, () -> finish(true));
+    warden
+        .runtime
+        .scheduler()
+        .runIfPendingAfter(
+            done, deadlineNanos - warden.ticker.read(), warden.executor, () -> finish(true));
     for (int i : toStart) {
       startCheck(i);
       if (done.isDone()) {
@@ -103,7 +106,10 @@ final class EvaluationRun {
     future.whenComplete(
         (result, error) -> {
           if (error != null) {
-            settle(index, Status.FAILED, temperror(checker, "check failed: " + describe(unwrap(error))));
+            settle(
+                index,
+                Status.FAILED,
+                temperror(checker, "check failed: " + describe(unwrap(error))));
           } else if (result == null) {
             settle(index, Status.FAILED, temperror(checker, "check completed without a result"));
           } else {
@@ -131,8 +137,7 @@ final class EvaluationRun {
       reports[index] = report;
       pending--;
       finishNow =
-          pending == 0
-              || (warden.shortCircuit && !warden.observeOnly && score >= warden.rejectAt);
+          pending == 0 || (warden.shortCircuit && !warden.observeOnly && score >= warden.rejectAt);
     }
     notifyListener(l -> l.onCheckComplete(session, report));
     completeSettled(index, result);
@@ -173,7 +178,12 @@ final class EvaluationRun {
       double score = deadlinePassed ? score(reg.weights(), result) : 0.0;
       CheckReport report =
           new CheckReport(
-              reg.checker().name(), result, score, status, Duration.ofNanos(now - startNanos), dnsPerCheck.get(i));
+              reg.checker().name(),
+              result,
+              score,
+              status,
+              Duration.ofNanos(now - startNanos),
+              dnsPerCheck.get(i));
       synchronized (this) {
         reports[i] = report;
       }
@@ -235,7 +245,12 @@ final class EvaluationRun {
       if (failedRequirement != null) {
         verdict = Verdict.TEMPFAIL;
         decisive = failedRequirement.name();
-        reply = failedRequirement.result().smtpReply().filter(SmtpReply::isTransient).orElse(warden.tempfailReply);
+        reply =
+            failedRequirement
+                .result()
+                .smtpReply()
+                .filter(SmtpReply::isTransient)
+                .orElse(warden.tempfailReply);
       } else if (!Double.isNaN(warden.quarantineAt) && total >= warden.quarantineAt) {
         verdict = Verdict.QUARANTINE;
         reply = SmtpReply.OK;
@@ -250,9 +265,22 @@ final class EvaluationRun {
       reply = SmtpReply.OK;
     }
     DnsUsage usage =
-        new DnsUsage(dnsQueries.get(), dnsHits.get(), dnsVoids.get(), dnsErrors.get(), new ArrayList<>(dnsLog));
+        new DnsUsage(
+            dnsQueries.get(),
+            dnsHits.get(),
+            dnsVoids.get(),
+            dnsErrors.get(),
+            new ArrayList<>(dnsLog));
     return new Evaluation(
-        session, verdict, policyVerdict, total, list, reply, Optional.ofNullable(decisive), elapsed, usage);
+        session,
+        verdict,
+        policyVerdict,
+        total,
+        list,
+        reply,
+        Optional.ofNullable(decisive),
+        elapsed,
+        usage);
   }
 
   private static double score(Weights weights, CheckResult result) {
@@ -312,7 +340,9 @@ final class EvaluationRun {
       dnsErrors.incrementAndGet();
     }
     if (dnsLogged.incrementAndGet() <= DnsUsage.MAX_LOGGED) {
-      dnsLog.add(new DnsUsage.Query(checkName, answer.name(), answer.type(), answer.status(), answer.fromCache()));
+      dnsLog.add(
+          new DnsUsage.Query(
+              checkName, answer.name(), answer.type(), answer.status(), answer.fromCache()));
     }
     notifyListener(l -> l.onDnsQuery(session, checkName, answer, Duration.ofNanos(elapsedNanos)));
   }
@@ -350,8 +380,11 @@ final class EvaluationRun {
             DnsAnswer a =
                 error != null || answer == null
                     ? DnsAnswer.error(
-                        name, type, DnsStatus.SERVFAIL,
-                        "resolver failed: " + (error == null ? "no answer" : describe(unwrap(error))))
+                        name,
+                        type,
+                        DnsStatus.SERVFAIL,
+                        "resolver failed: "
+                            + (error == null ? "no answer" : describe(unwrap(error))))
                     : answer;
             recordDns(index, checkName, a, warden.ticker.read() - t0);
             return a;
@@ -375,7 +408,9 @@ final class EvaluationRun {
 
     @Override
     public <T> CompletableFuture<T> completeAfter(
-        CompletableFuture<T> pending, long nanos, java.util.function.Supplier<? extends T> fallback) {
+        CompletableFuture<T> pending,
+        long nanos,
+        java.util.function.Supplier<? extends T> fallback) {
       return warden.runtime.scheduler().completeAfter(pending, nanos, warden.executor, fallback);
     }
 
@@ -407,7 +442,11 @@ final class EvaluationRun {
 
     @Override
     public String toString() {
-      return "CheckContext[" + warden.registrations.get(index).checker().name() + ", " + session + "]";
+      return "CheckContext["
+          + warden.registrations.get(index).checker().name()
+          + ", "
+          + session
+          + "]";
     }
   }
 }

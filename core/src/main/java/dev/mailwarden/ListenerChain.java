@@ -34,7 +34,8 @@ final class ListenerChain implements EvaluationListener {
   }
 
   @Override
-  public void onDnsQuery(MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {
+  public void onDnsQuery(
+      MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {
     each(l -> l.onDnsQuery(session, checkName, answer, elapsed));
   }
 

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything known about one SMTP transaction so far: client IP, HELO, MAIL FROM, recipients,
- * authenticated user and the raw message. Immutable; build a new one (or {@link #toBuilder()})
- * as the transaction advances.
+ * authenticated user and the raw message. Immutable; build a new one (or {@link #toBuilder()}) as
+ * the transaction advances.
  *
  * <pre>{@code
  * MailSession s = MailSession.builder()
@@ -71,9 +71,7 @@ public final class MailSession {
     return Optional.ofNullable(id);
   }
 
-  /**
-   * The client's address. An IPv4-mapped IPv6 address given to the builder is stored as IPv4.
-   */
+  /** The client's address. An IPv4-mapped IPv6 address given to the builder is stored as IPv4. */
   public Optional<InetAddress> clientIp() {
     return Optional.ofNullable(clientIp);
   }
@@ -89,8 +87,8 @@ public final class MailSession {
   }
 
   /**
-   * The MAIL FROM reverse-path without angle brackets. Present and empty for the null sender
-   * {@code <>}; absent before MAIL FROM.
+   * The MAIL FROM reverse-path without angle brackets. Present and empty for the null sender {@code
+   * <>}; absent before MAIL FROM.
    */
   public Optional<String> mailFrom() {
     return Optional.ofNullable(mailFrom);
@@ -118,7 +116,9 @@ public final class MailSession {
 
   /** The raw message bytes as a read-only view (no copy). */
   public Optional<ByteBuffer> message() {
-    return message == null ? Optional.empty() : Optional.of(ByteBuffer.wrap(message).asReadOnlyBuffer());
+    return message == null
+        ? Optional.empty()
+        : Optional.of(ByteBuffer.wrap(message).asReadOnlyBuffer());
   }
 
   /** The raw message as a stream (no copy). */
@@ -214,8 +214,8 @@ public final class MailSession {
     }
 
     /**
-     * The raw message (RFC 5322 bytes as received in DATA, dot-unstuffed). The array is copied
-     * once here so the session stays immutable.
+     * The raw message (RFC 5322 bytes as received in DATA, dot-unstuffed). The array is copied once
+     * here so the session stays immutable.
      */
     public Builder message(byte[] raw) {
       this.message = requireNonNull(raw, "message").clone();

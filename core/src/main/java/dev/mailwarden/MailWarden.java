@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates mail sessions with a set of checks and a scoring policy. Build one with {@link
@@ -28,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * inbound.evaluate(session).thenAccept(ev -> reply(ev.smtpReply()));
  * }</pre>
  *
- * <p>Each evaluation starts every check whose inputs the session holds ({@link
- * Checker#appliesTo}), all at once, and waits for them under one deadline. The verdict:
+ * <p>Each evaluation starts every check whose inputs the session holds ({@link Checker#appliesTo}),
+ * all at once, and waits for them under one deadline. The verdict:
  *
  * <ol>
  *   <li>score at or above {@link Builder#rejectAt} → REJECT, or TEMPFAIL if the decisive result
@@ -78,7 +76,8 @@ public final class MailWarden {
     this.observeOnly = b.observeOnly;
     this.userListener = b.listener;
     this.decisionLog = b.decisionLog;
-    this.listener = decisionLog.enabled() ? EvaluationListener.all(b.listener, decisionLog) : b.listener;
+    this.listener =
+        decisionLog.enabled() ? EvaluationListener.all(b.listener, decisionLog) : b.listener;
     this.ticker = runtime.ticker();
     this.executor = runtime.executor();
     this.rejectReply = b.rejectReply;
@@ -109,8 +108,8 @@ public final class MailWarden {
   }
 
   /**
-   * Evaluates the session. The future never completes exceptionally for check or DNS trouble,
-   * and completes by the deadline (plus scheduling delay) even if a check never answers.
+   * Evaluates the session. The future never completes exceptionally for check or DNS trouble, and
+   * completes by the deadline (plus scheduling delay) even if a check never answers.
    */
   public CompletableFuture<Evaluation> evaluate(MailSession session) {
     requireNonNull(session, "session");
@@ -118,8 +117,8 @@ public final class MailWarden {
   }
 
   /**
-   * Blocking convenience for scripts and tests: {@link #evaluate} and wait. Never call it from
-   * an event loop or inside a future's continuation.
+   * Blocking convenience for scripts and tests: {@link #evaluate} and wait. Never call it from an
+   * event loop or inside a future's continuation.
    */
   public Evaluation evaluateAndWait(MailSession session) {
     try {
@@ -157,7 +156,11 @@ public final class MailWarden {
     StringBuilder b = new StringBuilder("MailWarden[checks=");
     List<String> names = new ArrayList<>();
     registrations.forEach(r -> names.add(r.checker().name() + (r.required() ? "(required)" : "")));
-    b.append(names).append(", rejectAt=").append(rejectAt).append(", quarantineAt=").append(quarantineAt);
+    b.append(names)
+        .append(", rejectAt=")
+        .append(rejectAt)
+        .append(", quarantineAt=")
+        .append(quarantineAt);
     b.append(", deadline=").append(deadline.toMillis()).append("ms");
     if (observeOnly) {
       b.append(", observe-only");
@@ -165,9 +168,12 @@ public final class MailWarden {
     return b.append(']').toString();
   }
 
-  record Registration<R extends CheckResult>(Checker<R> checker, Weights weights, boolean required) {}
+  record Registration<R extends CheckResult>(
+      Checker<R> checker, Weights weights, boolean required) {}
 
-  /** Builds a {@link MailWarden}. Each setting may be set once; each checker key registered once. */
+  /**
+   * Builds a {@link MailWarden}. Each setting may be set once; each checker key registered once.
+   */
   public static final class Builder {
     private final MailwardenRuntime runtime;
     private final List<Registration<?>> registrations = new ArrayList<>();
@@ -196,8 +202,8 @@ public final class MailWarden {
     }
 
     /**
-     * Registers a check whose temperror (or failure, or missed deadline) makes the verdict
-     * TEMPFAIL unless the score already rejects.
+     * Registers a check whose temperror (or failure, or missed deadline) makes the verdict TEMPFAIL
+     * unless the score already rejects.
      */
     public Builder require(Checker<?> checker, Weights weights) {
       return add(checker, weights, true);

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * The one owner of everything that outlives an evaluation, in the spirit of {@code OkHttpClient}:
  * the DNS resolver and its cache, the cache that checks share, all under one memory budget in
  * bytes, the {@link Ticker} and clock, the timer of deadlines and probes, and the executor that
- * runs checks' CPU work. Make one per application, give it to every {@link MailWarden}, and
- * {@link #close()} it at shutdown: that ends every thread it started.
+ * runs checks' CPU work. Make one per application, give it to every {@link MailWarden}, and {@link
+ * #close()} it at shutdown: that ends every thread it started.
  *
  * <pre>{@code
  * MailwardenRuntime runtime = MailwardenRuntime.builder()   // resolv.conf servers, 64 MiB
@@ -40,13 +40,13 @@ import org.jspecify.annotations.Nullable;
  * runtime.close();
  * }</pre>
  *
- * <p>In tests, give it a {@link dev.mailwarden.dns.ZoneResolver} and a direct executor:
- * {@code MailwardenRuntime.builder().dns(zone).executor(Runnable::run).build()}.
+ * <p>In tests, give it a {@link dev.mailwarden.dns.ZoneResolver} and a direct executor: {@code
+ * MailwardenRuntime.builder().dns(zone).executor(Runnable::run).build()}.
  *
- * <p>Threads: the network resolver's I/O thread (when the runtime builds it), a worker pool
- * (unless an executor is given) whose threads end after a minute idle, and one timer thread that
- * ends after a second without pending timers, except that it ticks the DNS cache's coarse clock
- * while the runtime runs on the system ticker with a DNS cache. Nothing is static.
+ * <p>Threads: the network resolver's I/O thread (when the runtime builds it), a worker pool (unless
+ * an executor is given) whose threads end after a minute idle, and one timer thread that ends after
+ * a second without pending timers, except that it ticks the DNS cache's coarse clock while the
+ * runtime runs on the system ticker with a DNS cache. Nothing is static.
  */
 public final class MailwardenRuntime implements AutoCloseable {
   /** Default total memory for caches: 64 MiB. */
@@ -110,8 +110,14 @@ public final class MailwardenRuntime implements AutoCloseable {
     java.util.Collections.reverse(own);
     this.owned = List.copyOf(own);
     this.description =
-        "MailwardenRuntime[dns=" + upstream + (dnsCache == null ? ", no DNS cache" : ", cached")
-            + ", cacheMemory=" + cacheMemory + ", ticker=" + ticker + "]";
+        "MailwardenRuntime[dns="
+            + upstream
+            + (dnsCache == null ? ", no DNS cache" : ", cached")
+            + ", cacheMemory="
+            + cacheMemory
+            + ", ticker="
+            + ticker
+            + "]";
   }
 
   public static Builder builder() {
@@ -152,16 +158,23 @@ public final class MailwardenRuntime implements AutoCloseable {
   public CacheStats dnsCacheStats() {
     return dnsCache == null
         ? CacheStats.NONE
-        : new CacheStats(dnsCache.size(), dnsCache.bytes(), dnsCache.misses(), dnsCache.evictions());
+        : new CacheStats(
+            dnsCache.size(), dnsCache.bytes(), dnsCache.misses(), dnsCache.evictions());
   }
 
   /** The cache of parsed records (SPF records, DKIM and ARC keys, ...) that checks share. */
   public CacheStats recordCacheStats() {
     return new CacheStats(
-        sharedCache.entries(), sharedCache.weightedBytes(), sharedCache.misses(), sharedCache.evictions());
+        sharedCache.entries(),
+        sharedCache.weightedBytes(),
+        sharedCache.misses(),
+        sharedCache.evictions());
   }
 
-  /** The counters of the network resolver the runtime built; empty when given one with {@link Builder#dns}. */
+  /**
+   * The counters of the network resolver the runtime built; empty when given one with {@link
+   * Builder#dns}.
+   */
   public Optional<NetworkResolver.Stats> resolverStats() {
     return network == null ? Optional.empty() : Optional.of(network.stats());
   }
@@ -290,8 +303,8 @@ public final class MailwardenRuntime implements AutoCloseable {
     }
 
     /**
-     * The memory all caches may hold, in bytes (default 64 MiB): three quarters for DNS answers,
-     * a quarter for what checks derive from them (parsed SPF records, DKIM keys, DNSBL results).
+     * The memory all caches may hold, in bytes (default 64 MiB): three quarters for DNS answers, a
+     * quarter for what checks derive from them (parsed SPF records, DKIM keys, DNSBL results).
      */
     public Builder cacheMemory(long bytes) {
       once("cacheMemory");

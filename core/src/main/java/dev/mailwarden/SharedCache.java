@@ -19,7 +19,8 @@ public interface SharedCache {
    * The value for {@code key} in {@code slot}, computed by {@code compute} (on the calling thread)
    * when absent. A null from {@code compute} is returned and not stored.
    */
-  <K, V> @Nullable V get(Slot<K, V> slot, K key, Function<? super K, ? extends @Nullable V> compute);
+  <K, V> @Nullable V get(
+      Slot<K, V> slot, K key, Function<? super K, ? extends @Nullable V> compute);
 
   /** Bytes held now (the sum of the entries' weights). */
   long weightedBytes();
@@ -41,8 +42,8 @@ public interface SharedCache {
     }
 
     /**
-     * A slot whose entries weigh {@code weigher(key, value)} bytes (an estimate of what the key
-     * and value retain; the cache adds its own per-entry overhead).
+     * A slot whose entries weigh {@code weigher(key, value)} bytes (an estimate of what the key and
+     * value retain; the cache adds its own per-entry overhead).
      */
     public static <K, V> Slot<K, V> of(String name, ToIntBiFunction<? super K, ? super V> weigher) {
       return new Slot<>(name, weigher);

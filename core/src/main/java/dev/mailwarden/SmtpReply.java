@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.util.regex.Pattern;
 
 /**
- * An SMTP reply: a three-digit code (RFC 5321 section 4.2), an enhanced status code (RFC 3463)
- * and a single line of text. The text is sanitized on construction so that data from DNS (TXT
- * reasons, SPF explanations) can never inject CR/LF or control characters into the SMTP dialogue.
+ * An SMTP reply: a three-digit code (RFC 5321 section 4.2), an enhanced status code (RFC 3463) and
+ * a single line of text. The text is sanitized on construction so that data from DNS (TXT reasons,
+ * SPF explanations) can never inject CR/LF or control characters into the SMTP dialogue.
  */
 public record SmtpReply(int code, String enhancedStatus, String text) {
 
@@ -50,9 +50,10 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
   }
 
   /**
-   * Makes untrusted text safe for one protocol line: control characters (including CR, LF, TAB,
-   * DEL and C1 controls) and bidirectional formatting characters become spaces, runs of spaces collapse, the result is trimmed and cut to
-   * {@code maxLength} characters (an ellipsis marks the cut). Non-ASCII letters are kept.
+   * Makes untrusted text safe for one protocol line: control characters (including CR, LF, TAB, DEL
+   * and C1 controls) and bidirectional formatting characters become spaces, runs of spaces
+   * collapse, the result is trimmed and cut to {@code maxLength} characters (an ellipsis marks the
+   * cut). Non-ASCII letters are kept.
    */
   public static String sanitize(String untrusted, int maxLength) {
     if (maxLength < 1) {
@@ -62,7 +63,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     boolean space = true; // drop leading spaces
     for (int i = 0; i < untrusted.length() && out.length() <= maxLength; i++) {
       char c = untrusted.charAt(i);
-      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || isBidi(c);
+      boolean control =
+          c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || isBidi(c);
       if (control || c == ' ') {
         if (!space) {
           out.append(' ');
@@ -99,8 +101,12 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
    * ("Trojan Source", CVE-2021-42574). A stranger's text never needs them.
    */
   static boolean isBidi(char c) {
-    return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069') || c == '\ufeff';
+    return c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\ufeff';
   }
 
   private static boolean validSurrogateAt(String s, int i) {

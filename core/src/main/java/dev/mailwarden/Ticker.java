@@ -2,9 +2,9 @@ package dev.mailwarden;
 
 /**
  * A source of monotonic nanoseconds, injectable so tests control time (like Caffeine's {@code
- * Ticker} and Bucket4j's {@code TimeMeter}). Only differences between readings are meaningful.
- * A {@link MailwardenRuntime} holds the one ticker every check, cache, limiter and transport of
- * an application reads; the core test-jar ships a {@code FakeTicker}.
+ * Ticker} and Bucket4j's {@code TimeMeter}). Only differences between readings are meaningful. A
+ * {@link MailwardenRuntime} holds the one ticker every check, cache, limiter and transport of an
+ * application reads; the core test-jar ships a {@code FakeTicker}.
  */
 @FunctionalInterface
 public interface Ticker {

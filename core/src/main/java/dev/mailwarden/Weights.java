@@ -6,11 +6,11 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Turns a check's result into its contribution to the score: the one place where scores are
- * set. Given at registration ({@code builder.check(checker, weights)}); a checker registered
- * without weights uses its documented {@link Checker#defaultWeights()}. Positive scores push
- * towards reject, negative ones (allowlists) towards accept. Modules offer typed weights for
- * results with parts ({@code DnsblWeights} per list, {@code HeloWeights} per finding).
+ * Turns a check's result into its contribution to the score: the one place where scores are set.
+ * Given at registration ({@code builder.check(checker, weights)}); a checker registered without
+ * weights uses its documented {@link Checker#defaultWeights()}. Positive scores push towards
+ * reject, negative ones (allowlists) towards accept. Modules offer typed weights for results with
+ * parts ({@code DnsblWeights} per list, {@code HeloWeights} per finding).
  */
 @FunctionalInterface
 public interface Weights {

@@ -25,7 +25,10 @@ class CompleteAtDeadlineTest {
 
   private CheckContext context(Duration deadline) throws Exception {
     MailSession session =
-        MailSession.builder().clientIp(InetAddress.getByName("192.0.2.1")).helo("h.example").build();
+        MailSession.builder()
+            .clientIp(InetAddress.getByName("192.0.2.1"))
+            .helo("h.example")
+            .build();
     return CheckContext.builder(session, ZoneResolver.builder().build())
         .executor(executor)
         .deadline(deadline)
@@ -38,10 +41,12 @@ class CompleteAtDeadlineTest {
     CompletableFuture<String> pending = new CompletableFuture<>();
     CompletableFuture<String> same =
         context(Duration.ofMillis(50))
-            .completeAtDeadline(pending, () -> {
-              thread.set(Thread.currentThread().getName());
-              return "late";
-            });
+            .completeAtDeadline(
+                pending,
+                () -> {
+                  thread.set(Thread.currentThread().getName());
+                  return "late";
+                });
 
     assertThat(same).isSameAs(pending);
     assertThat(pending.get(5, TimeUnit.SECONDS)).isEqualTo("late");
@@ -52,10 +57,13 @@ class CompleteAtDeadlineTest {
   void completedBeforeDeadline_fallbackNeverRuns() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<String> pending = new CompletableFuture<>();
-    context(Duration.ofMillis(100)).completeAtDeadline(pending, () -> {
-      calls.incrementAndGet();
-      return "late";
-    });
+    context(Duration.ofMillis(100))
+        .completeAtDeadline(
+            pending,
+            () -> {
+              calls.incrementAndGet();
+              return "late";
+            });
     pending.complete("answer");
 
     Thread.sleep(300); // past the deadline: a timer that was not dropped would call the supplier
@@ -66,9 +74,12 @@ class CompleteAtDeadlineTest {
   @Test
   void throwingFallback_completesExceptionally_insteadOfNever() throws Exception {
     CompletableFuture<String> pending = new CompletableFuture<>();
-    context(Duration.ofMillis(10)).completeAtDeadline(pending, () -> {
-      throw new IllegalStateException("boom");
-    });
+    context(Duration.ofMillis(10))
+        .completeAtDeadline(
+            pending,
+            () -> {
+              throw new IllegalStateException("boom");
+            });
 
     assertThat(pending).failsWithin(Duration.ofSeconds(5));
   }

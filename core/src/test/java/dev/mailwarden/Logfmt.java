@@ -78,7 +78,10 @@ final class Logfmt {
   }
 
   static String value(String line, String key) {
-    return parse(line).stream().filter(e -> e.getKey().equals(key)).map(Map.Entry::getValue)
-        .findFirst().orElseThrow(() -> new AssertionError("no key " + key + " in " + line));
+    return parse(line).stream()
+        .filter(e -> e.getKey().equals(key))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no key " + key + " in " + line));
   }
 }

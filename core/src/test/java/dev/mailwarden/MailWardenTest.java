@@ -69,7 +69,8 @@ class MailWardenTest {
   }
 
   /** A result with its own reply. */
-  private record ReplyResult(Outcome outcome, String reason, SmtpReply reply) implements CheckResult {
+  private record ReplyResult(Outcome outcome, String reason, SmtpReply reply)
+      implements CheckResult {
     @Override
     public Optional<SmtpReply> smtpReply() {
       return Optional.of(reply);
@@ -91,7 +92,8 @@ class MailWardenTest {
     assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
     assertThat(ev.score()).isZero();
     assertThat(ev.smtpReply().code()).isEqualTo(250);
-    assertThat(ev.authenticationResults("mx.example.org")).isEqualTo("Authentication-Results: mx.example.org; none");
+    assertThat(ev.authenticationResults("mx.example.org"))
+        .isEqualTo("Authentication-Results: mx.example.org; none");
   }
 
   @Test
@@ -99,9 +101,15 @@ class MailWardenTest {
     MailWarden w =
         builder()
             .shortCircuit(false)
-            .check(FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "a failed")), Weights.of(Outcome.FAIL, 2.0))
-            .check(FnChecker.fixed("b", CheckResult.of(Outcome.FAIL, "b failed")), Weights.of(Outcome.FAIL, 1.5))
-            .check(FnChecker.fixed("c", CheckResult.of(Outcome.PASS, "c passed")), Weights.of(Outcome.FAIL, 9.0))
+            .check(
+                FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "a failed")),
+                Weights.of(Outcome.FAIL, 2.0))
+            .check(
+                FnChecker.fixed("b", CheckResult.of(Outcome.FAIL, "b failed")),
+                Weights.of(Outcome.FAIL, 1.5))
+            .check(
+                FnChecker.fixed("c", CheckResult.of(Outcome.PASS, "c passed")),
+                Weights.of(Outcome.FAIL, 9.0))
             .quarantineAt(3.0)
             .rejectAt(5.0)
             .build();
@@ -118,8 +126,12 @@ class MailWardenTest {
     MailWarden w =
         builder()
             .shortCircuit(false)
-            .check(FnChecker.fixed("small", CheckResult.of(Outcome.FAIL, "x")), Weights.of(Outcome.FAIL, 1.0))
-            .check(FnChecker.fixed("big", new ReplyResult(Outcome.FAIL, "listed", own)), Weights.of(Outcome.FAIL, 4.0))
+            .check(
+                FnChecker.fixed("small", CheckResult.of(Outcome.FAIL, "x")),
+                Weights.of(Outcome.FAIL, 1.0))
+            .check(
+                FnChecker.fixed("big", new ReplyResult(Outcome.FAIL, "listed", own)),
+                Weights.of(Outcome.FAIL, 4.0))
             .build();
     Evaluation ev = w.evaluateAndWait(session());
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
@@ -130,7 +142,11 @@ class MailWardenTest {
   @Test
   void reject_withoutOwnReply_usesPolicyDefault() throws Exception {
     MailWarden w =
-        builder().check(FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")), Weights.of(Outcome.FAIL, 5.0)).build();
+        builder()
+            .check(
+                FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")),
+                Weights.of(Outcome.FAIL, 5.0))
+            .build();
     Evaluation ev = w.evaluateAndWait(session());
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply()).isEqualTo(SmtpReply.REJECTED);
@@ -140,7 +156,11 @@ class MailWardenTest {
   void decisiveTransientReply_makesTempfail() throws Exception {
     SmtpReply slowDown = SmtpReply.of(450, "4.7.1", "rate limit exceeded, retry in 60 s");
     MailWarden w =
-        builder().check(FnChecker.fixed("limit", new ReplyResult(Outcome.FAIL, "over", slowDown)), Weights.of(Outcome.FAIL, 10)).build();
+        builder()
+            .check(
+                FnChecker.fixed("limit", new ReplyResult(Outcome.FAIL, "over", slowDown)),
+                Weights.of(Outcome.FAIL, 10))
+            .build();
     Evaluation ev = w.evaluateAndWait(session());
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
     assertThat(ev.smtpReply()).isEqualTo(slowDown);
@@ -162,15 +182,24 @@ class MailWardenTest {
     MailWarden w =
         builder()
             .shortCircuit(false)
-            .require(FnChecker.fixed("spf", CheckResult.of(Outcome.TEMPERROR, "dns down")), Weights.none())
-            .check(FnChecker.fixed("bl", CheckResult.of(Outcome.FAIL, "listed")), Weights.of(Outcome.FAIL, 9))
+            .require(
+                FnChecker.fixed("spf", CheckResult.of(Outcome.TEMPERROR, "dns down")),
+                Weights.none())
+            .check(
+                FnChecker.fixed("bl", CheckResult.of(Outcome.FAIL, "listed")),
+                Weights.of(Outcome.FAIL, 9))
             .build();
     assertThat(w.evaluateAndWait(session()).verdict()).isEqualTo(Verdict.REJECT);
   }
 
   @Test
   void checkerThatThrows_becomesTemperror_withCause() throws Exception {
-    FnChecker bad = FnChecker.of("bad", ctx -> { throw new IllegalStateException("bug in checker"); });
+    FnChecker bad =
+        FnChecker.of(
+            "bad",
+            ctx -> {
+              throw new IllegalStateException("bug in checker");
+            });
     Evaluation ev = builder().check(bad, Weights.none()).build().evaluateAndWait(session());
     CheckReport r = ev.checks().get(0);
     assertThat(r.status()).isEqualTo(CheckReport.Status.FAILED);
@@ -180,7 +209,8 @@ class MailWardenTest {
 
   @Test
   void checkerWhoseFutureFails_becomesTemperror() throws Exception {
-    FnChecker bad = FnChecker.of("bad", ctx -> CompletableFuture.failedFuture(new ArithmeticException("oops")));
+    FnChecker bad =
+        FnChecker.of("bad", ctx -> CompletableFuture.failedFuture(new ArithmeticException("oops")));
     Evaluation ev = builder().require(bad, Weights.none()).build().evaluateAndWait(session());
     assertThat(ev.checks().get(0).result().reason()).contains("ArithmeticException: oops");
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
@@ -189,10 +219,19 @@ class MailWardenTest {
   @Test
   void deadline_turnsSilentChecksIntoTemperror() throws Exception {
     FnChecker silent =
-        FnChecker.of("silent", ctx -> ctx.dns().lookup("silent.example", RecordType.A).thenApply(a -> CheckResult.of(Outcome.PASS, "late")));
+        FnChecker.of(
+            "silent",
+            ctx ->
+                ctx.dns()
+                    .lookup("silent.example", RecordType.A)
+                    .thenApply(a -> CheckResult.of(Outcome.PASS, "late")));
     FnChecker quick = FnChecker.fixed("quick", CheckResult.of(Outcome.PASS, "ok"));
     MailWarden w =
-        MailWarden.builder(TestRuntime.of(DNS)).deadline(Duration.ofMillis(200)).require(silent, Weights.none()).check(quick, Weights.none()).build();
+        MailWarden.builder(TestRuntime.of(DNS))
+            .deadline(Duration.ofMillis(200))
+            .require(silent, Weights.none())
+            .check(quick, Weights.none())
+            .build();
     long t0 = System.nanoTime();
     Evaluation ev = w.evaluate(session()).get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -208,7 +247,9 @@ class MailWardenTest {
     MailWarden w =
         builder()
             .check(FnChecker.of("slow", ctx -> never), Weights.none())
-            .check(FnChecker.fixed("zen", CheckResult.of(Outcome.FAIL, "SBL")), Weights.of(Outcome.FAIL, 10))
+            .check(
+                FnChecker.fixed("zen", CheckResult.of(Outcome.FAIL, "SBL")),
+                Weights.of(Outcome.FAIL, 10))
             .build();
     Evaluation ev = w.evaluate(session()).get(2, TimeUnit.SECONDS);
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
@@ -219,7 +260,12 @@ class MailWardenTest {
   @Test
   void observeOnly_neverRejects_butKeepsThePolicyVerdict() throws Exception {
     MailWarden w =
-        builder().observeOnly().check(FnChecker.fixed("zen", CheckResult.of(Outcome.FAIL, "SBL")), Weights.of(Outcome.FAIL, 10)).build();
+        builder()
+            .observeOnly()
+            .check(
+                FnChecker.fixed("zen", CheckResult.of(Outcome.FAIL, "SBL")),
+                Weights.of(Outcome.FAIL, 10))
+            .build();
     Evaluation ev = w.evaluateAndWait(session());
     assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
     assertThat(ev.policyVerdict()).isEqualTo(Verdict.REJECT);
@@ -231,14 +277,20 @@ class MailWardenTest {
   void onlyApplicableChecksRun() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     FnChecker needsMessage =
-        new FnChecker(CheckKey.of("dkim", CheckResult.class), MailSession::hasMessage, ctx -> {
-          runs.incrementAndGet();
-          return CompletableFuture.completedFuture(CheckResult.of(Outcome.PASS, "ok"));
-        });
+        new FnChecker(
+            CheckKey.of("dkim", CheckResult.class),
+            MailSession::hasMessage,
+            ctx -> {
+              runs.incrementAndGet();
+              return CompletableFuture.completedFuture(CheckResult.of(Outcome.PASS, "ok"));
+            });
     MailWarden w = builder().check(needsMessage, Weights.none()).build();
     assertThat(w.evaluateAndWait(session()).checks()).isEmpty();
     assertThat(runs).hasValue(0);
-    MailSession withMessage = session().toBuilder().message("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)).build();
+    MailSession withMessage =
+        session().toBuilder()
+            .message("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII))
+            .build();
     assertThat(w.evaluateAndWait(withMessage).checks()).hasSize(1);
     assertThat(runs).hasValue(1);
   }
@@ -249,8 +301,15 @@ class MailWardenTest {
     CompletableFuture<CheckResult> spfLater = new CompletableFuture<>();
     FnChecker spf = new FnChecker(spfKey, s -> true, ctx -> spfLater);
     FnChecker dmarc =
-        FnChecker.of("dmarc", ctx -> ctx.await(spfKey).thenApply(r -> CheckResult.of(
-            r.map(CheckResult::outcome).orElse(Outcome.NONE), "saw spf " + r.map(x -> x.outcome().token()).orElse("-"))));
+        FnChecker.of(
+            "dmarc",
+            ctx ->
+                ctx.await(spfKey)
+                    .thenApply(
+                        r ->
+                            CheckResult.of(
+                                r.map(CheckResult::outcome).orElse(Outcome.NONE),
+                                "saw spf " + r.map(x -> x.outcome().token()).orElse("-"))));
     MailWarden w = builder().check(dmarc, Weights.none()).check(spf, Weights.none()).build();
     CompletableFuture<Evaluation> f = w.evaluate(session());
     assertThat(f).isNotDone();
@@ -263,8 +322,20 @@ class MailWardenTest {
   void awaitingAnUnregisteredCheck_givesEmpty() throws Exception {
     CheckKey<CheckResult> missing = CheckKey.of("spf", CheckResult.class);
     FnChecker dmarc =
-        FnChecker.of("dmarc", ctx -> ctx.await(missing).thenApply(r -> CheckResult.of(Outcome.NONE, "present=" + r.isPresent())));
-    assertThat(builder().check(dmarc, Weights.none()).build().evaluateAndWait(session()).checks().get(0).result().reason())
+        FnChecker.of(
+            "dmarc",
+            ctx ->
+                ctx.await(missing)
+                    .thenApply(r -> CheckResult.of(Outcome.NONE, "present=" + r.isPresent())));
+    assertThat(
+            builder()
+                .check(dmarc, Weights.none())
+                .build()
+                .evaluateAndWait(session())
+                .checks()
+                .get(0)
+                .result()
+                .reason())
         .isEqualTo("present=false");
   }
 
@@ -287,7 +358,11 @@ class MailWardenTest {
             throw new IllegalStateException("listener bug");
           }
         };
-    MailWarden w = builder().listener(angry).check(FnChecker.fixed("a", CheckResult.of(Outcome.PASS, "ok")), Weights.none()).build();
+    MailWarden w =
+        builder()
+            .listener(angry)
+            .check(FnChecker.fixed("a", CheckResult.of(Outcome.PASS, "ok")), Weights.none())
+            .build();
     assertThat(w.evaluate(session()).get(2, TimeUnit.SECONDS).verdict()).isEqualTo(Verdict.ACCEPT);
   }
 
@@ -302,7 +377,8 @@ class MailWardenTest {
           }
 
           @Override
-          public void onDnsQuery(MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {
+          public void onDnsQuery(
+              MailSession session, String checkName, DnsAnswer answer, Duration elapsed) {
             seen.add("dns " + checkName + " " + answer.name() + " " + answer.status());
           }
 
@@ -312,12 +388,18 @@ class MailWardenTest {
           }
         };
     FnChecker c =
-        FnChecker.of("bl", ctx -> {
-          ctx.report(() -> "list unhealthy");
-          return ctx.dns().lookup("listed.example", RecordType.TXT).thenApply(a -> CheckResult.of(Outcome.PASS, "ok"));
-        });
-    Evaluation ev = builder().listener(l).check(c, Weights.none()).build().evaluateAndWait(session());
-    assertThat(seen).containsExactly("event bl list unhealthy", "dns bl listed.example NOERROR", "check bl");
+        FnChecker.of(
+            "bl",
+            ctx -> {
+              ctx.report(() -> "list unhealthy");
+              return ctx.dns()
+                  .lookup("listed.example", RecordType.TXT)
+                  .thenApply(a -> CheckResult.of(Outcome.PASS, "ok"));
+            });
+    Evaluation ev =
+        builder().listener(l).check(c, Weights.none()).build().evaluateAndWait(session());
+    assertThat(seen)
+        .containsExactly("event bl list unhealthy", "dns bl listed.example NOERROR", "check bl");
     assertThat(ev.dns().queries()).isEqualTo(1);
     assertThat(ev.checks().get(0).dnsQueries()).isEqualTo(1);
     assertThat(ev.dns().log()).hasSize(1);
@@ -325,18 +407,27 @@ class MailWardenTest {
 
   @Test
   void dnsAccounting_countsVoidsAndErrors_andSurvivesBrokenResolvers() throws Exception {
-    DnsResolver throwing = (name, type) -> {
-      if (name.startsWith("boom")) {
-        throw new IllegalStateException("resolver bug");
-      }
-      return DNS.lookup(name, type);
-    };
+    DnsResolver throwing =
+        (name, type) -> {
+          if (name.startsWith("boom")) {
+            throw new IllegalStateException("resolver bug");
+          }
+          return DNS.lookup(name, type);
+        };
     FnChecker c =
-        FnChecker.of("many", ctx -> ctx.dns().lookup("nope.example", RecordType.A)
-            .thenCompose(a -> ctx.dns().lookup("broken.example", RecordType.A))
-            .thenCompose(a -> ctx.dns().lookup("boom.example", RecordType.A))
-            .thenApply(a -> CheckResult.of(Outcome.NONE, a.status().toString())));
-    Evaluation ev = MailWarden.builder(TestRuntime.of(throwing)).check(c, Weights.none()).build().evaluateAndWait(session());
+        FnChecker.of(
+            "many",
+            ctx ->
+                ctx.dns()
+                    .lookup("nope.example", RecordType.A)
+                    .thenCompose(a -> ctx.dns().lookup("broken.example", RecordType.A))
+                    .thenCompose(a -> ctx.dns().lookup("boom.example", RecordType.A))
+                    .thenApply(a -> CheckResult.of(Outcome.NONE, a.status().toString())));
+    Evaluation ev =
+        MailWarden.builder(TestRuntime.of(throwing))
+            .check(c, Weights.none())
+            .build()
+            .evaluateAndWait(session());
     assertThat(ev.checks().get(0).result().reason()).isEqualTo("SERVFAIL");
     assertThat(ev.dns().queries()).isEqualTo(3);
     assertThat(ev.dns().voidAnswers()).isEqualTo(1);
@@ -347,8 +438,12 @@ class MailWardenTest {
   void authenticationResults_renderedInRegistrationOrder() throws Exception {
     MailWarden w =
         builder()
-            .check(FnChecker.fixed("one", new ReplyResult(Outcome.PASS, "r", SmtpReply.OK)), Weights.none())
-            .check(FnChecker.fixed("two", new ReplyResult(Outcome.FAIL, "r", SmtpReply.OK)), Weights.none())
+            .check(
+                FnChecker.fixed("one", new ReplyResult(Outcome.PASS, "r", SmtpReply.OK)),
+                Weights.none())
+            .check(
+                FnChecker.fixed("two", new ReplyResult(Outcome.FAIL, "r", SmtpReply.OK)),
+                Weights.none())
             .build();
     assertThat(w.evaluateAndWait(session()).authenticationResults("mx.example.org"))
         .isEqualTo("Authentication-Results: mx.example.org;\r\n\tx-test=pass;\r\n\tx-test=fail");
@@ -357,26 +452,46 @@ class MailWardenTest {
   @Test
   void summary_isOneLine() throws Exception {
     MailSession s = session().toBuilder().id("Q1\r\nInjected: yes").build();
-    Evaluation ev = builder().check(FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")), Weights.of(Outcome.FAIL, 1)).build().evaluateAndWait(s);
-    assertThat(ev.summary()).doesNotContain("\r").doesNotContain("\n").startsWith("ACCEPT score=1.0").contains("a=fail(+1.0)");
+    Evaluation ev =
+        builder()
+            .check(
+                FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")),
+                Weights.of(Outcome.FAIL, 1))
+            .build()
+            .evaluateAndWait(s);
+    assertThat(ev.summary())
+        .doesNotContain("\r")
+        .doesNotContain("\n")
+        .startsWith("ACCEPT score=1.0")
+        .contains("a=fail(+1.0)");
   }
 
   @Test
   void builder_failsFastWhenMisused() {
-    assertThatThrownBy(() -> MailWarden.builder(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("runtime");
+    assertThatThrownBy(() -> MailWarden.builder(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("runtime");
     FnChecker a = FnChecker.fixed("a", CheckResult.of(Outcome.PASS, "x"));
     assertThatThrownBy(() -> builder().check(a, Weights.none()).check(a, Weights.none()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
-    assertThatThrownBy(() -> builder().quarantineAt(6).rejectAt(5).build()).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> builder().deadline(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> builder().rejectReply(SmtpReply.TRY_AGAIN_LATER)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> builder().quarantineAt(6).rejectAt(5).build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> builder().deadline(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().rejectReply(SmtpReply.TRY_AGAIN_LATER))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void weightsThatThrowOrReturnNaN_scoreZero() throws Exception {
     MailWarden w =
         builder()
-            .check(FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")), r -> { throw new IllegalStateException(); })
+            .check(
+                FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")),
+                r -> {
+                  throw new IllegalStateException();
+                })
             .check(FnChecker.fixed("b", CheckResult.of(Outcome.FAIL, "x")), r -> Double.NaN)
             .build();
     assertThat(w.evaluateAndWait(session()).score()).isZero();
@@ -384,7 +499,12 @@ class MailWardenTest {
 
   @Test
   void newBuilder_derivesAVariant() throws Exception {
-    MailWarden base = builder().check(FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")), Weights.of(Outcome.FAIL, 3)).build();
+    MailWarden base =
+        builder()
+            .check(
+                FnChecker.fixed("a", CheckResult.of(Outcome.FAIL, "x")),
+                Weights.of(Outcome.FAIL, 3))
+            .build();
     MailWarden strict = base.newBuilder().rejectAt(2).build();
     assertThat(base.evaluateAndWait(session()).verdict()).isEqualTo(Verdict.ACCEPT);
     assertThat(strict.evaluateAndWait(session()).verdict()).isEqualTo(Verdict.REJECT);

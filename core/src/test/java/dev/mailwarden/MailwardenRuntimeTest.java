@@ -69,8 +69,12 @@ class MailwardenRuntimeTest {
 
       @Override
       public CompletableFuture<CheckResult> check(CheckContext ctx) {
-        return ctx.dns().lookup("hang.example", RecordType.A)
-            .thenApply(a -> CheckResult.of(a.isError() ? Outcome.TEMPERROR : Outcome.PASS, a.status().toString()));
+        return ctx.dns()
+            .lookup("hang.example", RecordType.A)
+            .thenApply(
+                a ->
+                    CheckResult.of(
+                        a.isError() ? Outcome.TEMPERROR : Outcome.PASS, a.status().toString()));
       }
 
       @Override
@@ -86,9 +90,17 @@ class MailwardenRuntimeTest {
     // a network resolver built and owned by the runtime (nothing listens on port 9: discard)
     MailwardenRuntime runtime =
         MailwardenRuntime.builder()
-            .network(NetworkResolver.builder().server(new InetSocketAddress("127.0.0.1", 9)).timeout(Duration.ofMillis(200)).tries(1))
+            .network(
+                NetworkResolver.builder()
+                    .server(new InetSocketAddress("127.0.0.1", 9))
+                    .timeout(Duration.ofMillis(200))
+                    .tries(1))
             .build();
-    MailWarden warden = MailWarden.builder(runtime).check(waitingForever(), Weights.none()).deadline(Duration.ofMillis(300)).build();
+    MailWarden warden =
+        MailWarden.builder(runtime)
+            .check(waitingForever(), Weights.none())
+            .deadline(Duration.ofMillis(300))
+            .build();
     Evaluation ev = warden.evaluate(session()).get(10, TimeUnit.SECONDS);
     assertThat(ev.checks().get(0).result().outcome()).isEqualTo(Outcome.TEMPERROR);
     assertThat(mailwardenThreads()).as("the runtime runs threads while open").isNotEmpty();
@@ -106,7 +118,8 @@ class MailwardenRuntimeTest {
           lookups.incrementAndGet();
           return CompletableFuture.completedFuture(DnsAnswer.nxdomain(name, type, 60));
         };
-    java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.ExecutorService mine =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       MailwardenRuntime runtime = MailwardenRuntime.builder().dns(counting).executor(mine).build();
       runtime.dns().lookup("a.example", RecordType.A).get(5, TimeUnit.SECONDS);
@@ -128,14 +141,24 @@ class MailwardenRuntimeTest {
           return CompletableFuture.completedFuture(
               DnsAnswer.of(name, type, List.of(DnsRecord.Txt.of("v=spf1 -all")), 300));
         };
-    try (MailwardenRuntime cached = MailwardenRuntime.builder().dns(counting).executor(Runnable::run).ticker(new FakeTicker()).build()) {
+    try (MailwardenRuntime cached =
+        MailwardenRuntime.builder()
+            .dns(counting)
+            .executor(Runnable::run)
+            .ticker(new FakeTicker())
+            .build()) {
       cached.dns().lookup("a.example", RecordType.TXT).join();
       assertThat(cached.dns().lookup("a.example", RecordType.TXT).join().fromCache()).isTrue();
       assertThat(lookups).hasValue(1);
       assertThat(cached.dnsCacheStats().entries()).isEqualTo(1);
       assertThat(cached.cachedBytes()).isPositive();
     }
-    try (MailwardenRuntime uncached = MailwardenRuntime.builder().dns(counting).executor(Runnable::run).withoutDnsCache().build()) {
+    try (MailwardenRuntime uncached =
+        MailwardenRuntime.builder()
+            .dns(counting)
+            .executor(Runnable::run)
+            .withoutDnsCache()
+            .build()) {
       uncached.dns().lookup("a.example", RecordType.TXT).join();
       uncached.dns().lookup("a.example", RecordType.TXT).join();
       assertThat(lookups).hasValue(3);
@@ -147,9 +170,25 @@ class MailwardenRuntimeTest {
   void cacheMemory_boundsTheBytesOfAnswersFromAWildcardZone() {
     // a stranger's wildcard zone: every name answers 1 KB of TXT
     String big = "x".repeat(250);
-    ZoneResolver zone = ZoneResolver.of("*.evil.example. 3600 IN TXT \"" + big + "\" \"" + big + "\" \"" + big + "\" \"" + big + "\"\n");
+    ZoneResolver zone =
+        ZoneResolver.of(
+            "*.evil.example. 3600 IN TXT \""
+                + big
+                + "\" \""
+                + big
+                + "\" \""
+                + big
+                + "\" \""
+                + big
+                + "\"\n");
     long budget = 1L << 20;
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(zone).executor(Runnable::run).ticker(new FakeTicker()).cacheMemory(budget).build()) {
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder()
+            .dns(zone)
+            .executor(Runnable::run)
+            .ticker(new FakeTicker())
+            .cacheMemory(budget)
+            .build()) {
       for (int i = 0; i < 20_000; i++) {
         DnsAnswer a = runtime.dns().lookup("n" + i + ".evil.example", RecordType.TXT).join();
         assertThat(a.status()).isEqualTo(DnsStatus.NOERROR);
@@ -163,7 +202,12 @@ class MailwardenRuntimeTest {
   @Test
   void sharedCache_staysUnderItsShareOfTheBudget() {
     SharedCache.Slot<Integer, byte[]> slot = SharedCache.Slot.of("test", (k, v) -> v.length);
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(ZoneResolver.of("")).executor(Runnable::run).cacheMemory(1L << 20).build()) {
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder()
+            .dns(ZoneResolver.of(""))
+            .executor(Runnable::run)
+            .cacheMemory(1L << 20)
+            .build()) {
       SharedCache cache = runtime.sharedCache();
       for (int i = 0; i < 10_000; i++) {
         int n = i;
@@ -172,11 +216,21 @@ class MailwardenRuntimeTest {
       // a quarter of 1 MiB for derived values
       assertThat(cache.weightedBytes()).isLessThanOrEqualTo(1L << 18);
     }
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(ZoneResolver.of("")).executor(Runnable::run).build()) {
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder().dns(ZoneResolver.of("")).executor(Runnable::run).build()) {
       byte[] first = runtime.sharedCache().get(slot, -1, k -> new byte[10]);
-      assertThat(runtime.sharedCache().get(slot, -1, k -> new byte[20])).as("a hit computes nothing").isSameAs(first);
-      assertThat(runtime.sharedCache().get(SharedCache.Slot.of("other", (Integer k, byte[] v) -> 1), -1, k -> new byte[30]))
-          .as("slots do not collide").hasSize(30);
+      assertThat(runtime.sharedCache().get(slot, -1, k -> new byte[20]))
+          .as("a hit computes nothing")
+          .isSameAs(first);
+      assertThat(
+              runtime
+                  .sharedCache()
+                  .get(
+                      SharedCache.Slot.of("other", (Integer k, byte[] v) -> 1),
+                      -1,
+                      k -> new byte[30]))
+          .as("slots do not collide")
+          .hasSize(30);
     }
   }
 
@@ -185,7 +239,9 @@ class MailwardenRuntimeTest {
     Set<String> before = mailwardenThreads();
     CheckContext ctx = CheckContext.forTesting(session(), ZoneResolver.of(""));
     CompletableFuture<String> pending = new CompletableFuture<>();
-    assertThat(ctx.completeAfter(pending, TimeUnit.MILLISECONDS.toNanos(50), () -> "late").get(5, TimeUnit.SECONDS))
+    assertThat(
+            ctx.completeAfter(pending, TimeUnit.MILLISECONDS.toNanos(50), () -> "late")
+                .get(5, TimeUnit.SECONDS))
         .isEqualTo("late");
     // nobody closes the context: its timer thread must not outlive the last timer for long
     awaitNoMailwardenThreads(before);
@@ -194,9 +250,17 @@ class MailwardenRuntimeTest {
   @Test
   void completeAfter_onFakeTime_firesOnTheRealTimerButReadsTheRuntimesTicker() throws Exception {
     FakeTicker ticker = new FakeTicker();
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(ZoneResolver.builder().hang("hang.example").build())
-        .executor(Runnable::run).ticker(ticker).build()) {
-      MailWarden warden = MailWarden.builder(runtime).check(waitingForever(), Weights.none()).deadline(Duration.ofMillis(100)).build();
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder()
+            .dns(ZoneResolver.builder().hang("hang.example").build())
+            .executor(Runnable::run)
+            .ticker(ticker)
+            .build()) {
+      MailWarden warden =
+          MailWarden.builder(runtime)
+              .check(waitingForever(), Weights.none())
+              .deadline(Duration.ofMillis(100))
+              .build();
       Evaluation ev = warden.evaluate(session()).get(10, TimeUnit.SECONDS);
       assertThat(ev.checks().get(0).result().outcome()).isEqualTo(Outcome.TEMPERROR);
       assertThat(runtime.ticker()).isSameAs(ticker);
@@ -206,12 +270,19 @@ class MailwardenRuntimeTest {
   @Test
   void settings_areSetOnce_andValidated() {
     assertThatThrownBy(() -> MailwardenRuntime.builder().cacheMemory(1 << 20).cacheMemory(2 << 20))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cacheMemory");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cacheMemory");
     assertThatThrownBy(() -> MailwardenRuntime.builder().cacheMemory(100))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> MailwardenRuntime.builder().dns(ZoneResolver.of("")).network(NetworkResolver.builder()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("exclude");
-    assertThatThrownBy(() -> MailwardenRuntime.builder().dns(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(
+            () ->
+                MailwardenRuntime.builder()
+                    .dns(ZoneResolver.of(""))
+                    .network(NetworkResolver.builder()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exclude");
+    assertThatThrownBy(() -> MailwardenRuntime.builder().dns(null))
+        .isInstanceOf(NullPointerException.class);
     assertThat(Ticker.system()).isSameAs(Ticker.system()).hasToString("Ticker.system()");
   }
 }

@@ -13,7 +13,8 @@ class RenderingTest {
 
   @Test
   void sanitize_removesLineBreaksAndControls() {
-    assertThat(SmtpReply.sanitize("listed\r\n250 OK\tsee\u0000 http://x", 100)).isEqualTo("listed 250 OK see http://x");
+    assertThat(SmtpReply.sanitize("listed\r\n250 OK\tsee\u0000 http://x", 100))
+        .isEqualTo("listed 250 OK see http://x");
     assertThat(SmtpReply.sanitize("  a \u0085 b  ", 100)).isEqualTo("a b");
     assertThat(SmtpReply.sanitize("café ✓", 100)).isEqualTo("café ✓");
   }
@@ -34,9 +35,12 @@ class RenderingTest {
 
   @Test
   void smtpReply_rejectsMismatchedCodes() {
-    assertThatThrownBy(() -> SmtpReply.of(550, "4.7.1", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SmtpReply.of(999, "5.7.1", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SmtpReply.of(550, "5.7", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SmtpReply.of(550, "4.7.1", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SmtpReply.of(999, "5.7.1", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SmtpReply.of(550, "5.7", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(SmtpReply.of(550, "5.7.1", "no\r\nway").toString()).isEqualTo("550 5.7.1 no way");
     assertThat(SmtpReply.of(451, "4.4.3", "later").isTransient()).isTrue();
   }
@@ -57,21 +61,31 @@ class RenderingTest {
 
   @Test
   void authResult_localPartWithSpecialsIsQuoted() {
-    AuthResult r = AuthResult.of("spf", Outcome.FAIL).withProperty("smtp", "mailfrom", "\"odd local\"@example.com");
+    AuthResult r =
+        AuthResult.of("spf", Outcome.FAIL)
+            .withProperty("smtp", "mailfrom", "\"odd local\"@example.com");
     assertThat(r.render()).isEqualTo("spf=fail smtp.mailfrom=\"\\\"odd local\\\"@example.com\"");
   }
 
   @Test
   void authResult_commentAndReasonAreEscaped() {
     AuthResult r =
-        new AuthResult("dmarc", "fail", Optional.of("p=reject (dis=reject)"), Optional.of("said \"no\"\r\n"), List.of());
-    assertThat(r.render()).isEqualTo("dmarc=fail (p=reject \\(dis=reject\\)) reason=\"said \\\"no\\\"\"");
+        new AuthResult(
+            "dmarc",
+            "fail",
+            Optional.of("p=reject (dis=reject)"),
+            Optional.of("said \"no\"\r\n"),
+            List.of());
+    assertThat(r.render())
+        .isEqualTo("dmarc=fail (p=reject \\(dis=reject\\)) reason=\"said \\\"no\\\"\"");
   }
 
   @Test
   void authResult_rejectsBadNames() {
-    assertThatThrownBy(() -> AuthResult.of("sp f", Outcome.PASS)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AuthResult.of("spf", Outcome.PASS).withProperty("smtp", "mail from", "x"))
+    assertThatThrownBy(() -> AuthResult.of("sp f", Outcome.PASS))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> AuthResult.of("spf", Outcome.PASS).withProperty("smtp", "mail from", "x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -82,14 +96,19 @@ class RenderingTest {
     assertThat(w.score(CheckResult.of(Outcome.PASS, "x"))).isZero();
     assertThat(w.times(2).score(CheckResult.of(Outcome.SOFTFAIL, "x"))).isEqualTo(2.0);
     assertThat(Weights.none().score(CheckResult.of(Outcome.FAIL, "x"))).isZero();
-    assertThatThrownBy(() -> Weights.of(Outcome.FAIL, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Weights.of(Outcome.FAIL, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void session_unmapsIpv4MappedAddresses_andHandlesNullSender() throws Exception {
     MailSession s =
         MailSession.builder()
-            .clientIp(InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 7}))
+            .clientIp(
+                InetAddress.getByAddress(
+                    new byte[] {
+                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 7
+                    }))
             .mailFrom("<>")
             .helo("a.example")
             .helo("b.example")
@@ -116,26 +135,30 @@ class RenderingTest {
   void outcome_tokens() {
     assertThat(Outcome.TEMPERROR.token()).isEqualTo("temperror");
     assertThat(Outcome.fromToken(" SoftFail ")).isEqualTo(Outcome.SOFTFAIL);
-    assertThatThrownBy(() -> Outcome.fromToken("maybe")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Outcome.fromToken("maybe"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void sanitize_dropsBidiOverridesAndIsolates() {
     // "Trojan Source": U+202E would render "gnp.exe" as "exe.png"
-    assertThat(SmtpReply.sanitize("a\u202egnp.exe\u2066b\u2069\u200fc\ufeff", 100)).isEqualTo("a gnp.exe b c");
+    assertThat(SmtpReply.sanitize("a\u202egnp.exe\u2066b\u2069\u200fc\ufeff", 100))
+        .isEqualTo("a gnp.exe b c");
   }
 
   @Test
   void authenticationResults_isFoldedAt78Columns_andUnfoldsToTheSameText() {
-    AuthResult r = AuthResult.of("dkim", Outcome.PASS)
-        .withReason("a long reason ".repeat(8))
-        .withProperty("header", "d", "example.com")
-        .withProperty("header", "s", "selector-with-a-rather-long-name-2024");
+    AuthResult r =
+        AuthResult.of("dkim", Outcome.PASS)
+            .withReason("a long reason ".repeat(8))
+            .withProperty("header", "d", "example.com")
+            .withProperty("header", "s", "selector-with-a-rather-long-name-2024");
     String h = AuthResultsFormat.header("mx.example.org", java.util.List.of(r, r));
     for (String line : h.split("\r\n")) {
       assertThat(line.length()).as(line).isLessThanOrEqualTo(78);
     }
-    assertThat(h.replace("\r\n", "")).isEqualTo("Authentication-Results: mx.example.org;\t" + r.render() + ";\t" + r.render());
+    assertThat(h.replace("\r\n", ""))
+        .isEqualTo("Authentication-Results: mx.example.org;\t" + r.render() + ";\t" + r.render());
   }
 
   @Test
@@ -151,7 +174,8 @@ class RenderingTest {
   @Test
   void fold_keepsExistingFolds_andNeverBreaksAWordLongerThanTheWidth() {
     String word = "x".repeat(120);
-    assertThat(dev.mailwarden.internal.HeaderFold.fold("H: " + word + " tail")).isEqualTo("H:\r\n " + word + "\r\n tail");
+    assertThat(dev.mailwarden.internal.HeaderFold.fold("H: " + word + " tail"))
+        .isEqualTo("H:\r\n " + word + "\r\n tail");
     assertThat(dev.mailwarden.internal.HeaderFold.fold("H: a;\r\n\tb")).isEqualTo("H: a;\r\n\tb");
   }
 }

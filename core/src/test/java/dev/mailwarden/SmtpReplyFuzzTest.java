@@ -6,10 +6,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Fuzzes the two places where text from DNS and SMTP clients is written into protocol lines:
- * {@link SmtpReply#sanitize} and the Authentication-Results rendering. In the normal build they
- * run as regression tests over the seeds in {@code SmtpReplyFuzzTestInputs/<method>/}; with
- * {@code JAZZER_FUZZ=1} the method named by {@code -Dtest=SmtpReplyFuzzTest#method} fuzzes.
+ * Fuzzes the two places where text from DNS and SMTP clients is written into protocol lines: {@link
+ * SmtpReply#sanitize} and the Authentication-Results rendering. In the normal build they run as
+ * regression tests over the seeds in {@code SmtpReplyFuzzTestInputs/<method>/}; with {@code
+ * JAZZER_FUZZ=1} the method named by {@code -Dtest=SmtpReplyFuzzTest#method} fuzzes.
  */
 class SmtpReplyFuzzTest {
   private static final int AR_VALUE_LIMIT = 200;
@@ -34,13 +34,16 @@ class SmtpReplyFuzzTest {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       assertThat(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029')
-          .as("control character U+%04X at %d", (int) c, i).isFalse();
+          .as("control character U+%04X at %d", (int) c, i)
+          .isFalse();
       if (Character.isHighSurrogate(c)) {
         assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-            .as("lone high surrogate at %d", i).isTrue();
+            .as("lone high surrogate at %d", i)
+            .isTrue();
       } else if (Character.isLowSurrogate(c)) {
         assertThat(i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))
-            .as("lone low surrogate at %d", i).isTrue();
+            .as("lone low surrogate at %d", i)
+            .isTrue();
       }
     }
     if (!s.endsWith("...")) {
@@ -50,8 +53,8 @@ class SmtpReplyFuzzTest {
   }
 
   /**
-   * A clause with hostile comment, reason and property value renders on one line, and reading
-   * the comment, quoted reason and pvalue back gives exactly the sanitized text.
+   * A clause with hostile comment, reason and property value renders on one line, and reading the
+   * comment, quoted reason and pvalue back gives exactly the sanitized text.
    */
   @FuzzTest(maxDuration = "30s")
   void authResult_rendersAndReadsBack(byte[] input) {
@@ -60,16 +63,21 @@ class SmtpReplyFuzzTest {
     String comment = parts[0];
     String reason = parts.length > 1 ? parts[1] : "";
     String value = parts.length > 2 ? parts[2] : "";
-    AuthResult r = AuthResult.of("spf", Outcome.PASS)
-        .withComment(comment).withReason(reason).withProperty("smtp", "mailfrom", value);
+    AuthResult r =
+        AuthResult.of("spf", Outcome.PASS)
+            .withComment(comment)
+            .withReason(reason)
+            .withProperty("smtp", "mailfrom", value);
     String line = r.render();
     assertThat(line).doesNotContain("\r", "\n");
     int[] at = {"spf=pass ".length()};
     assertThat(line).startsWith("spf=pass (");
-    assertThat(readEscaped(line, at, '(', ')')).isEqualTo(SmtpReply.sanitize(comment, AR_VALUE_LIMIT));
+    assertThat(readEscaped(line, at, '(', ')'))
+        .isEqualTo(SmtpReply.sanitize(comment, AR_VALUE_LIMIT));
     assertThat(line.startsWith(" reason=", at[0])).isTrue();
     at[0] += " reason=".length();
-    assertThat(readEscaped(line, at, '"', '"')).isEqualTo(SmtpReply.sanitize(reason, AR_VALUE_LIMIT));
+    assertThat(readEscaped(line, at, '"', '"'))
+        .isEqualTo(SmtpReply.sanitize(reason, AR_VALUE_LIMIT));
     assertThat(line.startsWith(" smtp.mailfrom=", at[0])).isTrue();
     at[0] += " smtp.mailfrom=".length();
     String expected = SmtpReply.sanitize(value, AR_VALUE_LIMIT);
@@ -81,9 +89,11 @@ class SmtpReplyFuzzTest {
       assertThat(bare).isEqualTo(expected).doesNotContain(" ", ";", "(", "\"");
     }
     String header = AuthResultsFormat.header("mx.example", java.util.List.of(r, r));
-    // folded: every line break is one of ours, CRLF before whitespace; unfolding gives the clauses back
+    // folded: every line break is one of ours, CRLF before whitespace; unfolding gives the clauses
+    // back
     assertThat(header.replaceAll("\r\n(?=[ \t])", "")).doesNotContain("\r", "\n");
-    assertThat(header.replace("\r\n", "")).isEqualTo("Authentication-Results: mx.example;\t" + line + ";\t" + line);
+    assertThat(header.replace("\r\n", ""))
+        .isEqualTo("Authentication-Results: mx.example;\t" + line + ";\t" + line);
   }
 
   /** Reads a delimited, backslash-escaped string starting at {@code at[0]}; advances past it. */

@@ -1,6 +1,5 @@
 package dev.mailwarden.auth;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -11,6 +10,7 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dkim.DkimKeyPair;
@@ -22,9 +22,8 @@ import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfEngine;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
-import dev.mailwarden.testing.FaultyDnsRig;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
-import dev.mailwarden.testing.TestRuntime;
+import dev.mailwarden.testing.FaultyDnsRig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +49,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * DNS faults (issue 10) × SPF, DKIM, DMARC and iprev, with the real {@link NetworkResolver} (500
  * ms, one try) against NSD behind a {@link FaultyDnsProxy}. Each fault on the lookup a target
- * depends on gives temperror, except where RFC 7208 section 5.5 says a DNS error in the {@code
- * ptr} mechanism is "no match" (the record then ends in {@code -all}: fail). Every evaluation
- * ends by its deadline, with the checker's own result (not the deadline's), and leaves no work
- * on the executor. Each target also runs without a fault, to prove the setup gives a definite
- * result that the fault then changes.
+ * depends on gives temperror, except where RFC 7208 section 5.5 says a DNS error in the {@code ptr}
+ * mechanism is "no match" (the record then ends in {@code -all}: fail). Every evaluation ends by
+ * its deadline, with the checker's own result (not the deadline's), and leaves no work on the
+ * executor. Each target also runs without a fault, to prove the setup gives a definite result that
+ * the fault then changes.
  */
 class AuthFaultMatrixIT {
   static final Duration DEADLINE = Duration.ofSeconds(3);
@@ -69,7 +68,8 @@ class AuthFaultMatrixIT {
   static NetworkResolver dns;
   static MailwardenRuntime runtime;
   static ThreadPoolExecutor executor;
-  static ThreadPoolExecutor jspfPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+  static ThreadPoolExecutor jspfPool =
+      new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
 
   /** What a target checks, the name whose lookup is broken, and the result the RFCs ask for. */
   enum Target {
@@ -77,9 +77,16 @@ class AuthFaultMatrixIT {
     SPF_INCLUDE("_spf.inc.example.com", Outcome.TEMPERROR, "RFC 7208 5.2"),
     SPF_A("host.a.example.com", Outcome.TEMPERROR, "RFC 7208 5 and 5.3"),
     SPF_MX("mxdom.example.com", Outcome.TEMPERROR, "RFC 7208 5 and 5.4"),
-    SPF_MX_ADDRESS("mx1.mxdom.example.com", Outcome.TEMPERROR, "RFC 7208 5 and 5.4 (no exception for MX hosts)"),
-    SPF_PTR(REVERSE, Outcome.FAIL, "RFC 7208 5.5: a DNS error in the PTR lookup makes ptr not match"),
-    SPF_PTR_ADDRESS("mail.example.com", Outcome.FAIL, "RFC 7208 5.5: a DNS error in an A lookup skips that name"),
+    SPF_MX_ADDRESS(
+        "mx1.mxdom.example.com",
+        Outcome.TEMPERROR,
+        "RFC 7208 5 and 5.4 (no exception for MX hosts)"),
+    SPF_PTR(
+        REVERSE, Outcome.FAIL, "RFC 7208 5.5: a DNS error in the PTR lookup makes ptr not match"),
+    SPF_PTR_ADDRESS(
+        "mail.example.com",
+        Outcome.FAIL,
+        "RFC 7208 5.5: a DNS error in an A lookup skips that name"),
     DKIM_KEY("rsa._domainkey.example.com", Outcome.TEMPERROR, "RFC 6376 6.1.2"),
     DMARC_RECORD("_dmarc.example.com", Outcome.TEMPERROR, "RFC 7489 6.6.3 / RFC 9989"),
     IPREV_PTR(REVERSE, Outcome.TEMPERROR, "RFC 8601 3"),
@@ -134,7 +141,9 @@ class AuthFaultMatrixIT {
     for (int i = 0; i < txt.length(); i += 250) {
       key.append(" \"").append(txt, i, Math.min(txt.length(), i + 250)).append('"');
     }
-    Files.writeString(dir.resolve("example.com.zone"), """
+    Files.writeString(
+        dir.resolve("example.com.zone"),
+        """
         $ORIGIN example.com.
         $TTL 300
         @          IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
@@ -152,15 +161,22 @@ class AuthFaultMatrixIT {
         mxdom      IN MX  10 mx1.mxdom.example.com.
         mx1.mxdom  IN A   192.0.2.10
         ptr        IN TXT "v=spf1 ptr:example.com -all"
-        """ + "rsa._domainkey IN TXT" + key + "\n");
-    Files.writeString(dir.resolve("reverse.zone"), """
+        """
+            + "rsa._domainkey IN TXT"
+            + key
+            + "\n");
+    Files.writeString(
+        dir.resolve("reverse.zone"),
+        """
         $ORIGIN 2.0.192.in-addr.arpa.
         $TTL 300
         @   IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
         @   IN NS  ns.example.com.
         10  IN PTR mail.example.com.
         """);
-    rig = FaultyDnsRig.start(dir, Map.of("example.com", "example.com.zone", "2.0.192.in-addr.arpa", "reverse.zone"));
+    rig =
+        FaultyDnsRig.start(
+            dir, Map.of("example.com", "example.com.zone", "2.0.192.in-addr.arpa", "reverse.zone"));
     proxy = rig.proxy();
     dns = rig.dns();
     executor = rig.executor();
@@ -184,18 +200,26 @@ class AuthFaultMatrixIT {
   }
 
   static byte[] signedMessage() {
-    String message = "From: Alice <alice@example.com>\r\n"
-        + "To: bob@example.org\r\n"
-        + "Subject: faults\r\n"
-        + "Date: Sat, 28 Nov 2026 01:00:00 +0000\r\n"
-        + "Message-ID: <fault@example.com>\r\n"
-        + "\r\n"
-        + "Hello.\r\n";
-    DkimSigner signer = DkimSigner.builder().domain("example.com").selector("rsa").privateKey(KEY.privateKey()).build();
+    String message =
+        "From: Alice <alice@example.com>\r\n"
+            + "To: bob@example.org\r\n"
+            + "Subject: faults\r\n"
+            + "Date: Sat, 28 Nov 2026 01:00:00 +0000\r\n"
+            + "Message-ID: <fault@example.com>\r\n"
+            + "\r\n"
+            + "Hello.\r\n";
+    DkimSigner signer =
+        DkimSigner.builder()
+            .domain("example.com")
+            .selector("rsa")
+            .privateKey(KEY.privateKey())
+            .build();
     return signer.signMessage(message.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Evaluates through a MailWarden and checks the deadline and the executor; returns the report. */
+  /**
+   * Evaluates through a MailWarden and checks the deadline and the executor; returns the report.
+   */
   static CheckReport evaluate(Target target) throws Exception {
     return evaluate(target, target.checkers());
   }
@@ -204,17 +228,19 @@ class AuthFaultMatrixIT {
     MailWarden.Builder b = MailWarden.builder(runtime).deadline(DEADLINE);
     checkers.forEach(c -> b.check(c.get()));
     MailWarden warden = b.build();
-    MailSession session = MailSession.builder()
-        .clientIp(InetAddresses.forString(CLIENT))
-        .helo("mail.example.com")
-        .mailFrom(target.mailFrom())
-        .recipient("bob@example.org")
-        .message(signedMessage())
-        .build();
+    MailSession session =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(CLIENT))
+            .helo("mail.example.com")
+            .mailFrom(target.mailFrom())
+            .recipient("bob@example.org")
+            .message(signedMessage())
+            .build();
     long start = System.nanoTime();
     CompletableFuture<Evaluation> f = warden.evaluate(session);
     Evaluation ev = f.get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(DEADLINE.plus(SLACK));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThanOrEqualTo(DEADLINE.plus(SLACK));
     awaitIdle();
     awaitIdle(jspfPool);
     return ev.check(target.key().name()).orElseThrow();
@@ -233,7 +259,9 @@ class AuthFaultMatrixIT {
   @EnumSource(Target.class)
   void withoutFault_targetPasses(Target target) throws Exception {
     CheckReport report = evaluate(target);
-    assertThat(report.outcome()).as(report + ": " + report.result().reason()).isEqualTo(Outcome.PASS);
+    assertThat(report.outcome())
+        .as(report + ": " + report.result().reason())
+        .isEqualTo(Outcome.PASS);
     assertThat(proxy.injected()).isZero();
   }
 
@@ -242,8 +270,11 @@ class AuthFaultMatrixIT {
   void fault_givesTheRfcResult_byTheDeadline(Target target, Fault fault) throws Exception {
     proxy.inject(target.faultedName, fault);
     CheckReport report = evaluate(target);
-    assertThat(report.status()).as(report + ": " + report.result().reason()).isEqualTo(CheckReport.Status.COMPLETED);
-    assertThat(report.outcome()).as(target.rule + "; " + report + ": " + report.result().reason())
+    assertThat(report.status())
+        .as(report + ": " + report.result().reason())
+        .isEqualTo(CheckReport.Status.COMPLETED);
+    assertThat(report.outcome())
+        .as(target.rule + "; " + report + ": " + report.result().reason())
         .isEqualTo(target.underFault);
     assertThat(proxy.injected()).as("the fault was met").isPositive();
   }
@@ -253,9 +284,13 @@ class AuthFaultMatrixIT {
   @MethodSource("spfCells")
   void fault_givesTheRfcResult_withJspf(Target target, Fault fault) throws Exception {
     proxy.inject(target.faultedName, fault);
-    CheckReport report = evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
-    assertThat(report.status()).as(report + ": " + report.result().reason()).isEqualTo(CheckReport.Status.COMPLETED);
-    assertThat(report.outcome()).as(target.rule + "; " + report + ": " + report.result().reason())
+    CheckReport report =
+        evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
+    assertThat(report.status())
+        .as(report + ": " + report.result().reason())
+        .isEqualTo(CheckReport.Status.COMPLETED);
+    assertThat(report.outcome())
+        .as(target.rule + "; " + report + ": " + report.result().reason())
         .isEqualTo(target.underFault);
     assertThat(proxy.injected()).as("the fault was met").isPositive();
   }
@@ -263,42 +298,73 @@ class AuthFaultMatrixIT {
   @ParameterizedTest(name = "jSPF {0} without fault")
   @MethodSource("spfTargets")
   void withoutFault_spfPasses_withJspf(Target target) throws Exception {
-    CheckReport report = evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
-    assertThat(report.outcome()).as(report + ": " + report.result().reason()).isEqualTo(Outcome.PASS);
+    CheckReport report =
+        evaluate(target, List.of(() -> Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()));
+    assertThat(report.outcome())
+        .as(report + ": " + report.result().reason())
+        .isEqualTo(Outcome.PASS);
   }
 
   /**
-   * DNS slower than the deadline (a silent server, a resolver timeout of 5 s): the evaluation
-   * still ends at its 1 s deadline with every check temperror, and no thread is held waiting for
-   * DNS past it: the executors are idle right after the verdict (the jSPF engine blocks a thread
-   * of its pool while it waits, but never past the deadline).
+   * DNS slower than the deadline (a silent server, a resolver timeout of 5 s): the evaluation still
+   * ends at its 1 s deadline with every check temperror, and no thread is held waiting for DNS past
+   * it: the executors are idle right after the verdict (the jSPF engine blocks a thread of its pool
+   * while it waits, but never past the deadline).
    */
   @ParameterizedTest(name = "SPF engine {0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"native", "jspf"})
-  void silentDns_slowerThanTheDeadline_endsAtTheDeadline_withNoThreadHeld(String engine) throws Exception {
+  void silentDns_slowerThanTheDeadline_endsAtTheDeadline_withNoThreadHeld(String engine)
+      throws Exception {
     Duration deadline = Duration.ofSeconds(1);
-    proxy.injectBelow("example.com", Fault.SILENCE).injectBelow("2.0.192.in-addr.arpa", Fault.SILENCE);
-    try (MailwardenRuntime slow = MailwardenRuntime.builder()
-        .network(NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofSeconds(5)).tries(1))
-        .executor(executor).withoutDnsCache().build()) {
-      MailWarden warden = MailWarden.builder(slow).deadline(deadline)
-          .check(engine.equals("jspf") ? Spf.builder().engine(SpfEngine.jspf(jspfPool)).build() : Spf.check())
-          .check(Dkim.check())
-          .check(Dmarc.check())
-          .check(Iprev.check())
-          .build();
-      MailSession session = MailSession.builder()
-          .clientIp(InetAddresses.forString(CLIENT)).helo("mail.example.com")
-          .mailFrom("alice@example.com").recipient("bob@example.org").message(signedMessage()).build();
+    proxy
+        .injectBelow("example.com", Fault.SILENCE)
+        .injectBelow("2.0.192.in-addr.arpa", Fault.SILENCE);
+    try (MailwardenRuntime slow =
+        MailwardenRuntime.builder()
+            .network(
+                NetworkResolver.builder()
+                    .server(proxy.address())
+                    .timeout(Duration.ofSeconds(5))
+                    .tries(1))
+            .executor(executor)
+            .withoutDnsCache()
+            .build()) {
+      MailWarden warden =
+          MailWarden.builder(slow)
+              .deadline(deadline)
+              .check(
+                  engine.equals("jspf")
+                      ? Spf.builder().engine(SpfEngine.jspf(jspfPool)).build()
+                      : Spf.check())
+              .check(Dkim.check())
+              .check(Dmarc.check())
+              .check(Iprev.check())
+              .build();
+      MailSession session =
+          MailSession.builder()
+              .clientIp(InetAddresses.forString(CLIENT))
+              .helo("mail.example.com")
+              .mailFrom("alice@example.com")
+              .recipient("bob@example.org")
+              .message(signedMessage())
+              .build();
       long start = System.nanoTime();
-      Evaluation ev = warden.evaluate(session).get(deadline.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(deadline.plus(SLACK));
-      assertThat(ev.checks()).hasSize(4).allSatisfy(c ->
-          assertThat(c.outcome()).as(c + ": " + c.result().reason()).isEqualTo(Outcome.TEMPERROR));
+      Evaluation ev =
+          warden.evaluate(session).get(deadline.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThanOrEqualTo(deadline.plus(SLACK));
+      assertThat(ev.checks())
+          .hasSize(4)
+          .allSatisfy(
+              c ->
+                  assertThat(c.outcome())
+                      .as(c + ": " + c.result().reason())
+                      .isEqualTo(Outcome.TEMPERROR));
       awaitIdle(executor);
       awaitIdle(jspfPool);
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .as("threads released long before the 5 s DNS timeout").isLessThan(Duration.ofSeconds(3));
+          .as("threads released long before the 5 s DNS timeout")
+          .isLessThan(Duration.ofSeconds(3));
       assertThat(proxy.injected()).isPositive();
     }
   }

@@ -51,69 +51,124 @@ class CapExceededTest {
       eleven.append(" a:h").append(i).append(".many.example");
       hosts.append("h").append(i).append(" 300 IN A 198.51.100.").append(i + 1).append('\n');
     }
-    ZoneResolver dns = ZoneResolver.builder()
-        .zone(hosts.toString())
-        .txt("many.example", eleven + " -all")
-        .txt("voids.example", "v=spf1 a:n1.voids.example a:n2.voids.example a:n3.voids.example -all")
-        .txt("macro.example", "v=spf1 a:%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}.macro.example -all")
-        .txt("fine.example", "v=spf1 ip4:192.0.2.0/24 -all")
-        .build();
-    MailWarden warden = MailWarden.builder(TestRuntime.of(dns))
-        .check(Spf.builder().maxMacroExpansion(256).build()).listener(listener).build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .zone(hosts.toString())
+            .txt("many.example", eleven + " -all")
+            .txt(
+                "voids.example",
+                "v=spf1 a:n1.voids.example a:n2.voids.example a:n3.voids.example -all")
+            .txt("macro.example", "v=spf1 a:%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}.macro.example -all")
+            .txt("fine.example", "v=spf1 ip4:192.0.2.0/24 -all")
+            .build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(dns))
+            .check(Spf.builder().maxMacroExpansion(256).build())
+            .listener(listener)
+            .build();
 
-    assertThat(warden.evaluateAndWait(session("a@many.example").build()).result(Spf.KEY).orElseThrow().outcome())
+    assertThat(
+            warden
+                .evaluateAndWait(session("a@many.example").build())
+                .result(Spf.KEY)
+                .orElseThrow()
+                .outcome())
         .isEqualTo(Outcome.PERMERROR);
-    assertThat(warden.evaluateAndWait(session("a@voids.example").build()).result(Spf.KEY).orElseThrow().outcome())
+    assertThat(
+            warden
+                .evaluateAndWait(session("a@voids.example").build())
+                .result(Spf.KEY)
+                .orElseThrow()
+                .outcome())
         .isEqualTo(Outcome.PERMERROR);
-    assertThat(warden.evaluateAndWait(session("x".repeat(60) + "@macro.example").build()).result(Spf.KEY)
-        .orElseThrow().outcome()).isEqualTo(Outcome.PERMERROR);
-    assertThat(warden.evaluateAndWait(session("a@fine.example").build()).result(Spf.KEY).orElseThrow().outcome())
+    assertThat(
+            warden
+                .evaluateAndWait(session("x".repeat(60) + "@macro.example").build())
+                .result(Spf.KEY)
+                .orElseThrow()
+                .outcome())
+        .isEqualTo(Outcome.PERMERROR);
+    assertThat(
+            warden
+                .evaluateAndWait(session("a@fine.example").build())
+                .result(Spf.KEY)
+                .orElseThrow()
+                .outcome())
         .isEqualTo(Outcome.PASS);
 
-    assertThat(caps).containsExactly("spf:spf.dns-lookups", "spf:spf.void-lookups", "spf:spf.macro-expansion");
+    assertThat(caps)
+        .containsExactly("spf:spf.dns-lookups", "spf:spf.void-lookups", "spf:spf.macro-expansion");
   }
 
   @Test
   void dkim_headerSectionOverItsCap_andSignaturesOverTheLimit_areReported() throws Exception {
-    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
-        .check(Dkim.builder().maxHeaderBytes(4096).maxSignatures(2).build()).listener(listener).build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+            .check(Dkim.builder().maxHeaderBytes(4096).maxSignatures(2).build())
+            .listener(listener)
+            .build();
     String bigHeader = "Subject: " + "x".repeat(8000) + "\r\n";
-    String sig = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA\r\n";
+    String sig =
+        "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA\r\n";
 
-    warden.evaluateAndWait(session("a@example.com").message(
-        ("From: a@example.com\r\n" + bigHeader + "\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
-    warden.evaluateAndWait(session("a@example.com").message(
-        (sig + sig + sig + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
-    warden.evaluateAndWait(session("a@example.com").message(
-        (sig + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(
+        session("a@example.com")
+            .message(
+                ("From: a@example.com\r\n" + bigHeader + "\r\nbody\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))
+            .build());
+    warden.evaluateAndWait(
+        session("a@example.com")
+            .message(
+                (sig + sig + sig + "From: a@example.com\r\n\r\nbody\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))
+            .build());
+    warden.evaluateAndWait(
+        session("a@example.com")
+            .message(
+                (sig + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII))
+            .build());
 
     assertThat(caps).containsExactly("dkim:dkim.header-bytes", "dkim:dkim.signatures");
   }
 
   @Test
   void dmarc_fromValueOverItsCap_isReported() throws Exception {
-    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
-        .check(Dmarc.check()).listener(listener).build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+            .check(Dmarc.check())
+            .listener(listener)
+            .build();
     String longFrom = "From: " + "a".repeat(17 * 1024) + "@example.com\r\n\r\nbody\r\n";
 
-    warden.evaluateAndWait(session("a@example.com").message(longFrom.getBytes(StandardCharsets.US_ASCII)).build());
-    warden.evaluateAndWait(session("a@example.com")
-        .message("From: a@example.com\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(
+        session("a@example.com").message(longFrom.getBytes(StandardCharsets.US_ASCII)).build());
+    warden.evaluateAndWait(
+        session("a@example.com")
+            .message("From: a@example.com\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII))
+            .build());
 
     assertThat(caps).containsExactly("dmarc:dmarc.from-bytes");
   }
 
   @Test
   void arc_instanceOverTheSetCap_andAFieldOverTheByteCap_areReported() throws Exception {
-    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
-        .check(Arc.builder().maxSets(5).maxFieldBytes(2048).build()).listener(listener).build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+            .check(Arc.builder().maxSets(5).maxFieldBytes(2048).build())
+            .listener(listener)
+            .build();
     String seal = "ARC-Seal: i=6; a=rsa-sha256; cv=none; d=example.org; s=arc; b=AAAA\r\n";
-    String bigAar = "ARC-Authentication-Results: i=1; mx.example.org; spf=pass " + "x".repeat(4096) + "\r\n";
+    String bigAar =
+        "ARC-Authentication-Results: i=1; mx.example.org; spf=pass " + "x".repeat(4096) + "\r\n";
     String oneSet = "ARC-Authentication-Results: i=1; mx.example.org; spf=pass\r\n";
 
     for (String arc : List.of(seal, bigAar, oneSet)) {
-      warden.evaluateAndWait(session("a@example.com").message(
-          (arc + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)).build());
+      warden.evaluateAndWait(
+          session("a@example.com")
+              .message(
+                  (arc + "From: a@example.com\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII))
+              .build());
     }
 
     assertThat(caps).containsExactly("arc:arc.sets", "arc:arc.field-bytes");

@@ -1,6 +1,5 @@
 package dev.mailwarden.auth;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -8,6 +7,7 @@ import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.dns.CacheSpec;
@@ -19,7 +19,6 @@ import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.ListStatus;
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
-import dev.mailwarden.testing.TestRuntime;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -39,19 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
  * users run it. The authoritative NSD it queries is stopped mid-test and restarted on the same
  * port: results are definite, then temperror (the list's ERROR) within the deadline while NSD is
  * down, then definite again after the restart, without rebuilding anything. Answers cached before
- * the outage keep serving; errors are cached no longer than the spec's {@code errorTtl}; the
- * list's health probes, which also fail during the outage, do not keep it skipped afterwards.
+ * the outage keep serving; errors are cached no longer than the spec's {@code errorTtl}; the list's
+ * health probes, which also fail during the outage, do not keep it skipped afterwards.
  */
 class DnsOutageIT {
   static final Duration DEADLINE = Duration.ofSeconds(3);
   static final Duration SLACK = Duration.ofMillis(500);
   static final CacheSpec CACHE = CacheSpec.defaults();
-  static final Map<String, String> ZONES = Map.of("bl.test", "bl.test.zone", "example.com", "example.com.zone");
+  static final Map<String, String> ZONES =
+      Map.of("bl.test", "bl.test.zone", "example.com", "example.com.zone");
 
   @TempDir Path dir;
   LoopbackServer nsd;
   MailwardenRuntime runtime;
-  final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+  final ThreadPoolExecutor executor =
+      new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
   // default settings: RFC 5782 health probes on, unhealthy lists skipped
   final DnsblChecker blocklist = Dnsbl.check(Dnsbl.list("bl.test"));
 
@@ -76,8 +77,10 @@ class DnsOutageIT {
 
   Evaluation evaluate(MailWarden warden, int n) throws Exception {
     long start = System.nanoTime();
-    Evaluation ev = warden.evaluate(session(n)).get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(DEADLINE.plus(SLACK));
+    Evaluation ev =
+        warden.evaluate(session(n)).get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThanOrEqualTo(DEADLINE.plus(SLACK));
     awaitIdle();
     return ev;
   }
@@ -106,15 +109,20 @@ class DnsOutageIT {
 
   void assertDegraded(Evaluation ev) {
     for (CheckReport c : ev.checks()) {
-      assertThat(c.status()).as(c + ": " + c.result().reason()).isEqualTo(CheckReport.Status.COMPLETED);
+      assertThat(c.status())
+          .as(c + ": " + c.result().reason())
+          .isEqualTo(CheckReport.Status.COMPLETED);
       assertThat(c.outcome()).as(c + ": " + c.result().reason()).isEqualTo(Outcome.TEMPERROR);
     }
-    assertThat(dnsbl(ev).lists()).allSatisfy(l -> assertThat(l.status()).isEqualTo(ListStatus.ERROR));
+    assertThat(dnsbl(ev).lists())
+        .allSatisfy(l -> assertThat(l.status()).isEqualTo(ListStatus.ERROR));
   }
 
   @Test
   void nsdStoppedAndRestarted_evaluationsDegradeToTemperror_thenRecover() throws Exception {
-    Files.writeString(dir.resolve("bl.test.zone"), """
+    Files.writeString(
+        dir.resolve("bl.test.zone"),
+        """
         $ORIGIN bl.test.
         $TTL 300
         @            IN SOA ns.bl.test. hostmaster.bl.test. 1 3600 600 86400 300
@@ -123,7 +131,9 @@ class DnsOutageIT {
         *.2.0.192    IN A   127.0.0.2
         2.0.0.127    IN A   127.0.0.2
         """);
-    Files.writeString(dir.resolve("example.com.zone"), """
+    Files.writeString(
+        dir.resolve("example.com.zone"),
+        """
         $ORIGIN example.com.
         $TTL 300
         @      IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
@@ -133,16 +143,18 @@ class DnsOutageIT {
         """);
     nsd = NsdServer.start(dir, ZONES);
     int port = nsd.port();
-    runtime = MailwardenRuntime.builder()
-        .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofMillis(500)).tries(2))
-        .dnsCache(CACHE)
-        .executor(executor)
-        .build();
-    MailWarden warden = MailWarden.builder(runtime)
-        .check(blocklist)
-        .check(Spf.check())
-        .deadline(DEADLINE)
-        .build();
+    runtime =
+        MailwardenRuntime.builder()
+            .network(
+                NetworkResolver.builder()
+                    .server(nsd.address())
+                    .timeout(Duration.ofMillis(500))
+                    .tries(2))
+            .dnsCache(CACHE)
+            .executor(executor)
+            .build();
+    MailWarden warden =
+        MailWarden.builder(runtime).check(blocklist).check(Spf.check()).deadline(DEADLINE).build();
 
     // up
     assertDefinite(evaluate(warden, 1));
@@ -164,8 +176,13 @@ class DnsOutageIT {
     long limit = erroredAt + CACHE.errorTtl().plusSeconds(2).toNanos();
     Evaluation again = evaluate(warden, 2);
     while (dnsbl(again).outcome() != Outcome.FAIL || spf(again) != Outcome.PASS) {
-      assertThat(System.nanoTime()).as("recovered within errorTtl (" + CACHE.errorTtl() + ") + 2 s; last: "
-          + again.summary()).isLessThan(limit);
+      assertThat(System.nanoTime())
+          .as(
+              "recovered within errorTtl ("
+                  + CACHE.errorTtl()
+                  + ") + 2 s; last: "
+                  + again.summary())
+          .isLessThan(limit);
       Thread.sleep(200);
       again = evaluate(warden, 2);
     }

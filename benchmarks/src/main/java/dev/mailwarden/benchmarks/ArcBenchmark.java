@@ -1,5 +1,6 @@
 package dev.mailwarden.benchmarks;
 
+import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.arc.ArcResult;
 import dev.mailwarden.auth.arc.ArcSealer;
@@ -11,7 +12,6 @@ import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.auth.dkim.DkimResult;
 import dev.mailwarden.auth.dkim.DkimSigner;
 import dev.mailwarden.auth.dkim.DkimVerifier;
-import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ARC chain validation of a 4 KB message sealed by three hops (RSA-2048, relaxed/relaxed, keys
  * already cached: the resolver returns a completed future), beside one DKIM verification of the
  * same message in the same run. The floor of a passing three-hop chain is three seal checks plus
- * one message signature: about four DKIM verifications. {@code arcVerifyOldestPass} also checks
- * the two older message signatures (RFC 8617 oldest-pass), two more RSA verifications.
+ * one message signature: about four DKIM verifications. {@code arcVerifyOldestPass} also checks the
+ * two older message signatures (RFC 8617 oldest-pass), two more RSA verifications.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar ArcBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
@@ -67,20 +67,38 @@ public class ArcBenchmark {
     public void setUp() {
       DkimKeyPair key = DkimKeys.rsa(2048);
       clock = Clock.systemUTC();
-      byte[] m = DkimSigner.builder().domain("example.com").selector("bench").privateKey(key.privateKey())
-          .expireAfter(Duration.ofDays(30)).build().signMessage(DkimBenchmark.unsignedMessage(4096));
+      byte[] m =
+          DkimSigner.builder()
+              .domain("example.com")
+              .selector("bench")
+              .privateKey(key.privateKey())
+              .expireAfter(Duration.ofDays(30))
+              .build()
+              .signMessage(DkimBenchmark.unsignedMessage(4096));
       String[] hops = {"lists.example.org", "fwd.example.net", "mx.example.edu"};
       for (int k = 0; k < hops.length; k++) {
-        ArcSealer sealer = Arc.sealer().domain(hops[k]).selector("bench").privateKey(key.privateKey())
-            .authservId(hops[k]).build();
-        String ar = "Authentication-Results: " + hops[k] + "; dkim=pass header.d=example.com; spf=pass"
-            + " smtp.mailfrom=example.com; dmarc=pass header.from=example.com\r\n";
+        ArcSealer sealer =
+            Arc.sealer()
+                .domain(hops[k])
+                .selector("bench")
+                .privateKey(key.privateKey())
+                .authservId(hops[k])
+                .build();
+        String ar =
+            "Authentication-Results: "
+                + hops[k]
+                + "; dkim=pass header.d=example.com; spf=pass"
+                + " smtp.mailfrom=example.com; dmarc=pass header.from=example.com\r\n";
         byte[] withAr = concat(ar.getBytes(StandardCharsets.US_ASCII), m);
         m = sealer.seal(withAr, k == 0 ? ArcStatus.NONE : ArcStatus.PASS);
       }
       message = m;
-      DnsAnswer answer = DnsAnswer.of("bench._domainkey.example.com", RecordType.TXT,
-          List.of(DnsRecord.Txt.of(key.txtRecord())), 3600);
+      DnsAnswer answer =
+          DnsAnswer.of(
+              "bench._domainkey.example.com",
+              RecordType.TXT,
+              List.of(DnsRecord.Txt.of(key.txtRecord())),
+              3600);
       CompletableFuture<DnsAnswer> cached = CompletableFuture.completedFuture(answer);
       dns = (name, type) -> cached;
       dkim = Dkim.check();
@@ -89,8 +107,11 @@ public class ArcBenchmark {
       DkimResult d = dkim.verify(message, dns, clock, DIRECT).join();
       ArcResult a = arc.verify(message, dns, DIRECT).join();
       ArcResult o = arcOldestPass.verify(message, dns, DIRECT).join();
-      if (d.outcome() != Outcome.PASS || a.status() != ArcStatus.PASS || o.oldestPass().orElse(-1) != 0) {
-        throw new IllegalStateException("benchmark message does not verify: " + d + " " + a + " " + o);
+      if (d.outcome() != Outcome.PASS
+          || a.status() != ArcStatus.PASS
+          || o.oldestPass().orElse(-1) != 0) {
+        throw new IllegalStateException(
+            "benchmark message does not verify: " + d + " " + a + " " + o);
       }
     }
 

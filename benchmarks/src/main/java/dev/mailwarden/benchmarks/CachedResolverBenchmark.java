@@ -1,7 +1,6 @@
 package dev.mailwarden.benchmarks;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
@@ -23,16 +22,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A cache hit of the runtime's DNS cache against a plain {@code ConcurrentHashMap.get}
- * holding the same answers. Both walk the same pre-built key array, so both pay the same memory
- * misses at large sizes. The upstream is a completed-future fake: this measures the cache, not
- * the network. Target: {@code hit_mailwarden} at most 3x {@code hit_chm}.
+ * A cache hit of the runtime's DNS cache against a plain {@code ConcurrentHashMap.get} holding the
+ * same answers. Both walk the same pre-built key array, so both pay the same memory misses at large
+ * sizes. The upstream is a completed-future fake: this measures the cache, not the network. Target:
+ * {@code hit_mailwarden} at most 3x {@code hit_chm}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CachedResolverBenchmark {
   private MailwardenRuntime runtime;
+
   @Param({"1000", "100000"})
   int entries;
 
@@ -55,7 +55,8 @@ public class CachedResolverBenchmark {
     java.util.Collections.shuffle(java.util.Arrays.asList(keys), new java.util.Random(42));
     DnsRecord record = new DnsRecord.Address(InetAddress.getByName("192.0.2.1"));
     DnsResolver upstream =
-        (name, type) -> CompletableFuture.completedFuture(DnsAnswer.of(name, type, List.of(record), 3600));
+        (name, type) ->
+            CompletableFuture.completedFuture(DnsAnswer.of(name, type, List.of(record), 3600));
     // as deployed: the runtime's cache on the system ticker (so with its coarse clock)
     runtime = MailwardenRuntime.builder().dns(upstream).cacheMemory(entries * 2048L).build();
     cached = runtime.dns();

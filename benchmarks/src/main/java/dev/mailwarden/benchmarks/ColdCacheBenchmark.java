@@ -6,7 +6,6 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
-import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import java.io.IOException;
@@ -48,19 +47,19 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Cold-cache DNSBL throughput against a real rbldnsd on 127.0.0.1:53: each evaluation is a
- * client address never seen before, looked up in three lists, with {@code concurrency}
- * evaluations in flight. One invocation starts {@link #BATCH} evaluations, each as soon as one
- * of the {@code concurrency} permits is free; the permits are held across invocations, so the
- * pipeline never drains between invocations and a slow evaluation (a 1 s retry) holds one slot,
- * not the whole batch. The score, evaluations started per second, is in steady state the rate
- * at which they complete.
+ * Cold-cache DNSBL throughput against a real rbldnsd on 127.0.0.1:53: each evaluation is a client
+ * address never seen before, looked up in three lists, with {@code concurrency} evaluations in
+ * flight. One invocation starts {@link #BATCH} evaluations, each as soon as one of the {@code
+ * concurrency} permits is free; the permits are held across invocations, so the pipeline never
+ * drains between invocations and a slow evaluation (a 1 s retry) holds one slot, not the whole
+ * batch. The score, evaluations started per second, is in steady state the rate at which they
+ * complete.
  *
  * <ul>
  *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with three {@code DnsList}
- *       checkers over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh per trial; every name is new, so
- *       every lookup is a miss that goes to rbldnsd), at most {@code concurrency} {@code
- *       evaluate()} futures outstanding, no thread per evaluation;
+ *       checkers over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh per
+ *       trial; every name is new, so every lookup is a miss that goes to rbldnsd), at most {@code
+ *       concurrency} {@code evaluate()} futures outstanding, no thread per evaluation;
  *   <li>{@code coldEvaluate_inetaddress}: what Apache James's DNSRBLHandler does: for each list,
  *       {@code InetAddress.getByName(reversed-ip.zone)} one after the other (an {@code
  *       UnknownHostException} means not listed), on a pool of {@code concurrency} threads.
@@ -68,14 +67,14 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>Both ask exactly three A queries per evaluation (run with {@code
  * -Djava.net.preferIPv4Stack=true} so that getaddrinfo does not add AAAA queries) with a 1 s
- * timeout and 2 tries. Query names are distinct for every evaluation of the whole run, so the
- * JVM's own address cache never answers (its default TTLs are left as they are).
+ * timeout and 2 tries. Query names are distinct for every evaluation of the whole run, so the JVM's
+ * own address cache never answers (its default TTLs are left as they are).
  *
  * <p>Latency is measured per evaluation, from the moment it gets its permit to its result; the
  * evaluations that complete during measurement iterations are summarized at the end of the trial
  * (p50/p90/p99/max, errors, and the UDP datagrams the kernel dropped because a receive buffer was
- * full, in total and on rbldnsd's socket, and the benchmark JVM's CPU time per evaluation) and appended as a CSV line to {@code
- * -Dcoldcache.latencies=FILE}.
+ * full, in total and on rbldnsd's socket, and the benchmark JVM's CPU time per evaluation) and
+ * appended as a CSV line to {@code -Dcoldcache.latencies=FILE}.
  *
  * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
  * this through {@code benchmarks/coldcache.sh}, which gives the JVM a private network and mount
@@ -103,10 +102,13 @@ public class ColdCacheBenchmark {
   private MailwardenRuntime network; // the runtime owning the network resolver
   private MailWarden warden;
   private ExecutorService pool;
+
   /** At most {@code concurrency} evaluations in flight, across invocation boundaries. */
   private Semaphore inFlight;
+
   /** Latencies of evaluations completed during measurement iterations. */
   private final long[] samples = new long[4_000_000];
+
   private final AtomicInteger sampleCount = new AtomicInteger();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong listed = new AtomicLong();
@@ -122,13 +124,15 @@ public class ColdCacheBenchmark {
     rcvbufErrorsAtStart = udpRcvbufErrors();
     List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
     rbldnsd =
-        LocalRbldnsd.start(Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
+        LocalRbldnsd.start(
+            Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
     MailwardenRuntime.Builder rb =
         MailwardenRuntime.builder()
             .network(
                 NetworkResolver.builder()
                     .server(new InetSocketAddress("127.0.0.1", port))
-                    // 1 s like the baseline's resolv.conf (glibc's minimum); -Dcoldcache.timeoutMillis
+                    // 1 s like the baseline's resolv.conf (glibc's minimum);
+                    // -Dcoldcache.timeoutMillis
                     // shows what a timeout fitted to a loopback server changes (ours only)
                     .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
                     .tries(2));
@@ -173,7 +177,8 @@ public class ColdCacheBenchmark {
       InetAddress.getByName(name);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(
-          "the system resolver does not reach rbldnsd on 127.0.0.1:53 (" + e.getMessage()
+          "the system resolver does not reach rbldnsd on 127.0.0.1:53 ("
+              + e.getMessage()
               + "): run this benchmark with benchmarks/coldcache.sh",
           e);
     }
@@ -191,7 +196,8 @@ public class ColdCacheBenchmark {
   public void stopServers(BenchmarkParams params) throws Exception {
     measuring = false;
     cpuAtEnd = processCpuNanos();
-    if (!inFlight.tryAcquire(concurrency, 10, TimeUnit.SECONDS)) { // let the last evaluations finish
+    if (!inFlight.tryAcquire(
+        concurrency, 10, TimeUnit.SECONDS)) { // let the last evaluations finish
       throw new IllegalStateException("evaluations still in flight 10 s after the last iteration");
     }
     serverDrops = serverSocketDrops(rbldnsd.port());
@@ -233,7 +239,15 @@ public class ColdCacheBenchmark {
       pool.execute(
           () -> {
             byte[] ip = client.getAddress();
-            String reversed = (ip[3] & 0xff) + "." + (ip[2] & 0xff) + "." + (ip[1] & 0xff) + "." + (ip[0] & 0xff) + ".";
+            String reversed =
+                (ip[3] & 0xff)
+                    + "."
+                    + (ip[2] & 0xff)
+                    + "."
+                    + (ip[1] & 0xff)
+                    + "."
+                    + (ip[0] & 0xff)
+                    + ".";
             int hits = 0;
             for (String zone : ZONES) {
               try {
@@ -309,14 +323,26 @@ public class ColdCacheBenchmark {
             serverDrops,
             total == 0 ? 0.0 : (cpuAtEnd - cpuAtFirstMeasurement) / 1000.0 / total);
     System.out.println();
-    System.out.println("latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval): " + line);
+    System.out.println(
+        "latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval): "
+            + line);
     String file = System.getProperty("coldcache.latencies");
     if (file != null) {
       Path path = Path.of(file);
       boolean fresh = !Files.exists(path);
-      String text = (fresh ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval\n" : "") + line + "\n";
+      String text =
+          (fresh
+                  ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval\n"
+                  : "")
+              + line
+              + "\n";
       try {
-        Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            path,
+            text,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -329,7 +355,10 @@ public class ColdCacheBenchmark {
    */
   private static long udpRcvbufErrors() {
     try {
-      List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+      List<String> udp =
+          Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+              .filter(l -> l.startsWith("Udp:"))
+              .toList();
       List<String> names = List.of(udp.get(0).split(" "));
       return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
     } catch (IOException | RuntimeException e) {
@@ -339,11 +368,15 @@ public class ColdCacheBenchmark {
 
   /** CPU time of the whole benchmark JVM (every thread), to compare the cost per evaluation. */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  /** The drop count of the UDP socket bound to 127.0.0.1:{@code port} (rbldnsd's), from /proc/net/udp. */
+  /**
+   * The drop count of the UDP socket bound to 127.0.0.1:{@code port} (rbldnsd's), from
+   * /proc/net/udp.
+   */
   private static long serverSocketDrops(int port) {
     String local = String.format(Locale.ROOT, "0100007F:%04X", port);
     try {

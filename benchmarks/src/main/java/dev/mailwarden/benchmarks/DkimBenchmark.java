@@ -50,13 +50,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DKIM verification of one whole message (relaxed/relaxed, key already cached: the resolver
- * returns a completed future), ours vs jDKIM 0.5 on the same bytes, plus the floor: one SHA-256
- * of the canonical body and one signature verification over precomputed header data.
+ * DKIM verification of one whole message (relaxed/relaxed, key already cached: the resolver returns
+ * a completed future), ours vs jDKIM 0.5 on the same bytes, plus the floor: one SHA-256 of the
+ * canonical body and one signature verification over precomputed header data.
  *
- * <p>jDKIM 0.5 has no Ed25519 (RFC 8463): {@code verify_jdkim} with {@code algorithm=ed25519}
- * fails in its setup on purpose, so JMH reports that pair as not measured rather than a fake
- * number.
+ * <p>jDKIM 0.5 has no Ed25519 (RFC 8463): {@code verify_jdkim} with {@code algorithm=ed25519} fails
+ * in its setup on purpose, so JMH reports that pair as not measured rather than a fake number.
  *
  * <p>The floor for Ed25519 is BouncyCastle's {@code Ed25519Signer} (what {@code auth} uses since
  * issue 18) with the public key decoded once; {@code sign_mailwarden} / {@code sign_floor} are the
@@ -93,8 +92,10 @@ public class DkimBenchmark {
     byte[] headerData;
     byte[] signature;
     Ed25519PublicKeyParameters edPublicKey;
+
     /** For the signing pair: the unsigned message, our signer, and the floor's keys. */
     byte[] unsigned;
+
     DkimSigner signer;
     PrivateKey privateKey;
     Ed25519PrivateKeyParameters edPrivateKey;
@@ -105,8 +106,13 @@ public class DkimBenchmark {
       publicKey = key.publicKey();
       keyRecord = key.txtRecord();
       clock = Clock.systemUTC();
-      DkimSigner signer = DkimSigner.builder().domain("example.com").selector("bench")
-          .privateKey(key.privateKey()).expireAfter(Duration.ofDays(30)).build();
+      DkimSigner signer =
+          DkimSigner.builder()
+              .domain("example.com")
+              .selector("bench")
+              .privateKey(key.privateKey())
+              .expireAfter(Duration.ofDays(30))
+              .build();
       unsigned = unsignedMessage(size);
       this.signer = signer;
       privateKey = key.privateKey();
@@ -114,10 +120,15 @@ public class DkimBenchmark {
       if (algorithm.equals("ed25519")) {
         byte[] raw = Base64.getDecoder().decode(key.publicKeyBase64());
         edPublicKey = new Ed25519PublicKeyParameters(raw, 0);
-        edPrivateKey = (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(privateKey.getEncoded());
+        edPrivateKey =
+            (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(privateKey.getEncoded());
       }
-      DnsAnswer answer = DnsAnswer.of("bench._domainkey.example.com", RecordType.TXT,
-          List.of(DnsRecord.Txt.of(keyRecord)), 3600);
+      DnsAnswer answer =
+          DnsAnswer.of(
+              "bench._domainkey.example.com",
+              RecordType.TXT,
+              List.of(DnsRecord.Txt.of(keyRecord)),
+              3600);
       CompletableFuture<DnsAnswer> cached = CompletableFuture.completedFuture(answer);
       dns = (name, type) -> cached;
       verifier = Dkim.check();
@@ -133,7 +144,8 @@ public class DkimBenchmark {
       int used = head.update(message, 0, message.length);
       List<HeaderField> fields = head.fields();
       HeaderField sigField = fields.get(0);
-      SignatureTags tags = SignatureTags.read(sigField, clock.instant().getEpochSecond(), Duration.ofMinutes(5));
+      SignatureTags tags =
+          SignatureTags.read(sigField, clock.instant().getEpochSecond(), Duration.ofMinutes(5));
       headerData = Verification.headerHashInput(fields, tags);
       String text = sigField.value().replaceAll("[\\r\\n\\t ]", "");
       String b = text.substring(text.indexOf(";b=") + 3);
@@ -153,7 +165,8 @@ public class DkimBenchmark {
       }
       canonicalBody = c.getBytes(StandardCharsets.ISO_8859_1);
       try {
-        if (!MessageDigest.isEqual(MessageDigest.getInstance("SHA-256").digest(canonicalBody), check.finish())) {
+        if (!MessageDigest.isEqual(
+            MessageDigest.getInstance("SHA-256").digest(canonicalBody), check.finish())) {
           throw new IllegalStateException("floor canonical body differs from the verifier's");
         }
       } catch (java.security.NoSuchAlgorithmException e) {
@@ -175,7 +188,8 @@ public class DkimBenchmark {
       }
       List<String> records = List.of(in.keyRecord);
       keys = (method, selector, token) -> records;
-      List<SignatureRecord> ok = new DKIMVerifier(keys).verify(new ByteArrayInputStream(in.message));
+      List<SignatureRecord> ok =
+          new DKIMVerifier(keys).verify(new ByteArrayInputStream(in.message));
       if (ok == null || ok.isEmpty()) {
         throw new IllegalStateException("jDKIM does not verify the benchmark message");
       }

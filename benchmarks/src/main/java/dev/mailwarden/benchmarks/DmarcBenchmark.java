@@ -13,11 +13,11 @@ import dev.mailwarden.auth.dmarc.OrganizationalDomains;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
-import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * DMARC hot paths: organisational domain by Public Suffix List (our file matcher vs Guava's
- * bundled list), record parsing, and one whole evaluation against an in-memory zone (no network).
- * The PSL file is read from {@code -Dmailwarden.psl=...} (default: the shared conformance copy).
+ * DMARC hot paths: organisational domain by Public Suffix List (our file matcher vs Guava's bundled
+ * list), record parsing, and one whole evaluation against an in-memory zone (no network). The PSL
+ * file is read from {@code -Dmailwarden.psl=...} (default: the shared conformance copy).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,21 +49,39 @@ public class DmarcBenchmark {
 
   @Setup
   public void setup() {
-    Path file = Path.of(System.getProperty("mailwarden.psl", "../shared/conformance/psl/public_suffix_list.dat"));
-    pslFile = Files.isRegularFile(file) ? OrganizationalDomains.publicSuffixList(file) : OrganizationalDomains.publicSuffixList();
-    DmarcInputs inputs = DmarcInputs.of(
-        new DmarcInputs.SpfAuth("bounce.example.com", Outcome.PASS, false),
-        List.of(new DmarcInputs.DkimAuth("news.example.com", Outcome.PASS, "s1")));
+    Path file =
+        Path.of(
+            System.getProperty(
+                "mailwarden.psl", "../shared/conformance/psl/public_suffix_list.dat"));
+    pslFile =
+        Files.isRegularFile(file)
+            ? OrganizationalDomains.publicSuffixList(file)
+            : OrganizationalDomains.publicSuffixList();
+    DmarcInputs inputs =
+        DmarcInputs.of(
+            new DmarcInputs.SpfAuth("bounce.example.com", Outcome.PASS, false),
+            List.of(new DmarcInputs.DkimAuth("news.example.com", Outcome.PASS, "s1")));
     treeWalk = Dmarc.builder().authResults(AuthResultsSource.fixed(inputs)).build();
-    psl = Dmarc.builder().authResults(AuthResultsSource.fixed(inputs)).organizationalDomains(pslFile).build();
+    psl =
+        Dmarc.builder()
+            .authResults(AuthResultsSource.fixed(inputs))
+            .organizationalDomains(pslFile)
+            .build();
     // completed futures, no query log: measures DMARC, not the fake resolver
     DnsRecord.Txt record = DnsRecord.Txt.of("v=DMARC1; p=reject; rua=mailto:d@example.com");
-    zone = (name, type) -> CompletableFuture.completedFuture(
-        name.equals("_dmarc.example.com") ? DnsAnswer.of(name, type, List.of(record), 300) : DnsAnswer.nxdomain(name, type, 300));
-    session = MailSession.builder()
-        .mailFrom("x@bounce.example.com")
-        .message("From: A <a@mail.example.com>\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8))
-        .build();
+    zone =
+        (name, type) ->
+            CompletableFuture.completedFuture(
+                name.equals("_dmarc.example.com")
+                    ? DnsAnswer.of(name, type, List.of(record), 300)
+                    : DnsAnswer.nxdomain(name, type, 300));
+    session =
+        MailSession.builder()
+            .mailFrom("x@bounce.example.com")
+            .message(
+                "From: A <a@mail.example.com>\r\nSubject: x\r\n\r\nbody\r\n"
+                    .getBytes(StandardCharsets.UTF_8))
+            .build();
   }
 
   @Benchmark
@@ -78,7 +96,8 @@ public class DmarcBenchmark {
 
   @Benchmark
   public DmarcRecord.Parsed recordParse_mailwarden() {
-    return DmarcRecord.parse("v=DMARC1; p=quarantine; sp=reject; adkim=s; aspf=r; pct=50; rua=mailto:a@example.com,mailto:b@example.net; fo=1");
+    return DmarcRecord.parse(
+        "v=DMARC1; p=quarantine; sp=reject; adkim=s; aspf=r; pct=50; rua=mailto:a@example.com,mailto:b@example.net; fo=1");
   }
 
   @Benchmark

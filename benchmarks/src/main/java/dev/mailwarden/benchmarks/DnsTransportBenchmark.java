@@ -36,10 +36,10 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Queries per second over the network to a real rbldnsd on 127.0.0.1, with {@code inFlight}
- * queries outstanding: each operation waits for a free slot (a semaphore of {@code inFlight}
- * permits), then sends one query whose completion gives the slot back. So the rate measured is the
- * rate at which answers come back with that many queries on the wire.
+ * Queries per second over the network to a real rbldnsd on 127.0.0.1, with {@code inFlight} queries
+ * outstanding: each operation waits for a free slot (a semaphore of {@code inFlight} permits), then
+ * sends one query whose completion gives the slot back. So the rate measured is the rate at which
+ * answers come back with that many queries on the wire.
  *
  * <ul>
  *   <li>{@code query_mailwarden}: {@link NetworkResolver} with its NIO transport, no cache.
@@ -50,9 +50,9 @@ import org.xbill.DNS.Type;
  *       byte. No ID or question matching, no timeouts, no executor.
  * </ul>
  *
- * The two resolvers complete on a fixed pool of 2 threads, ask the same sequence of names (reversed random
- * addresses in 10.0.0.0/8 under the zone, half of them listed), so nothing is cached anywhere,
- * and check each answer (NOERROR or NXDOMAIN; anything else is counted and printed).
+ * The two resolvers complete on a fixed pool of 2 threads, ask the same sequence of names (reversed
+ * random addresses in 10.0.0.0/8 under the zone, half of them listed), so nothing is cached
+ * anywhere, and check each answer (NOERROR or NXDOMAIN; anything else is counted and printed).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -80,11 +80,14 @@ public class DnsTransportBenchmark {
   @Setup
   public void setup() throws TextParseException {
     rbldnsd = LocalRbldnsd.start(Map.of(ZONE, List.of("10.0.0.0/9")));
-    completions = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "bench-completion");
-      t.setDaemon(true);
-      return t;
-    });
+    completions =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "bench-completion");
+              t.setDaemon(true);
+              return t;
+            });
     mailwarden =
         NetworkResolver.builder()
             .server(rbldnsd.address())
@@ -99,13 +102,21 @@ public class DnsTransportBenchmark {
     names = new String[NAMES];
     dnsjavaNames = new Name[NAMES];
     for (int i = 0; i < NAMES; i++) {
-      names[i] = random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256) + ".10." + ZONE;
+      names[i] =
+          random.nextInt(256)
+              + "."
+              + random.nextInt(256)
+              + "."
+              + random.nextInt(256)
+              + ".10."
+              + ZONE;
       dnsjavaNames[i] = Name.fromString(names[i] + ".");
     }
     slots = new Semaphore(inFlight);
     plainQueries = new byte[NAMES][];
     for (int i = 0; i < NAMES; i++) {
-      plainQueries[i] = Message.newQuery(Record.newRecord(dnsjavaNames[i], Type.A, DClass.IN)).toWire();
+      plainQueries[i] =
+          Message.newQuery(Record.newRecord(dnsjavaNames[i], Type.A, DClass.IN)).toWire();
     }
     try {
       plain = DatagramChannel.open();
@@ -180,7 +191,8 @@ public class DnsTransportBenchmark {
         .whenComplete(
             (answer, failure) -> {
               if (failure != null
-                  || (answer.status() != DnsStatus.NOERROR && answer.status() != DnsStatus.NXDOMAIN)) {
+                  || (answer.status() != DnsStatus.NOERROR
+                      && answer.status() != DnsStatus.NXDOMAIN)) {
                 errors.incrementAndGet();
               }
               slots.release();
@@ -196,13 +208,15 @@ public class DnsTransportBenchmark {
   @Benchmark
   public void query_dnsjava() throws InterruptedException {
     slots.acquire();
-    Message query = Message.newQuery(Record.newRecord(dnsjavaNames[nextIndex()], Type.A, DClass.IN));
+    Message query =
+        Message.newQuery(Record.newRecord(dnsjavaNames[nextIndex()], Type.A, DClass.IN));
     dnsjava
         .sendAsync(query, completions)
         .whenComplete(
             (response, failure) -> {
               if (failure != null
-                  || (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN)) {
+                  || (response.getRcode() != Rcode.NOERROR
+                      && response.getRcode() != Rcode.NXDOMAIN)) {
                 errors.incrementAndGet();
               }
               slots.release();

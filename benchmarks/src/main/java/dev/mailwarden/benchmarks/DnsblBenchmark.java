@@ -30,10 +30,10 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code evaluate_mailwarden}: the library's real per-check path, what {@code MailWarden}
  *       calls for a registered DNSBL checker: {@code checker.check(ctx)} on {@code
  *       Dnsbl.check(spamhausZen, bl.example, dnswl)} (health probes on, as configured by default),
- *       then its registration weights {@code DnsblWeights} (5, 2, -1) score the result. The answers are
- *       cached (the group's per-address result cache was filled in setup), so this is the hit path
- *       a gateway sees for a returning client: address key, one cache read, one ticker read, the
- *       due-probe check. The evaluation orchestration of {@code MailWarden} itself is not
+ *       then its registration weights {@code DnsblWeights} (5, 2, -1) score the result. The answers
+ *       are cached (the group's per-address result cache was filled in setup), so this is the hit
+ *       path a gateway sees for a returning client: address key, one cache read, one ticker read,
+ *       the due-probe check. The evaluation orchestration of {@code MailWarden} itself is not
  *       included (it is the same for every checker and is the core's own benchmark).
  *   <li>{@code evaluate_naive}: the usual hand-written DNSBL code: for each of the three zones,
  *       build the query name with {@code String.split} and concatenation, look it up in a {@code
@@ -66,7 +66,10 @@ public class DnsblBenchmark {
             + "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 3600 IN A 127.0.0.2\n";
     StringBuilder zones = new StringBuilder();
     for (String z : ZONES) {
-      zones.append("$ORIGIN ").append(z).append(".\n")
+      zones
+          .append("$ORIGIN ")
+          .append(z)
+          .append(".\n")
           .append("@ 3600 IN SOA ns hostmaster 1 3600 600 86400 3600\n")
           .append(testPoints);
     }
@@ -74,10 +77,19 @@ public class DnsblBenchmark {
     zones.append("$ORIGIN .\n").append(zenName).append(". 3600 IN A 127.0.0.2\n");
     ZoneResolver dns = ZoneResolver.builder().zone(zones.toString()).build();
 
-    group = Dnsbl.check(Dnsbl.spamhausZen().txtReason(false), Dnsbl.parse("bl.example"), Dnswl.parse("list.dnswl.example"));
+    group =
+        Dnsbl.check(
+            Dnsbl.spamhausZen().txtReason(false),
+            Dnsbl.parse("bl.example"),
+            Dnswl.parse("list.dnswl.example"));
     context = CheckContext.builder(MailSession.builder().clientIp(client).build(), dns).build();
     // the naive baseline's weights (WEIGHTS), given at registration
-    weights = DnsblWeights.builder().list("zen.spamhaus.org", 5.0).list("bl.example", 2.0).list("list.dnswl.example", -1.0).build();
+    weights =
+        DnsblWeights.builder()
+            .list("zen.spamhaus.org", 5.0)
+            .list("bl.example", 2.0)
+            .list("list.dnswl.example", -1.0)
+            .build();
     DnsblResult warm = group.check(context).join();
     if (weights.score(warm) != 5.0) {
       throw new IllegalStateException("unexpected warm-up result: " + warm + " " + warm.lists());

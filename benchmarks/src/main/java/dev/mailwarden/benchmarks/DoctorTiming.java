@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A timed run of {@link DoctorBenchmark}'s examinations that also reports the calling thread's
- * CPU time per examination: on a cached resolver every answer completes at once, so the whole
+ * A timed run of {@link DoctorBenchmark}'s examinations that also reports the calling thread's CPU
+ * time per examination: on a cached resolver every answer completes at once, so the whole
  * examination runs on this thread, and CPU time stays meaningful on a machine shared with other
  * jobs, where wall time mostly measures waiting for a CPU.
  *
- * <pre>{@code java -cp benchmarks/target/benchmarks.jar dev.mailwarden.benchmarks.DoctorTiming [rounds] [perRound]}</pre>
+ * <pre>
+ * {@code java -cp benchmarks/target/benchmarks.jar dev.mailwarden.benchmarks.DoctorTiming [rounds] [perRound]}
+ * </pre>
  */
 public final class DoctorTiming {
   private DoctorTiming() {}
@@ -41,8 +43,16 @@ public final class DoctorTiming {
       }
       Arrays.sort(wall);
       Arrays.sort(cpu);
-      System.out.printf(Locale.ROOT, "%-8s wall median %.1f us (min %.1f, max %.1f); CPU median %.1f us (min %.1f, max %.1f)%n",
-          kind, wall[rounds / 2], wall[0], wall[rounds - 1], cpu[rounds / 2], cpu[0], cpu[rounds - 1]);
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s wall median %.1f us (min %.1f, max %.1f); CPU median %.1f us (min %.1f, max %.1f)%n",
+          kind,
+          wall[rounds / 2],
+          wall[0],
+          wall[rounds - 1],
+          cpu[rounds / 2],
+          cpu[0],
+          cpu[rounds - 1]);
     }
   }
 }

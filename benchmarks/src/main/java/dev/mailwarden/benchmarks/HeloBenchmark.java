@@ -10,11 +10,11 @@ import dev.mailwarden.auth.helo.IprevResult;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.ZoneResolver;
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * HELO sanity and iprev on one session, DNS answered by an in-memory zone whose futures are
- * already complete: this measures the checks' own work (parsing, PSL, patterns, futures), not
- * the network. No Java peer implements these checks, so there is no peer column.
+ * HELO sanity and iprev on one session, DNS answered by an in-memory zone whose futures are already
+ * complete: this measures the checks' own work (parsing, PSL, patterns, futures), not the network.
+ * No Java peer implements these checks, so there is no peer column.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,27 +44,44 @@ public class HeloBenchmark {
 
   @Setup
   public void setUp() {
-    ZoneResolver zone = ZoneResolver.builder()
-        .address("mail-wm1-f41.google.com", "209.85.128.41")
-        .ptr("41.128.85.209.in-addr.arpa", "mail-wm1-f41.google.com")
-        .address("c-73-15-22-101.hsd1.ca.comcast.net", "73.15.22.101")
-        .ptr("101.22.15.73.in-addr.arpa", "c-73-15-22-101.hsd1.ca.comcast.net")
-        .build();
+    ZoneResolver zone =
+        ZoneResolver.builder()
+            .address("mail-wm1-f41.google.com", "209.85.128.41")
+            .ptr("41.128.85.209.in-addr.arpa", "mail-wm1-f41.google.com")
+            .address("c-73-15-22-101.hsd1.ca.comcast.net", "73.15.22.101")
+            .ptr("101.22.15.73.in-addr.arpa", "c-73-15-22-101.hsd1.ca.comcast.net")
+            .build();
     // answers computed once and served as completed futures: ZoneResolver logs every query,
     // which would grow without bound over a benchmark run
     Map<String, CompletableFuture<DnsAnswer>> answers = new ConcurrentHashMap<>();
-    DnsResolver dns = (n, t) -> answers.computeIfAbsent(n.toLowerCase(Locale.ROOT) + "|" + t,
-        k -> CompletableFuture.completedFuture(zone.lookup(n, t).join()));
+    DnsResolver dns =
+        (n, t) ->
+            answers.computeIfAbsent(
+                n.toLowerCase(Locale.ROOT) + "|" + t,
+                k -> CompletableFuture.completedFuture(zone.lookup(n, t).join()));
     String client;
     String name;
     switch (kind) {
-      case "bigSender" -> { client = "209.85.128.41"; name = "mail-wm1-f41.google.com"; }
-      case "residential" -> { client = "73.15.22.101"; name = "c-73-15-22-101.hsd1.ca.comcast.net"; }
-      case "literal" -> { client = "73.15.22.101"; name = "[192.168.1.10]"; }
-      default -> { client = "73.15.22.101"; name = "bad_name.example"; }
+      case "bigSender" -> {
+        client = "209.85.128.41";
+        name = "mail-wm1-f41.google.com";
+      }
+      case "residential" -> {
+        client = "73.15.22.101";
+        name = "c-73-15-22-101.hsd1.ca.comcast.net";
+      }
+      case "literal" -> {
+        client = "73.15.22.101";
+        name = "[192.168.1.10]";
+      }
+      default -> {
+        client = "73.15.22.101";
+        name = "bad_name.example";
+      }
     }
     InetAddress ip = InetAddresses.forString(client);
-    MailSession session = MailSession.builder().clientIp(ip).helo(name).mailFrom("a@example.com").build();
+    MailSession session =
+        MailSession.builder().clientIp(ip).helo(name).mailFrom("a@example.com").build();
     context = CheckContext.forTesting(session, dns);
   }
 

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A real rbldnsd (Debian package {@code rbldnsd}) on 127.0.0.1 and a free high port, for the
- * benchmarks that measure the network path. Each zone is served as an {@code ip4set} from the
- * given data lines.
+ * benchmarks that measure the network path. Each zone is served as an {@code ip4set} from the given
+ * data lines.
  *
  * <pre>{@code
  * try (LocalRbldnsd dns = LocalRbldnsd.start(Map.of("bl.test", List.of("127.0.0.2")))) {
@@ -38,9 +38,8 @@ public final class LocalRbldnsd implements AutoCloseable {
   }
 
   /**
-   * Starts rbldnsd on 127.0.0.1 and the given port, e.g. 53 inside the private network namespace
-   * of {@code benchmarks/coldcache.sh}, where the system resolver ({@code InetAddress}) can reach
-   * it.
+   * Starts rbldnsd on 127.0.0.1 and the given port, e.g. 53 inside the private network namespace of
+   * {@code benchmarks/coldcache.sh}, where the system resolver ({@code InetAddress}) can reach it.
    */
   public static LocalRbldnsd start(Map<String, List<String>> ip4setZones, int port) {
     Path binary = Path.of(System.getProperty("rbldnsd", "/usr/sbin/rbldnsd"));
@@ -58,7 +57,12 @@ public final class LocalRbldnsd implements AutoCloseable {
         String file = "zone" + n++;
         Path data = dir.resolve(file);
         List<String> lines = new ArrayList<>();
-        lines.add("$SOA 60 ns." + zone.getKey() + " hostmaster." + zone.getKey() + " 1 3600 600 86400 60");
+        lines.add(
+            "$SOA 60 ns."
+                + zone.getKey()
+                + " hostmaster."
+                + zone.getKey()
+                + " 1 3600 600 86400 60");
         lines.add(":127.0.0.2:listed");
         lines.addAll(zone.getValue());
         Files.write(data, lines);
@@ -70,8 +74,17 @@ public final class LocalRbldnsd implements AutoCloseable {
               dir,
               port,
               p -> {
-                List<String> cmd = new ArrayList<>(List.of(
-                    binary.toString(), "-n", "-b", "127.0.0.1/" + p, "-w", dir.toString(), "-t", "60"));
+                List<String> cmd =
+                    new ArrayList<>(
+                        List.of(
+                            binary.toString(),
+                            "-n",
+                            "-b",
+                            "127.0.0.1/" + p,
+                            "-w",
+                            dir.toString(),
+                            "-t",
+                            "60"));
                 cmd.addAll(zoneArgs);
                 return cmd;
               },

@@ -28,8 +28,8 @@ import dev.mailwarden.dns.CacheSpec;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblChecker;
-import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.dnsbl.DnsblResult;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,10 +49,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One whole inbound evaluation with every DNS answer cached: three DNS lists (one checker), HELO sanity, iprev,
- * SPF, DKIM (RSA-2048, relaxed/relaxed, a 4 KB message) and DMARC, the checks of {@code
- * GatewayExample} at DATA. The session is a legitimate sender, so nothing short-circuits: every
- * check runs to completion and the verdict is ACCEPT.
+ * One whole inbound evaluation with every DNS answer cached: three DNS lists (one checker), HELO
+ * sanity, iprev, SPF, DKIM (RSA-2048, relaxed/relaxed, a 4 KB message) and DMARC, the checks of
+ * {@code GatewayExample} at DATA. The session is a legitimate sender, so nothing short-circuits:
+ * every check runs to completion and the verdict is ACCEPT.
  *
  * <ul>
  *   <li>{@code evaluate_mailwarden}: {@code MailWarden.evaluate(session).join()} on a shared
@@ -67,8 +67,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       dmarc_mailwarden}: one checker each, called directly, for the share of each in the total.
  * </ul>
  *
- * <p>The resolver is the runtime's DNS cache in front of a {@code ZoneResolver} with a minimum TTL of one hour, warmed in
- * setup; teardown fails the run if any measured operation reached the zone (a cache miss).
+ * <p>The resolver is the runtime's DNS cache in front of a {@code ZoneResolver} with a minimum TTL
+ * of one hour, warmed in setup; teardown fails the run if any measured operation reached the zone
+ * (a cache miss).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar PipelineBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc
@@ -110,7 +111,8 @@ public class PipelineBenchmark {
   /** The three lists in one checker: ZEN scores 5 per listing, the others 1 (the default). */
   private DnsblChecker dnsbl;
 
-  private static final DnsblWeights DNSBL_WEIGHTS = DnsblWeights.builder().list("zen.spamhaus.org", 5.0).build();
+  private static final DnsblWeights DNSBL_WEIGHTS =
+      DnsblWeights.builder().list("zen.spamhaus.org", 5.0).build();
   private Helo helo;
   private Iprev iprev;
   private Checker<SpfResult> spf;
@@ -181,11 +183,14 @@ public class PipelineBenchmark {
     // warm the cache (and the lists' result caches) and check that every check passes
     Evaluation ev = warden.evaluateAndWait(session);
     if (ev.verdict() != Verdict.ACCEPT || ev.checks().size() != 6) {
-      throw new IllegalStateException("benchmark session is not accepted by every check:\n" + ev.summary());
+      throw new IllegalStateException(
+          "benchmark session is not accepted by every check:\n" + ev.summary());
     }
     for (CheckReport r : ev.checks()) {
-      if (r.status() != CheckReport.Status.COMPLETED || r.outcome() == Outcome.TEMPERROR
-          || r.outcome() == Outcome.FAIL || r.outcome() == Outcome.PERMERROR) {
+      if (r.status() != CheckReport.Status.COMPLETED
+          || r.outcome() == Outcome.TEMPERROR
+          || r.outcome() == Outcome.FAIL
+          || r.outcome() == Outcome.PERMERROR) {
         throw new IllegalStateException("unexpected result of " + r + "\n" + ev.summary());
       }
     }
@@ -205,7 +210,8 @@ public class PipelineBenchmark {
     }
     double sequential = evaluate_sequential();
     if (sequential != ev.score()) {
-      throw new IllegalStateException("sequential score " + sequential + " differs from " + ev.score());
+      throw new IllegalStateException(
+          "sequential score " + sequential + " differs from " + ev.score());
     }
     zoneQueriesAfterWarmUp = zone.queryCount();
   }
@@ -216,7 +222,9 @@ public class PipelineBenchmark {
     int misses = zone.queryCount() - zoneQueriesAfterWarmUp;
     if (misses != 0) {
       throw new IllegalStateException(
-          misses + " measured lookups missed the cache: " + zone.queries().subList(zoneQueriesAfterWarmUp, zone.queryCount()));
+          misses
+              + " measured lookups missed the cache: "
+              + zone.queries().subList(zoneQueriesAfterWarmUp, zone.queryCount()));
     }
   }
 
@@ -242,7 +250,10 @@ public class PipelineBenchmark {
       }
     }
     CheckContext withAuth =
-        CheckContext.builder(session, runtime).result(Spf.KEY, spfResult).result(Dkim.KEY, dkimResult).build();
+        CheckContext.builder(session, runtime)
+            .result(Spf.KEY, spfResult)
+            .result(Dkim.KEY, dkimResult)
+            .build();
     DmarcResult d = dmarc.check(withAuth).join();
     return score + dmarc.defaultWeights().score(d);
   }

@@ -54,11 +54,16 @@ public class RateLimiterBenchmark {
     @Setup
     public void setUp() {
       // a billion tokens per second: never empty, every call takes the granted path
-      // the limiter with one key: its key lookup is part of what a caller pays (TokenBucket is gone)
-      mailwarden = RateLimiter.builder().limit(Limit.of(1_000_000_000L).per(Duration.ofSeconds(1))).build();
+      // the limiter with one key: its key lookup is part of what a caller pays (TokenBucket is
+      // gone)
+      mailwarden =
+          RateLimiter.builder().limit(Limit.of(1_000_000_000L).per(Duration.ofSeconds(1))).build();
       bucket4j =
           Bucket.builder()
-              .addLimit(l -> l.capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofSeconds(1)))
+              .addLimit(
+                  l ->
+                      l.capacity(1_000_000_000L)
+                          .refillGreedy(1_000_000_000L, Duration.ofSeconds(1)))
               .build();
       guava = com.google.common.util.concurrent.RateLimiter.create(1e9);
     }
@@ -164,8 +169,8 @@ public class RateLimiterBenchmark {
   /**
    * Retained heap per key: fills N keys (default 1,000,000) into our limiter and into Caffeine +
    * Bucket4j, and reports the heap growth after full GCs divided by N. The key strings are made
-   * before the first reading, so they are not counted (they are the caller's and cost the same
-   * for both); their own size is printed too. Run with a fixed heap, e.g. {@code -Xms2g -Xmx2g}.
+   * before the first reading, so they are not counted (they are the caller's and cost the same for
+   * both); their own size is printed too. Run with a fixed heap, e.g. {@code -Xms2g -Xmx2g}.
    */
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -188,23 +193,31 @@ public class RateLimiterBenchmark {
       ours.tryAcquire(k, 1);
     }
     long oursBytes = usedAfterGc() - base;
-    System.out.printf("mailwarden RateLimiter (2 limits): %.1f bytes per key (%d keys)%n",
+    System.out.printf(
+        "mailwarden RateLimiter (2 limits): %.1f bytes per key (%d keys)%n",
         oursBytes / (double) n, ours.estimatedKeys());
     ours.close();
     ours = null;
 
     base = usedAfterGc();
-    Function<String, Bucket> create = k -> Bucket.builder()
-        .addLimit(l -> l.capacity(100).refillGreedy(100, Duration.ofHours(1)))
-        .addLimit(l -> l.capacity(1000).refillGreedy(1000, Duration.ofDays(1)))
-        .build();
+    Function<String, Bucket> create =
+        k ->
+            Bucket.builder()
+                .addLimit(l -> l.capacity(100).refillGreedy(100, Duration.ofHours(1)))
+                .addLimit(l -> l.capacity(1000).refillGreedy(1000, Duration.ofDays(1)))
+                .build();
     Cache<String, Bucket> peer =
-        Caffeine.newBuilder().maximumSize(2L * n).expireAfterAccess(Duration.ofDays(1)).executor(Runnable::run).build();
+        Caffeine.newBuilder()
+            .maximumSize(2L * n)
+            .expireAfterAccess(Duration.ofDays(1))
+            .executor(Runnable::run)
+            .build();
     for (String k : names) {
       peer.get(k, create).tryConsume(1);
     }
     long peerBytes = usedAfterGc() - base;
-    System.out.printf("Caffeine + Bucket4j (2 limits): %.1f bytes per key (%d keys)%n",
+    System.out.printf(
+        "Caffeine + Bucket4j (2 limits): %.1f bytes per key (%d keys)%n",
         peerBytes / (double) n, peer.estimatedSize());
     if (names.length != n) {
       throw new AssertionError(); // keeps the key strings reachable until here

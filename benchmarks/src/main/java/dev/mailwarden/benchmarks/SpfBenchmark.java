@@ -58,12 +58,12 @@ import org.xbill.DNS.Zone;
  *   <li>{@code evaluate_jspf}: the same checker with the jSPF engine (jSPF 1.0.5 behind our DNS
  *       service) over the same resolver, on a direct executor (no thread hand-off measured);
  *   <li>{@code evaluate_jspfshipped}: jSPF as shipped, {@code new DefaultSPF()} over its own
- *       dnsjava layer ({@code Lookup} with dnsjava's default cache). dnsjava's default resolver
- *       is an in-memory {@link Resolver} answering from a dnsjava {@link Zone} holding the same
+ *       dnsjava layer ({@code Lookup} with dnsjava's default cache). dnsjava's default resolver is
+ *       an in-memory {@link Resolver} answering from a dnsjava {@link Zone} holding the same
  *       records: the closest honest equivalent of "a dnsjava resolver pointed at the same zone",
- *       since after the first (unmeasured) evaluation every answer comes from dnsjava's cache.
- *       With {@code -Dspf.nsd=127.0.0.1:PORT} (JMH: {@code -jvmArgsAppend}) dnsjava's default
- *       resolver is a {@code SimpleResolver} pointed at a real server serving {@link #ZONE}.
+ *       since after the first (unmeasured) evaluation every answer comes from dnsjava's cache. With
+ *       {@code -Dspf.nsd=127.0.0.1:PORT} (JMH: {@code -jvmArgsAppend}) dnsjava's default resolver
+ *       is a {@code SimpleResolver} pointed at a real server serving {@link #ZONE}.
  * </ul>
  *
  * <p>Cases: {@code pass}: the client matches the last mechanism (mx), so the whole chain is
@@ -74,7 +74,8 @@ import org.xbill.DNS.Zone;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SpfBenchmark {
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN example.com.
       $TTL 86400
       @      IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 86400
@@ -101,21 +102,27 @@ public class SpfBenchmark {
   @Setup
   public void setup() throws IOException {
     ip = result.equals("pass") ? "203.0.113.80" : "198.18.0.1";
-    MailSession session = MailSession.builder()
-        .clientIp(InetAddresses.forString(ip))
-        .helo("mail.example.net")
-        .mailFrom("alice@example.com")
-        .build();
+    MailSession session =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(ip))
+            .helo("mail.example.net")
+            .mailFrom("alice@example.com")
+            .build();
     DnsResolver answers = new AnswersComputedOnce(ZoneResolver.of(ZONE));
     Executor direct = Runnable::run;
-    context = CheckContext.builder(session, answers).executor(direct).deadline(Duration.ofDays(1)).build();
+    context =
+        CheckContext.builder(session, answers)
+            .executor(direct)
+            .deadline(Duration.ofDays(1))
+            .build();
     nativeChecker = Spf.builder().engine(SpfEngine.nativeEngine()).build();
     jspfChecker = Spf.builder().engine(SpfEngine.jspf(direct)).build();
 
     String nsd = System.getProperty("spf.nsd"); // host:port of an NSD serving ZONE, optional
     if (nsd != null) {
       int colon = nsd.lastIndexOf(':');
-      org.xbill.DNS.SimpleResolver server = new org.xbill.DNS.SimpleResolver(nsd.substring(0, colon));
+      org.xbill.DNS.SimpleResolver server =
+          new org.xbill.DNS.SimpleResolver(nsd.substring(0, colon));
       server.setPort(Integer.parseInt(nsd.substring(colon + 1)));
       Lookup.setDefaultResolver(server);
     } else {
@@ -163,7 +170,8 @@ public class SpfBenchmark {
   /** Completed futures of answers computed once per (name, type): "every answer cached". */
   static final class AnswersComputedOnce implements DnsResolver {
     private final DnsResolver zone;
-    private final List<ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>> byType = new ArrayList<>();
+    private final List<ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>> byType =
+        new ArrayList<>();
 
     AnswersComputedOnce(DnsResolver zone) {
       this.zone = zone;
@@ -205,8 +213,10 @@ public class SpfBenchmark {
       m.getHeader().setFlag(Flags.QR);
       m.getHeader().setFlag(Flags.AA);
       m.addRecord(q, Section.QUESTION);
-      SetResponse sr = q.getName().subdomain(zone.getOrigin())
-          ? zone.findRecords(q.getName(), q.getType()) : null;
+      SetResponse sr =
+          q.getName().subdomain(zone.getOrigin())
+              ? zone.findRecords(q.getName(), q.getType())
+              : null;
       if (sr == null || sr.isNXDOMAIN()) {
         m.getHeader().setRcode(Rcode.NXDOMAIN);
         m.addRecord(zone.getSOA(), Section.AUTHORITY);

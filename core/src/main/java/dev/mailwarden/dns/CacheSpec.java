@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param maxNegativeTtl NXDOMAIN/NODATA live at most this long (RFC 2308 suggests 1-3 hours)
  * @param errorTtl SERVFAIL/TIMEOUT/REFUSED live this long; zero disables caching them
  */
-public record CacheSpec(Duration minTtl, Duration maxTtl, Duration maxNegativeTtl, Duration errorTtl) {
+public record CacheSpec(
+    Duration minTtl, Duration maxTtl, Duration maxNegativeTtl, Duration errorTtl) {
 
   public CacheSpec {
     requireNonNegative(minTtl, "minTtl");

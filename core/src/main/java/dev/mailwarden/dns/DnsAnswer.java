@@ -53,7 +53,8 @@ public final class DnsAnswer {
    *
    * @param ttlSeconds the smallest TTL of the records (or the negative TTL for NODATA)
    */
-  public static DnsAnswer of(String name, RecordType type, List<? extends DnsRecord> records, long ttlSeconds) {
+  public static DnsAnswer of(
+      String name, RecordType type, List<? extends DnsRecord> records, long ttlSeconds) {
     DnsStatus s = records.isEmpty() ? DnsStatus.NODATA : DnsStatus.NOERROR;
     return new DnsAnswer(name, type, s, List.copyOf(records), ttlSeconds, null, false);
   }
@@ -119,7 +120,8 @@ public final class DnsAnswer {
    * {@code replacement} (e.g. a Spamhaus DQS key before the answer reaches logs).
    */
   public DnsAnswer redact(String secret, String replacement) {
-    if (secret.isEmpty() || (!name.contains(secret) && (detail == null || !detail.contains(secret)))) {
+    if (secret.isEmpty()
+        || (!name.contains(secret) && (detail == null || !detail.contains(secret)))) {
       return this;
     }
     return new DnsAnswer(

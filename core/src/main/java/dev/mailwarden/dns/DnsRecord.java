@@ -34,9 +34,9 @@ public sealed interface DnsRecord
   }
 
   /**
-   * A TXT record: its character-strings as raw bytes (non-ASCII kept, nothing escaped). Most
-   * users want {@link #joined()}, the strings concatenated (RFC 7208 section 3.3, RFC 6376
-   * section 3.6.2.2).
+   * A TXT record: its character-strings as raw bytes (non-ASCII kept, nothing escaped). Most users
+   * want {@link #joined()}, the strings concatenated (RFC 7208 section 3.3, RFC 6376 section
+   * 3.6.2.2).
    */
   final class Txt implements DnsRecord {
     // one copy of the data: the strings back to back, and where each one ends
@@ -131,7 +131,8 @@ public sealed interface DnsRecord
 
     @Override
     public String toString() {
-      // Presentation format (RFC 1035 section 5.1): printable ASCII as is, quote and backslash escaped,
+      // Presentation format (RFC 1035 section 5.1): printable ASCII as is, quote and backslash
+      // escaped,
       // every other byte as \DDD, so DNS data can never inject line breaks into logs.
       StringBuilder b = new StringBuilder("TXT");
       for (int i = 0, start = 0; i < ends.length; start = ends[i++]) {
@@ -143,7 +144,9 @@ public sealed interface DnsRecord
           } else if (c >= 0x20 && c < 0x7f) {
             b.append((char) c);
           } else {
-            b.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
+            b.append('\\')
+                .append((char) ('0' + c / 100))
+                .append((char) ('0' + c / 10 % 10))
                 .append((char) ('0' + c % 10));
           }
         }

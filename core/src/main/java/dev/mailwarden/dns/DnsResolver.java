@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * NXDOMAIN, SERVFAIL, REFUSED and timeouts are {@link DnsAnswer} statuses. It completes
  * exceptionally only for misuse (a null argument) or a resolver that was closed.
  *
- * <p>Names are absolute (no search list is ever applied); a trailing dot is optional. Lookups
- * are case-insensitive. Implementations are thread-safe. Checks reach DNS through their {@link
+ * <p>Names are absolute (no search list is ever applied); a trailing dot is optional. Lookups are
+ * case-insensitive. Implementations are thread-safe. Checks reach DNS through their {@link
  * dev.mailwarden.MailwardenRuntime}, which caches in front of the resolver it owns or is given
  * ({@link NetworkResolver} by default; {@link ZoneResolver} in tests).
  *

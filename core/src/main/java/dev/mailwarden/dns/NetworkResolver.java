@@ -32,10 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>a reply is accepted only from the server queried, with the query's ID, for the same
  *       question (name compared without case, type, class IN); anything else is ignored;
- *   <li>a truncated reply (TC) is asked again over TCP; queries advertise EDNS(0) with a
- *       1232-byte UDP payload;
- *   <li>no reply within the timeout: the next try, then the next server; when all are spent,
- *       {@link DnsStatus#TIMEOUT} with a detail naming the servers;
+ *   <li>a truncated reply (TC) is asked again over TCP; queries advertise EDNS(0) with a 1232-byte
+ *       UDP payload;
+ *   <li>no reply within the timeout: the next try, then the next server; when all are spent, {@link
+ *       DnsStatus#TIMEOUT} with a detail naming the servers;
  *   <li>SERVFAIL or REFUSED: the next server is asked; if none does better, that status;
  *   <li>NXDOMAIN and NODATA carry the negative TTL min(SOA TTL, SOA MINIMUM) from the authority
  *       section (RFC 2308), 0 without an SOA; CNAME chains inside the answer are followed;
@@ -45,21 +45,21 @@ import org.jspecify.annotations.Nullable;
  *       0, without a query.
  * </ul>
  *
- * <p>Query IDs come from a {@link java.security.SecureRandom} and queries leave through a pool of
- * 8 sockets bound to random ports, each replaced after a number of queries or an age (RFC 5452;
+ * <p>Query IDs come from a {@link java.security.SecureRandom} and queries leave through a pool of 8
+ * sockets bound to random ports, each replaced after a number of queries or an age (RFC 5452;
  * {@link Builder#sourcePortRotation}). Dropped replies are counted in {@link #stats()}. dnsjava
- * only encodes and parses messages; the I/O is NIO (one I/O thread, which also fires the
- * timeouts), so throughput is not limited by a socket per query, and none of dnsjava's static
- * defaults is touched. {@link Builder#transport} selects dnsjava's own transport instead.
+ * only encodes and parses messages; the I/O is NIO (one I/O thread, which also fires the timeouts),
+ * so throughput is not limited by a socket per query, and none of dnsjava's static defaults is
+ * touched. {@link Builder#transport} selects dnsjava's own transport instead.
  *
- * <p>At most {@link Builder#maxInFlight} queries are on the wire at once. Further lookups wait in
- * a bounded FIFO ({@link Builder#maxWaiting}) for a slot, each at most tries × servers × timeout
+ * <p>At most {@link Builder#maxInFlight} queries are on the wire at once. Further lookups wait in a
+ * bounded FIFO ({@link Builder#maxWaiting}) for a slot, each at most tries × servers × timeout
  * (once sent, it gets all its tries); when the FIFO is full, or the wait runs out, the lookup ends
  * with {@link DnsStatus#TIMEOUT} and a detail saying the resolver is overloaded.
  *
  * <p>Answers complete on the executor given to the builder, never on the common pool (a lookup
- * refused at once completes on the calling thread). Close the resolver when the application
- * stops: pending and waiting lookups then complete with TIMEOUT.
+ * refused at once completes on the calling thread). Close the resolver when the application stops:
+ * pending and waiting lookups then complete with TIMEOUT.
  */
 public final class NetworkResolver implements DnsResolver, AutoCloseable {
   private final List<InetSocketAddress> servers;
@@ -83,7 +83,9 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
             b.socketMaxAge,
             b.ticker);
     this.transport =
-        b.transportKind == TransportKind.DNSJAVA ? Transport.dnsjava(config) : Transport.nio(config);
+        b.transportKind == TransportKind.DNSJAVA
+            ? Transport.dnsjava(config)
+            : Transport.nio(config);
   }
 
   public static Builder builder() {
@@ -109,7 +111,9 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
   public enum TransportKind {
     /** Pipelined NIO sockets (the default). */
     NIO,
-    /** dnsjava's {@code SimpleResolver.sendAsync}, a socket per query; slower, kept as a fallback. */
+    /**
+     * dnsjava's {@code SimpleResolver.sendAsync}, a socket per query; slower, kept as a fallback.
+     */
     DNSJAVA
   }
 
@@ -160,7 +164,15 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
 
   @Override
   public String toString() {
-    return "NetworkResolver" + servers + "[timeout=" + timeout.toMillis() + "ms, tries=" + tries + ", " + transport + "]";
+    return "NetworkResolver"
+        + servers
+        + "[timeout="
+        + timeout.toMillis()
+        + "ms, tries="
+        + tries
+        + ", "
+        + transport
+        + "]";
   }
 
   /** Builds a {@link NetworkResolver}. Each setting may be set once. */
@@ -183,7 +195,8 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     public Builder server(InetSocketAddress server) {
       requireNonNull(server, "server");
       if (server.isUnresolved()) {
-        throw new IllegalArgumentException("server address must be resolved (an IP address): " + server);
+        throw new IllegalArgumentException(
+            "server address must be resolved (an IP address): " + server);
       }
       servers.add(server);
       return this;
@@ -248,8 +261,8 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
     }
 
     /**
-     * Replaces each UDP socket by one on a fresh random port after {@code queries} queries or
-     * when it is {@code maxAge} old, whichever comes first (default 4096 queries, 60 s).
+     * Replaces each UDP socket by one on a fresh random port after {@code queries} queries or when
+     * it is {@code maxAge} old, whichever comes first (default 4096 queries, 60 s).
      */
     public Builder sourcePortRotation(int queries, Duration maxAge) {
       requireNonNull(maxAge, "maxAge");

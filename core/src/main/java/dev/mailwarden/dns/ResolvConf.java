@@ -32,7 +32,9 @@ final class ResolvConf {
         byte[] bytes =
             org.xbill.DNS.Address.toByteArray(
                 literal,
-                literal.indexOf(':') >= 0 ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4);
+                literal.indexOf(':') >= 0
+                    ? org.xbill.DNS.Address.IPv6
+                    : org.xbill.DNS.Address.IPv4);
         if (bytes != null) {
           try {
             out.add(new InetSocketAddress(InetAddress.getByAddress(bytes), 53));

@@ -36,8 +36,8 @@ import org.xbill.DNS.TXTRecord;
 
 /**
  * A resolver that answers from records held in memory: RFC 1035 master-file text (parsed with
- * dnsjava) and records added one by one. It needs no network, so it is the resolver of the CLI
- * demo and the fixture for unit tests, ours and yours.
+ * dnsjava) and records added one by one. It needs no network, so it is the resolver of the CLI demo
+ * and the fixture for unit tests, ours and yours.
  *
  * <pre>{@code
  * ZoneResolver dns = ZoneResolver.builder()
@@ -52,9 +52,9 @@ import org.xbill.DNS.TXTRecord;
  *
  * <p>It answers like an authoritative server: NXDOMAIN for names that do not exist, NODATA for
  * names (or empty non-terminals) without records of the asked type, wildcards per RFC 4592, CNAME
- * chains followed inside the data. The negative TTL is taken from the closest enclosing SOA
- * (RFC 2308), 300 s if there is none. Futures complete immediately, on the caller's thread,
- * except for names made to {@linkplain Builder#hang hang}, which never complete.
+ * chains followed inside the data. The negative TTL is taken from the closest enclosing SOA (RFC
+ * 2308), 300 s if there is none. Futures complete immediately, on the caller's thread, except for
+ * names made to {@linkplain Builder#hang hang}, which never complete.
  *
  * <p>Thread-safe. It records every query ({@link #queries()}) so tests can assert on traffic.
  */
@@ -146,7 +146,8 @@ public final class ZoneResolver implements DnsResolver {
       }
       current = ((DnsRecord.Name) cname.get(0)).target().toLowerCase(Locale.ROOT);
     }
-    return DnsAnswer.error(asked, type, DnsStatus.SERVFAIL, "CNAME chain longer than " + MAX_CNAME_CHAIN);
+    return DnsAnswer.error(
+        asked, type, DnsStatus.SERVFAIL, "CNAME chain longer than " + MAX_CNAME_CHAIN);
   }
 
   /** The name whose records answer {@code name}: itself, a matching wildcard, or null. */
@@ -251,7 +252,8 @@ public final class ZoneResolver implements DnsResolver {
         }
       } catch (IOException e) {
         // dnsjava says "<none>:3: ..." for a stream; say "line 3: ..."
-        String message = String.valueOf(e.getMessage()).replaceFirst("^<none>:(\\d+): ", "line $1: ");
+        String message =
+            String.valueOf(e.getMessage()).replaceFirst("^<none>:(\\d+): ", "line $1: ");
         throw new IllegalArgumentException("zone text does not parse: " + message, e);
       }
       return this;
@@ -371,8 +373,8 @@ public final class ZoneResolver implements DnsResolver {
     }
 
     /**
-     * Queries for {@code name} never complete: the future stays pending, like a server that
-     * never answers with no timeout. Use it to test deadlines.
+     * Queries for {@code name} never complete: the future stays pending, like a server that never
+     * answers with no timeout. Use it to test deadlines.
      */
     public Builder hang(String name) {
       hanging.add(canonical(name));
@@ -385,13 +387,15 @@ public final class ZoneResolver implements DnsResolver {
 
     private static DnsStatus requireError(DnsStatus status) {
       if (!requireNonNull(status, "status").isError()) {
-        throw new IllegalArgumentException("only SERVFAIL, TIMEOUT or REFUSED can be injected: " + status);
+        throw new IllegalArgumentException(
+            "only SERVFAIL, TIMEOUT or REFUSED can be injected: " + status);
       }
       return status;
     }
 
     private static InetAddress parseLiteral(String literal) {
-      int family = literal.indexOf(':') >= 0 ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
+      int family =
+          literal.indexOf(':') >= 0 ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
       byte[] bytes = org.xbill.DNS.Address.toByteArray(literal, family);
       if (bytes == null) {
         throw new IllegalArgumentException("not an IP address literal: " + literal);
@@ -403,5 +407,4 @@ public final class ZoneResolver implements DnsResolver {
       }
     }
   }
-
 }

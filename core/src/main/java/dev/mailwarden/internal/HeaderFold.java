@@ -3,8 +3,8 @@ package dev.mailwarden.internal;
 /**
  * Folds a header field we write (RFC 5322 section 2.2.3): a CRLF is inserted before whitespace so
  * that lines stay within 78 characters where the text allows it. Unfolding (removing each CRLF)
- * gives the text back unchanged, so folding may also fall inside quoted strings and comments.
- * One pass, linear in the text.
+ * gives the text back unchanged, so folding may also fall inside quoted strings and comments. One
+ * pass, linear in the text.
  */
 public final class HeaderFold {
   /** RFC 5322 section 2.1.1: lines SHOULD be at most 78 characters. */

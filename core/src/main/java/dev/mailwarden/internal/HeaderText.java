@@ -22,7 +22,8 @@ public final class HeaderText {
   public static List<String> headerLines(InputStream message, int maxBytes) throws IOException {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder(128);
-    byte[] chunk = new byte[4096]; // chunks, not read(): may read past the header, the body is not wanted
+    byte[] chunk =
+        new byte[4096]; // chunks, not read(): may read past the header, the body is not wanted
     int read = 0;
     int n;
     while ((n = message.read(chunk)) > 0) {
@@ -102,7 +103,8 @@ public final class HeaderText {
       return latin1;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))

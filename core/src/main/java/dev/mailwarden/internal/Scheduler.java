@@ -8,13 +8,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer of a {@link dev.mailwarden.MailwardenRuntime}: deadlines of evaluations and
- * checks, DNSBL batches, health probes and the cache's coarse clock. One thread, started when the
- * first timer is armed and ended after a second without any pending timer, so a runtime that is
- * never closed leaves no thread behind once idle; {@link #close()} ends it at once. Timers are
- * removed from the queue as soon as they are cancelled, so finished work holds nothing until its
- * deadline. Actions run on the executor given with them, never on the timer thread (unless that
- * executor has shut down: then here rather than never). Internal: not part of the API.
+ * The one timer of a {@link dev.mailwarden.MailwardenRuntime}: deadlines of evaluations and checks,
+ * DNSBL batches, health probes and the cache's coarse clock. One thread, started when the first
+ * timer is armed and ended after a second without any pending timer, so a runtime that is never
+ * closed leaves no thread behind once idle; {@link #close()} ends it at once. Timers are removed
+ * from the queue as soon as they are cancelled, so finished work holds nothing until its deadline.
+ * Actions run on the executor given with them, never on the timer thread (unless that executor has
+ * shut down: then here rather than never). Internal: not part of the API.
  */
 public final class Scheduler implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
@@ -61,9 +61,15 @@ public final class Scheduler implements AutoCloseable {
     pending.whenComplete((r, e) -> armed.cancel(false));
   }
 
-  /** Completes {@code pending} with {@code fallback} (on {@code executor}) if still pending after {@code nanos}. */
+  /**
+   * Completes {@code pending} with {@code fallback} (on {@code executor}) if still pending after
+   * {@code nanos}.
+   */
   public <T> CompletableFuture<T> completeAfter(
-      CompletableFuture<T> pending, long nanos, Executor executor, java.util.function.Supplier<? extends T> fallback) {
+      CompletableFuture<T> pending,
+      long nanos,
+      Executor executor,
+      java.util.function.Supplier<? extends T> fallback) {
     runIfPendingAfter(
         pending,
         nanos,

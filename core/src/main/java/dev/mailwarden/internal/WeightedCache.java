@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link SharedCache} of a runtime: one Caffeine cache bounded by weight in bytes (its
- * W-TinyLFU policy keeps what is asked for often), maintenance on the calling thread (never
- * the common pool). Internal: not part of the API.
+ * W-TinyLFU policy keeps what is asked for often), maintenance on the calling thread (never the
+ * common pool). Internal: not part of the API.
  */
 public final class WeightedCache implements SharedCache {
   /** What Caffeine and our key wrapper retain per entry beyond the slot's own estimate. */
@@ -33,7 +33,8 @@ public final class WeightedCache implements SharedCache {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <K, V> @Nullable V get(Slot<K, V> slot, K key, Function<? super K, ? extends @Nullable V> compute) {
+  public <K, V> @Nullable V get(
+      Slot<K, V> slot, K key, Function<? super K, ? extends @Nullable V> compute) {
     SlotKey k = new SlotKey(slot, key);
     Weighed hit = cache.getIfPresent(k);
     if (hit != null) {

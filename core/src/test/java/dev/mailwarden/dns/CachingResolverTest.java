@@ -1,9 +1,9 @@
 package dev.mailwarden.dns;
 
-import dev.mailwarden.Ticker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailwarden.Ticker;
 import dev.mailwarden.dns.internal.CachingResolver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +60,8 @@ class CachingResolverTest {
   }
 
   /** The weight of one test answer ({@code a("nN.example", A, ttl)}), the unit of the bounds. */
-  private static final int ENTRY = CachingResolver.weigh("n00.example", a("n00.example", RecordType.A, 1));
+  private static final int ENTRY =
+      CachingResolver.weigh("n00.example", a("n00.example", RecordType.A, 1));
 
   private static DnsAnswer a(String name, RecordType type, long ttl) {
     return DnsAnswer.of(name, type, List.of(DnsRecord.Txt.of("v=" + name)), ttl);
@@ -103,7 +104,8 @@ class CachingResolverTest {
 
     assertThat(hit.complete(null)).isFalse();
     assertThat(hit.cancel(true)).isFalse();
-    assertThatThrownBy(() -> hit.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> hit.obtrudeValue(null))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThat(dns.lookup("example.com", RecordType.TXT).join().records()).hasSize(1);
   }
 
@@ -190,7 +192,8 @@ class CachingResolverTest {
     dns.lookup("example.com", RecordType.AAAA).join();
 
     advanceSeconds(9);
-    assertThat(dns.lookup("example.com", RecordType.AAAA).join().status()).isEqualTo(DnsStatus.NODATA);
+    assertThat(dns.lookup("example.com", RecordType.AAAA).join().status())
+        .isEqualTo(DnsStatus.NODATA);
     assertThat(up.calls).hasValue(1);
     advanceSeconds(1);
     dns.lookup("example.com", RecordType.AAAA).join();
@@ -223,14 +226,19 @@ class CachingResolverTest {
   @Test
   void errors_areCachedOnlyForErrorTtl() {
     for (DnsStatus status : List.of(DnsStatus.SERVFAIL, DnsStatus.TIMEOUT, DnsStatus.REFUSED)) {
-      CountingUpstream up = CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, status, "test"));
+      CountingUpstream up =
+          CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, status, "test"));
       DnsResolver dns = cached(up, spec().withErrorTtl(Duration.ofSeconds(5)));
       dns.lookup("example.com", RecordType.A).join();
 
       advanceSeconds(4);
-      assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).as("%s", status).isTrue();
+      assertThat(dns.lookup("example.com", RecordType.A).join().fromCache())
+          .as("%s", status)
+          .isTrue();
       advanceSeconds(1);
-      assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).as("%s", status).isFalse();
+      assertThat(dns.lookup("example.com", RecordType.A).join().fromCache())
+          .as("%s", status)
+          .isFalse();
       assertThat(up.calls).hasValue(2);
     }
   }
@@ -408,7 +416,11 @@ class CachingResolverTest {
     CountingUpstream up =
         CountingUpstream.answering((n, t) -> DnsAnswer.error(n, t, DnsStatus.SERVFAIL, "test"));
     DnsResolver dns =
-        new CachingResolver(up, CacheSpec.defaults().withErrorTtl(Duration.ofMillis(50)), Ticker.system(), 10L * ENTRY);
+        new CachingResolver(
+            up,
+            CacheSpec.defaults().withErrorTtl(Duration.ofMillis(50)),
+            Ticker.system(),
+            10L * ENTRY);
 
     dns.lookup("example.com", RecordType.A).join();
     assertThat(dns.lookup("example.com", RecordType.A).join().fromCache()).isTrue();
@@ -420,7 +432,8 @@ class CachingResolverTest {
   @Test
   void nullArguments_areRejected() {
     DnsResolver dns = cached(CountingUpstream.answering((n, t) -> a(n, t, 60)), spec());
-    assertThatThrownBy(() -> dns.lookup(null, RecordType.A)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> dns.lookup(null, RecordType.A))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> dns.lookup("x", null)).isInstanceOf(NullPointerException.class);
   }
 }

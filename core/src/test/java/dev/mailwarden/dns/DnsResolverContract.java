@@ -40,8 +40,10 @@ abstract class DnsResolverContract {
     assertThat(a.status()).isEqualTo(DnsStatus.NOERROR);
     assertThat(a.addresses()).containsExactly(InetAddress.getByName("192.0.2.10"));
     assertThat(a.ttlSeconds()).isEqualTo(300);
-    assertThat(lookup("contract.test", RecordType.MX).mxs()).containsExactly(new DnsRecord.Mx(10, "mx.contract.test"));
-    assertThat(lookup("contract.test", RecordType.TXT).txts().get(0).text()).isEqualTo("v=spf1 -all");
+    assertThat(lookup("contract.test", RecordType.MX).mxs())
+        .containsExactly(new DnsRecord.Mx(10, "mx.contract.test"));
+    assertThat(lookup("contract.test", RecordType.TXT).txts().get(0).text())
+        .isEqualTo("v=spf1 -all");
   }
 
   @Test
@@ -72,7 +74,9 @@ abstract class DnsResolverContract {
 
   @Test
   void contract_nullsAreRejected() {
-    assertThatThrownBy(() -> resolver().lookup(null, RecordType.A)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> resolver().lookup("contract.test", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> resolver().lookup(null, RecordType.A))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> resolver().lookup("contract.test", null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -50,7 +50,8 @@ class DnsValueTypesTest {
 
   @Test
   void negativeTtl_isRejected() {
-    assertThatThrownBy(() -> DnsAnswer.nxdomain("x", RecordType.A, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DnsAnswer.nxdomain("x", RecordType.A, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -68,7 +69,10 @@ class DnsValueTypesTest {
         DnsAnswer.of(
             "x.example",
             RecordType.TXT,
-            List.of(address("192.0.2.1"), DnsRecord.Txt.of("t"), new DnsRecord.Mx(1, "mx.example"),
+            List.of(
+                address("192.0.2.1"),
+                DnsRecord.Txt.of("t"),
+                new DnsRecord.Mx(1, "mx.example"),
                 new DnsRecord.Name(RecordType.PTR, "p.example")),
             60);
     assertThat(a.addresses()).containsExactly(InetAddress.getByName("192.0.2.1"));
@@ -86,16 +90,23 @@ class DnsValueTypesTest {
     assertThat(cached.asCached()).isSameAs(cached);
     assertThat(a.withTtl(60)).isSameAs(a);
     assertThat(a.withTtl(10).ttlSeconds()).isEqualTo(10);
-    assertThat(a).isEqualTo(DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60));
-    assertThat(a).hasSameHashCodeAs(DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60));
+    assertThat(a)
+        .isEqualTo(DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60));
+    assertThat(a)
+        .hasSameHashCodeAs(
+            DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60));
     assertThat(a).isNotEqualTo(cached).isNotEqualTo(a.withTtl(10));
   }
 
   @Test
   void toString_isReadable() throws Exception {
-    assertThat(DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60).toString())
+    assertThat(
+            DnsAnswer.of("a.example", RecordType.A, List.of(address("192.0.2.1")), 60).toString())
         .isEqualTo("a.example A NOERROR [A 192.0.2.1] ttl=60");
-    assertThat(DnsAnswer.error("b.example", RecordType.MX, DnsStatus.SERVFAIL, "boom").asCached().toString())
+    assertThat(
+            DnsAnswer.error("b.example", RecordType.MX, DnsStatus.SERVFAIL, "boom")
+                .asCached()
+                .toString())
         .isEqualTo("b.example MX SERVFAIL ttl=0 (boom) [cached]");
   }
 
@@ -140,16 +151,21 @@ class DnsValueTypesTest {
 
   @Test
   void txt_toString_escapesControlAndNonAsciiBytes() {
-    DnsRecord.Txt t = new DnsRecord.Txt(List.of("a\"b\\c\r\nd".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff}));
+    DnsRecord.Txt t =
+        new DnsRecord.Txt(
+            List.of("a\"b\\c\r\nd".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff}));
     assertThat(t.toString()).isEqualTo("TXT \"a\\\"b\\\\c\\013\\010d\" \"\\255\"");
     assertThat(t.toString()).doesNotContain("\r").doesNotContain("\n");
   }
 
   @Test
   void mx_andName_validate() {
-    assertThatThrownBy(() -> new DnsRecord.Mx(70_000, "mx.example")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DnsRecord.Name(RecordType.A, "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(new DnsRecord.Name(RecordType.CNAME, "t.example").type()).isEqualTo(RecordType.CNAME);
+    assertThatThrownBy(() -> new DnsRecord.Mx(70_000, "mx.example"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DnsRecord.Name(RecordType.A, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new DnsRecord.Name(RecordType.CNAME, "t.example").type())
+        .isEqualTo(RecordType.CNAME);
     assertThat(new DnsRecord.Mx(10, "mx.example").toString()).isEqualTo("MX 10 mx.example");
   }
 
@@ -172,17 +188,26 @@ class DnsValueTypesTest {
     assertThat(spec.errorTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(spec.withErrorTtl(Duration.ZERO).errorTtl()).isZero();
     assertThat(spec.errorTtl()).isEqualTo(Duration.ofSeconds(5));
-    assertThatThrownBy(() -> spec.withMinTtl(Duration.ofDays(2))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> spec.withErrorTtl(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> spec.withMinTtl(Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> spec.withErrorTtl(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void networkResolverBuilder_failsFastOnMisuse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    assertThatThrownBy(() -> NetworkResolver.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> NetworkResolver.builder().tries(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> NetworkResolver.builder().server(java.net.InetSocketAddress.createUnresolved("dns.example", 53)))
+  void networkResolverBuilder_failsFastOnMisuse(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    assertThatThrownBy(() -> NetworkResolver.builder().timeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("resolv.conf"), "search example\n");
+    assertThatThrownBy(() -> NetworkResolver.builder().tries(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                NetworkResolver.builder()
+                    .server(java.net.InetSocketAddress.createUnresolved("dns.example", 53)))
+        .isInstanceOf(IllegalArgumentException.class);
+    java.nio.file.Path empty =
+        java.nio.file.Files.writeString(dir.resolve("resolv.conf"), "search example\n");
     assertThatThrownBy(() -> NetworkResolver.builder().resolvConf(empty).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no DNS server");
@@ -193,9 +218,11 @@ class DnsValueTypesTest {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("resolv", ".conf");
     try {
       java.nio.file.Files.writeString(
-          file, "search example.org\noptions ndots:5\nnameserver 127.0.0.53\nnameserver fe80::1%eth0\nnameserver bogus\n");
+          file,
+          "search example.org\noptions ndots:5\nnameserver 127.0.0.53\nnameserver fe80::1%eth0\nnameserver bogus\n");
       try (NetworkResolver r = NetworkResolver.builder().resolvConf(file).build()) {
-        assertThat(r.servers()).extracting(s -> s.getAddress().getHostAddress() + ":" + s.getPort())
+        assertThat(r.servers())
+            .extracting(s -> s.getAddress().getHostAddress() + ":" + s.getPort())
             .containsExactly("127.0.0.53:53", "fe80:0:0:0:0:0:0:1:53");
       }
     } finally {

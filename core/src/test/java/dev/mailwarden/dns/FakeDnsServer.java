@@ -16,8 +16,8 @@ import org.xbill.DNS.Message;
 
 /**
  * A scripted DNS server on 127.0.0.1 (UDP and TCP on the same port) for unit tests. The handler
- * turns each query into the datagrams to send back (none for silence); TCP queries get the
- * {@code tcpHandler}'s first reply.
+ * turns each query into the datagrams to send back (none for silence); TCP queries get the {@code
+ * tcpHandler}'s first reply.
  */
 final class FakeDnsServer implements AutoCloseable {
   /** Replies to send for one query. */
@@ -28,15 +28,20 @@ final class FakeDnsServer implements AutoCloseable {
 
   final DatagramSocket udp;
   final ServerSocket tcp;
-  final List<Message> udpQueries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-  final List<Integer> udpSourcePorts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-  final List<Message> tcpQueries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  final List<Message> udpQueries =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  final List<Integer> udpSourcePorts =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  final List<Message> tcpQueries =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final Thread udpThread;
   private final Thread tcpThread;
   volatile Handler handler;
   volatile Handler tcpHandler;
+
   /** When set, replies are sent from this socket instead (a spoofer on another port). */
   volatile DatagramSocket replyFrom;
+
   /** Where the query being handled came from; read by handlers, on the server's thread. */
   volatile InetSocketAddress currentSource;
 

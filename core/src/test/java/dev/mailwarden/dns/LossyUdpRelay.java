@@ -70,7 +70,8 @@ final class LossyUdpRelay implements AutoCloseable {
 
   private DatagramSocket openUpstream(SocketAddress client) {
     try {
-      DatagramSocket up = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      DatagramSocket up =
+          new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Thread t =
           new Thread(
               () -> {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
 import dev.mailwarden.testing.TestRuntime;
-import java.util.Map;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -14,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,12 +69,24 @@ class NetworkResolverIT {
             "25 300 IN PTR mail.example.test.",
             ""),
         StandardCharsets.US_ASCII);
-    Files.writeString(dir.resolve("contract.zone"), DnsResolverContract.ZONE, StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.resolve("contract.zone"), DnsResolverContract.ZONE, StandardCharsets.US_ASCII);
     nsd =
         NsdServer.start(
             dir,
-            Map.of("example.test", "example.test.zone", "2.0.192.in-addr.arpa", "reverse.zone", "contract.test", "contract.zone"));
-    dns = NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).tries(2).build();
+            Map.of(
+                "example.test",
+                "example.test.zone",
+                "2.0.192.in-addr.arpa",
+                "reverse.zone",
+                "contract.test",
+                "contract.zone"));
+    dns =
+        NetworkResolver.builder()
+            .server(nsd.address())
+            .timeout(Duration.ofSeconds(2))
+            .tries(2)
+            .build();
     dnsjava =
         NetworkResolver.builder()
             .server(nsd.address())
@@ -167,10 +179,13 @@ class NetworkResolverIT {
 
   @Test
   void unreachableServer_isTimeout_withinTheConfiguredTimeout() throws Exception {
-    try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (DatagramSocket blackHole =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         NetworkResolver r =
             NetworkResolver.builder()
-                .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), blackHole.getLocalPort()))
+                .server(
+                    new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), blackHole.getLocalPort()))
                 .timeout(Duration.ofMillis(300))
                 .tries(2)
                 .build()) {
@@ -193,7 +208,8 @@ class NetworkResolverIT {
           return dns.lookup(name, type);
         };
     DnsResolver cached =
-        TestRuntime.cache(counting, CacheSpec.defaults().withMinTtl(Duration.ZERO), now::get, 1 << 20);
+        TestRuntime.cache(
+            counting, CacheSpec.defaults().withMinTtl(Duration.ZERO), now::get, 1 << 20);
 
     assertThat(lookup(cached, "short.example.test", RecordType.A).fromCache()).isFalse();
     now.addAndGet(TimeUnit.SECONDS.toNanos(59));
@@ -215,7 +231,8 @@ class NetworkResolverIT {
   void concurrentQueries_areAllAnswered() throws Exception {
     CompletableFuture<?>[] all = new CompletableFuture<?>[500];
     for (int i = 0; i < all.length; i++) {
-      all[i] = dns.lookup(i % 2 == 0 ? "mail.example.test" : "n" + i + ".example.test", RecordType.A);
+      all[i] =
+          dns.lookup(i % 2 == 0 ? "mail.example.test" : "n" + i + ".example.test", RecordType.A);
     }
     CompletableFuture.allOf(all).get(30, TimeUnit.SECONDS);
     for (int i = 0; i < all.length; i++) {
@@ -292,7 +309,9 @@ class NetworkResolverIT {
   /** The resolver contract, through the cache in front of the network. */
   @org.junit.jupiter.api.Nested
   class CachedContract extends DnsResolverContract {
-    private final DnsResolver cached = TestRuntime.cache(dns, CacheSpec.defaults().withMinTtl(Duration.ZERO), System::nanoTime, 1 << 20);
+    private final DnsResolver cached =
+        TestRuntime.cache(
+            dns, CacheSpec.defaults().withMinTtl(Duration.ZERO), System::nanoTime, 1 << 20);
 
     @Override
     protected DnsResolver resolver() {

@@ -56,7 +56,8 @@ class NetworkResolverTest {
   }
 
   NetworkResolver resolver(Duration timeout, int tries, InetSocketAddress... servers) {
-    NetworkResolver.Builder b = NetworkResolver.builder().timeout(timeout).tries(tries).transport(kind());
+    NetworkResolver.Builder b =
+        NetworkResolver.builder().timeout(timeout).tries(tries).transport(kind());
     for (InetSocketAddress s : servers) {
       b.server(s);
     }
@@ -92,7 +93,16 @@ class NetworkResolverTest {
 
   static SOARecord soa(String zone, long ttl, long minimum) throws IOException {
     return new SOARecord(
-        name(zone), DClass.IN, ttl, name("ns." + zone), name("admin." + zone), 1, 3600, 600, 86400, minimum);
+        name(zone),
+        DClass.IN,
+        ttl,
+        name("ns." + zone),
+        name("admin." + zone),
+        1,
+        3600,
+        600,
+        86400,
+        minimum);
   }
 
   /** Answers A queries for any name with 192.0.2.1, TTL 300. */
@@ -182,15 +192,19 @@ class NetworkResolverTest {
             q -> {
               Message other = new Message(q.getHeader().getID());
               other.getHeader().setFlag(Flags.QR);
-              other.addRecord(Record.newRecord(name("evil.example"), Type.A, DClass.IN), Section.QUESTION);
+              other.addRecord(
+                  Record.newRecord(name("evil.example"), Type.A, DClass.IN), Section.QUESTION);
               other.addRecord(a("evil.example", 300, "203.0.113.66"), Section.ANSWER);
               Message otherType = response(q);
               otherType.removeAllRecords(Section.QUESTION);
-              otherType.addRecord(Record.newRecord(q.getQuestion().getName(), Type.TXT, DClass.IN), Section.QUESTION);
+              otherType.addRecord(
+                  Record.newRecord(q.getQuestion().getName(), Type.TXT, DClass.IN),
+                  Section.QUESTION);
               return List.of(other.toWire(), otherType.toWire());
             });
 
-    DnsAnswer answer = get(resolver(Duration.ofMillis(300), 1, s.address()).lookup("example.com", RecordType.A));
+    DnsAnswer answer =
+        get(resolver(Duration.ofMillis(300), 1, s.address()).lookup("example.com", RecordType.A));
 
     assertThat(answer.status()).isEqualTo(DnsStatus.TIMEOUT);
   }
@@ -202,7 +216,8 @@ class NetworkResolverTest {
             q -> {
               Message r = new Message(q.getHeader().getID());
               r.getHeader().setFlag(Flags.QR);
-              r.addRecord(Record.newRecord(name("EXAMPLE.Com"), Type.A, DClass.IN), Section.QUESTION);
+              r.addRecord(
+                  Record.newRecord(name("EXAMPLE.Com"), Type.A, DClass.IN), Section.QUESTION);
               r.addRecord(a("EXAMPLE.Com", 300, "192.0.2.7"), Section.ANSWER);
               return List.of(r.toWire());
             });
@@ -215,11 +230,13 @@ class NetworkResolverTest {
   @Test
   void replyFromAnotherPort_isIgnored() throws Exception {
     FakeDnsServer s = server(NetworkResolverTest::answerA);
-    DatagramSocket spoofer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    DatagramSocket spoofer =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     toClose.add(spoofer);
     s.replyFrom = spoofer;
 
-    DnsAnswer answer = get(resolver(Duration.ofMillis(300), 1, s.address()).lookup("example.com", RecordType.A));
+    DnsAnswer answer =
+        get(resolver(Duration.ofMillis(300), 1, s.address()).lookup("example.com", RecordType.A));
 
     assertThat(answer.status()).isEqualTo(DnsStatus.TIMEOUT);
   }
@@ -238,7 +255,8 @@ class NetworkResolverTest {
           Message r = response(q);
           for (int i = 0; i < 20; i++) {
             r.addRecord(
-                new TXTRecord(q.getQuestion().getName(), DClass.IN, 300, "x".repeat(200) + i), Section.ANSWER);
+                new TXTRecord(q.getQuestion().getName(), DClass.IN, 300, "x".repeat(200) + i),
+                Section.ANSWER);
           }
           return List.of(r.toWire());
         };
@@ -264,7 +282,8 @@ class NetworkResolverTest {
   void tinyGarbage_isIgnored_untilTimeout() throws Exception {
     FakeDnsServer s = server(q -> List.of(new byte[] {1, 2, 3}));
 
-    DnsAnswer answer = get(resolver(Duration.ofMillis(200), 1, s.address()).lookup("example.com", RecordType.A));
+    DnsAnswer answer =
+        get(resolver(Duration.ofMillis(200), 1, s.address()).lookup("example.com", RecordType.A));
 
     assertThat(answer.status()).isEqualTo(DnsStatus.TIMEOUT);
   }
@@ -290,7 +309,9 @@ class NetworkResolverTest {
     FakeDnsServer good = server(NetworkResolverTest::answerA);
 
     DnsAnswer answer =
-        get(resolver(Duration.ofMillis(200), 1, silent.address(), good.address()).lookup("example.com", RecordType.A));
+        get(
+            resolver(Duration.ofMillis(200), 1, silent.address(), good.address())
+                .lookup("example.com", RecordType.A));
 
     assertThat(answer.status()).isEqualTo(DnsStatus.NOERROR);
     assertThat(silent.udpQueries).hasSize(1);
@@ -309,7 +330,8 @@ class NetworkResolverTest {
 
       DnsAnswer answer = get(resolver(s).lookup("example.com", RecordType.A));
 
-      assertThat(answer.status()).isEqualTo(rcode == Rcode.SERVFAIL ? DnsStatus.SERVFAIL : DnsStatus.REFUSED);
+      assertThat(answer.status())
+          .isEqualTo(rcode == Rcode.SERVFAIL ? DnsStatus.SERVFAIL : DnsStatus.REFUSED);
     }
   }
 
@@ -325,7 +347,9 @@ class NetworkResolverTest {
     FakeDnsServer good = server(NetworkResolverTest::answerA);
 
     DnsAnswer answer =
-        get(resolver(Duration.ofSeconds(2), 2, refusing.address(), good.address()).lookup("example.com", RecordType.A));
+        get(
+            resolver(Duration.ofSeconds(2), 2, refusing.address(), good.address())
+                .lookup("example.com", RecordType.A));
 
     assertThat(answer.status()).isEqualTo(DnsStatus.NOERROR);
     assertThat(refusing.udpQueries).hasSize(1);
@@ -378,8 +402,12 @@ class NetworkResolverTest {
         server(
             q -> {
               Message r = response(q);
-              r.addRecord(new CNAMERecord(name("www.example.com"), DClass.IN, 300, name("web.example.net")), Section.ANSWER);
-              r.addRecord(new CNAMERecord(name("web.example.net"), DClass.IN, 60, name("cdn.example.org")), Section.ANSWER);
+              r.addRecord(
+                  new CNAMERecord(name("www.example.com"), DClass.IN, 300, name("web.example.net")),
+                  Section.ANSWER);
+              r.addRecord(
+                  new CNAMERecord(name("web.example.net"), DClass.IN, 60, name("cdn.example.org")),
+                  Section.ANSWER);
               r.addRecord(a("cdn.example.org", 600, "192.0.2.80"), Section.ANSWER);
               r.addRecord(a("unrelated.example", 600, "203.0.113.1"), Section.ANSWER);
               return List.of(r.toWire());
@@ -398,9 +426,18 @@ class NetworkResolverTest {
             q -> {
               Message r = response(q);
               if (q.getQuestion().getType() == Type.TXT) {
-                r.addRecord(new TXTRecord(q.getQuestion().getName(), DClass.IN, 300, List.of("caf\\195\\169", "\\255end")), Section.ANSWER);
+                r.addRecord(
+                    new TXTRecord(
+                        q.getQuestion().getName(),
+                        DClass.IN,
+                        300,
+                        List.of("caf\\195\\169", "\\255end")),
+                    Section.ANSWER);
               } else {
-                r.addRecord(new MXRecord(q.getQuestion().getName(), DClass.IN, 300, 10, name("mx1.example.com")), Section.ANSWER);
+                r.addRecord(
+                    new MXRecord(
+                        q.getQuestion().getName(), DClass.IN, 300, 10, name("mx1.example.com")),
+                    Section.ANSWER);
               }
               return List.of(r.toWire());
             });
@@ -433,14 +470,16 @@ class NetworkResolverTest {
   void answers_completeOnTheGivenExecutor() throws Exception {
     // the answer comes late, so the continuation below is attached before it completes (an answer
     // that beat it would run the continuation on this thread, which says nothing of the executor)
-    FakeDnsServer s = server(q -> {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return answerA(q);
-    });
+    FakeDnsServer s =
+        server(
+            q -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return answerA(q);
+            });
     ExecutorService executor =
         Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completion"));
     toClose.add(executor::shutdownNow);
@@ -448,8 +487,10 @@ class NetworkResolverTest {
         NetworkResolver.builder().server(s.address()).executor(executor).transport(kind()).build();
     toClose.add(r);
 
-    String thread = r.lookup("example.com", RecordType.A).thenApply(a -> Thread.currentThread().getName())
-        .get(10, TimeUnit.SECONDS);
+    String thread =
+        r.lookup("example.com", RecordType.A)
+            .thenApply(a -> Thread.currentThread().getName())
+            .get(10, TimeUnit.SECONDS);
 
     assertThat(thread).isEqualTo("test-completion");
   }
@@ -475,12 +516,16 @@ class NetworkResolverTest {
             q -> {
               Message r = response(q);
               r.addRecord(soa("example.com", 60, 60), Section.AUTHORITY);
-              r.addRecord(new MXRecord(q.getQuestion().getName(), DClass.IN, 300, 10, name("mx.example.com")), Section.ANSWER);
+              r.addRecord(
+                  new MXRecord(
+                      q.getQuestion().getName(), DClass.IN, 300, 10, name("mx.example.com")),
+                  Section.ANSWER);
               byte[] wire = r.toWire();
               synchronized (random) {
                 int flips = 1 + random.nextInt(6);
                 for (int i = 0; i < flips; i++) {
-                  int at = 2 + random.nextInt(wire.length - 2); // keep the ID so the reply is considered
+                  int at =
+                      2 + random.nextInt(wire.length - 2); // keep the ID so the reply is considered
                   wire[at] = (byte) random.nextInt(256);
                 }
                 if (random.nextBoolean()) {

@@ -62,7 +62,8 @@ class NetworkResolverTransportTest {
   void backPressure_excessQueriesWaitForASlot_andOverflowIsRefusedAtOnce() throws Exception {
     AtomicInteger seen = new AtomicInteger();
     // silent to the first two queries, so their first tries hold both slots for one timeout
-    FakeDnsServer s = closing(new FakeDnsServer(q -> seen.incrementAndGet() <= 2 ? List.of() : answerA(q)));
+    FakeDnsServer s =
+        closing(new FakeDnsServer(q -> seen.incrementAndGet() <= 2 ? List.of() : answerA(q)));
     NetworkResolver r =
         closing(
             NetworkResolver.builder()
@@ -128,7 +129,8 @@ class NetworkResolverTransportTest {
     assertThat(thirdMs).isBetween(budgetMs - 20, budgetMs + 1_000); // slack for a loaded machine
     assertThat(get(first).detail()).get().asString().contains("no answer");
     assertThat(get(second).detail()).get().asString().contains("no answer");
-    assertThat(s.udpQueries).extracting(m -> m.getQuestion().getName().toString())
+    assertThat(s.udpQueries)
+        .extracting(m -> m.getQuestion().getName().toString())
         .containsExactly("first.example.", "second.example.");
     assertThat(r.stats().inFlight()).isZero();
     assertThat(r.stats().waiting()).isZero();
@@ -138,7 +140,11 @@ class NetworkResolverTransportTest {
   void close_completesWaitingQueries() throws Exception {
     FakeDnsServer s = closing(new FakeDnsServer(q -> List.of()));
     NetworkResolver r =
-        NetworkResolver.builder().server(s.address()).timeout(Duration.ofSeconds(30)).maxInFlight(1).build();
+        NetworkResolver.builder()
+            .server(s.address())
+            .timeout(Duration.ofSeconds(30))
+            .maxInFlight(1)
+            .build();
     CompletableFuture<DnsAnswer> sent = r.lookup("a.example", RecordType.A);
     CompletableFuture<DnsAnswer> waiting = r.lookup("b.example", RecordType.A);
 
@@ -191,7 +197,8 @@ class NetworkResolverTransportTest {
 
   @Test
   void forgedReplies_areNeverAccepted_andEachIsCounted() throws Exception {
-    DatagramSocket spoofer = closing(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+    DatagramSocket spoofer =
+        closing(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     AtomicReference<FakeDnsServer> server = new AtomicReference<>();
     Set<Integer> ourPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicInteger wrongId = new AtomicInteger();
@@ -218,7 +225,10 @@ class NetworkResolverTransportTest {
                   // right ID and question, from the server, to another of the resolver's sockets
                   for (int port : ourPorts) {
                     if (port != client.getPort()) {
-                      send(self.udp, forged(q, id, null), new InetSocketAddress(client.getAddress(), port));
+                      send(
+                          self.udp,
+                          forged(q, id, null),
+                          new InetSocketAddress(client.getAddress(), port));
                       otherSocket.incrementAndGet();
                       break;
                     }
@@ -259,7 +269,8 @@ class NetworkResolverTransportTest {
     return m.toWire();
   }
 
-  private static void send(DatagramSocket from, byte[] wire, InetSocketAddress to) throws java.io.IOException {
+  private static void send(DatagramSocket from, byte[] wire, InetSocketAddress to)
+      throws java.io.IOException {
     from.send(new DatagramPacket(wire, wire.length, to));
   }
 
@@ -299,7 +310,8 @@ class NetworkResolverTransportTest {
         assertThat(a.addresses()).containsExactly(REAL);
       }
       // waiting for a slot (at most one budget) plus its own tries, plus scheduling slack
-      assertThat(TimeUnit.NANOSECONDS.toMillis(elapsed[i])).isLessThan(2L * tries * timeoutMs + 1_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(elapsed[i]))
+          .isLessThan(2L * tries * timeoutMs + 1_000);
     }
     NetworkResolver.Stats stats = r.stats();
     assertThat(relay.dropped.get()).isPositive();
@@ -322,7 +334,8 @@ class NetworkResolverTransportTest {
                 .build());
 
     for (int i = 0; i < 30; i++) {
-      assertThat(get(r.lookup("h" + i + ".example", RecordType.A)).status()).isEqualTo(DnsStatus.NOERROR);
+      assertThat(get(r.lookup("h" + i + ".example", RecordType.A)).status())
+          .isEqualTo(DnsStatus.NOERROR);
       Thread.sleep(20);
     }
 
@@ -347,14 +360,21 @@ class NetworkResolverTransportTest {
     s.tcpHandler =
         q -> {
           Message r = response(q);
-          r.addRecord(new TXTRecord(q.getQuestion().getName(), DClass.IN, 300, "x"), Section.ANSWER);
+          r.addRecord(
+              new TXTRecord(q.getQuestion().getName(), DClass.IN, 300, "x"), Section.ANSWER);
           return List.of(r.toWire());
         };
     NetworkResolver r =
-        closing(NetworkResolver.builder().server(s.address()).timeout(Duration.ofMillis(200)).tries(2).build());
+        closing(
+            NetworkResolver.builder()
+                .server(s.address())
+                .timeout(Duration.ofMillis(200))
+                .tries(2)
+                .build());
 
     assertThat(get(r.lookup("big.example", RecordType.TXT)).status()).isEqualTo(DnsStatus.NOERROR);
-    assertThat(get(r.lookup("silent.example", RecordType.TXT)).status()).isEqualTo(DnsStatus.TIMEOUT);
+    assertThat(get(r.lookup("silent.example", RecordType.TXT)).status())
+        .isEqualTo(DnsStatus.TIMEOUT);
 
     NetworkResolver.Stats stats = r.stats();
     assertThat(stats.queriesSent()).isEqualTo(4); // UDP + TCP, then 2 silent tries
@@ -372,9 +392,11 @@ class NetworkResolverTransportTest {
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.maxWaiting(-1))
         .isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.sourcePortRotation(0, Duration.ofSeconds(1)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> b.sourcePortRotation(0, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.sourcePortRotation(10, Duration.ZERO))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> b.sourcePortRotation(10, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,7 +21,11 @@ class ResolverContractTest {
   class CachedZone extends DnsResolverContract {
     // the same cache for every lookup of a test, so hits are exercised too
     private final DnsResolver cached =
-        TestRuntime.cache(ZoneResolver.of(ZONE), CacheSpec.defaults().withMinTtl(Duration.ZERO), System::nanoTime, 1 << 20);
+        TestRuntime.cache(
+            ZoneResolver.of(ZONE),
+            CacheSpec.defaults().withMinTtl(Duration.ZERO),
+            System::nanoTime,
+            1 << 20);
 
     @Override
     protected DnsResolver resolver() {

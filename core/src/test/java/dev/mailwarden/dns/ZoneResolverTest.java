@@ -54,10 +54,12 @@ class ZoneResolverTest {
     assertThat(lookup("mail.example.com", RecordType.AAAA).addresses())
         .containsExactly(InetAddress.getByName("2001:db8::25"));
     assertThat(lookup("example.com", RecordType.MX).mxs())
-        .containsExactly(new DnsRecord.Mx(10, "mail.example.com"), new DnsRecord.Mx(20, "backup.example.net"));
+        .containsExactly(
+            new DnsRecord.Mx(10, "mail.example.com"), new DnsRecord.Mx(20, "backup.example.net"));
     assertThat(lookup("example.com", RecordType.TXT).txts().get(0).text()).isEqualTo("v=spf1 -all");
     assertThat(lookup("example.com", RecordType.NS).names()).containsExactly("ns.example.com");
-    assertThat(lookup("25.2.0.192.in-addr.arpa", RecordType.PTR).names()).containsExactly("mail.example.com");
+    assertThat(lookup("25.2.0.192.in-addr.arpa", RecordType.PTR).names())
+        .containsExactly("mail.example.com");
   }
 
   @Test
@@ -83,7 +85,8 @@ class ZoneResolverTest {
   @Test
   void negativeTtl_isTheSoaTtl_whenSmallerThanMinimum() {
     ZoneResolver z =
-        ZoneResolver.of("$ORIGIN example.org.\n@ 30 IN SOA ns admin 1 3600 600 86400 900\nwww 300 IN A 192.0.2.1\n");
+        ZoneResolver.of(
+            "$ORIGIN example.org.\n@ 30 IN SOA ns admin 1 3600 600 86400 900\nwww 300 IN A 192.0.2.1\n");
     assertThat(z.lookup("nope.example.org", RecordType.A).join().ttlSeconds()).isEqualTo(30);
   }
 
@@ -115,18 +118,21 @@ class ZoneResolverTest {
         .containsExactly(InetAddress.getByName("192.0.2.99"));
     assertThat(lookup("two.labels.wild.example.com", RecordType.TXT).txts().get(0).text())
         .isEqualTo("wildcard");
-    assertThat(lookup("anything.wild.example.com", RecordType.MX).status()).isEqualTo(DnsStatus.NODATA);
+    assertThat(lookup("anything.wild.example.com", RecordType.MX).status())
+        .isEqualTo(DnsStatus.NODATA);
   }
 
   @Test
   void wildcard_doesNotApplyToNamesThatExist_orToTheParent() {
     // exact.wild exists with TXT only: an A query is NODATA, not the wildcard's A (RFC 4592)
     assertThat(lookup("exact.wild.example.com", RecordType.A).status()).isEqualTo(DnsStatus.NODATA);
-    assertThat(lookup("exact.wild.example.com", RecordType.TXT).txts().get(0).text()).isEqualTo("exact");
+    assertThat(lookup("exact.wild.example.com", RecordType.TXT).txts().get(0).text())
+        .isEqualTo("exact");
     // the wildcard's parent is an empty non-terminal
     assertThat(lookup("wild.example.com", RecordType.A).status()).isEqualTo(DnsStatus.NODATA);
     // below an existing name there is no wildcard: the closest encloser decides
-    assertThat(lookup("x.exact.wild.example.com", RecordType.A).status()).isEqualTo(DnsStatus.NXDOMAIN);
+    assertThat(lookup("x.exact.wild.example.com", RecordType.A).status())
+        .isEqualTo(DnsStatus.NXDOMAIN);
   }
 
   @Test
@@ -145,7 +151,8 @@ class ZoneResolverTest {
 
   @Test
   void cnameQuery_returnsTheCnameItself() {
-    assertThat(lookup("www.example.com", RecordType.CNAME).names()).containsExactly("web.example.com");
+    assertThat(lookup("www.example.com", RecordType.CNAME).names())
+        .containsExactly("web.example.com");
   }
 
   @Test
@@ -162,7 +169,8 @@ class ZoneResolverTest {
     assertThat(txt.string(0)).isEqualTo("café".getBytes(StandardCharsets.UTF_8));
     assertThat(txt.string(1)).containsExactly((byte) 0xff);
 
-    ZoneResolver z = ZoneResolver.builder().txtBytes("raw.example", new byte[] {(byte) 0x80, 0, 'x'}).build();
+    ZoneResolver z =
+        ZoneResolver.builder().txtBytes("raw.example", new byte[] {(byte) 0x80, 0, 'x'}).build();
     assertThat(z.lookup("raw.example", RecordType.TXT).join().txts().get(0).joined())
         .containsExactly((byte) 0x80, 0, 'x');
   }
@@ -177,11 +185,15 @@ class ZoneResolverTest {
             .fail("refused.example", DnsStatus.REFUSED)
             .build();
 
-    assertThat(z.lookup("Mail.Example.com.", RecordType.A).join().status()).isEqualTo(DnsStatus.SERVFAIL);
-    assertThat(z.lookup("mail.example.com", RecordType.AAAA).join().status()).isEqualTo(DnsStatus.SERVFAIL);
-    assertThat(z.lookup("example.com", RecordType.TXT).join().status()).isEqualTo(DnsStatus.TIMEOUT);
+    assertThat(z.lookup("Mail.Example.com.", RecordType.A).join().status())
+        .isEqualTo(DnsStatus.SERVFAIL);
+    assertThat(z.lookup("mail.example.com", RecordType.AAAA).join().status())
+        .isEqualTo(DnsStatus.SERVFAIL);
+    assertThat(z.lookup("example.com", RecordType.TXT).join().status())
+        .isEqualTo(DnsStatus.TIMEOUT);
     assertThat(z.lookup("example.com", RecordType.MX).join().status()).isEqualTo(DnsStatus.NOERROR);
-    assertThat(z.lookup("refused.example", RecordType.A).join().status()).isEqualTo(DnsStatus.REFUSED);
+    assertThat(z.lookup("refused.example", RecordType.A).join().status())
+        .isEqualTo(DnsStatus.REFUSED);
   }
 
   @Test
@@ -222,11 +234,15 @@ class ZoneResolverTest {
             .negativeTtl("example", 7)
             .build();
 
-    assertThat(z.lookup("h.example", RecordType.A).join().addresses()).containsExactly(InetAddress.getByName("192.0.2.1"));
+    assertThat(z.lookup("h.example", RecordType.A).join().addresses())
+        .containsExactly(InetAddress.getByName("192.0.2.1"));
     assertThat(z.lookup("h.example", RecordType.AAAA).join().ttlSeconds()).isEqualTo(42);
-    assertThat(z.lookup("example", RecordType.MX).join().mxs()).containsExactly(new DnsRecord.Mx(5, "h.example"));
-    assertThat(z.lookup("1.2.0.192.in-addr.arpa", RecordType.PTR).join().names()).containsExactly("h.example");
-    assertThat(z.lookup("alias.example", RecordType.A).join().status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(z.lookup("example", RecordType.MX).join().mxs())
+        .containsExactly(new DnsRecord.Mx(5, "h.example"));
+    assertThat(z.lookup("1.2.0.192.in-addr.arpa", RecordType.PTR).join().names())
+        .containsExactly("h.example");
+    assertThat(z.lookup("alias.example", RecordType.A).join().status())
+        .isEqualTo(DnsStatus.NOERROR);
     DnsAnswer empty = z.lookup("empty.example", RecordType.A).join();
     assertThat(empty.status()).isEqualTo(DnsStatus.NODATA);
     assertThat(empty.ttlSeconds()).isEqualTo(7);
@@ -236,7 +252,10 @@ class ZoneResolverTest {
 
   @Test
   void masterFileParseError_namesTheLine() {
-    assertThatThrownBy(() -> ZoneResolver.of("$ORIGIN example.com.\nok 300 IN A 192.0.2.1\nbad 300 IN A not-an-address\n"))
+    assertThatThrownBy(
+            () ->
+                ZoneResolver.of(
+                    "$ORIGIN example.com.\nok 300 IN A 192.0.2.1\nbad 300 IN A not-an-address\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 3");
     assertThatThrownBy(() -> ZoneResolver.of("www 300 IN BOGUSTYPE x\n"))
@@ -256,7 +275,8 @@ class ZoneResolverTest {
   void masterFile_canBeReadFromAPath(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("zone"), ZONE);
     ZoneResolver z = ZoneResolver.builder().zone(file).build();
-    assertThat(z.lookup("mail.example.com", RecordType.A).join().status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(z.lookup("mail.example.com", RecordType.A).join().status())
+        .isEqualTo(DnsStatus.NOERROR);
   }
 
   @Test
@@ -267,7 +287,8 @@ class ZoneResolverTest {
 
   @Test
   void nullArguments_areRejected() {
-    assertThatThrownBy(() -> dns.lookup(null, RecordType.A)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> dns.lookup(null, RecordType.A))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> dns.lookup("x", null)).isInstanceOf(NullPointerException.class);
   }
 }

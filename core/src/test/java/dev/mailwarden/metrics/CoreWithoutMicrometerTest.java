@@ -46,7 +46,8 @@ class CoreWithoutMicrometerTest {
     assertThat(scanned).as("core classes scanned").isGreaterThan(50);
     assertThat(offenders).isEmpty();
     // the scan would see a reference: the binder itself has them
-    byte[] binder = Files.readAllBytes(root.resolve("dev/mailwarden/metrics/MailwardenMetrics.class"));
+    byte[] binder =
+        Files.readAllBytes(root.resolve("dev/mailwarden/metrics/MailwardenMetrics.class"));
     assertThat(new String(binder, StandardCharsets.ISO_8859_1)).contains("io/micrometer/");
   }
 
@@ -55,12 +56,18 @@ class CoreWithoutMicrometerTest {
     List<URL> urls = new ArrayList<>();
     urls.add(coreClasses().toUri().toURL());
     for (String probe :
-        List.of("org.xbill.DNS.Message", "org.slf4j.LoggerFactory", "org.jspecify.annotations.NullMarked",
-            "com.github.benmanes.caffeine.cache.Caffeine", "com.google.common.net.InternetDomainName")) {
+        List.of(
+            "org.xbill.DNS.Message",
+            "org.slf4j.LoggerFactory",
+            "org.jspecify.annotations.NullMarked",
+            "com.github.benmanes.caffeine.cache.Caffeine",
+            "com.google.common.net.InternetDomainName")) {
       urls.add(Class.forName(probe).getProtectionDomain().getCodeSource().getLocation());
     }
-    try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-      assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, isolated))
+    try (URLClassLoader isolated =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(
+              () -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, isolated))
           .isInstanceOf(ClassNotFoundException.class);
 
       Object zone = call(call(isolated, "dev.mailwarden.dns.ZoneResolver", "builder"), "build");
@@ -71,8 +78,10 @@ class CoreWithoutMicrometerTest {
       Object runtimeBuilder = call(isolated, "dev.mailwarden.MailwardenRuntime", "builder");
       call(runtimeBuilder, "dns", zone);
       Object runtime = call(runtimeBuilder, "build");
-      Object wardenBuilder = Class.forName("dev.mailwarden.MailWarden", true, isolated)
-          .getMethod("builder", runtime.getClass()).invoke(null, runtime);
+      Object wardenBuilder =
+          Class.forName("dev.mailwarden.MailWarden", true, isolated)
+              .getMethod("builder", runtime.getClass())
+              .invoke(null, runtime);
       Object evaluation = call(call(wardenBuilder, "build"), "evaluateAndWait", session);
       call(runtime, "close");
 

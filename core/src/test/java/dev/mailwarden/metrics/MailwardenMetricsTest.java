@@ -15,7 +15,6 @@ import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
 import dev.mailwarden.dns.DnsAnswer;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
@@ -41,7 +40,8 @@ class MailwardenMetricsTest {
           .build();
 
   /** Looks up one name; FAIL when it has TXT records; reports a cap when told to. */
-  private record Lookup(CheckKey<CheckResult> key, String query, boolean capHit) implements Checker<CheckResult> {
+  private record Lookup(CheckKey<CheckResult> key, String query, boolean capHit)
+      implements Checker<CheckResult> {
     static Lookup of(String check, String name, boolean capHit) {
       return new Lookup(CheckKey.of(check, CheckResult.class), name, capHit);
     }
@@ -56,9 +56,15 @@ class MailwardenMetricsTest {
       if (capHit) {
         ctx.report(new CapExceeded("test.records", "more than 10 records"));
       }
-      return ctx.dns().lookup(query, RecordType.TXT)
-          .thenApply(a -> a.isError() ? CheckResult.of(Outcome.TEMPERROR, "dns")
-              : a.txts().isEmpty() ? CheckResult.of(Outcome.NONE, "none") : CheckResult.of(Outcome.FAIL, "listed"));
+      return ctx.dns()
+          .lookup(query, RecordType.TXT)
+          .thenApply(
+              a ->
+                  a.isError()
+                      ? CheckResult.of(Outcome.TEMPERROR, "dns")
+                      : a.txts().isEmpty()
+                          ? CheckResult.of(Outcome.NONE, "none")
+                          : CheckResult.of(Outcome.FAIL, "listed"));
     }
 
     @Override
@@ -68,7 +74,10 @@ class MailwardenMetricsTest {
   }
 
   private static MailSession session() throws Exception {
-    return MailSession.builder().clientIp(InetAddress.getByName("192.0.2.1")).helo("mail.example.com").build();
+    return MailSession.builder()
+        .clientIp(InetAddress.getByName("192.0.2.1"))
+        .helo("mail.example.com")
+        .build();
   }
 
   private static double count(MeterRegistry r, String name, String... tags) {
@@ -85,13 +94,20 @@ class MailwardenMetricsTest {
     if (search.gauge() != null) {
       return search.gauge().value();
     }
-    throw new AssertionError("no meter " + name + " " + String.join(",", tags) + " in " + r.getMeters().stream().map(m -> m.getId().toString()).toList());
+    throw new AssertionError(
+        "no meter "
+            + name
+            + " "
+            + String.join(",", tags)
+            + " in "
+            + r.getMeters().stream().map(m -> m.getId().toString()).toList());
   }
 
   @Test
   void evaluationsChecksDnsAndCaps_areCountedWithLowCardinalityTags() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(ZONE).executor(Runnable::run).build()) {
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder().dns(ZONE).executor(Runnable::run).build()) {
       MailwardenMetrics.bindRuntime(registry, runtime);
       MailWarden warden =
           MailWarden.builder(runtime)
@@ -107,27 +123,79 @@ class MailwardenMetricsTest {
 
       assertThat(count(registry, "mailwarden.evaluations", "verdict", "reject")).isEqualTo(2);
       assertThat(count(registry, "mailwarden.evaluations", "verdict", "accept")).isZero();
-      assertThat(count(registry, "mailwarden.checks", "check", "bl", "outcome", "fail", "status", "completed")).isEqualTo(2);
-      assertThat(count(registry, "mailwarden.checks", "check", "broken", "outcome", "temperror", "status", "completed"))
+      assertThat(
+              count(
+                  registry,
+                  "mailwarden.checks",
+                  "check",
+                  "bl",
+                  "outcome",
+                  "fail",
+                  "status",
+                  "completed"))
           .isEqualTo(2);
-      assertThat(count(registry, "mailwarden.dns.queries", "type", "TXT", "status", "NOERROR", "source", "network"))
+      assertThat(
+              count(
+                  registry,
+                  "mailwarden.checks",
+                  "check",
+                  "broken",
+                  "outcome",
+                  "temperror",
+                  "status",
+                  "completed"))
+          .isEqualTo(2);
+      assertThat(
+              count(
+                  registry,
+                  "mailwarden.dns.queries",
+                  "type",
+                  "TXT",
+                  "status",
+                  "NOERROR",
+                  "source",
+                  "network"))
           .isEqualTo(1);
-      assertThat(count(registry, "mailwarden.dns.queries", "type", "TXT", "status", "NOERROR", "source", "cache"))
+      assertThat(
+              count(
+                  registry,
+                  "mailwarden.dns.queries",
+                  "type",
+                  "TXT",
+                  "status",
+                  "NOERROR",
+                  "source",
+                  "cache"))
           .isEqualTo(1);
-      assertThat(registry.find("mailwarden.dns.queries").tags("status", "SERVFAIL").timers()
-          .stream().mapToLong(t -> t.count()).sum()).isEqualTo(2);
-      assertThat(count(registry, "mailwarden.caps.exceeded", "check", "broken", "cap", "test.records")).isEqualTo(2);
-      assertThat(count(registry, "mailwarden.check.events", "check", "broken", "event", "CapExceeded")).isEqualTo(2);
+      assertThat(
+              registry.find("mailwarden.dns.queries").tags("status", "SERVFAIL").timers().stream()
+                  .mapToLong(t -> t.count())
+                  .sum())
+          .isEqualTo(2);
+      assertThat(
+              count(registry, "mailwarden.caps.exceeded", "check", "broken", "cap", "test.records"))
+          .isEqualTo(2);
+      assertThat(
+              count(registry, "mailwarden.check.events", "check", "broken", "event", "CapExceeded"))
+          .isEqualTo(2);
       // the cache's own misses are the answers the checks saw come from the network
-      long fromNetwork = registry.find("mailwarden.dns.queries").tags("source", "network").timers()
-          .stream().mapToLong(t -> t.count()).sum();
-      assertThat(count(registry, "mailwarden.cache.misses", "cache", "dns")).isEqualTo((double) fromNetwork).isPositive();
-      assertThat(count(registry, "mailwarden.cache.size", "cache", "dns")).isGreaterThanOrEqualTo(1);
+      long fromNetwork =
+          registry.find("mailwarden.dns.queries").tags("source", "network").timers().stream()
+              .mapToLong(t -> t.count())
+              .sum();
+      assertThat(count(registry, "mailwarden.cache.misses", "cache", "dns"))
+          .isEqualTo((double) fromNetwork)
+          .isPositive();
+      assertThat(count(registry, "mailwarden.cache.size", "cache", "dns"))
+          .isGreaterThanOrEqualTo(1);
       assertThat(count(registry, "mailwarden.cache.bytes", "cache", "dns")).isPositive();
       assertThat(count(registry, "mailwarden.cache.evictions", "cache", "dns")).isZero();
       assertThat(count(registry, "mailwarden.cache.size", "cache", "records")).isZero();
-      assertThat(count(registry, "mailwarden.cache.memory")).isEqualTo(MailwardenRuntime.DEFAULT_CACHE_MEMORY);
-      assertThat(registry.find("mailwarden.resolver.queries.sent").meters()).as("no network resolver of its own").isEmpty();
+      assertThat(count(registry, "mailwarden.cache.memory"))
+          .isEqualTo(MailwardenRuntime.DEFAULT_CACHE_MEMORY);
+      assertThat(registry.find("mailwarden.resolver.queries.sent").meters())
+          .as("no network resolver of its own")
+          .isEmpty();
       for (Meter m : registry.getMeters()) {
         for (Tag t : m.getId().getTags()) {
           assertThat(t.getValue()).as(m.getId().toString()).doesNotContain("192.0.2.1", "example");
@@ -137,33 +205,42 @@ class MailwardenMetricsTest {
   }
 
   @Test
-  void bindRuntime_countsEvictionsUnderASmallBudget_andBindsTheRuntimesOwnResolver() throws Exception {
+  void bindRuntime_countsEvictionsUnderASmallBudget_andBindsTheRuntimesOwnResolver()
+      throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ZoneResolver.Builder zone = ZoneResolver.builder();
     for (int i = 1; i <= 400; i++) {
-      zone.txt("n" + i + ".example", "a fairly long text record, so that a few hundred fill the budget");
+      zone.txt(
+          "n" + i + ".example", "a fairly long text record, so that a few hundred fill the budget");
     }
     ZoneResolver many = zone.build();
-    try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(many).cacheMemory(16 * 1024).build()) {
+    try (MailwardenRuntime runtime =
+        MailwardenRuntime.builder().dns(many).cacheMemory(16 * 1024).build()) {
       MailwardenMetrics.bindRuntime(registry, runtime);
       for (int i = 1; i <= 400; i++) {
         runtime.dns().lookup("n" + i + ".example", RecordType.TXT).get(5, TimeUnit.SECONDS);
       }
       assertThat(count(registry, "mailwarden.cache.misses", "cache", "dns")).isEqualTo(400);
       assertThat(count(registry, "mailwarden.cache.evictions", "cache", "dns")).isPositive();
-      assertThat(count(registry, "mailwarden.cache.bytes", "cache", "dns")).isLessThanOrEqualTo(16 * 1024);
+      assertThat(count(registry, "mailwarden.cache.bytes", "cache", "dns"))
+          .isLessThanOrEqualTo(16 * 1024);
     }
-    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (DatagramSocket silent =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MailwardenRuntime runtime =
             MailwardenRuntime.builder()
-                .network(NetworkResolver.builder()
-                    .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()))
-                    .timeout(Duration.ofMillis(50))
-                    .tries(1))
+                .network(
+                    NetworkResolver.builder()
+                        .server(
+                            new InetSocketAddress(
+                                InetAddress.getLoopbackAddress(), silent.getLocalPort()))
+                        .timeout(Duration.ofMillis(50))
+                        .tries(1))
                 .build()) {
       SimpleMeterRegistry own = new SimpleMeterRegistry();
       MailwardenMetrics.bindRuntime(own, runtime);
-      assertThat(runtime.dns().lookup("example.com", RecordType.A).get(5, TimeUnit.SECONDS).status())
+      assertThat(
+              runtime.dns().lookup("example.com", RecordType.A).get(5, TimeUnit.SECONDS).status())
           .isEqualTo(DnsStatus.TIMEOUT);
       assertThat(count(own, "mailwarden.resolver.queries.sent")).isEqualTo(1);
       assertThat(count(own, "mailwarden.resolver.timeouts")).isEqualTo(1);
@@ -173,10 +250,12 @@ class MailwardenMetricsTest {
   @Test
   void bindResolver_readsTheNetworkResolversCounters() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (DatagramSocket silent =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         NetworkResolver resolver =
             NetworkResolver.builder()
-                .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()))
+                .server(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()))
                 .timeout(Duration.ofMillis(50))
                 .tries(1)
                 .build()) {
@@ -187,7 +266,8 @@ class MailwardenMetricsTest {
       assertThat(a.status()).isEqualTo(DnsStatus.TIMEOUT);
       assertThat(count(registry, "mailwarden.resolver.queries.sent")).isEqualTo(1);
       assertThat(count(registry, "mailwarden.resolver.timeouts")).isEqualTo(1);
-      assertThat(count(registry, "mailwarden.resolver.replies.dropped", "reason", "unknown_id")).isZero();
+      assertThat(count(registry, "mailwarden.resolver.replies.dropped", "reason", "unknown_id"))
+          .isZero();
       assertThat(count(registry, "mailwarden.resolver.in.flight")).isZero();
       assertThat(count(registry, "mailwarden.resolver.waiting")).isZero();
     }
@@ -204,8 +284,10 @@ class MailwardenMetricsTest {
           }
         };
     MailWarden warden =
-        MailWarden.builder(TestRuntime.of(ZONE)).decisionLog(DecisionLog.off())
-            .listener(EvaluationListener.all(throwing, MailwardenMetrics.bind(registry))).build();
+        MailWarden.builder(TestRuntime.of(ZONE))
+            .decisionLog(DecisionLog.off())
+            .listener(EvaluationListener.all(throwing, MailwardenMetrics.bind(registry)))
+            .build();
 
     warden.evaluateAndWait(session());
 

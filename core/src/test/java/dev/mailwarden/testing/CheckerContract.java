@@ -3,13 +3,13 @@ package dev.mailwarden.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailwarden.CheckReport;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Checker;
+import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
-import dev.mailwarden.Evaluation;
-import dev.mailwarden.CheckReport;
 import dev.mailwarden.Weights;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * factory methods; the inherited tests prove that DNS trouble never fails the future and that a
  * SERVFAIL or TIMEOUT gives {@code temperror} (unless the subclass says otherwise, with a reason),
  * that the deadline holds against a resolver that never answers, that nulls are rejected and that
- * {@code toString()} is readable. Every test runs on a {@link FakeTicker}: a checker that reads
- * the real clock instead of its context's shows up as a missed deadline. Users can run it
- * against their own checkers too.
+ * {@code toString()} is readable. Every test runs on a {@link FakeTicker}: a checker that reads the
+ * real clock instead of its context's shows up as a missed deadline. Users can run it against their
+ * own checkers too.
  */
 public abstract class CheckerContract {
 
@@ -42,9 +42,9 @@ public abstract class CheckerContract {
   protected abstract MailSession session();
 
   /**
-   * Outcomes the checker may give when every DNS query answers {@code status} (SERVFAIL, TIMEOUT
-   * or REFUSED): {@code temperror} only, by default. Override only where an RFC says otherwise,
-   * and say which in the override.
+   * Outcomes the checker may give when every DNS query answers {@code status} (SERVFAIL, TIMEOUT or
+   * REFUSED): {@code temperror} only, by default. Override only where an RFC says otherwise, and
+   * say which in the override.
    */
   protected Set<Outcome> acceptableOutcomesOnDnsError(DnsStatus status) {
     return EnumSet.of(Outcome.TEMPERROR);
@@ -77,7 +77,9 @@ public abstract class CheckerContract {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DnsStatus.class, names = {"NXDOMAIN", "NODATA", "SERVFAIL", "TIMEOUT", "REFUSED"})
+  @EnumSource(
+      value = DnsStatus.class,
+      names = {"NXDOMAIN", "NODATA", "SERVFAIL", "TIMEOUT", "REFUSED"})
   void dnsTrouble_neverFailsTheFuture(DnsStatus status) throws Exception {
     CompletableFuture<? extends CheckResult> f = checker().check(context(answering(status)));
     CheckResult r = f.get(10, TimeUnit.SECONDS);
@@ -86,19 +88,26 @@ public abstract class CheckerContract {
     assertThat(r.outcome()).isNotNull();
     assertThat(r.reason()).isNotNull();
     if (status.isError()) {
-      assertThat(acceptableOutcomesOnDnsError(status)).as("outcome on " + status + ": " + r).contains(r.outcome());
+      assertThat(acceptableOutcomesOnDnsError(status))
+          .as("outcome on " + status + ": " + r)
+          .contains(r.outcome());
     }
   }
 
   @Test
   void resolverFailingExceptionally_givesAResult() throws Exception {
-    DnsResolver broken = (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
+    DnsResolver broken =
+        (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
     MailWarden w =
-        MailWarden.builder(TestRuntime.of(broken, ticker)).check(checker(), Weights.none()).deadline(Duration.ofSeconds(5)).build();
+        MailWarden.builder(TestRuntime.of(broken, ticker))
+            .check(checker(), Weights.none())
+            .deadline(Duration.ofSeconds(5))
+            .build();
     Evaluation ev = w.evaluate(session()).get(10, TimeUnit.SECONDS);
     assertThat(ev.checks()).hasSize(1);
     // the engine turns a failed lookup into SERVFAIL
-    assertThat(acceptableOutcomesOnDnsError(DnsStatus.SERVFAIL)).contains(ev.checks().get(0).outcome());
+    assertThat(acceptableOutcomesOnDnsError(DnsStatus.SERVFAIL))
+        .contains(ev.checks().get(0).outcome());
   }
 
   @Test

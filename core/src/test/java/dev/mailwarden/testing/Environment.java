@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Where tests find what lives outside the project: Debian server binaries and the conformance
- * suites. Missing pieces skip the test with a message naming what to install, except under
- * {@code CI=true}, where they fail it: CI must run everything.
+ * suites. Missing pieces skip the test with a message naming what to install, except under {@code
+ * CI=true}, where they fail it: CI must run everything.
  */
 public final class Environment {
   private Environment() {}
@@ -21,15 +21,19 @@ public final class Environment {
   }
 
   /**
-   * The absolute path of a server binary from a Debian package, e.g. {@code
-   * requireBinary("nsd", "nsd")}. Looks in /usr/sbin, /usr/bin, /sbin, /bin and PATH. Skips the
-   * test (fails under CI) when absent.
+   * The absolute path of a server binary from a Debian package, e.g. {@code requireBinary("nsd",
+   * "nsd")}. Looks in /usr/sbin, /usr/bin, /sbin, /bin and PATH. Skips the test (fails under CI)
+   * when absent.
    */
   public static Path requireBinary(String binary, String debianPackage) {
     Optional<Path> found = findBinary(binary);
     String message =
-        binary + " not found: install the Debian package '" + debianPackage + "' (apt-get install -y "
-            + debianPackage + ")";
+        binary
+            + " not found: install the Debian package '"
+            + debianPackage
+            + "' (apt-get install -y "
+            + debianPackage
+            + ")";
     if (found.isEmpty() && isCi()) {
       throw new AssertionError(message + " — required under CI=true");
     }
@@ -39,7 +43,8 @@ public final class Environment {
 
   /** The path of a binary if installed. */
   public static Optional<Path> findBinary(String binary) {
-    for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin")) {
+    for (String dir :
+        List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin")) {
       Path p = Path.of(dir, binary);
       if (Files.isExecutable(p)) {
         return Optional.of(p);
@@ -68,7 +73,10 @@ public final class Environment {
     String configured = System.getProperty("mailwarden.conformance.dir", "../shared/conformance");
     Path dir = Path.of(configured).resolve(suite).toAbsolutePath().normalize();
     String message =
-        "conformance suite '" + suite + "' not found at " + dir
+        "conformance suite '"
+            + suite
+            + "' not found at "
+            + dir
             + " (set -Dmailwarden.conformance.dir=<path to shared/conformance>)";
     if (!Files.isDirectory(dir) && isCi()) {
       throw new AssertionError(message + " — required under CI=true");

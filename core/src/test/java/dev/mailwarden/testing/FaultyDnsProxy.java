@@ -2,7 +2,6 @@ package dev.mailwarden.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -11,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +35,8 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * A DNS proxy on 127.0.0.1 (UDP and TCP, one free port) that forwards queries to a real server
- * and breaks the answers for chosen names, to test how code behaves when DNS goes wrong.
+ * A DNS proxy on 127.0.0.1 (UDP and TCP, one free port) that forwards queries to a real server and
+ * breaks the answers for chosen names, to test how code behaves when DNS goes wrong.
  *
  * <pre>{@code
  * try (LoopbackServer nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone"));
@@ -52,11 +50,10 @@ import org.xbill.DNS.Type;
  * }
  * }</pre>
  *
- * <p>A rule matches the query name without regard to case or a trailing dot, for every record
- * type; an exact rule wins over a suffix rule, a longer suffix over a shorter one. Unmatched
- * queries are forwarded unchanged (over the transport they came on) and answered with the
- * server's reply. Not a general-purpose proxy: one thread per TCP connection, one upstream
- * socket per forwarded query.
+ * <p>A rule matches the query name without regard to case or a trailing dot, for every record type;
+ * an exact rule wins over a suffix rule, a longer suffix over a shorter one. Unmatched queries are
+ * forwarded unchanged (over the transport they came on) and answered with the server's reply. Not a
+ * general-purpose proxy: one thread per TCP connection, one upstream socket per forwarded query.
  */
 public final class FaultyDnsProxy implements AutoCloseable {
 
@@ -66,16 +63,18 @@ public final class FaultyDnsProxy implements AutoCloseable {
     SERVFAIL,
     /** Replies RCODE 5 (REFUSED) with no records. */
     REFUSED,
-    /** Never replies (UDP), or keeps the TCP connection open without a reply: the client times out. */
+    /**
+     * Never replies (UDP), or keeps the TCP connection open without a reply: the client times out.
+     */
     SILENCE,
     /** Replies over UDP with the TC bit and no records; resets the TCP connection of the retry. */
     TRUNCATED_TCP_RESET,
     /** Replies with the query's ID and the QR bit, followed by a body that does not parse. */
     MALFORMED,
     /**
-     * Replies with the query's ID and a well-formed answer for another name ({@value
-     * #WRONG_NAME}): A 127.0.0.2, AAAA ::2, TXT {@code "v=spf1 +all"}, MX and PTR to it. A client
-     * that accepts it would see a DNSBL listing or an SPF pass.
+     * Replies with the query's ID and a well-formed answer for another name ({@value #WRONG_NAME}):
+     * A 127.0.0.2, AAAA ::2, TXT {@code "v=spf1 +all"}, MX and PTR to it. A client that accepts it
+     * would see a DNSBL listing or an SPF pass.
      */
     WRONG_QUESTION
   }
@@ -176,7 +175,8 @@ public final class FaultyDnsProxy implements AutoCloseable {
     Map.Entry<String, Fault> best = null;
     for (Map.Entry<String, Fault> rule : suffixes) {
       String s = rule.getKey();
-      if ((n.equals(s) || n.endsWith("." + s)) && (best == null || s.length() > best.getKey().length())) {
+      if ((n.equals(s) || n.endsWith("." + s))
+          && (best == null || s.length() > best.getKey().length())) {
         best = rule;
       }
     }
@@ -218,7 +218,8 @@ public final class FaultyDnsProxy implements AutoCloseable {
   }
 
   private void forwardUdp(byte[] query, InetSocketAddress client) {
-    try (DatagramSocket out = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramSocket out =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       out.setSoTimeout(5_000);
       out.send(new DatagramPacket(query, query.length, upstream));
       byte[] buffer = new byte[65_535];
@@ -323,11 +324,12 @@ public final class FaultyDnsProxy implements AutoCloseable {
         return reply(query, Rcode.REFUSED, query.getQuestion()).toWire();
       case SILENCE:
         return null;
-      case TRUNCATED_TCP_RESET: {
-        Message m = reply(query, Rcode.NOERROR, query.getQuestion());
-        m.getHeader().setFlag(Flags.TC);
-        return m.toWire();
-      }
+      case TRUNCATED_TCP_RESET:
+        {
+          Message m = reply(query, Rcode.NOERROR, query.getQuestion());
+          m.getHeader().setFlag(Flags.TC);
+          return m.toWire();
+        }
       case MALFORMED:
         return malformed(wire);
       case WRONG_QUESTION:
@@ -351,10 +353,26 @@ public final class FaultyDnsProxy implements AutoCloseable {
   /** The query's ID and a reply header claiming a question and an answer, then a broken label. */
   private static byte[] malformed(byte[] query) {
     byte[] garbage = {
-      query[0], query[1], // the query's ID
-      (byte) 0x85, (byte) 0x80, // QR, AA, RD, RA, NOERROR
-      0, 1, 0, 1, 0, 0, 0, 0, // one question, one answer
-      63, 'g', 'a', 'r', 'b', 'a', 'g', 'e' // a 63-octet label cut short
+      query[0],
+      query[1], // the query's ID
+      (byte) 0x85,
+      (byte) 0x80, // QR, AA, RD, RA, NOERROR
+      0,
+      1,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0, // one question, one answer
+      63,
+      'g',
+      'a',
+      'r',
+      'b',
+      'a',
+      'g',
+      'e' // a 63-octet label cut short
     };
     return garbage;
   }
@@ -363,7 +381,8 @@ public final class FaultyDnsProxy implements AutoCloseable {
     Record asked = query.getQuestion();
     try {
       Name other = Name.fromString(WRONG_NAME);
-      Message m = reply(query, Rcode.NOERROR, Record.newRecord(other, asked.getType(), asked.getDClass()));
+      Message m =
+          reply(query, Rcode.NOERROR, Record.newRecord(other, asked.getType(), asked.getDClass()));
       Record answer = tempting(other, asked.getType());
       if (answer != null) {
         m.addRecord(answer, Section.ANSWER);
@@ -378,7 +397,8 @@ public final class FaultyDnsProxy implements AutoCloseable {
     Name target = Name.fromString("mail." + WRONG_NAME);
     switch (type) {
       case Type.A:
-        return new ARecord(name, DClass.IN, 300, InetAddress.getByAddress(new byte[] {127, 0, 0, 2}));
+        return new ARecord(
+            name, DClass.IN, 300, InetAddress.getByAddress(new byte[] {127, 0, 0, 2}));
       case Type.AAAA:
         return new AAAARecord(name, DClass.IN, 300, InetAddress.getByName("::2"));
       case Type.TXT:
@@ -432,7 +452,14 @@ public final class FaultyDnsProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FaultyDnsProxy[" + address().getPort() + " -> " + upstream.getPort() + ", exact=" + exact
-        + ", below=" + suffixes + "]";
+    return "FaultyDnsProxy["
+        + address().getPort()
+        + " -> "
+        + upstream.getPort()
+        + ", exact="
+        + exact
+        + ", below="
+        + suffixes
+        + "]";
   }
 }

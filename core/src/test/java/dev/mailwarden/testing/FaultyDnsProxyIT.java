@@ -29,7 +29,9 @@ class FaultyDnsProxyIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Files.writeString(dir.resolve("example.com.zone"), """
+    Files.writeString(
+        dir.resolve("example.com.zone"),
+        """
         $ORIGIN example.com.
         $TTL 300
         @     IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
@@ -42,10 +44,16 @@ class FaultyDnsProxyIT {
     proxy = FaultyDnsProxy.start(nsd.address());
     // one unhurried round trip first: on a loaded machine the first answer of a fresh NSD and
     // proxy can take longer than the short timeout the tests below use to detect silence
-    try (NetworkResolver patient = NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofSeconds(5)).build()) {
+    try (NetworkResolver patient =
+        NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofSeconds(5)).build()) {
       patient.lookup("host.example.com", RecordType.A).get(30, TimeUnit.SECONDS);
     }
-    dns = NetworkResolver.builder().server(proxy.address()).timeout(Duration.ofMillis(500)).tries(1).build();
+    dns =
+        NetworkResolver.builder()
+            .server(proxy.address())
+            .timeout(Duration.ofMillis(500))
+            .tries(1)
+            .build();
   }
 
   @AfterAll
@@ -74,7 +82,9 @@ class FaultyDnsProxyIT {
   void withoutRules_answersAreForwarded() throws Exception {
     DnsAnswer a = lookup("host.example.com", RecordType.A);
     assertThat(a.status()).isEqualTo(DnsStatus.NOERROR);
-    assertThat(a.addresses()).extracting(java.net.InetAddress::getHostAddress).containsExactly("192.0.2.10");
+    assertThat(a.addresses())
+        .extracting(java.net.InetAddress::getHostAddress)
+        .containsExactly("192.0.2.10");
     assertThat(proxy.forwarded()).isEqualTo(1);
     assertThat(proxy.injected()).isZero();
   }
@@ -110,7 +120,10 @@ class FaultyDnsProxyIT {
    * (NetworkResolver's javadoc: timeouts and SERVFAIL/REFUSED move on to the next server).
    */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.EnumSource(value = Fault.class, names = "MALFORMED", mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = Fault.class,
+      names = "MALFORMED",
+      mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
   void faultAtFirstServer_secondServerAnswers(Fault fault) throws Exception {
     assertFailsOver(fault);
   }
@@ -123,9 +136,13 @@ class FaultyDnsProxyIT {
 
   private static void assertFailsOver(Fault fault) throws Exception {
     try (FaultyDnsProxy first = FaultyDnsProxy.start(nsd.address());
-        NetworkResolver twoServers = NetworkResolver.builder()
-            .server(first.address()).server(proxy.address())
-            .timeout(Duration.ofMillis(500)).tries(1).build()) {
+        NetworkResolver twoServers =
+            NetworkResolver.builder()
+                .server(first.address())
+                .server(proxy.address())
+                .timeout(Duration.ofMillis(500))
+                .tries(1)
+                .build()) {
       first.inject("host.example.com", fault);
       DnsAnswer a = twoServers.lookup("host.example.com", RecordType.A).get(5, TimeUnit.SECONDS);
       assertThat(a.status()).as(a.toString()).isEqualTo(DnsStatus.NOERROR);

@@ -27,7 +27,8 @@ public final class FaultyDnsRig implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final NetworkResolver dns;
 
-  private FaultyDnsRig(LoopbackServer nsd, FaultyDnsProxy proxy, ThreadPoolExecutor executor, NetworkResolver dns) {
+  private FaultyDnsRig(
+      LoopbackServer nsd, FaultyDnsProxy proxy, ThreadPoolExecutor executor, NetworkResolver dns) {
     this.nsd = nsd;
     this.proxy = proxy;
     this.executor = executor;
@@ -44,9 +45,15 @@ public final class FaultyDnsRig implements AutoCloseable {
       nsd.close();
       throw e;
     }
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-    NetworkResolver dns = NetworkResolver.builder().server(proxy.address())
-        .timeout(Duration.ofMillis(500)).tries(1).executor(executor).build();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    NetworkResolver dns =
+        NetworkResolver.builder()
+            .server(proxy.address())
+            .timeout(Duration.ofMillis(500))
+            .tries(1)
+            .executor(executor)
+            .build();
     return new FaultyDnsRig(nsd, proxy, executor, dns);
   }
 
@@ -80,8 +87,11 @@ public final class FaultyDnsRig implements AutoCloseable {
       }
       Thread.sleep(10);
     }
-    throw new AssertionError("executor still busy after the evaluation: active=" + executor.getActiveCount()
-        + ", queued=" + executor.getQueue().size());
+    throw new AssertionError(
+        "executor still busy after the evaluation: active="
+            + executor.getActiveCount()
+            + ", queued="
+            + executor.getQueue().size());
   }
 
   @Override

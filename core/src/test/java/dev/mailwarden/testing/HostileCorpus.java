@@ -33,7 +33,13 @@ import java.util.stream.Stream;
  */
 public final class HostileCorpus {
   /** One attack. */
-  public record Attack(String name, String attacks, String target, String expect, Map<String, String> keys, String payload) {
+  public record Attack(
+      String name,
+      String attacks,
+      String target,
+      String expect,
+      Map<String, String> keys,
+      String payload) {
     /** The first word of {@code expect}: the outcome or status. */
     public String expectedOutcome() {
       int sp = expect.indexOf(' ');
@@ -64,7 +70,10 @@ public final class HostileCorpus {
 
   private HostileCorpus() {}
 
-  /** Every attack in the classpath folder {@code resourceDir}, e.g. {@code /dev/mailwarden/auth/hostile}. */
+  /**
+   * Every attack in the classpath folder {@code resourceDir}, e.g. {@code
+   * /dev/mailwarden/auth/hostile}.
+   */
   public static List<Attack> load(String resourceDir) {
     URL url = HostileCorpus.class.getResource(resourceDir);
     if (url == null) {
@@ -123,10 +132,16 @@ public final class HostileCorpus {
       }
     }
     if (!text.startsWith("# attacks:")) {
-      throw new IllegalStateException(file.getFileName() + ": the first line must say what it attacks");
+      throw new IllegalStateException(
+          file.getFileName() + ": the first line must say what it attacks");
     }
-    return new Attack(file.getFileName().toString(), keys.get("attacks"), keys.get("target"), keys.get("expect"),
-        keys, expand(payload));
+    return new Attack(
+        file.getFileName().toString(),
+        keys.get("attacks"),
+        keys.get("target"),
+        keys.get("expect"),
+        keys,
+        expand(payload));
   }
 
   /** Expands {@code {{N*text}}} and {@code {{N#text}}}; linear in the output. */

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real server process (nsd, rbldnsd, redis-server, ...) started by a test on 127.0.0.1 and a
- * free high port, stopped by {@link #close()}. Output goes to a log file in the given work
- * directory, shown when the server fails to start.
+ * A real server process (nsd, rbldnsd, redis-server, ...) started by a test on 127.0.0.1 and a free
+ * high port, stopped by {@link #close()}. Output goes to a log file in the given work directory,
+ * shown when the server fails to start.
  *
  * <pre>{@code
  * try (LoopbackServer redis = LoopbackServer.start(
@@ -100,7 +100,12 @@ public final class LoopbackServer implements AutoCloseable {
     String output = readLog();
     process.destroyForcibly();
     throw new IllegalStateException(
-        "server did not become ready within " + timeout + ": " + String.join(" ", cmd) + "\n" + output);
+        "server did not become ready within "
+            + timeout
+            + ": "
+            + String.join(" ", cmd)
+            + "\n"
+            + output);
   }
 
   /** The port it listens on (127.0.0.1). */
@@ -147,7 +152,8 @@ public final class LoopbackServer implements AutoCloseable {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         int port = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+        try (DatagramSocket udp =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
           return port;
         } catch (IOException udpTaken) {
           // try another

@@ -27,8 +27,8 @@ public final class NsdServer {
   }
 
   /**
-   * Starts NSD on a given port, e.g. the port of an instance stopped earlier, to simulate an
-   * outage and a restart: {@code nsd.close(); ... nsd = NsdServer.start(dir, nsd.port(), zones);}
+   * Starts NSD on a given port, e.g. the port of an instance stopped earlier, to simulate an outage
+   * and a restart: {@code nsd.close(); ... nsd = NsdServer.start(dir, nsd.port(), zones);}
    */
   public static LoopbackServer start(Path dir, int port, Map<String, String> zones) {
     Path binary = Environment.requireBinary("nsd", "nsd");
@@ -45,15 +45,27 @@ public final class NsdServer {
     StringBuilder conf =
         new StringBuilder()
             .append("server:\n")
-            .append("  ip-address: 127.0.0.1@").append(port).append('\n')
+            .append("  ip-address: 127.0.0.1@")
+            .append(port)
+            .append('\n')
             .append("  username: \"\"\n")
             .append("  chroot: \"\"\n")
-            .append("  zonesdir: \"").append(d).append("\"\n")
-            .append("  pidfile: \"").append(d).append("/nsd.pid\"\n")
+            .append("  zonesdir: \"")
+            .append(d)
+            .append("\"\n")
+            .append("  pidfile: \"")
+            .append(d)
+            .append("/nsd.pid\"\n")
             .append("  database: \"\"\n")
-            .append("  xfrdfile: \"").append(d).append("/xfrd.state\"\n")
-            .append("  zonelistfile: \"").append(d).append("/zone.list\"\n")
-            .append("  xfrdir: \"").append(d).append("\"\n")
+            .append("  xfrdfile: \"")
+            .append(d)
+            .append("/xfrd.state\"\n")
+            .append("  zonelistfile: \"")
+            .append(d)
+            .append("/zone.list\"\n")
+            .append("  xfrdir: \"")
+            .append(d)
+            .append("\"\n")
             .append("  server-count: 1\n")
             // Debian's NSD rate-limits answers per client (RRL) by default: off for tests
             .append("  rrl-ratelimit: 0\n")
@@ -62,7 +74,12 @@ public final class NsdServer {
             .append("remote-control:\n")
             .append("  control-enable: no\n");
     zones.forEach(
-        (name, file) -> conf.append("zone:\n  name: ").append(name).append("\n  zonefile: ").append(file).append('\n'));
+        (name, file) ->
+            conf.append("zone:\n  name: ")
+                .append(name)
+                .append("\n  zonefile: ")
+                .append(file)
+                .append('\n'));
     try {
       return Files.writeString(dir.resolve("nsd.conf"), conf, StandardCharsets.US_ASCII);
     } catch (IOException e) {

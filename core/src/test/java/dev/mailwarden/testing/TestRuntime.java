@@ -8,8 +8,8 @@ import dev.mailwarden.dns.internal.CachingResolver;
 
 /**
  * Runtimes for unit tests: deterministic (checks run on the calling thread), DNS from the given
- * resolver, nothing cached unless asked. Their timer thread ends by itself a second after the
- * last timer, so a test that does not close one leaves nothing running.
+ * resolver, nothing cached unless asked. Their timer thread ends by itself a second after the last
+ * timer, so a test that does not close one leaves nothing running.
  */
 public final class TestRuntime {
   private TestRuntime() {}
@@ -33,7 +33,8 @@ public final class TestRuntime {
    * The runtime's DNS cache on its own, in front of {@code upstream}, for tests of caching
    * behaviour: {@code maxBytes} of answers, the given ticker read on every hit.
    */
-  public static CachingResolver cache(DnsResolver upstream, CacheSpec spec, Ticker ticker, long maxBytes) {
+  public static CachingResolver cache(
+      DnsResolver upstream, CacheSpec spec, Ticker ticker, long maxBytes) {
     return new CachingResolver(upstream, spec, ticker, maxBytes);
   }
 

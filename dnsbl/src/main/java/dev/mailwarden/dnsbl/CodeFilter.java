@@ -8,8 +8,8 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Which return codes count, in postscreen syntax: one or more {@code d.d.d.d} patterns separated
- * by {@code ;}, where each {@code d} is a number or a bracketed list of numbers and ranges, e.g.
+ * Which return codes count, in postscreen syntax: one or more {@code d.d.d.d} patterns separated by
+ * {@code ;}, where each {@code d} is a number or a bracketed list of numbers and ranges, e.g.
  * {@code 127.0.0.2}, {@code 127.0.0.[2..11]}, {@code 127.0.0.[4;10..11]}, {@code
  * 127.0.0.4;127.0.0.10}. Immutable; equal when they accept the same codes.
  */
@@ -202,7 +202,13 @@ public final class CodeFilter {
 
   /** The code as a dotted quad. */
   static String formatCode(int code) {
-    return (code >>> 24) + "." + ((code >>> 16) & 0xff) + "." + ((code >>> 8) & 0xff) + "." + (code & 0xff);
+    return (code >>> 24)
+        + "."
+        + ((code >>> 16) & 0xff)
+        + "."
+        + ((code >>> 8) & 0xff)
+        + "."
+        + (code & 0xff);
   }
 
   /** The canonical postscreen text, e.g. {@code 127.0.0.[2..11]}; empty for {@link #any()}. */

@@ -15,13 +15,13 @@ import java.util.Set;
  * ({@link Dnswl#list}) or a domain list ({@link Rhsbl#list}). Immutable: every setter returns a
  * changed copy, so {@code Dnsbl.list("bl.example.net").codes("127.0.0.[2..11]")} reads as
  * configuration. It says what to query and how to read the answer, never what a listing scores:
- * that belongs to the registration ({@link DnsblWeights}). Check lists with {@link Dnsbl#check}
- * or {@link Dnsbl#builder()}, which query all of them at once with one cache entry per address.
+ * that belongs to the registration ({@link DnsblWeights}). Check lists with {@link Dnsbl#check} or
+ * {@link Dnsbl#builder()}, which query all of them at once with one cache entry per address.
  *
  * <p>Defaults: every code in 127.0.0.0/8 counts (postscreen's default), Spamhaus's error codes
  * 127.255.255.0/24 are errors, the TXT reason is fetched for listings, health probes run every 10
- * minutes (every minute while unhealthy) and an unhealthy list is skipped, results cached for up
- * to 10,000 addresses.
+ * minutes (every minute while unhealthy) and an unhealthy list is skipped, results cached for up to
+ * 10,000 addresses.
  *
  * <p>Two lists compare equal when their settings are equal (the parsed spec and the fluent
  * configuration of the same list are equal).
@@ -55,10 +55,25 @@ public final class DnsList {
   static DnsList create(String zone, boolean domain, boolean allowlist) {
     String z = normalizeZone(zone, 0);
     return new DnsList(
-        new ListSpec(z, z, z, null, domain, allowlist, CodeFilter.any(),
-            Map.of(), SPAMHAUS_ERRORS, !allowlist,
-            domain ? EnumSet.allOf(DomainSource.class) : Set.of(), true, true, true,
-            DEFAULT_PROBE_INTERVAL, DEFAULT_RETRY_INTERVAL, 10_000, ListSpec.DEFAULT_MAX_FROM_DOMAINS));
+        new ListSpec(
+            z,
+            z,
+            z,
+            null,
+            domain,
+            allowlist,
+            CodeFilter.any(),
+            Map.of(),
+            SPAMHAUS_ERRORS,
+            !allowlist,
+            domain ? EnumSet.allOf(DomainSource.class) : Set.of(),
+            true,
+            true,
+            true,
+            DEFAULT_PROBE_INTERVAL,
+            DEFAULT_RETRY_INTERVAL,
+            10_000,
+            ListSpec.DEFAULT_MAX_FROM_DOMAINS));
   }
 
   /** A DQS list: the key goes into the queried zone, never into any name shown. */
@@ -69,12 +84,14 @@ public final class DnsList {
     }
     String display = zoneSuffix;
     String zone = key + "." + zoneSuffix;
-    return create(zoneSuffix, domain, false).with(d -> {
-      d.name = display;
-      d.zone = zone;
-      d.displayZone = ListSpec.REDACTED + "." + zoneSuffix;
-      d.secret = key;
-    });
+    return create(zoneSuffix, domain, false)
+        .with(
+            d -> {
+              d.name = display;
+              d.zone = zone;
+              d.displayZone = ListSpec.REDACTED + "." + zoneSuffix;
+              d.secret = key;
+            });
   }
 
   /** The DQS key, if any: the engine redacts it from DNS logs and listener events. */
@@ -106,14 +123,21 @@ public final class DnsList {
   public DnsList codes(CodeFilter filter) {
     requireNonNull(filter, "filter");
     ListSpec s = spec;
-    String name = s.name().equals(defaultName(displayName(s), s.filter())) ? defaultName(displayName(s), filter) : s.name();
-    return with(d -> {
-      d.name = name;
-      d.filter = filter;
-    });
+    String name =
+        s.name().equals(defaultName(displayName(s), s.filter()))
+            ? defaultName(displayName(s), filter)
+            : s.name();
+    return with(
+        d -> {
+          d.name = name;
+          d.filter = filter;
+        });
   }
 
-  /** The list's name in results and reports (default: the zone, plus {@code =filter}); unique per checker. */
+  /**
+   * The list's name in results and reports (default: the zone, plus {@code =filter}); unique per
+   * checker.
+   */
   public DnsList named(String name) {
     requireNonNull(name, "name");
     if (name.isBlank()) {
@@ -122,7 +146,10 @@ public final class DnsList {
     return with(d -> d.name = name);
   }
 
-  /** Names the codes matching {@code codes} (a filter), e.g. {@code category("127.0.0.[4..7]", "xbl")}. */
+  /**
+   * Names the codes matching {@code codes} (a filter), e.g. {@code category("127.0.0.[4..7]",
+   * "xbl")}.
+   */
   public DnsList category(String codes, String name) {
     CodeFilter f = CodeFilter.parse(codes);
     requireNonNull(name, "name");
@@ -131,7 +158,9 @@ public final class DnsList {
     return with(d -> d.categories = Collections.unmodifiableMap(m));
   }
 
-  /** Declares the codes matching {@code codes} (a filter) errors of the given kind, never listings. */
+  /**
+   * Declares the codes matching {@code codes} (a filter) errors of the given kind, never listings.
+   */
   public DnsList errorCode(String codes, ListError reason) {
     CodeFilter f = CodeFilter.parse(codes);
     requireNonNull(reason, "reason");
@@ -154,7 +183,8 @@ public final class DnsList {
   /** For domain lists: which names to check (default all four). */
   public DnsList sources(DomainSource first, DomainSource... more) {
     if (!spec.domain()) {
-      throw new IllegalStateException("sources apply to domain lists (Rhsbl), not to " + spec.name());
+      throw new IllegalStateException(
+          "sources apply to domain lists (Rhsbl), not to " + spec.name());
     }
     EnumSet<DomainSource> set = EnumSet.of(first, more);
     return with(d -> d.sources = Collections.unmodifiableSet(set));
@@ -177,10 +207,11 @@ public final class DnsList {
   public DnsList probeInterval(Duration healthy, Duration unhealthy) {
     requirePositive(healthy, "healthy");
     requirePositive(unhealthy, "unhealthy");
-    return with(d -> {
-      d.probeIntervalNanos = healthy.toNanos();
-      d.retryIntervalNanos = unhealthy.toNanos();
-    });
+    return with(
+        d -> {
+          d.probeIntervalNanos = healthy.toNanos();
+          d.retryIntervalNanos = unhealthy.toNanos();
+        });
   }
 
   /** Addresses whose results are kept (default 10,000; 0 turns the result cache off). */
@@ -192,14 +223,15 @@ public final class DnsList {
   }
 
   /**
-   * For domain lists: the most distinct From-header domains looked up per message (default
-   * {@value ListSpec#DEFAULT_MAX_FROM_DOMAINS}). A message naming more gets one ERROR result
-   * naming this cap instead of a query per domain: a header listing thousands of addresses must
-   * not turn into thousands of lookups.
+   * For domain lists: the most distinct From-header domains looked up per message (default {@value
+   * ListSpec#DEFAULT_MAX_FROM_DOMAINS}). A message naming more gets one ERROR result naming this
+   * cap instead of a query per domain: a header listing thousands of addresses must not turn into
+   * thousands of lookups.
    */
   public DnsList maxFromDomains(int domains) {
     if (!spec.domain()) {
-      throw new IllegalStateException("maxFromDomains applies to domain lists (Rhsbl), not to " + spec.name());
+      throw new IllegalStateException(
+          "maxFromDomains applies to domain lists (Rhsbl), not to " + spec.name());
     }
     if (domains < 1) {
       throw new IllegalArgumentException("maxFromDomains must be at least 1: " + domains);
@@ -240,7 +272,10 @@ public final class DnsList {
     return spec.name();
   }
 
-  /** The postscreen form of this list without a weight, e.g. {@code zen.spamhaus.org=127.0.0.[2..11]}. */
+  /**
+   * The postscreen form of this list without a weight, e.g. {@code
+   * zen.spamhaus.org=127.0.0.[2..11]}.
+   */
   public String toSpec() {
     String f = spec.filter().isAny() ? "" : "=" + spec.filter();
     return spec.displayZone() + f;
@@ -259,7 +294,12 @@ public final class DnsList {
   @Override
   public String toString() {
     String kind = spec.domain() ? "Rhsbl" : spec.allowlist() ? "Dnswl" : "Dnsbl";
-    return kind + "[" + spec.name() + (spec.name().equals(defaultName(spec.displayZone(), spec.filter())) ? "" : ", " + toSpec())
+    return kind
+        + "["
+        + spec.name()
+        + (spec.name().equals(defaultName(spec.displayZone(), spec.filter()))
+            ? ""
+            : ", " + toSpec())
         + "]";
   }
 
@@ -271,7 +311,8 @@ public final class DnsList {
 
   private void requireIp(String what) {
     if (spec.domain()) {
-      throw new IllegalStateException(what + " applies to IP lists, not to the domain list " + spec.name());
+      throw new IllegalStateException(
+          what + " applies to IP lists, not to the domain list " + spec.name());
     }
   }
 
@@ -291,13 +332,22 @@ public final class DnsList {
     }
     if (f.codeCountBound() > MAX_NAMED_CODES) {
       // each named code is a map entry: 0.0.0.[0..255].[0..255]... would be billions
-      throw new IllegalArgumentException("'" + f + "' names " + f.codeCountBound()
-          + " codes, more than the cap of " + MAX_NAMED_CODES + " for a category or error code");
+      throw new IllegalArgumentException(
+          "'"
+              + f
+              + "' names "
+              + f.codeCountBound()
+              + " codes, more than the cap of "
+              + MAX_NAMED_CODES
+              + " for a category or error code");
     }
     f.forEachCode(action);
   }
 
-  /** The length normalizeZone checks ({@code trim()}, then one final dot dropped) of {@code text[0, end)}. */
+  /**
+   * The length normalizeZone checks ({@code trim()}, then one final dot dropped) of {@code text[0,
+   * end)}.
+   */
   private static int trimmedZoneLength(String text, int end) {
     int start = 0;
     while (start < end && text.charAt(start) <= ' ') {
@@ -320,19 +370,39 @@ public final class DnsList {
       z = z.substring(0, z.length() - 1);
     }
     if (z.isEmpty()) {
-      throw new IllegalArgumentException("bad list spec at position " + base + ": empty zone name (in '" + CodeFilter.shown(whole) + "')");
+      throw new IllegalArgumentException(
+          "bad list spec at position "
+              + base
+              + ": empty zone name (in '"
+              + CodeFilter.shown(whole)
+              + "')");
     }
     if (z.length() > 253) {
-      throw new IllegalArgumentException("bad list spec at position " + base + ": zone name longer than 253 octets (in '"
-          + CodeFilter.shown(whole) + "')");
+      throw new IllegalArgumentException(
+          "bad list spec at position "
+              + base
+              + ": zone name longer than 253 octets (in '"
+              + CodeFilter.shown(whole)
+              + "')");
     }
     for (int i = 0; i < z.length(); i++) {
       char c = z.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-          || (c == '.' && i > 0 && z.charAt(i - 1) != '.');
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || (c == '.' && i > 0 && z.charAt(i - 1) != '.');
       if (!ok) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (base + i) + ": '" + c + "' cannot appear in a zone name (in '" + CodeFilter.shown(whole) + "')");
+            "bad list spec at position "
+                + (base + i)
+                + ": '"
+                + c
+                + "' cannot appear in a zone name (in '"
+                + CodeFilter.shown(whole)
+                + "')");
       }
     }
     return z.toLowerCase(java.util.Locale.ROOT);
@@ -349,19 +419,29 @@ public final class DnsList {
     requireNonNull(text, "spec");
     int star = text.indexOf('*');
     if (star >= 0) {
-      throw new IllegalArgumentException("bad list spec at position " + star + ": a list carries codes, not a weight;"
-          + " give the weight at registration (DnsblWeights) (in '" + CodeFilter.shown(text) + "')");
+      throw new IllegalArgumentException(
+          "bad list spec at position "
+              + star
+              + ": a list carries codes, not a weight;"
+              + " give the weight at registration (DnsblWeights) (in '"
+              + CodeFilter.shown(text)
+              + "')");
     }
     int eq = text.indexOf('=');
     int zoneEnd = eq >= 0 ? eq : text.length();
     if (trimmedZoneLength(text, zoneEnd) > 253) {
       // the error normalizeZone gives, before the oversized zone is copied
-      throw new IllegalArgumentException("bad list spec at position 0: zone name longer than 253 octets (in '"
-          + CodeFilter.shown(text) + "')");
+      throw new IllegalArgumentException(
+          "bad list spec at position 0: zone name longer than 253 octets (in '"
+              + CodeFilter.shown(text)
+              + "')");
     }
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
-      throw new IllegalArgumentException("bad list spec at position 0: spaces around the zone (in '" + CodeFilter.shown(text) + "')");
+      throw new IllegalArgumentException(
+          "bad list spec at position 0: spaces around the zone (in '"
+              + CodeFilter.shown(text)
+              + "')");
     }
     DnsList list = create(zone, domain, allowlist);
     if (eq >= 0) {

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
-
 /**
  * DNS lists (RFC 5782): the checker over them, and IP blocklists (IPv4 as reversed octets, IPv6 as
  * 32 reversed nibbles, IPv4-mapped IPv6 as IPv4). Lists are values ({@link DnsList}); one checker
@@ -61,9 +60,9 @@ public final class Dnsbl {
 
   /**
    * Spamhaus ZEN on the public mirrors: SBL 127.0.0.2, CSS .3, XBL .4-.7, DROP .9, PBL .10/.11,
-   * each named as a category; the whole 127.255.255.0/24 are errors (public resolver, rate
-   * limit, ...), never listings. The public mirrors refuse queries through public resolvers; use
-   * {@link #spamhausDqs} if you have a DQS key.
+   * each named as a category; the whole 127.255.255.0/24 are errors (public resolver, rate limit,
+   * ...), never listings. The public mirrors refuse queries through public resolvers; use {@link
+   * #spamhausDqs} if you have a DQS key.
    */
   public static DnsList spamhausZen() {
     return zenCodes(list("zen.spamhaus.org")).named("zen.spamhaus.org");

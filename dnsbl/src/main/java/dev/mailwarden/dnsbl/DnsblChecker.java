@@ -21,13 +21,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The DNS-list checker: its lists queried at once under one deadline, one result with a {@link
  * ListResult} per list and subject. For IP lists one cache entry per client address holds every
- * list's answer, so a repeated address costs one cache read whatever the number of lists. Lists
- * on the same zone with different filters (the postscreen habit, {@code zen=127.0.0.[10..11]}
- * next to {@code zen=127.0.0.[2..9]}) share one query. Registered without weights it scores
- * {@link DnsblWeights#defaults()}.
+ * list's answer, so a repeated address costs one cache read whatever the number of lists. Lists on
+ * the same zone with different filters (the postscreen habit, {@code zen=127.0.0.[10..11]} next to
+ * {@code zen=127.0.0.[2..9]}) share one query. Registered without weights it scores {@link
+ * DnsblWeights#defaults()}.
  *
- * <p>Made by {@link Dnsbl#check} or {@link Dnsbl#builder()}. Thread-safe; its result cache and
- * the lists' health are shared by every evaluation that uses this instance.
+ * <p>Made by {@link Dnsbl#check} or {@link Dnsbl#builder()}. Thread-safe; its result cache and the
+ * lists' health are shared by every evaluation that uses this instance.
  */
 public final class DnsblChecker implements Checker<DnsblResult> {
   private final CheckKey<DnsblResult> key;
@@ -49,8 +49,12 @@ public final class DnsblChecker implements Checker<DnsblResult> {
     List<ListSpec> domain = new ArrayList<>();
     for (DnsList l : this.lists) {
       if (!names.add(l.spec().name())) {
-        throw new IllegalArgumentException("two lists in checker '" + name + "' are named " + l.spec().name()
-            + "; give one a distinct name with named(...)");
+        throw new IllegalArgumentException(
+            "two lists in checker '"
+                + name
+                + "' are named "
+                + l.spec().name()
+                + "; give one a distinct name with named(...)");
       }
       (l.isDomainList() ? domain : ip).add(l.spec());
     }

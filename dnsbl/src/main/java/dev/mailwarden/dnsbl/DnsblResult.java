@@ -13,15 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The result of a DNS-list check: one {@link ListResult} per list and subject, and the outcome
- * they add up to.
+ * The result of a DNS-list check: one {@link ListResult} per list and subject, and the outcome they
+ * add up to.
  *
  * <p>Outcome mapping: a blocklist listing gives {@link Outcome#FAIL}; otherwise an allowlist
- * listing gives {@link Outcome#PASS}; otherwise any list error (including a skipped unhealthy
- * list) gives {@link Outcome#TEMPERROR}; otherwise {@link Outcome#NONE}. An error is never a
- * listing; each error is also reported to the listener as a {@link ListErrorEvent}. What the
- * listings score is decided at registration ({@link DnsblWeights}); {@link #smtpReply()} is a
- * 550 5.7.1 naming the first listing blocklist and its sanitized TXT reason.
+ * listing gives {@link Outcome#PASS}; otherwise any list error (including a skipped unhealthy list)
+ * gives {@link Outcome#TEMPERROR}; otherwise {@link Outcome#NONE}. An error is never a listing;
+ * each error is also reported to the listener as a {@link ListErrorEvent}. What the listings score
+ * is decided at registration ({@link DnsblWeights}); {@link #smtpReply()} is a 550 5.7.1 naming the
+ * first listing blocklist and its sanitized TXT reason.
  */
 public final class DnsblResult implements CheckResult {
   private final Outcome outcome;
@@ -70,16 +70,21 @@ public final class DnsblResult implements CheckResult {
     } else if (error != null) {
       outcome = Outcome.TEMPERROR;
       reason =
-          error.list() + " " + error.error().orElseThrow().name().toLowerCase(java.util.Locale.ROOT)
-              + ": " + error.detail() + (errors > 1 ? " (and " + (errors - 1) + " more list errors)" : "");
+          error.list()
+              + " "
+              + error.error().orElseThrow().name().toLowerCase(java.util.Locale.ROOT)
+              + ": "
+              + error.detail()
+              + (errors > 1 ? " (and " + (errors - 1) + " more list errors)" : "");
     } else if (lists.isEmpty()) {
       outcome = Outcome.NONE;
       reason = "nothing to look up";
     } else {
       outcome = Outcome.NONE;
-      reason = lists.size() == 1
-          ? lists.get(0).subject() + " not listed in " + lists.get(0).list()
-          : "not listed in any of " + lists.size() + " list lookups";
+      reason =
+          lists.size() == 1
+              ? lists.get(0).subject() + " not listed in " + lists.get(0).list()
+              : "not listed in any of " + lists.size() + " list lookups";
     }
     return new DnsblResult(outcome, reason, lists);
   }
@@ -99,7 +104,12 @@ public final class DnsblResult implements CheckResult {
     if (!r.source().equals("ip")) {
       b.append(" (").append(r.source()).append(')');
     }
-    b.append(' ').append(verb).append(' ').append(shownName(r)).append(' ').append(String.join(",", r.codes()));
+    b.append(' ')
+        .append(verb)
+        .append(' ')
+        .append(shownName(r))
+        .append(' ')
+        .append(String.join(",", r.codes()));
     if (!r.categories().isEmpty()) {
       b.append(" (").append(String.join(",", r.categories())).append(')');
     }
@@ -146,7 +156,10 @@ public final class DnsblResult implements CheckResult {
         if (r.source().equals("ip")) {
           b.append("Service unavailable; client [").append(r.subject()).append("] blocked using ");
         } else {
-          b.append("Service unavailable; ").append(r.source()).append(" domain ").append(r.subject())
+          b.append("Service unavailable; ")
+              .append(r.source())
+              .append(" domain ")
+              .append(r.subject())
               .append(" blocked using ");
         }
         b.append(shownName(r));
@@ -210,8 +223,8 @@ public final class DnsblResult implements CheckResult {
 
   /**
    * For the decision line: {@code dnsbl_hit=<zone>:<codes>} per blocklist listing, {@code
-   * dnswl_hit=<zone>:<codes>} per allowlist listing, {@code dnsbl_error=<zone>} per list in
-   * ERROR; each once per zone and codes. Zones only (DQS key redacted), never the subject.
+   * dnswl_hit=<zone>:<codes>} per allowlist listing, {@code dnsbl_error=<zone>} per list in ERROR;
+   * each once per zone and codes. Zones only (DQS key redacted), never the subject.
    */
   @Override
   public List<Map.Entry<String, String>> logFields() {
@@ -222,7 +235,10 @@ public final class DnsblResult implements CheckResult {
     for (ListResult r : lists) {
       Map.Entry<String, String> f;
       if (r.isListed()) {
-        f = Map.entry(r.allowlist() ? "dnswl_hit" : "dnsbl_hit", r.zone() + ":" + String.join(",", r.codes()));
+        f =
+            Map.entry(
+                r.allowlist() ? "dnswl_hit" : "dnsbl_hit",
+                r.zone() + ":" + String.join(",", r.codes()));
       } else if (r.isError()) {
         f = Map.entry("dnsbl_error", r.zone());
       } else {

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How DNS-list listings score, given at registration: each listed list adds its weight; errors
- * and non-listings add nothing. A list listed for several subjects (an RHSBL hit on HELO and
- * MAIL FROM) counts once. Lists not named here score the default: {@code +1} for a blocklist,
- * {@code -1} for an allowlist (postscreen's default weight). Immutable.
+ * How DNS-list listings score, given at registration: each listed list adds its weight; errors and
+ * non-listings add nothing. A list listed for several subjects (an RHSBL hit on HELO and MAIL FROM)
+ * counts once. Lists not named here score the default: {@code +1} for a blocklist, {@code -1} for
+ * an allowlist (postscreen's default weight). Immutable.
  *
  * <pre>{@code
  * builder.check(Dnsbl.check(Dnsbl.spamhausZen(), Dnswl.dnswlOrg()),
@@ -87,7 +87,13 @@ public final class DnsblWeights implements Weights {
 
   @Override
   public String toString() {
-    return "DnsblWeights[" + (byList.isEmpty() ? "" : byList + ", ") + "blocklists=" + blocklist + ", allowlists=" + allowlist + "]";
+    return "DnsblWeights["
+        + (byList.isEmpty() ? "" : byList + ", ")
+        + "blocklists="
+        + blocklist
+        + ", allowlists="
+        + allowlist
+        + "]";
   }
 
   private static void requireFinite(double w, String what) {
@@ -105,10 +111,10 @@ public final class DnsblWeights implements Weights {
     private Builder() {}
 
     /**
-     * What a listing on {@code list} scores: a list's {@linkplain DnsList#name() name} (e.g.
-     * {@code bl.example.net=127.0.0.[2..11]}) or its zone ({@code bl.example.net}, every list on
-     * it that is not named here). Positive pushes towards reject, negative (allowlists, {@link
-     * Dnswl}) towards accept.
+     * What a listing on {@code list} scores: a list's {@linkplain DnsList#name() name} (e.g. {@code
+     * bl.example.net=127.0.0.[2..11]}) or its zone ({@code bl.example.net}, every list on it that
+     * is not named here). Positive pushes towards reject, negative (allowlists, {@link Dnswl})
+     * towards accept.
      */
     public Builder list(String list, double weight) {
       requireNonNull(list, "list");

@@ -1,11 +1,13 @@
 package dev.mailwarden.dnsbl;
 
 /**
- * Why a list gave no usable answer. None of these is a listing: the checker's outcome is
- * temperror, and list-side problems also mark the list unhealthy.
+ * Why a list gave no usable answer. None of these is a listing: the checker's outcome is temperror,
+ * and list-side problems also mark the list unhealthy.
  */
 public enum ListError {
-  /** The list refuses our queries, e.g. Spamhaus 127.255.255.254 (query via a public/open resolver). */
+  /**
+   * The list refuses our queries, e.g. Spamhaus 127.255.255.254 (query via a public/open resolver).
+   */
   BLOCKED(true),
   /** Too many queries, e.g. Spamhaus 127.255.255.255. */
   RATE_LIMITED(true),
@@ -13,7 +15,10 @@ public enum ListError {
   TYPO_ZONE(true),
   /** A Spamhaus DQS key that is not valid (127.255.255.250/251). */
   INVALID_KEY(true),
-  /** The list rejects this kind of query, e.g. Spamhaus DBL 127.0.1.255 (IP queried on a domain list). */
+  /**
+   * The list rejects this kind of query, e.g. Spamhaus DBL 127.0.1.255 (IP queried on a domain
+   * list).
+   */
   QUERY_REJECTED(true),
   /** Another code the list declares an error code. */
   LIST_ERROR(true),
@@ -27,7 +32,10 @@ public enum ListError {
   REFUSED(false),
   /** No answer in time (resolver timeout or the evaluation's deadline). */
   TIMEOUT(false),
-  /** The message named more domains than the list's cap ({@code DnsList.maxFromDomains}); none was looked up. */
+  /**
+   * The message named more domains than the list's cap ({@code DnsList.maxFromDomains}); none was
+   * looked up.
+   */
   TOO_MANY_NAMES(false);
 
   private final boolean listProblem;

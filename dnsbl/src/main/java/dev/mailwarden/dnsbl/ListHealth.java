@@ -3,8 +3,8 @@ package dev.mailwarden.dnsbl;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The current health of one list for one address family, as last probed (RFC 5782 section 5)
- * or judged from its answers. Any DQS key is redacted.
+ * The current health of one list for one address family, as last probed (RFC 5782 section 5) or
+ * judged from its answers. Any DQS key is redacted.
  *
  * @param list the list's name
  * @param zone the zone (key redacted)

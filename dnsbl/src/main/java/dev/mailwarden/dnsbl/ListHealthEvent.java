@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.mailwarden.CheckEvent;
 
 /**
- * A DNS list changed health: it failed its RFC 5782 probe or answered with error codes (then it
- * is skipped, if so configured, until a later probe passes), or it recovered. Reported through
- * {@code EvaluationListener.onCheckEvent}. The zone has any DQS key redacted.
+ * A DNS list changed health: it failed its RFC 5782 probe or answered with error codes (then it is
+ * skipped, if so configured, until a later probe passes), or it recovered. Reported through {@code
+ * EvaluationListener.onCheckEvent}. The zone has any DQS key redacted.
  *
  * @param list the list's display name
  * @param zone the zone (key redacted)
@@ -32,7 +32,13 @@ public record ListHealthEvent(
     if (healthy) {
       return "DNS list " + list + " (" + family + ") passed its health probe again and is used";
     }
-    return "DNS list " + list + " (" + family + ") is unhealthy"
-        + (skipped ? " and skipped until it recovers" : "") + ": " + problem;
+    return "DNS list "
+        + list
+        + " ("
+        + family
+        + ") is unhealthy"
+        + (skipped ? " and skipped until it recovers" : "")
+        + ": "
+        + problem;
   }
 }

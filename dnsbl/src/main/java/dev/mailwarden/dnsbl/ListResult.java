@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param zone the zone queried (DQS key redacted)
  * @param allowlist true for an allowlist (DNSWL)
  * @param subject the IP address or domain looked up
- * @param source where the subject came from: {@code ip}, or a {@link DomainSource#token()}
- *     (several joined with {@code ,} when one domain came from several places)
+ * @param source where the subject came from: {@code ip}, or a {@link DomainSource#token()} (several
+ *     joined with {@code ,} when one domain came from several places)
  * @param query the query name (DQS key redacted); empty when no query was sent
  * @param status listed, not listed or error
  * @param codes every return code of the answer (dotted quads), in answer order
@@ -65,7 +65,8 @@ public record ListResult(
   /** One line, e.g. {@code 192.0.2.1 zen.spamhaus.org LISTED 127.0.0.2 (sbl)}. */
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder(subject).append(' ').append(list).append(' ').append(status);
+    StringBuilder b =
+        new StringBuilder(subject).append(' ').append(list).append(' ').append(status);
     if (!codes.isEmpty()) {
       b.append(' ').append(String.join(",", codes));
     }

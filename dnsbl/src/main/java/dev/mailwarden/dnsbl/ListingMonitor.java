@@ -7,8 +7,6 @@ import dev.mailwarden.CheckEvent;
 import dev.mailwarden.EvaluationListener;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.Ticker;
-import dev.mailwarden.dns.DnsResolver;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -121,7 +118,8 @@ public final class ListingMonitor {
     public Builder list(DnsList list) {
       requireNonNull(list, "list");
       if (list.isDomainList()) {
-        throw new IllegalArgumentException("the monitor checks IP lists; " + list + " is a domain list");
+        throw new IllegalArgumentException(
+            "the monitor checks IP lists; " + list + " is a domain list");
       }
       lists.add(list);
       return this;
@@ -154,7 +152,8 @@ public final class ListingMonitor {
      */
     public ListingMonitor build() {
       if (lists.isEmpty()) {
-        throw new IllegalStateException("no list: call list(Dnsbl.spamhausZen()) or list(Dnsbl.parse(spec))");
+        throw new IllegalStateException(
+            "no list: call list(Dnsbl.spamhausZen()) or list(Dnsbl.parse(spec))");
       }
       return new ListingMonitor(this);
     }

@@ -48,13 +48,14 @@ public record MonitorReport(List<Entry> entries) {
   /** The blocklist listings. */
   public List<ListResult> listings() {
     List<ListResult> out = new ArrayList<>();
-    entries.forEach(e -> e.results().stream().filter(r -> r.isListed() && !r.allowlist()).forEach(out::add));
+    entries.forEach(
+        e -> e.results().stream().filter(r -> r.isListed() && !r.allowlist()).forEach(out::add));
     return out;
   }
 
   /**
-   * One line per address and list, e.g. {@code 192.0.2.1 zen.spamhaus.org LISTED 127.0.0.2
-   * (sbl)}, {@code ... NOT_LISTED}, {@code ... ERROR BLOCKED: error code 127.255.255.254 (...)}.
+   * One line per address and list, e.g. {@code 192.0.2.1 zen.spamhaus.org LISTED 127.0.0.2 (sbl)},
+   * {@code ... NOT_LISTED}, {@code ... ERROR BLOCKED: error code 127.255.255.254 (...)}.
    */
   public List<String> lines() {
     List<String> out = new ArrayList<>();

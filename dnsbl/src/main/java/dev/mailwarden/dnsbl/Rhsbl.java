@@ -1,8 +1,8 @@
 package dev.mailwarden.dnsbl;
 
 /**
- * Domain lists (RHSBL, RFC 5782 section 2.3) such as Spamhaus DBL, checked for the HELO name,
- * the MAIL FROM domain, the From header domains and the client's rDNS name (choose with {@link
+ * Domain lists (RHSBL, RFC 5782 section 2.3) such as Spamhaus DBL, checked for the HELO name, the
+ * MAIL FROM domain, the From header domains and the client's rDNS name (choose with {@link
  * DnsList#sources}). Names are normalized before the query: lower case, IDN to A-labels, trailing
  * dot removed; address literals and IP addresses are never sent.
  */

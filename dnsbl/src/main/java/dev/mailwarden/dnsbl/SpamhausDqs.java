@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Spamhaus's Data Query Service: the same data as the public mirrors, queried as {@code
- * <key>.zen.dq.spamhaus.net} etc. The key is a secret: it appears only in the query sent, never
- * in {@code toString()}, results, details, reasons, events or SMTP replies (shown as {@code
- * <key>}). Invalid keys answer 127.255.255.250/251, reported as {@link ListError#INVALID_KEY}.
+ * <key>.zen.dq.spamhaus.net} etc. The key is a secret: it appears only in the query sent, never in
+ * {@code toString()}, results, details, reasons, events or SMTP replies (shown as {@code <key>}).
+ * Invalid keys answer 127.255.255.250/251, reported as {@link ListError#INVALID_KEY}.
  *
  * <pre>{@code
  * SpamhausDqs dqs = Dnsbl.spamhausDqs(System.getenv("DQS_KEY"));

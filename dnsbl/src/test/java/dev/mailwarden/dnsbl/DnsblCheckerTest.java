@@ -13,7 +13,9 @@ import dev.mailwarden.dnsbl.Fixtures.Events;
 import dev.mailwarden.dnsbl.Fixtures.FakeTicker;
 import org.junit.jupiter.api.Test;
 
-/** Groups: one query per zone, one cache entry per address, TTL honoured with an injected ticker. */
+/**
+ * Groups: one query per zone, one cache entry per address, TTL honoured with an injected ticker.
+ */
 class DnsblCheckerTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Events events = new Events();
@@ -30,7 +32,8 @@ class DnsblCheckerTest {
     return Dnsbl.builder()
         .name("dnsbl")
         .list(Dnsbl.parse("zen.spamhaus.org=127.0.0.[10;11]").named("zen-pbl").healthProbes(false))
-        .list(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..9]").named("zen-sbl-xbl").healthProbes(false))
+        .list(
+            Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..9]").named("zen-sbl-xbl").healthProbes(false))
         .list(Dnsbl.parse("bl.example").healthProbes(false))
         .list(Dnswl.parse("list.dnswl.example=127.0.[0..255].[1..3]").healthProbes(false))
         .build();
@@ -38,19 +41,30 @@ class DnsblCheckerTest {
 
   /** The postscreen weights of the old spec strings, now given at registration. */
   private static final DnsblWeights WEIGHTS =
-      DnsblWeights.builder().list("zen-pbl", -1).list("zen-sbl-xbl", 3).list("bl.example", 2).list("list.dnswl.example", -2).build();
+      DnsblWeights.builder()
+          .list("zen-pbl", -1)
+          .list("zen-sbl-xbl", 3)
+          .list("bl.example", 2)
+          .list("list.dnswl.example", -2)
+          .build();
 
   @Test
   void sameZoneWithTwoFilters_isQueriedOnce_andScoredTwice() {
     ZoneResolver dns = threeLists();
     DnsblResult r = group().check(context(session("192.0.2.1"), dns, ticker, events)).join();
-    assertThat(dns.queries().stream().filter(q -> q.startsWith("1.2.0.192.zen.spamhaus.org A"))).hasSize(1);
-    assertThat(r.lists()).extracting(ListResult::list)
-        .containsExactly("zen-pbl", "zen-sbl-xbl", "bl.example", "list.dnswl.example=127.0.[0..255].[1..3]");
-    assertThat(r.lists()).extracting(ListResult::status)
-        .containsExactly(ListStatus.LISTED, ListStatus.NOT_LISTED, ListStatus.LISTED, ListStatus.LISTED);
+    assertThat(dns.queries().stream().filter(q -> q.startsWith("1.2.0.192.zen.spamhaus.org A")))
+        .hasSize(1);
+    assertThat(r.lists())
+        .extracting(ListResult::list)
+        .containsExactly(
+            "zen-pbl", "zen-sbl-xbl", "bl.example", "list.dnswl.example=127.0.[0..255].[1..3]");
+    assertThat(r.lists())
+        .extracting(ListResult::status)
+        .containsExactly(
+            ListStatus.LISTED, ListStatus.NOT_LISTED, ListStatus.LISTED, ListStatus.LISTED);
     assertThat(WEIGHTS.score(r)).isEqualTo(-1 + 2 - 2.0);
-    assertThat(r.outcome()).isEqualTo(Outcome.FAIL); // blocklists list it; weights only change the score
+    assertThat(r.outcome())
+        .isEqualTo(Outcome.FAIL); // blocklists list it; weights only change the score
   }
 
   @Test
@@ -70,11 +84,13 @@ class DnsblCheckerTest {
 
   @Test
   void resultsWithErrors_areNotCached() {
-    ZoneResolver dns = ZoneResolver.builder()
-        .zone(ipZone("bl.example", ""))
-        .fail("1.2.0.192.bl.example", DnsStatus.SERVFAIL)
-        .build();
-    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .zone(ipZone("bl.example", ""))
+            .fail("1.2.0.192.bl.example", DnsStatus.SERVFAIL)
+            .build();
+    DnsblChecker g =
+        Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
     g.check(context(session("192.0.2.1"), dns, ticker, events)).join();
     g.check(context(session("192.0.2.1"), dns, ticker, events)).join();
     assertThat(dns.queries()).filteredOn(q -> q.startsWith("1.2.0.192")).hasSize(2);
@@ -83,7 +99,8 @@ class DnsblCheckerTest {
   @Test
   void cacheKey_ignoresSpelling_ofTheSameAddress() {
     ZoneResolver dns = ZoneResolver.of(ipZone("bl.example", ""));
-    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
+    DnsblChecker g =
+        Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).build();
     g.check(context(session("2001:db8::1"), dns, ticker, events)).join();
     int n = dns.queryCount();
     g.check(context(session("2001:0db8:0:0::0001"), dns, ticker, events)).join();
@@ -92,27 +109,46 @@ class DnsblCheckerTest {
 
   @Test
   void duplicateNames_areRejected_withAHint() {
-    assertThatThrownBy(() -> Dnsbl.builder().name("g").list(Dnsbl.list("bl.example")).list(Dnsbl.list("bl.example")).build())
+    assertThatThrownBy(
+            () ->
+                Dnsbl.builder()
+                    .name("g")
+                    .list(Dnsbl.list("bl.example"))
+                    .list(Dnsbl.list("bl.example"))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("named");
   }
 
   @Test
   void mixedGroup_checksIpAndDomainLists() {
-    ZoneResolver dns = ZoneResolver.builder()
-        .zone(ipZone("bl.example", "1.2.0.192 IN A 127.0.0.2\n"))
-        .zone(Fixtures.domainZone("dbl.example", "spam.example IN A 127.0.1.2\n"))
-        .build();
-    DnsblChecker g = Dnsbl.builder().name("g").list(Dnsbl.list("bl.example").healthProbes(false)).list(Rhsbl.list("dbl.example").sources(DomainSource.HELO).healthProbes(false)).build();
-    var s = dev.mailwarden.MailSession.builder().clientIp(Fixtures.ip("192.0.2.1")).helo("spam.example").build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .zone(ipZone("bl.example", "1.2.0.192 IN A 127.0.0.2\n"))
+            .zone(Fixtures.domainZone("dbl.example", "spam.example IN A 127.0.1.2\n"))
+            .build();
+    DnsblChecker g =
+        Dnsbl.builder()
+            .name("g")
+            .list(Dnsbl.list("bl.example").healthProbes(false))
+            .list(Rhsbl.list("dbl.example").sources(DomainSource.HELO).healthProbes(false))
+            .build();
+    var s =
+        dev.mailwarden.MailSession.builder()
+            .clientIp(Fixtures.ip("192.0.2.1"))
+            .helo("spam.example")
+            .build();
     DnsblResult r = g.check(context(s, dns, ticker, events)).join();
-    assertThat(r.listings()).extracting(ListResult::subject).containsExactly("192.0.2.1", "spam.example");
+    assertThat(r.listings())
+        .extracting(ListResult::subject)
+        .containsExactly("192.0.2.1", "spam.example");
     assertThat(DnsblWeights.defaults().score(r)).isEqualTo(2.0);
   }
 
   @Test
   void toString_namesTheLists() {
-    assertThat(group().toString()).isEqualTo(
-        "Dnsbl[dnsbl: zen-pbl, zen-sbl-xbl, bl.example, list.dnswl.example=127.0.[0..255].[1..3]]");
+    assertThat(group().toString())
+        .isEqualTo(
+            "Dnsbl[dnsbl: zen-pbl, zen-sbl-xbl, bl.example, list.dnswl.example=127.0.[0..255].[1..3]]");
   }
 }

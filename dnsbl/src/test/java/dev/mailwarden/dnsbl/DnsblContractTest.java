@@ -34,7 +34,9 @@ class DnsblContractTest extends CheckerContract {
           .clientIp(Fixtures.ip("192.0.2.1"))
           .helo("mail.example.com")
           .mailFrom("a@example.org")
-          .message("From: b@example.net\r\n\r\nhi\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .message(
+              "From: b@example.net\r\n\r\nhi\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII))
           .build();
     }
   }
@@ -42,7 +44,13 @@ class DnsblContractTest extends CheckerContract {
   @Nested
   class Group extends CheckerContract {
     private final DnsblChecker group =
-        Dnsbl.builder().name("dnsbl").list(Dnsbl.spamhausZen()).list(Dnsbl.parse("bl.example=127.0.0.[2..11]")).list(Dnswl.list("list.dnswl.example")).list(Rhsbl.spamhausDbl().sources(DomainSource.HELO)).build();
+        Dnsbl.builder()
+            .name("dnsbl")
+            .list(Dnsbl.spamhausZen())
+            .list(Dnsbl.parse("bl.example=127.0.0.[2..11]"))
+            .list(Dnswl.list("list.dnswl.example"))
+            .list(Rhsbl.spamhausDbl().sources(DomainSource.HELO))
+            .build();
 
     @Override
     protected Checker<?> checker() {
@@ -51,7 +59,10 @@ class DnsblContractTest extends CheckerContract {
 
     @Override
     protected MailSession session() {
-      return MailSession.builder().clientIp(Fixtures.ip("2001:db8::25")).helo("mail.example.com").build();
+      return MailSession.builder()
+          .clientIp(Fixtures.ip("2001:db8::25"))
+          .helo("mail.example.com")
+          .build();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.mailwarden.dnsbl;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -8,12 +7,12 @@ import dev.mailwarden.CheckReport;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.FaultyDnsProxy;
-import dev.mailwarden.testing.FaultyDnsRig;
 import dev.mailwarden.testing.FaultyDnsProxy.Fault;
-import dev.mailwarden.testing.TestRuntime;
+import dev.mailwarden.testing.FaultyDnsRig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * DNS faults (issue 10) × IP and domain lists, with the real {@link NetworkResolver} (500 ms, one
- * try) against NSD behind a {@link FaultyDnsProxy}: every fault on the list's query gives the
- * list an ERROR and the check a temperror, never a listing or "not listed", within the
- * evaluation's deadline, leaving no work behind on the executor.
+ * try) against NSD behind a {@link FaultyDnsProxy}: every fault on the list's query gives the list
+ * an ERROR and the check a temperror, never a listing or "not listed", within the evaluation's
+ * deadline, leaving no work behind on the executor.
  */
 class DnsblFaultMatrixIT {
   static final Duration DEADLINE = Duration.ofSeconds(2);
@@ -48,7 +47,9 @@ class DnsblFaultMatrixIT {
 
   enum Target {
     DNSBL("10.2.0.192.bl.test", Dnsbl.list("bl.test").healthProbes(false)),
-    RHSBL("spam.example.rhs.test", Rhsbl.list("rhs.test").sources(DomainSource.MAIL_FROM).healthProbes(false));
+    RHSBL(
+        "spam.example.rhs.test",
+        Rhsbl.list("rhs.test").sources(DomainSource.MAIL_FROM).healthProbes(false));
 
     final String faultedName;
     final DnsblChecker list;
@@ -61,7 +62,9 @@ class DnsblFaultMatrixIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Files.writeString(dir.resolve("bl.test.zone"), """
+    Files.writeString(
+        dir.resolve("bl.test.zone"),
+        """
         $ORIGIN bl.test.
         $TTL 300
         @           IN SOA ns.bl.test. hostmaster.bl.test. 1 3600 600 86400 300
@@ -70,7 +73,9 @@ class DnsblFaultMatrixIT {
         10.2.0.192  IN A   127.0.0.2
         10.2.0.192  IN TXT "listed for testing"
         """);
-    Files.writeString(dir.resolve("rhs.test.zone"), """
+    Files.writeString(
+        dir.resolve("rhs.test.zone"),
+        """
         $ORIGIN rhs.test.
         $TTL 300
         @             IN SOA ns.rhs.test. hostmaster.rhs.test. 1 3600 600 86400 300
@@ -102,19 +107,18 @@ class DnsblFaultMatrixIT {
   }
 
   static Evaluation evaluate(Target target) throws Exception {
-    MailWarden warden = MailWarden.builder(runtime)
-        .check(target.list)
-        .deadline(DEADLINE)
-        .build();
-    MailSession session = MailSession.builder()
-        .clientIp(InetAddresses.forString(CLIENT))
-        .helo("mail.example.org")
-        .mailFrom("someone@spam.example")
-        .build();
+    MailWarden warden = MailWarden.builder(runtime).check(target.list).deadline(DEADLINE).build();
+    MailSession session =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(CLIENT))
+            .helo("mail.example.org")
+            .mailFrom("someone@spam.example")
+            .build();
     long start = System.nanoTime();
     CompletableFuture<Evaluation> f = warden.evaluate(session);
     Evaluation ev = f.get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(DEADLINE.plus(SLACK));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThanOrEqualTo(DEADLINE.plus(SLACK));
     awaitIdle();
     return ev;
   }
@@ -142,14 +146,18 @@ class DnsblFaultMatrixIT {
     DnsblResult r = ev.result(target.list.key()).orElseThrow();
     assertThat(report.status()).as(report.toString()).isEqualTo(CheckReport.Status.COMPLETED);
     assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.TEMPERROR);
-    assertThat(r.lists()).isNotEmpty().allSatisfy(l -> assertThat(l.status()).isEqualTo(ListStatus.ERROR));
+    assertThat(r.lists())
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l.status()).isEqualTo(ListStatus.ERROR));
     assertThat(r.listings()).isEmpty();
     assertThat(proxy.injected()).as("the fault was met").isPositive();
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cells() {
     return java.util.Arrays.stream(Target.values())
-        .flatMap(t -> java.util.Arrays.stream(Fault.values())
-            .map(f -> org.junit.jupiter.params.provider.Arguments.of(t, f)));
+        .flatMap(
+            t ->
+                java.util.Arrays.stream(Fault.values())
+                    .map(f -> org.junit.jupiter.params.provider.Arguments.of(t, f)));
   }
 }

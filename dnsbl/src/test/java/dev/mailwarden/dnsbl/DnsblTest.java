@@ -22,7 +22,10 @@ class DnsblTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Events events = new Events();
 
-  private static final String ZEN_DATA = ipZone("zen.spamhaus.org", """
+  private static final String ZEN_DATA =
+      ipZone(
+          "zen.spamhaus.org",
+          """
       1.2.0.192 300 IN A 127.0.0.2
       1.2.0.192 300 IN A 127.0.0.4
       1.2.0.192 300 IN TXT "https://www.spamhaus.org/query/ip/192.0.2.1\\013\\010550 injected"
@@ -60,7 +63,8 @@ class DnsblTest {
   @Test
   void txtReason_isSanitized_beforeTheSmtpReply() {
     DnsblResult r = check(Dnsbl.spamhausZen().healthProbes(false), zen(), "192.0.2.1");
-    assertThat(r.lists().get(0).reason()).hasValue("https://www.spamhaus.org/query/ip/192.0.2.1 550 injected");
+    assertThat(r.lists().get(0).reason())
+        .hasValue("https://www.spamhaus.org/query/ip/192.0.2.1 550 injected");
     var reply = r.smtpReply().orElseThrow();
     assertThat(reply.code()).isEqualTo(550);
     assertThat(reply.enhancedStatus()).isEqualTo("5.7.1");
@@ -120,7 +124,8 @@ class DnsblTest {
   @Test
   void dnsErrors_areTemperror_withTheirReason() {
     for (DnsStatus s : new DnsStatus[] {DnsStatus.SERVFAIL, DnsStatus.TIMEOUT, DnsStatus.REFUSED}) {
-      ZoneResolver dns = ZoneResolver.builder().zone(ZEN_DATA).fail("1.2.0.192.zen.spamhaus.org", s).build();
+      ZoneResolver dns =
+          ZoneResolver.builder().zone(ZEN_DATA).fail("1.2.0.192.zen.spamhaus.org", s).build();
       DnsblResult r = check(Dnsbl.spamhausZen().healthProbes(false), dns, "192.0.2.1");
       assertError(r, ListError.valueOf(s.name()));
     }
@@ -128,13 +133,21 @@ class DnsblTest {
 
   @Test
   void everyError_reachesTheListener() {
-    ZoneResolver dns = ZoneResolver.builder().zone(ZEN_DATA).fail("1.2.0.192.zen.spamhaus.org", DnsStatus.TIMEOUT).build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .zone(ZEN_DATA)
+            .fail("1.2.0.192.zen.spamhaus.org", DnsStatus.TIMEOUT)
+            .build();
     check(Dnsbl.spamhausZen().healthProbes(false), dns, "192.0.2.1");
-    assertThat(events.events).singleElement().isInstanceOfSatisfying(ListErrorEvent.class, e -> {
-      assertThat(e.error()).isEqualTo(ListError.TIMEOUT);
-      assertThat(e.subject()).isEqualTo("192.0.2.1");
-      assertThat(e.description()).contains("zen.spamhaus.org", "192.0.2.1", "timeout");
-    });
+    assertThat(events.events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ListErrorEvent.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(ListError.TIMEOUT);
+              assertThat(e.subject()).isEqualTo("192.0.2.1");
+              assertThat(e.description()).contains("zen.spamhaus.org", "192.0.2.1", "timeout");
+            });
   }
 
   private static void assertError(DnsblResult r, ListError expected) {
@@ -150,7 +163,11 @@ class DnsblTest {
 
   @Test
   void ipv6_isQueriedAs32ReversedNibbles() {
-    ZoneResolver dns = ZoneResolver.of(ipZone("bl.example", """
+    ZoneResolver dns =
+        ZoneResolver.of(
+            ipZone(
+                "bl.example",
+                """
         1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2 IN A 127.0.0.2
         """));
     DnsblResult r = check(Dnsbl.list("bl.example").healthProbes(false), dns, "2001:db8::1");
@@ -168,7 +185,8 @@ class DnsblTest {
     DnsList list = Dnsbl.spamhausZen().healthProbes(false);
     // build a session directly with the mapped form; MailSession may unmap it already, the
     // query name must be IPv4 either way
-    var ctx = context(dev.mailwarden.MailSession.builder().clientIp(v6).build(), zen(), ticker, events);
+    var ctx =
+        context(dev.mailwarden.MailSession.builder().clientIp(v6).build(), zen(), ticker, events);
     DnsblResult r = Dnsbl.check(list).check(ctx).join();
     assertThat(r.lists().get(0).query()).isEqualTo("1.2.0.192.zen.spamhaus.org");
     assertThat(dev.mailwarden.dnsbl.internal.AddressKey.of(v6))
@@ -190,7 +208,8 @@ class DnsblTest {
     DnsblResult r = check(Dnswl.list("list.dnswl.example").healthProbes(false), dns, "192.0.2.1");
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(DnsblWeights.defaults().score(r)).isEqualTo(-1.0);
-    assertThat(DnsblWeights.builder().list("list.dnswl.example", -3).build().score(r)).isEqualTo(-3.0);
+    assertThat(DnsblWeights.builder().list("list.dnswl.example", -3).build().score(r))
+        .isEqualTo(-3.0);
     assertThat(r.smtpReply()).isEmpty();
     assertThat(dns.queries()).doesNotContain("1.2.0.192.list.dnswl.example TXT");
   }
@@ -208,11 +227,18 @@ class DnsblTest {
 
   @Test
   void mailWarden_scoresTheRegistrationWeights_perList_andRepliesWithTheListName() {
-    MailWarden w = MailWarden.builder(TestRuntime.of(zen()))
-        .check(Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false), Dnsbl.parse("zen.spamhaus.org=127.0.0.4").healthProbes(false)),
-            DnsblWeights.builder().list("zen.spamhaus.org", 3.0).list("zen.spamhaus.org=127.0.0.4", 2.0).build())
-        .rejectAt(5)
-        .build();
+    MailWarden w =
+        MailWarden.builder(TestRuntime.of(zen()))
+            .check(
+                Dnsbl.check(
+                    Dnsbl.spamhausZen().healthProbes(false),
+                    Dnsbl.parse("zen.spamhaus.org=127.0.0.4").healthProbes(false)),
+                DnsblWeights.builder()
+                    .list("zen.spamhaus.org", 3.0)
+                    .list("zen.spamhaus.org=127.0.0.4", 2.0)
+                    .build())
+            .rejectAt(5)
+            .build();
     Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().text()).contains("zen.spamhaus.org");
@@ -221,7 +247,10 @@ class DnsblTest {
 
   @Test
   void mailWarden_withoutWeights_scoresOnePerListing() {
-    MailWarden w = MailWarden.builder(TestRuntime.of(zen())).check(Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false))).build();
+    MailWarden w =
+        MailWarden.builder(TestRuntime.of(zen()))
+            .check(Dnsbl.check(Dnsbl.spamhausZen().healthProbes(false)))
+            .build();
     Evaluation ev = w.evaluateAndWait(session("192.0.2.1"));
     assertThat(ev.score()).isEqualTo(1.0);
     assertThat(ev.verdict()).isEqualTo(Verdict.ACCEPT);
@@ -229,16 +258,26 @@ class DnsblTest {
 
   @Test
   void deadline_givesTimeoutForTheSilentList_andKeepsTheOthers() {
-    ZoneResolver dns = ZoneResolver.builder()
-        .zone(ZEN_DATA)
-        .zone(ipZone("slow.example", ""))
-        .hang("1.2.0.192.slow.example")
-        .build();
-    DnsblChecker g = Dnsbl.builder().name("lists").list(Dnsbl.spamhausZen().healthProbes(false)).list(Dnsbl.list("slow.example").healthProbes(false)).build();
-    var ctx = dev.mailwarden.CheckContext.builder(session("192.0.2.1"), dns).deadline(Duration.ofMillis(300)).build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .zone(ZEN_DATA)
+            .zone(ipZone("slow.example", ""))
+            .hang("1.2.0.192.slow.example")
+            .build();
+    DnsblChecker g =
+        Dnsbl.builder()
+            .name("lists")
+            .list(Dnsbl.spamhausZen().healthProbes(false))
+            .list(Dnsbl.list("slow.example").healthProbes(false))
+            .build();
+    var ctx =
+        dev.mailwarden.CheckContext.builder(session("192.0.2.1"), dns)
+            .deadline(Duration.ofMillis(300))
+            .build();
     long t0 = System.nanoTime();
     DnsblResult r = g.check(ctx).join();
-    // the hung lookup never answers: only the deadline can end the check (slack for a loaded machine)
+    // the hung lookup never answers: only the deadline can end the check (slack for a loaded
+    // machine)
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
     assertThat(r.lists()).hasSize(2);
     assertThat(r.lists().get(0).status()).isEqualTo(ListStatus.LISTED);
@@ -250,15 +289,21 @@ class DnsblTest {
   void toString_showsTheSpec() {
     assertThat(Dnsbl.parse("bl.example.net=127.0.0.[2..11]").toString())
         .isEqualTo("Dnsbl[bl.example.net=127.0.0.[2..11]]");
-    assertThat(Dnsbl.check(Dnsbl.parse("bl.example.net")).toString()).isEqualTo("Dnsbl[dnsbl: bl.example.net]");
+    assertThat(Dnsbl.check(Dnsbl.parse("bl.example.net")).toString())
+        .isEqualTo("Dnsbl[dnsbl: bl.example.net]");
     assertThat(Dnsbl.spamhausZen().toString()).contains("zen.spamhaus.org");
   }
 
   @Test
   void replyOfAParsedSpec_namesTheZoneWithoutTheFilter() {
-    DnsblResult r = check(Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]").healthProbes(false), zen(), "192.0.2.1");
+    DnsblResult r =
+        check(
+            Dnsbl.parse("zen.spamhaus.org=127.0.0.[2..11]").healthProbes(false),
+            zen(),
+            "192.0.2.1");
     assertThat(r.smtpReply().orElseThrow().text())
-        .startsWith("Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org; https://")
+        .startsWith(
+            "Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org; https://")
         .doesNotContain("=127");
     assertThat(r.reason()).isEqualTo("192.0.2.1 listed in zen.spamhaus.org 127.0.0.2,127.0.0.4");
   }

@@ -40,7 +40,10 @@ final class Fixtures {
     }
 
     List<ListHealthEvent> health() {
-      return events.stream().filter(ListHealthEvent.class::isInstance).map(ListHealthEvent.class::cast).toList();
+      return events.stream()
+          .filter(ListHealthEvent.class::isInstance)
+          .map(ListHealthEvent.class::cast)
+          .toList();
     }
   }
 
@@ -65,7 +68,9 @@ final class Fixtures {
    * ::FFFF:7F00:2) plus the given records (master-file lines relative to the zone).
    */
   static String ipZone(String zone, String records) {
-    return "$ORIGIN " + zone + ".\n"
+    return "$ORIGIN "
+        + zone
+        + ".\n"
         + "@ 300 IN SOA ns hostmaster 1 3600 600 86400 60\n"
         + "2.0.0.127 300 IN A 127.0.0.2\n"
         + "2.0.0.127 300 IN TXT \"test point\"\n"
@@ -75,7 +80,9 @@ final class Fixtures {
 
   /** A healthy domain list zone with the TEST test point. */
   static String domainZone(String zone, String records) {
-    return "$ORIGIN " + zone + ".\n"
+    return "$ORIGIN "
+        + zone
+        + ".\n"
         + "@ 300 IN SOA ns hostmaster 1 3600 600 86400 60\n"
         + "test 300 IN A 127.0.1.2\n"
         + records;

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The From-domain reader the RHSBL checks query with, on a hostile header block. In the normal
- * build it runs over the seeds in {@code FromHeaderFuzzTestInputs/}; with {@code JAZZER_FUZZ=1}
- * it fuzzes. It never throws, and every domain it returns is distinct and already normalized
- * (so it is safe to put in front of a list's zone).
+ * build it runs over the seeds in {@code FromHeaderFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it
+ * fuzzes. It never throws, and every domain it returns is distinct and already normalized (so it is
+ * safe to put in front of a list's zone).
  */
 class FromHeaderFuzzTest {
   private static final String DOMAIN = "[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63})+";

@@ -90,7 +90,8 @@ class ListSpecTest {
     assertThatThrownBy(() -> Dnsbl.parse(spec))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(position)
-        .hasMessageContaining(spec.length() > 0 ? spec.substring(0, Math.min(3, spec.length())) : "");
+        .hasMessageContaining(
+            spec.length() > 0 ? spec.substring(0, Math.min(3, spec.length())) : "");
   }
 
   @Test
@@ -114,17 +115,21 @@ class ListSpecTest {
 
   @Test
   void zoneOf253Octets_isAccepted_withOrWithoutTheFinalDot_254IsRefusedWithTheCap() {
-    String zone = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+    String zone =
+        "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
     assertThat(zone).hasSize(253);
     assertThat(Dnsbl.parse(zone)).isEqualTo(Dnsbl.list(zone));
     assertThat(Dnsbl.parse(zone + ".=127.0.0.2")).isEqualTo(Dnsbl.list(zone).codes("127.0.0.2"));
-    for (String spec : new String[] {zone + "d", zone + "d=127.0.0.2", " " + zone + "d", "a".repeat(100_000)}) {
+    for (String spec :
+        new String[] {zone + "d", zone + "d=127.0.0.2", " " + zone + "d", "a".repeat(100_000)}) {
       assertThatThrownBy(() -> Dnsbl.parse(spec))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("bad list spec at position 0: zone name longer than 253 octets (in '")
+          .hasMessageStartingWith(
+              "bad list spec at position 0: zone name longer than 253 octets (in '")
           .hasMessageNotContaining("a".repeat(101));
     }
     // spaces around a zone of legal length are their own error, as before
-    assertThatThrownBy(() -> Dnsbl.parse(" " + zone)).hasMessageContaining("spaces around the zone");
+    assertThatThrownBy(() -> Dnsbl.parse(" " + zone))
+        .hasMessageContaining("spaces around the zone");
   }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Many concurrent evaluations of one address reach upstream DNS once (core cache single-flight). */
+/**
+ * Many concurrent evaluations of one address reach upstream DNS once (core cache single-flight).
+ */
 class SingleFlightTest {
 
   /** An upstream that counts queries and answers only when the test releases it. */
@@ -54,12 +56,22 @@ class SingleFlightTest {
 
   @Test
   void manyConcurrentEvaluationsOfOneAddress_sendOneUpstreamQueryPerName() throws Exception {
-    GatedUpstream upstream = new GatedUpstream(ZoneResolver.builder()
-        .zone(ipZone("zen.spamhaus.org", "1.2.0.192 IN A 127.0.0.2\n1.2.0.192 IN TXT \"listed\"\n"))
-        .zone(ipZone("bl.example", ""))
-        .build());
+    GatedUpstream upstream =
+        new GatedUpstream(
+            ZoneResolver.builder()
+                .zone(
+                    ipZone(
+                        "zen.spamhaus.org",
+                        "1.2.0.192 IN A 127.0.0.2\n1.2.0.192 IN TXT \"listed\"\n"))
+                .zone(ipZone("bl.example", ""))
+                .build());
     DnsResolver dns = TestRuntime.cache(upstream, 1_000);
-    DnsblChecker group = Dnsbl.builder().name("dnsbl").list(Dnsbl.spamhausZen().healthProbes(false)).list(Dnsbl.list("bl.example").healthProbes(false)).build();
+    DnsblChecker group =
+        Dnsbl.builder()
+            .name("dnsbl")
+            .list(Dnsbl.spamhausZen().healthProbes(false))
+            .list(Dnsbl.list("bl.example").healthProbes(false))
+            .build();
 
     int threads = 8;
     int perThread = 25;
@@ -68,16 +80,19 @@ class SingleFlightTest {
     List<CompletableFuture<DnsblResult>> results = new ArrayList<>();
     List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      submitted.add(pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < perThread; i++) {
-          CompletableFuture<DnsblResult> f = group.check(CheckContext.forTesting(Fixtures.session("192.0.2.1"), dns));
-          synchronized (results) {
-            results.add(f);
-          }
-        }
-        return null;
-      }));
+      submitted.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  CompletableFuture<DnsblResult> f =
+                      group.check(CheckContext.forTesting(Fixtures.session("192.0.2.1"), dns));
+                  synchronized (results) {
+                    results.add(f);
+                  }
+                }
+                return null;
+              }));
     }
     start.countDown();
     for (var s : submitted) {

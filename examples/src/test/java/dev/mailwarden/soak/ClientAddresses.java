@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The i-th client address of a run, computed on demand so a test of 10 million clients stores
- * none of them: even indices are IPv4, odd ones IPv6. Every index gives a distinct address (and a
+ * The i-th client address of a run, computed on demand so a test of 10 million clients stores none
+ * of them: even indices are IPv4, odd ones IPv6. Every index gives a distinct address (and a
  * distinct IPv6 /64, the rate limiter's IPv6 key), spread over the whole address space.
  *
  * <ul>

@@ -6,12 +6,12 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * Measures the live heap of this JVM. {@link #liveBytes()} is the heap in use right after two
- * full collections ({@code System.gc()} is a full, compacting collection with G1 unless the JVM
- * runs with {@code -XX:+ExplicitGCInvokesConcurrent} or {@code -XX:+DisableExplicitGC}, which the
- * soak profile does not set), so it counts only reachable objects. {@link #histogram(int)} is the
- * same data the JDK tool {@code jcmd <pid> GC.class_histogram} prints (live objects only; it runs
- * a full collection itself), taken in-process through the DiagnosticCommand MBean.
+ * Measures the live heap of this JVM. {@link #liveBytes()} is the heap in use right after two full
+ * collections ({@code System.gc()} is a full, compacting collection with G1 unless the JVM runs
+ * with {@code -XX:+ExplicitGCInvokesConcurrent} or {@code -XX:+DisableExplicitGC}, which the soak
+ * profile does not set), so it counts only reachable objects. {@link #histogram(int)} is the same
+ * data the JDK tool {@code jcmd <pid> GC.class_histogram} prints (live objects only; it runs a full
+ * collection itself), taken in-process through the DiagnosticCommand MBean.
  */
 final class HeapProbe {
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();

@@ -1,6 +1,5 @@
 package dev.mailwarden.soak;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckReport;
@@ -8,15 +7,15 @@ import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Ticker;
 import dev.mailwarden.Verdict;
 import dev.mailwarden.Weights;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.DnsblChecker;
-import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.dnsbl.DnsblResult;
+import dev.mailwarden.dnsbl.DnsblWeights;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.OutboundLimit;
 import dev.mailwarden.ratelimit.OutboundLimitChecker;
@@ -51,11 +50,11 @@ import org.junit.jupiter.api.Test;
  * 50,000 clients, so entries are evicted and fetched again while other threads read them.
  *
  * <p>Time is frozen for both limiters, so nothing refills and the totals are exact whatever the
- * interleaving: each of the 50,000 clients sends 20 messages against a limit of 7, so exactly 7
- * are granted per client; every message also counts against one site-wide key of capacity
- * {@value #SITE_CAPACITY}, which must grant exactly that many of the million. Every evaluation
- * must complete exactly once, with no exception, no timed-out check, the listings its address
- * predicts and a verdict consistent with them and with its own limiter results.
+ * interleaving: each of the 50,000 clients sends 20 messages against a limit of 7, so exactly 7 are
+ * granted per client; every message also counts against one site-wide key of capacity {@value
+ * #SITE_CAPACITY}, which must grant exactly that many of the million. Every evaluation must
+ * complete exactly once, with no exception, no timed-out check, the listings its address predicts
+ * and a verdict consistent with them and with its own limiter results.
  */
 class SharedInstancesConcurrencyIT {
   private static final int CLIENTS = 50_000;
@@ -65,6 +64,7 @@ class SharedInstancesConcurrencyIT {
   private static final int IN_FLIGHT = 2_048;
   private static final int PER_CLIENT_CAPACITY = 7;
   private static final int SITE_CAPACITY = 123_457;
+
   /** One DNS answer in this many arrives on another thread. */
   private static final int ASYNC_ONE_IN = 8;
 
@@ -86,10 +86,16 @@ class SharedInstancesConcurrencyIT {
           .cacheMemory(20_000 * 512L * 4 / 3)
           .build();
   private final DnsblChecker blockList =
-      Dnsbl.builder().name(SyntheticLists.BLOCK_ZONE).list(Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").cacheSize(5_000)).build();
+      Dnsbl.builder()
+          .name(SyntheticLists.BLOCK_ZONE)
+          .list(Dnsbl.list(SyntheticLists.BLOCK_ZONE).codes("127.0.0.2").cacheSize(5_000))
+          .build();
   private final DnsblWeights blockListWeights = DnsblWeights.listed(5.0);
   private final DnsblChecker policyList =
-      Dnsbl.builder().name(SyntheticLists.POLICY_ZONE).list(Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").cacheSize(5_000)).build();
+      Dnsbl.builder()
+          .name(SyntheticLists.POLICY_ZONE)
+          .list(Dnsbl.list(SyntheticLists.POLICY_ZONE).codes("127.0.0.10").cacheSize(5_000))
+          .build();
   private final DnsblWeights policyListWeights = DnsblWeights.listed(1.0);
   private final Ticker frozen = () -> 7_000_000_000L;
   private final RateLimiter perClientLimiter =
@@ -99,17 +105,28 @@ class SharedInstancesConcurrencyIT {
           .ticker(frozen)
           .build();
   private final RateLimiter siteLimiter =
-      RateLimiter.builder().limit(Limit.of(SITE_CAPACITY).per(Duration.ofDays(1))).ticker(frozen).build();
+      RateLimiter.builder()
+          .limit(Limit.of(SITE_CAPACITY).per(Duration.ofDays(1)))
+          .ticker(frozen)
+          .build();
   private final OutboundLimitChecker perClient =
-      OutboundLimit.builder(perClientLimiter, RateKey.clientIp()).name("per-client").costPerMessage().build();
+      OutboundLimit.builder(perClientLimiter, RateKey.clientIp())
+          .name("per-client")
+          .costPerMessage()
+          .build();
   private final OutboundLimitChecker site =
       OutboundLimit.builder(siteLimiter, RateKey.of("site", s -> Optional.of("all")))
-          .name("site").costPerMessage().build();
+          .name("site")
+          .costPerMessage()
+          .build();
+
   /** A refused message scores 1 (quarantine), not the default 100. */
   private static final Weights REFUSED_SCORES_1 = r -> r.smtpReply().isPresent() ? 1.0 : 0.0;
+
   private final MailWarden warden =
       MailWarden.builder(runtime)
-          .decisionLog(DecisionLog.off()) // millions of evaluations: the line would be the test's whole cost
+          .decisionLog(
+              DecisionLog.off()) // millions of evaluations: the line would be the test's whole cost
           .check(blockList, blockListWeights)
           .check(policyList, policyListWeights)
           .check(perClient, REFUSED_SCORES_1)
@@ -166,23 +183,44 @@ class SharedInstancesConcurrencyIT {
         "concurrency: %,d evaluations from %d threads (%,d in flight at most) in %.1f s, %.0f/s;"
             + " %,d completions, %,d failures; site grants %,d; upstream DNS queries %,d;"
             + " heap in use at most %.0f MiB (sampled, no GC)%n",
-        EVALUATIONS, SUBMITTERS, IN_FLIGHT, seconds, EVALUATIONS / seconds, completions.get(), failures.get(),
-        siteGrants.get(), upstream.queries(), peakHeap.get() / 1048576.0);
+        EVALUATIONS,
+        SUBMITTERS,
+        IN_FLIGHT,
+        seconds,
+        EVALUATIONS / seconds,
+        completions.get(),
+        failures.get(),
+        siteGrants.get(),
+        upstream.queries(),
+        peakHeap.get() / 1048576.0);
 
     assertThat(firstFailures).as("first failures of %,d", failures.get()).isEmpty();
-    assertThat(finished).as("all %,d evaluations completed within 120 s (%,d did)", EVALUATIONS, completions.get())
+    assertThat(finished)
+        .as("all %,d evaluations completed within 120 s (%,d did)", EVALUATIONS, completions.get())
         .isTrue();
     assertThat(completions.get()).isEqualTo(EVALUATIONS);
-    assertThat(inFlight.tryAcquire(IN_FLIGHT, 10, TimeUnit.SECONDS)).as("every permit came back").isTrue();
+    assertThat(inFlight.tryAcquire(IN_FLIGHT, 10, TimeUnit.SECONDS))
+        .as("every permit came back")
+        .isTrue();
     List<String> wrongClients = new ArrayList<>();
     for (int k = 0; k < CLIENTS && wrongClients.size() < 10; k++) {
-      if (completionsPerClient.get(k) != MESSAGES_PER_CLIENT || grantsPerClient.get(k) != PER_CLIENT_CAPACITY) {
+      if (completionsPerClient.get(k) != MESSAGES_PER_CLIENT
+          || grantsPerClient.get(k) != PER_CLIENT_CAPACITY) {
         wrongClients.add(
-            "client " + k + ": " + completionsPerClient.get(k) + " completions, " + grantsPerClient.get(k) + " grants");
+            "client "
+                + k
+                + ": "
+                + completionsPerClient.get(k)
+                + " completions, "
+                + grantsPerClient.get(k)
+                + " grants");
       }
     }
-    assertThat(wrongClients).as("clients with %d completions and exactly %d grants expected",
-        MESSAGES_PER_CLIENT, PER_CLIENT_CAPACITY).isEmpty();
+    assertThat(wrongClients)
+        .as(
+            "clients with %d completions and exactly %d grants expected",
+            MESSAGES_PER_CLIENT, PER_CLIENT_CAPACITY)
+        .isEmpty();
     assertThat(siteGrants.get()).as("grants of the site-wide key").isEqualTo(SITE_CAPACITY);
     assertThat(upstream.unexpectedQueries()).isZero();
     assertThat(perClientLimiter.estimatedKeys()).isEqualTo(CLIENTS);
@@ -191,9 +229,14 @@ class SharedInstancesConcurrencyIT {
   private void submit(int client, Semaphore inFlight, CountDownLatch allDone) {
     InetAddress ip = clients.address(client);
     MailSession session =
-        MailSession.builder().clientIp(ip).mailFrom("sender@example.com").recipient("a@example.org").build();
+        MailSession.builder()
+            .clientIp(ip)
+            .mailFrom("sender@example.com")
+            .recipient("a@example.org")
+            .build();
     try {
-      warden.evaluate(session)
+      warden
+          .evaluate(session)
           .whenComplete(
               (ev, error) -> {
                 try {
@@ -228,7 +271,10 @@ class SharedInstancesConcurrencyIT {
       }
     }
     if (listed(ev, blockList) != block || listed(ev, policyList) != policy) {
-      fail(client, ip, "listings " + ev.checks() + ", expected block=" + block + " policy=" + policy);
+      fail(
+          client,
+          ip,
+          "listings " + ev.checks() + ", expected block=" + block + " policy=" + policy);
       return;
     }
     OutboundLimitResult mine = ev.result(perClient.key()).orElseThrow();
@@ -244,7 +290,9 @@ class SharedInstancesConcurrencyIT {
       siteGrants.incrementAndGet();
     }
     Verdict expected =
-        block ? Verdict.REJECT : policy || mine.limited() || all.limited() ? Verdict.QUARANTINE : Verdict.ACCEPT;
+        block
+            ? Verdict.REJECT
+            : policy || mine.limited() || all.limited() ? Verdict.QUARANTINE : Verdict.ACCEPT;
     if (ev.verdict() != expected) {
       fail(client, ip, "verdict " + ev.verdict() + ", expected " + expected + ": " + ev);
     }

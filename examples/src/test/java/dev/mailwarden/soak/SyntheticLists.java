@@ -16,19 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory without storing anything per address (a zone file cannot hold 10 million names).
  *
  * <p>Whether an address is listed is a hash of its RFC 5782 query label (reversed octets or
- * nibbles). The resolver derives it from the query name the library sends; the tests derive it
- * from the client address with their own label builder ({@link #label}). If the library built a
- * wrong query name, the two would disagree and the tests would fail.
+ * nibbles). The resolver derives it from the query name the library sends; the tests derive it from
+ * the client address with their own label builder ({@link #label}). If the library built a wrong
+ * query name, the two would disagree and the tests would fail.
  *
  * <ul>
  *   <li>{@value #BLOCK_ZONE}: about 1 address in 16 listed with 127.0.0.2;
  *   <li>{@value #POLICY_ZONE}: about 1 in 8 listed with 127.0.0.10, independently;
- *   <li>the RFC 5782 test points (127.0.0.2 listed, 127.0.0.1 not) answer correctly on both, so
- *       the lists' health probes find them healthy.
+ *   <li>the RFC 5782 test points (127.0.0.2 listed, 127.0.0.1 not) answer correctly on both, so the
+ *       lists' health probes find them healthy.
  * </ul>
  *
- * <p>With an executor, a fixed share of the names is answered asynchronously on it (like a
- * network resolver), the others at once.
+ * <p>With an executor, a fixed share of the names is answered asynchronously on it (like a network
+ * resolver), the others at once.
  */
 final class SyntheticLists implements DnsResolver {
   static final String BLOCK_ZONE = "bl.soak.test";
@@ -130,8 +130,8 @@ final class SyntheticLists implements DnsResolver {
   }
 
   /**
-   * The RFC 5782 query label of an address, written here independently of the library: IPv4 as
-   * its four octets reversed, IPv6 as its 32 nibbles reversed, lower-case hex.
+   * The RFC 5782 query label of an address, written here independently of the library: IPv4 as its
+   * four octets reversed, IPv6 as its 32 nibbles reversed, lower-case hex.
    */
   static String label(InetAddress ip) {
     return label(ip.getAddress());
@@ -184,6 +184,11 @@ final class SyntheticLists implements DnsResolver {
 
   @Override
   public String toString() {
-    return "SyntheticLists[" + BLOCK_ZONE + ", " + POLICY_ZONE + (async == null ? "" : ", partly async") + "]";
+    return "SyntheticLists["
+        + BLOCK_ZONE
+        + ", "
+        + POLICY_ZONE
+        + (async == null ? "" : ", partly async")
+        + "]";
   }
 }

@@ -9,10 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One limit of a token bucket: at most {@link #capacity()} tokens, refilled at {@code capacity}
- * per {@link #period()}. Greedy refill (the default) adds tokens continuously, exactly (no
- * fraction of a token is ever lost, however low the rate); {@link #intervally()} adds the whole
- * capacity at once when each period ends.
+ * One limit of a token bucket: at most {@link #capacity()} tokens, refilled at {@code capacity} per
+ * {@link #period()}. Greedy refill (the default) adds tokens continuously, exactly (no fraction of
+ * a token is ever lost, however low the rate); {@link #intervally()} adds the whole capacity at
+ * once when each period ends.
  *
  * <pre>{@code
  * Limit perHour = Limit.of(100).per(Duration.ofHours(1));
@@ -33,7 +33,9 @@ public final class Limit {
   public static final Duration MAX_PERIOD = Duration.ofDays(36_500);
 
   private static final Pattern TEXT =
-      Pattern.compile("\\s*(\\d{1,15})\\s*/\\s*(\\d{0,12})\\s*(ms|s|sec|m|min|h|d|w)?\\s*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\s*(\\d{1,15})\\s*/\\s*(\\d{0,12})\\s*(ms|s|sec|m|min|h|d|w)?\\s*",
+          Pattern.CASE_INSENSITIVE);
 
   /** How tokens come back. */
   public enum Refill {
@@ -50,13 +52,11 @@ public final class Limit {
 
   private Limit(long capacity, Duration period, Refill refill) {
     if (capacity < 1 || capacity > MAX_CAPACITY) {
-      throw new IllegalArgumentException(
-          "capacity must be between 1 and 2^40: " + capacity);
+      throw new IllegalArgumentException("capacity must be between 1 and 2^40: " + capacity);
     }
     requireNonNull(period, "period");
     if (period.compareTo(MIN_PERIOD) < 0 || period.compareTo(MAX_PERIOD) > 0) {
-      throw new IllegalArgumentException(
-          "period must be between 1 ms and 36500 days: " + period);
+      throw new IllegalArgumentException("period must be between 1 ms and 36500 days: " + period);
     }
     this.capacity = capacity;
     this.period = period;
@@ -70,9 +70,9 @@ public final class Limit {
   }
 
   /**
-   * Parses {@code 100/1h}, {@code 1000/1d}, {@code 10/1m}, {@code 5/30s}, {@code 50/h} (a
-   * missing number means 1), {@code 2/500ms}, {@code 7/1w}, or an ISO-8601 duration such as
-   * {@code 100/PT1H}. Units: ms, s, m (minute), h, d, w. Greedy refill.
+   * Parses {@code 100/1h}, {@code 1000/1d}, {@code 10/1m}, {@code 5/30s}, {@code 50/h} (a missing
+   * number means 1), {@code 2/500ms}, {@code 7/1w}, or an ISO-8601 duration such as {@code
+   * 100/PT1H}. Units: ms, s, m (minute), h, d, w. Greedy refill.
    *
    * @throws IllegalArgumentException with the reason when the text is not a limit
    */
@@ -86,7 +86,8 @@ public final class Limit {
         try {
           return new Limit(count, Duration.parse(after), Refill.GREEDY);
         } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException("not a limit: '" + text + "' (bad ISO-8601 duration)", e);
+          throw new IllegalArgumentException(
+              "not a limit: '" + text + "' (bad ISO-8601 duration)", e);
         }
       }
     }
@@ -123,7 +124,8 @@ public final class Limit {
     try {
       return Long.parseLong(count);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a limit: '" + text + "' (bad count '" + count + "')", e);
+      throw new IllegalArgumentException(
+          "not a limit: '" + text + "' (bad count '" + count + "')", e);
     }
   }
 

@@ -2,17 +2,16 @@ package dev.mailwarden.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.MailSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import dev.mailwarden.MailSession;
 
 /**
  * The outbound rate limit as a check: counts each message against a {@link RateLimiter} under a
- * {@link RateKey} and, when a key is over its limit, asks the gateway to defer the message
- * ({@code 450 4.7.1 ... try again in 36 seconds}) and tells the listener ({@link
- * RateLimitTripped}).
+ * {@link RateKey} and, when a key is over its limit, asks the gateway to defer the message ({@code
+ * 450 4.7.1 ... try again in 36 seconds}) and tells the listener ({@link RateLimitTripped}).
  *
  * <pre>{@code
  * MailWarden outbound = MailWarden.builder(runtime)
@@ -78,8 +77,8 @@ public final class OutboundLimit {
     }
 
     /**
-     * Recipients never counted: a bare local part ({@code postmaster}, {@code abuse}) matches it
-     * at any domain, a full address matches exactly. Replaces the default {@code postmaster}.
+     * Recipients never counted: a bare local part ({@code postmaster}, {@code abuse}) matches it at
+     * any domain, a full address matches exactly. Replaces the default {@code postmaster}.
      */
     public Builder exemptRecipients(String... localPartsOrAddresses) {
       exemptLocalParts.clear();

@@ -80,7 +80,9 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
 
   private CompletableFuture<OutboundLimitResult> run(CheckContext context, MailSession session) {
     if (isExemptSender(session)) {
-      return done(new OutboundLimitResult(Outcome.NONE, "sender is exempt from rate limits", Map.of(), null));
+      return done(
+          new OutboundLimitResult(
+              Outcome.NONE, "sender is exempt from rate limits", Map.of(), null));
     }
     List<String> counted = new ArrayList<>(session.recipients().size());
     for (String r : session.recipients()) {
@@ -94,7 +96,8 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
     Map<String, Integer> keys = rateKey.keys(session, counted);
     if (keys.isEmpty()) {
       return done(
-          new OutboundLimitResult(Outcome.NONE, "no " + rateKey.name() + " key for this session", Map.of(), null));
+          new OutboundLimitResult(
+              Outcome.NONE, "no " + rateKey.name() + " key for this session", Map.of(), null));
     }
     List<String> names = new ArrayList<>(keys.keySet());
     List<CompletableFuture<RateDecision>> futures = new ArrayList<>(names.size());
@@ -134,7 +137,9 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
         long cost = perMessage ? 1 : keys.get(name);
         Limit limit = d.exceededLimit().orElseThrow();
         context.report(new RateLimitTripped(name, limit, cost, d.retryAfter(), session.id()));
-        if (worst == null || d.retryAfter().compareTo(worst.retryAfter()) > 0 || d.exceedsCapacity()) {
+        if (worst == null
+            || d.retryAfter().compareTo(worst.retryAfter()) > 0
+            || d.exceedsCapacity()) {
           worst = d;
           worstKey = name;
         }
@@ -150,9 +155,13 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
       Limit limit = worst.exceededLimit().orElseThrow();
       if (worst.exceedsCapacity()) {
         String text =
-            "Too many recipients for the sending limit " + limit + ", send to fewer recipients per message";
+            "Too many recipients for the sending limit "
+                + limit
+                + ", send to fewer recipients per message";
         return new OutboundLimitResult(
-            Outcome.FAIL, worstKey + " asks for more than limit " + limit + " ever allows", decisions,
+            Outcome.FAIL,
+            worstKey + " asks for more than limit " + limit + " ever allows",
+            decisions,
             SmtpReply.of(452, "4.5.3", text));
       }
       String wait = OutboundLimitResult.humanDuration(worst.retryAfter());
@@ -160,7 +169,8 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
           Outcome.FAIL,
           worstKey + " is over its limit " + limit + ", retry after " + wait,
           decisions,
-          SmtpReply.of(450, "4.7.1", "Sending rate limit " + limit + " exceeded, try again in " + wait));
+          SmtpReply.of(
+              450, "4.7.1", "Sending rate limit " + limit + " exceeded, try again in " + wait));
     }
     if (unavailableClosed) {
       return new OutboundLimitResult(
@@ -173,16 +183,20 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
       return new OutboundLimitResult(
           Outcome.NEUTRAL, "rate-limit store unavailable; failing open", decisions, null);
     }
-    boolean allExempt = decisions.values().stream().allMatch(d -> d.status() == RateDecision.Status.EXEMPT);
+    boolean allExempt =
+        decisions.values().stream().allMatch(d -> d.status() == RateDecision.Status.EXEMPT);
     if (allExempt) {
-      return new OutboundLimitResult(Outcome.NONE, "key is exempt from rate limits", decisions, null);
+      return new OutboundLimitResult(
+          Outcome.NONE, "key is exempt from rate limits", decisions, null);
     }
-    return new OutboundLimitResult(Outcome.PASS, "within rate limits " + limiter.limits(), decisions, null);
+    return new OutboundLimitResult(
+        Outcome.PASS, "within rate limits " + limiter.limits(), decisions, null);
   }
 
   private boolean isExemptSender(MailSession session) {
     if (!exemptUsers.isEmpty()) {
-      String user = session.authenticatedUser().map(u -> u.trim().toLowerCase(Locale.ROOT)).orElse(null);
+      String user =
+          session.authenticatedUser().map(u -> u.trim().toLowerCase(Locale.ROOT)).orElse(null);
       if (user != null && exemptUsers.contains(user)) {
         return true;
       }
@@ -213,7 +227,13 @@ public final class OutboundLimitChecker implements Checker<OutboundLimitResult> 
 
   @Override
   public String toString() {
-    return "OutboundLimitChecker[" + key.name() + ", " + rateKey + ", " + limiter.limits()
-        + (perMessage ? ", per message" : ", per recipient") + "]";
+    return "OutboundLimitChecker["
+        + key.name()
+        + ", "
+        + rateKey
+        + ", "
+        + limiter.limits()
+        + (perMessage ? ", per message" : ", per recipient")
+        + "]";
   }
 }

@@ -15,10 +15,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the outbound limit concluded for one message: {@code pass} within limits, {@code fail}
- * over a limit (with a 4xx reply carrying the retry-after),
- * {@code none} when no key applied or the sender is exempt, {@code neutral} when the shared store
- * was unavailable and the limiter failed open, {@code temperror} when it failed closed.
+ * What the outbound limit concluded for one message: {@code pass} within limits, {@code fail} over
+ * a limit (with a 4xx reply carrying the retry-after), {@code none} when no key applied or the
+ * sender is exempt, {@code neutral} when the shared store was unavailable and the limiter failed
+ * open, {@code temperror} when it failed closed.
  */
 public final class OutboundLimitResult implements CheckResult {
   private final Outcome outcome;
@@ -27,7 +27,10 @@ public final class OutboundLimitResult implements CheckResult {
   private final @Nullable SmtpReply reply;
 
   OutboundLimitResult(
-      Outcome outcome, String reason, Map<String, RateDecision> decisions, @Nullable SmtpReply reply) {
+      Outcome outcome,
+      String reason,
+      Map<String, RateDecision> decisions,
+      @Nullable SmtpReply reply) {
     this.outcome = requireNonNull(outcome, "outcome");
     this.reason = requireNonNull(reason, "reason");
     this.decisions = Collections.unmodifiableMap(new LinkedHashMap<>(decisions));
@@ -82,20 +85,22 @@ public final class OutboundLimitResult implements CheckResult {
   }
 
   /**
-   * For the decision line: {@code limit=<limit>} (e.g. {@code 100/1h}) for each limit that
-   * refused a key; never the key itself (it names a user or an address).
+   * For the decision line: {@code limit=<limit>} (e.g. {@code 100/1h}) for each limit that refused
+   * a key; never the key itself (it names a user or an address).
    */
   @Override
   public List<Map.Entry<String, String>> logFields() {
     List<Map.Entry<String, String>> out = new ArrayList<>(1);
     for (RateDecision d : decisions.values()) {
       if (d.status() == RateDecision.Status.DENIED) {
-        d.exceededLimit().ifPresent(l -> {
-          Map.Entry<String, String> f = Map.entry("limit", l.toString());
-          if (!out.contains(f)) {
-            out.add(f);
-          }
-        });
+        d.exceededLimit()
+            .ifPresent(
+                l -> {
+                  Map.Entry<String, String> f = Map.entry("limit", l.toString());
+                  if (!out.contains(f)) {
+                    out.add(f);
+                  }
+                });
       }
     }
     return out;

@@ -4,18 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.ratelimit.internal.BucketSpec;
 import dev.mailwarden.ratelimit.internal.Decisions;
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The answer of {@link RateLimiter#tryAcquire(String, long)}: whether the tokens were granted,
- * what is left of each limit and, when refused, how long until the same request could succeed.
- * A refused request debits nothing. Immutable.
+ * The answer of {@link RateLimiter#tryAcquire(String, long)}: whether the tokens were granted, what
+ * is left of each limit and, when refused, how long until the same request could succeed. A refused
+ * request debits nothing. Immutable.
  */
 public final class RateDecision {
 
@@ -52,19 +51,37 @@ public final class RateDecision {
 
         @Override
         public RateDecision denied(
-            List<Limit> limits, long[] remaining, int exceededLimit, Duration retryAfter, boolean exceedsCapacity) {
+            List<Limit> limits,
+            long[] remaining,
+            int exceededLimit,
+            Duration retryAfter,
+            boolean exceedsCapacity) {
           checkSizes(limits, remaining);
           if (exceededLimit < 0 || exceededLimit >= limits.size()) {
-            throw new IllegalArgumentException("exceeded limit index out of range: " + exceededLimit);
+            throw new IllegalArgumentException(
+                "exceeded limit index out of range: " + exceededLimit);
           }
           return new RateDecision(
-              Status.DENIED, false, limits, remaining, nanos(retryAfter), exceededLimit, exceedsCapacity);
+              Status.DENIED,
+              false,
+              limits,
+              remaining,
+              nanos(retryAfter),
+              exceededLimit,
+              exceedsCapacity);
         }
 
         @Override
-        public RateDecision storeUnavailable(List<Limit> limits, boolean allowed, Duration retryAfter) {
+        public RateDecision storeUnavailable(
+            List<Limit> limits, boolean allowed, Duration retryAfter) {
           return new RateDecision(
-              Status.STORE_UNAVAILABLE, allowed, limits, NONE, allowed ? 0 : nanos(retryAfter), -1, false);
+              Status.STORE_UNAVAILABLE,
+              allowed,
+              limits,
+              NONE,
+              allowed ? 0 : nanos(retryAfter),
+              -1,
+              false);
         }
       };
 

@@ -10,9 +10,9 @@ import java.util.function.Function;
 
 /**
  * What a session is counted against: the authenticated user, the sender address, the client IP
- * (IPv6 by /64), each recipient domain, or any function of the session. Keys carry a prefix
- * ({@code user:}, {@code from:}, {@code ip:}, {@code rcpt-domain:}) so one limiter can hold
- * several kinds without collisions.
+ * (IPv6 by /64), each recipient domain, or any function of the session. Keys carry a prefix ({@code
+ * user:}, {@code from:}, {@code ip:}, {@code rcpt-domain:}) so one limiter can hold several kinds
+ * without collisions.
  *
  * <pre>{@code
  * RateKey.authenticatedUser()        // user:alice

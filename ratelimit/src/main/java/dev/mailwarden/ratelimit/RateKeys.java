@@ -18,11 +18,20 @@ final class RateKeys {
   static final RateKey AUTHENTICATED_USER =
       new SessionKey(
           "user",
-          s -> s.authenticatedUser().map(String::trim).filter(u -> !u.isEmpty()).map(u -> u.toLowerCase(Locale.ROOT)));
+          s ->
+              s.authenticatedUser()
+                  .map(String::trim)
+                  .filter(u -> !u.isEmpty())
+                  .map(u -> u.toLowerCase(Locale.ROOT)));
 
   static final RateKey SENDER_ADDRESS =
       new SessionKey(
-          "from", s -> s.mailFrom().map(String::trim).filter(a -> !a.isEmpty()).map(a -> a.toLowerCase(Locale.ROOT)));
+          "from",
+          s ->
+              s.mailFrom()
+                  .map(String::trim)
+                  .filter(a -> !a.isEmpty())
+                  .map(a -> a.toLowerCase(Locale.ROOT)));
 
   static final RateKey CLIENT_IP = clientIp(32, 64);
 

@@ -24,15 +24,15 @@ import java.util.regex.Pattern;
 
 /**
  * Replays a log of sends against limits, so operators can try limits on their own traffic before
- * enforcing them: the engine of {@code mailwarden ratelimit simulate --limit 100/1h --limit
- * 1000/1d --events FILE}.
+ * enforcing them: the engine of {@code mailwarden ratelimit simulate --limit 100/1h --limit 1000/1d
+ * --events FILE}.
  *
- * <p>The input is CSV, one send per line: {@code timestamp,key,recipients}. Timestamps are
- * ISO-8601 ({@code 2026-11-28T09:15:00Z}, with an offset, or without one for UTC) or epoch
- * seconds ({@code 1764321300}, fractions allowed). Blank lines and lines starting with {@code #}
- * are skipped, and so is a first line starting with {@code timestamp} (a header). Fields may be
- * double-quoted. Time comes only from the timestamps (a fake ticker), so a year of logs replays
- * in seconds; a timestamp earlier than the one before neither grants nor locks out.
+ * <p>The input is CSV, one send per line: {@code timestamp,key,recipients}. Timestamps are ISO-8601
+ * ({@code 2026-11-28T09:15:00Z}, with an offset, or without one for UTC) or epoch seconds ({@code
+ * 1764321300}, fractions allowed). Blank lines and lines starting with {@code #} are skipped, and
+ * so is a first line starting with {@code timestamp} (a header). Fields may be double-quoted. Time
+ * comes only from the timestamps (a fake ticker), so a year of logs replays in seconds; a timestamp
+ * earlier than the one before neither grants nor locks out.
  *
  * <pre>{@code
  * RateLimitSimulation.Result r = RateLimitSimulation.of(List.of(Limit.parse("100/1h")))
@@ -73,7 +73,11 @@ public final class RateLimitSimulation {
   public Result run(Reader csv) throws IOException {
     long[] now = {0};
     RateLimiter limiter =
-        RateLimiter.builder().limits(limits).ticker(() -> now[0]).maxKeys(Integer.MAX_VALUE).build();
+        RateLimiter.builder()
+            .limits(limits)
+            .ticker(() -> now[0])
+            .maxKeys(Integer.MAX_VALUE)
+            .build();
     Map<String, Counter> counters = new LinkedHashMap<>();
     BufferedReader in = csv instanceof BufferedReader b ? b : new BufferedReader(csv);
     Instant origin = null;
@@ -127,8 +131,19 @@ public final class RateLimitSimulation {
         (k, c) ->
             keys.add(
                 new KeyStats(
-                    k, c.allowed, c.denied, c.allowedRecipients, c.deniedRecipients, Optional.ofNullable(c.firstTrip))));
-    return new Result(limits, List.copyOf(keys), events, outOfOrder, Optional.ofNullable(first), Optional.ofNullable(last));
+                    k,
+                    c.allowed,
+                    c.denied,
+                    c.allowedRecipients,
+                    c.deniedRecipients,
+                    Optional.ofNullable(c.firstTrip))));
+    return new Result(
+        limits,
+        List.copyOf(keys),
+        events,
+        outOfOrder,
+        Optional.ofNullable(first),
+        Optional.ofNullable(last));
   }
 
   private static long nanosBetween(Instant origin, Instant at, int line) {
@@ -160,7 +175,11 @@ public final class RateLimitSimulation {
       try {
         return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
       } catch (DateTimeException local) {
-        throw bad(line, "bad timestamp '" + text + "' (expected ISO-8601 such as 2026-11-28T09:15:00Z, or epoch seconds)");
+        throw bad(
+            line,
+            "bad timestamp '"
+                + text
+                + "' (expected ISO-8601 such as 2026-11-28T09:15:00Z, or epoch seconds)");
       }
     }
   }
@@ -242,7 +261,9 @@ public final class RateLimitSimulation {
             if (a.firstTrip().isPresent() != b.firstTrip().isPresent()) {
               return a.firstTrip().isPresent() ? -1 : 1;
             }
-            return a.firstTrip().isPresent() ? a.firstTrip().get().compareTo(b.firstTrip().get()) : 0;
+            return a.firstTrip().isPresent()
+                ? a.firstTrip().get().compareTo(b.firstTrip().get())
+                : 0;
           });
       int width = "key".length();
       for (KeyStats k : sorted) {
@@ -250,7 +271,9 @@ public final class RateLimitSimulation {
       }
       StringBuilder b = new StringBuilder();
       String format = "%-" + width + "s  %9s  %9s  %10s  %10s  %s%n";
-      b.append(String.format(format, "key", "allowed", "denied", "rcpt-ok", "rcpt-denied", "first trip"));
+      b.append(
+          String.format(
+              format, "key", "allowed", "denied", "rcpt-ok", "rcpt-denied", "first trip"));
       for (KeyStats k : sorted) {
         b.append(
             String.format(
@@ -265,7 +288,10 @@ public final class RateLimitSimulation {
       b.append(
           String.format(
               "%d sends, %d keys, %d tripped; limits %s%s%n",
-              events, keys.size(), trippedKeys().size(), limits,
+              events,
+              keys.size(),
+              trippedKeys().size(),
+              limits,
               outOfOrder > 0 ? "; " + outOfOrder + " sends out of time order" : ""));
       return b.toString();
     }

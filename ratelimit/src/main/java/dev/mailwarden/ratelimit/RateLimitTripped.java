@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param retryAfter how long until the same cost could be granted
  * @param sessionId the gateway's transaction id, when known
  */
-public record RateLimitTripped(String key, Limit limit, long cost, Duration retryAfter, Optional<String> sessionId)
+public record RateLimitTripped(
+    String key, Limit limit, long cost, Duration retryAfter, Optional<String> sessionId)
     implements CheckEvent {
 
   public RateLimitTripped {
@@ -29,7 +30,15 @@ public record RateLimitTripped(String key, Limit limit, long cost, Duration retr
 
   @Override
   public String description() {
-    return "rate limit " + limit + " tripped by " + key + " (cost " + cost + ", retry after "
-        + OutboundLimitResult.humanDuration(retryAfter) + ")" + sessionId.map(id -> " in " + id).orElse("");
+    return "rate limit "
+        + limit
+        + " tripped by "
+        + key
+        + " (cost "
+        + cost
+        + ", retry after "
+        + OutboundLimitResult.humanDuration(retryAfter)
+        + ")"
+        + sessionId.map(id -> " in " + id).orElse("");
   }
 }

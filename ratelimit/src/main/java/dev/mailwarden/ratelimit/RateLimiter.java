@@ -16,11 +16,10 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Token buckets per key with several limits each (say 100 per hour and 1000 per day): a request
- * is granted only when every limit allows its cost, and then it is debited from all of them; a
- * refused request debits nothing. There is no blocking acquire: the {@link RateDecision} says
- * how long to wait, the caller decides what to do (an SMTP gateway answers 450 and lets the
- * client retry).
+ * Token buckets per key with several limits each (say 100 per hour and 1000 per day): a request is
+ * granted only when every limit allows its cost, and then it is debited from all of them; a refused
+ * request debits nothing. There is no blocking acquire: the {@link RateDecision} says how long to
+ * wait, the caller decides what to do (an SMTP gateway answers 450 and lets the client retry).
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.builder()
@@ -83,8 +82,8 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Takes {@code cost} tokens from every limit of {@code key} if all of them hold that many;
-   * otherwise takes nothing. A cost of zero asks without taking. With a shared store, waits at
-   * most the store timeout and never throws for store trouble (see {@link FailMode}).
+   * otherwise takes nothing. A cost of zero asks without taking. With a shared store, waits at most
+   * the store timeout and never throws for store trouble (see {@link FailMode}).
    *
    * @throws IllegalArgumentException when {@code cost} is negative
    */
@@ -154,8 +153,11 @@ public final class RateLimiter implements AutoCloseable {
       Class.forName(className, false, RateLimiter.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalStateException(
-          "the Redis store needs " + artifact + " on the class path (it is an optional dependency"
-              + " of mailwarden-ratelimit): add the Maven dependency " + artifact
+          "the Redis store needs "
+              + artifact
+              + " on the class path (it is an optional dependency"
+              + " of mailwarden-ratelimit): add the Maven dependency "
+              + artifact
               + ", or build the limiter without redis(...) to keep buckets in memory",
           e);
     }
@@ -242,8 +244,11 @@ public final class RateLimiter implements AutoCloseable {
     public Builder redis(String uri) {
       requireState(redisUri == null, "redis was already set");
       requireNonNull(uri, "uri");
-      if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-socket://")) {
-        throw new IllegalArgumentException("not a Redis URI: '" + uri + "' (expected redis://host:port)");
+      if (!uri.startsWith("redis://")
+          && !uri.startsWith("rediss://")
+          && !uri.startsWith("redis-socket://")) {
+        throw new IllegalArgumentException(
+            "not a Redis URI: '" + uri + "' (expected redis://host:port)");
       }
       this.redisUri = uri;
       return this;
@@ -257,7 +262,9 @@ public final class RateLimiter implements AutoCloseable {
       return redis("redis://" + requireNonNull(host, "host") + ":" + port);
     }
 
-    /** Prefix of the Redis keys (default {@code mailwarden:rl:}); limiters sharing it share limits. */
+    /**
+     * Prefix of the Redis keys (default {@code mailwarden:rl:}); limiters sharing it share limits.
+     */
     public Builder redisKeyPrefix(String prefix) {
       this.redisKeyPrefix = requireNonNull(prefix, "prefix");
       return this;
@@ -266,8 +273,11 @@ public final class RateLimiter implements AutoCloseable {
     /** Longest wait for Redis before the fail mode applies (default 250 ms). */
     public Builder storeTimeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("store timeout must be between 0 and 1 minute: " + timeout);
+      if (timeout.isNegative()
+          || timeout.isZero()
+          || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "store timeout must be between 0 and 1 minute: " + timeout);
       }
       this.storeTimeout = timeout;
       return this;
@@ -303,7 +313,13 @@ public final class RateLimiter implements AutoCloseable {
         requireClass(LETTUCE_CLASS, LETTUCE_ARTIFACT);
         store =
             RedisStores.create(
-                spec, redisUri, redisKeyPrefix, storeTimeout, failMode == FailMode.OPEN, failClosedRetryAfter, ticker,
+                spec,
+                redisUri,
+                redisKeyPrefix,
+                storeTimeout,
+                failMode == FailMode.OPEN,
+                failClosedRetryAfter,
+                ticker,
                 RateDecision.FACTORY);
       } else {
         store = new MemoryStore(spec, ticker, maxKeys, RateDecision.FACTORY);

@@ -1,17 +1,16 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.ratelimit.internal.MemoryStore;
+import dev.mailwarden.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bounded memory: at most maxKeys keys, idle keys forgotten only once full again, and the
- * eviction strategy: under pressure new keys start empty, so an attacker rotating keys to push
- * their drained bucket out never gets a full one back.
+ * Bounded memory: at most maxKeys keys, idle keys forgotten only once full again, and the eviction
+ * strategy: under pressure new keys start empty, so an attacker rotating keys to push their drained
+ * bucket out never gets a full one back.
  */
 class BoundedMemoryTest {
   private final FakeTicker ticker = new FakeTicker();
@@ -52,7 +51,8 @@ class BoundedMemoryTest {
     assertThat(back.remaining()).containsExactly(0L, 0L);
     // and it refills at the normal rate from there
     ticker.advance(Duration.ofMinutes(28));
-    assertThat(limiter.tryAcquire("user:evil").allowed()).isFalse(); // the daily limit: 1 per 28.8 min
+    assertThat(limiter.tryAcquire("user:evil").allowed())
+        .isFalse(); // the daily limit: 1 per 28.8 min
     ticker.advance(Duration.ofSeconds(48));
     assertThat(limiter.tryAcquire("user:evil").allowed()).isTrue();
   }
@@ -62,7 +62,9 @@ class BoundedMemoryTest {
     RateLimiter limiter = limiter(50);
     MemoryStore store = (MemoryStore) limiter.store();
     for (int i = 0; i < 50; i++) {
-      assertThat(limiter.tryAcquire("k" + i).allowed()).as("below the bound keys start full").isTrue();
+      assertThat(limiter.tryAcquire("k" + i).allowed())
+          .as("below the bound keys start full")
+          .isTrue();
     }
     store.cleanUp();
     int granted = 0;
@@ -85,7 +87,11 @@ class BoundedMemoryTest {
   @Test
   void idleKey_isKeptUntilFullAgain_thenForgotten() {
     RateLimiter limiter =
-        RateLimiter.builder().limit(Limit.parse("10/1h")).limit(Limit.parse("50/1d")).ticker(ticker).build();
+        RateLimiter.builder()
+            .limit(Limit.parse("10/1h"))
+            .limit(Limit.parse("50/1d"))
+            .ticker(ticker)
+            .build();
     MemoryStore store = (MemoryStore) limiter.store();
     for (int hour = 0; hour < 5; hour++) {
       assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();

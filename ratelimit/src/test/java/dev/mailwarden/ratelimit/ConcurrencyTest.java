@@ -1,10 +1,9 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.Ticker;
+import dev.mailwarden.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,10 @@ class ConcurrencyTest {
   void eightThreads_realClock_neverOverGrant() throws Exception {
     Ticker system = Ticker.system();
     RateLimiter limiter =
-        RateLimiter.builder().limit(Limit.of(1_000).per(Duration.ofSeconds(10))).ticker(system).build();
+        RateLimiter.builder()
+            .limit(Limit.of(1_000).per(Duration.ofSeconds(10)))
+            .ticker(system)
+            .build();
     LongAdder granted = new LongAdder();
     long t0 = system.read();
     hammer(

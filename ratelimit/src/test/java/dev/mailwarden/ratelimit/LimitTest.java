@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class LimitTest {
 
@@ -32,7 +32,21 @@ class LimitTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "100", "100/", "/1h", "x/1h", "100/1y", "100/0h", "0/1h", "-1/1h", "100/1h/2", "100/PTxx", "1099511627777/1h"})
+  @ValueSource(
+      strings = {
+        "",
+        "100",
+        "100/",
+        "/1h",
+        "x/1h",
+        "100/1y",
+        "100/0h",
+        "0/1h",
+        "-1/1h",
+        "100/1h/2",
+        "100/PTxx",
+        "1099511627777/1h"
+      })
   void parse_rejectsWhatIsNotALimit(String text) {
     assertThatThrownBy(() -> Limit.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
@@ -49,7 +63,8 @@ class LimitTest {
   @Test
   void ofPer_buildsTheSameLimitAsParse() {
     assertThat(Limit.of(100).per(Duration.ofHours(1))).isEqualTo(Limit.parse("100/1h"));
-    assertThat(Limit.of(100).per(Duration.ofHours(1)).hashCode()).isEqualTo(Limit.parse("100/60m").hashCode());
+    assertThat(Limit.of(100).per(Duration.ofHours(1)).hashCode())
+        .isEqualTo(Limit.parse("100/60m").hashCode());
   }
 
   @Test
@@ -64,10 +79,14 @@ class LimitTest {
 
   @Test
   void bounds_areChecked() {
-    assertThat(Limit.of(Limit.MAX_CAPACITY).per(Duration.ofSeconds(1)).capacity()).isEqualTo(1L << 40);
-    assertThatThrownBy(() -> Limit.of(Limit.MAX_CAPACITY + 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Limit.of(1).per(Duration.ofNanos(999_999))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Limit.of(1).per(Duration.ofDays(36_501))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Limit.of(Limit.MAX_CAPACITY).per(Duration.ofSeconds(1)).capacity())
+        .isEqualTo(1L << 40);
+    assertThatThrownBy(() -> Limit.of(Limit.MAX_CAPACITY + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Limit.of(1).per(Duration.ofNanos(999_999)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Limit.of(1).per(Duration.ofDays(36_501)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.mailwarden.ratelimit;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.CheckContext;
@@ -23,8 +22,13 @@ import org.junit.jupiter.api.Test;
 
 class OutboundLimitCheckerTest extends CheckerContract {
   private final RateLimiter limiter =
-      RateLimiter.builder().limit(Limit.parse("5/1h")).limit(Limit.parse("8/1d")).ticker(ticker).build();
-  private final OutboundLimitChecker checker = OutboundLimit.check(limiter, RateKey.authenticatedUser());
+      RateLimiter.builder()
+          .limit(Limit.parse("5/1h"))
+          .limit(Limit.parse("8/1d"))
+          .ticker(ticker)
+          .build();
+  private final OutboundLimitChecker checker =
+      OutboundLimit.check(limiter, RateKey.authenticatedUser());
 
   @Override
   protected Checker<?> checker() {
@@ -33,7 +37,8 @@ class OutboundLimitCheckerTest extends CheckerContract {
 
   /** The limiter asks no DNS question: DNS trouble changes nothing. */
   @Override
-  protected java.util.Set<Outcome> acceptableOutcomesOnDnsError(dev.mailwarden.dns.DnsStatus status) {
+  protected java.util.Set<Outcome> acceptableOutcomesOnDnsError(
+      dev.mailwarden.dns.DnsStatus status) {
     return java.util.EnumSet.of(Outcome.PASS);
   }
 
@@ -44,7 +49,10 @@ class OutboundLimitCheckerTest extends CheckerContract {
 
   private static MailSession session(String user, String... recipients) {
     MailSession.Builder b =
-        MailSession.builder().id("Q1").mailFrom(user + "@example.com").recipients(List.of(recipients));
+        MailSession.builder()
+            .id("Q1")
+            .mailFrom(user + "@example.com")
+            .recipients(List.of(recipients));
     if (user != null) {
       b.authenticatedUser(user);
     }
@@ -56,8 +64,10 @@ class OutboundLimitCheckerTest extends CheckerContract {
     return b.build();
   }
 
-  private OutboundLimitResult run(OutboundLimitChecker c, MailSession s, EvaluationListener listener) {
-    CheckContext ctx = CheckContext.builder(s, ZoneResolver.builder().build()).listener(listener).build();
+  private OutboundLimitResult run(
+      OutboundLimitChecker c, MailSession s, EvaluationListener listener) {
+    CheckContext ctx =
+        CheckContext.builder(s, ZoneResolver.builder().build()).listener(listener).build();
     return c.check(ctx).join();
   }
 
@@ -106,7 +116,11 @@ class OutboundLimitCheckerTest extends CheckerContract {
 
   @Test
   void inAMailWarden_anExceededLimitBecomesTempfailWithItsReply() {
-    MailWarden warden = MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build())).check(checker).rejectAt(5.0).build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+            .check(checker)
+            .rejectAt(5.0)
+            .build();
     assertThat(warden.evaluateAndWait(session("bob", "1@x", "2@x", "3@x", "4@x", "5@x")).verdict())
         .isEqualTo(Verdict.ACCEPT);
     Evaluation ev = warden.evaluateAndWait(session("bob", "6@x"));
@@ -138,9 +152,11 @@ class OutboundLimitCheckerTest extends CheckerContract {
             .exempt(s -> s.recipients().contains("ops@example.com"))
             .build();
     for (int i = 0; i < 10; i++) {
-      assertThat(run(c, session("newsletter", "1@x", "2@x", "3@x"), EvaluationListener.NONE).outcome())
+      assertThat(
+              run(c, session("newsletter", "1@x", "2@x", "3@x"), EvaluationListener.NONE).outcome())
           .isEqualTo(Outcome.NONE);
-      assertThat(run(c, session("eve", "ops@example.com"), EvaluationListener.NONE).outcome()).isEqualTo(Outcome.NONE);
+      assertThat(run(c, session("eve", "ops@example.com"), EvaluationListener.NONE).outcome())
+          .isEqualTo(Outcome.NONE);
     }
     assertThat(limiter.estimatedKeys()).isZero();
   }
@@ -152,7 +168,8 @@ class OutboundLimitCheckerTest extends CheckerContract {
 
   @Test
   void costPerMessage_countsOnePerMessage() {
-    OutboundLimitChecker c = OutboundLimit.builder(limiter, RateKey.clientIp()).costPerMessage().build();
+    OutboundLimitChecker c =
+        OutboundLimit.builder(limiter, RateKey.clientIp()).costPerMessage().build();
     OutboundLimitResult r = run(c, session("x", "1@x", "2@x", "3@x"), EvaluationListener.NONE);
     assertThat(r.decisions().get("ip:192.0.2.7").remaining()).containsExactly(4L, 7L);
     assertThat(c.name()).isEqualTo("ratelimit-ip");
@@ -163,14 +180,22 @@ class OutboundLimitCheckerTest extends CheckerContract {
     OutboundLimitChecker c = OutboundLimit.check(limiter, RateKey.recipientDomain());
     OutboundLimitResult r =
         run(c, session("x", "1@a.example", "2@A.example", "3@b.example"), EvaluationListener.NONE);
-    assertThat(r.decisions().keySet()).containsExactly("rcpt-domain:a.example", "rcpt-domain:b.example");
+    assertThat(r.decisions().keySet())
+        .containsExactly("rcpt-domain:a.example", "rcpt-domain:b.example");
     assertThat(r.decisions().get("rcpt-domain:a.example").remaining()).containsExactly(3L, 6L);
   }
 
   @Test
   void aThrowingKeyFunction_givesTemperror_notAFailedFuture() {
     OutboundLimitChecker c =
-        OutboundLimit.check(limiter, RateKey.of("broken", s -> { throw new IllegalStateException("boom"); }));
-    assertThat(run(c, session("x", "1@x"), EvaluationListener.NONE).outcome()).isEqualTo(Outcome.TEMPERROR);
+        OutboundLimit.check(
+            limiter,
+            RateKey.of(
+                "broken",
+                s -> {
+                  throw new IllegalStateException("boom");
+                }));
+    assertThat(run(c, session("x", "1@x"), EvaluationListener.NONE).outcome())
+        .isEqualTo(Outcome.TEMPERROR);
   }
 }

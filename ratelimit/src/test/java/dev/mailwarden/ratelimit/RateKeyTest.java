@@ -28,35 +28,44 @@ class RateKeyTest {
   @Test
   void user_and_sender_areLowerCasedAndPrefixed() throws Exception {
     MailSession s = session("192.0.2.1");
-    assertThat(RateKey.authenticatedUser().keys(s, s.recipients())).containsExactly(java.util.Map.entry("user:alice", 2));
-    assertThat(RateKey.senderAddress().keys(s, s.recipients())).containsOnlyKeys("from:alice@example.com");
+    assertThat(RateKey.authenticatedUser().keys(s, s.recipients()))
+        .containsExactly(java.util.Map.entry("user:alice", 2));
+    assertThat(RateKey.senderAddress().keys(s, s.recipients()))
+        .containsOnlyKeys("from:alice@example.com");
   }
 
   @Test
   void ipv4_isKeyedByAddress_ipv6ByItsSlash64() throws Exception {
-    assertThat(key(RateKey.clientIp(), session("192.0.2.1"))).isEqualTo(java.util.Map.of("ip:192.0.2.1", 2));
+    assertThat(key(RateKey.clientIp(), session("192.0.2.1")))
+        .isEqualTo(java.util.Map.of("ip:192.0.2.1", 2));
     MailSession a = session("2001:db8:1:2:aaaa::1");
     MailSession b = session("2001:db8:1:2:ffff:1:2:3");
     MailSession other = session("2001:db8:1:3::1");
     assertThat(key(RateKey.clientIp(), a)).isEqualTo(key(RateKey.clientIp(), b));
     assertThat(key(RateKey.clientIp(), a)).isNotEqualTo(key(RateKey.clientIp(), other));
-    assertThat(RateKey.clientIp().keys(a, a.recipients())).containsOnlyKeys("ip:2001:db8:1:2:0:0:0:0/64");
+    assertThat(RateKey.clientIp().keys(a, a.recipients()))
+        .containsOnlyKeys("ip:2001:db8:1:2:0:0:0:0/64");
   }
 
   @Test
   void ipPrefixes_areConfigurable() throws Exception {
     RateKey k = RateKey.clientIp(24, 48);
     assertThat(k.keys(session("192.0.2.77"), List.of("x"))).containsOnlyKeys("ip:192.0.2.0/24");
-    assertThat(k.keys(session("2001:db8:1:2::1"), List.of("x"))).containsOnlyKeys("ip:2001:db8:1:0:0:0:0:0/48");
+    assertThat(k.keys(session("2001:db8:1:2::1"), List.of("x")))
+        .containsOnlyKeys("ip:2001:db8:1:0:0:0:0:0/48");
     assertThatThrownBy(() -> RateKey.clientIp(0, 64)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RateKey.clientIp(32, 129)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RateKey.clientIp(32, 129))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void custom_keyOfTheSession() throws Exception {
-    RateKey tenant = RateKey.of("tenant", s -> s.mailFrom().map(f -> f.substring(f.indexOf('@') + 1)));
-    assertThat(tenant.keys(session("192.0.2.1"), List.of("a"))).containsOnlyKeys("tenant:Example.COM");
-    assertThat(RateKey.of("none", s -> Optional.empty()).keys(session("192.0.2.1"), List.of("a"))).isEmpty();
+    RateKey tenant =
+        RateKey.of("tenant", s -> s.mailFrom().map(f -> f.substring(f.indexOf('@') + 1)));
+    assertThat(tenant.keys(session("192.0.2.1"), List.of("a")))
+        .containsOnlyKeys("tenant:Example.COM");
+    assertThat(RateKey.of("none", s -> Optional.empty()).keys(session("192.0.2.1"), List.of("a")))
+        .isEmpty();
     assertThat(tenant).hasToString("RateKey[tenant]");
   }
 

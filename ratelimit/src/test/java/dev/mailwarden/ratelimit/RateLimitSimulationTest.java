@@ -25,14 +25,17 @@ class RateLimitSimulationTest {
             "2026-11-28T09:00:00Z,alice,5",
             "2026-11-28T09:10:00Z,alice,5", // hourly: 5 + 10/6 refilled, 10/6 left
             "2026-11-28T09:20:00Z,bob,1",
-            "2026-11-28T09:29:00Z,alice,5", // hourly: 10/6 + 19/6 < 5: denied (at 09:30 it would be exactly 5)
+            "2026-11-28T09:29:00Z,alice,5", // hourly: 10/6 + 19/6 < 5: denied (at 09:30 it would be
+            // exactly 5)
             "2026-11-28T10:30:00Z,alice,4", // hourly full again; daily 5.94 left: allowed
             "1795863600,alice,4", // 2026-11-28T11:00:00Z: daily 1.94 + 0.31 < 4: denied
             "",
             "2026-11-28T11:30:00+01:00,\"carol\",2");
     RateLimitSimulation.Result r = sim.run(new StringReader(csv));
     assertThat(r.events()).isEqualTo(7);
-    assertThat(r.keys()).extracting(RateLimitSimulation.KeyStats::key).containsExactly("alice", "bob", "carol");
+    assertThat(r.keys())
+        .extracting(RateLimitSimulation.KeyStats::key)
+        .containsExactly("alice", "bob", "carol");
     RateLimitSimulation.KeyStats alice = r.keys().get(0);
     assertThat(alice.allowedMessages()).isEqualTo(3);
     assertThat(alice.deniedMessages()).isEqualTo(2);
@@ -60,13 +63,16 @@ class RateLimitSimulationTest {
     assertThatThrownBy(() -> sim.run(new StringReader("1795863600,a,-2")))
         .hasMessageStartingWith("line 1:")
         .hasMessageContaining("recipients");
-    assertThatThrownBy(() -> sim.run(new StringReader("1795863600,,2"))).hasMessageContaining("empty key");
+    assertThatThrownBy(() -> sim.run(new StringReader("1795863600,,2")))
+        .hasMessageContaining("empty key");
   }
 
   @Test
   void epochSeconds_withFractions_andLocalTimeAsUtc() {
-    assertThat(RateLimitSimulation.parseTime("1795863600.25", 1)).isEqualTo(Instant.parse("2026-11-28T11:00:00.250Z"));
-    assertThat(RateLimitSimulation.parseTime("2026-11-28T11:00:00", 1)).isEqualTo(Instant.parse("2026-11-28T11:00:00Z"));
+    assertThat(RateLimitSimulation.parseTime("1795863600.25", 1))
+        .isEqualTo(Instant.parse("2026-11-28T11:00:00.250Z"));
+    assertThat(RateLimitSimulation.parseTime("2026-11-28T11:00:00", 1))
+        .isEqualTo(Instant.parse("2026-11-28T11:00:00Z"));
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailwarden.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +78,8 @@ class RateLimiterTest {
   @Test
   void exemptKey_isAllowedAndNotCounted() {
     for (int i = 0; i < 100; i++) {
-      assertThat(limiter.tryAcquire("user:postmaster", 10).status()).isEqualTo(RateDecision.Status.EXEMPT);
+      assertThat(limiter.tryAcquire("user:postmaster", 10).status())
+          .isEqualTo(RateDecision.Status.EXEMPT);
     }
     assertThat(limiter.estimatedKeys()).isZero();
     assertThat(limiter.isExempt("user:postmaster")).isTrue();
@@ -93,29 +93,42 @@ class RateLimiterTest {
 
   @Test
   void misuse_fails() {
-    assertThatThrownBy(() -> limiter.tryAcquire("a", -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> limiter.tryAcquire("a", -1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> limiter.tryAcquire(null, 1)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> RateLimiter.builder().build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("limit");
-    assertThatThrownBy(() -> RateLimiter.builder().limit(Limit.parse("1/1h")).limit(Limit.parse("1/60m")))
+    assertThatThrownBy(
+            () -> RateLimiter.builder().limit(Limit.parse("1/1h")).limit(Limit.parse("1/60m")))
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> RateLimiter.builder().maxKeys(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RateLimiter.builder().maxKeys(5).maxKeys(6)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> RateLimiter.builder().redis("http://x")).hasMessageContaining("Redis URI");
+    assertThatThrownBy(() -> RateLimiter.builder().maxKeys(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RateLimiter.builder().maxKeys(5).maxKeys(6))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> RateLimiter.builder().redis("http://x"))
+        .hasMessageContaining("Redis URI");
   }
 
   @Test
   void requireClass_missing_namesTheArtifact() {
     // the same check build() runs for io.lettuce.core.RedisClient, with a class that is absent
-    assertThatThrownBy(() -> RateLimiter.requireClass("io.lettuce.core.NoSuchClient", RateLimiter.LETTUCE_ARTIFACT))
+    assertThatThrownBy(
+            () ->
+                RateLimiter.requireClass(
+                    "io.lettuce.core.NoSuchClient", RateLimiter.LETTUCE_ARTIFACT))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("io.lettuce:lettuce-core");
-    RateLimiter.requireClass(RateLimiter.LETTUCE_CLASS, RateLimiter.LETTUCE_ARTIFACT); // present in tests
+    RateLimiter.requireClass(
+        RateLimiter.LETTUCE_CLASS, RateLimiter.LETTUCE_ARTIFACT); // present in tests
   }
 
   @Test
   void toString_namesLimitsAndStore() {
-    assertThat(limiter.toString()).contains("10/1m").contains("15/1h").contains("memory").contains("exemptions");
+    assertThat(limiter.toString())
+        .contains("10/1m")
+        .contains("15/1h")
+        .contains("memory")
+        .contains("exemptions");
   }
 }

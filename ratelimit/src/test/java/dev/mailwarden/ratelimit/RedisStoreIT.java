@@ -41,8 +41,15 @@ class RedisStoreIT {
         port,
         p ->
             List.of(
-                binary.toString(), "--port", Integer.toString(p), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no"),
+                binary.toString(),
+                "--port",
+                Integer.toString(p),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no"),
         LoopbackServer.Probe.TCP,
         Duration.ofSeconds(10));
   }
@@ -76,7 +83,8 @@ class RedisStoreIT {
 
   @Test
   void limits_areCheckedAndDebitedTogether_byRedisTime() throws Exception {
-    try (RateLimiter l = limiter(RateLimiter.FailMode.CLOSED, "t1:", Limit.parse("5/1h"), Limit.parse("8/1d"))) {
+    try (RateLimiter l =
+        limiter(RateLimiter.FailMode.CLOSED, "t1:", Limit.parse("5/1h"), Limit.parse("8/1d"))) {
       RateDecision first = awaitAnswer(() -> l.tryAcquire("user:alice", 3));
       assertThat(first.status()).isEqualTo(RateDecision.Status.ALLOWED);
       assertThat(first.remaining()).containsExactly(2L, 5L);
@@ -97,23 +105,30 @@ class RedisStoreIT {
 
   @Test
   void keys_getATtlOfTheLongestPeriod() throws Exception {
-    try (RateLimiter l = limiter(RateLimiter.FailMode.CLOSED, "ttl:", Limit.parse("5/1m"), Limit.parse("50/1h"));
+    try (RateLimiter l =
+            limiter(
+                RateLimiter.FailMode.CLOSED, "ttl:", Limit.parse("5/1m"), Limit.parse("50/1h"));
         RedisClient raw = RedisClient.create("redis://127.0.0.1:" + port);
         StatefulRedisConnection<String, String> c = raw.connect()) {
       awaitAnswer(() -> l.tryAcquire("k", 1));
       long ttl = c.sync().pttl("ttl:k");
-      assertThat(ttl).isBetween(Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).plusSeconds(1).toMillis());
+      assertThat(ttl)
+          .isBetween(
+              Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).plusSeconds(1).toMillis());
       raw.shutdown();
     }
   }
 
   @Test
   void twoLimiters_sharingRedis_shareTheLimits() throws Exception {
-    try (RateLimiter gatewayA = limiter(RateLimiter.FailMode.CLOSED, "site:", Limit.parse("10/1h"));
+    try (RateLimiter gatewayA =
+            limiter(RateLimiter.FailMode.CLOSED, "site:", Limit.parse("10/1h"));
         RateLimiter gatewayB = limiter(RateLimiter.FailMode.CLOSED, "site:", Limit.parse("10/1h"));
-        RateLimiter otherSite = limiter(RateLimiter.FailMode.CLOSED, "other:", Limit.parse("10/1h"))) {
+        RateLimiter otherSite =
+            limiter(RateLimiter.FailMode.CLOSED, "other:", Limit.parse("10/1h"))) {
       assertThat(awaitAnswer(() -> gatewayA.tryAcquire("user:carol", 6)).allowed()).isTrue();
-      assertThat(awaitAnswer(() -> gatewayB.tryAcquire("user:carol", 4)).remaining()).containsExactly(0L);
+      assertThat(awaitAnswer(() -> gatewayB.tryAcquire("user:carol", 4)).remaining())
+          .containsExactly(0L);
       assertThat(gatewayA.tryAcquire("user:carol", 1).allowed()).isFalse();
       assertThat(gatewayB.tryAcquire("user:carol", 1).allowed()).isFalse();
       assertThat(awaitAnswer(() -> otherSite.tryAcquire("user:carol", 10)).allowed()).isTrue();
@@ -134,7 +149,8 @@ class RedisStoreIT {
             new Thread(
                 () -> {
                   for (int i = 0; i < 200; i++) {
-                    if (l.tryAcquireAsync("hot", 1).join().status() == RateDecision.Status.ALLOWED) {
+                    if (l.tryAcquireAsync("hot", 1).join().status()
+                        == RateDecision.Status.ALLOWED) {
                       granted.incrementAndGet();
                     }
                   }
@@ -152,7 +168,8 @@ class RedisStoreIT {
   @Test
   void redisKilled_failOpen_thenRecovers() throws Exception {
     try (RateLimiter l = limiter(RateLimiter.FailMode.OPEN, "fo:", Limit.parse("3/1h"))) {
-      assertThat(awaitAnswer(() -> l.tryAcquire("k", 3)).status()).isEqualTo(RateDecision.Status.ALLOWED);
+      assertThat(awaitAnswer(() -> l.tryAcquire("k", 3)).status())
+          .isEqualTo(RateDecision.Status.ALLOWED);
       assertThat(l.tryAcquire("k", 1).status()).isEqualTo(RateDecision.Status.DENIED);
       redis.close();
       for (int i = 0; i < 5; i++) {
@@ -173,7 +190,8 @@ class RedisStoreIT {
   void redisKilled_failClosed_refusesWithinTheTimeout_thenRecovers() throws Exception {
     try (RateLimiter l = limiter(RateLimiter.FailMode.CLOSED, "fc:", Limit.parse("3/1h"))) {
       OutboundLimitChecker checker = OutboundLimit.check(l, RateKey.authenticatedUser());
-      MailSession s = MailSession.builder().authenticatedUser("dave").recipient("x@example.org").build();
+      MailSession s =
+          MailSession.builder().authenticatedUser("dave").recipient("x@example.org").build();
       assertThat(awaitAnswer(() -> l.tryAcquire("warm", 1)).allowed()).isTrue();
       redis.close();
       long t0 = System.nanoTime();
@@ -182,12 +200,15 @@ class RedisStoreIT {
       assertThat(d.status()).isEqualTo(RateDecision.Status.STORE_UNAVAILABLE);
       assertThat(d.allowed()).isFalse();
       assertThat(d.retryAfter()).isPositive();
-      OutboundLimitResult r = checker.check(CheckContext.forTesting(s, ZoneResolver.builder().build())).join();
+      OutboundLimitResult r =
+          checker.check(CheckContext.forTesting(s, ZoneResolver.builder().build())).join();
       assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
       assertThat(r.smtpReply().get().code()).isEqualTo(451);
       redis = start();
-      assertThat(awaitAnswer(() -> l.tryAcquire("user:dave", 1)).status()).isEqualTo(RateDecision.Status.ALLOWED);
-      OutboundLimitResult ok = checker.check(CheckContext.forTesting(s, ZoneResolver.builder().build())).join();
+      assertThat(awaitAnswer(() -> l.tryAcquire("user:dave", 1)).status())
+          .isEqualTo(RateDecision.Status.ALLOWED);
+      OutboundLimitResult ok =
+          checker.check(CheckContext.forTesting(s, ZoneResolver.builder().build())).join();
       assertThat(ok.outcome()).isEqualTo(Outcome.PASS);
     }
   }

@@ -1,9 +1,8 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.testing.FakeTicker;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +68,8 @@ class TokenBucketPropertyTest {
         ticker.advanceNanos(d);
         pendingForward += d;
       }
-      long cost = rnd.nextInt(10) == 0 ? maxCap + 1 : (long) rnd.nextInt((int) Math.min(maxCap, 50) + 1);
+      long cost =
+          rnd.nextInt(10) == 0 ? maxCap + 1 : (long) rnd.nextInt((int) Math.min(maxCap, 50) + 1);
       RateDecision d = limiter.tryAcquire("k", cost);
       checkRemaining(d, limits);
       events.add(new Event(pendingForward, d.allowed() ? cost : 0));
@@ -84,7 +84,9 @@ class TokenBucketPropertyTest {
         events.add(new Event(wait - 1, 0));
         ticker.advanceNanos(1);
         RateDecision onTime = limiter.tryAcquire("k", cost);
-        assertThat(onTime.allowed()).as("at retry-after %s (cost %d): %s; limits %s", d, cost, onTime, limits).isTrue();
+        assertThat(onTime.allowed())
+            .as("at retry-after %s (cost %d): %s; limits %s", d, cost, onTime, limits)
+            .isTrue();
         checkRemaining(onTime, limits);
         events.add(new Event(1, cost));
       }
@@ -100,7 +102,9 @@ class TokenBucketPropertyTest {
     }
   }
 
-  /** Every window [i, j]: granted × P ≤ C × P + C × T (greedy); ≤ C × (1 + ceil(T / P)) (interval). */
+  /**
+   * Every window [i, j]: granted × P ≤ C × P + C × T (greedy); ≤ C × (1 + ceil(T / P)) (interval).
+   */
   private static void checkWindows(List<Event> events, Limit l) {
     BigInteger c = BigInteger.valueOf(l.capacity());
     BigInteger p = BigInteger.valueOf(l.periodNanos());
@@ -122,7 +126,16 @@ class TokenBucketPropertyTest {
         }
         if (!ok) {
           throw new AssertionError(
-              "limit " + l + " granted " + granted + " in events " + i + ".." + j + " with " + forward
+              "limit "
+                  + l
+                  + " granted "
+                  + granted
+                  + " in events "
+                  + i
+                  + ".."
+                  + j
+                  + " with "
+                  + forward
                   + " ns of forward time");
         }
       }

@@ -1,10 +1,9 @@
 package dev.mailwarden.ratelimit;
 
-import dev.mailwarden.testing.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.ratelimit.internal.BucketSpec;
+import dev.mailwarden.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,7 +81,8 @@ class TokenBucketTest {
   @Test
   void hugeCapacity_2pow40_noOverflow_andExactRefill() {
     long cap = Limit.MAX_CAPACITY;
-    RateLimiter l = limiter(Limit.of(cap).per(Duration.ofDays(1)), Limit.of(cap).per(Duration.ofSeconds(1)));
+    RateLimiter l =
+        limiter(Limit.of(cap).per(Duration.ofDays(1)), Limit.of(cap).per(Duration.ofSeconds(1)));
     assertThat(l.tryAcquire("k", cap).allowed()).isTrue();
     assertThat(l.tryAcquire("k", 1).allowed()).isFalse();
     ticker.advance(Duration.ofHours(12)); // half a day: exactly half of the daily limit
@@ -110,9 +110,11 @@ class TokenBucketTest {
     ticker.advance(Duration.ofSeconds(10));
     assertThat(l.tryAcquire("k", 0).remaining(0)).isEqualTo(10);
     ticker.advance(Duration.ofHours(-1));
-    assertThat(l.tryAcquire("k", 0).remaining(0)).isEqualTo(10); // refill up to the step kept, no more
+    assertThat(l.tryAcquire("k", 0).remaining(0))
+        .isEqualTo(10); // refill up to the step kept, no more
     ticker.advance(Duration.ofSeconds(5));
-    assertThat(l.tryAcquire("k", 0).remaining(0)).isEqualTo(15); // refill resumes from the new reading
+    assertThat(l.tryAcquire("k", 0).remaining(0))
+        .isEqualTo(15); // refill resumes from the new reading
   }
 
   @Test

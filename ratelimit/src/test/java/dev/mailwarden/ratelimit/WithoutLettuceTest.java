@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lettuce is optional: with it missing from the class path, the in-memory limiter works and
- * asking for Redis fails when the limiter is built, naming the artifact to add.
+ * Lettuce is optional: with it missing from the class path, the in-memory limiter works and asking
+ * for Redis fails when the limiter is built, naming the artifact to add.
  */
 class WithoutLettuceTest {
 
@@ -58,7 +58,8 @@ class WithoutLettuceTest {
     try (URLClassLoader loader = classPathWithoutLettuce()) {
       Object builder = builderWithLimit(loader);
       Object limiter = builder.getClass().getMethod("build").invoke(builder);
-      Object decision = limiter.getClass().getMethod("tryAcquire", String.class).invoke(limiter, "k");
+      Object decision =
+          limiter.getClass().getMethod("tryAcquire", String.class).invoke(limiter, "k");
       assertThat(decision.getClass().getMethod("allowed").invoke(decision)).isEqualTo(true);
     }
   }

@@ -12,12 +12,12 @@ import java.util.OptionalInt;
 
 /**
  * The ARC result of one message (RFC 8617 section 5.2): the chain validation status, how many ARC
- * sets the message carries, the oldest instance whose message signature still verifies, and why
- * a chain failed.
+ * sets the message carries, the oldest instance whose message signature still verifies, and why a
+ * chain failed.
  *
- * <p>The outcome is the status ({@code pass}, {@code fail}, {@code none}), except {@code
- * temperror} when a key lookup failed for DNS reasons (the status is then {@code fail}: the
- * chain could not be shown to be intact).
+ * <p>The outcome is the status ({@code pass}, {@code fail}, {@code none}), except {@code temperror}
+ * when a key lookup failed for DNS reasons (the status is then {@code fail}: the chain could not be
+ * shown to be intact).
  */
 public final class ArcResult implements CheckResult {
   private final ArcStatus status;
@@ -27,7 +27,13 @@ public final class ArcResult implements CheckResult {
   private final int oldestPass;
   private final List<ArcSet> sets;
 
-  private ArcResult(ArcStatus status, Outcome outcome, String reason, int instanceCount, int oldestPass, List<ArcSet> sets) {
+  private ArcResult(
+      ArcStatus status,
+      Outcome outcome,
+      String reason,
+      int instanceCount,
+      int oldestPass,
+      List<ArcSet> sets) {
     this.status = requireNonNull(status, "status");
     this.outcome = requireNonNull(outcome, "outcome");
     this.reason = requireNonNull(reason, "reason");
@@ -49,7 +55,12 @@ public final class ArcResult implements CheckResult {
    */
   public static ArcResult pass(int instanceCount, int oldestPass, List<ArcSet> sets) {
     return new ArcResult(
-        ArcStatus.PASS, Outcome.PASS, instanceCount + " ARC set(s) verified", instanceCount, oldestPass, sets);
+        ArcStatus.PASS,
+        Outcome.PASS,
+        instanceCount + " ARC set(s) verified",
+        instanceCount,
+        oldestPass,
+        sets);
   }
 
   /** A chain that failed, with the reason. */
@@ -110,19 +121,33 @@ public final class ArcResult implements CheckResult {
       d.put("oldest-pass", Integer.toString(oldestPass));
     }
     for (ArcSet s : sets) {
-      d.put("set." + s.instance(), "d=" + s.sealDomain() + " s=" + s.sealSelector() + " cv=" + s.chainStatus()
-          + " ams=" + s.messageSignature().token());
+      d.put(
+          "set." + s.instance(),
+          "d="
+              + s.sealDomain()
+              + " s="
+              + s.sealSelector()
+              + " cv="
+              + s.chainStatus()
+              + " ams="
+              + s.messageSignature().token());
     }
     return d;
   }
 
   /**
-   * The {@code arc=} clause (RFC 8617 section 10): the status, with {@code header.oldest-pass}
-   * when known, and the reason when the chain did not pass.
+   * The {@code arc=} clause (RFC 8617 section 10): the status, with {@code header.oldest-pass} when
+   * known, and the reason when the chain did not pass.
    */
   @Override
   public List<AuthResult> authResults() {
-    AuthResult r = new AuthResult("arc", status.token(), java.util.Optional.empty(), java.util.Optional.empty(), List.of());
+    AuthResult r =
+        new AuthResult(
+            "arc",
+            status.token(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            List.of());
     if (status == ArcStatus.FAIL) {
       r = r.withReason(reason);
     }
@@ -134,7 +159,14 @@ public final class ArcResult implements CheckResult {
 
   @Override
   public String toString() {
-    return "ArcResult[" + outcome.token() + " (" + reason + "), " + instanceCount + " instance(s)"
-        + (oldestPass >= 0 ? ", oldest-pass=" + oldestPass : "") + "]";
+    return "ArcResult["
+        + outcome.token()
+        + " ("
+        + reason
+        + "), "
+        + instanceCount
+        + " instance(s)"
+        + (oldestPass >= 0 ? ", oldest-pass=" + oldestPass : "")
+        + "]";
   }
 }

@@ -27,15 +27,15 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Seals a message as an intermediary (RFC 8617 section 5.1): adds ARC-Authentication-Results
- * (what this hop found), ARC-Message-Signature (a DKIM-like signature of the message as it leaves)
- * and ARC-Seal (a signature over every ARC set), with instance {@code i} one above the message's
+ * Seals a message as an intermediary (RFC 8617 section 5.1): adds ARC-Authentication-Results (what
+ * this hop found), ARC-Message-Signature (a DKIM-like signature of the message as it leaves) and
+ * ARC-Seal (a signature over every ARC set), with instance {@code i} one above the message's
  * newest. {@code rsa-sha256} or {@code ed25519-sha256} from the key's type, relaxed/relaxed.
  *
- * <p>The chain validation status {@code cv} is the caller's (normally {@link ArcResult#status()}
- * of {@link Arc#check()} on the message as received). A chain whose newest seal already says
- * {@code cv=fail} is never sealed again: {@link #sealHeaders} is empty and {@link #seal} returns
- * the message unchanged. A broken chain is sealed only with {@code cv=fail}, which ends it.
+ * <p>The chain validation status {@code cv} is the caller's (normally {@link ArcResult#status()} of
+ * {@link Arc#check()} on the message as received). A chain whose newest seal already says {@code
+ * cv=fail} is never sealed again: {@link #sealHeaders} is empty and {@link #seal} returns the
+ * message unchanged. A broken chain is sealed only with {@code cv=fail}, which ends it.
  *
  * <pre>{@code
  * ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
@@ -67,7 +67,8 @@ public final class ArcSealer {
       throw new IllegalStateException(e.getMessage(), e);
     }
     if (algorithm.equals("rsa-sha256") && Keys.bits(key) < 1024) {
-      throw new IllegalStateException("RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
+      throw new IllegalStateException(
+          "RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
     }
     this.headers = b.headers;
     this.clock = b.clock;
@@ -95,8 +96,8 @@ public final class ArcSealer {
 
   /**
    * The message sealed with status {@code cv}; the AAR carries the message's own
-   * Authentication-Results fields for this sealer's authserv-id (merged in order, as dkimpy
-   * does). Unchanged when the chain must not be sealed again (see the class comment).
+   * Authentication-Results fields for this sealer's authserv-id (merged in order, as dkimpy does).
+   * Unchanged when the chain must not be sealed again (see the class comment).
    */
   public byte[] seal(byte[] message, ArcStatus cv) {
     return prepend(sealHeaders(message, cv, null), message);
@@ -105,23 +106,27 @@ public final class ArcSealer {
   /**
    * The message sealed after {@code evaluation} judged it: the AAR carries the evaluation's
    * Authentication-Results clauses, {@code cv} its {@link Arc#KEY} result. Without an ARC check in
-   * the evaluation nothing was verified, so {@code cv} is {@code none} when the message has no
-   * ARC set and {@code fail} otherwise, never an unverified {@code pass}.
+   * the evaluation nothing was verified, so {@code cv} is {@code none} when the message has no ARC
+   * set and {@code fail} otherwise, never an unverified {@code pass}.
    */
   public byte[] seal(byte[] message, Evaluation evaluation) {
     requireNonNull(evaluation, "evaluation");
     String header = evaluation.authenticationResults(authservId);
     String value = header.substring(header.indexOf(':') + 1);
-    ArcStatus cv = evaluation.result(Arc.KEY).map(ArcResult::status)
-        .orElseGet(() -> newestInstance(fields(message)) == 0 ? ArcStatus.NONE : ArcStatus.FAIL);
+    ArcStatus cv =
+        evaluation
+            .result(Arc.KEY)
+            .map(ArcResult::status)
+            .orElseGet(
+                () -> newestInstance(fields(message)) == 0 ? ArcStatus.NONE : ArcStatus.FAIL);
     return prepend(sealHeaders(message, cv, value), message);
   }
 
   /**
    * The {@code cv} to seal {@code message} with, as dkimpy decides it: the {@code arc=} result in
    * the message's Authentication-Results fields for this sealer's authserv-id when there is one
-   * (the receiving hop already judged the chain), else {@link Arc#check()} through {@code dns}
-   * (a temperror counts as fail: an unverified chain is never passed on as intact).
+   * (the receiving hop already judged the chain), else {@link Arc#check()} through {@code dns} (a
+   * temperror counts as fail: an unverified chain is never passed on as intact).
    */
   public CompletableFuture<ArcStatus> chainStatus(byte[] message, DnsResolver dns) {
     requireNonNull(message, "message");
@@ -148,8 +153,8 @@ public final class ArcSealer {
    *
    * @param authResults the Authentication-Results value for the AAR ({@code authserv-id;
    *     method=result ...}); null to take the message's own fields for this authserv-id
-   * @throws IllegalArgumentException when {@code cv} contradicts the message ({@code none} with
-   *     ARC sets present, {@code pass} without), the chain is at 50 sets, or there is no From
+   * @throws IllegalArgumentException when {@code cv} contradicts the message ({@code none} with ARC
+   *     sets present, {@code pass} without), the chain is at 50 sets, or there is no From
    */
   public Optional<String> sealHeaders(byte[] message, ArcStatus cv, @Nullable String authResults) {
     requireNonNull(message, "message");
@@ -174,11 +179,13 @@ public final class ArcSealer {
     }
     int i = newest + 1;
     if (i > 50) {
-      throw new IllegalArgumentException("the chain already has 50 ARC sets, the most RFC 8617 allows");
+      throw new IllegalArgumentException(
+          "the chain already has 50 ARC sets, the most RFC 8617 allows");
     }
     long now = clock.instant().getEpochSecond();
 
-    String aar = "ARC-Authentication-Results: i=" + i + "; " + aarBody(fields, authResults) + "\r\n";
+    String aar =
+        "ARC-Authentication-Results: i=" + i + "; " + aarBody(fields, authResults) + "\r\n";
 
     BodyHasher body = new BodyHasher(true, "SHA-256", -1);
     body.update(message, used, message.length - used);
@@ -186,8 +193,19 @@ public final class ArcSealer {
     List<String> signed = signedHeaderNames(fields);
     String amsHead = "ARC-Message-Signature: a=" + algorithm + "; b=";
     // " i=N;" with a space before it: dkimpy finds the AMS of an instance by that exact text
-    String amsTail = ";\r\n\tbh=" + Base64.getEncoder().encodeToString(bodyHash) + "; c=relaxed/relaxed; d=" + domain
-        + ";\r\n\th=" + foldList(signed) + ";\r\n i=" + i + "; s=" + selector + "; t=" + now;
+    String amsTail =
+        ";\r\n\tbh="
+            + Base64.getEncoder().encodeToString(bodyHash)
+            + "; c=relaxed/relaxed; d="
+            + domain
+            + ";\r\n\th="
+            + foldList(signed)
+            + ";\r\n i="
+            + i
+            + "; s="
+            + selector
+            + "; t="
+            + now;
     ByteSink data = new ByteSink(2048);
     Map<String, List<Integer>> index = new HashMap<>();
     for (int k = 0; k < fields.size(); k++) {
@@ -225,7 +243,8 @@ public final class ArcSealer {
     canonicalizeOwn(aar, data, true);
     canonicalizeOwn(ams, data, true);
     String asHead = "ARC-Seal: a=" + algorithm + "; b=";
-    String asTail = ";\r\n\tcv=" + cv.token() + "; d=" + domain + "; i=" + i + "; s=" + selector + "; t=" + now;
+    String asTail =
+        ";\r\n\tcv=" + cv.token() + "; d=" + domain + "; i=" + i + "; s=" + selector + "; t=" + now;
     canonicalizeOwn(asHead + asTail, data, false);
     String as = asHead + fold(sign(data)) + asTail + "\r\n";
     return Optional.of(as + ams + aar);
@@ -238,7 +257,8 @@ public final class ArcSealer {
   private static void canonicalizeOwn(String field, ByteSink out, boolean crlf) {
     String raw = field;
     int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
-    HeaderField.canonicalize(raw, raw.indexOf(':'), crlf ? raw.length() : end, -1, -1, true, crlf, out);
+    HeaderField.canonicalize(
+        raw, raw.indexOf(':'), crlf ? raw.length() : end, -1, -1, true, crlf, out);
   }
 
   /** The AAR after {@code i=N; }: authserv-id and the clauses, one per folded line. */
@@ -294,9 +314,9 @@ public final class ArcSealer {
   }
 
   /**
-   * The b= value on one line: a seal covers the earlier sets as they are, so whitespace folded
-   * into b= would change what later seals sign; one line is also what dkimpy's standard form
-   * (and so the suite's expected seals) uses. 344 characters for RSA-2048, well under 998.
+   * The b= value on one line: a seal covers the earlier sets as they are, so whitespace folded into
+   * b= would change what later seals sign; one line is also what dkimpy's standard form (and so the
+   * suite's expected seals) uses. 344 characters for RSA-2048, well under 998.
    */
   private static String fold(byte[] signature) {
     return Base64.getEncoder().encodeToString(signature);
@@ -333,12 +353,19 @@ public final class ArcSealer {
     Map<Integer, HeaderField[]> sets = new HashMap<>();
     for (HeaderField f : fields) {
       String name = f.lowerName();
-      int part = name.equals(ArcHeaders.SEAL) ? 0 : name.equals(ArcHeaders.MESSAGE_SIGNATURE) ? 1
-          : name.equals(ArcHeaders.AUTH_RESULTS) ? 2 : -1;
+      int part =
+          name.equals(ArcHeaders.SEAL)
+              ? 0
+              : name.equals(ArcHeaders.MESSAGE_SIGNATURE)
+                  ? 1
+                  : name.equals(ArcHeaders.AUTH_RESULTS) ? 2 : -1;
       if (part < 0) {
         continue;
       }
-      int i = part == 2 ? ArcHeaders.aarInstance(f.value()) : ArcSignature.read(f, part == 0).instance();
+      int i =
+          part == 2
+              ? ArcHeaders.aarInstance(f.value())
+              : ArcSignature.read(f, part == 0).instance();
       if (i > 0 && i <= 50) {
         sets.computeIfAbsent(i, x -> new HeaderField[3])[part] = f;
       }
@@ -348,7 +375,15 @@ public final class ArcSealer {
 
   @Override
   public String toString() {
-    return "ArcSealer[d=" + domain + ", s=" + selector + ", a=" + algorithm + ", authserv-id=" + authservId + "]";
+    return "ArcSealer[d="
+        + domain
+        + ", s="
+        + selector
+        + ", a="
+        + algorithm
+        + ", authserv-id="
+        + authservId
+        + "]";
   }
 
   /** Builds an {@link ArcSealer}. Domain, selector, key and authserv-id are required; each once. */
@@ -402,21 +437,29 @@ public final class ArcSealer {
     public Builder authservId(String id) {
       requireNonNull(id, "authservId");
       check(this.authservId == null, "authserv-id");
-      requireArgument(!id.isBlank() && id.chars().noneMatch(c -> c <= ' ' || c == ';' || c > '~'),
+      requireArgument(
+          !id.isBlank() && id.chars().noneMatch(c -> c <= ' ' || c == ';' || c > '~'),
           "authserv-id must be one token: " + id);
       this.authservId = id;
       return this;
     }
 
-    /** The header fields the ARC-Message-Signature signs (default: {@link DkimSigner#DEFAULT_HEADERS} present). */
+    /**
+     * The header fields the ARC-Message-Signature signs (default: {@link
+     * DkimSigner#DEFAULT_HEADERS} present).
+     */
     public Builder headers(List<String> names) {
       requireNonNull(names, "headers");
       check(this.headers == null, "headers");
       List<String> lower = new ArrayList<>();
       for (String n : names) {
         String l = n.trim().toLowerCase(Locale.ROOT);
-        requireArgument(!l.equals("arc-seal"), "an ARC-Message-Signature must not sign ARC-Seal (RFC 8617 4.1.2)");
-        requireArgument(!l.isEmpty() && l.chars().allMatch(c -> c > ' ' && c < 127 && c != ':'), "bad header name: " + n);
+        requireArgument(
+            !l.equals("arc-seal"),
+            "an ARC-Message-Signature must not sign ARC-Seal (RFC 8617 4.1.2)");
+        requireArgument(
+            !l.isEmpty() && l.chars().allMatch(c -> c > ' ' && c < 127 && c != ':'),
+            "bad header name: " + n);
         lower.add(l);
       }
       this.headers = List.copyOf(lower);
@@ -449,7 +492,8 @@ public final class ArcSealer {
     }
 
     private static boolean isName(String s) {
-      return s.matches("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*");
+      return s.matches(
+          "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*");
     }
   }
 }

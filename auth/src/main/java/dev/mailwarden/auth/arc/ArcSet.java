@@ -13,8 +13,8 @@ import dev.mailwarden.Outcome;
  * @param sealSelector the ARC-Seal's {@code s=}
  * @param chainStatus the ARC-Seal's {@code cv=}: what this sealer found when it received the mail
  * @param authservId the authserv-id of the ARC-Authentication-Results
- * @param authResults the results recorded in ARC-Authentication-Results after the authserv-id
- *     (e.g. {@code spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com})
+ * @param authResults the results recorded in ARC-Authentication-Results after the authserv-id (e.g.
+ *     {@code spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com})
  * @param messageSignature the outcome of this set's ARC-Message-Signature: {@code pass}, {@code
  *     fail}, {@code permerror}, {@code temperror}, or {@code none} when it was not checked
  */

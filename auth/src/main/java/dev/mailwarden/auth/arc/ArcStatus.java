@@ -25,6 +25,7 @@ public enum ArcStatus {
         return s;
       }
     }
-    throw new IllegalArgumentException("not an ARC chain status (none, pass, fail): '" + token + "'");
+    throw new IllegalArgumentException(
+        "not an ARC chain status (none, pass, fail): '" + token + "'");
   }
 }

@@ -18,13 +18,13 @@ import java.util.concurrent.Executor;
  * Validates the ARC chain of a message (RFC 8617 section 5.2) on its raw bytes: {@code none}
  * without ARC sets; {@code fail} when the chain is malformed, over a cap, broken, or its newest
  * seal recorded {@code cv=fail}; {@code pass} when the newest ARC-Message-Signature and every
- * ARC-Seal verify. A key lookup that fails for DNS reasons gives outcome {@code temperror}
- * (status {@code fail}).
+ * ARC-Seal verify. A key lookup that fails for DNS reasons gives outcome {@code temperror} (status
+ * {@code fail}).
  *
- * <p>Hostile chains stay cheap: at most {@link Builder#maxSets} sets (RFC 8617's 50 by default)
- * and three times as many ARC fields are read, each at most {@link Builder#maxFieldBytes} (64 KiB
- * by default); past a cap the chain fails with a reason naming it. Every seal is checked against
- * one running digest, so the work is linear in the header block.
+ * <p>Hostile chains stay cheap: at most {@link Builder#maxSets} sets (RFC 8617's 50 by default) and
+ * three times as many ARC fields are read, each at most {@link Builder#maxFieldBytes} (64 KiB by
+ * default); past a cap the chain fails with a reason naming it. Every seal is checked against one
+ * running digest, so the work is linear in the header block.
  *
  * <p>Immutable and thread-safe; parsed key records are shared between messages.
  */
@@ -70,10 +70,13 @@ public final class ArcVerifier implements Checker<ArcResult> {
                 message.get(chunk, 0, k);
                 chain.update(chunk, 0, k);
               }
-              return chain.finish().thenApply(r -> {
-                chain.capExceeded().ifPresent(context::report);
-                return r;
-              });
+              return chain
+                  .finish()
+                  .thenApply(
+                      r -> {
+                        chain.capExceeded().ifPresent(context::report);
+                        return r;
+                      });
             },
             context.executor())
         .thenCompose(f -> f)
@@ -103,7 +106,8 @@ public final class ArcVerifier implements Checker<ArcResult> {
   }
 
   /** {@code cache}: the runtime's shared cache for parsed keys, or null outside an evaluation. */
-  private ArcChain start(@org.jspecify.annotations.Nullable SharedCache cache, DnsResolver dns, Executor executor) {
+  private ArcChain start(
+      @org.jspecify.annotations.Nullable SharedCache cache, DnsResolver dns, Executor executor) {
     requireNonNull(dns, "dns");
     requireNonNull(executor, "executor");
     return new ArcChain(maxSets, maxFieldBytes, oldestPass, new KeyCache(cache), dns, executor);
@@ -123,7 +127,13 @@ public final class ArcVerifier implements Checker<ArcResult> {
 
   @Override
   public String toString() {
-    return "ArcVerifier[maxSets=" + maxSets + ", maxFieldBytes=" + maxFieldBytes + ", oldestPass=" + oldestPass + "]";
+    return "ArcVerifier[maxSets="
+        + maxSets
+        + ", maxFieldBytes="
+        + maxFieldBytes
+        + ", oldestPass="
+        + oldestPass
+        + "]";
   }
 
   /** Builds an {@link ArcVerifier}. Each setting may be set once. */
@@ -148,7 +158,9 @@ public final class ArcVerifier implements Checker<ArcResult> {
       return this;
     }
 
-    /** The largest ARC header field read, in bytes (default 65536); a larger one fails the chain. */
+    /**
+     * The largest ARC header field read, in bytes (default 65536); a larger one fails the chain.
+     */
     public Builder maxFieldBytes(int max) {
       check(!bytesSet, "maxFieldBytes");
       if (max < 1024) {

@@ -44,7 +44,10 @@ public final class DkimKeyPair {
     return Keys.privateKeyPem(privateKey);
   }
 
-  /** The base64 for {@code p=}: SubjectPublicKeyInfo for RSA, the raw 32 bytes for Ed25519 (RFC 8463). */
+  /**
+   * The base64 for {@code p=}: SubjectPublicKeyInfo for RSA, the raw 32 bytes for Ed25519 (RFC
+   * 8463).
+   */
   public String publicKeyBase64() {
     return Base64.getEncoder().encodeToString(Keys.publishedForm(publicKey));
   }

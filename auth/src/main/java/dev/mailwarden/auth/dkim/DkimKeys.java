@@ -21,7 +21,8 @@ public final class DkimKeys {
   /** A new RSA key pair; {@code bits} at least 1024 (RFC 8301), 2048 recommended. */
   public static DkimKeyPair rsa(int bits) {
     if (bits < 1024 || bits > 8192) {
-      throw new IllegalArgumentException("RSA key size must be between 1024 and 8192 bits (RFC 8301): " + bits);
+      throw new IllegalArgumentException(
+          "RSA key size must be between 1024 and 8192 bits (RFC 8301): " + bits);
     }
     return generate("RSA", bits);
   }
@@ -31,7 +32,10 @@ public final class DkimKeys {
     return rsa(2048);
   }
 
-  /** A new Ed25519 key pair (RFC 8463). Sign with both RSA and Ed25519 for now: not every verifier knows Ed25519. */
+  /**
+   * A new Ed25519 key pair (RFC 8463). Sign with both RSA and Ed25519 for now: not every verifier
+   * knows Ed25519.
+   */
   public static DkimKeyPair ed25519() {
     return generate("Ed25519", 0);
   }

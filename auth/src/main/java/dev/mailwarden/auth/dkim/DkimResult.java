@@ -23,7 +23,11 @@ public final class DkimResult implements CheckResult {
   private final int signaturesSkipped;
 
   private DkimResult(
-      Outcome outcome, String reason, List<DkimSignatureResult> signatures, int fromHeaderCount, int skipped) {
+      Outcome outcome,
+      String reason,
+      List<DkimSignatureResult> signatures,
+      int fromHeaderCount,
+      int skipped) {
     this.outcome = outcome;
     this.reason = reason;
     this.signatures = List.copyOf(signatures);
@@ -37,10 +41,12 @@ public final class DkimResult implements CheckResult {
    * @param fromHeaderCount how many From header fields the message has
    * @param signaturesSkipped signatures beyond the evaluation limit, not evaluated
    */
-  public static DkimResult of(List<DkimSignatureResult> signatures, int fromHeaderCount, int signaturesSkipped) {
+  public static DkimResult of(
+      List<DkimSignatureResult> signatures, int fromHeaderCount, int signaturesSkipped) {
     requireNonNull(signatures, "signatures");
     if (signatures.isEmpty()) {
-      return new DkimResult(Outcome.NONE, "no DKIM signature", signatures, fromHeaderCount, signaturesSkipped);
+      return new DkimResult(
+          Outcome.NONE, "no DKIM signature", signatures, fromHeaderCount, signaturesSkipped);
     }
     for (DkimSignatureResult s : signatures) {
       if (s.isPass()) {
@@ -97,8 +103,8 @@ public final class DkimResult implements CheckResult {
   }
 
   /**
-   * How many From header fields the message has. RFC 5322 allows exactly one; more than one
-   * makes the author ambiguous, which DMARC must treat as a failure (RFC 7489 section 6.6.1).
+   * How many From header fields the message has. RFC 5322 allows exactly one; more than one makes
+   * the author ambiguous, which DMARC must treat as a failure (RFC 7489 section 6.6.1).
    */
   public int fromHeaderCount() {
     return fromHeaderCount;
@@ -146,7 +152,14 @@ public final class DkimResult implements CheckResult {
 
   @Override
   public String toString() {
-    return "DkimResult[" + outcome.token() + " (" + reason + "), " + signatures.size() + " signature(s)"
-        + (fromHeaderCount > 1 ? ", " + fromHeaderCount + " From fields" : "") + "]";
+    return "DkimResult["
+        + outcome.token()
+        + " ("
+        + reason
+        + "), "
+        + signatures.size()
+        + " signature(s)"
+        + (fromHeaderCount > 1 ? ", " + fromHeaderCount + " From fields" : "")
+        + "]";
   }
 }

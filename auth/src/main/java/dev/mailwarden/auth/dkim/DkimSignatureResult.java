@@ -90,7 +90,8 @@ public record DkimSignatureResult(
     if (keyBits > 0) {
       b.append(" bits=").append(keyBits);
     }
-    bodyLengthLimit.ifPresent(l -> b.append(" l=").append(l).append(" unsigned=").append(unsignedBodyBytes));
+    bodyLengthLimit.ifPresent(
+        l -> b.append(" l=").append(l).append(" unsigned=").append(unsignedBodyBytes));
     return b.append(" (").append(reason).append(')').toString();
   }
 }

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Signs messages with DKIM: {@code rsa-sha256} or {@code ed25519-sha256} (from the key's type),
  * relaxed/relaxed by default, {@code t=} from the clock and optionally {@code x=}. By default it
- * signs the usual identity and content headers present in the message, and From once more than
- * it occurs ("over-signing"), so a From added later breaks the signature.
+ * signs the usual identity and content headers present in the message, and From once more than it
+ * occurs ("over-signing"), so a From added later breaks the signature.
  *
  * <pre>{@code
  * DkimSigner signer = DkimSigner.builder()
@@ -38,9 +38,22 @@ public final class DkimSigner {
   /** The header fields signed by default, when present. */
   public static final List<String> DEFAULT_HEADERS =
       List.of(
-          "from", "sender", "reply-to", "subject", "date", "message-id", "to", "cc", "mime-version",
-          "content-type", "content-transfer-encoding", "in-reply-to", "references", "list-id",
-          "list-unsubscribe", "list-unsubscribe-post");
+          "from",
+          "sender",
+          "reply-to",
+          "subject",
+          "date",
+          "message-id",
+          "to",
+          "cc",
+          "mime-version",
+          "content-type",
+          "content-transfer-encoding",
+          "in-reply-to",
+          "references",
+          "list-id",
+          "list-unsubscribe",
+          "list-unsubscribe-post");
 
   private final String domain;
   private final String selector;
@@ -60,13 +73,16 @@ public final class DkimSigner {
     this.key = requireState(b.key, "private key");
     this.rsa = key instanceof RSAKey;
     if (!rsa && !key.getAlgorithm().equals("EdDSA") && !key.getAlgorithm().equals("Ed25519")) {
-      throw new IllegalStateException("the private key must be RSA or Ed25519, not " + key.getAlgorithm());
+      throw new IllegalStateException(
+          "the private key must be RSA or Ed25519, not " + key.getAlgorithm());
     }
     if (b.algorithm != null && !b.algorithm.equals(rsa ? "rsa-sha256" : "ed25519-sha256")) {
-      throw new IllegalStateException("a=" + b.algorithm + " does not fit the " + (rsa ? "RSA" : "Ed25519") + " key");
+      throw new IllegalStateException(
+          "a=" + b.algorithm + " does not fit the " + (rsa ? "RSA" : "Ed25519") + " key");
     }
     if (rsa && Keys.bits(key) < 1024) {
-      throw new IllegalStateException("RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
+      throw new IllegalStateException(
+          "RSA keys under 1024 bits are not accepted by verifiers (RFC 8301)");
     }
     try {
       this.signingKey = DkimCrypto.signingKey(key);
@@ -107,8 +123,8 @@ public final class DkimSigner {
   }
 
   /**
-   * The {@code DKIM-Signature} header field for a raw message (CRLF or bare LF), folded, ending
-   * in CRLF: prepend it to the message unchanged.
+   * The {@code DKIM-Signature} header field for a raw message (CRLF or bare LF), folded, ending in
+   * CRLF: prepend it to the message unchanged.
    *
    * @throws IllegalArgumentException when the message has no From header field
    */
@@ -123,8 +139,8 @@ public final class DkimSigner {
   }
 
   /**
-   * A stream to write one message into while it passes (e.g. through a milter): the header block
-   * is kept, the body is only hashed, so memory is bounded by the header block. {@link
+   * A stream to write one message into while it passes (e.g. through a milter): the header block is
+   * kept, the body is only hashed, so memory is bounded by the header block. {@link
    * DkimSigningStream#signatureField()} after {@link DkimSigningStream#close()} gives the same
    * field as {@link #sign(byte[])} on the same bytes.
    */
@@ -230,8 +246,17 @@ public final class DkimSigner {
 
   @Override
   public String toString() {
-    return "DkimSigner[d=" + domain + ", s=" + selector + ", a=" + algorithm() + ", c=" + headerCanon.token() + "/"
-        + bodyCanon.token() + "]";
+    return "DkimSigner[d="
+        + domain
+        + ", s="
+        + selector
+        + ", a="
+        + algorithm()
+        + ", c="
+        + headerCanon.token()
+        + "/"
+        + bodyCanon.token()
+        + "]";
   }
 
   /** Builds a {@link DkimSigner}. Domain, selector and key are required; each setting once. */
@@ -284,8 +309,10 @@ public final class DkimSigner {
     public Builder algorithm(String algorithm) {
       requireNonNull(algorithm, "algorithm");
       check(this.algorithm == null, "algorithm");
-      requireArgument(!algorithm.equals("rsa-sha1"), "rsa-sha1 must not be used for signing (RFC 8301)");
-      requireArgument(algorithm.equals("rsa-sha256") || algorithm.equals("ed25519-sha256"),
+      requireArgument(
+          !algorithm.equals("rsa-sha1"), "rsa-sha1 must not be used for signing (RFC 8301)");
+      requireArgument(
+          algorithm.equals("rsa-sha256") || algorithm.equals("ed25519-sha256"),
           "unknown algorithm " + algorithm + "; use rsa-sha256 or ed25519-sha256");
       this.algorithm = algorithm;
       return this;
@@ -305,10 +332,13 @@ public final class DkimSigner {
       check(this.headers == null, "headers");
       List<String> lower = new ArrayList<>(names.size());
       for (String n : names) {
-        requireArgument(n != null && !n.isBlank() && n.indexOf(':') < 0 && n.indexOf(';') < 0, "bad header name: " + n);
+        requireArgument(
+            n != null && !n.isBlank() && n.indexOf(':') < 0 && n.indexOf(';') < 0,
+            "bad header name: " + n);
         lower.add(n.trim().toLowerCase(Locale.ROOT));
       }
-      requireArgument(lower.contains("from"), "the signed headers must include from (RFC 6376 5.4)");
+      requireArgument(
+          lower.contains("from"), "the signed headers must include from (RFC 6376 5.4)");
       this.headers = List.copyOf(lower);
       return this;
     }
@@ -333,11 +363,17 @@ public final class DkimSigner {
       return this;
     }
 
-    /** Adds {@code i=}, the agent or user identity, e.g. {@code @mail.example.com}; within the domain. */
+    /**
+     * Adds {@code i=}, the agent or user identity, e.g. {@code @mail.example.com}; within the
+     * domain.
+     */
     public Builder identity(String identity) {
       requireNonNull(identity, "identity");
       check(this.identity == null, "identity");
-      requireArgument(identity.indexOf('@') >= 0 && identity.indexOf(';') < 0 && identity.chars().noneMatch(c -> c <= ' ' || c > '~'),
+      requireArgument(
+          identity.indexOf('@') >= 0
+              && identity.indexOf(';') < 0
+              && identity.chars().noneMatch(c -> c <= ' ' || c > '~'),
           "i= must be [local-part]@domain in plain ASCII: " + identity);
       this.identity = identity;
       return this;
@@ -356,7 +392,8 @@ public final class DkimSigner {
       DkimSigner s = new DkimSigner(this);
       if (identity != null) {
         String id = identity.substring(identity.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        requireArgument(id.equals(s.domain) || id.endsWith("." + s.domain), "i= must be within d=" + s.domain);
+        requireArgument(
+            id.equals(s.domain) || id.endsWith("." + s.domain), "i= must be within d=" + s.domain);
       }
       return s;
     }
@@ -374,7 +411,8 @@ public final class DkimSigner {
     }
 
     private static boolean isName(String s) {
-      return s.matches("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*");
+      return s.matches(
+          "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*");
     }
   }
 }

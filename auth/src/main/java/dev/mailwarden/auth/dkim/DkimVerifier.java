@@ -83,7 +83,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
     return CompletableFuture.supplyAsync(
             () -> {
               ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
-              Verification v = start(context.cache(), context.dns(), context.clock(), context.executor());
+              Verification v =
+                  start(context.cache(), context.dns(), context.clock(), context.executor());
               byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
               while (message.hasRemaining()) {
                 int n = Math.min(chunk.length, message.remaining());
@@ -101,8 +102,13 @@ public final class DkimVerifier implements Checker<DkimResult> {
   /** Tells the evaluation's listener which caps this message reached ({@link CapExceeded}). */
   private DkimResult reportCaps(CheckContext context, DkimResult r) {
     if (r.signaturesSkipped() > 0) {
-      context.report(new CapExceeded("dkim.signatures",
-          r.signaturesSkipped() + " signatures beyond maxSignatures (" + maxSignatures + ") not evaluated"));
+      context.report(
+          new CapExceeded(
+              "dkim.signatures",
+              r.signaturesSkipped()
+                  + " signatures beyond maxSignatures ("
+                  + maxSignatures
+                  + ") not evaluated"));
     }
     if (r.outcome() == Outcome.PERMERROR && r.reason().startsWith(Verification.HEADER_CAP_REASON)) {
       context.report(new CapExceeded("dkim.header-bytes", r.reason()));
@@ -122,7 +128,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
    * @param clock the time against which {@code t=} and {@code x=} are checked
    * @param executor where signature verification runs once keys arrive
    */
-  public CompletableFuture<DkimResult> verify(byte[] message, DnsResolver dns, Clock clock, Executor executor) {
+  public CompletableFuture<DkimResult> verify(
+      byte[] message, DnsResolver dns, Clock clock, Executor executor) {
     requireNonNull(message, "message");
     Verification v = start(null, dns, clock, executor);
     v.update(message, 0, message.length);
@@ -130,14 +137,15 @@ public final class DkimVerifier implements Checker<DkimResult> {
   }
 
   /**
-   * A stream to write one message into while it arrives (a milter, an SMTP server's DATA), so
-   * the body is hashed as it passes and never held.
+   * A stream to write one message into while it arrives (a milter, an SMTP server's DATA), so the
+   * body is hashed as it passes and never held.
    */
   public DkimStream stream(DnsResolver dns, Clock clock, Executor executor) {
     return new DkimStream(start(null, dns, clock, executor));
   }
 
-  private Verification start(@Nullable SharedCache cache, DnsResolver dns, Clock clock, Executor executor) {
+  private Verification start(
+      @Nullable SharedCache cache, DnsResolver dns, Clock clock, Executor executor) {
     requireNonNull(dns, "dns");
     requireNonNull(clock, "clock");
     requireNonNull(executor, "executor");
@@ -170,7 +178,15 @@ public final class DkimVerifier implements Checker<DkimResult> {
 
   @Override
   public String toString() {
-    return "DkimVerifier[skew=" + clockSkew.toSeconds() + "s, maxSignatures=" + maxSignatures + ", maxHeaderBytes=" + maxHeaderBytes + ", l=" + bodyLengthPolicy + "]";
+    return "DkimVerifier[skew="
+        + clockSkew.toSeconds()
+        + "s, maxSignatures="
+        + maxSignatures
+        + ", maxHeaderBytes="
+        + maxHeaderBytes
+        + ", l="
+        + bodyLengthPolicy
+        + "]";
   }
 
   /** Builds a {@link DkimVerifier}. Each setting may be set once. */
@@ -221,8 +237,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
     }
 
     /**
-     * The largest header section read (default {@value #DEFAULT_MAX_HEADER_BYTES} bytes, 1 MiB).
-     * A longer one is not stored: the rest of the message is drained and the result is {@code
+     * The largest header section read (default {@value #DEFAULT_MAX_HEADER_BYTES} bytes, 1 MiB). A
+     * longer one is not stored: the rest of the message is drained and the result is {@code
      * permerror} naming this cap.
      */
     public Builder maxHeaderBytes(int bytes) {

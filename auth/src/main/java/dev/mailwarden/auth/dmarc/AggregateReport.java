@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One DMARC aggregate report (RFC 7489 §7.2 and Appendix C; RFC 9990): who reports, the policy
- * published by one domain, and one row per (source IP, disposition, results) with a message
- * count. Produced by {@link ReportAccumulator}, rendered and parsed by {@link AggregateReports}.
+ * published by one domain, and one row per (source IP, disposition, results) with a message count.
+ * Produced by {@link ReportAccumulator}, rendered and parsed by {@link AggregateReports}.
  *
  * @param metadata who reports and for which period
  * @param policy the policy published by the domain the report is about
@@ -37,7 +37,13 @@ public record AggregateReport(Metadata metadata, PolicyPublished policy, List<Ro
    * @param end end of the period
    * @param errors errors met while producing the report; usually empty
    */
-  public record Metadata(String orgName, String email, String reportId, Instant begin, Instant end, List<String> errors) {
+  public record Metadata(
+      String orgName,
+      String email,
+      String reportId,
+      Instant begin,
+      Instant end,
+      List<String> errors) {
     public Metadata {
       requireNonNull(orgName, "orgName");
       requireNonNull(email, "email");
@@ -140,7 +146,17 @@ public record AggregateReport(Metadata metadata, PolicyPublished policy, List<Ro
 
     /** The same row with another count. */
     public Row withCount(long newCount) {
-      return new Row(sourceIp, newCount, disposition, dkimAligned, spfAligned, overrides, headerFrom, envelopeFrom, dkim, spf);
+      return new Row(
+          sourceIp,
+          newCount,
+          disposition,
+          dkimAligned,
+          spfAligned,
+          overrides,
+          headerFrom,
+          envelopeFrom,
+          dkim,
+          spf);
     }
   }
 

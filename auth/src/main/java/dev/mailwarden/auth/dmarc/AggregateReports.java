@@ -23,18 +23,18 @@ import java.util.zip.GZIPOutputStream;
  * ones (what {@code mailwarden dmarc report --input DIR} prints).
  *
  * <p>Parsing is for untrusted input: DTDs, external entities and XInclude are refused, the XML is
- * read in one streaming pass with elements nested at most {@link ReportXml#DEFAULT_MAX_DEPTH}
- * deep, a zip may list at most {@link ReportArchive#MAX_ZIP_ENTRIES} entries and only its {@code
- * .xml} entry is inflated, and a report (plain XML, gzip or zip) may not decompress to more than
- * {@link #DEFAULT_MAX_BYTES} (or the limit given). Malformed input is a value ({@link ParsedReport}),
+ * read in one streaming pass with elements nested at most {@link ReportXml#DEFAULT_MAX_DEPTH} deep,
+ * a zip may list at most {@link ReportArchive#MAX_ZIP_ENTRIES} entries and only its {@code .xml}
+ * entry is inflated, and a report (plain XML, gzip or zip) may not decompress to more than {@link
+ * #DEFAULT_MAX_BYTES} (or the limit given). Malformed input is a value ({@link ParsedReport}),
  * never an exception.
  */
 public final class AggregateReports {
 
   /**
    * The XML namespace of the RFC 9990 form (as in its Appendix B sample and the DMARCbis
-   * aggregate-reporting drafts). The element order of the RFC 9990 form follows that sample;
-   * the RFC's XML schema itself was not available to validate against.
+   * aggregate-reporting drafts). The element order of the RFC 9990 form follows that sample; the
+   * RFC's XML schema itself was not available to validate against.
    */
   public static final String RFC9990_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
 
@@ -76,16 +76,22 @@ public final class AggregateReports {
 
   private AggregateReports() {}
 
-  /** The report as XML in the given form; RFC 9990's {@code discovery_method} is {@code treewalk}. */
+  /**
+   * The report as XML in the given form; RFC 9990's {@code discovery_method} is {@code treewalk}.
+   */
   public static String toXml(AggregateReport report, Format format) {
     return toXml(report, format, OrganizationalDomains.treeWalk());
   }
 
   /** The report as XML, naming how organisational domains were found (RFC 9990 form only). */
-  public static String toXml(AggregateReport report, Format format, OrganizationalDomains discovery) {
+  public static String toXml(
+      AggregateReport report, Format format, OrganizationalDomains discovery) {
     requireNonNull(report, "report");
     requireNonNull(format, "format");
-    return ReportXml.write(report, format == Format.RFC9990 ? RFC9990_NAMESPACE : null, discovery.isTreeWalk() ? "treewalk" : "psl");
+    return ReportXml.write(
+        report,
+        format == Format.RFC9990 ? RFC9990_NAMESPACE : null,
+        discovery.isTreeWalk() ? "treewalk" : "psl");
   }
 
   /** The report as gzip-compressed XML, ready to attach or upload. */
@@ -106,8 +112,14 @@ public final class AggregateReports {
    */
   public static String fileName(String receiverDomain, AggregateReport report) {
     requireNonNull(receiverDomain, "receiverDomain");
-    return safeName(receiverDomain) + "!" + safeName(report.policy().domain()) + "!"
-        + report.metadata().begin().getEpochSecond() + "!" + report.metadata().end().getEpochSecond() + ".xml.gz";
+    return safeName(receiverDomain)
+        + "!"
+        + safeName(report.policy().domain())
+        + "!"
+        + report.metadata().begin().getEpochSecond()
+        + "!"
+        + report.metadata().end().getEpochSecond()
+        + ".xml.gz";
   }
 
   private static String safeName(String domain) {
@@ -124,7 +136,9 @@ public final class AggregateReports {
     return parse(data, maxBytes, DEFAULT_MAX_DEPTH);
   }
 
-  /** Elements nested deeper than this make a report unreadable by default (real ones nest 5 deep). */
+  /**
+   * Elements nested deeper than this make a report unreadable by default (real ones nest 5 deep).
+   */
   public static final int DEFAULT_MAX_DEPTH = ReportXml.DEFAULT_MAX_DEPTH;
 
   /**
@@ -143,7 +157,8 @@ public final class AggregateReports {
     try {
       xml = decompress(data, maxBytes);
     } catch (IOException e) {
-      return ParsedReport.bad(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      return ParsedReport.bad(
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     try {
       return new ParsedReport(Optional.of(ReportXml.read(xml, maxDepth)), "");
@@ -181,8 +196,8 @@ public final class AggregateReports {
 
   /**
    * Parses every regular file in {@code dir} (not recursive; {@code .xml}, {@code .gz}, {@code
-   * .zip} or anything else, detected by content) and summarises them per source IP. Files that
-   * do not parse are listed in {@link ReportSummary#problems()}.
+   * .zip} or anything else, detected by content) and summarises them per source IP. Files that do
+   * not parse are listed in {@link ReportSummary#problems()}.
    *
    * @throws UncheckedIOException if the directory cannot be listed
    */

@@ -23,7 +23,8 @@ final class ArcOverride {
 
   private ArcOverride() {}
 
-  static CompletableFuture<DmarcResult> apply(CheckContext context, DmarcResult r, Set<String> trusted) {
+  static CompletableFuture<DmarcResult> apply(
+      CheckContext context, DmarcResult r, Set<String> trusted) {
     if (r.outcome() != Outcome.FAIL || r.disposition() == Policy.NONE || r.fromDomain().isEmpty()) {
       return CompletableFuture.completedFuture(r);
     }
@@ -46,11 +47,19 @@ final class ArcOverride {
       for (String method : PREFERENCE) { // a DMARC pass says most; report it when there is one
         String what = null;
         for (int c = 0; c < clauses.size() && what == null; c++) {
-          what = clauses.get(c).regionMatches(true, 0, method + "=", 0, method.length() + 1) ? passFor(clauses.get(c), from, org) : null;
+          what =
+              clauses.get(c).regionMatches(true, 0, method + "=", 0, method.length() + 1)
+                  ? passFor(clauses.get(c), from, org)
+                  : null;
         }
         if (what != null) {
           return r.withLocalPolicyOverride(
-              "arc=pass, trusted ARC sealer " + s.sealDomain() + " (i=" + s.instance() + ") recorded " + what);
+              "arc=pass, trusted ARC sealer "
+                  + s.sealDomain()
+                  + " (i="
+                  + s.instance()
+                  + ") recorded "
+                  + what);
         }
       }
     }
@@ -65,12 +74,13 @@ final class ArcOverride {
       return null;
     }
     String method = words[0].substring(0, eq).toLowerCase(Locale.ROOT);
-    String property = switch (method) {
-      case "dmarc" -> "header.from=";
-      case "dkim" -> "header.d=";
-      case "spf" -> "smtp.mailfrom=";
-      default -> null;
-    };
+    String property =
+        switch (method) {
+          case "dmarc" -> "header.from=";
+          case "dkim" -> "header.d=";
+          case "spf" -> "smtp.mailfrom=";
+          default -> null;
+        };
     if (property == null) {
       return null;
     }
@@ -78,7 +88,8 @@ final class ArcOverride {
       if (w.regionMatches(true, 0, property, 0, property.length())) {
         String v = w.substring(property.length()).toLowerCase(Locale.ROOT);
         v = v.substring(v.lastIndexOf('@') + 1);
-        boolean ok = method.equals("dmarc") ? v.equals(from) : v.equals(org) || v.endsWith("." + org);
+        boolean ok =
+            method.equals("dmarc") ? v.equals(from) : v.equals(org) || v.endsWith("." + org);
         if (ok) {
           return method + "=pass " + property + v;
         }

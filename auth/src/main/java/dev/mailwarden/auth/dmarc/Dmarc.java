@@ -36,18 +36,18 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>The checker applies when the session holds the message. It reads exactly one From header
- * with exactly one address (anything else is permerror), finds the policy at {@code
- * _dmarc.<From domain>} and then, by default, by the RFC 9989 DNS tree walk (or at the
- * organisational domain of a Public Suffix List, RFC 7489), aligns the passing SPF identity and
- * each passing DKIM {@code d=} (strict or relaxed as the record says), and applies {@code
- * p}/{@code sp}/{@code np} with {@code pct} and {@code t}. DNS errors give temperror, and so
- * does an SPF or DKIM temperror of an identifier that would align when nothing else aligned.
+ * <p>The checker applies when the session holds the message. It reads exactly one From header with
+ * exactly one address (anything else is permerror), finds the policy at {@code _dmarc.<From
+ * domain>} and then, by default, by the RFC 9989 DNS tree walk (or at the organisational domain of
+ * a Public Suffix List, RFC 7489), aligns the passing SPF identity and each passing DKIM {@code d=}
+ * (strict or relaxed as the record says), and applies {@code p}/{@code sp}/{@code np} with {@code
+ * pct} and {@code t}. DNS errors give temperror, and so does an SPF or DKIM temperror of an
+ * identifier that would align when nothing else aligned.
  *
  * <p>Weights: registered without any, {@link #defaultWeights()} scores a fail with disposition
  * reject 100 (reaches any sensible reject threshold alone), a fail with disposition quarantine 3
- * (QUARANTINE with {@code quarantineAt(3.0)} and the default {@code rejectAt(5.0)}), anything
- * else 0; {@link #weights(double, double)} for other thresholds.
+ * (QUARANTINE with {@code quarantineAt(3.0)} and the default {@code rejectAt(5.0)}), anything else
+ * 0; {@link #weights(double, double)} for other thresholds.
  */
 public final class Dmarc implements Checker<DmarcResult> {
 
@@ -109,17 +109,27 @@ public final class Dmarc implements Checker<DmarcResult> {
         @Override
         public CompletableFuture<DmarcInputs> inputs(CheckContext context) {
           // the SPF and DKIM checks of the same evaluation; absent ones count as "no result"
-          return context.await(Spf.KEY)
+          return context
+              .await(Spf.KEY)
               .thenCombine(
                   context.await(Dkim.KEY),
                   (spf, dkim) ->
                       DmarcInputs.of(
-                          spf.map(r -> new DmarcInputs.SpfAuth(
-                                  r.domain(), r.outcome(), r.identity() == SpfIdentity.HELO))
+                          spf.map(
+                                  r ->
+                                      new DmarcInputs.SpfAuth(
+                                          r.domain(),
+                                          r.outcome(),
+                                          r.identity() == SpfIdentity.HELO))
                               .orElse(null),
-                          dkim.map(r -> r.signatures().stream()
-                                  .map(s -> new DmarcInputs.DkimAuth(s.domain(), alignable(s), s.selector()))
-                                  .toList())
+                          dkim.map(
+                                  r ->
+                                      r.signatures().stream()
+                                          .map(
+                                              s ->
+                                                  new DmarcInputs.DkimAuth(
+                                                      s.domain(), alignable(s), s.selector()))
+                                          .toList())
                               .orElse(List.of())));
         }
 
@@ -186,7 +196,8 @@ public final class Dmarc implements Checker<DmarcResult> {
       f = f.thenCompose(r -> ArcOverride.apply(context, r, trustedSealers));
     }
     // a bug must not look like a DNS verdict, but must not fail the evaluation either
-    return f.handle((r, e) -> e == null ? r : temperror("internal error: " + PolicyLookup.rootMessage(e)));
+    return f.handle(
+        (r, e) -> e == null ? r : temperror("internal error: " + PolicyLookup.rootMessage(e)));
   }
 
   @Override
@@ -196,8 +207,13 @@ public final class Dmarc implements Checker<DmarcResult> {
 
   @Override
   public String toString() {
-    return "Dmarc[" + orgDomains + ", authResults=" + authResults + (random != null ? ", random=" + random.getClass().getSimpleName() : "")
-        + (trustedSealers.isEmpty() ? "" : ", trustArcSealers=" + trustedSealers) + "]";
+    return "Dmarc["
+        + orgDomains
+        + ", authResults="
+        + authResults
+        + (random != null ? ", random=" + random.getClass().getSimpleName() : "")
+        + (trustedSealers.isEmpty() ? "" : ", trustArcSealers=" + trustedSealers)
+        + "]";
   }
 
   /** Builds a {@link Dmarc} checker; each setting once. */
@@ -219,8 +235,8 @@ public final class Dmarc implements Checker<DmarcResult> {
      * the ARC-Authentication-Results of one of these sealers recorded a {@code dmarc}, {@code dkim}
      * or {@code spf} pass for the author's domain, the disposition becomes none by local policy:
      * {@link DmarcResult#dispositionOverride()} is {@code local_policy} and {@link
-     * DmarcResult#overrideComment()} names the sealer (RFC 8617 section 7.2, RFC 7489 section
-     * 6.7). Register {@code Arc.check()} in the same {@code MailWarden}; without it nothing is
+     * DmarcResult#overrideComment()} names the sealer (RFC 8617 section 7.2, RFC 7489 section 6.7).
+     * Register {@code Arc.check()} in the same {@code MailWarden}; without it nothing is
      * overridden.
      */
     public Builder trustArcSealers(String... domains) {
@@ -232,7 +248,9 @@ public final class Dmarc implements Checker<DmarcResult> {
         if (lower.endsWith(".")) {
           lower = lower.substring(0, lower.length() - 1);
         }
-        if (lower.isEmpty() || lower.indexOf('.') < 0 || lower.chars().anyMatch(c -> c <= ' ' || c == ';' || c > '~')) {
+        if (lower.isEmpty()
+            || lower.indexOf('.') < 0
+            || lower.chars().anyMatch(c -> c <= ' ' || c == ';' || c > '~')) {
           throw new IllegalArgumentException("not a sealer domain: '" + d + "'");
         }
         trustedSealers.add(lower);
@@ -262,8 +280,8 @@ public final class Dmarc implements Checker<DmarcResult> {
 
     /**
      * The random source for {@code pct=} sampling (default {@link ThreadLocalRandom}); must be
-     * thread-safe if the checker is shared. A message is sampled in when {@code
-     * nextInt(100) < pct}.
+     * thread-safe if the checker is shared. A message is sampled in when {@code nextInt(100) <
+     * pct}.
      */
     public Builder random(RandomGenerator random) {
       requireState(!randomSet, "random");

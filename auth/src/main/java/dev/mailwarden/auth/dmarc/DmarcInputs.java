@@ -52,8 +52,8 @@ public final class DmarcInputs {
   /**
    * The SPF result DMARC uses.
    *
-   * @param domain the domain SPF authenticated: the MAIL FROM domain, or the HELO name when
-   *     {@code heloIdentity} is true (RFC 7489 §3.1.2: for the null sender, the HELO identity)
+   * @param domain the domain SPF authenticated: the MAIL FROM domain, or the HELO name when {@code
+   *     heloIdentity} is true (RFC 7489 §3.1.2: for the null sender, the HELO identity)
    * @param outcome the SPF result; only {@link Outcome#PASS} can align
    * @param heloIdentity true when the result is for the HELO identity
    */
@@ -85,7 +85,11 @@ public final class DmarcInputs {
 
     @Override
     public String toString() {
-      return "dkim=" + outcome.token() + " d=" + domain + (selector.isEmpty() ? "" : " s=" + selector);
+      return "dkim="
+          + outcome.token()
+          + " d="
+          + domain
+          + (selector.isEmpty() ? "" : " s=" + selector);
     }
   }
 }

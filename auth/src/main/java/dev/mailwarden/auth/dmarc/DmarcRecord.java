@@ -15,12 +15,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * A parsed DMARC policy record ({@code v=DMARC1; p=...}), immutable.
  *
- * <p>{@link #parse} follows RFC 7489 §6.3/§6.6.3 with the RFC 9989 tags: {@code v=DMARC1} must
- * be the first tag (else the TXT record is not a DMARC record); tag names are case-insensitive,
- * values of {@code p}, {@code sp}, {@code np} too; unknown tags are ignored; a bad value of an
- * optional tag falls back to its default and is listed in {@link #warnings()}. A missing or
- * invalid {@code p=} (or an invalid {@code sp=}) makes the record unusable unless it has a valid
- * {@code rua=}, in which case it is read as {@code p=none} (RFC 7489 §6.6.3).
+ * <p>{@link #parse} follows RFC 7489 §6.3/§6.6.3 with the RFC 9989 tags: {@code v=DMARC1} must be
+ * the first tag (else the TXT record is not a DMARC record); tag names are case-insensitive, values
+ * of {@code p}, {@code sp}, {@code np} too; unknown tags are ignored; a bad value of an optional
+ * tag falls back to its default and is listed in {@link #warnings()}. A missing or invalid {@code
+ * p=} (or an invalid {@code sp=}) makes the record unusable unless it has a valid {@code rua=}, in
+ * which case it is read as {@code p=none} (RFC 7489 §6.6.3).
  */
 public final class DmarcRecord {
 
@@ -42,8 +42,8 @@ public final class DmarcRecord {
   }
 
   /**
-   * The outcome of {@link #parse}: a status, the record when {@link Status#VALID}, and the
-   * problem when not.
+   * The outcome of {@link #parse}: a status, the record when {@link Status#VALID}, and the problem
+   * when not.
    */
   public record Parsed(Status status, Optional<DmarcRecord> record, String problem) {
     public Parsed {
@@ -150,9 +150,12 @@ public final class DmarcRecord {
             spInvalid = true;
           }
         }
-        case "np" -> Policy.parse(v).ifPresentOrElse(p -> b.nonExistentPolicy = p, () -> b.bad("np", v));
-        case "adkim" -> b.dkimAlignment = alignment(v).orElseGet(() -> b.bad("adkim", v, Alignment.RELAXED));
-        case "aspf" -> b.spfAlignment = alignment(v).orElseGet(() -> b.bad("aspf", v, Alignment.RELAXED));
+        case "np" ->
+            Policy.parse(v).ifPresentOrElse(p -> b.nonExistentPolicy = p, () -> b.bad("np", v));
+        case "adkim" ->
+            b.dkimAlignment = alignment(v).orElseGet(() -> b.bad("adkim", v, Alignment.RELAXED));
+        case "aspf" ->
+            b.spfAlignment = alignment(v).orElseGet(() -> b.bad("aspf", v, Alignment.RELAXED));
         case "pct" -> b.percent = percent(v).orElseGet(() -> b.bad("pct", v, 100));
         case "t" -> b.testing = yesNo(v).orElseGet(() -> b.bad("t", v, Boolean.FALSE));
         case "psd" -> b.psd = psd(v).orElseGet(() -> b.bad("psd", v, PublicSuffixDomain.UNKNOWN));
@@ -171,8 +174,7 @@ public final class DmarcRecord {
       }
     }
     if (!pSeen || pInvalid || spInvalid) {
-      String problem =
-          !pSeen ? "no p= tag" : pInvalid ? "invalid p= value" : "invalid sp= value";
+      String problem = !pSeen ? "no p= tag" : pInvalid ? "invalid p= value" : "invalid sp= value";
       if (b.rua.isEmpty()) {
         return new Parsed(Status.INVALID, Optional.empty(), problem + " and no valid rua=");
       }
@@ -265,7 +267,10 @@ public final class DmarcRecord {
     return switch (tag) {
       case P -> policy;
       case SP -> subdomainPolicy != null ? subdomainPolicy : policy;
-      case NP -> nonExistentPolicy != null ? nonExistentPolicy : subdomainPolicy != null ? subdomainPolicy : policy;
+      case NP ->
+          nonExistentPolicy != null
+              ? nonExistentPolicy
+              : subdomainPolicy != null ? subdomainPolicy : policy;
     };
   }
 
@@ -278,7 +283,10 @@ public final class DmarcRecord {
     if (nonExistentPolicy != null) {
       b.append(" np=").append(nonExistentPolicy.token());
     }
-    b.append(" adkim=").append(dkimAlignment.letter()).append(" aspf=").append(spfAlignment.letter());
+    b.append(" adkim=")
+        .append(dkimAlignment.letter())
+        .append(" aspf=")
+        .append(spfAlignment.letter());
     if (percent != 100) {
       b.append(" pct=").append(percent);
     }
@@ -298,7 +306,9 @@ public final class DmarcRecord {
         return null;
       }
       String name = part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-      if (name.isEmpty() || !name.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      if (name.isEmpty()
+          || !name.chars()
+              .allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
         return null;
       }
       return new Tag(name, part.substring(eq + 1).strip());
@@ -399,7 +409,9 @@ public final class DmarcRecord {
   private static boolean isAbsoluteUri(String s) {
     try {
       URI uri = new URI(s);
-      return uri.getScheme() != null && uri.getSchemeSpecificPart() != null && !uri.getSchemeSpecificPart().isEmpty();
+      return uri.getScheme() != null
+          && uri.getSchemeSpecificPart() != null
+          && !uri.getSchemeSpecificPart().isEmpty();
     } catch (URISyntaxException e) {
       return false;
     }

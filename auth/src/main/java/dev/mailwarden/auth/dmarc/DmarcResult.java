@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What DMARC concluded for one message: the outcome ({@link Outcome#PASS}, {@link Outcome#FAIL},
- * {@link Outcome#NONE}, {@link Outcome#TEMPERROR}, {@link Outcome#PERMERROR}), the From and
- * policy domains, the policy that applied and the disposition after {@code pct=}/{@code t=}, and
- * the identifiers that aligned. Immutable.
- * Its score comes from the weights it is registered with ({@link Dmarc#defaultWeights()}).
+ * {@link Outcome#NONE}, {@link Outcome#TEMPERROR}, {@link Outcome#PERMERROR}), the From and policy
+ * domains, the policy that applied and the disposition after {@code pct=}/{@code t=}, and the
+ * identifiers that aligned. Immutable. Its score comes from the weights it is registered with
+ * ({@link Dmarc#defaultWeights()}).
  */
 public final class DmarcResult implements CheckResult {
   private final Outcome outcome;
@@ -97,21 +97,23 @@ public final class DmarcResult implements CheckResult {
 
   /** The policy the domain owner asks for this message (before {@code pct=}/{@code t=}). */
   public Optional<Policy> requestedPolicy() {
-    return record == null || appliedTag == null ? Optional.empty() : Optional.of(record.policyFor(appliedTag));
+    return record == null || appliedTag == null
+        ? Optional.empty()
+        : Optional.of(record.policyFor(appliedTag));
   }
 
   /**
    * What to do with the message: {@link Policy#NONE} unless DMARC failed and the policy asks for
-   * more, then the requested policy, relaxed one step when {@code pct=} sampled the message out
-   * or the record says {@code t=y}.
+   * more, then the requested policy, relaxed one step when {@code pct=} sampled the message out or
+   * the record says {@code t=y}.
    */
   public Policy disposition() {
     return disposition;
   }
 
   /**
-   * Why the disposition is weaker than the requested policy, in report words
-   * ({@code sampled_out} for pct, {@code policy_test_mode} for t=y).
+   * Why the disposition is weaker than the requested policy, in report words ({@code sampled_out}
+   * for pct, {@code policy_test_mode} for t=y).
    */
   public Optional<String> dispositionOverride() {
     return Optional.ofNullable(dispositionOverride);
@@ -232,7 +234,11 @@ public final class DmarcResult implements CheckResult {
     }
     if (outcome == Outcome.TEMPERROR) {
       String d = fromDomain == null ? "the From domain" : fromDomain;
-      return Optional.of(SmtpReply.of(451, "4.7.1", "DMARC policy of " + d + " is temporarily unavailable, try again later"));
+      return Optional.of(
+          SmtpReply.of(
+              451,
+              "4.7.1",
+              "DMARC policy of " + d + " is temporarily unavailable, try again later"));
     }
     return Optional.empty();
   }
@@ -244,7 +250,10 @@ public final class DmarcResult implements CheckResult {
       b.append(" header.from=").append(fromDomain);
     }
     if (record != null && appliedTag != null) {
-      b.append(' ').append(appliedTag.tagName()).append('=').append(record.policyFor(appliedTag).token());
+      b.append(' ')
+          .append(appliedTag.tagName())
+          .append('=')
+          .append(record.policyFor(appliedTag).token());
       b.append(" dis=").append(disposition.token());
     }
     return b.append(" (").append(reason).append(')').toString();

@@ -16,23 +16,23 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How DMARC finds the organisational domain of a name, used for the policy fallback and for
- * relaxed alignment.
+ * How DMARC finds the organisational domain of a name, used for the policy fallback and for relaxed
+ * alignment.
  *
  * <ul>
  *   <li>{@link #treeWalk()} (default): RFC 9989 §4.10, a walk up the DNS tree over {@code _dmarc}
  *       records with the {@code psd=} tag; no list to keep current, costs up to 8 queries.
- *   <li>{@link #publicSuffixList()}: RFC 7489 §3.2 with Guava's bundled Public Suffix List
- *       (ICANN and PRIVATE sections); only the From domain and its organisational domain are
- *       queried.
- *   <li>{@link #publicSuffixList(Path)}: RFC 7489 with a {@code public_suffix_list.dat} you keep
- *       up to date yourself.
+ *   <li>{@link #publicSuffixList()}: RFC 7489 §3.2 with Guava's bundled Public Suffix List (ICANN
+ *       and PRIVATE sections); only the From domain and its organisational domain are queried.
+ *   <li>{@link #publicSuffixList(Path)}: RFC 7489 with a {@code public_suffix_list.dat} you keep up
+ *       to date yourself.
  * </ul>
  *
  * <p>With a list, a name that is itself a public suffix is its own organisational domain.
  */
 public final class OrganizationalDomains {
-  private static final OrganizationalDomains TREE_WALK = new OrganizationalDomains(null, "tree-walk");
+  private static final OrganizationalDomains TREE_WALK =
+      new OrganizationalDomains(null, "tree-walk");
   private static final OrganizationalDomains GUAVA =
       new OrganizationalDomains(OrganizationalDomains::guavaRegistrable, "psl(bundled)");
 
@@ -67,9 +67,12 @@ public final class OrganizationalDomains {
     requireNonNull(file, "file");
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       PublicSuffixRules rules = PublicSuffixRules.parse(r);
-      return new OrganizationalDomains(rules::registrableDomain, "psl(" + file.getFileName() + ", " + rules.ruleCount() + " rules)");
+      return new OrganizationalDomains(
+          rules::registrableDomain,
+          "psl(" + file.getFileName() + ", " + rules.ruleCount() + " rules)");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read public suffix list " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read public suffix list " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -79,9 +82,8 @@ public final class OrganizationalDomains {
   }
 
   /**
-   * With a Public Suffix List: the organisational domain of {@code domain} (lower case, A-labels
-   * as given), the name itself when it is a public suffix. Empty for the tree walk, which needs
-   * DNS.
+   * With a Public Suffix List: the organisational domain of {@code domain} (lower case, A-labels as
+   * given), the name itself when it is a public suffix. Empty for the tree walk, which needs DNS.
    */
   public Optional<String> organizationalDomain(String domain) {
     if (psl == null) {
@@ -98,7 +100,9 @@ public final class OrganizationalDomains {
       if (!n.hasPublicSuffix()) {
         // an unlisted TLD: the list's implicit rule "*" makes the last label the suffix
         List<String> parts = n.parts();
-        return parts.size() < 2 ? null : parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1);
+        return parts.size() < 2
+            ? null
+            : parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1);
       }
       return n.isUnderPublicSuffix() ? n.topPrivateDomain().toString() : null;
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A DMARC policy as published ({@code p=}, {@code sp=}, {@code np=}) and the disposition a
- * receiver applies to a message, in increasing strictness.
+ * A DMARC policy as published ({@code p=}, {@code sp=}, {@code np=}) and the disposition a receiver
+ * applies to a message, in increasing strictness.
  */
 public enum Policy {
   NONE,

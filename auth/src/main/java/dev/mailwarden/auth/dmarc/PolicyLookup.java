@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code _dmarc.<name>} lookups of one evaluation, each made at most once (a tree walk for
- * the From domain and one for a DKIM domain share their upper levels).
+ * The {@code _dmarc.<name>} lookups of one evaluation, each made at most once (a tree walk for the
+ * From domain and one for a DKIM domain share their upper levels).
  */
 final class PolicyLookup {
 
@@ -51,12 +51,17 @@ final class PolicyLookup {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return f.handle((answer, error) -> {
-      if (error != null) {
-        return new Level(domain, Kind.ERROR, null, "DNS lookup of " + name + " failed: " + rootMessage(error));
-      }
-      return interpret(domain, name, answer);
-    });
+    return f.handle(
+        (answer, error) -> {
+          if (error != null) {
+            return new Level(
+                domain,
+                Kind.ERROR,
+                null,
+                "DNS lookup of " + name + " failed: " + rootMessage(error));
+          }
+          return interpret(domain, name, answer);
+        });
   }
 
   private static Level interpret(String domain, String name, DnsAnswer answer) {
@@ -78,7 +83,8 @@ final class PolicyLookup {
     }
     DmarcRecord.Parsed p = dmarc.get(0);
     if (!p.isValid()) {
-      return new Level(domain, Kind.INVALID, null, "DMARC record at " + name + " unusable: " + p.problem());
+      return new Level(
+          domain, Kind.INVALID, null, "DMARC record at " + name + " unusable: " + p.problem());
     }
     return new Level(domain, Kind.RECORD, p.record().orElseThrow(), "");
   }

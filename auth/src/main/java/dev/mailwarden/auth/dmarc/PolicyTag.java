@@ -6,7 +6,10 @@ public enum PolicyTag {
   P,
   /** {@code sp=}: the From domain is a subdomain of the policy domain. */
   SP,
-  /** {@code np=} (RFC 9989, RFC 9091): the From domain does not exist (NXDOMAIN or NODATA for A, AAAA and MX). */
+  /**
+   * {@code np=} (RFC 9989, RFC 9091): the From domain does not exist (NXDOMAIN or NODATA for A,
+   * AAAA and MX).
+   */
   NP;
 
   /** The tag name as in the record, e.g. {@code "sp"}. */

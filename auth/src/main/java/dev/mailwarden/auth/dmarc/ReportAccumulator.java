@@ -18,10 +18,10 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Collects DMARC evaluations for aggregate reports (the guide's "monitor" advice): one counter
- * per (policy domain, source IP, disposition, results). Thread-safe; {@link #record} is cheap and
- * never blocks on I/O. Call {@link #drain} once per reporting period (e.g. daily) and send each
- * report with {@link AggregateReports#gzip} under {@link AggregateReports#fileName}.
+ * Collects DMARC evaluations for aggregate reports (the guide's "monitor" advice): one counter per
+ * (policy domain, source IP, disposition, results). Thread-safe; {@link #record} is cheap and never
+ * blocks on I/O. Call {@link #drain} once per reporting period (e.g. daily) and send each report
+ * with {@link AggregateReports#gzip} under {@link AggregateReports#fileName}.
  *
  * <pre>{@code
  * ReportAccumulator reports = ReportAccumulator.create();
@@ -56,7 +56,8 @@ public final class ReportAccumulator {
 
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
-  private ConcurrentHashMap<String, AggregateReport.PolicyPublished> policies = new ConcurrentHashMap<>();
+  private ConcurrentHashMap<String, AggregateReport.PolicyPublished> policies =
+      new ConcurrentHashMap<>();
 
   private ReportAccumulator() {}
 
@@ -94,27 +95,33 @@ public final class ReportAccumulator {
   }
 
   /**
-   * Records one evaluation from {@code sourceIp}. Results without a policy record (none,
-   * permerror, temperror) are not reported (there is no one to send them to) and are ignored.
+   * Records one evaluation from {@code sourceIp}. Results without a policy record (none, permerror,
+   * temperror) are not reported (there is no one to send them to) and are ignored.
    */
   public void record(InetAddress sourceIp, DmarcResult result) {
     requireNonNull(sourceIp, "sourceIp");
     requireNonNull(result, "result");
-    if (result.record().isEmpty() || result.policyDomain().isEmpty() || result.fromDomain().isEmpty()) {
+    if (result.record().isEmpty()
+        || result.policyDomain().isEmpty()
+        || result.fromDomain().isEmpty()) {
       return;
     }
     String policyDomain = result.policyDomain().get();
     DmarcInputs in = result.inputs();
     List<AggregateReport.DkimAuthResult> dkim = new ArrayList<>();
     for (DmarcInputs.DkimAuth d : in.dkim()) {
-      dkim.add(new AggregateReport.DkimAuthResult(DmarcEvaluation.normalize(d.domain()), d.selector(), d.outcome().token()));
+      dkim.add(
+          new AggregateReport.DkimAuthResult(
+              DmarcEvaluation.normalize(d.domain()), d.selector(), d.outcome().token()));
     }
     List<AggregateReport.SpfAuthResult> spf = new ArrayList<>();
     String envelopeFrom = "";
     if (in.spf().isPresent()) {
       DmarcInputs.SpfAuth s = in.spf().get();
       String domain = DmarcEvaluation.normalize(s.domain());
-      spf.add(new AggregateReport.SpfAuthResult(domain, s.heloIdentity() ? "helo" : "mfrom", s.outcome().token()));
+      spf.add(
+          new AggregateReport.SpfAuthResult(
+              domain, s.heloIdentity() ? "helo" : "mfrom", s.outcome().token()));
       if (!s.heloIdentity()) {
         envelopeFrom = domain;
       }
@@ -130,7 +137,9 @@ public final class ReportAccumulator {
             result.dkimAligned(),
             result.spfAligned(),
             // "type comment": ReportXml writes the comment after the first space as <comment>
-            result.dispositionOverride().map(o -> List.of(o + result.overrideComment().map(c -> " " + c).orElse("")))
+            result
+                .dispositionOverride()
+                .map(o -> List.of(o + result.overrideComment().map(c -> " " + c).orElse("")))
                 .orElse(List.of()),
             result.fromDomain().get(),
             envelopeFrom,
@@ -138,7 +147,8 @@ public final class ReportAccumulator {
             spf);
     lock.readLock().lock();
     try {
-      policies.put(policyDomain, AggregateReport.PolicyPublished.of(policyDomain, result.record().get()));
+      policies.put(
+          policyDomain, AggregateReport.PolicyPublished.of(policyDomain, result.record().get()));
       counts.computeIfAbsent(new Key(policyDomain, row), k -> new LongAdder()).increment();
     } finally {
       lock.readLock().unlock();
@@ -179,17 +189,32 @@ public final class ReportAccumulator {
       throw new IllegalArgumentException("end " + end + " is before begin " + begin);
     }
     Map<String, List<AggregateReport.Row>> byDomain = new TreeMap<>();
-    counts.forEach((k, n) -> byDomain.computeIfAbsent(k.policyDomain(), d -> new ArrayList<>()).add(k.row().withCount(n.sum())));
+    counts.forEach(
+        (k, n) ->
+            byDomain
+                .computeIfAbsent(k.policyDomain(), d -> new ArrayList<>())
+                .add(k.row().withCount(n.sum())));
     List<AggregateReport> out = new ArrayList<>();
-    byDomain.forEach((domain, rows) -> {
-      rows.sort(Comparator.comparingLong(AggregateReport.Row::count).reversed()
-          .thenComparing(AggregateReport.Row::sourceIp)
-          .thenComparing(r -> r.disposition().ordinal()));
-      String id = domain + "." + begin.getEpochSecond() + "." + end.getEpochSecond() + "@" + reporter.receiverDomain();
-      AggregateReport.Metadata meta =
-          new AggregateReport.Metadata(reporter.orgName(), reporter.email(), id, begin, end, List.of());
-      out.add(new AggregateReport(meta, policies.get(domain), rows));
-    });
+    byDomain.forEach(
+        (domain, rows) -> {
+          rows.sort(
+              Comparator.comparingLong(AggregateReport.Row::count)
+                  .reversed()
+                  .thenComparing(AggregateReport.Row::sourceIp)
+                  .thenComparing(r -> r.disposition().ordinal()));
+          String id =
+              domain
+                  + "."
+                  + begin.getEpochSecond()
+                  + "."
+                  + end.getEpochSecond()
+                  + "@"
+                  + reporter.receiverDomain();
+          AggregateReport.Metadata meta =
+              new AggregateReport.Metadata(
+                  reporter.orgName(), reporter.email(), id, begin, end, List.of());
+          out.add(new AggregateReport(meta, policies.get(domain), rows));
+        });
     return out;
   }
 

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Received aggregate reports summarised per source IP: messages, DMARC pass/fail and
- * dispositions. {@link #render()} is the text the CLI prints.
+ * Received aggregate reports summarised per source IP: messages, DMARC pass/fail and dispositions.
+ * {@link #render()} is the text the CLI prints.
  */
 public final class ReportSummary {
 
@@ -30,7 +30,12 @@ public final class ReportSummary {
    * @param headerFroms the From domains seen, sorted
    */
   public record SourceRow(
-      String sourceIp, long messages, long dmarcPass, long dmarcFail, Map<Policy, Long> dispositions, Set<String> headerFroms) {
+      String sourceIp,
+      long messages,
+      long dmarcPass,
+      long dmarcFail,
+      Map<Policy, Long> dispositions,
+      Set<String> headerFroms) {
     public SourceRow {
       requireNonNull(sourceIp, "sourceIp");
       dispositions = Collections.unmodifiableMap(new EnumMap<>(dispositions));
@@ -58,13 +63,20 @@ public final class ReportSummary {
         long[] c = counts.computeIfAbsent(row.sourceIp(), k -> new long[3]);
         c[0] += row.count();
         c[row.dmarcPass() ? 1 : 2] += row.count();
-        dispositions.computeIfAbsent(row.sourceIp(), k -> new EnumMap<>(Policy.class)).merge(row.disposition(), row.count(), Long::sum);
+        dispositions
+            .computeIfAbsent(row.sourceIp(), k -> new EnumMap<>(Policy.class))
+            .merge(row.disposition(), row.count(), Long::sum);
         froms.computeIfAbsent(row.sourceIp(), k -> new TreeSet<>()).add(row.headerFrom());
       }
     }
     List<SourceRow> rows = new ArrayList<>();
-    counts.forEach((ip, c) -> rows.add(new SourceRow(ip, c[0], c[1], c[2], dispositions.get(ip), froms.get(ip))));
-    rows.sort(Comparator.comparingLong(SourceRow::messages).reversed().thenComparing(SourceRow::sourceIp));
+    counts.forEach(
+        (ip, c) ->
+            rows.add(new SourceRow(ip, c[0], c[1], c[2], dispositions.get(ip), froms.get(ip))));
+    rows.sort(
+        Comparator.comparingLong(SourceRow::messages)
+            .reversed()
+            .thenComparing(SourceRow::sourceIp));
     return new ReportSummary(reports.size(), rows, problems);
   }
 
@@ -91,16 +103,33 @@ public final class ReportSummary {
   /** A fixed-width text table, one line per source IP, then any problems. */
   public String render() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("%d report(s), %d message(s), %d source IP(s)%n", reportCount, messageCount(), sources.size()));
-    b.append(String.format("%-39s %9s %9s %9s %9s %11s %9s  %s%n",
-        "source_ip", "messages", "pass", "fail", "none", "quarantine", "reject", "header_from"));
+    b.append(
+        String.format(
+            "%d report(s), %d message(s), %d source IP(s)%n",
+            reportCount, messageCount(), sources.size()));
+    b.append(
+        String.format(
+            "%-39s %9s %9s %9s %9s %11s %9s  %s%n",
+            "source_ip",
+            "messages",
+            "pass",
+            "fail",
+            "none",
+            "quarantine",
+            "reject",
+            "header_from"));
     for (SourceRow r : sources) {
-      b.append(String.format("%-39s %9d %9d %9d %9d %11d %9d  %s%n",
-          clean(r.sourceIp()), r.messages(), r.dmarcPass(), r.dmarcFail(),
-          r.dispositions().getOrDefault(Policy.NONE, 0L),
-          r.dispositions().getOrDefault(Policy.QUARANTINE, 0L),
-          r.dispositions().getOrDefault(Policy.REJECT, 0L),
-          clean(String.join(",", r.headerFroms()))));
+      b.append(
+          String.format(
+              "%-39s %9d %9d %9d %9d %11d %9d  %s%n",
+              clean(r.sourceIp()),
+              r.messages(),
+              r.dmarcPass(),
+              r.dmarcFail(),
+              r.dispositions().getOrDefault(Policy.NONE, 0L),
+              r.dispositions().getOrDefault(Policy.QUARANTINE, 0L),
+              r.dispositions().getOrDefault(Policy.REJECT, 0L),
+              clean(String.join(",", r.headerFroms()))));
     }
     for (String p : problems) {
       b.append("skipped ").append(clean(p)).append(System.lineSeparator());
@@ -115,6 +144,12 @@ public final class ReportSummary {
 
   @Override
   public String toString() {
-    return "ReportSummary[" + reportCount + " reports, " + sources.size() + " sources, " + problems.size() + " problems]";
+    return "ReportSummary["
+        + reportCount
+        + " reports, "
+        + sources.size()
+        + " sources, "
+        + problems.size()
+        + " problems]";
   }
 }

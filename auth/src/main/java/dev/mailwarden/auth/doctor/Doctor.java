@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.auth.doctor.internal.Examination;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
 import java.net.InetAddress;
@@ -15,13 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
- * Checks your own mail server the way receivers will: reverse DNS and HELO of each sending
- * address ({@code Iprev}, {@code Helo}), blocklists ({@code ListingMonitor}), SPF (the record
- * tree statically, and the real check per address), DKIM keys, DMARC and MX. Each problem is a
- * {@link DoctorFinding} with a stable code ({@link Codes}), an explanation and a fix.
+ * Checks your own mail server the way receivers will: reverse DNS and HELO of each sending address
+ * ({@code Iprev}, {@code Helo}), blocklists ({@code ListingMonitor}), SPF (the record tree
+ * statically, and the real check per address), DKIM keys, DMARC and MX. Each problem is a {@link
+ * DoctorFinding} with a stable code ({@link Codes}), an explanation and a fix.
  *
  * <pre>{@code
  * Doctor doctor = Doctor.builder(runtime).build();   // immutable; share it
@@ -30,9 +28,9 @@ import java.util.concurrent.Executor;
  *     .thenAccept(report -> report.lines().forEach(System.out::println));
  * }</pre>
  *
- * <p>DNS goes only through the runtime's (cached) resolver; every lookup
- * is made under the deadline, and lookups still unanswered at the deadline are reported as
- * {@link Codes#DNS_ERROR} findings — never as an all clear.
+ * <p>DNS goes only through the runtime's (cached) resolver; every lookup is made under the
+ * deadline, and lookups still unanswered at the deadline are reported as {@link Codes#DNS_ERROR}
+ * findings — never as an all clear.
  */
 public final class Doctor {
   private final MailwardenRuntime runtime;
@@ -42,10 +40,13 @@ public final class Doctor {
   private Doctor(Builder b) {
     this.runtime = b.runtime;
     this.deadline = b.deadline;
-    this.lists = b.lists.isEmpty() && !b.noLists ? List.of(Dnsbl.spamhausZen()) : List.copyOf(b.lists);
+    this.lists =
+        b.lists.isEmpty() && !b.noLists ? List.of(Dnsbl.spamhausZen()) : List.copyOf(b.lists);
   }
 
-  /** A builder of doctors that look up through {@code runtime} (its cached DNS, executor and time). */
+  /**
+   * A builder of doctors that look up through {@code runtime} (its cached DNS, executor and time).
+   */
   public static Builder builder(MailwardenRuntime runtime) {
     return new Builder(requireNonNull(runtime, "runtime"));
   }
@@ -55,8 +56,14 @@ public final class Doctor {
     requireNonNull(request, "request");
     long start = runtime.ticker().read();
     Examination ex = new Examination(request, runtime, deadline, lists);
-    return ex.run().thenApply(findings ->
-        new DoctorReport(request.domain(), findings, ex.dnsQueries(), Duration.ofNanos(runtime.ticker().read() - start)));
+    return ex.run()
+        .thenApply(
+            findings ->
+                new DoctorReport(
+                    request.domain(),
+                    findings,
+                    ex.dnsQueries(),
+                    Duration.ofNanos(runtime.ticker().read() - start)));
   }
 
   /** Examines {@code domain} sending from {@code ip}, without HELO or DKIM selectors. */
@@ -64,7 +71,10 @@ public final class Doctor {
     return examine(DoctorRequest.builder(domain).ip(ip).build());
   }
 
-  /** Blocking convenience for scripts and the CLI: {@link #examine(DoctorRequest)} and wait (at most the deadline). */
+  /**
+   * Blocking convenience for scripts and the CLI: {@link #examine(DoctorRequest)} and wait (at most
+   * the deadline).
+   */
   public DoctorReport examineAndWait(DoctorRequest request) {
     try {
       return examine(request).join();
@@ -116,7 +126,8 @@ public final class Doctor {
     public Builder dnsbl(DnsList list) {
       requireNonNull(list, "list");
       if (list.isDomainList()) {
-        throw new IllegalArgumentException("the doctor checks IP lists; " + list + " is a domain list");
+        throw new IllegalArgumentException(
+            "the doctor checks IP lists; " + list + " is a domain list");
       }
       if (noLists) {
         throw new IllegalStateException("noDnsbl() was called");

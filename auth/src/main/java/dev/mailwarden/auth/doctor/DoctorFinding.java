@@ -3,9 +3,9 @@ package dev.mailwarden.auth.doctor;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One thing the doctor found: how much it matters, a stable code (see {@link Codes}), what it
- * found in one or two sentences, and how to fix it. Every string may quote DNS data; it is made
- * of printable characters only.
+ * One thing the doctor found: how much it matters, a stable code (see {@link Codes}), what it found
+ * in one or two sentences, and how to fix it. Every string may quote DNS data; it is made of
+ * printable characters only.
  *
  * @param severity error, warning or info
  * @param code a stable name such as {@code spf-too-many-lookups}, for scripts and CI

@@ -6,7 +6,6 @@ import dev.mailwarden.auth.spf.internal.Domains;
 import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DoctorRequest {
   private static final Pattern SELECTOR =
-      Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
+      Pattern.compile(
+          "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
   private final String domain;
   private final List<InetAddress> ips;
@@ -69,8 +69,14 @@ public final class DoctorRequest {
 
   @Override
   public String toString() {
-    return "DoctorRequest[" + domain + ", ips=" + ips + (helo == null ? "" : ", helo=" + helo)
-        + ", selectors=" + selectors + "]";
+    return "DoctorRequest["
+        + domain
+        + ", ips="
+        + ips
+        + (helo == null ? "" : ", helo=" + helo)
+        + ", selectors="
+        + selectors
+        + "]";
   }
 
   /** Builds a {@link DoctorRequest}. */
@@ -89,7 +95,8 @@ public final class DoctorRequest {
       try {
         d = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT); // DNS holds A-labels
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a domain name: '" + domain + "' (" + e.getMessage() + ")", e);
+        throw new IllegalArgumentException(
+            "not a domain name: '" + domain + "' (" + e.getMessage() + ")", e);
       }
       if (!Domains.isValidCheckDomain(d)) {
         throw new IllegalArgumentException("not a domain name: '" + domain + "'");
@@ -117,7 +124,9 @@ public final class DoctorRequest {
       return this;
     }
 
-    /** A DKIM selector (repeatable): the key at {@code <selector>._domainkey.<domain>} is checked. */
+    /**
+     * A DKIM selector (repeatable): the key at {@code <selector>._domainkey.<domain>} is checked.
+     */
     public Builder selector(String selector) {
       requireNonNull(selector, "selector");
       if (!SELECTOR.matcher(selector).matches() || selector.length() > 200) {
@@ -132,7 +141,8 @@ public final class DoctorRequest {
      */
     public DoctorRequest build() {
       if (ips.isEmpty()) {
-        throw new IllegalStateException("no address: call ip(...) with your server's sending address");
+        throw new IllegalStateException(
+            "no address: call ip(...) with your server's sending address");
       }
       return new DoctorRequest(this);
     }

@@ -11,7 +11,9 @@ public enum Severity {
   /** Good to know; nothing to fix. */
   INFO;
 
-  /** The lower-case name used in JSON and text output: {@code error}, {@code warning}, {@code info}. */
+  /**
+   * The lower-case name used in JSON and text output: {@code error}, {@code warning}, {@code info}.
+   */
   public String token() {
     return name().toLowerCase(Locale.ROOT);
   }

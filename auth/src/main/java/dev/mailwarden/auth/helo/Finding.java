@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.mailwarden.SmtpReply;
 
 /**
- * One finding about one session: its kind, why it was found here (naming the offending value),
- * and whether it rejects under the configured policy (then with {@link #reply()}). What it scores
- * is decided at registration ({@link HeloWeights}).
+ * One finding about one session: its kind, why it was found here (naming the offending value), and
+ * whether it rejects under the configured policy (then with {@link #reply()}). What it scores is
+ * decided at registration ({@link HeloWeights}).
  */
 public record Finding(HeloFinding type, String reason, boolean rejects, SmtpReply reply) {
   public Finding {

@@ -8,8 +8,10 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Replies and rejection of findings under a policy; shared by both checkers' builders. Scores are
- * not here: they belong to the registration ({@link HeloWeights}). */
+/**
+ * Replies and rejection of findings under a policy; shared by both checkers' builders. Scores are
+ * not here: they belong to the registration ({@link HeloWeights}).
+ */
 final class FindingRules {
   final HeloPolicy policy;
   private final Map<HeloFinding, SmtpReply> replies;
@@ -19,8 +21,12 @@ final class FindingRules {
   private FindingRules(Builder b) {
     this.policy = b.policy;
     this.replies = new EnumMap<>(b.replies);
-    this.forcedReject = b.forcedReject.isEmpty() ? EnumSet.noneOf(HeloFinding.class) : EnumSet.copyOf(b.forcedReject);
-    this.scoreOnly = b.scoreOnly.isEmpty() ? EnumSet.noneOf(HeloFinding.class) : EnumSet.copyOf(b.scoreOnly);
+    this.forcedReject =
+        b.forcedReject.isEmpty()
+            ? EnumSet.noneOf(HeloFinding.class)
+            : EnumSet.copyOf(b.forcedReject);
+    this.scoreOnly =
+        b.scoreOnly.isEmpty() ? EnumSet.noneOf(HeloFinding.class) : EnumSet.copyOf(b.scoreOnly);
   }
 
   boolean rejects(HeloFinding type) {
@@ -36,12 +42,14 @@ final class FindingRules {
 
   /** A finding, rejecting or not under the policy, with its reply. */
   Finding finding(HeloFinding type, String reason) {
-    return new Finding(type, reason, rejects(type), replies.getOrDefault(type, type.defaultReply()));
+    return new Finding(
+        type, reason, rejects(type), replies.getOrDefault(type, type.defaultReply()));
   }
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder("policy=").append(policy.name().toLowerCase(java.util.Locale.ROOT));
+    StringBuilder b =
+        new StringBuilder("policy=").append(policy.name().toLowerCase(java.util.Locale.ROOT));
     if (!forcedReject.isEmpty()) {
       b.append(", rejectOn=").append(forcedReject);
     }

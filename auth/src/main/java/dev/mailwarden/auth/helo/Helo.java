@@ -51,17 +51,17 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Checks, in order: missing HELO; syntax (RFC 5321 section 4.1.2, 255 octets, labels; U-labels
- * are accepted as their A-labels); bare IP; address literals that are special-use, ours, or not
- * the client; local names ({@code localhost}, {@code .local}, {@code .lan}, {@code .home}, ...);
- * single labels; our own names; names under no public suffix (Guava's {@code
- * InternetDomainName}); then, in DNS, names without A/AAAA/MX and names that resolve but not to
- * the client; generic/dynamic-looking HELO and reverse DNS (the client address embedded in the
- * name, or {@linkplain #DEFAULT_DYNAMIC_PATTERNS keywords}); big-provider forgery (the HELO is a
- * provider's, the client's forward-confirmed reverse DNS is not); and a HELO changed within the
- * session. A failed DNS lookup is never a finding; it makes the outcome {@code temperror}.
+ * are accepted as their A-labels); bare IP; address literals that are special-use, ours, or not the
+ * client; local names ({@code localhost}, {@code .local}, {@code .lan}, {@code .home}, ...); single
+ * labels; our own names; names under no public suffix (Guava's {@code InternetDomainName}); then,
+ * in DNS, names without A/AAAA/MX and names that resolve but not to the client;
+ * generic/dynamic-looking HELO and reverse DNS (the client address embedded in the name, or
+ * {@linkplain #DEFAULT_DYNAMIC_PATTERNS keywords}); big-provider forgery (the HELO is a provider's,
+ * the client's forward-confirmed reverse DNS is not); and a HELO changed within the session. A
+ * failed DNS lookup is never a finding; it makes the outcome {@code temperror}.
  *
- * <p>The reverse DNS comes from the {@link Iprev} result of the same evaluation when that check
- * is registered, otherwise from this checker's own lookups. Immutable and thread-safe.
+ * <p>The reverse DNS comes from the {@link Iprev} result of the same evaluation when that check is
+ * registered, otherwise from this checker's own lookups. Immutable and thread-safe.
  */
 public final class Helo implements Checker<HeloResult> {
   /** The key of the HELO sanity check. */
@@ -71,29 +71,41 @@ public final class Helo implements Checker<HeloResult> {
    * Keywords of generic and dynamic host names, matched in the labels left of the registrable
    * domain (so {@code cable.co.uk} or {@code poolparty.com} themselves never match).
    */
-  public static final Map<String, Pattern> DEFAULT_DYNAMIC_PATTERNS = patterns(
-      "dsl", "(?:^|[^a-z])[asvxh]?dsl",
-      "dynamic", "(?:^|[^a-z])dyn(?:amic|ip)?(?:[^a-z]|$)",
-      "pool", "(?:^|[^a-z])pools?(?:[^a-z]|$)",
-      "cable", "(?:^|[^a-z])cable(?:modem)?(?:[^a-z]|$)",
-      "dhcp", "dhcp",
-      "ppp", "(?:^|[^a-z])ppp(?:oe)?(?:[^a-z]|$)",
-      "dialup", "(?:^|[^a-z])dial(?:-?up|in)?(?:[^a-z]|$)",
-      "residential", "(?:^|[^a-z])(?:res|resi|residential|home|user|clients?|cust|customer|subscriber"
-          + "|broadband|bb|cpe|ftt[hbpx]|wifi|wlan|mobile|[345]g|lte|nat|cgnat)(?:[^a-z]|$)",
-      "generic", "(?:^|[^a-z])(?:unknown|unassigned|generic|no-?reverse)(?:[^a-z]|$)"
-          + "|(?:^|[^a-z])(?:static|host|ip|node|addr)[-.]?[0-9]");
+  public static final Map<String, Pattern> DEFAULT_DYNAMIC_PATTERNS =
+      patterns(
+          "dsl", "(?:^|[^a-z])[asvxh]?dsl",
+          "dynamic", "(?:^|[^a-z])dyn(?:amic|ip)?(?:[^a-z]|$)",
+          "pool", "(?:^|[^a-z])pools?(?:[^a-z]|$)",
+          "cable", "(?:^|[^a-z])cable(?:modem)?(?:[^a-z]|$)",
+          "dhcp", "dhcp",
+          "ppp", "(?:^|[^a-z])ppp(?:oe)?(?:[^a-z]|$)",
+          "dialup", "(?:^|[^a-z])dial(?:-?up|in)?(?:[^a-z]|$)",
+          "residential",
+              "(?:^|[^a-z])(?:res|resi|residential|home|user|clients?|cust|customer|subscriber"
+                  + "|broadband|bb|cpe|ftt[hbpx]|wifi|wlan|mobile|[345]g|lte|nat|cgnat)(?:[^a-z]|$)",
+          "generic",
+              "(?:^|[^a-z])(?:unknown|unassigned|generic|no-?reverse)(?:[^a-z]|$)"
+                  + "|(?:^|[^a-z])(?:static|host|ip|node|addr)[-.]?[0-9]");
 
   /**
-   * HELO domains of a few big providers and the reverse-DNS domains allowed to use them: a HELO
-   * at or below a key from a client whose confirmed reverse DNS is under none of its values is
-   * {@link HeloFinding#PROVIDER_FORGERY}.
+   * HELO domains of a few big providers and the reverse-DNS domains allowed to use them: a HELO at
+   * or below a key from a client whose confirmed reverse DNS is under none of its values is {@link
+   * HeloFinding#PROVIDER_FORGERY}.
    */
   public static final Map<String, Set<String>> DEFAULT_PROVIDERS = providers();
 
   /** Names only meaningful inside one network: these and anything below them. */
-  public static final Set<String> LOCAL_SUFFIXES = Set.of(
-      "localhost", "localdomain", "local", "lan", "home", "home.arpa", "internal", "intranet", "corp");
+  public static final Set<String> LOCAL_SUFFIXES =
+      Set.of(
+          "localhost",
+          "localdomain",
+          "local",
+          "lan",
+          "home",
+          "home.arpa",
+          "internal",
+          "intranet",
+          "corp");
 
   private final FindingRules rules;
   private final Skips skips;
@@ -111,15 +123,20 @@ public final class Helo implements Checker<HeloResult> {
     this.localNames = Set.copyOf(b.localNames);
     this.localDomains = Set.copyOf(b.localDomains);
     this.localAddresses = Set.copyOf(b.localAddresses);
-    this.dynamicPatterns = Collections.unmodifiableMap(new LinkedHashMap<>(
-        b.dynamicPatterns == null ? DEFAULT_DYNAMIC_PATTERNS : b.dynamicPatterns));
+    this.dynamicPatterns =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(
+                b.dynamicPatterns == null ? DEFAULT_DYNAMIC_PATTERNS : b.dynamicPatterns));
     this.embeddedIp = b.embeddedIp;
-    Map<String, Set<String>> p = new LinkedHashMap<>(b.providers == null ? DEFAULT_PROVIDERS : b.providers);
+    Map<String, Set<String>> p =
+        new LinkedHashMap<>(b.providers == null ? DEFAULT_PROVIDERS : b.providers);
     this.providers = Collections.unmodifiableMap(p);
     this.maxPtrNames = Iprev.MAX_NAMES;
   }
 
-  /** HELO sanity with the defaults: lenient (findings only score), built-in patterns and providers. */
+  /**
+   * HELO sanity with the defaults: lenient (findings only score), built-in patterns and providers.
+   */
   public static Helo check() {
     return builder().build();
   }
@@ -156,7 +173,8 @@ public final class Helo implements Checker<HeloResult> {
     InetAddress client = session.clientIp().orElse(null);
     Optional<String> skip = skips.reason(session);
     if (skip.isPresent()) {
-      return CompletableFuture.completedFuture(HeloResult.skipped(raw, client, rules.policy, skip.get()));
+      return CompletableFuture.completedFuture(
+          HeloResult.skipped(raw, client, rules.policy, skip.get()));
     }
     Run run = new Run(context, raw, client);
     return run.start();
@@ -201,19 +219,23 @@ public final class Helo implements Checker<HeloResult> {
       CompletableFuture<Partial> forward =
           hostname == null ? CompletableFuture.completedFuture(Partial.EMPTY) : forward(hostname);
       Optional<String> provider = hostname == null ? Optional.empty() : provider(hostname.ascii());
-      boolean wantsReverse = client != null && (!dynamicPatterns.isEmpty() || embeddedIp || provider.isPresent());
-      CompletableFuture<Partial> reverse = wantsReverse
-          ? reverseDns().thenApply(rd -> reverse(rd, hostname, provider))
-          : CompletableFuture.completedFuture(Partial.EMPTY);
-      return forward.thenCombine(reverse, (f, r) -> {
-        List<Finding> all = new ArrayList<>(early);
-        all.addAll(f.findings());
-        all.addAll(r.findings());
-        all.sort(Comparator.comparing(Finding::type));
-        List<String> problems = new ArrayList<>(f.problems());
-        problems.addAll(r.problems());
-        return HeloResult.of(raw, client, rules.policy, all, problems);
-      });
+      boolean wantsReverse =
+          client != null && (!dynamicPatterns.isEmpty() || embeddedIp || provider.isPresent());
+      CompletableFuture<Partial> reverse =
+          wantsReverse
+              ? reverseDns().thenApply(rd -> reverse(rd, hostname, provider))
+              : CompletableFuture.completedFuture(Partial.EMPTY);
+      return forward.thenCombine(
+          reverse,
+          (f, r) -> {
+            List<Finding> all = new ArrayList<>(early);
+            all.addAll(f.findings());
+            all.addAll(r.findings());
+            all.sort(Comparator.comparing(Finding::type));
+            List<String> problems = new ArrayList<>(f.problems());
+            problems.addAll(r.problems());
+            return HeloResult.of(raw, client, rules.policy, all, problems);
+          });
     }
 
     private void add(HeloFinding type, String reason) {
@@ -223,7 +245,9 @@ public final class Helo implements Checker<HeloResult> {
     private void changed(String quoted) {
       for (String previous : context.session().previousHelos()) {
         if (!previous.trim().equalsIgnoreCase(raw.trim())) {
-          add(HeloFinding.HELO_CHANGED, "HELO changed from '" + SmtpReply.sanitize(previous, 80) + "' to " + quoted);
+          add(
+              HeloFinding.HELO_CHANGED,
+              "HELO changed from '" + SmtpReply.sanitize(previous, 80) + "' to " + quoted);
           return;
         }
       }
@@ -242,8 +266,12 @@ public final class Helo implements Checker<HeloResult> {
         return;
       }
       if (client != null && !a.equals(client)) {
-        add(HeloFinding.LITERAL_MISMATCH,
-            "HELO " + quoted + " is not the client's address " + InetAddresses.toAddrString(client));
+        add(
+            HeloFinding.LITERAL_MISMATCH,
+            "HELO "
+                + quoted
+                + " is not the client's address "
+                + InetAddresses.toAddrString(client));
       }
     }
 
@@ -269,7 +297,8 @@ public final class Helo implements Checker<HeloResult> {
         add(HeloFinding.NO_REGISTRABLE_DOMAIN, "HELO " + quoted + " is under no public suffix");
         return false;
       }
-      dynamic(n, registrable).ifPresent(why -> add(HeloFinding.DYNAMIC_HELO, "HELO " + quoted + " " + why));
+      dynamic(n, registrable)
+          .ifPresent(why -> add(HeloFinding.DYNAMIC_HELO, "HELO " + quoted + " " + why));
       return true;
     }
 
@@ -290,28 +319,41 @@ public final class Helo implements Checker<HeloResult> {
       String n = h.ascii();
       CompletableFuture<DnsAnswer> a = Lookups.lookup(dns, n, RecordType.A);
       CompletableFuture<DnsAnswer> aaaa = Lookups.lookup(dns, n, RecordType.AAAA);
-      return a.thenCombine(aaaa, List::of).thenCompose(answers -> {
-        DnsAnswer v4 = answers.get(0);
-        DnsAnswer v6 = answers.get(1);
-        if (v4.isSuccess() || v6.isSuccess()) {
-          return CompletableFuture.completedFuture(matchClient(n, v4, v6));
-        }
-        if (v4.isError() || v6.isError()) {
-          DnsAnswer bad = v4.isError() ? v4 : v6;
-          return CompletableFuture.completedFuture(
-              Partial.problem(bad.type() + " lookup of HELO " + n + " failed (" + bad.status() + ")"));
-        }
-        return Lookups.lookup(dns, n, RecordType.MX).thenApply(mx -> {
-          if (mx.isSuccess()) {
-            return Partial.EMPTY; // resolves as a mail domain; no address to compare
-          }
-          if (mx.isError()) {
-            return Partial.problem("MX lookup of HELO " + n + " failed (" + mx.status() + ")");
-          }
-          return Partial.of(rules.finding(HeloFinding.UNRESOLVABLE,
-              "HELO " + n + " has no A, AAAA or MX record (" + v4.status() + ")"));
-        });
-      });
+      return a.thenCombine(aaaa, List::of)
+          .thenCompose(
+              answers -> {
+                DnsAnswer v4 = answers.get(0);
+                DnsAnswer v6 = answers.get(1);
+                if (v4.isSuccess() || v6.isSuccess()) {
+                  return CompletableFuture.completedFuture(matchClient(n, v4, v6));
+                }
+                if (v4.isError() || v6.isError()) {
+                  DnsAnswer bad = v4.isError() ? v4 : v6;
+                  return CompletableFuture.completedFuture(
+                      Partial.problem(
+                          bad.type() + " lookup of HELO " + n + " failed (" + bad.status() + ")"));
+                }
+                return Lookups.lookup(dns, n, RecordType.MX)
+                    .thenApply(
+                        mx -> {
+                          if (mx.isSuccess()) {
+                            return Partial
+                                .EMPTY; // resolves as a mail domain; no address to compare
+                          }
+                          if (mx.isError()) {
+                            return Partial.problem(
+                                "MX lookup of HELO " + n + " failed (" + mx.status() + ")");
+                          }
+                          return Partial.of(
+                              rules.finding(
+                                  HeloFinding.UNRESOLVABLE,
+                                  "HELO "
+                                      + n
+                                      + " has no A, AAAA or MX record ("
+                                      + v4.status()
+                                      + ")"));
+                        });
+              });
     }
 
     private Partial matchClient(String n, DnsAnswer v4, DnsAnswer v6) {
@@ -323,33 +365,46 @@ public final class Helo implements Checker<HeloResult> {
         return Partial.EMPTY;
       }
       if (sameFamily.isError()) {
-        return Partial.problem(sameFamily.type() + " lookup of HELO " + n + " failed (" + sameFamily.status() + ")");
+        return Partial.problem(
+            sameFamily.type() + " lookup of HELO " + n + " failed (" + sameFamily.status() + ")");
       }
       List<String> addresses = new ArrayList<>();
       v4.addresses().forEach(x -> addresses.add(InetAddresses.toAddrString(x)));
       v6.addresses().forEach(x -> addresses.add(InetAddresses.toAddrString(x)));
-      return Partial.of(rules.finding(HeloFinding.HELO_MISMATCH, "HELO " + n + " resolves to "
-          + String.join(" ", addresses) + ", not to the client " + InetAddresses.toAddrString(client)));
+      return Partial.of(
+          rules.finding(
+              HeloFinding.HELO_MISMATCH,
+              "HELO "
+                  + n
+                  + " resolves to "
+                  + String.join(" ", addresses)
+                  + ", not to the client "
+                  + InetAddresses.toAddrString(client)));
     }
 
     /** The reverse DNS of the client: the iprev check's, or looked up here. */
     private CompletableFuture<Optional<ReverseDns>> reverseDns() {
-      return context.await(Iprev.KEY)
+      return context
+          .await(Iprev.KEY)
           .exceptionally(e -> Optional.empty())
-          .thenCompose(iprev -> {
-            if (iprev.isPresent()) {
-              Optional<ReverseDns> rd = iprev.get().reverseDns();
-              if (rd.isPresent() || iprev.get().outcome() == Outcome.TEMPERROR) {
-                return CompletableFuture.completedFuture(rd); // empty: iprev failed or ran out of time
-              }
-            }
-            return ReverseDns.resolve(dns, client, maxPtrNames).thenApply(Optional::of);
-          });
+          .thenCompose(
+              iprev -> {
+                if (iprev.isPresent()) {
+                  Optional<ReverseDns> rd = iprev.get().reverseDns();
+                  if (rd.isPresent() || iprev.get().outcome() == Outcome.TEMPERROR) {
+                    return CompletableFuture.completedFuture(
+                        rd); // empty: iprev failed or ran out of time
+                  }
+                }
+                return ReverseDns.resolve(dns, client, maxPtrNames).thenApply(Optional::of);
+              });
     }
 
-    private Partial reverse(Optional<ReverseDns> maybe, ParsedHelo.@Nullable Hostname h, Optional<String> provider) {
+    private Partial reverse(
+        Optional<ReverseDns> maybe, ParsedHelo.@Nullable Hostname h, Optional<String> provider) {
       if (maybe.isEmpty()) {
-        return Partial.problem("reverse DNS of " + InetAddresses.toAddrString(client) + " is unavailable");
+        return Partial.problem(
+            "reverse DNS of " + InetAddresses.toAddrString(client) + " is unavailable");
       }
       ReverseDns rd = maybe.get();
       List<Finding> out = new ArrayList<>(2);
@@ -358,24 +413,50 @@ public final class Helo implements Checker<HeloResult> {
       if (!names.isEmpty()) {
         String best = names.get(0);
         dynamic(best, Domains.registrable(best))
-            .ifPresent(why -> out.add(rules.finding(HeloFinding.DYNAMIC_RDNS, "reverse DNS " + best + " " + why)));
+            .ifPresent(
+                why ->
+                    out.add(
+                        rules.finding(
+                            HeloFinding.DYNAMIC_RDNS, "reverse DNS " + best + " " + why)));
       }
       if (provider.isPresent() && h != null) {
         Set<String> allowed = providers.get(provider.get());
-        boolean ok = rd.confirmedNames().stream()
-            .anyMatch(n -> allowed.stream().anyMatch(d -> Domains.isAtOrBelow(n, d)));
+        boolean ok =
+            rd.confirmedNames().stream()
+                .anyMatch(n -> allowed.stream().anyMatch(d -> Domains.isAtOrBelow(n, d)));
         if (!ok) {
           if (rd.status() == ReverseDns.Status.TEMPERROR) {
-            problems.add("reverse DNS of " + InetAddresses.toAddrString(client) + " failed; forgery not checked");
+            problems.add(
+                "reverse DNS of "
+                    + InetAddresses.toAddrString(client)
+                    + " failed; forgery not checked");
           } else {
-            String seen = rd.confirmedNames().isEmpty() ? "no confirmed reverse DNS" : "reverse DNS " + rd.confirmedNames().get(0);
-            out.add(rules.finding(HeloFinding.PROVIDER_FORGERY, "HELO " + h.ascii() + " belongs to " + provider.get()
-                + " but the client has " + seen + " (allowed: " + String.join(", ", allowed) + ")"));
+            String seen =
+                rd.confirmedNames().isEmpty()
+                    ? "no confirmed reverse DNS"
+                    : "reverse DNS " + rd.confirmedNames().get(0);
+            out.add(
+                rules.finding(
+                    HeloFinding.PROVIDER_FORGERY,
+                    "HELO "
+                        + h.ascii()
+                        + " belongs to "
+                        + provider.get()
+                        + " but the client has "
+                        + seen
+                        + " (allowed: "
+                        + String.join(", ", allowed)
+                        + ")"));
           }
         }
       }
       if (rd.status() == ReverseDns.Status.TEMPERROR && rd.ptrNames().isEmpty()) {
-        problems.add("PTR lookup of " + InetAddresses.toAddrString(client) + " failed (" + rd.ptrStatus() + ")");
+        problems.add(
+            "PTR lookup of "
+                + InetAddresses.toAddrString(client)
+                + " failed ("
+                + rd.ptrStatus()
+                + ")");
       }
       return new Partial(out, problems);
     }
@@ -431,11 +512,20 @@ public final class Helo implements Checker<HeloResult> {
 
   @Override
   public String toString() {
-    return "Helo[" + rules + ", " + skips
-        + (localNames.isEmpty() && localDomains.isEmpty() ? "" : ", localNames=" + (localNames.size() + localDomains.size()))
+    return "Helo["
+        + rules
+        + ", "
+        + skips
+        + (localNames.isEmpty() && localDomains.isEmpty()
+            ? ""
+            : ", localNames=" + (localNames.size() + localDomains.size()))
         + (localAddresses.isEmpty() ? "" : ", localAddresses=" + localAddresses.size())
-        + ", dynamicPatterns=" + dynamicPatterns.keySet() + (embeddedIp ? "+embedded-ip" : "")
-        + ", providers=" + providers.size() + "]";
+        + ", dynamicPatterns="
+        + dynamicPatterns.keySet()
+        + (embeddedIp ? "+embedded-ip" : "")
+        + ", providers="
+        + providers.size()
+        + "]";
   }
 
   private static Map<String, Pattern> patterns(String... nameThenRegex) {
@@ -453,7 +543,15 @@ public final class Helo implements Checker<HeloResult> {
       m.put(d, google);
     }
     Set<String> yahoo = Set.of("yahoo.com", "yahoo.net", "aol.com");
-    for (String d : List.of("yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "rocketmail.com", "aol.com")) {
+    for (String d :
+        List.of(
+            "yahoo.com",
+            "yahoo.co.uk",
+            "yahoo.fr",
+            "yahoo.de",
+            "ymail.com",
+            "rocketmail.com",
+            "aol.com")) {
       m.put(d, yahoo);
     }
     Set<String> microsoft = Set.of("outlook.com", "hotmail.com");
@@ -495,8 +593,8 @@ public final class Helo implements Checker<HeloResult> {
     }
 
     /**
-     * These findings reject whatever the policy, including those RFC 5321 section 4.1.4 says not
-     * to reject on: naming them here is the user's explicit choice.
+     * These findings reject whatever the policy, including those RFC 5321 section 4.1.4 says not to
+     * reject on: naming them here is the user's explicit choice.
      */
     public Builder rejectOn(HeloFinding... findings) {
       rules.rejectOn(findings);
@@ -510,8 +608,8 @@ public final class Helo implements Checker<HeloResult> {
     }
 
     /**
-     * This server's own host names: a HELO naming one is {@link HeloFinding#IMPERSONATION}. A
-     * name starting with a dot ({@code .example.org}) covers that domain and every name below it.
+     * This server's own host names: a HELO naming one is {@link HeloFinding#IMPERSONATION}. A name
+     * starting with a dot ({@code .example.org}) covers that domain and every name below it.
      */
     public Builder localNames(String... names) {
       for (String n : names) {
@@ -527,7 +625,9 @@ public final class Helo implements Checker<HeloResult> {
       return this;
     }
 
-    /** This server's own addresses: a HELO literal with one is {@link HeloFinding#IMPERSONATION}. */
+    /**
+     * This server's own addresses: a HELO literal with one is {@link HeloFinding#IMPERSONATION}.
+     */
     public Builder localAddresses(InetAddress... addresses) {
       for (InetAddress a : addresses) {
         localAddresses.add(requireNonNull(a, "address"));
@@ -536,16 +636,17 @@ public final class Helo implements Checker<HeloResult> {
     }
 
     /**
-     * Replaces the generic/dynamic name patterns (name to regex, matched with {@code find()} in
-     * the lower-case labels left of the registrable domain). An empty map turns keyword matching
-     * off. Default {@link Helo#DEFAULT_DYNAMIC_PATTERNS}.
+     * Replaces the generic/dynamic name patterns (name to regex, matched with {@code find()} in the
+     * lower-case labels left of the registrable domain). An empty map turns keyword matching off.
+     * Default {@link Helo#DEFAULT_DYNAMIC_PATTERNS}.
      */
     public Builder dynamicPatterns(Map<String, Pattern> patterns) {
       if (dynamicPatterns != null) {
         throw new IllegalStateException("dynamic patterns were already set");
       }
       Map<String, Pattern> copy = new LinkedHashMap<>();
-      requireNonNull(patterns, "patterns").forEach((k, v) -> copy.put(requireNonNull(k, "name"), requireNonNull(v, "pattern")));
+      requireNonNull(patterns, "patterns")
+          .forEach((k, v) -> copy.put(requireNonNull(k, "name"), requireNonNull(v, "pattern")));
       dynamicPatterns = copy;
       return this;
     }
@@ -584,7 +685,8 @@ public final class Helo implements Checker<HeloResult> {
         throw new IllegalStateException("providers were already set");
       }
       providers = new LinkedHashMap<>();
-      requireNonNull(heloToRdnsDomains, "providers").forEach((k, v) -> provider(k, v.toArray(String[]::new)));
+      requireNonNull(heloToRdnsDomains, "providers")
+          .forEach((k, v) -> provider(k, v.toArray(String[]::new)));
       return this;
     }
 
@@ -594,13 +696,15 @@ public final class Helo implements Checker<HeloResult> {
         providers = new LinkedHashMap<>(DEFAULT_PROVIDERS);
       }
       if (rdnsDomains.length == 0) {
-        throw new IllegalArgumentException("provider " + heloDomain + " needs at least one reverse-DNS domain");
+        throw new IllegalArgumentException(
+            "provider " + heloDomain + " needs at least one reverse-DNS domain");
       }
       Set<String> allowed = new LinkedHashSet<>();
       for (String d : rdnsDomains) {
         allowed.add(Domains.canonical(requireNonNull(d, "rdnsDomain")));
       }
-      providers.put(Domains.canonical(requireNonNull(heloDomain, "heloDomain")), Set.copyOf(allowed));
+      providers.put(
+          Domains.canonical(requireNonNull(heloDomain, "heloDomain")), Set.copyOf(allowed));
       return this;
     }
 

@@ -7,69 +7,163 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every kind of finding of {@link Helo} and {@link Iprev}: a stable name for logs and metrics, a
  * default weight added to the score, what it means, the SMTP reply used when it rejects and the
- * least strict {@link HeloPolicy} under which it rejects by default. Weights, replies and
- * rejection can be changed per finding on the builders.
+ * least strict {@link HeloPolicy} under which it rejects by default. Weights, replies and rejection
+ * can be changed per finding on the builders.
  */
 public enum HeloFinding {
   /** No HELO/EHLO before MAIL FROM (RFC 5321 section 4.1.4). */
-  MISSING("missing", 3.0, "no HELO/EHLO before the mail transaction",
-      SmtpReply.of(503, "5.5.1", "Send HELO/EHLO first"), HeloPolicy.RFC, false),
+  MISSING(
+      "missing",
+      3.0,
+      "no HELO/EHLO before the mail transaction",
+      SmtpReply.of(503, "5.5.1", "Send HELO/EHLO first"),
+      HeloPolicy.RFC,
+      false),
   /** Not a Domain or address-literal of RFC 5321 section 4.1.2 (bad characters, labels, length). */
-  INVALID("invalid", 4.0, "HELO is not a valid host name or address literal",
-      SmtpReply.of(501, "5.5.2", "HELO/EHLO rejected: invalid host name"), HeloPolicy.RFC, false),
+  INVALID(
+      "invalid",
+      4.0,
+      "HELO is not a valid host name or address literal",
+      SmtpReply.of(501, "5.5.2", "HELO/EHLO rejected: invalid host name"),
+      HeloPolicy.RFC,
+      false),
   /** A single label such as {@code mailserver}. */
-  NOT_FQDN("not-fqdn", 2.0, "HELO is not a fully-qualified domain name",
-      SmtpReply.of(504, "5.5.2", "HELO/EHLO rejected: need a fully-qualified host name"), HeloPolicy.RFC, false),
+  NOT_FQDN(
+      "not-fqdn",
+      2.0,
+      "HELO is not a fully-qualified domain name",
+      SmtpReply.of(504, "5.5.2", "HELO/EHLO rejected: need a fully-qualified host name"),
+      HeloPolicy.RFC,
+      false),
   /** An IP address without the brackets of an address literal. */
-  BARE_IP("bare-ip", 2.5, "HELO is an IP address without brackets",
-      SmtpReply.of(501, "5.5.2", "HELO/EHLO rejected: an address must be written as a literal, e.g. [192.0.2.1]"),
-      HeloPolicy.RFC, false),
+  BARE_IP(
+      "bare-ip",
+      2.5,
+      "HELO is an IP address without brackets",
+      SmtpReply.of(
+          501,
+          "5.5.2",
+          "HELO/EHLO rejected: an address must be written as a literal, e.g. [192.0.2.1]"),
+      HeloPolicy.RFC,
+      false),
   /** An address literal (or bare IP) that is not the client's address. */
-  LITERAL_MISMATCH("literal-mismatch", 1.5, "HELO address is not the client's address",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: address literal does not match your address"), null, true),
+  LITERAL_MISMATCH(
+      "literal-mismatch",
+      1.5,
+      "HELO address is not the client's address",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: address literal does not match your address"),
+      null,
+      true),
   /** A private, loopback, link-local, shared, documentation (TEST-NET) or reserved address. */
-  SPECIAL_ADDRESS("special-address", 3.0, "HELO address is private, loopback or reserved",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: address is not globally routable"), HeloPolicy.STRICT, false),
+  SPECIAL_ADDRESS(
+      "special-address",
+      3.0,
+      "HELO address is private, loopback or reserved",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: address is not globally routable"),
+      HeloPolicy.STRICT,
+      false),
   /** {@code localhost} or a name under {@code .local}, {@code .lan}, {@code .home} and the like. */
-  LOCAL_NAME("local-name", 3.0, "HELO is a local-only name",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: local host name"), HeloPolicy.STRICT, false),
+  LOCAL_NAME(
+      "local-name",
+      3.0,
+      "HELO is a local-only name",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: local host name"),
+      HeloPolicy.STRICT,
+      false),
   /** The client claims one of this server's own names or addresses. */
-  IMPERSONATION("impersonation", 5.0, "HELO claims to be this server",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: you are not me"), null, true),
-  /** The name is not under a public registry suffix ({@code mail.example}, {@code host.invalid}). */
-  NO_REGISTRABLE_DOMAIN("no-registrable-domain", 2.0, "HELO has no registrable domain under a public suffix",
-      SmtpReply.of(504, "5.5.2", "HELO/EHLO rejected: not a domain in the public DNS"), HeloPolicy.STRICT, false),
+  IMPERSONATION(
+      "impersonation",
+      5.0,
+      "HELO claims to be this server",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: you are not me"),
+      null,
+      true),
+  /**
+   * The name is not under a public registry suffix ({@code mail.example}, {@code host.invalid}).
+   */
+  NO_REGISTRABLE_DOMAIN(
+      "no-registrable-domain",
+      2.0,
+      "HELO has no registrable domain under a public suffix",
+      SmtpReply.of(504, "5.5.2", "HELO/EHLO rejected: not a domain in the public DNS"),
+      HeloPolicy.STRICT,
+      false),
   /** The name has no A, AAAA or MX record (RFC 5321 section 2.3.5). */
-  UNRESOLVABLE("unresolvable", 1.0, "HELO name does not resolve",
-      SmtpReply.of(450, "4.7.1", "HELO/EHLO rejected: host not found"), HeloPolicy.RFC, false),
+  UNRESOLVABLE(
+      "unresolvable",
+      1.0,
+      "HELO name does not resolve",
+      SmtpReply.of(450, "4.7.1", "HELO/EHLO rejected: host not found"),
+      HeloPolicy.RFC,
+      false),
   /** The name resolves, but not to the client's address. */
-  HELO_MISMATCH("helo-mismatch", 0.5, "HELO name does not resolve to the client's address",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: host name does not match your address"), null, true),
+  HELO_MISMATCH(
+      "helo-mismatch",
+      0.5,
+      "HELO name does not resolve to the client's address",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: host name does not match your address"),
+      null,
+      true),
   /** The HELO name looks generic or dynamic (client address embedded, dsl, pool, dyn, ...). */
-  DYNAMIC_HELO("dynamic-helo", 2.0, "HELO looks like a dynamic or generic host name",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: generic host name"), null, false),
+  DYNAMIC_HELO(
+      "dynamic-helo",
+      2.0,
+      "HELO looks like a dynamic or generic host name",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: generic host name"),
+      null,
+      false),
   /** The client's reverse DNS name looks generic or dynamic. */
-  DYNAMIC_RDNS("dynamic-rdns", 1.0, "reverse DNS looks like a dynamic or generic host name",
-      SmtpReply.of(550, "5.7.1", "Client host rejected: generic reverse DNS name"), null, false),
+  DYNAMIC_RDNS(
+      "dynamic-rdns",
+      1.0,
+      "reverse DNS looks like a dynamic or generic host name",
+      SmtpReply.of(550, "5.7.1", "Client host rejected: generic reverse DNS name"),
+      null,
+      false),
   /** A big provider's HELO from an address whose confirmed reverse DNS is not that provider's. */
-  PROVIDER_FORGERY("provider-forgery", 5.0, "HELO claims a big provider the client's reverse DNS does not belong to",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: forged host name"), null, true),
+  PROVIDER_FORGERY(
+      "provider-forgery",
+      5.0,
+      "HELO claims a big provider the client's reverse DNS does not belong to",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: forged host name"),
+      null,
+      true),
   /** The client sent a different HELO earlier in the same connection. */
-  HELO_CHANGED("helo-changed", 1.0, "HELO changed within the session",
-      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: host name changed"), null, false),
+  HELO_CHANGED(
+      "helo-changed",
+      1.0,
+      "HELO changed within the session",
+      SmtpReply.of(550, "5.7.1", "HELO/EHLO rejected: host name changed"),
+      null,
+      false),
   /** iprev permerror: no PTR record for the client address (RFC 8601 section 3). */
-  NO_PTR("no-ptr", 1.5, "client address has no reverse DNS",
-      SmtpReply.of(450, "4.7.25", "Client host rejected: cannot find your reverse DNS name"), HeloPolicy.STRICT, false),
+  NO_PTR(
+      "no-ptr",
+      1.5,
+      "client address has no reverse DNS",
+      SmtpReply.of(450, "4.7.25", "Client host rejected: cannot find your reverse DNS name"),
+      HeloPolicy.STRICT,
+      false),
   /** iprev fail: no PTR name resolves back to the client address. */
-  NOT_CONFIRMED("not-confirmed", 1.0, "reverse DNS is not forward-confirmed",
-      SmtpReply.of(450, "4.7.25", "Client host rejected: reverse DNS does not match forward DNS"), HeloPolicy.STRICT, false),
+  NOT_CONFIRMED(
+      "not-confirmed",
+      1.0,
+      "reverse DNS is not forward-confirmed",
+      SmtpReply.of(450, "4.7.25", "Client host rejected: reverse DNS does not match forward DNS"),
+      HeloPolicy.STRICT,
+      false),
   /**
    * iprev fail, but a PTR name resolves into the client's /24 (/64 for IPv6), or shares its
    * registrable domain with a HELO name that resolves to the client. Scored in place of {@link
    * #NOT_CONFIRMED} when relaxed matching is on.
    */
-  RELAXED_MATCH("relaxed-match", 0.3, "reverse DNS only matches loosely (same network or registrable domain)",
-      SmtpReply.of(450, "4.7.25", "Client host rejected: reverse DNS does not match forward DNS"), null, false);
+  RELAXED_MATCH(
+      "relaxed-match",
+      0.3,
+      "reverse DNS only matches loosely (same network or registrable domain)",
+      SmtpReply.of(450, "4.7.25", "Client host rejected: reverse DNS does not match forward DNS"),
+      null,
+      false);
 
   private final String token;
   private final double defaultWeight;
@@ -78,8 +172,13 @@ public enum HeloFinding {
   private final @Nullable HeloPolicy rejectsFrom;
   private final boolean rfc5321ForbidsRejecting;
 
-  HeloFinding(String token, double defaultWeight, String description, SmtpReply defaultReply,
-      @Nullable HeloPolicy rejectsFrom, boolean rfc5321ForbidsRejecting) {
+  HeloFinding(
+      String token,
+      double defaultWeight,
+      String description,
+      SmtpReply defaultReply,
+      @Nullable HeloPolicy rejectsFrom,
+      boolean rfc5321ForbidsRejecting) {
     this.token = token;
     this.defaultWeight = defaultWeight;
     this.description = description;

@@ -2,8 +2,8 @@ package dev.mailwarden.auth.helo;
 
 /**
  * Which findings ask for a rejection on their own, after qpsmtpd's HELO policies. Every finding
- * always adds its weight to the score; a policy only decides which ones also make the result
- * {@link dev.mailwarden.Outcome#FAIL} with their SMTP reply and the reject weight.
+ * always adds its weight to the score; a policy only decides which ones also make the result {@link
+ * dev.mailwarden.Outcome#FAIL} with their SMTP reply and the reject weight.
  *
  * <p>Findings that RFC 5321 section 4.1.4 forbids rejecting on (the HELO name or literal not
  * matching the client, and the forgeries detected that way) never reject under any policy unless
@@ -19,8 +19,8 @@ public enum HeloPolicy {
    */
   RFC,
   /**
-   * {@link #RFC} plus local and special-use names and addresses, names under no public suffix,
-   * and a client without forward-confirmed reverse DNS (for {@link Iprev}).
+   * {@link #RFC} plus local and special-use names and addresses, names under no public suffix, and
+   * a client without forward-confirmed reverse DNS (for {@link Iprev}).
    */
   STRICT;
 

@@ -16,14 +16,14 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Helo#check()} found: every {@link Finding} with its reason, and the reply of the
- * most severe rejecting finding. What the findings score is decided at registration ({@link
+ * What {@link Helo#check()} found: every {@link Finding} with its reason, and the reply of the most
+ * severe rejecting finding. What the findings score is decided at registration ({@link
  * HeloWeights}; by default a rejecting finding scores 100, so that it reaches the evaluation's
  * reject threshold on its own and its reply is used).
  *
- * <p>Outcome: {@code pass} without findings, {@code neutral} with findings that only score,
- * {@code fail} when a finding rejects under the policy, {@code temperror} when DNS trouble left
- * part of the check undone (never a rejection), {@code none} when the session was skipped.
+ * <p>Outcome: {@code pass} without findings, {@code neutral} with findings that only score, {@code
+ * fail} when a finding rejects under the policy, {@code temperror} when DNS trouble left part of
+ * the check undone (never a rejection), {@code none} when the session was skipped.
  */
 public final class HeloResult implements CheckResult {
   private final Outcome outcome;
@@ -34,8 +34,14 @@ public final class HeloResult implements CheckResult {
   private final List<Finding> findings;
   private final List<String> dnsProblems;
 
-  HeloResult(Outcome outcome, String reason, @Nullable String helo, @Nullable InetAddress client,
-      HeloPolicy policy, List<Finding> findings, List<String> dnsProblems) {
+  HeloResult(
+      Outcome outcome,
+      String reason,
+      @Nullable String helo,
+      @Nullable InetAddress client,
+      HeloPolicy policy,
+      List<Finding> findings,
+      List<String> dnsProblems) {
     this.outcome = requireNonNull(outcome, "outcome");
     this.reason = requireNonNull(reason, "reason");
     this.helo = helo;
@@ -46,8 +52,12 @@ public final class HeloResult implements CheckResult {
   }
 
   /** Builds the result from findings, choosing outcome and reason. */
-  static HeloResult of(@Nullable String helo, @Nullable InetAddress client, HeloPolicy policy,
-      List<Finding> findings, List<String> dnsProblems) {
+  static HeloResult of(
+      @Nullable String helo,
+      @Nullable InetAddress client,
+      HeloPolicy policy,
+      List<Finding> findings,
+      List<String> dnsProblems) {
     boolean rejects = findings.stream().anyMatch(Finding::rejects);
     Outcome o;
     String reason;
@@ -56,8 +66,10 @@ public final class HeloResult implements CheckResult {
       reason = describe(findings);
     } else if (!dnsProblems.isEmpty()) {
       o = Outcome.TEMPERROR;
-      reason = "DNS trouble: " + String.join("; ", dnsProblems)
-          + (findings.isEmpty() ? "" : "; " + describe(findings));
+      reason =
+          "DNS trouble: "
+              + String.join("; ", dnsProblems)
+              + (findings.isEmpty() ? "" : "; " + describe(findings));
     } else if (!findings.isEmpty()) {
       o = Outcome.NEUTRAL;
       reason = describe(findings);
@@ -68,12 +80,14 @@ public final class HeloResult implements CheckResult {
     return new HeloResult(o, reason, helo, client, policy, findings, dnsProblems);
   }
 
-  static HeloResult skipped(@Nullable String helo, @Nullable InetAddress client, HeloPolicy policy, String why) {
+  static HeloResult skipped(
+      @Nullable String helo, @Nullable InetAddress client, HeloPolicy policy, String why) {
     return new HeloResult(Outcome.NONE, why, helo, client, policy, List.of(), List.of());
   }
 
   static HeloResult temperror(String why) {
-    return new HeloResult(Outcome.TEMPERROR, why, null, null, HeloPolicy.LENIENT, List.of(), List.of(why));
+    return new HeloResult(
+        Outcome.TEMPERROR, why, null, null, HeloPolicy.LENIENT, List.of(), List.of(why));
   }
 
   private static String describe(List<Finding> findings) {
@@ -130,8 +144,9 @@ public final class HeloResult implements CheckResult {
   public Optional<SmtpReply> smtpReply() {
     return findings.stream()
         .filter(Finding::rejects)
-        .min(Comparator.comparing((Finding f) -> !f.reply().isPermanent())
-            .thenComparing(f -> f.type().defaultWeight(), Comparator.reverseOrder()))
+        .min(
+            Comparator.comparing((Finding f) -> !f.reply().isPermanent())
+                .thenComparing(f -> f.type().defaultWeight(), Comparator.reverseOrder()))
         .map(Finding::reply);
   }
 
@@ -145,7 +160,8 @@ public final class HeloResult implements CheckResult {
     findings.forEach(f -> tokens.add(f.type().token()));
     d.put("findings", tokens.isEmpty() ? "-" : String.join(",", tokens));
     for (Finding f : findings) {
-      d.put("finding." + f.type().token(),
+      d.put(
+          "finding." + f.type().token(),
           (f.rejects() ? "rejects " + f.reply() : "scores") + ": " + f.reason());
     }
     if (!dnsProblems.isEmpty()) {
@@ -156,7 +172,15 @@ public final class HeloResult implements CheckResult {
 
   @Override
   public String toString() {
-    return "HeloResult[" + outcome.token() + ", findings=" + findings.size() + ", helo=" + (helo == null ? "-" : helo)
-        + ", findings=" + findings + (dnsProblems.isEmpty() ? "" : ", dns=" + dnsProblems) + "]";
+    return "HeloResult["
+        + outcome.token()
+        + ", findings="
+        + findings.size()
+        + ", helo="
+        + (helo == null ? "-" : helo)
+        + ", findings="
+        + findings
+        + (dnsProblems.isEmpty() ? "" : ", dns=" + dnsProblems)
+        + "]";
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * How HELO and iprev findings score, given at registration: each finding adds its weight (by
  * default {@link HeloFinding#defaultWeight()}), and a finding that rejects under the checker's
- * policy adds at least the reject weight (default 100, far above any sensible reject threshold,
- * so the evaluation rejects with that finding's reply). The default weights of {@link Helo} and
- * {@link Iprev}. Immutable.
+ * policy adds at least the reject weight (default 100, far above any sensible reject threshold, so
+ * the evaluation rejects with that finding's reply). The default weights of {@link Helo} and {@link
+ * Iprev}. Immutable.
  *
  * <pre>{@code
  * builder.check(Helo.check(), HeloWeights.builder().weight(HeloFinding.DYNAMIC_RDNS, 2.5).build());
@@ -48,7 +48,9 @@ public final class HeloWeights implements Weights {
   @Override
   public double score(CheckResult result) {
     List<Finding> findings =
-        result instanceof HeloResult h ? h.findings() : result instanceof IprevResult i ? i.findings() : List.of();
+        result instanceof HeloResult h
+            ? h.findings()
+            : result instanceof IprevResult i ? i.findings() : List.of();
     double sum = 0;
     for (Finding f : findings) {
       sum += weight(f);
@@ -58,7 +60,11 @@ public final class HeloWeights implements Weights {
 
   @Override
   public String toString() {
-    return "HeloWeights[" + (weights.isEmpty() ? "defaults" : weights) + ", reject=" + rejectWeight + "]";
+    return "HeloWeights["
+        + (weights.isEmpty() ? "defaults" : weights)
+        + ", reject="
+        + rejectWeight
+        + "]";
   }
 
   /** Builds {@link HeloWeights}; each setting once. */
@@ -84,7 +90,8 @@ public final class HeloWeights implements Weights {
     /** The least weight of a rejecting finding (default 100). */
     public Builder rejectWeight(double weight) {
       if (!Double.isFinite(weight) || weight < 0) {
-        throw new IllegalArgumentException("reject weight must be finite and not negative: " + weight);
+        throw new IllegalArgumentException(
+            "reject weight must be finite and not negative: " + weight);
       }
       if (rejectWeightSet) {
         throw new IllegalStateException("reject weight was already set");

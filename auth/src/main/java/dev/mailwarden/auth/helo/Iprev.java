@@ -26,11 +26,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The iprev check of RFC 8601 section 3 (forward-confirmed reverse DNS): the PTR names of the
- * client address are looked up, and each of the first ten is resolved again to see whether it
- * gives the client address back. The result is an {@code iprev=} clause with {@code
- * policy.iprev=<address>}, and findings that score: {@link HeloFinding#NO_PTR} (permerror),
- * {@link HeloFinding#NOT_CONFIRMED} (fail) or, with {@linkplain Builder#relaxed relaxed
- * matching}, {@link HeloFinding#RELAXED_MATCH} in its place.
+ * client address are looked up, and each of the first ten is resolved again to see whether it gives
+ * the client address back. The result is an {@code iprev=} clause with {@code
+ * policy.iprev=<address>}, and findings that score: {@link HeloFinding#NO_PTR} (permerror), {@link
+ * HeloFinding#NOT_CONFIRMED} (fail) or, with {@linkplain Builder#relaxed relaxed matching}, {@link
+ * HeloFinding#RELAXED_MATCH} in its place.
  *
  * <pre>{@code
  * builder.check(Iprev.check());                                        // score only
@@ -95,7 +95,8 @@ public final class Iprev implements Checker<IprevResult> {
     }
     Optional<String> skip = skips.reason(session);
     if (skip.isPresent()) {
-      return CompletableFuture.completedFuture(new IprevResult(Outcome.NONE, skip.get(), client, null, List.of()));
+      return CompletableFuture.completedFuture(
+          new IprevResult(Outcome.NONE, skip.get(), client, null, List.of()));
     }
     return ReverseDns.resolve(context.dns(), client, maxNames)
         .thenCompose(rd -> evaluate(context, rd));
@@ -106,40 +107,72 @@ public final class Iprev implements Checker<IprevResult> {
     String ip = InetAddresses.toAddrString(client);
     switch (rd.status()) {
       case PASS:
-        return done(Outcome.PASS, ip + " has forward-confirmed reverse DNS " + rd.confirmedNames().get(0), rd, List.of());
+        return done(
+            Outcome.PASS,
+            ip + " has forward-confirmed reverse DNS " + rd.confirmedNames().get(0),
+            rd,
+            List.of());
       case TEMPERROR:
-        String what = rd.ptrNames().isEmpty()
-            ? "PTR lookup for " + ip + " failed (" + rd.ptrStatus() + ")"
-            : "forward lookup of " + String.join(", ", rd.erroredNames()) + " failed";
+        String what =
+            rd.ptrNames().isEmpty()
+                ? "PTR lookup for " + ip + " failed (" + rd.ptrStatus() + ")"
+                : "forward lookup of " + String.join(", ", rd.erroredNames()) + " failed";
         return done(Outcome.TEMPERROR, what, rd, List.of());
       case PERMERROR:
-        return done(Outcome.PERMERROR, ip + " has no PTR record (" + rd.ptrStatus() + ")", rd,
+        return done(
+            Outcome.PERMERROR,
+            ip + " has no PTR record (" + rd.ptrStatus() + ")",
+            rd,
             List.of(rules.finding(HeloFinding.NO_PTR, "no PTR record for " + ip)));
       case FAIL:
       default:
-        String notConfirmed = "no PTR name of " + ip + " resolves back to it (" + describeForward(rd) + ")";
+        String notConfirmed =
+            "no PTR name of " + ip + " resolves back to it (" + describeForward(rd) + ")";
         if (!relaxed) {
-          return done(Outcome.FAIL, notConfirmed, rd, List.of(rules.finding(HeloFinding.NOT_CONFIRMED, notConfirmed)));
+          return done(
+              Outcome.FAIL,
+              notConfirmed,
+              rd,
+              List.of(rules.finding(HeloFinding.NOT_CONFIRMED, notConfirmed)));
         }
         return relaxedMatch(context, rd)
             .thenApply(
-                loose -> loose
-                    .map(why -> build(Outcome.FAIL, notConfirmed + "; relaxed match: " + why, rd,
-                        List.of(rules.finding(HeloFinding.RELAXED_MATCH, why))))
-                    .orElseGet(() -> build(Outcome.FAIL, notConfirmed, rd,
-                        List.of(rules.finding(HeloFinding.NOT_CONFIRMED, notConfirmed)))));
+                loose ->
+                    loose
+                        .map(
+                            why ->
+                                build(
+                                    Outcome.FAIL,
+                                    notConfirmed + "; relaxed match: " + why,
+                                    rd,
+                                    List.of(rules.finding(HeloFinding.RELAXED_MATCH, why))))
+                        .orElseGet(
+                            () ->
+                                build(
+                                    Outcome.FAIL,
+                                    notConfirmed,
+                                    rd,
+                                    List.of(
+                                        rules.finding(HeloFinding.NOT_CONFIRMED, notConfirmed)))));
     }
   }
 
-  /** Same /24 (/64) for a PTR name's forward address, or same registrable domain as a matching HELO. */
+  /**
+   * Same /24 (/64) for a PTR name's forward address, or same registrable domain as a matching HELO.
+   */
   private CompletableFuture<Optional<String>> relaxedMatch(CheckContext context, ReverseDns rd) {
     InetAddress client = rd.client();
     var net = SpecialAddresses.neighbourhood(client);
     for (Map.Entry<String, List<InetAddress>> e : rd.forward().entrySet()) {
       for (InetAddress a : e.getValue()) {
         if (net.contains(a)) {
-          return CompletableFuture.completedFuture(Optional.of(
-              e.getKey() + " resolves to " + InetAddresses.toAddrString(a) + " in the client's " + net));
+          return CompletableFuture.completedFuture(
+              Optional.of(
+                  e.getKey()
+                      + " resolves to "
+                      + InetAddresses.toAddrString(a)
+                      + " in the client's "
+                      + net));
         }
       }
     }
@@ -164,10 +197,17 @@ public final class Iprev implements Checker<IprevResult> {
     String ptrName = sharing;
     RecordType type = client instanceof Inet4Address ? RecordType.A : RecordType.AAAA;
     return Lookups.lookup(context.dns(), h.ascii(), type)
-        .thenApply(a -> a.addresses().contains(client)
-            ? Optional.of("HELO " + h.ascii() + " resolves to the client and shares " + heloDomain.get()
-                + " with PTR name " + ptrName)
-            : Optional.<String>empty());
+        .thenApply(
+            a ->
+                a.addresses().contains(client)
+                    ? Optional.of(
+                        "HELO "
+                            + h.ascii()
+                            + " resolves to the client and shares "
+                            + heloDomain.get()
+                            + " with PTR name "
+                            + ptrName)
+                    : Optional.<String>empty());
   }
 
   private static String describeForward(ReverseDns rd) {
@@ -183,17 +223,20 @@ public final class Iprev implements Checker<IprevResult> {
       } else if (fwd.isEmpty()) {
         b.append("nothing");
       } else {
-        b.append(fwd.stream().map(InetAddresses::toAddrString).reduce((x, y) -> x + " " + y).orElse(""));
+        b.append(
+            fwd.stream().map(InetAddresses::toAddrString).reduce((x, y) -> x + " " + y).orElse(""));
       }
     }
     return b.toString();
   }
 
-  private static CompletableFuture<IprevResult> done(Outcome o, String reason, ReverseDns rd, List<Finding> findings) {
+  private static CompletableFuture<IprevResult> done(
+      Outcome o, String reason, ReverseDns rd, List<Finding> findings) {
     return CompletableFuture.completedFuture(build(o, reason, rd, findings));
   }
 
-  private static IprevResult build(Outcome o, String reason, ReverseDns rd, List<Finding> findings) {
+  private static IprevResult build(
+      Outcome o, String reason, ReverseDns rd, List<Finding> findings) {
     return new IprevResult(o, reason, rd.client(), rd, findings);
   }
 
@@ -204,7 +247,14 @@ public final class Iprev implements Checker<IprevResult> {
 
   @Override
   public String toString() {
-    return "Iprev[" + rules + ", " + skips + (relaxed ? ", relaxed" : "") + ", maxNames=" + maxNames + "]";
+    return "Iprev["
+        + rules
+        + ", "
+        + skips
+        + (relaxed ? ", relaxed" : "")
+        + ", maxNames="
+        + maxNames
+        + "]";
   }
 
   /** Builds an {@link Iprev}. Not thread-safe; each setting once. */
@@ -219,8 +269,8 @@ public final class Iprev implements Checker<IprevResult> {
     private Builder() {}
 
     /**
-     * Which findings reject: {@link HeloPolicy#LENIENT} (default) none, {@link HeloPolicy#RFC}
-     * none (RFC 5321 does not require reverse DNS), {@link HeloPolicy#STRICT} no PTR and no
+     * Which findings reject: {@link HeloPolicy#LENIENT} (default) none, {@link HeloPolicy#RFC} none
+     * (RFC 5321 does not require reverse DNS), {@link HeloPolicy#STRICT} no PTR and no
      * confirmation, with 450 4.7.25 (RFC 7372).
      */
     public Builder policy(HeloPolicy policy) {

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@link Iprev#check()} found: the RFC 8601 section 3 result ({@code pass}, {@code fail},
  * {@code temperror}, {@code permerror}; {@code none} when skipped), the PTR names and those that
- * were forward-confirmed, the findings (scored by {@link HeloWeights}), and the {@code iprev=} clause with
- * {@code policy.iprev=<address>}.
+ * were forward-confirmed, the findings (scored by {@link HeloWeights}), and the {@code iprev=}
+ * clause with {@code policy.iprev=<address>}.
  */
 public final class IprevResult implements CheckResult {
   private final Outcome outcome;
@@ -30,8 +30,12 @@ public final class IprevResult implements CheckResult {
   private final @Nullable ReverseDns reverse;
   private final List<Finding> findings;
 
-  IprevResult(Outcome outcome, String reason, @Nullable InetAddress client,
-      @Nullable ReverseDns reverse, List<Finding> findings) {
+  IprevResult(
+      Outcome outcome,
+      String reason,
+      @Nullable InetAddress client,
+      @Nullable ReverseDns reverse,
+      List<Finding> findings) {
     this.outcome = requireNonNull(outcome, "outcome");
     this.reason = requireNonNull(reason, "reason");
     this.client = client;
@@ -107,7 +111,8 @@ public final class IprevResult implements CheckResult {
     findings.forEach(f -> tokens.add(f.type().token()));
     d.put("findings", tokens.isEmpty() ? "-" : String.join(",", tokens));
     for (Finding f : findings) {
-      d.put("finding." + f.type().token(),
+      d.put(
+          "finding." + f.type().token(),
           (f.rejects() ? "rejects " + f.reply() : "scores") + ": " + f.reason());
     }
     return Collections.unmodifiableMap(d);
@@ -115,7 +120,16 @@ public final class IprevResult implements CheckResult {
 
   @Override
   public String toString() {
-    return "IprevResult[" + outcome.token() + ", client=" + (client == null ? "-" : InetAddresses.toAddrString(client))
-        + ", ptr=" + ptrNames() + ", confirmed=" + confirmedNames() + ", findings=" + findings + "]";
+    return "IprevResult["
+        + outcome.token()
+        + ", client="
+        + (client == null ? "-" : InetAddresses.toAddrString(client))
+        + ", ptr="
+        + ptrNames()
+        + ", confirmed="
+        + confirmedNames()
+        + ", findings="
+        + findings
+        + "]";
   }
 }

@@ -10,9 +10,9 @@
  *     .build();
  * }</pre>
  *
- * <p>Two checkers rather than one: iprev is a standard method of its own (RFC 8601 section 3,
- * with its own {@code iprev=} clause and {@code policy.iprev} property) that depends only on the
- * client address and can run at connect time, while HELO sanity needs the HELO argument. {@link
+ * <p>Two checkers rather than one: iprev is a standard method of its own (RFC 8601 section 3, with
+ * its own {@code iprev=} clause and {@code policy.iprev} property) that depends only on the client
+ * address and can run at connect time, while HELO sanity needs the HELO argument. {@link
  * dev.mailwarden.auth.helo.Helo} reuses an {@link dev.mailwarden.auth.helo.Iprev} result of the
  * same evaluation when one is registered, so the PTR lookups are not repeated.
  */

@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * The SPF check (RFC 7208). {@link #check()} gives the common configuration: the native engine,
- * the MAIL FROM identity (the HELO identity for the null sender, or when only HELO is known),
- * {@code 550 5.7.23} for fail.
+ * The SPF check (RFC 7208). {@link #check()} gives the common configuration: the native engine, the
+ * MAIL FROM identity (the HELO identity for the null sender, or when only HELO is known), {@code
+ * 550 5.7.23} for fail.
  *
  * <pre>{@code
  * MailWarden w = MailWarden.builder(runtime)
@@ -34,7 +34,8 @@ public final class Spf {
   public static final CheckKey<SpfResult> KEY = CheckKey.of("spf", SpfResult.class);
 
   /** The explanation of a fail when the domain gives none (RFC 7208 section 6.2). */
-  public static final String DEFAULT_EXPLANATION = "SPF fail: %{o} does not authorize %{c} to send mail";
+  public static final String DEFAULT_EXPLANATION =
+      "SPF fail: %{o} does not authorize %{c} to send mail";
 
   private static final Pattern STATUS = Pattern.compile("5\\.\\d{1,3}\\.\\d{1,3}");
 
@@ -87,8 +88,8 @@ public final class Spf {
     }
 
     /**
-     * The enhanced status code of the fail reply: {@code 5.7.23} (RFC 7372, the default) or
-     * {@code 5.7.1} (RFC 7208 section 8.4) for peers that do not know it.
+     * The enhanced status code of the fail reply: {@code 5.7.23} (RFC 7372, the default) or {@code
+     * 5.7.1} (RFC 7208 section 8.4) for peers that do not know it.
      */
     public Builder failStatus(String enhancedStatus) {
       once("failStatus");
@@ -100,7 +101,9 @@ public final class Spf {
       return this;
     }
 
-    /** The explanation of a fail without a usable {@code exp=}; a macro-string (RFC 7208 section 7). */
+    /**
+     * The explanation of a fail without a usable {@code exp=}; a macro-string (RFC 7208 section 7).
+     */
     public Builder defaultExplanation(String macroString) {
       once("defaultExplanation");
       this.defaultExplanation = requireNonNull(macroString, "defaultExplanation");
@@ -209,17 +212,31 @@ public final class Spf {
         sender = "postmaster@" + domain;
       }
       if (ip == null) {
-        return done(SpfResult.builder(Outcome.NONE, identity, domain)
-            .problem("no client IP address").engine(engine.name()).build());
+        return done(
+            SpfResult.builder(Outcome.NONE, identity, domain)
+                .problem("no client IP address")
+                .engine(engine.name())
+                .build());
       }
       SpfRequest request =
           new SpfRequest(
-              ip, identity, sender, domain, helo, receiver, defaultExplanation, voidLookupLimit, maxMacroExpansion);
+              ip,
+              identity,
+              sender,
+              domain,
+              helo,
+              receiver,
+              defaultExplanation,
+              voidLookupLimit,
+              maxMacroExpansion);
       if (!Domains.isValidCheckDomain(domain)) {
         // RFC 7208 section 4.3: a malformed or single-label domain gives none without any lookup
-        return done(SpfResult.builder(Outcome.NONE, request)
-            .problem(domain.isEmpty() ? "no domain to check" : "not a valid domain name: " + domain)
-            .engine(engine.name()).build());
+        return done(
+            SpfResult.builder(Outcome.NONE, request)
+                .problem(
+                    domain.isEmpty() ? "no domain to check" : "not a valid domain name: " + domain)
+                .engine(engine.name())
+                .build());
       }
       long bound = context.ticker().read() + timeout.toNanos();
       CheckContext bounded =
@@ -234,16 +251,24 @@ public final class Spf {
           evaluated.handle((r, e) -> r != null ? r : errorResult(request, e));
       if (!result.isDone()) {
         // DNS may never answer: give temperror at the deadline instead of waiting forever
-        bounded.completeAtDeadline(result,
-            () -> SpfResult.builder(Outcome.TEMPERROR, request)
-                .problem("no result within the time bound")
-                .engine(engine.name()).build());
+        bounded.completeAtDeadline(
+            result,
+            () ->
+                SpfResult.builder(Outcome.TEMPERROR, request)
+                    .problem("no result within the time bound")
+                    .engine(engine.name())
+                    .build());
       }
-      return failStatus.equals("5.7.23") ? result : result.thenApply(r -> r.withFailStatus(failStatus));
+      return failStatus.equals("5.7.23")
+          ? result
+          : result.thenApply(r -> r.withFailStatus(failStatus));
     }
 
     private SpfResult errorResult(SpfRequest request, Throwable e) {
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      Throwable cause =
+          e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause()
+              : e;
       return SpfResult.builder(Outcome.TEMPERROR, request)
           .problem("SPF evaluation failed: " + cause)
           .engine(engine.name())
@@ -251,19 +276,31 @@ public final class Spf {
     }
 
     private CompletableFuture<SpfResult> done(SpfResult r) {
-      return CompletableFuture.completedFuture(failStatus.equals("5.7.23") ? r : r.withFailStatus(failStatus));
+      return CompletableFuture.completedFuture(
+          failStatus.equals("5.7.23") ? r : r.withFailStatus(failStatus));
     }
 
     @Override
     public SpfResult temperror(String reason) {
       return SpfResult.builder(Outcome.TEMPERROR, SpfIdentity.MAILFROM, "")
-          .problem(reason).engine(engine.name()).build();
+          .problem(reason)
+          .engine(engine.name())
+          .build();
     }
 
     @Override
     public String toString() {
-      return "Spf[engine=" + engine.name() + ", receiver=" + receiver + ", fail=" + failStatus
-          + ", voidLimit=" + voidLookupLimit + ", timeout=" + timeout.toMillis() + "ms]";
+      return "Spf[engine="
+          + engine.name()
+          + ", receiver="
+          + receiver
+          + ", fail="
+          + failStatus
+          + ", voidLimit="
+          + voidLookupLimit
+          + ", timeout="
+          + timeout.toMillis()
+          + "ms]";
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Evaluates {@code check_host()} for one request. The future never completes exceptionally for
- * DNS or policy trouble: those are {@code temperror} and {@code permerror} results.
+ * Evaluates {@code check_host()} for one request. The future never completes exceptionally for DNS
+ * or policy trouble: those are {@code temperror} and {@code permerror} results.
  *
  * <p>Two engines ship: {@link #nativeEngine()}, asynchronous end to end over {@link
  * CheckContext#dns()} and complete against the RFC 7208 and RFC 4408 conformance suites (the
@@ -32,8 +32,8 @@ public interface SpfEngine {
 
   /**
    * Apache James jSPF 1.0.5 over our resolver, run on {@link CheckContext#executor()}. jSPF's API
-   * is synchronous, so each evaluation occupies one thread of that executor while it waits for
-   * DNS; use {@link #jspf(Executor)} to give it a pool of its own.
+   * is synchronous, so each evaluation occupies one thread of that executor while it waits for DNS;
+   * use {@link #jspf(Executor)} to give it a pool of its own.
    */
   static SpfEngine jspf() {
     return new JspfEngine(null);

@@ -8,13 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What one {@code check_host()} evaluation needs (RFC 7208 section 4.1), derived by {@link Spf}
- * from the session: the client address, the identity and its domain, the full sender (with
- * {@code postmaster} as local part when there is none, RFC 7208 section 4.3), the HELO name for
- * the {@code %{h}} macro, and the settings of the checker.
+ * from the session: the client address, the identity and its domain, the full sender (with {@code
+ * postmaster} as local part when there is none, RFC 7208 section 4.3), the HELO name for the {@code
+ * %{h}} macro, and the settings of the checker.
  *
  * @param clientIp the SMTP client's address (IPv4-mapped IPv6 already unmapped)
  * @param identity MAIL FROM or HELO
- * @param sender {@code local-part@domain} used by the {@code %{s}}, {@code %{l}}, {@code %{o}} macros
+ * @param sender {@code local-part@domain} used by the {@code %{s}}, {@code %{l}}, {@code %{o}}
+ *     macros
  * @param domain the domain checked first
  * @param helo the HELO/EHLO argument, or null when unknown
  * @param receiver the receiving host's name, for the {@code %{r}} macro
@@ -33,7 +34,9 @@ public record SpfRequest(
     int voidLookupLimit,
     int maxMacroExpansion) {
 
-  /** The default octet budget of one macro expansion (see {@code Spf.Builder#maxMacroExpansion}). */
+  /**
+   * The default octet budget of one macro expansion (see {@code Spf.Builder#maxMacroExpansion}).
+   */
   public static final int DEFAULT_MAX_MACRO_EXPANSION = 4096;
 
   /** A request with the default macro expansion budget. */
@@ -46,7 +49,15 @@ public record SpfRequest(
       String receiver,
       String defaultExplanation,
       int voidLookupLimit) {
-    this(clientIp, identity, sender, domain, helo, receiver, defaultExplanation, voidLookupLimit,
+    this(
+        clientIp,
+        identity,
+        sender,
+        domain,
+        helo,
+        receiver,
+        defaultExplanation,
+        voidLookupLimit,
         DEFAULT_MAX_MACRO_EXPANSION);
   }
 
@@ -58,10 +69,12 @@ public record SpfRequest(
     requireNonNull(receiver, "receiver");
     requireNonNull(defaultExplanation, "defaultExplanation");
     if (voidLookupLimit < 0) {
-      throw new IllegalArgumentException("voidLookupLimit must not be negative: " + voidLookupLimit);
+      throw new IllegalArgumentException(
+          "voidLookupLimit must not be negative: " + voidLookupLimit);
     }
     if (maxMacroExpansion < 253) {
-      throw new IllegalArgumentException("maxMacroExpansion must be at least 253: " + maxMacroExpansion);
+      throw new IllegalArgumentException(
+          "maxMacroExpansion must be at least 253: " + maxMacroExpansion);
     }
   }
 

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The result of one SPF check: the outcome of {@code check_host()} (RFC 7208 section 2.6), which
- * identity and domain were checked, the mechanism that matched, the explanation of a fail, and
- * the DNS spent. Immutable.
+ * identity and domain were checked, the mechanism that matched, the explanation of a fail, and the
+ * DNS spent. Immutable.
  *
  * <p>Renders the {@code Received-SPF} header (RFC 7208 section 9.1), the {@code spf=} clause of
  * Authentication-Results (RFC 8601) and the SMTP reply of RFC 7208 section 8.
@@ -48,8 +48,7 @@ public final class SpfResult implements CheckResult {
     this.sender = b.sender;
     this.helo = b.helo;
     this.mechanism = b.mechanism;
-    this.explanation =
-        b.explanation == null ? null : sanitizeKeepingSpaces(b.explanation);
+    this.explanation = b.explanation == null ? null : sanitizeKeepingSpaces(b.explanation);
     this.problem = b.problem == null ? null : SmtpReply.sanitize(b.problem, MAX_EXPLANATION_LENGTH);
     this.dnsQueries = b.dnsQueries;
     this.voidLookups = b.voidLookups;
@@ -119,7 +118,10 @@ public final class SpfResult implements CheckResult {
     return Optional.ofNullable(helo);
   }
 
-  /** The text of the directive that decided the result, e.g. {@code -all} or {@code ip4:192.0.2.0/24}. */
+  /**
+   * The text of the directive that decided the result, e.g. {@code -all} or {@code
+   * ip4:192.0.2.0/24}.
+   */
   public Optional<String> mechanism() {
     return Optional.ofNullable(mechanism);
   }
@@ -158,11 +160,14 @@ public final class SpfResult implements CheckResult {
     return switch (outcome) {
       case PASS -> domain + " designates " + ip + " as permitted sender" + via();
       case FAIL -> domain + " does not designate " + ip + " as permitted sender" + via();
-      case SOFTFAIL -> domain + " does not designate " + ip + " as permitted sender (transitional)" + via();
+      case SOFTFAIL ->
+          domain + " does not designate " + ip + " as permitted sender (transitional)" + via();
       case NEUTRAL -> domain + " neither permits nor denies " + ip + via();
       case NONE -> "no SPF record for " + domain + (problem == null ? "" : ": " + problem);
-      case TEMPERROR -> "temporary error checking SPF of " + domain + (problem == null ? "" : ": " + problem);
-      case PERMERROR -> "permanent error in SPF of " + domain + (problem == null ? "" : ": " + problem);
+      case TEMPERROR ->
+          "temporary error checking SPF of " + domain + (problem == null ? "" : ": " + problem);
+      case PERMERROR ->
+          "permanent error in SPF of " + domain + (problem == null ? "" : ": " + problem);
       case POLICY -> "policy result for " + domain;
     };
   }
@@ -195,8 +200,8 @@ public final class SpfResult implements CheckResult {
   }
 
   /**
-   * The {@code spf=} clause: {@code spf=pass smtp.mailfrom=example.com}, or {@code smtp.helo=}
-   * for the HELO identity.
+   * The {@code spf=} clause: {@code spf=pass smtp.mailfrom=example.com}, or {@code smtp.helo=} for
+   * the HELO identity.
    */
   @Override
   public List<AuthResult> authResults() {
@@ -217,10 +222,13 @@ public final class SpfResult implements CheckResult {
   @Override
   public Optional<SmtpReply> smtpReply() {
     return switch (outcome) {
-      case FAIL -> Optional.of(
-          SmtpReply.of(550, failStatus, explanation != null ? explanation : "SPF fail: " + reason()));
+      case FAIL ->
+          Optional.of(
+              SmtpReply.of(
+                  550, failStatus, explanation != null ? explanation : "SPF fail: " + reason()));
       case TEMPERROR -> Optional.of(SmtpReply.of(451, "4.4.3", "SPF temporary error: " + reason()));
-      case PERMERROR -> Optional.of(SmtpReply.of(550, "5.7.24", "SPF permanent error: " + reason()));
+      case PERMERROR ->
+          Optional.of(SmtpReply.of(550, "5.7.24", "SPF permanent error: " + reason()));
       default -> Optional.empty();
     };
   }
@@ -228,11 +236,11 @@ public final class SpfResult implements CheckResult {
   /**
    * The {@code Received-SPF} header field of RFC 7208 section 9.1, without the trailing CRLF, e.g.
    * {@code Received-SPF: pass (mx.example.org: domain of a@example.com designates 192.0.2.1 as
-   * permitted sender) receiver=mx.example.org; client-ip=192.0.2.1;
-   * envelope-from="a@example.com"; helo=mail.example.com; identity=mailfrom;
-   * mechanism="ip4:192.0.2.0/24";}. Values that are not dot-atoms are quoted; data from DNS and
-   * the client is stripped of control and bidi characters and cut to 200 characters per value.
-   * Folded at 78 columns (CRLF before whitespace); unfold by removing each CRLF.
+   * permitted sender) receiver=mx.example.org; client-ip=192.0.2.1; envelope-from="a@example.com";
+   * helo=mail.example.com; identity=mailfrom; mechanism="ip4:192.0.2.0/24";}. Values that are not
+   * dot-atoms are quoted; data from DNS and the client is stripped of control and bidi characters
+   * and cut to 200 characters per value. Folded at 78 columns (CRLF before whitespace); unfold by
+   * removing each CRLF.
    */
   public String receivedSpf(String receiverName) {
     requireNonNull(receiverName, "receiverName");
@@ -265,7 +273,8 @@ public final class SpfResult implements CheckResult {
         switch (outcome) {
           case PASS -> who + " designates " + ip + " as permitted sender";
           case FAIL -> who + " does not designate " + ip + " as permitted sender";
-          case SOFTFAIL -> "transitioning " + who + " does not designate " + ip + " as permitted sender";
+          case SOFTFAIL ->
+              "transitioning " + who + " does not designate " + ip + " as permitted sender";
           case NEUTRAL -> ip + " is neither permitted nor denied by " + who;
           case NONE -> who + " does not provide an SPF record";
           case TEMPERROR -> "error in processing during lookup of " + domain;

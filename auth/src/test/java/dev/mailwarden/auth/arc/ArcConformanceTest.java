@@ -29,15 +29,15 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>The three cases with an empty {@code cv} ({@code cv_fail_i1_as_cv_fail}, {@code
- *       cv_fail_i2_as2_fail}, {@code cv_fail_i2_as1_fail}) are scored as {@code fail}: RFC 8617
- *       5.2 step 2 ends validation with fail when the newest seal says {@code cv=fail}, and step
- *       3 fails any other seal with {@code cv=fail}. (ValiMail's harness compared empty output.)
+ *       cv_fail_i2_as2_fail}, {@code cv_fail_i2_as1_fail}) are scored as {@code fail}: RFC 8617 5.2
+ *       step 2 ends validation with fail when the newest seal says {@code cv=fail}, and step 3
+ *       fails any other seal with {@code cv=fail}. (ValiMail's harness compared empty output.)
  *   <li>Every other expectation is ValiMail's as written, including the ones Mail::DKIM changed
  *       ({@code ams_fields_a_sha1} and {@code as_fields_a_sha1} fail: RFC 8301 forbids rsa-sha1;
- *       {@code ams_fields_c_na} passes: RFC 8617 4.1.2 makes the AMS a DKIM signature, whose
- *       c= defaults to simple/simple; {@code as_fields_h_present} fails: RFC 8617 4.1.3 gives the
- *       seal no h=) and the ones mailauth skips ({@code *_format_tags_sc}: RFC 6376 3.2's
- *       tag-list grammar has no empty tag-spec).
+ *       {@code ams_fields_c_na} passes: RFC 8617 4.1.2 makes the AMS a DKIM signature, whose c=
+ *       defaults to simple/simple; {@code as_fields_h_present} fails: RFC 8617 4.1.3 gives the seal
+ *       no h=) and the ones mailauth skips ({@code *_format_tags_sc}: RFC 6376 3.2's tag-list
+ *       grammar has no empty tag-spec).
  *   <li>Signing: each expected AS, AMS and AAR is compared tag by tag in the suite's normal form
  *       (whitespace removed, tags sorted), b= included, so the signature bytes must be identical
  *       (RSA PKCS#1 v1.5 is deterministic). An empty expectation means "do not seal".
@@ -47,12 +47,11 @@ class ArcConformanceTest {
   /**
    * Where we answer otherwise than ValiMail, argued from the RFCs.
    *
-   * <p>{@code ams_fields_c_na}: an AMS without {@code c=}. ValiMail (and dkimpy, which defaults
-   * the AMS to relaxed/relaxed) say pass; the signature was made over relaxed header
-   * canonicalization. RFC 8617 4.1.2 defines the AMS as a DKIM-Signature apart from the listed
-   * differences, none of which touches {@code c=}, so RFC 6376 3.5's default simple/simple applies,
-   * under which the signature does not verify: fail, as Mail::DKIM's corrected copy of the suite
-   * also expects.
+   * <p>{@code ams_fields_c_na}: an AMS without {@code c=}. ValiMail (and dkimpy, which defaults the
+   * AMS to relaxed/relaxed) say pass; the signature was made over relaxed header canonicalization.
+   * RFC 8617 4.1.2 defines the AMS as a DKIM-Signature apart from the listed differences, none of
+   * which touches {@code c=}, so RFC 6376 3.5's default simple/simple applies, under which the
+   * signature does not verify: fail, as Mail::DKIM's corrected copy of the suite also expects.
    */
   private static final Map<String, String> DEVIATIONS = Map.of("ams_fields_c_na", "fail");
 
@@ -67,14 +66,18 @@ class ArcConformanceTest {
     List<String> failures = new ArrayList<>();
     for (JsonNode scenario : root) {
       ZoneResolver dns = zone(scenario.get("txt-records"));
-      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String expected = e.getValue().get("cv").asText().toLowerCase(Locale.ROOT);
         if (expected.isEmpty()) {
           expected = "fail"; // RFC 8617 5.2 steps 2 and 3, see the class comment
         }
         expected = DEVIATIONS.getOrDefault(e.getKey(), expected);
-        ArcResult r = verifier.verify(crlf(e.getValue().get("message").asText()), dns).get(10, TimeUnit.SECONDS);
+        ArcResult r =
+            verifier
+                .verify(crlf(e.getValue().get("message").asText()), dns)
+                .get(10, TimeUnit.SECONDS);
         if (r.status().token().equals(expected)) {
           passed++;
         } else {
@@ -82,7 +85,8 @@ class ArcConformanceTest {
         }
       }
     }
-    System.out.println("ARC conformance (validation): " + passed + " passed, " + failures.size() + " failed");
+    System.out.println(
+        "ARC conformance (validation): " + passed + " passed, " + failures.size() + " failed");
     failures.forEach(f -> System.out.println("  FAILED " + f));
     assertThat(failures).isEmpty();
     assertThat(passed).isEqualTo(171);
@@ -96,17 +100,19 @@ class ArcConformanceTest {
     List<String> failures = new ArrayList<>();
     for (JsonNode scenario : root) {
       ZoneResolver dns = zone(scenario.get("txt-records"));
-      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = scenario.get("tests").properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode t = e.getValue();
-        ArcSealer sealer = Arc.sealer()
-            .domain(scenario.get("domain").asText())
-            .selector(scenario.get("sel").asText())
-            .privateKeyPem(scenario.get("privatekey").asText())
-            .authservId(t.get("srv-id").asText())
-            .headers(List.of(t.get("sig-headers").asText().split(":")))
-            .clock(Clock.fixed(Instant.ofEpochSecond(t.get("t").asLong()), ZoneOffset.UTC))
-            .build();
+        ArcSealer sealer =
+            Arc.sealer()
+                .domain(scenario.get("domain").asText())
+                .selector(scenario.get("sel").asText())
+                .privateKeyPem(scenario.get("privatekey").asText())
+                .authservId(t.get("srv-id").asText())
+                .headers(List.of(t.get("sig-headers").asText().split(":")))
+                .clock(Clock.fixed(Instant.ofEpochSecond(t.get("t").asLong()), ZoneOffset.UTC))
+                .build();
         byte[] message = crlf(t.get("message").asText());
         ArcStatus cv = sealer.chainStatus(message, dns).get(10, TimeUnit.SECONDS);
         Optional<String> sealed = sealer.sealHeaders(message, cv, null);
@@ -118,7 +124,8 @@ class ArcConformanceTest {
         }
       }
     }
-    System.out.println("ARC conformance (signing): " + passed + " passed, " + failures.size() + " failed");
+    System.out.println(
+        "ARC conformance (signing): " + passed + " passed, " + failures.size() + " failed");
     failures.forEach(f -> System.out.println("  FAILED " + f));
     assertThat(failures).isEmpty();
     assertThat(passed).isEqualTo(17);
@@ -137,7 +144,9 @@ class ArcConformanceTest {
       int colon = line.indexOf(':');
       got.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1));
     }
-    String[][] parts = {{"AAR", "arc-authentication-results"}, {"AMS", "arc-message-signature"}, {"AS", "arc-seal"}};
+    String[][] parts = {
+      {"AAR", "arc-authentication-results"}, {"AMS", "arc-message-signature"}, {"AS", "arc-seal"}
+    };
     for (String[] p : parts) {
       String want = normal(t.get(p[0]).asText(), !p[0].equals("AAR"));
       String have = normal(got.getOrDefault(p[1], ""), !p[0].equals("AAR"));

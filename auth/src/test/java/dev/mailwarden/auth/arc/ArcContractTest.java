@@ -3,7 +3,6 @@ package dev.mailwarden.auth.arc;
 import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.testing.CheckerContract;
-import java.nio.charset.StandardCharsets;
 
 /** {@link Arc#check()} keeps the checker contract on a sealed message (DNS errors, deadline). */
 class ArcContractTest extends CheckerContract {
@@ -14,7 +13,9 @@ class ArcContractTest extends CheckerContract {
 
   @Override
   protected MailSession session() {
-    byte[] sealed = ArcTestChains.hop(ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
+    byte[] sealed =
+        ArcTestChains.hop(
+            ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
     return MailSession.builder().message(sealed).build();
   }
 }

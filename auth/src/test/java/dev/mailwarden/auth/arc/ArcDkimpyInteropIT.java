@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>dkimpy 1.1's ARC is {@code rsa-sha256} only: {@code arc_sign} fixes the algorithm and reads
  * the key with {@code parse_pem_private_key}, and {@code arc_verify} answers "unknown signature
  * algorithm" for {@code ed25519-sha256}. So Ed25519 chains cannot be exchanged with this peer;
- * {@link #ourEd25519Seal_dkimpyDoesNotSupportIt} pins that (it fails the day dkimpy learns it),
- * and mixed RSA/Ed25519 chains are checked by our verifier alone in {@code ArcVerifierTest}.
+ * {@link #ourEd25519Seal_dkimpyDoesNotSupportIt} pins that (it fails the day dkimpy learns it), and
+ * mixed RSA/Ed25519 chains are checked by our verifier alone in {@code ArcVerifierTest}.
  *
  * <p>dkimpy reports a chain whose newest seal says {@code cv=fail} as {@code None} ("ended"); RFC
  * 8617 5.2 step 2 makes that {@code fail}, which is what we compare with.
@@ -61,10 +61,15 @@ class ArcDkimpyInteropIT {
   @BeforeAll
   static void requireDkimpy() throws Exception {
     python = Environment.requireBinary("python3", "python3-dkim");
-    Process p = new ProcessBuilder(python.toString(), "-c", "import dkim, nacl, authres").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(python.toString(), "-c", "import dkim, nacl, authres")
+            .redirectErrorStream(true)
+            .start();
     boolean present = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    String message = "python modules 'dkim', 'nacl' and 'authres' not importable by " + python
-        + ": install the Debian packages 'python3-dkim python3-nacl python3-authres'";
+    String message =
+        "python modules 'dkim', 'nacl' and 'authres' not importable by "
+            + python
+            + ": install the Debian packages 'python3-dkim python3-nacl python3-authres'";
     if (!present && Environment.isCi()) {
       throw new AssertionError(message + " — required under CI=true");
     }
@@ -84,7 +89,8 @@ class ArcDkimpyInteropIT {
     "ddd, header-after-last, fail, 3",
     "drd, body-after-last, fail, 3",
   })
-  void chainsSealedByDkimpy_verifyAsDkimpySays(String hops, String change, String expected, int instances, @TempDir Path dir)
+  void chainsSealedByDkimpy_verifyAsDkimpySays(
+      String hops, String change, String expected, int instances, @TempDir Path dir)
       throws Exception {
     byte[] m = build(hops, change, dir);
     String dkimpy = run(dir, "verify", m);
@@ -104,41 +110,54 @@ class ArcDkimpyInteropIT {
     "rr, header-after-last, fail",
     "rr, body-after-first, fail",
   })
-  void chainsSealedByUs_verifyInDkimpy(String hops, String change, String expected, @TempDir Path dir) throws Exception {
+  void chainsSealedByUs_verifyInDkimpy(
+      String hops, String change, String expected, @TempDir Path dir) throws Exception {
     byte[] m = build(hops, change, dir);
     assertThat(run(dir, "verify", m)).isEqualTo(expected);
-    assertThat(Arc.check().verify(m, zone()).get(10, TimeUnit.SECONDS).status().token()).isEqualTo(expected);
+    assertThat(Arc.check().verify(m, zone()).get(10, TimeUnit.SECONDS).status().token())
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"e", "re"})
   void ourEd25519Seal_dkimpyDoesNotSupportIt(String hops, @TempDir Path dir) throws Exception {
     byte[] m = build(hops, "none", dir);
-    assertThat(Arc.check().verify(m, zone()).get(10, TimeUnit.SECONDS).status()).isEqualTo(ArcStatus.PASS);
+    assertThat(Arc.check().verify(m, zone()).get(10, TimeUnit.SECONDS).status())
+        .isEqualTo(ArcStatus.PASS);
     assertThat(run(dir, "verify", m)).isEqualTo("fail");
     assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("unknown signature algorithm");
   }
 
-  private static final String[] DOMAINS = {"lists.example.org", "fwd.example.net", "mx.example.edu"};
+  private static final String[] DOMAINS = {
+    "lists.example.org", "fwd.example.net", "mx.example.edu"
+  };
 
   private byte[] build(String hops, String change, Path dir) throws Exception {
-    byte[] m = ArcTestChains.bytes(ArcTestChains.MESSAGE.substring(ArcTestChains.MESSAGE.indexOf("From:")));
+    byte[] m =
+        ArcTestChains.bytes(
+            ArcTestChains.MESSAGE.substring(ArcTestChains.MESSAGE.indexOf("From:")));
     for (int k = 0; k < hops.length(); k++) {
       String domain = DOMAINS[k];
       char who = hops.charAt(k);
       if (who == 'd') {
         m = runBytes(dir, "sign", m, dir.resolve("rsa.pem").toString(), domain, "rsa", domain);
       } else {
-        ArcSealer sealer = who == 'e' ? ArcTestChains.edSealer(domain) : ArcTestChains.rsaSealer(domain);
+        ArcSealer sealer =
+            who == 'e' ? ArcTestChains.edSealer(domain) : ArcTestChains.rsaSealer(domain);
         ArcStatus cv = Arc.check().verify(m, zone()).get(10, TimeUnit.SECONDS).status();
         m = ArcTestChains.hop(sealer, m, cv);
       }
       boolean last = k == hops.length() - 1;
-      if ((k == 0 && change.equals("body-after-first") && !last) || (last && change.equals("body-after-last"))) {
-        m = ArcTestChains.bytes(ArcTestChains.text(m).replace("this is a test.", "this is a changed test."));
+      if ((k == 0 && change.equals("body-after-first") && !last)
+          || (last && change.equals("body-after-last"))) {
+        m =
+            ArcTestChains.bytes(
+                ArcTestChains.text(m).replace("this is a test.", "this is a changed test."));
       }
       if (last && change.equals("header-after-last")) {
-        m = ArcTestChains.bytes(ArcTestChains.text(m).replace("Subject: Hello", "Subject: Hello [list]"));
+        m =
+            ArcTestChains.bytes(
+                ArcTestChains.text(m).replace("Subject: Hello", "Subject: Hello [list]"));
       }
     }
     return m;
@@ -148,25 +167,39 @@ class ArcDkimpyInteropIT {
     return ArcTestChains.zone();
   }
 
-  private static String run(Path dir, String mode, byte[] message, String... args) throws Exception {
+  private static String run(Path dir, String mode, byte[] message, String... args)
+      throws Exception {
     return new String(runBytes(dir, mode, message, args), StandardCharsets.UTF_8).trim();
   }
 
-  private static byte[] runBytes(Path dir, String mode, byte[] message, String... args) throws Exception {
+  private static byte[] runBytes(Path dir, String mode, byte[] message, String... args)
+      throws Exception {
     Path script = dir.resolve("arc.py");
     Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
     Path zone = dir.resolve("zone.json");
     StringBuilder z = new StringBuilder("{");
     for (String d : DOMAINS) {
-      z.append('"').append("rsa._domainkey.").append(d).append("\": \"").append(ArcTestChains.RSA.txtRecord()).append("\", ");
-      z.append('"').append("ed._domainkey.").append(d).append("\": \"").append(ArcTestChains.ED.txtRecord()).append("\", ");
+      z.append('"')
+          .append("rsa._domainkey.")
+          .append(d)
+          .append("\": \"")
+          .append(ArcTestChains.RSA.txtRecord())
+          .append("\", ");
+      z.append('"')
+          .append("ed._domainkey.")
+          .append(d)
+          .append("\": \"")
+          .append(ArcTestChains.ED.txtRecord())
+          .append("\", ");
     }
     z.setLength(z.length() - 2);
     Files.writeString(zone, z.append('}').toString());
     Files.writeString(dir.resolve("rsa.pem"), ArcTestChains.RSA.privateKeyPem());
     Path msg = dir.resolve("message.eml");
     Files.write(msg, message);
-    List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), mode, msg.toString(), zone.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(python.toString(), script.toString(), mode, msg.toString(), zone.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
     byte[] out = p.getInputStream().readAllBytes();

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzz targets for what ARC reads from strangers: the whole chain (ARC-Seal and
- * ARC-Message-Signature tag-lists, AAR instance prefixes, structure) and the
- * Authentication-Results splitter the sealer and the DMARC override use. In the normal build they
- * run over the committed seeds in {@code ArcFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1}
- * they fuzz. Any input gives a result (never an exception), within a second.
+ * ARC-Message-Signature tag-lists, AAR instance prefixes, structure) and the Authentication-Results
+ * splitter the sealer and the DMARC override use. In the normal build they run over the committed
+ * seeds in {@code ArcFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they fuzz. Any input
+ * gives a result (never an exception), within a second.
  */
 class ArcFuzzTest {
   private static final ZoneResolver DNS = ArcTestChains.zone();

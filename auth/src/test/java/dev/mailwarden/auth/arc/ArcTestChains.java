@@ -35,7 +35,8 @@ final class ArcTestChains {
   }
 
   static ZoneResolver.Builder zoneBuilder() {
-    ZoneResolver.Builder b = ZoneResolver.builder().fail("broken._domainkey.lists.example.org", DnsStatus.SERVFAIL);
+    ZoneResolver.Builder b =
+        ZoneResolver.builder().fail("broken._domainkey.lists.example.org", DnsStatus.SERVFAIL);
     for (String d : new String[] {"lists.example.org", "fwd.example.net", "mx.example.edu"}) {
       b.txt("rsa._domainkey." + d, RSA.txtRecord()).txt("ed._domainkey." + d, ED.txtRecord());
     }
@@ -47,22 +48,40 @@ final class ArcTestChains {
   }
 
   static ArcSealer rsaSealer(String domain) {
-    return Arc.sealer().domain(domain).selector("rsa").privateKey(RSA.privateKey()).authservId(domain).clock(CLOCK).build();
+    return Arc.sealer()
+        .domain(domain)
+        .selector("rsa")
+        .privateKey(RSA.privateKey())
+        .authservId(domain)
+        .clock(CLOCK)
+        .build();
   }
 
   static ArcSealer edSealer(String domain) {
-    return Arc.sealer().domain(domain).selector("ed").privateKey(ED.privateKey()).authservId(domain).clock(CLOCK).build();
+    return Arc.sealer()
+        .domain(domain)
+        .selector("ed")
+        .privateKey(ED.privateKey())
+        .authservId(domain)
+        .clock(CLOCK)
+        .build();
   }
 
   /** One hop: an A-R for the sealer's authserv-id recording {@code arc=cv}, then the seal. */
   static byte[] hop(ArcSealer sealer, byte[] message, ArcStatus cv) {
-    String ar = "Authentication-Results: " + sealer.authservId() + "; arc=" + cv.token()
-        + "; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com\r\n";
+    String ar =
+        "Authentication-Results: "
+            + sealer.authservId()
+            + "; arc="
+            + cv.token()
+            + "; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com\r\n";
     byte[] withAr = concat(ar.getBytes(StandardCharsets.US_ASCII), message);
     return sealer.seal(withAr, cv);
   }
 
-  /** A three-hop chain: lists.example.org (RSA), fwd.example.net (Ed25519), mx.example.edu (RSA). */
+  /**
+   * A three-hop chain: lists.example.org (RSA), fwd.example.net (Ed25519), mx.example.edu (RSA).
+   */
   static byte[] threeHops() {
     byte[] m = hop(rsaSealer("lists.example.org"), message(), ArcStatus.NONE);
     m = hop(edSealer("fwd.example.net"), m, ArcStatus.PASS);

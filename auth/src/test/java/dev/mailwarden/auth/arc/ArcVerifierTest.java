@@ -31,7 +31,9 @@ class ArcVerifierTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(ArcStatus.PASS);
     assertThat(r.instanceCount()).isEqualTo(3);
     assertThat(r.oldestPass()).hasValue(0);
-    assertThat(r.sets()).extracting(ArcSet::sealDomain).containsExactly("lists.example.org", "fwd.example.net", "mx.example.edu");
+    assertThat(r.sets())
+        .extracting(ArcSet::sealDomain)
+        .containsExactly("lists.example.org", "fwd.example.net", "mx.example.edu");
     assertThat(r.sets().get(0).authResults()).contains("dmarc=pass header.from=example.com");
     assertThat(r.authResults().get(0).render()).isEqualTo("arc=pass header.oldest-pass=0");
     assertThat(verify(Arc.check(), m, dns).oldestPass()).isEmpty();
@@ -39,7 +41,9 @@ class ArcVerifierTest {
 
   @Test
   void bodyChangedBetweenHops_stillPasses_oldestPassNamesTheHopAfterTheChange() throws Exception {
-    byte[] m = ArcTestChains.hop(ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
+    byte[] m =
+        ArcTestChains.hop(
+            ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
     m = bytes(text(m).replace("this is a test.", "this is a test. [list footer]"));
     m = ArcTestChains.hop(ArcTestChains.edSealer("fwd.example.net"), m, ArcStatus.PASS);
     ArcResult r = verify(Arc.builder().oldestPass(true).build(), m, dns);
@@ -59,7 +63,8 @@ class ArcVerifierTest {
   @Test
   void olderSealTampered_fails() throws Exception {
     String m = text(ArcTestChains.threeHops());
-    String tampered = m.replaceFirst("(?s)(ARC-Authentication-Results: i=1; lists.example.org;)", "$1 arc=pass;");
+    String tampered =
+        m.replaceFirst("(?s)(ARC-Authentication-Results: i=1; lists.example.org;)", "$1 arc=pass;");
     assertThat(tampered).isNotEqualTo(m);
     ArcResult r = verify(Arc.check(), bytes(tampered), dns);
     assertThat(r.status()).isEqualTo(ArcStatus.FAIL);
@@ -68,8 +73,13 @@ class ArcVerifierTest {
 
   @Test
   void keyLookupServfail_isTemperror() throws Exception {
-    ArcSealer broken = Arc.sealer().domain("lists.example.org").selector("broken")
-        .privateKey(ArcTestChains.RSA.privateKey()).authservId("lists.example.org").build();
+    ArcSealer broken =
+        Arc.sealer()
+            .domain("lists.example.org")
+            .selector("broken")
+            .privateKey(ArcTestChains.RSA.privateKey())
+            .authservId("lists.example.org")
+            .build();
     byte[] m = ArcTestChains.hop(broken, ArcTestChains.message(), ArcStatus.NONE);
     ArcResult r = verify(Arc.check(), m, dns);
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
@@ -78,8 +88,11 @@ class ArcVerifierTest {
 
   @Test
   void sealerRefusesToExtendAChainThatEndedWithCvFail() {
-    byte[] m = ArcTestChains.hop(ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
-    byte[] failed = ArcTestChains.hop(ArcTestChains.rsaSealer("fwd.example.net"), m, ArcStatus.FAIL);
+    byte[] m =
+        ArcTestChains.hop(
+            ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
+    byte[] failed =
+        ArcTestChains.hop(ArcTestChains.rsaSealer("fwd.example.net"), m, ArcStatus.FAIL);
     assertThat(text(failed)).contains("cv=fail");
     ArcSealer third = ArcTestChains.rsaSealer("mx.example.edu");
     assertThat(third.sealHeaders(failed, ArcStatus.FAIL, null)).isEmpty();
@@ -108,9 +121,10 @@ class ArcVerifierTest {
     long t0 = System.nanoTime();
     ArcResult r = verify(Arc.check(), bytes(h + ArcTestChains.MESSAGE), dns);
     assertThat(r.status()).isEqualTo(ArcStatus.FAIL);
-    assertThat(r.reason()).satisfiesAnyOf(
-        s -> assertThat(s).contains("two ARC-Authentication-Results fields with i=1"),
-        s -> assertThat(s).contains("cap"));
+    assertThat(r.reason())
+        .satisfiesAnyOf(
+            s -> assertThat(s).contains("two ARC-Authentication-Results fields with i=1"),
+            s -> assertThat(s).contains("cap"));
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
   }
 
@@ -133,7 +147,8 @@ class ArcVerifierTest {
 
   @Test
   void hostile_hugeAar_failsNamingTheCap() throws Exception {
-    String big = "ARC-Authentication-Results: i=1; x.example; spf=pass (" + "a".repeat(1 << 20) + ")\r\n";
+    String big =
+        "ARC-Authentication-Results: i=1; x.example; spf=pass (" + "a".repeat(1 << 20) + ")\r\n";
     ArcResult r = verify(Arc.check(), bytes(big + ArcTestChains.MESSAGE), dns);
     assertThat(r.status()).isEqualTo(ArcStatus.FAIL);
     assertThat(r.reason()).contains("over the cap of 65536 bytes");
@@ -141,7 +156,9 @@ class ArcVerifierTest {
 
   @Test
   void hostile_fiftyValidSets_verifyInLinearTime() throws Exception {
-    byte[] m = ArcTestChains.hop(ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
+    byte[] m =
+        ArcTestChains.hop(
+            ArcTestChains.rsaSealer("lists.example.org"), ArcTestChains.message(), ArcStatus.NONE);
     ArcSealer next = ArcTestChains.rsaSealer("fwd.example.net");
     for (int i = 2; i <= 50; i++) {
       m = next.seal(m, ArcStatus.PASS);
@@ -150,14 +167,22 @@ class ArcVerifierTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(ArcStatus.PASS);
     assertThat(r.instanceCount()).isEqualTo(50);
     byte[] full = m;
-    assertThatThrownBy(() -> ArcTestChains.rsaSealer("mx.example.edu").sealHeaders(full, ArcStatus.PASS, null))
+    assertThatThrownBy(
+            () -> ArcTestChains.rsaSealer("mx.example.edu").sealHeaders(full, ArcStatus.PASS, null))
         .hasMessageContaining("50 ARC sets");
   }
 
   private static String set(int i) {
-    return "ARC-Seal: i=" + i + "; a=rsa-sha256; cv=" + (i == 1 ? "none" : "pass")
+    return "ARC-Seal: i="
+        + i
+        + "; a=rsa-sha256; cv="
+        + (i == 1 ? "none" : "pass")
         + "; d=lists.example.org; s=rsa; b=AAAA\r\n"
-        + "ARC-Message-Signature: i=" + i + "; a=rsa-sha256; d=lists.example.org; s=rsa; h=from; bh=AAAA; b=AAAA\r\n"
-        + "ARC-Authentication-Results: i=" + i + "; lists.example.org; none\r\n";
+        + "ARC-Message-Signature: i="
+        + i
+        + "; a=rsa-sha256; d=lists.example.org; s=rsa; h=from; bh=AAAA; b=AAAA\r\n"
+        + "ARC-Authentication-Results: i="
+        + i
+        + "; lists.example.org; none\r\n";
   }
 }

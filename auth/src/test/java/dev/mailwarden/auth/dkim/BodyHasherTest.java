@@ -47,7 +47,9 @@ class BodyHasherTest {
   @Test
   void largeBodies_matchAPlainReferenceCanonicalizer() throws Exception {
     Random random = new Random(99);
-    String[] pieces = {"word", "x", " ", "  ", "\t", " \t ", "\r\n", "\r\n\r\n", "\n", "\r", "lorem-ipsum.", "\u00e9"};
+    String[] pieces = {
+      "word", "x", " ", "  ", "\t", " \t ", "\r\n", "\r\n\r\n", "\n", "\r", "lorem-ipsum.", "\u00e9"
+    };
     for (int round = 0; round < 300; round++) {
       StringBuilder b = new StringBuilder();
       int size = random.nextInt(12_000);
@@ -58,7 +60,9 @@ class BodyHasherTest {
       for (boolean relaxed : new boolean[] {false, true}) {
         byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
         byte[] got = hashInChunks(raw, relaxed, -1, random);
-        assertThat(got).as("round %d relaxed=%s", round, relaxed).isEqualTo(sha256(reference(body, relaxed)));
+        assertThat(got)
+            .as("round %d relaxed=%s", round, relaxed)
+            .isEqualTo(sha256(reference(body, relaxed)));
       }
     }
   }
@@ -66,7 +70,8 @@ class BodyHasherTest {
   /** RFC 6376 3.4.3/3.4.4 written the obvious way, on whole strings. */
   private static String reference(String body, boolean relaxed) {
     String s = body.replaceAll("(?<!\r)\n", "\r\n");
-    java.util.List<String> lines = new java.util.ArrayList<>(java.util.Arrays.asList(s.split("\r\n", -1)));
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.Arrays.asList(s.split("\r\n", -1)));
     if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
       lines.remove(lines.size() - 1); // the text after the last CRLF
     }
@@ -132,6 +137,9 @@ class BodyHasherTest {
   }
 
   private static String printable(byte[] b) {
-    return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
+    return new String(b, StandardCharsets.ISO_8859_1)
+        .replace("\r", "\\r")
+        .replace("\n", "\\n")
+        .replace("\t", "\\t");
   }
 }

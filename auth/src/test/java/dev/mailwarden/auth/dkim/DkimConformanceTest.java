@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class DkimConformanceTest {
   // just after the generated cases' t=1704067200 (2024-01-01), so time tags are deterministic
-  private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1704067200L + 86_400), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.ofEpochSecond(1704067200L + 86_400), ZoneOffset.UTC);
   private final ObjectMapper json = new ObjectMapper();
 
   @Test
@@ -41,14 +42,17 @@ class DkimConformanceTest {
     root.get("zones").properties().forEach(z -> zones.put(z.getKey(), zone(z.getValue())));
     // the suite checks RFC 6376 verification, where a signature with l= verifies whatever follows
     // the signed part; our default answers policy for that (issue 17), so the suite runs opted in
-    DkimVerifier verifier = Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER).build();
+    DkimVerifier verifier =
+        Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER).build();
     int passed = 0;
     List<String> failures = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {
       String id = c.get("id").asText();
       byte[] message = Files.readAllBytes(dir.resolve(c.get("message").asText()));
       DkimResult r =
-          verifier.verify(message, zones.get(c.get("zone").asText()), CLOCK, Runnable::run).get(10, TimeUnit.SECONDS);
+          verifier
+              .verify(message, zones.get(c.get("zone").asText()), CLOCK, Runnable::run)
+              .get(10, TimeUnit.SECONDS);
       String got = comparable(r.outcome());
       List<String> ok = new ArrayList<>(List.of(c.get("expect").asText()));
       if (c.has("acceptable")) {
@@ -72,7 +76,8 @@ class DkimConformanceTest {
         failures.add(id + ": got " + got + " expected " + ok + why + " — " + r.signatures());
       }
     }
-    System.out.println("DKIM conformance (cases.json): " + passed + " passed, " + failures.size() + " failed");
+    System.out.println(
+        "DKIM conformance (cases.json): " + passed + " passed, " + failures.size() + " failed");
     failures.forEach(f -> System.out.println("  FAILED " + f));
     assertThat(failures).isEmpty();
     assertThat(passed).isEqualTo(158);
@@ -124,14 +129,21 @@ class DkimConformanceTest {
         failures.add("relaxed_header " + c + " got " + out);
       }
     }
-    System.out.println("DKIM canonicalization (go-msgauth): " + passed + " passed, " + failures.size() + " failed");
+    System.out.println(
+        "DKIM canonicalization (go-msgauth): "
+            + passed
+            + " passed, "
+            + failures.size()
+            + " failed");
     failures.forEach(f -> System.out.println("  FAILED " + f));
     assertThat(failures).isEmpty();
     assertThat(passed).isEqualTo(25);
   }
 
   private static boolean check(byte[] hash, String canonical) throws Exception {
-    byte[] want = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] want =
+        MessageDigest.getInstance("SHA-256")
+            .digest(canonical.getBytes(StandardCharsets.ISO_8859_1));
     return MessageDigest.isEqual(hash, want);
   }
 
@@ -142,23 +154,25 @@ class DkimConformanceTest {
 
   private static ZoneResolver zone(JsonNode entries) {
     ZoneResolver.Builder b = ZoneResolver.builder();
-    entries.properties().forEach(
-        e -> {
-          String name = e.getKey();
-          JsonNode v = e.getValue();
-          if (v.has("error")) {
-            String err = v.get("error").asText();
-            if (!err.equals("NXDOMAIN")) {
-              b.fail(name, DnsStatus.valueOf(err));
-            }
-          } else if (v.has("strings")) {
-            List<String> parts = new ArrayList<>();
-            v.get("strings").forEach(s -> parts.add(s.asText()));
-            b.txt(name, parts.toArray(String[]::new));
-          } else {
-            v.get("txt").forEach(t -> b.txt(name, t.asText()));
-          }
-        });
+    entries
+        .properties()
+        .forEach(
+            e -> {
+              String name = e.getKey();
+              JsonNode v = e.getValue();
+              if (v.has("error")) {
+                String err = v.get("error").asText();
+                if (!err.equals("NXDOMAIN")) {
+                  b.fail(name, DnsStatus.valueOf(err));
+                }
+              } else if (v.has("strings")) {
+                List<String> parts = new ArrayList<>();
+                v.get("strings").forEach(s -> parts.add(s.asText()));
+                b.txt(name, parts.toArray(String[]::new));
+              } else {
+                v.get("txt").forEach(t -> b.txt(name, t.asText()));
+              }
+            });
     return b.build();
   }
 }

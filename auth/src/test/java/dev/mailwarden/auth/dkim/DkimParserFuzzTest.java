@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Fuzz tests of the two parsers that read data from strangers: the tag-list (DKIM-Signature
- * fields) and the key record (DNS TXT). In the normal build they run as regression tests over the
- * committed seeds in {@code DkimParserFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they
- * fuzz. Malformed input must give {@link DkimSyntaxException}, nothing else, within 100 ms.
+ * Fuzz tests of the two parsers that read data from strangers: the tag-list (DKIM-Signature fields)
+ * and the key record (DNS TXT). In the normal build they run as regression tests over the committed
+ * seeds in {@code DkimParserFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they fuzz.
+ * Malformed input must give {@link DkimSyntaxException}, nothing else, within 100 ms.
  */
 class DkimParserFuzzTest {
   private static final long LIMIT_NANOS = 100_000_000L;
@@ -22,7 +22,8 @@ class DkimParserFuzzTest {
   @BeforeAll
   static void warmUp() throws Exception {
     TagList.parse("v=1; a=b");
-    for (String record : new String[] {"k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "p=AAAA"}) {
+    for (String record :
+        new String[] {"k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "p=AAAA"}) {
       try {
         KeyRecord.parse(record);
       } catch (DkimSyntaxException expected) {
@@ -69,9 +70,9 @@ class DkimParserFuzzTest {
   }
 
   /**
-   * The parse must be fast. On a shared machine a GC pause or JIT compile can stretch one call
-   * past the limit (seen while fuzzing: 130-300 ms), so a slow call is timed again before it
-   * counts; a parser that is really slow on the input fails both times.
+   * The parse must be fast. On a shared machine a GC pause or JIT compile can stretch one call past
+   * the limit (seen while fuzzing: 130-300 ms), so a slow call is timed again before it counts; a
+   * parser that is really slow on the input fails both times.
    */
   private static void assertFast(Runnable parse) {
     long elapsed = Long.MAX_VALUE;

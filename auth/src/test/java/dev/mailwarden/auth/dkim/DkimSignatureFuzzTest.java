@@ -11,16 +11,23 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fuzzes the DKIM-Signature tag reader and the verifier behind it: a hostile DKIM-Signature
- * value on an otherwise normal message, and a hostile whole message. In the normal build they run
- * as regression tests over the seeds in {@code DkimSignatureFuzzTestInputs/<method>/}; with
- * {@code JAZZER_FUZZ=1} the method named by {@code -Dtest=DkimSignatureFuzzTest#method} fuzzes.
+ * Fuzzes the DKIM-Signature tag reader and the verifier behind it: a hostile DKIM-Signature value
+ * on an otherwise normal message, and a hostile whole message. In the normal build they run as
+ * regression tests over the seeds in {@code DkimSignatureFuzzTestInputs/<method>/}; with {@code
+ * JAZZER_FUZZ=1} the method named by {@code -Dtest=DkimSignatureFuzzTest#method} fuzzes.
  * Verification is a value: it completes, with a DKIM outcome, a reason for every signature, and
  * nothing from the message reaches Authentication-Results as a line break.
  */
 class DkimSignatureFuzzTest {
-  private static final Set<Outcome> DKIM_OUTCOMES = EnumSet.of(Outcome.PASS, Outcome.FAIL,
-      Outcome.NEUTRAL, Outcome.NONE, Outcome.POLICY, Outcome.TEMPERROR, Outcome.PERMERROR);
+  private static final Set<Outcome> DKIM_OUTCOMES =
+      EnumSet.of(
+          Outcome.PASS,
+          Outcome.FAIL,
+          Outcome.NEUTRAL,
+          Outcome.NONE,
+          Outcome.POLICY,
+          Outcome.TEMPERROR,
+          Outcome.PERMERROR);
   private static final String REST = DkimTestKeys.MESSAGE;
 
   @FuzzTest(maxDuration = "30s")
@@ -35,9 +42,10 @@ class DkimSignatureFuzzTest {
   }
 
   private static void verifyAndCheck(byte[] message) throws Exception {
-    DkimResult r = Dkim.check()
-        .verify(message, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run)
-        .get(5, TimeUnit.SECONDS);
+    DkimResult r =
+        Dkim.check()
+            .verify(message, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run)
+            .get(5, TimeUnit.SECONDS);
     assertThat(r.outcome()).isIn(DKIM_OUTCOMES);
     assertThat(r.reason()).isNotBlank();
     assertThat(r.signatures().size() + r.signaturesSkipped())

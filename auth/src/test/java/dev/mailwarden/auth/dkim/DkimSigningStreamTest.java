@@ -11,14 +11,16 @@ class DkimSigningStreamTest {
 
   @Test
   void streamInSmallChunks_givesTheSameFieldAsSign_forRsaAndEd25519() {
-    for (DkimSigner signer : new DkimSigner[] {DkimTestKeys.rsaSigner().build(), DkimTestKeys.edSigner().build()}) {
+    for (DkimSigner signer :
+        new DkimSigner[] {DkimTestKeys.rsaSigner().build(), DkimTestKeys.edSigner().build()}) {
       byte[] raw = message();
       DkimSigningStream s = signer.stream();
       for (int i = 0; i < raw.length; i += 7) {
         s.write(raw, i, Math.min(7, raw.length - i));
       }
       s.close();
-      // Ed25519 signatures are deterministic and t= comes from a fixed clock, so the fields match exactly
+      // Ed25519 signatures are deterministic and t= comes from a fixed clock, so the fields match
+      // exactly
       assertThat(s.signatureField()).isEqualTo(signer.sign(raw));
     }
   }
@@ -30,11 +32,23 @@ class DkimSigningStreamTest {
     DkimSigningStream s = signer.stream();
     s.write(raw, 0, raw.length);
     s.close();
-    byte[] signed = (s.signatureField() + new String(raw, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
-    assertThat(Dkim.builder().build().verify(signed, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run).join().outcome())
+    byte[] signed =
+        (s.signatureField() + new String(raw, StandardCharsets.ISO_8859_1))
+            .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(
+            Dkim.builder()
+                .build()
+                .verify(signed, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run)
+                .join()
+                .outcome())
         .isEqualTo(dev.mailwarden.Outcome.PASS);
     byte[] tampered = DkimTestKeys.withBody(signed, "Hello Bob", "Hello Eve");
-    assertThat(Dkim.builder().build().verify(tampered, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run).join().outcome())
+    assertThat(
+            Dkim.builder()
+                .build()
+                .verify(tampered, DkimTestKeys.zone(), DkimTestKeys.CLOCK, Runnable::run)
+                .join()
+                .outcome())
         .isEqualTo(dev.mailwarden.Outcome.FAIL);
   }
 
@@ -45,7 +59,9 @@ class DkimSigningStreamTest {
     byte[] noFrom = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
     s.write(noFrom, 0, noFrom.length);
     s.close();
-    assertThatThrownBy(s::signatureField).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("From");
+    assertThatThrownBy(s::signatureField)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("From");
     assertThatThrownBy(() -> s.write(noFrom, 0, 1)).isInstanceOf(IllegalStateException.class);
   }
 }

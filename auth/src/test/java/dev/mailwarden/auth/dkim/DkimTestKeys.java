@@ -45,11 +45,19 @@ final class DkimTestKeys {
   }
 
   static DkimSigner.Builder rsaSigner() {
-    return DkimSigner.builder().domain("example.com").selector("rsa").privateKey(RSA.privateKey()).clock(CLOCK);
+    return DkimSigner.builder()
+        .domain("example.com")
+        .selector("rsa")
+        .privateKey(RSA.privateKey())
+        .clock(CLOCK);
   }
 
   static DkimSigner.Builder edSigner() {
-    return DkimSigner.builder().domain("example.com").selector("ed").privateKey(ED.privateKey()).clock(CLOCK);
+    return DkimSigner.builder()
+        .domain("example.com")
+        .selector("ed")
+        .privateKey(ED.privateKey())
+        .clock(CLOCK);
   }
 
   static byte[] withBody(byte[] message, String replaceFrom, String replaceTo) {

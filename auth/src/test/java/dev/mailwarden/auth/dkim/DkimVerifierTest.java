@@ -40,7 +40,9 @@ class DkimVerifierTest extends CheckerContract {
 
   @Override
   protected MailSession session() {
-    return MailSession.builder().message(DkimTestKeys.rsaSigner().build().signMessage(message())).build();
+    return MailSession.builder()
+        .message(DkimTestKeys.rsaSigner().build().signMessage(message()))
+        .build();
   }
 
   private static DkimResult verify(byte[] msg, DnsResolver dns) throws Exception {
@@ -73,7 +75,8 @@ class DkimVerifierTest extends CheckerContract {
   void everyCanonicalizationPair_roundTrips() throws Exception {
     for (Canonicalization h : Canonicalization.values()) {
       for (Canonicalization b : Canonicalization.values()) {
-        byte[] signed = DkimTestKeys.edSigner().canonicalization(h, b).build().signMessage(message());
+        byte[] signed =
+            DkimTestKeys.edSigner().canonicalization(h, b).build().signMessage(message());
         assertThat(verify(signed, zone()).outcome()).as(h + "/" + b).isEqualTo(Outcome.PASS);
       }
     }
@@ -98,15 +101,25 @@ class DkimVerifierTest extends CheckerContract {
   @Test
   void relaxed_toleratesWhitespaceAndRefolding() throws Exception {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
-    byte[] changed = withBody(withBody(signed, "Subject: Hello", "subject:   Hello\r\n "), "With  spaces.", "With spaces. ");
+    byte[] changed =
+        withBody(
+            withBody(signed, "Subject: Hello", "subject:   Hello\r\n "),
+            "With  spaces.",
+            "With spaces. ");
     assertThat(verify(changed, zone()).outcome()).isEqualTo(Outcome.PASS);
   }
 
   @Test
   void bareLineFeeds_verifyLikeCrlf() throws Exception {
-    byte[] signed = DkimTestKeys.rsaSigner().canonicalization(Canonicalization.SIMPLE, Canonicalization.SIMPLE)
-        .build().signMessage(message());
-    byte[] lf = new String(signed, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] signed =
+        DkimTestKeys.rsaSigner()
+            .canonicalization(Canonicalization.SIMPLE, Canonicalization.SIMPLE)
+            .build()
+            .signMessage(message());
+    byte[] lf =
+        new String(signed, StandardCharsets.ISO_8859_1)
+            .replace("\r\n", "\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
     assertThat(verify(lf, zone()).outcome()).isEqualTo(Outcome.PASS);
   }
 
@@ -122,15 +135,27 @@ class DkimVerifierTest extends CheckerContract {
 
   @Test
   void keyServfail_isTemperror() throws Exception {
-    byte[] signed = DkimSigner.builder().domain("example.com").selector("broken")
-        .privateKey(DkimTestKeys.RSA.privateKey()).clock(CLOCK).build().signMessage(message());
+    byte[] signed =
+        DkimSigner.builder()
+            .domain("example.com")
+            .selector("broken")
+            .privateKey(DkimTestKeys.RSA.privateKey())
+            .clock(CLOCK)
+            .build()
+            .signMessage(message());
     assertThat(verify(signed, zone()).outcome()).isEqualTo(Outcome.TEMPERROR);
   }
 
   @Test
   void keyNxdomain_isPermerrorNoKey() throws Exception {
-    byte[] signed = DkimSigner.builder().domain("example.com").selector("gone")
-        .privateKey(DkimTestKeys.RSA.privateKey()).clock(CLOCK).build().signMessage(message());
+    byte[] signed =
+        DkimSigner.builder()
+            .domain("example.com")
+            .selector("gone")
+            .privateKey(DkimTestKeys.RSA.privateKey())
+            .clock(CLOCK)
+            .build()
+            .signMessage(message());
     DkimResult r = verify(signed, zone());
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(r.reason()).contains("no key");
@@ -139,14 +164,16 @@ class DkimVerifierTest extends CheckerContract {
   @Test
   void resolverFailingExceptionally_isTemperror() throws Exception {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
-    DnsResolver broken = (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
+    DnsResolver broken =
+        (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
     assertThat(verify(signed, broken).outcome()).isEqualTo(Outcome.TEMPERROR);
   }
 
   @Test
   void revokedKey_isPermerror() throws Exception {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
-    ZoneResolver dns = ZoneResolver.builder().txt("rsa._domainkey.example.com", "v=DKIM1; k=rsa; p=").build();
+    ZoneResolver dns =
+        ZoneResolver.builder().txt("rsa._domainkey.example.com", "v=DKIM1; k=rsa; p=").build();
     DkimResult r = verify(signed, dns);
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(r.reason()).contains("revoked");
@@ -158,7 +185,8 @@ class DkimVerifierTest extends CheckerContract {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(512);
     String p = Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
-    ZoneResolver dns = ZoneResolver.builder().txt("rsa._domainkey.example.com", "v=DKIM1; p=" + p).build();
+    ZoneResolver dns =
+        ZoneResolver.builder().txt("rsa._domainkey.example.com", "v=DKIM1; p=" + p).build();
     DkimResult r = verify(signed, dns);
     assertThat(r.outcome()).isEqualTo(Outcome.POLICY);
     assertThat(r.signatures().get(0).keyBits()).isEqualTo(512);
@@ -176,8 +204,14 @@ class DkimVerifierTest extends CheckerContract {
 
   @Test
   void timestampInTheFuture_beyondSkew_isPermerror_withinSkew_passes() throws Exception {
-    byte[] signed = DkimSigner.builder().domain("example.com").selector("rsa").privateKey(DkimTestKeys.RSA.privateKey())
-        .clock(Clock.fixed(DkimTestKeys.NOW.plusSeconds(200), ZoneOffset.UTC)).build().signMessage(message());
+    byte[] signed =
+        DkimSigner.builder()
+            .domain("example.com")
+            .selector("rsa")
+            .privateKey(DkimTestKeys.RSA.privateKey())
+            .clock(Clock.fixed(DkimTestKeys.NOW.plusSeconds(200), ZoneOffset.UTC))
+            .build()
+            .signMessage(message());
     assertThat(verify(signed, zone()).outcome()).isEqualTo(Outcome.PASS);
     DkimVerifier strict = Dkim.builder().clockSkew(Duration.ofSeconds(60)).build();
     DkimResult r = strict.verify(signed, zone(), CLOCK, Runnable::run).get();
@@ -187,7 +221,8 @@ class DkimVerifierTest extends CheckerContract {
 
   @Test
   void expiredSignature_isPermerror() throws Exception {
-    byte[] signed = DkimTestKeys.rsaSigner().expireAfter(Duration.ofHours(1)).build().signMessage(message());
+    byte[] signed =
+        DkimTestKeys.rsaSigner().expireAfter(Duration.ofHours(1)).build().signMessage(message());
     assertThat(verify(signed, zone()).outcome()).isEqualTo(Outcome.PASS);
     Clock later = Clock.fixed(DkimTestKeys.NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC);
     DkimResult r = Dkim.check().verify(signed, zone(), later, Runnable::run).get();
@@ -197,15 +232,21 @@ class DkimVerifierTest extends CheckerContract {
 
   @Test
   void identityOutsideDomain_isPermerror() throws Exception {
-    byte[] signed = DkimTestKeys.rsaSigner().identity("@mail.example.com").build().signMessage(message());
-    assertThat(verify(signed, zone()).signatures().get(0).identity()).isEqualTo("@mail.example.com");
+    byte[] signed =
+        DkimTestKeys.rsaSigner().identity("@mail.example.com").build().signMessage(message());
+    assertThat(verify(signed, zone()).signatures().get(0).identity())
+        .isEqualTo("@mail.example.com");
     byte[] outside = withBody(signed, "i=@mail.example.com", "i=@example.net");
     assertThat(verify(outside, zone()).outcome()).isEqualTo(Outcome.PERMERROR);
   }
 
   @Test
   void hWithoutFrom_isPermerror() throws Exception {
-    byte[] signed = DkimTestKeys.rsaSigner().headers(java.util.List.of("from", "subject")).build().signMessage(message());
+    byte[] signed =
+        DkimTestKeys.rsaSigner()
+            .headers(java.util.List.of("from", "subject"))
+            .build()
+            .signMessage(message());
     byte[] noFrom = withBody(signed, "h=from:subject", "h=subject");
     DkimResult r = verify(noFrom, zone());
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
@@ -232,19 +273,29 @@ class DkimVerifierTest extends CheckerContract {
     assertThat(b).hasSize(8);
     // base64 may contain '/', which RFC 8601 values can only carry inside a quoted-string
     String bValue = b.indexOf('/') >= 0 ? "\"" + b + "\"" : b;
-    assertThat(first).isEqualTo(
-        "dkim=pass header.d=example.com header.i=@example.com header.s=rsa header.a=rsa-sha256 header.b=" + bValue);
+    assertThat(first)
+        .isEqualTo(
+            "dkim=pass header.d=example.com header.i=@example.com header.s=rsa header.a=rsa-sha256 header.b="
+                + bValue);
     assertThat(r.authResults().get(1).render()).contains("header.s=ed", "header.a=ed25519-sha256");
   }
 
   @Test
   void firstSignatureBroken_secondPasses_overallPass() throws Exception {
     byte[] once = DkimTestKeys.edSigner().build().signMessage(message());
-    byte[] twice = DkimSigner.builder().domain("example.com").selector("gone").privateKey(DkimTestKeys.RSA.privateKey())
-        .clock(CLOCK).build().signMessage(once);
+    byte[] twice =
+        DkimSigner.builder()
+            .domain("example.com")
+            .selector("gone")
+            .privateKey(DkimTestKeys.RSA.privateKey())
+            .clock(CLOCK)
+            .build()
+            .signMessage(once);
     DkimResult r = verify(twice, zone());
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
-    assertThat(r.signatures()).extracting(DkimSignatureResult::outcome).containsExactly(Outcome.PERMERROR, Outcome.PASS);
+    assertThat(r.signatures())
+        .extracting(DkimSignatureResult::outcome)
+        .containsExactly(Outcome.PERMERROR, Outcome.PASS);
   }
 
   @Test
@@ -253,33 +304,47 @@ class DkimVerifierTest extends CheckerContract {
     for (int i = 0; i < 3; i++) {
       m = DkimTestKeys.edSigner().build().signMessage(m);
     }
-    DkimResult r = Dkim.builder().maxSignatures(2).build().verify(m, zone(), CLOCK, Runnable::run).get();
+    DkimResult r =
+        Dkim.builder().maxSignatures(2).build().verify(m, zone(), CLOCK, Runnable::run).get();
     assertThat(r.signatures()).hasSize(2);
     assertThat(r.signaturesSkipped()).isEqualTo(1);
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
   }
 
   @Test
-  void bodyLengthLimit_isPolicyByDefault_reportsRemainderWhenOptedIn_orFailsByPolicy() throws Exception {
+  void bodyLengthLimit_isPolicyByDefault_reportsRemainderWhenOptedIn_orFailsByPolicy()
+      throws Exception {
     // our signer never writes l= (it invites appended content); a conformance message carries one
     java.nio.file.Path dir = dev.mailwarden.testing.Environment.requireConformance("dkim");
-    byte[] appended = java.nio.file.Files.readAllBytes(dir.resolve("generated/l-tag-appended-body.eml"));
-    com.fasterxml.jackson.databind.JsonNode zones = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(dir.resolve("cases.json").toFile()).get("zones").get("generated");
+    byte[] appended =
+        java.nio.file.Files.readAllBytes(dir.resolve("generated/l-tag-appended-body.eml"));
+    com.fasterxml.jackson.databind.JsonNode zones =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("cases.json").toFile())
+            .get("zones")
+            .get("generated");
     String key = zones.get("rsa2048._domainkey.example.com").get("txt").get(0).asText();
     ZoneResolver dns = ZoneResolver.builder().txt("rsa2048._domainkey.example.com", key).build();
     DkimResult byDefault = verify(appended, dns);
     assertThat(byDefault.outcome()).isEqualTo(Outcome.POLICY);
     assertThat(byDefault.reason()).contains("body bytes unsigned");
     assertThat(byDefault.passing()).isEmpty();
-    DkimResult reported = Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER).build()
-        .verify(appended, dns, CLOCK, Runnable::run).get();
+    DkimResult reported =
+        Dkim.builder()
+            .bodyLengthPolicy(BodyLengthPolicy.REPORT_REMAINDER)
+            .build()
+            .verify(appended, dns, CLOCK, Runnable::run)
+            .get();
     assertThat(reported.outcome()).isEqualTo(Outcome.PASS);
     DkimSignatureResult s = reported.signatures().get(0);
     assertThat(s.bodyLengthLimit()).isPresent();
     assertThat(s.unsignedBodyBytes()).isPositive();
-    DkimResult failed = Dkim.builder().bodyLengthPolicy(BodyLengthPolicy.FAIL_ON_REMAINDER).build()
-        .verify(appended, dns, CLOCK, Runnable::run).get();
+    DkimResult failed =
+        Dkim.builder()
+            .bodyLengthPolicy(BodyLengthPolicy.FAIL_ON_REMAINDER)
+            .build()
+            .verify(appended, dns, CLOCK, Runnable::run)
+            .get();
     assertThat(failed.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(failed.reason()).contains("not signed");
   }
@@ -333,12 +398,16 @@ class DkimVerifierTest extends CheckerContract {
   void check_runsOnTheContextExecutor_andUsesItsClock() throws Exception {
     byte[] signed = DkimTestKeys.rsaSigner().build().signMessage(message());
     AtomicInteger tasks = new AtomicInteger();
-    Executor counting = r -> {
-      tasks.incrementAndGet();
-      r.run();
-    };
-    CheckContext ctx = CheckContext.builder(MailSession.builder().message(signed).build(), zone())
-        .executor(counting).clock(CLOCK).build();
+    Executor counting =
+        r -> {
+          tasks.incrementAndGet();
+          r.run();
+        };
+    CheckContext ctx =
+        CheckContext.builder(MailSession.builder().message(signed).build(), zone())
+            .executor(counting)
+            .clock(CLOCK)
+            .build();
     DkimResult r = Dkim.check().check(ctx).get(5, TimeUnit.SECONDS);
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(tasks.get()).isGreaterThanOrEqualTo(2);
@@ -352,8 +421,11 @@ class DkimVerifierTest extends CheckerContract {
 
   @Test
   void builder_rejectsBadSettings() {
-    assertThatThrownBy(() -> Dkim.builder().maxSignatures(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Dkim.builder().clockSkew(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Dkim.builder().maxSignatures(3).maxSignatures(4)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Dkim.builder().maxSignatures(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Dkim.builder().clockSkew(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Dkim.builder().maxSignatures(3).maxSignatures(4))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

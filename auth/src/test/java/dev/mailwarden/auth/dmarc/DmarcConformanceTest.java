@@ -55,7 +55,8 @@ class DmarcConformanceTest {
         .isSubsetOf(TREE_WALK_DIFFERS);
   }
 
-  private List<String> runCases(OrganizationalDomains mode, boolean checkOrgDomain, String label) throws Exception {
+  private List<String> runCases(OrganizationalDomains mode, boolean checkOrgDomain, String label)
+      throws Exception {
     Path file = Environment.requireConformance("dmarc").resolve("cases.json");
     JsonNode root = JSON.readTree(file.toFile());
     List<String> failures = new ArrayList<>();
@@ -70,13 +71,15 @@ class DmarcConformanceTest {
     }
     // the tree walk is expected to differ from the RFC 7489 expectations in a few cases
     String miss = checkOrgDomain ? "failed" : "answered differently from RFC 7489";
-    System.out.printf("dmarc cases.json (%s): %d passed, %d %s%n", label, passed, failures.size(), miss);
+    System.out.printf(
+        "dmarc cases.json (%s): %d passed, %d %s%n", label, passed, failures.size(), miss);
     failures.forEach(f -> System.out.println("  " + f));
     assertThat(passed + failures.size()).isEqualTo(45);
     return failures;
   }
 
-  private static String runCase(JsonNode c, OrganizationalDomains mode, boolean checkOrgDomain) throws Exception {
+  private static String runCase(JsonNode c, OrganizationalDomains mode, boolean checkOrgDomain)
+      throws Exception {
     ZoneResolver.Builder zone = ZoneResolver.builder();
     for (Map.Entry<String, JsonNode> e : c.get("zone").properties()) {
       JsonNode entry = e.getValue();
@@ -92,22 +95,36 @@ class DmarcConformanceTest {
     }
     DmarcInputs.SpfAuth spf = null;
     if (c.hasNonNull("spf")) {
-      spf = new DmarcInputs.SpfAuth(
-          c.get("spf").get("domain").asText(), Outcome.fromToken(c.get("spf").get("result").asText()), false);
+      spf =
+          new DmarcInputs.SpfAuth(
+              c.get("spf").get("domain").asText(),
+              Outcome.fromToken(c.get("spf").get("result").asText()),
+              false);
     }
     List<DmarcInputs.DkimAuth> dkim = new ArrayList<>();
-    c.get("dkim").forEach(d -> dkim.add(new DmarcInputs.DkimAuth(
-        d.get("domain").asText(), Outcome.fromToken(d.get("result").asText()), "s1")));
+    c.get("dkim")
+        .forEach(
+            d ->
+                dkim.add(
+                    new DmarcInputs.DkimAuth(
+                        d.get("domain").asText(),
+                        Outcome.fromToken(d.get("result").asText()),
+                        "s1")));
     String fromDomain = c.get("from_domain").asText();
-    MailSession session = MailSession.builder()
-        .mailFrom(spf != null ? "bounce@" + spf.domain() : "sender@" + fromDomain)
-        .message(("From: Sender <sender@" + fromDomain + ">\r\nSubject: t\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8))
-        .build();
-    Dmarc dmarc = Dmarc.builder()
-        .organizationalDomains(mode)
-        .authResults(AuthResultsSource.fixed(DmarcInputs.of(spf, dkim)))
-        .build();
-    DmarcResult r = dmarc.check(CheckContext.forTesting(session, zone.build())).get(5, TimeUnit.SECONDS);
+    MailSession session =
+        MailSession.builder()
+            .mailFrom(spf != null ? "bounce@" + spf.domain() : "sender@" + fromDomain)
+            .message(
+                ("From: Sender <sender@" + fromDomain + ">\r\nSubject: t\r\n\r\nbody\r\n")
+                    .getBytes(StandardCharsets.UTF_8))
+            .build();
+    Dmarc dmarc =
+        Dmarc.builder()
+            .organizationalDomains(mode)
+            .authResults(AuthResultsSource.fixed(DmarcInputs.of(spf, dkim)))
+            .build();
+    DmarcResult r =
+        dmarc.check(CheckContext.forTesting(session, zone.build())).get(5, TimeUnit.SECONDS);
 
     JsonNode expect = c.get("expect");
     Set<String> acceptable = new TreeSet<>();
@@ -136,16 +153,20 @@ class DmarcConformanceTest {
   // ---- OpenDMARC tables ----
 
   /**
-   * From values where OpenDMARC takes the first address and we answer permerror on purpose:
-   * two mailboxes (the CVE-2019-16378 bypass), and a value that parses as a junk token plus a
-   * mailbox.
+   * From values where OpenDMARC takes the first address and we answer permerror on purpose: two
+   * mailboxes (the CVE-2019-16378 bypass), and a value that parses as a junk token plus a mailbox.
    */
   private static final Set<String> REFUSED_FROM =
-      Set.of("Joe Johnson <joe@joe.com>, ace@ace.com", "joe@joe.com, ace@ace.com", "<<<><joe@joe.com>>>");
+      Set.of(
+          "Joe Johnson <joe@joe.com>, ace@ace.com",
+          "joe@joe.com, ace@ace.com",
+          "<<<><joe@joe.com>>>");
 
   @Test
   void opendmarcTables_recordParseAlignmentAndFrom() throws Exception {
-    JsonNode root = JSON.readTree(Environment.requireConformance("dmarc").resolve("opendmarc-tables.json").toFile());
+    JsonNode root =
+        JSON.readTree(
+            Environment.requireConformance("dmarc").resolve("opendmarc-tables.json").toFile());
     int passed = 0;
     int deviations = 0;
     List<String> failures = new ArrayList<>();
@@ -154,16 +175,19 @@ class DmarcConformanceTest {
       String record = c.get("record").asText();
       String expected = c.has("rfc7489") ? "INVALID_P" : c.get("opendmarc").asText();
       DmarcRecord.Parsed p = DmarcRecord.parse(record);
-      boolean ok = switch (expected) {
-        case "OKAY" -> p.isValid() && p.record().orElseThrow().warnings().isEmpty();
-        case "ERROR_EMPTY", "ERROR_BAD_VERSION" -> p.status() == DmarcRecord.Status.NOT_DMARC;
-        case "ERROR_NO_REQUIRED_P", "INVALID_P" -> p.status() == DmarcRecord.Status.INVALID;
-        // RFC 7489 §6.3: a bad optional value falls back to its default; we flag it as a warning
-        // where OpenDMARC refuses the record. A bad p=/sp= without rua= leaves no policy.
-        case "ERROR_BAD_VALUE" -> p.status() == DmarcRecord.Status.INVALID
-            || (p.isValid() && !p.record().orElseThrow().warnings().isEmpty());
-        default -> false;
-      };
+      boolean ok =
+          switch (expected) {
+            case "OKAY" -> p.isValid() && p.record().orElseThrow().warnings().isEmpty();
+            case "ERROR_EMPTY", "ERROR_BAD_VERSION" -> p.status() == DmarcRecord.Status.NOT_DMARC;
+            case "ERROR_NO_REQUIRED_P", "INVALID_P" -> p.status() == DmarcRecord.Status.INVALID;
+            // RFC 7489 §6.3: a bad optional value falls back to its default; we flag it as a
+            // warning
+            // where OpenDMARC refuses the record. A bad p=/sp= without rua= leaves no policy.
+            case "ERROR_BAD_VALUE" ->
+                p.status() == DmarcRecord.Status.INVALID
+                    || (p.isValid() && !p.record().orElseThrow().warnings().isEmpty());
+            default -> false;
+          };
       if (ok) {
         passed++;
       } else {
@@ -171,14 +195,16 @@ class DmarcConformanceTest {
       }
     }
 
-    OrganizationalDomains psl = OrganizationalDomains.publicSuffixList(
-        Environment.requireConformance("psl").resolve("public_suffix_list.dat"));
+    OrganizationalDomains psl =
+        OrganizationalDomains.publicSuffixList(
+            Environment.requireConformance("psl").resolve("public_suffix_list.dat"));
     for (JsonNode c : root.get("alignment").get("cases")) {
       String a = DmarcEvaluation.normalize(c.get("domain").asText());
       String b = DmarcEvaluation.normalize(c.get("other").asText());
-      boolean aligned = c.get("mode").asText().equals("strict")
-          ? a.equals(b)
-          : psl.organizationalDomain(a).equals(psl.organizationalDomain(b));
+      boolean aligned =
+          c.get("mode").asText().equals("strict")
+              ? a.equals(b)
+              : psl.organizationalDomain(a).equals(psl.organizationalDomain(b));
       if (aligned == c.get("aligned").asBoolean()) {
         passed++;
       } else {
@@ -198,7 +224,8 @@ class DmarcConformanceTest {
         failures.add("from '" + raw + "': " + (x.ok() ? x.domain() : x.problem()));
       }
     }
-    System.out.printf("dmarc opendmarc-tables.json: %d passed, %d failed, %d deliberate deviations (several From addresses → permerror)%n",
+    System.out.printf(
+        "dmarc opendmarc-tables.json: %d passed, %d failed, %d deliberate deviations (several From addresses → permerror)%n",
         passed, failures.size(), deviations);
     failures.forEach(f -> System.out.println("  " + f));
     assertThat(passed + deviations + failures.size()).isEqualTo(42);
@@ -236,7 +263,9 @@ class DmarcConformanceTest {
         failures.add(parts[0] + " -> " + actual + ", expected " + expected);
       }
     }
-    System.out.printf("psl tests.txt: %d passed, %d failed, %d not applicable (null input)%n", passed, failures.size(), notApplicable);
+    System.out.printf(
+        "psl tests.txt: %d passed, %d failed, %d not applicable (null input)%n",
+        passed, failures.size(), notApplicable);
     failures.forEach(f -> System.out.println("  " + f));
     assertThat(passed).isGreaterThanOrEqualTo(77);
     assertThat(failures).isEmpty();

@@ -8,9 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The RFC5322.From extraction DMARC aligns against, on a hostile header block. In the normal
- * build it runs over the seeds in {@code FromHeaderFuzzTestInputs/}; with {@code JAZZER_FUZZ=1}
- * it fuzzes. It never throws; it gives either a reason or one normalized domain name: A-labels in
+ * The RFC5322.From extraction DMARC aligns against, on a hostile header block. In the normal build
+ * it runs over the seeds in {@code FromHeaderFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it
+ * fuzzes. It never throws; it gives either a reason or one normalized domain name: A-labels in
  * lower case, at least two labels of 1 to 63 characters, at most 253 characters, no trailing dot.
  */
 class FromHeaderFuzzTest {

@@ -10,18 +10,21 @@ import org.junit.jupiter.api.Test;
 class FromHeaderTest {
 
   private static FromHeader.Extracted fromMessage(String headers) {
-    return FromHeader.fromMessage(new ByteArrayInputStream((headers + "\r\nbody\r\n").getBytes(StandardCharsets.UTF_8)));
+    return FromHeader.fromMessage(
+        new ByteArrayInputStream((headers + "\r\nbody\r\n").getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void foldedHeaderWithEncodedWordAndComment_givesDomain() {
-    FromHeader.Extracted x = fromMessage("from: =?UTF-8?Q?M=C3=BCller=2C_Hans?=\r\n <hans@Example.COM> (work)\r\n");
+    FromHeader.Extracted x =
+        fromMessage("from: =?UTF-8?Q?M=C3=BCller=2C_Hans?=\r\n <hans@Example.COM> (work)\r\n");
     assertThat(x.domain()).isEqualTo("example.com");
   }
 
   @Test
   void quotedCommaInDisplayName_isOneAddress() {
-    assertThat(FromHeader.fromHeaderValue("\"Doe, Jane\" <jane@example.org>").domain()).isEqualTo("example.org");
+    assertThat(FromHeader.fromHeaderValue("\"Doe, Jane\" <jane@example.org>").domain())
+        .isEqualTo("example.org");
   }
 
   @Test
@@ -39,6 +42,7 @@ class FromHeaderTest {
 
   @Test
   void unicodeDomain_becomesALabels() {
-    assertThat(FromHeader.fromHeaderValue("ü@münchen.example").domain()).isEqualTo("xn--mnchen-3ya.example");
+    assertThat(FromHeader.fromHeaderValue("ü@münchen.example").domain())
+        .isEqualTo("xn--mnchen-3ya.example");
   }
 }

@@ -6,7 +6,9 @@ import dev.mailwarden.auth.dmarc.internal.PublicSuffixRules;
 import org.junit.jupiter.api.Test;
 
 class PublicSuffixRulesTest {
-  private static final PublicSuffixRules RULES = PublicSuffixRules.parse("""
+  private static final PublicSuffixRules RULES =
+      PublicSuffixRules.parse(
+          """
       // ===BEGIN ICANN DOMAINS===
       com
       uk
@@ -50,7 +52,8 @@ class PublicSuffixRulesTest {
   @Test
   void idnRules_matchUnicodeAndPunycode_answerInInputForm() {
     assertThat(RULES.registrableDomain("www.食狮.公司.cn")).isEqualTo("食狮.公司.cn");
-    assertThat(RULES.registrableDomain("www.xn--85x722f.xn--55qx5d.cn")).isEqualTo("xn--85x722f.xn--55qx5d.cn");
+    assertThat(RULES.registrableDomain("www.xn--85x722f.xn--55qx5d.cn"))
+        .isEqualTo("xn--85x722f.xn--55qx5d.cn");
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.mailwarden.auth.doctor;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
-import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
@@ -21,9 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The doctor's scenarios ({@link DoctorZones}) served by a real NSD on 127.0.0.1 and queried
@@ -46,10 +45,11 @@ class DoctorNsdIT {
     }
     nsd = NsdServer.start(dir, files);
     executor = Executors.newFixedThreadPool(2);
-    runtime = MailwardenRuntime.builder()
-        .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)))
-        .executor(executor)
-        .build();
+    runtime =
+        MailwardenRuntime.builder()
+            .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)))
+            .executor(executor)
+            .build();
   }
 
   @AfterAll
@@ -81,9 +81,17 @@ class DoctorNsdIT {
   void domainTheServerRefuses_isDnsErrorNeverAllClear() throws Exception {
     // NSD answers REFUSED for zones it does not serve: every lookup of the domain fails
     Doctor doctor = Doctor.builder(runtime).deadline(Duration.ofSeconds(10)).build();
-    DoctorReport report = doctor.examineAndWait(DoctorRequest.builder("refused.example.org")
-        .ip(InetAddresses.forString("192.0.2.1")).selector("s1").build());
+    DoctorReport report =
+        doctor.examineAndWait(
+            DoctorRequest.builder("refused.example.org")
+                .ip(InetAddresses.forString("192.0.2.1"))
+                .selector("s1")
+                .build());
     assertThat(report.codes()).as(report.lines().toString()).containsExactly(Codes.DNS_ERROR);
-    assertThat(report.lines().toString()).contains("REFUSED").contains("SPF").contains("DMARC").contains("MX");
+    assertThat(report.lines().toString())
+        .contains("REFUSED")
+        .contains("SPF")
+        .contains("DMARC")
+        .contains("MX");
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The doctor over {@link ZoneResolver} zones: one scenario per code with a good and a bad twin
- * ({@link DoctorZones}), each asserting the exact set of codes; DNS trouble and hangs; the
- * hostile SPF trees.
+ * ({@link DoctorZones}), each asserting the exact set of codes; DNS trouble and hangs; the hostile
+ * SPF trees.
  */
 class DoctorTest {
   static DoctorZones zones;
@@ -51,7 +51,10 @@ class DoctorTest {
   }
 
   static DoctorReport examine(DnsResolver resolver, DoctorRequest request) throws Exception {
-    return Doctor.builder(TestRuntime.of(resolver)).build().examine(request).get(10, TimeUnit.SECONDS);
+    return Doctor.builder(TestRuntime.of(resolver))
+        .build()
+        .examine(request)
+        .get(10, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -67,7 +70,10 @@ class DoctorTest {
   }
 
   private static DoctorZones.Scenario named(String prefix) {
-    return zones.scenarios.stream().filter(s -> s.name.startsWith(prefix)).findFirst().orElseThrow();
+    return zones.scenarios.stream()
+        .filter(s -> s.name.startsWith(prefix))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static DoctorFinding only(DoctorReport r, String code) {
@@ -78,18 +84,25 @@ class DoctorTest {
 
   @Test
   void dkimKeyWeak_1024Warns_512Errs() throws Exception {
-    assertThat(only(examine(dns, request(named("dkim-key-weak: 1024"))), Codes.DKIM_KEY_WEAK).severity())
+    assertThat(
+            only(examine(dns, request(named("dkim-key-weak: 1024"))), Codes.DKIM_KEY_WEAK)
+                .severity())
         .isEqualTo(Severity.WARNING);
-    DoctorFinding error = only(examine(dns, request(named("dkim-key-weak: 512"))), Codes.DKIM_KEY_WEAK);
+    DoctorFinding error =
+        only(examine(dns, request(named("dkim-key-weak: 512"))), Codes.DKIM_KEY_WEAK);
     assertThat(error.severity()).isEqualTo(Severity.ERROR);
     assertThat(error.message()).contains("512 bits");
   }
 
   @Test
   void permissiveAll_plusErrs_questionWarns() throws Exception {
-    assertThat(only(examine(dns, request(named("spf-permissive-all: +all"))), Codes.SPF_PERMISSIVE_ALL).severity())
+    assertThat(
+            only(examine(dns, request(named("spf-permissive-all: +all"))), Codes.SPF_PERMISSIVE_ALL)
+                .severity())
         .isEqualTo(Severity.ERROR);
-    assertThat(only(examine(dns, request(named("spf-permissive-all: ?all"))), Codes.SPF_PERMISSIVE_ALL).severity())
+    assertThat(
+            only(examine(dns, request(named("spf-permissive-all: ?all"))), Codes.SPF_PERMISSIVE_ALL)
+                .severity())
         .isEqualTo(Severity.WARNING);
   }
 
@@ -109,15 +122,24 @@ class DoctorTest {
 
   @Test
   void tooManyLookups_countsTheWorstCaseOverIncludes() throws Exception {
-    DoctorFinding f = only(examine(dns, request(named("spf-too-many-lookups: 12 over two includes"))), Codes.SPF_TOO_MANY_LOOKUPS);
+    DoctorFinding f =
+        only(
+            examine(dns, request(named("spf-too-many-lookups: 12 over two includes"))),
+            Codes.SPF_TOO_MANY_LOOKUPS);
     assertThat(f.message()).contains("12 DNS-querying terms");
-    DoctorFinding voids = only(examine(dns, request(named("spf-too-many-lookups: 3 void"))), Codes.SPF_TOO_MANY_LOOKUPS);
+    DoctorFinding voids =
+        only(
+            examine(dns, request(named("spf-too-many-lookups: 3 void"))),
+            Codes.SPF_TOO_MANY_LOOKUPS);
     assertThat(voids.message()).contains("3 void lookups");
   }
 
   @Test
   void tooManyLookups_loop_isNamed() throws Exception {
-    DoctorFinding f = only(examine(dns, request(named("spf-too-many-lookups (hostile): include loop"))), Codes.SPF_TOO_MANY_LOOKUPS);
+    DoctorFinding f =
+        only(
+            examine(dns, request(named("spf-too-many-lookups (hostile): include loop"))),
+            Codes.SPF_TOO_MANY_LOOKUPS);
     assertThat(f.message()).contains("include loop").contains("l1.").contains("l2.");
   }
 
@@ -131,7 +153,8 @@ class DoctorTest {
     assertThat(only(r, Codes.SPF_TOO_MANY_LOOKUPS).message()).contains("at least");
     // 10^6 include paths, but each of the 8 records is fetched once and the count stops at the cap
     long spfQueries = counting.queries().stream().filter(q -> q.startsWith("w")).count();
-    assertThat(spfQueries).isLessThanOrEqualTo(7 * 2); // the tree walk and at most the real check once each
+    assertThat(spfQueries)
+        .isLessThanOrEqualTo(7 * 2); // the tree walk and at most the real check once each
     assertThat(r.dnsQueries()).isLessThan(60);
   }
 
@@ -143,7 +166,9 @@ class DoctorTest {
     b.fail("_dmarc." + s.domain(), DnsStatus.SERVFAIL);
     DoctorReport r = examine(b.build(), request(s));
     assertThat(r.codes()).containsExactly(Codes.DNS_ERROR);
-    assertThat(only(r, Codes.DNS_ERROR).message()).contains("_dmarc." + s.domain()).contains("SERVFAIL");
+    assertThat(only(r, Codes.DNS_ERROR).message())
+        .contains("_dmarc." + s.domain())
+        .contains("SERVFAIL");
     assertThat(r.hasErrors()).isTrue();
   }
 
@@ -164,7 +189,8 @@ class DoctorTest {
     zones.zones().values().forEach(b::zone);
     b.hang("s1._domainkey." + s.domain());
     b.hang(s.k + ".2.0.192.in-addr.arpa");
-    Doctor doctor = Doctor.builder(TestRuntime.of(b.build())).deadline(Duration.ofMillis(300)).build();
+    Doctor doctor =
+        Doctor.builder(TestRuntime.of(b.build())).deadline(Duration.ofMillis(300)).build();
     long start = System.nanoTime();
     DoctorReport r = doctor.examine(request(s)).get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -178,28 +204,41 @@ class DoctorTest {
     Doctor doctor = Doctor.builder(TestRuntime.of(silent)).deadline(Duration.ofMillis(200)).build();
     DoctorReport r = doctor.examine(request(named("healthy"))).get(5, TimeUnit.SECONDS);
     assertThat(r.codes()).containsExactly(Codes.DNS_ERROR);
-    assertThat(r.findings()).hasSizeGreaterThanOrEqualTo(5); // every part: reverse DNS, lists, SPF, DKIM, DMARC, MX
+    assertThat(r.findings())
+        .hasSizeGreaterThanOrEqualTo(5); // every part: reverse DNS, lists, SPF, DKIM, DMARC, MX
   }
 
   @Test
   void brokenResolver_isADnsErrorNotAnException() throws Exception {
-    DnsResolver broken = (name, type) -> { throw new IllegalStateException("boom"); };
+    DnsResolver broken =
+        (name, type) -> {
+          throw new IllegalStateException("boom");
+        };
     DoctorReport r = examine(broken, request(named("healthy")));
     assertThat(r.codes()).containsExactly(Codes.DNS_ERROR);
   }
 
   @Test
   void dmarc_subdomainInheritsTheOrganisationalPolicy() throws Exception {
-    ZoneResolver z = ZoneResolver.builder().zone("""
+    ZoneResolver z =
+        ZoneResolver.builder()
+            .zone(
+                """
         $ORIGIN example.org.
         @ 300 IN SOA ns.example.org. h.example.org. 1 3600 600 86400 300
         _dmarc IN TXT "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.org"
         sub IN TXT "v=spf1 ip4:192.0.2.77 -all"
         sub IN MX 10 mail.sub.example.org.
         mail.sub IN A 192.0.2.77
-        """).zone("77.2.0.192.in-addr.arpa. 300 IN PTR mail.sub.example.org.").build();
-    DoctorReport r = Doctor.builder(TestRuntime.of(z)).noDnsbl().build()
-        .examine("sub.example.org", InetAddresses.forString("192.0.2.77")).get(10, TimeUnit.SECONDS);
+        """)
+            .zone("77.2.0.192.in-addr.arpa. 300 IN PTR mail.sub.example.org.")
+            .build();
+    DoctorReport r =
+        Doctor.builder(TestRuntime.of(z))
+            .noDnsbl()
+            .build()
+            .examine("sub.example.org", InetAddresses.forString("192.0.2.77"))
+            .get(10, TimeUnit.SECONDS);
     assertThat(r.codes()).containsExactlyInAnyOrder(Codes.DMARC_P_NONE, Codes.DKIM_NOT_CHECKED);
     assertThat(only(r, Codes.DMARC_P_NONE).message()).contains("sp/p of example.org");
   }
@@ -207,11 +246,18 @@ class DoctorTest {
   @Test
   void severalAddresses_eachIsChecked() throws Exception {
     DoctorZones.Scenario s = named("healthy");
-    DoctorRequest r = DoctorRequest.builder(s.domain()).ip(InetAddresses.forString(s.ip()))
-        .ip(InetAddresses.forString("198.51.100.200")).helo(s.helo).selector("s1").build();
+    DoctorRequest r =
+        DoctorRequest.builder(s.domain())
+            .ip(InetAddresses.forString(s.ip()))
+            .ip(InetAddresses.forString("198.51.100.200"))
+            .helo(s.helo)
+            .selector("s1")
+            .build();
     DoctorReport report = examine(dns, r);
     // the second address has no PTR, is not in SPF, and the HELO name does not resolve to it
-    assertThat(report.codes()).containsExactlyInAnyOrder(Codes.PTR_MISSING, Codes.SPF_IP_NOT_AUTHORIZED, Codes.HELO_MISMATCH);
+    assertThat(report.codes())
+        .containsExactlyInAnyOrder(
+            Codes.PTR_MISSING, Codes.SPF_IP_NOT_AUTHORIZED, Codes.HELO_MISMATCH);
     assertThat(only(report, Codes.PTR_MISSING).message()).startsWith("198.51.100.200 ");
     assertThat(only(report, Codes.SPF_IP_NOT_AUTHORIZED).message()).contains("198.51.100.200");
   }
@@ -219,11 +265,14 @@ class DoctorTest {
   @Test
   void report_isImmutableAndReadable() throws Exception {
     DoctorReport r = examine(dns, request(named("spf-missing")));
-    assertThatThrownBy(() -> r.findings().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> r.findings().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThat(r.worst()).contains(Severity.ERROR);
     assertThat(r.findings(Severity.ERROR)).hasSize(1);
     assertThat(r.toString()).contains(r.findings().get(0).code());
-    assertThat(r.lines().get(0)).startsWith("error spf-missing: ").contains("fix: Publish one TXT record");
+    assertThat(r.lines().get(0))
+        .startsWith("error spf-missing: ")
+        .contains("fix: Publish one TXT record");
     assertThat(r.domain()).isEqualTo(named("spf-missing").domain());
     assertThat(r.dnsQueries()).isPositive();
   }
@@ -238,19 +287,38 @@ class DoctorTest {
 
   @Test
   void builders_failFastWhenMisused() {
-    assertThatThrownBy(() -> Doctor.builder(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("runtime");
-    assertThatThrownBy(() -> Doctor.builder(TestRuntime.of(dns)).deadline(Duration.ofSeconds(1)).deadline(Duration.ofSeconds(2)))
+    assertThatThrownBy(() -> Doctor.builder(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("runtime");
+    assertThatThrownBy(
+            () ->
+                Doctor.builder(TestRuntime.of(dns))
+                    .deadline(Duration.ofSeconds(1))
+                    .deadline(Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> Doctor.builder(TestRuntime.of(dns)).deadline(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Doctor.builder(TestRuntime.of(dns)).dnsbl(dev.mailwarden.dnsbl.Rhsbl.spamhausDbl()))
+    assertThatThrownBy(() -> Doctor.builder(TestRuntime.of(dns)).deadline(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DoctorRequest.builder("example.com").build()).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> DoctorRequest.builder("not a domain")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DoctorRequest.builder("localhost")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DoctorRequest.builder("example.com").selector("a b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DoctorFinding(Severity.INFO, " ", "m", "")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Doctor.builder(TestRuntime.of(dns)).build().lists()).containsExactly(Dnsbl.spamhausZen());
-    assertThat(DoctorRequest.builder("Bücher.Example.").ip(InetAddresses.forString("192.0.2.1")).build().domain())
+    assertThatThrownBy(
+            () ->
+                Doctor.builder(TestRuntime.of(dns)).dnsbl(dev.mailwarden.dnsbl.Rhsbl.spamhausDbl()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DoctorRequest.builder("example.com").build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> DoctorRequest.builder("not a domain"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DoctorRequest.builder("localhost"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DoctorRequest.builder("example.com").selector("a b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DoctorFinding(Severity.INFO, " ", "m", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Doctor.builder(TestRuntime.of(dns)).build().lists())
+        .containsExactly(Dnsbl.spamhausZen());
+    assertThat(
+            DoctorRequest.builder("Bücher.Example.")
+                .ip(InetAddresses.forString("192.0.2.1"))
+                .build()
+                .domain())
         .isEqualTo("xn--bcher-kva.example");
   }
 

@@ -25,12 +25,13 @@ import org.junit.jupiter.api.Test;
 class HeloTest {
   static final String CLIENT = "93.184.216.34";
 
-  static final ZoneResolver DNS = ZoneResolver.builder()
-      .address("mail.example.net", CLIENT)
-      .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
-      .address("relay.example.net", "93.184.216.40")
-      .fail("servfail.example.com", DnsStatus.SERVFAIL)
-      .build();
+  static final ZoneResolver DNS =
+      ZoneResolver.builder()
+          .address("mail.example.net", CLIENT)
+          .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
+          .address("relay.example.net", "93.184.216.40")
+          .fail("servfail.example.com", DnsStatus.SERVFAIL)
+          .build();
 
   static MailSession session(String helo) {
     return MailSession.builder().clientIp(InetAddresses.forString(CLIENT)).helo(helo).build();
@@ -61,26 +62,39 @@ class HeloTest {
   void rfc_invalidName_rejectsWith501_5_5_2() {
     HeloResult r = run(policy(HeloPolicy.RFC), "bad_name.example.net");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(501, "5.5.2");
+    assertThat(r.smtpReply())
+        .get()
+        .extracting(SmtpReply::code, SmtpReply::enhancedStatus)
+        .containsExactly(501, "5.5.2");
     assertThat(HeloWeights.perFinding().score(r)).isEqualTo(100.0);
   }
 
   @Test
   void rfc_singleLabel_rejectsWith504_5_5_2() {
     HeloResult r = run(policy(HeloPolicy.RFC), "mailserver");
-    assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(504, "5.5.2");
+    assertThat(r.smtpReply())
+        .get()
+        .extracting(SmtpReply::code, SmtpReply::enhancedStatus)
+        .containsExactly(504, "5.5.2");
   }
 
   @Test
   void rfc_unknownName_rejectsWith450_4_7_1() {
     HeloResult r = run(policy(HeloPolicy.RFC), "nowhere.example.net");
     assertThat(r.has(HeloFinding.UNRESOLVABLE)).isTrue();
-    assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(450, "4.7.1");
+    assertThat(r.smtpReply())
+        .get()
+        .extracting(SmtpReply::code, SmtpReply::enhancedStatus)
+        .containsExactly(450, "4.7.1");
   }
 
   @Test
   void rfc_missingHelo_rejectsWith503() {
-    MailSession noHelo = MailSession.builder().clientIp(InetAddresses.forString(CLIENT)).mailFrom("a@example.net").build();
+    MailSession noHelo =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(CLIENT))
+            .mailFrom("a@example.net")
+            .build();
     HeloResult r = run(policy(HeloPolicy.RFC), noHelo);
     assertThat(r.has(HeloFinding.MISSING)).isTrue();
     assertThat(r.smtpReply()).get().extracting(SmtpReply::code).isEqualTo(503);
@@ -101,7 +115,10 @@ class HeloTest {
     Helo overridden = Helo.builder().rejectOn(HeloFinding.LITERAL_MISMATCH).build();
     HeloResult r = run(overridden, "[8.8.8.8]");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(550, "5.7.1");
+    assertThat(r.smtpReply())
+        .get()
+        .extracting(SmtpReply::code, SmtpReply::enhancedStatus)
+        .containsExactly(550, "5.7.1");
   }
 
   @Test
@@ -122,10 +139,15 @@ class HeloTest {
   @Test
   void smtpReply_permanentBeatsTransient() {
     Helo helo = Helo.builder().policy(HeloPolicy.RFC).rejectOn(HeloFinding.HELO_CHANGED).build();
-    MailSession s = MailSession.builder().clientIp(InetAddresses.forString(CLIENT))
-        .helo("mail.example.net").helo("nowhere.example.net").build();
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(CLIENT))
+            .helo("mail.example.net")
+            .helo("nowhere.example.net")
+            .build();
     HeloResult r = run(helo, s);
-    assertThat(r.findings()).extracting(Finding::type)
+    assertThat(r.findings())
+        .extracting(Finding::type)
         .containsExactly(HeloFinding.UNRESOLVABLE, HeloFinding.HELO_CHANGED);
     assertThat(r.smtpReply()).get().extracting(SmtpReply::code).isEqualTo(550);
   }
@@ -142,13 +164,15 @@ class HeloTest {
   void weightAndReplyOverrides_areUsed() {
     SmtpReply mine = SmtpReply.of(554, "5.7.1", "go away");
     Helo helo = Helo.builder().policy(HeloPolicy.RFC).reply(HeloFinding.NOT_FQDN, mine).build();
-    HeloWeights weights = HeloWeights.builder().weight(HeloFinding.NOT_FQDN, 0.25).rejectWeight(7).build();
+    HeloWeights weights =
+        HeloWeights.builder().weight(HeloFinding.NOT_FQDN, 0.25).rejectWeight(7).build();
     HeloResult r = run(helo, "mailserver");
     assertThat(r.smtpReply()).contains(mine);
     assertThat(weights.score(r)).isEqualTo(7.0);
     HeloResult lenient = run(Helo.check(), "mailserver");
     assertThat(weights.score(lenient)).isEqualTo(0.25);
-    assertThat(HeloWeights.perFinding().score(lenient)).isEqualTo(HeloFinding.NOT_FQDN.defaultWeight());
+    assertThat(HeloWeights.perFinding().score(lenient))
+        .isEqualTo(HeloFinding.NOT_FQDN.defaultWeight());
   }
 
   @Test
@@ -160,7 +184,12 @@ class HeloTest {
     assertThat(r.reason()).contains("alice");
     assertThat(HeloWeights.perFinding().score(r)).isZero();
     assertThat(dns.queryCount()).isZero();
-    HeloResult checked = Helo.builder().skipAuthenticated(false).build().check(CheckContext.forTesting(s, dns)).join();
+    HeloResult checked =
+        Helo.builder()
+            .skipAuthenticated(false)
+            .build()
+            .check(CheckContext.forTesting(s, dns))
+            .join();
     assertThat(checked.has(HeloFinding.INVALID)).isTrue();
   }
 
@@ -174,7 +203,8 @@ class HeloTest {
 
   @Test
   void rfcPolicy_inAnEvaluation_rejectsWithItsOwnReply() {
-    MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
+    MailWarden w =
+        MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(session("bad_name.example.net"));
     assertThat(ev.verdict()).isEqualTo(Verdict.REJECT);
     assertThat(ev.smtpReply().code()).isEqualTo(501);
@@ -183,7 +213,8 @@ class HeloTest {
 
   @Test
   void rfcPolicy_unknownHelo_inAnEvaluation_tempfailsWith450() {
-    MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
+    MailWarden w =
+        MailWarden.builder(TestRuntime.of(DNS)).check(policy(HeloPolicy.RFC)).rejectAt(5).build();
     Evaluation ev = w.evaluateAndWait(session("nowhere.example.net"));
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
     assertThat(ev.smtpReply().toString()).startsWith("450 4.7.1");
@@ -191,11 +222,13 @@ class HeloTest {
 
   @Test
   void withIprevRegistered_thePtrIsLookedUpOnce() {
-    ZoneResolver dns = ZoneResolver.builder()
-        .address("mail.example.net", CLIENT)
-        .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
-        .build();
-    MailWarden w = MailWarden.builder(TestRuntime.of(dns)).check(Helo.check()).check(Iprev.check()).build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .address("mail.example.net", CLIENT)
+            .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "mail.example.net")
+            .build();
+    MailWarden w =
+        MailWarden.builder(TestRuntime.of(dns)).check(Helo.check()).check(Iprev.check()).build();
     Evaluation ev = w.evaluateAndWait(session("mail.example.net"));
     assertThat(ev.result(Helo.KEY).orElseThrow().outcome()).isEqualTo(Outcome.PASS);
     assertThat(dns.queries()).filteredOn(q -> q.endsWith(" PTR")).hasSize(1);
@@ -213,26 +246,33 @@ class HeloTest {
     MailSession connect = MailSession.builder().clientIp(InetAddresses.forString(CLIENT)).build();
     assertThat(Helo.check().appliesTo(connect)).isFalse();
     assertThat(Helo.check().appliesTo(session("x.example.net"))).isTrue();
-    assertThat(Helo.check().appliesTo(connect.toBuilder().mailFrom("a@example.net").build())).isTrue();
+    assertThat(Helo.check().appliesTo(connect.toBuilder().mailFrom("a@example.net").build()))
+        .isTrue();
   }
 
   @Test
   void customPatternsAndProviders_replaceTheDefaults() {
-    ZoneResolver dns = ZoneResolver.builder()
-        .address("zombie7.example.net", CLIENT)
-        .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "zombie7.example.net")
-        .mx("bank.example", 10, "mx.bank.example")
-        .build();
-    Helo helo = Helo.builder()
-        .dynamicPatterns(Map.of("zombie", Pattern.compile("zombie\\d")))
-        .providers(Map.of("bank.example", Set.of("bank.example")))
-        .build();
-    HeloResult zombie = helo.check(CheckContext.forTesting(session("zombie7.example.net"), dns)).join();
-    assertThat(zombie.findings()).extracting(Finding::type)
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .address("zombie7.example.net", CLIENT)
+            .ptr(ReverseNames.of(InetAddresses.forString(CLIENT)), "zombie7.example.net")
+            .mx("bank.example", 10, "mx.bank.example")
+            .build();
+    Helo helo =
+        Helo.builder()
+            .dynamicPatterns(Map.of("zombie", Pattern.compile("zombie\\d")))
+            .providers(Map.of("bank.example", Set.of("bank.example")))
+            .build();
+    HeloResult zombie =
+        helo.check(CheckContext.forTesting(session("zombie7.example.net"), dns)).join();
+    assertThat(zombie.findings())
+        .extracting(Finding::type)
         .containsExactly(HeloFinding.DYNAMIC_HELO, HeloFinding.DYNAMIC_RDNS);
     assertThat(zombie.findings().get(0).reason()).contains("'zombie'");
     HeloResult gmail = helo.check(CheckContext.forTesting(session("gmail.com"), dns)).join();
-    assertThat(gmail.has(HeloFinding.PROVIDER_FORGERY)).as("google is no longer in the map").isFalse();
+    assertThat(gmail.has(HeloFinding.PROVIDER_FORGERY))
+        .as("google is no longer in the map")
+        .isFalse();
   }
 
   @Test
@@ -249,34 +289,56 @@ class HeloTest {
     assertThat(r.details())
         .containsEntry("findings", "special-address")
         .containsKey("finding.special-address");
-    assertThat(r.details().get("finding.special-address")).startsWith("scores: ").contains("private (RFC 1918)");
+    assertThat(r.details().get("finding.special-address"))
+        .startsWith("scores: ")
+        .contains("private (RFC 1918)");
     assertThat(HeloWeights.perFinding().score(r)).isEqualTo(3.0);
   }
 
   @Test
   void resolverThrowing_givesTemperrorNotAnException() {
     MailSession s = session("mail.example.net");
-    HeloResult r = Helo.check().check(CheckContext.forTesting(s, (name, type) -> {
-      throw new IllegalStateException("boom");
-    })).join();
+    HeloResult r =
+        Helo.check()
+            .check(
+                CheckContext.forTesting(
+                    s,
+                    (name, type) -> {
+                      throw new IllegalStateException("boom");
+                    }))
+            .join();
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
-    HeloResult failed = Helo.check().check(CheckContext.forTesting(s,
-        (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom")))).join();
+    HeloResult failed =
+        Helo.check()
+            .check(
+                CheckContext.forTesting(
+                    s,
+                    (name, type) ->
+                        CompletableFuture.failedFuture(new IllegalStateException("boom"))))
+            .join();
     assertThat(failed.outcome()).isEqualTo(Outcome.TEMPERROR);
   }
 
   @Test
   void builder_rejectsMisuse() {
     assertThatThrownBy(() -> Helo.builder().policy(HeloPolicy.RFC).policy(HeloPolicy.STRICT))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("policy");
-    assertThatThrownBy(() -> Helo.builder().trustedNetwork("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().trustedNetwork("not-a-network")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().addDynamicPattern("x", "(")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HeloWeights.builder().weight(HeloFinding.INVALID, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().rejectOn(HeloFinding.INVALID).scoreOnly(HeloFinding.INVALID))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("policy");
+    assertThatThrownBy(() -> Helo.builder().trustedNetwork("10.0.0.0/33"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().reply(HeloFinding.INVALID, SmtpReply.OK)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Helo.builder().localNames((String) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Helo.builder().trustedNetwork("not-a-network"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Helo.builder().addDynamicPattern("x", "("))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeloWeights.builder().weight(HeloFinding.INVALID, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> Helo.builder().rejectOn(HeloFinding.INVALID).scoreOnly(HeloFinding.INVALID))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Helo.builder().reply(HeloFinding.INVALID, SmtpReply.OK))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Helo.builder().localNames((String) null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -284,12 +346,19 @@ class HeloTest {
     for (HeloFinding f : HeloFinding.values()) {
       assertThat(HeloFinding.fromToken(f.token())).isSameAs(f);
     }
-    assertThatThrownBy(() -> HeloFinding.fromToken("nope")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeloFinding.fromToken("nope"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void toString_showsTheConfiguration() {
-    assertThat(Helo.builder().policy(HeloPolicy.STRICT).trustedNetwork("10.0.0.0/8").build().toString())
-        .startsWith("Helo[policy=strict").contains("10.0.0.0/8");
+    assertThat(
+            Helo.builder()
+                .policy(HeloPolicy.STRICT)
+                .trustedNetwork("10.0.0.0/8")
+                .build()
+                .toString())
+        .startsWith("Helo[policy=strict")
+        .contains("10.0.0.0/8");
   }
 }

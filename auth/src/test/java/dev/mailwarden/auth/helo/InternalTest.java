@@ -23,27 +23,31 @@ class InternalTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "c-73-15-22-101.hsd1.ca.comcast.net      | 73.15.22.101 | 73-15-22-101",
-      "101.22.15.73.dsl.example.net            | 73.15.22.101 | 101.22.15.73",
-      "dslb-088-065-012-034.pools.example.de   | 88.65.12.34  | 088-065-012-034",
-      "p5b0c1d2e.dip0.t-ipconnect.de           | 91.12.29.46  | 5b0c1d2e (hex)",
-      "host-15-22-101.example.net              | 73.15.22.101 | 15-22-101",
-      "a073015022101.example.net               | 73.15.22.101 | 073015022101",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "c-73-15-22-101.hsd1.ca.comcast.net      | 73.15.22.101 | 73-15-22-101",
+        "101.22.15.73.dsl.example.net            | 73.15.22.101 | 101.22.15.73",
+        "dslb-088-065-012-034.pools.example.de   | 88.65.12.34  | 088-065-012-034",
+        "p5b0c1d2e.dip0.t-ipconnect.de           | 91.12.29.46  | 5b0c1d2e (hex)",
+        "host-15-22-101.example.net              | 73.15.22.101 | 15-22-101",
+        "a073015022101.example.net               | 73.15.22.101 | 073015022101",
+      })
   void embeddedIp_foundInCommonForms(String name, String client, String form) {
     assertThat(EmbeddedIp.find(name, ip(client))).contains(form);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "mail.example.net                 | 73.15.22.101",
-      "c-173-15-22-101.example.net      | 73.15.22.101",
-      "c-73-15-22-1010.example.net      | 73.15.22.101",
-      "mail-ed1-x541.google.com         | 209.85.128.41",
-      "a8-30.smtp-out.amazonses.com     | 54.240.8.30",
-      "host-1-15-22-101.example.net     | 73.15.22.101",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "mail.example.net                 | 73.15.22.101",
+        "c-173-15-22-101.example.net      | 73.15.22.101",
+        "c-73-15-22-1010.example.net      | 73.15.22.101",
+        "mail-ed1-x541.google.com         | 209.85.128.41",
+        "a8-30.smtp-out.amazonses.com     | 54.240.8.30",
+        "host-1-15-22-101.example.net     | 73.15.22.101",
+      })
   void embeddedIp_notFoundInsideLongerNumbers(String name, String client) {
     assertThat(EmbeddedIp.find(name, ip(client))).isEmpty();
   }
@@ -56,15 +60,20 @@ class InternalTest {
   @Test
   void parser_classifiesEachForm() {
     assertThat(HeloParser.parse(null)).isInstanceOf(ParsedHelo.Missing.class);
-    assertThat(HeloParser.parse("[IPv6:::ffff:192.0.2.1]")).isEqualTo(new ParsedHelo.Literal(ip("192.0.2.1")));
-    assertThat(HeloParser.parse("[ipv6:2001:db8::1]")).isEqualTo(new ParsedHelo.Literal(ip("2001:db8::1")));
-    assertThat(HeloParser.parse(" mail.example.com ")).isEqualTo(new ParsedHelo.Hostname("mail.example.com", 3));
-    assertThat(HeloParser.parse("mail.bücher.de")).isEqualTo(new ParsedHelo.Hostname("mail.xn--bcher-kva.de", 3));
+    assertThat(HeloParser.parse("[IPv6:::ffff:192.0.2.1]"))
+        .isEqualTo(new ParsedHelo.Literal(ip("192.0.2.1")));
+    assertThat(HeloParser.parse("[ipv6:2001:db8::1]"))
+        .isEqualTo(new ParsedHelo.Literal(ip("2001:db8::1")));
+    assertThat(HeloParser.parse(" mail.example.com "))
+        .isEqualTo(new ParsedHelo.Hostname("mail.example.com", 3));
+    assertThat(HeloParser.parse("mail.bücher.de"))
+        .isEqualTo(new ParsedHelo.Hostname("mail.xn--bcher-kva.de", 3));
     assertThat(HeloParser.parse("001.002.003.004")).isEqualTo(new ParsedHelo.BareIp(ip("1.2.3.4")));
     assertThat(HeloParser.parse("1.2.3.4.5")).isInstanceOf(ParsedHelo.Invalid.class);
     assertThat(HeloParser.parse("[IPv6:fe80::1%eth0]")).isInstanceOf(ParsedHelo.Invalid.class);
     assertThat(HeloParser.parse("a".repeat(63) + ".com")).isInstanceOf(ParsedHelo.Hostname.class);
-    assertThat(((ParsedHelo.Invalid) HeloParser.parse("mail\r\nRSET")).problem()).contains("control");
+    assertThat(((ParsedHelo.Invalid) HeloParser.parse("mail\r\nRSET")).problem())
+        .contains("control");
   }
 
   @Test
@@ -77,7 +86,8 @@ class InternalTest {
     assertThat(Cidr.parse("2001:db8::/32").contains(ip("2001:db8:ffff::1"))).isTrue();
     assertThat(Cidr.parse("10.0.0.1").contains(ip("10.0.0.1"))).isTrue();
     assertThat(Cidr.parse("0.0.0.0/0").contains(ip("8.8.8.8"))).isTrue();
-    assertThatThrownBy(() -> Cidr.parse("10.0.0.0/-1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Cidr.parse("10.0.0.0/-1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -92,7 +102,8 @@ class InternalTest {
     assertThat(Domains.registrable("mail.example.co.uk")).contains("example.co.uk");
     assertThat(Domains.registrable("co.uk")).isEmpty();
     assertThat(Domains.registrable("host.invalid")).isEmpty();
-    assertThat(Domains.hostPart("mail.eu.example.com", Optional.of("example.com"))).isEqualTo("mail.eu");
+    assertThat(Domains.hostPart("mail.eu.example.com", Optional.of("example.com")))
+        .isEqualTo("mail.eu");
     assertThat(Domains.isAtOrBelow("mail.google.com", "google.com")).isTrue();
     assertThat(Domains.isAtOrBelow("notgoogle.com", "google.com")).isFalse();
   }

@@ -25,16 +25,20 @@ class IprevTest {
     return ReverseNames.of(InetAddresses.forString(ip));
   }
 
-  static final ZoneResolver DNS = ZoneResolver.builder()
-      .ptr(rev("93.184.216.34"), "mail.example.net").address("mail.example.net", "93.184.216.34")
-      .ptr(rev("2001:770:1::25"), "mx.example.ie").address("mx.example.ie", "2001:770:1::25")
-      .ptr(rev("93.184.216.35"), "web.example.net").address("web.example.net", "93.184.216.99")
-      .ptr(rev("93.184.216.36"), "gone.example.net")
-      .ptr(rev("93.184.216.37"), "out-7.mailer.example.com")
-      .address("out-7.mailer.example.com", "198.51.100.7")
-      .address("relay.mailer.example.com", "93.184.216.37")
-      .fail(rev("93.184.216.38"), DnsStatus.TIMEOUT)
-      .build();
+  static final ZoneResolver DNS =
+      ZoneResolver.builder()
+          .ptr(rev("93.184.216.34"), "mail.example.net")
+          .address("mail.example.net", "93.184.216.34")
+          .ptr(rev("2001:770:1::25"), "mx.example.ie")
+          .address("mx.example.ie", "2001:770:1::25")
+          .ptr(rev("93.184.216.35"), "web.example.net")
+          .address("web.example.net", "93.184.216.99")
+          .ptr(rev("93.184.216.36"), "gone.example.net")
+          .ptr(rev("93.184.216.37"), "out-7.mailer.example.com")
+          .address("out-7.mailer.example.com", "198.51.100.7")
+          .address("relay.mailer.example.com", "93.184.216.37")
+          .fail(rev("93.184.216.38"), DnsStatus.TIMEOUT)
+          .build();
 
   static IprevResult run(Iprev iprev, String ip) {
     return run(iprev, MailSession.builder().clientIp(InetAddresses.forString(ip)).build(), DNS);
@@ -50,7 +54,9 @@ class IprevTest {
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(r.confirmedNames()).containsExactly("mail.example.net");
     assertThat(HeloWeights.perFinding().score(r)).isZero();
-    assertThat(r.authResults()).singleElement().extracting(AuthResult::render)
+    assertThat(r.authResults())
+        .singleElement()
+        .extracting(AuthResult::render)
         .isEqualTo("iprev=pass (mail.example.net) policy.iprev=93.184.216.34");
   }
 
@@ -99,13 +105,17 @@ class IprevTest {
   @Test
   void relaxed_sameRegistrableDomainAsAMatchingHelo() {
     Iprev relaxed = Iprev.builder().relaxed(true).build();
-    MailSession s = MailSession.builder().clientIp(InetAddresses.forString("93.184.216.37"))
-        .helo("relay.mailer.example.com").build();
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString("93.184.216.37"))
+            .helo("relay.mailer.example.com")
+            .build();
     IprevResult r = run(relaxed, s, DNS);
     assertThat(r.findings()).extracting(Finding::type).containsExactly(HeloFinding.RELAXED_MATCH);
     assertThat(r.findings().get(0).reason()).contains("example.com");
     MailSession otherHelo = s.toBuilder().helo("relay.other.example.org").build();
-    assertThat(run(relaxed, otherHelo, DNS).findings()).extracting(Finding::type)
+    assertThat(run(relaxed, otherHelo, DNS).findings())
+        .extracting(Finding::type)
         .containsExactly(HeloFinding.NOT_CONFIRMED);
   }
 
@@ -116,7 +126,11 @@ class IprevTest {
       b.ptr(rev("93.184.216.50"), "n" + i + ".example.net");
     }
     ZoneResolver dns = b.address("n15.example.net", "93.184.216.50").build();
-    IprevResult r = run(Iprev.check(), MailSession.builder().clientIp(InetAddresses.forString("93.184.216.50")).build(), dns);
+    IprevResult r =
+        run(
+            Iprev.check(),
+            MailSession.builder().clientIp(InetAddresses.forString("93.184.216.50")).build(),
+            dns);
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.ptrNames()).hasSize(15);
     assertThat(dns.queries()).filteredOn(q -> q.endsWith(" A")).hasSize(Iprev.MAX_NAMES);
@@ -126,9 +140,14 @@ class IprevTest {
   void strict_rejectsWithoutReverseDns_450_4_7_25_andTheEvaluationDefers() {
     Iprev strict = Iprev.builder().policy(HeloPolicy.STRICT).build();
     IprevResult r = run(strict, "198.51.100.200");
-    assertThat(r.smtpReply()).get().extracting(SmtpReply::code, SmtpReply::enhancedStatus).containsExactly(450, "4.7.25");
+    assertThat(r.smtpReply())
+        .get()
+        .extracting(SmtpReply::code, SmtpReply::enhancedStatus)
+        .containsExactly(450, "4.7.25");
     MailWarden w = MailWarden.builder(TestRuntime.of(DNS)).check(strict).build();
-    Evaluation ev = w.evaluateAndWait(MailSession.builder().clientIp(InetAddresses.forString("198.51.100.200")).build());
+    Evaluation ev =
+        w.evaluateAndWait(
+            MailSession.builder().clientIp(InetAddresses.forString("198.51.100.200")).build());
     assertThat(ev.verdict()).isEqualTo(Verdict.TEMPFAIL);
     assertThat(ev.authenticationResults("mx.example.org")).contains("iprev=permerror");
   }
@@ -136,7 +155,8 @@ class IprevTest {
   @Test
   void lenientAndRfc_neverReject() {
     assertThat(run(Iprev.check(), "198.51.100.200").smtpReply()).isEmpty();
-    assertThat(run(Iprev.builder().policy(HeloPolicy.RFC).build(), "93.184.216.35").smtpReply()).isEmpty();
+    assertThat(run(Iprev.builder().policy(HeloPolicy.RFC).build(), "93.184.216.35").smtpReply())
+        .isEmpty();
   }
 
   @Test
@@ -149,8 +169,10 @@ class IprevTest {
 
   @Test
   void builder_boundsMaxNames() {
-    assertThatThrownBy(() -> Iprev.builder().maxNames(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Iprev.builder().maxNames(11)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Iprev.builder().maxNames(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Iprev.builder().maxNames(11))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Iprev.builder().maxNames(3).build().toString()).contains("maxNames=3");
   }
 

@@ -20,16 +20,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Hostile DNS data against both engines: loops, too many terms, void answers and MX names,
- * huge records, answers that never come. Every case must end with a bounded number of queries,
- * in bounded time, with the result RFC 7208 section 4.6.4 asks for.
+ * Hostile DNS data against both engines: loops, too many terms, void answers and MX names, huge
+ * records, answers that never come. Every case must end with a bounded number of queries, in
+ * bounded time, with the result RFC 7208 section 4.6.4 asks for.
  */
 class SpfAdversarialDnsTest {
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(2, r -> {
-    Thread t = new Thread(r, "spf-test");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService POOL =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "spf-test");
+            t.setDaemon(true);
+            return t;
+          });
 
   @AfterAll
   static void stop() {
@@ -40,12 +43,14 @@ class SpfAdversarialDnsTest {
     return Stream.of(SpfEngine.nativeEngine(), SpfEngine.jspf(POOL));
   }
 
-  static SpfResult check(SpfEngine engine, DnsResolver dns, String mailFrom, Duration deadline) throws Exception {
-    MailSession s = MailSession.builder()
-        .clientIp(InetAddresses.forString("192.0.2.1"))
-        .helo("mail.example.net")
-        .mailFrom(mailFrom)
-        .build();
+  static SpfResult check(SpfEngine engine, DnsResolver dns, String mailFrom, Duration deadline)
+      throws Exception {
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString("192.0.2.1"))
+            .helo("mail.example.net")
+            .mailFrom(mailFrom)
+            .build();
     CheckContext ctx = CheckContext.builder(s, dns).deadline(deadline).build();
     return Spf.builder().engine(engine).build().check(ctx).get(10, TimeUnit.SECONDS);
   }
@@ -57,10 +62,11 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void includeLoop_isPermerror_withBoundedQueries(SpfEngine engine) throws Exception {
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("a.example.com", "v=spf1 include:b.example.com -all")
-        .txt("b.example.com", "v=spf1 include:a.example.com -all")
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("a.example.com", "v=spf1 include:b.example.com -all")
+            .txt("b.example.com", "v=spf1 include:a.example.com -all")
+            .build();
     SpfResult r = check(engine, dns, "x@a.example.com");
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(dns.queryCount()).isLessThanOrEqualTo(12);
@@ -97,9 +103,12 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void threeVoidLookups_isPermerror(SpfEngine engine) throws Exception {
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("voids.example.com", "v=spf1 a:n1.example.com mx:n2.example.com exists:n3.example.com +all")
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt(
+                "voids.example.com",
+                "v=spf1 a:n1.example.com mx:n2.example.com exists:n3.example.com +all")
+            .build();
     SpfResult r = check(engine, dns, "x@voids.example.com");
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
     assertThat(r.voidLookups()).isEqualTo(3);
@@ -108,9 +117,10 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void twoVoidLookups_areAllowed(SpfEngine engine) throws Exception {
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("voids.example.com", "v=spf1 a:n1.example.com exists:n3.example.com +all")
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("voids.example.com", "v=spf1 a:n1.example.com exists:n3.example.com +all")
+            .build();
     SpfResult r = check(engine, dns, "x@voids.example.com");
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(r.voidLookups()).isEqualTo(2);
@@ -121,7 +131,8 @@ class SpfAdversarialDnsTest {
   void elevenMxNames_isPermerror(SpfEngine engine) throws Exception {
     ZoneResolver.Builder b = ZoneResolver.builder().txt("mx.example.com", "v=spf1 mx -all");
     for (int i = 0; i < 11; i++) {
-      b.mx("mx.example.com", i, "m" + i + ".example.com").address("m" + i + ".example.com", "198.51.100." + i);
+      b.mx("mx.example.com", i, "m" + i + ".example.com")
+          .address("m" + i + ".example.com", "198.51.100." + i);
     }
     SpfResult r = check(engine, b.build(), "x@mx.example.com");
     assertThat(r.outcome()).isEqualTo(Outcome.PERMERROR);
@@ -141,10 +152,11 @@ class SpfAdversarialDnsTest {
     for (int i = 0; i < strings.length; i++) {
       strings[i] = java.util.Arrays.copyOfRange(all, i * 255, Math.min(all.length, (i + 1) * 255));
     }
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("huge.example.com", "x".repeat(60_000))
-        .txtBytes("huge.example.com", strings)
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("huge.example.com", "x".repeat(60_000))
+            .txtBytes("huge.example.com", strings)
+            .build();
     long t0 = System.nanoTime();
     SpfResult r = check(engine, dns, "x@huge.example.com");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
@@ -155,15 +167,18 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void answersThatNeverCome_endInTemperrorAtTheDeadline(SpfEngine engine) throws Exception {
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("slow.example.com", "v=spf1 include:hang.example.com -all")
-        .hang("hang.example.com")
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("slow.example.com", "v=spf1 include:hang.example.com -all")
+            .hang("hang.example.com")
+            .build();
     long t0 = System.nanoTime();
     SpfResult r = check(engine, dns, "x@slow.example.com", Duration.ofMillis(300));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250))
+        .isLessThan(Duration.ofSeconds(3));
     assertThat(dns.queryCount()).isLessThanOrEqualTo(2);
   }
 
@@ -171,23 +186,33 @@ class SpfAdversarialDnsTest {
   @MethodSource("engines")
   void slowAnswers_stopQueryingOnceTheDeadlinePassed(SpfEngine engine) throws Exception {
     // each answer takes 40 ms; 10 a: terms would need 400 ms, the deadline is 150 ms
-    ZoneResolver zone = ZoneResolver.builder()
-        .txt("slow.example.com", "v=spf1 a:s1.example.com a:s2.example.com a:s3.example.com"
-            + " a:s4.example.com a:s5.example.com a:s6.example.com a:s7.example.com"
-            + " a:s8.example.com a:s9.example.com -all")
-        .address("s1.example.com", "198.51.100.1").address("s2.example.com", "198.51.100.2")
-        .address("s3.example.com", "198.51.100.3").address("s4.example.com", "198.51.100.4")
-        .address("s5.example.com", "198.51.100.5").address("s6.example.com", "198.51.100.6")
-        .address("s7.example.com", "198.51.100.7").address("s8.example.com", "198.51.100.8")
-        .address("s9.example.com", "198.51.100.9")
-        .build();
-    java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ZoneResolver zone =
+        ZoneResolver.builder()
+            .txt(
+                "slow.example.com",
+                "v=spf1 a:s1.example.com a:s2.example.com a:s3.example.com"
+                    + " a:s4.example.com a:s5.example.com a:s6.example.com a:s7.example.com"
+                    + " a:s8.example.com a:s9.example.com -all")
+            .address("s1.example.com", "198.51.100.1")
+            .address("s2.example.com", "198.51.100.2")
+            .address("s3.example.com", "198.51.100.3")
+            .address("s4.example.com", "198.51.100.4")
+            .address("s5.example.com", "198.51.100.5")
+            .address("s6.example.com", "198.51.100.6")
+            .address("s7.example.com", "198.51.100.7")
+            .address("s8.example.com", "198.51.100.8")
+            .address("s9.example.com", "198.51.100.9")
+            .build();
+    java.util.concurrent.ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor();
     try {
-      DnsResolver slow = (name, type) -> {
-        CompletableFuture<dev.mailwarden.dns.DnsAnswer> f = new CompletableFuture<>();
-        timer.schedule(() -> zone.lookup(name, type).thenAccept(f::complete), 40, TimeUnit.MILLISECONDS);
-        return f;
-      };
+      DnsResolver slow =
+          (name, type) -> {
+            CompletableFuture<dev.mailwarden.dns.DnsAnswer> f = new CompletableFuture<>();
+            timer.schedule(
+                () -> zone.lookup(name, type).thenAccept(f::complete), 40, TimeUnit.MILLISECONDS);
+            return f;
+          };
       long t0 = System.nanoTime();
       SpfResult r = check(engine, slow, "x@slow.example.com", Duration.ofMillis(150));
       assertThat(r.outcome()).isEqualTo(Outcome.TEMPERROR);
@@ -202,10 +227,11 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void dnsErrorInExists_isTemperror(SpfEngine engine) throws Exception {
-    ZoneResolver dns = ZoneResolver.builder()
-        .txt("e.example.com", "v=spf1 exists:%{i}.bl.example.com -all")
-        .fail("192.0.2.1.bl.example.com", DnsStatus.SERVFAIL)
-        .build();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("e.example.com", "v=spf1 exists:%{i}.bl.example.com -all")
+            .fail("192.0.2.1.bl.example.com", DnsStatus.SERVFAIL)
+            .build();
     assertThat(check(engine, dns, "x@e.example.com").outcome()).isEqualTo(Outcome.TEMPERROR);
   }
 
@@ -213,7 +239,8 @@ class SpfAdversarialDnsTest {
   @MethodSource("engines")
   void expAtANonexistentDomain_givesFailPromptly(SpfEngine engine) throws Exception {
     // jSPF's asynchronous executor hangs forever on this record; ours must not
-    ZoneResolver dns = ZoneResolver.builder().txt("x.example.com", "v=spf1 exp=nowhere.example.net -all").build();
+    ZoneResolver dns =
+        ZoneResolver.builder().txt("x.example.com", "v=spf1 exp=nowhere.example.net -all").build();
     SpfResult r = check(engine, dns, "a@x.example.com", Duration.ofSeconds(2));
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
     assertThat(r.explanation()).isPresent();
@@ -222,24 +249,32 @@ class SpfAdversarialDnsTest {
   @ParameterizedTest
   @MethodSource("engines")
   void resolverThatThrows_givesTemperror(SpfEngine engine) throws Exception {
-    DnsResolver broken = (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
+    DnsResolver broken =
+        (name, type) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
     assertThat(check(engine, broken, "a@x.example.com").outcome()).isEqualTo(Outcome.TEMPERROR);
   }
 
   @org.junit.jupiter.api.Test
-  void nativeEngine_returnsWhileDnsIsOutstanding_andFinishesOnTheAnsweringThread() throws Exception {
-    ZoneResolver zone = ZoneResolver.builder()
-        .txt("a.example.com", "v=spf1 include:b.example.com -all")
-        .txt("b.example.com", "v=spf1 ip4:192.0.2.0/24 -all")
-        .build();
+  void nativeEngine_returnsWhileDnsIsOutstanding_andFinishesOnTheAnsweringThread()
+      throws Exception {
+    ZoneResolver zone =
+        ZoneResolver.builder()
+            .txt("a.example.com", "v=spf1 include:b.example.com -all")
+            .txt("b.example.com", "v=spf1 ip4:192.0.2.0/24 -all")
+            .build();
     java.util.List<Runnable> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
-    DnsResolver manual = (name, type) -> {
-      CompletableFuture<dev.mailwarden.dns.DnsAnswer> f = new CompletableFuture<>();
-      pending.add(() -> f.complete(zone.lookup(name, type).join()));
-      return f;
-    };
-    MailSession s = MailSession.builder().clientIp(InetAddresses.forString("192.0.2.1"))
-        .helo("h.example.net").mailFrom("x@a.example.com").build();
+    DnsResolver manual =
+        (name, type) -> {
+          CompletableFuture<dev.mailwarden.dns.DnsAnswer> f = new CompletableFuture<>();
+          pending.add(() -> f.complete(zone.lookup(name, type).join()));
+          return f;
+        };
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString("192.0.2.1"))
+            .helo("h.example.net")
+            .mailFrom("x@a.example.com")
+            .build();
     CompletableFuture<SpfResult> f = Spf.check().check(CheckContext.forTesting(s, manual));
     assertThat(f).isNotDone();
     assertThat(pending).hasSize(1); // only the first TXT query is out; nothing waits for it
@@ -254,17 +289,23 @@ class SpfAdversarialDnsTest {
 
   @org.junit.jupiter.api.Test
   void jspfEngine_runsOffTheCallersThread() throws Exception {
-    ZoneResolver zone = ZoneResolver.builder().txt("a.example.com", "v=spf1 ip4:192.0.2.0/24 -all").build();
+    ZoneResolver zone =
+        ZoneResolver.builder().txt("a.example.com", "v=spf1 ip4:192.0.2.0/24 -all").build();
     CompletableFuture<Void> release = new CompletableFuture<>();
     java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    DnsResolver gated = (name, type) -> {
-      threads.add(Thread.currentThread().getName());
-      return release.thenCompose(v -> zone.lookup(name, type));
-    };
-    MailSession s = MailSession.builder().clientIp(InetAddresses.forString("192.0.2.1"))
-        .helo("h.example.net").mailFrom("x@a.example.com").build();
-    CompletableFuture<SpfResult> f = Spf.builder().engine(SpfEngine.jspf(POOL)).build()
-        .check(CheckContext.forTesting(s, gated));
+    DnsResolver gated =
+        (name, type) -> {
+          threads.add(Thread.currentThread().getName());
+          return release.thenCompose(v -> zone.lookup(name, type));
+        };
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString("192.0.2.1"))
+            .helo("h.example.net")
+            .mailFrom("x@a.example.com")
+            .build();
+    CompletableFuture<SpfResult> f =
+        Spf.builder().engine(SpfEngine.jspf(POOL)).build().check(CheckContext.forTesting(s, gated));
     assertThat(f).isNotDone();
     release.complete(null);
     assertThat(f.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.PASS);

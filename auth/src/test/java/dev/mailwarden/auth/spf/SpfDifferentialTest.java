@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * jSPF as a differential oracle: both engines evaluate both suites and a generated set of
- * records, and every disagreement is printed. What is asserted is only what is honest: on the
- * suites the native engine always agrees with the suite and the jSPF engine differs only in its
- * documented deviations; on generated records both engines always answer (the differences are
- * collected for reading, not judged, because there is no reference answer).
+ * jSPF as a differential oracle: both engines evaluate both suites and a generated set of records,
+ * and every disagreement is printed. What is asserted is only what is honest: on the suites the
+ * native engine always agrees with the suite and the jSPF engine differs only in its documented
+ * deviations; on generated records both engines always answer (the differences are collected for
+ * reading, not judged, because there is no reference answer).
  */
 class SpfDifferentialTest {
   private static final Checker<SpfResult> NATIVE = SpfSuite.checker(SpfEngine.nativeEngine());
@@ -37,8 +37,10 @@ class SpfDifferentialTest {
         if (!same(n, j)) {
           differences.add(suite + " " + c.name() + ": native " + show(n) + " / jspf " + show(j));
           if (!SpfSuite.judge(c, j)) {
-            List<String> documented = suite.equals("rfc7208")
-                ? SpfRfc7208JspfTest.DEVIATIONS : SpfRfc4408JspfTest.DEVIATIONS;
+            List<String> documented =
+                suite.equals("rfc7208")
+                    ? SpfRfc7208JspfTest.DEVIATIONS
+                    : SpfRfc4408JspfTest.DEVIATIONS;
             assertThat(documented).as("undocumented jSPF deviation").contains(c.name());
           }
         }
@@ -61,8 +63,12 @@ class SpfDifferentialTest {
       }
       ZoneResolver dns = zone.build();
       String ip = CLIENTS[random.nextInt(CLIENTS.length)];
-      MailSession s = MailSession.builder().clientIp(InetAddresses.forString(ip))
-          .helo("h1.example.com").mailFrom("user-" + i + "@d0.example.com").build();
+      MailSession s =
+          MailSession.builder()
+              .clientIp(InetAddresses.forString(ip))
+              .helo("h1.example.com")
+              .mailFrom("user-" + i + "@d0.example.com")
+              .build();
       SpfResult n = NATIVE.check(CheckContext.forTesting(s, dns)).get(10, TimeUnit.SECONDS);
       SpfResult j = JSPF.check(CheckContext.forTesting(s, dns)).get(10, TimeUnit.SECONDS);
       assertThat(n.outcome()).isNotNull();
@@ -71,24 +77,44 @@ class SpfDifferentialTest {
         String kind = n.outcome().token() + "->" + j.outcome().token();
         byKind.merge(kind, 1, Integer::sum);
         if (differences.size() < 25) {
-          differences.add(ip + " records" + txt(dns) + ": native "
-              + show(n) + " / jspf " + show(j));
+          differences.add(
+              ip + " records" + txt(dns) + ": native " + show(n) + " / jspf " + show(j));
         }
       }
     }
     int total = byKind.values().stream().mapToInt(Integer::intValue).sum();
-    System.out.println("generated records: " + cases + " cases, " + total + " differences " + byKind);
+    System.out.println(
+        "generated records: " + cases + " cases, " + total + " differences " + byKind);
     differences.forEach(d -> System.out.println("  " + d));
   }
 
-  private static final String[] CLIENTS = {"192.0.2.1", "198.51.100.7", "2001:db8::1", "203.0.113.5"};
+  private static final String[] CLIENTS = {
+    "192.0.2.1", "198.51.100.7", "2001:db8::1", "203.0.113.5"
+  };
 
   private static final String[] TERMS = {
-    "ip4:192.0.2.0/24", "ip4:198.51.100.7", "ip4:203.0.113.0/25", "ip6:2001:db8::/32", "a",
-    "a:h1.example.com", "a:h2.example.com/24", "a//64", "mx", "mx:d1.example.com", "mx/30",
-    "include:d1.example.com", "include:d2.example.com", "include:d3.example.com",
-    "exists:%{i}.bl.example.com", "exists:%{l1r-}.users.example.com", "ptr", "ptr:example.com",
-    "a:nx%{d2}", "exists:%{ir}.%{v}.rev.example.com", "x-unknown=%{d}", "a:%{h}",
+    "ip4:192.0.2.0/24",
+    "ip4:198.51.100.7",
+    "ip4:203.0.113.0/25",
+    "ip6:2001:db8::/32",
+    "a",
+    "a:h1.example.com",
+    "a:h2.example.com/24",
+    "a//64",
+    "mx",
+    "mx:d1.example.com",
+    "mx/30",
+    "include:d1.example.com",
+    "include:d2.example.com",
+    "include:d3.example.com",
+    "exists:%{i}.bl.example.com",
+    "exists:%{l1r-}.users.example.com",
+    "ptr",
+    "ptr:example.com",
+    "a:nx%{d2}",
+    "exists:%{ir}.%{v}.rev.example.com",
+    "x-unknown=%{d}",
+    "a:%{h}",
   };
   private static final String[] QUALIFIERS = {"", "", "+", "-", "~", "?"};
 
@@ -107,7 +133,7 @@ class SpfDifferentialTest {
       case 0 -> b.append(' ').append(QUALIFIERS[r.nextInt(QUALIFIERS.length)]).append("all");
       case 1 -> b.append(" redirect=d").append(1 + r.nextInt(3)).append(".example.com");
       case 2 -> b.append(" -all exp=exp.example.com");
-      default -> { }
+      default -> {}
     }
     return b.toString();
   }
@@ -133,7 +159,9 @@ class SpfDifferentialTest {
   private static String txt(ZoneResolver dns) {
     StringBuilder b = new StringBuilder();
     for (int d = 0; d < 4; d++) {
-      dns.lookup("d" + d + ".example.com", dev.mailwarden.dns.RecordType.TXT).join().txts()
+      dns.lookup("d" + d + ".example.com", dev.mailwarden.dns.RecordType.TXT)
+          .join()
+          .txts()
           .forEach(t -> b.append(" | ").append(t.text()));
     }
     return b.toString();
@@ -144,7 +172,8 @@ class SpfDifferentialTest {
   }
 
   private static String show(SpfResult r) {
-    return r.outcome().token() + r.explanation().map(e -> "(\"" + e + "\")").orElse("")
+    return r.outcome().token()
+        + r.explanation().map(e -> "(\"" + e + "\")").orElse("")
         + r.problem().map(p -> " [" + p + "]").orElse("");
   }
 }

@@ -19,13 +19,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fuzz targets for the SPF record parser, the macro expander and the whole check on a hostile
- * record. In the normal build they run as regression tests over the committed seeds in
- * {@code src/test/resources/dev/mailwarden/auth/spf/SpfFuzzTestInputs/<method>/}; with
- * {@code JAZZER_FUZZ=1} the one method named by {@code -Dtest=SpfFuzzTest#method} fuzzes.
+ * record. In the normal build they run as regression tests over the committed seeds in {@code
+ * src/test/resources/dev/mailwarden/auth/spf/SpfFuzzTestInputs/<method>/}; with {@code
+ * JAZZER_FUZZ=1} the one method named by {@code -Dtest=SpfFuzzTest#method} fuzzes.
  */
 class SpfFuzzTest {
-  private static final Set<Outcome> SPF_OUTCOMES = EnumSet.of(Outcome.PASS, Outcome.FAIL,
-      Outcome.SOFTFAIL, Outcome.NEUTRAL, Outcome.NONE, Outcome.TEMPERROR, Outcome.PERMERROR);
+  private static final Set<Outcome> SPF_OUTCOMES =
+      EnumSet.of(
+          Outcome.PASS,
+          Outcome.FAIL,
+          Outcome.SOFTFAIL,
+          Outcome.NEUTRAL,
+          Outcome.NONE,
+          Outcome.TEMPERROR,
+          Outcome.PERMERROR);
 
   /**
    * A record either fails with a reason or parses to directives within the RFC 7208 limits, and
@@ -109,7 +116,8 @@ class SpfFuzzTest {
       }
       // each macro expands to at most its value, URL-escaped (9 chars per UTF-16 unit)
       long macros = text.chars().filter(c -> c == '%').count();
-      assertThat((long) once.length()).isLessThanOrEqualTo(text.length() + macros * 9L * (value.length() + 2));
+      assertThat((long) once.length())
+          .isLessThanOrEqualTo(text.length() + macros * 9L * (value.length() + 2));
       if (value.indexOf('\r') < 0) {
         assertThat(once).doesNotContain("\r"); // nothing but a value can bring a control character
       }
@@ -125,34 +133,43 @@ class SpfFuzzTest {
     // the record for example.com, then after the first LF the explanation exp= may point to
     int lf = indexOf(input, (byte) '\n');
     byte[] record = java.util.Arrays.copyOfRange(input, 0, lf < 0 ? input.length : lf);
-    byte[] explanation = lf < 0 ? new byte[0] : java.util.Arrays.copyOfRange(input, lf + 1, input.length);
+    byte[] explanation =
+        lf < 0 ? new byte[0] : java.util.Arrays.copyOfRange(input, lf + 1, input.length);
     String sender = "user@example.com";
     String helo = "mx.example.com";
-    ZoneResolver dns = ZoneResolver.builder()
-        .txtBytes("example.com", record)
-        .txtBytes("exp.example.com", explanation)
-        .txt("inc.example.com", "v=spf1 a:%{d} mx ptr -all")
-        .address("example.com", "192.0.2.1")
-        .mx("example.com", 10, "mx.example.com")
-        .address("mx.example.com", "198.51.100.7")
-        .ptr("7.100.51.198.in-addr.arpa", "mx.example.com")
-        .build();
-    MailSession session = MailSession.builder()
-        .clientIp(InetAddresses.forString("198.51.100.7"))
-        .helo(helo)
-        .mailFrom(sender)
-        .build();
-    SpfResult r = Spf.check().check(CheckContext.forTesting(session, dns)).get(10, TimeUnit.SECONDS);
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txtBytes("example.com", record)
+            .txtBytes("exp.example.com", explanation)
+            .txt("inc.example.com", "v=spf1 a:%{d} mx ptr -all")
+            .address("example.com", "192.0.2.1")
+            .mx("example.com", 10, "mx.example.com")
+            .address("mx.example.com", "198.51.100.7")
+            .ptr("7.100.51.198.in-addr.arpa", "mx.example.com")
+            .build();
+    MailSession session =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString("198.51.100.7"))
+            .helo(helo)
+            .mailFrom(sender)
+            .build();
+    SpfResult r =
+        Spf.check().check(CheckContext.forTesting(session, dns)).get(10, TimeUnit.SECONDS);
     assertThat(r.outcome()).isIn(SPF_OUTCOMES);
     assertThat(r.dnsQueries()).isBetween(0, 30);
-    r.explanation().ifPresent(e -> assertThat(e).doesNotContain("\r", "\n")
-        .hasSizeLessThanOrEqualTo(SpfResult.MAX_EXPLANATION_LENGTH));
+    r.explanation()
+        .ifPresent(
+            e ->
+                assertThat(e)
+                    .doesNotContain("\r", "\n")
+                    .hasSizeLessThanOrEqualTo(SpfResult.MAX_EXPLANATION_LENGTH));
     r.smtpReply().ifPresent(reply -> assertThat(reply.toString()).doesNotContain("\r", "\n"));
     for (AuthResult a : r.authResults()) {
       assertThat(a.render()).doesNotContain("\r", "\n");
     }
     // folded at 78 columns: every line break is CRLF followed by whitespace, nothing else
-    assertThat(r.receivedSpf("mx.test").replace("\r\n ", " ").replace("\r\n\t", "\t")).doesNotContain("\r", "\n");
+    assertThat(r.receivedSpf("mx.test").replace("\r\n ", " ").replace("\r\n\t", "\t"))
+        .doesNotContain("\r", "\n");
   }
 
   private static int indexOf(byte[] b, byte x) {

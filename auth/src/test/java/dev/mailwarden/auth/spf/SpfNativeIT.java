@@ -1,21 +1,20 @@
 package dev.mailwarden.auth.spf;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.NetworkResolver;
-import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.testing.LoopbackServer;
 import dev.mailwarden.testing.NsdServer;
-import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native engine against real DNS: an authoritative NSD on 127.0.0.1 and a free port serving
- * a typical record chain (two includes, ip4/ip6/a/mx/exists), an exp= text and a record too big
- * for UDP, queried through {@link NetworkResolver}.
+ * The native engine against real DNS: an authoritative NSD on 127.0.0.1 and a free port serving a
+ * typical record chain (two includes, ip4/ip6/a/mx/exists), an exp= text and a record too big for
+ * UDP, queried through {@link NetworkResolver}.
  */
 class SpfNativeIT {
   @TempDir static Path dir;
@@ -35,7 +34,8 @@ class SpfNativeIT {
   static MailwardenRuntime runtime;
   static ExecutorService executor;
 
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN example.com.
       $TTL 300
       @       IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
@@ -61,10 +61,11 @@ class SpfNativeIT {
     Files.writeString(dir.resolve("example.com.zone"), ZONE + big);
     nsd = NsdServer.start(dir, Map.of("example.com", "example.com.zone"));
     executor = Executors.newFixedThreadPool(2);
-    runtime = MailwardenRuntime.builder()
-        .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(1)))
-        .executor(executor)
-        .build();
+    runtime =
+        MailwardenRuntime.builder()
+            .network(NetworkResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(1)))
+            .executor(executor)
+            .build();
   }
 
   @AfterAll
@@ -81,8 +82,12 @@ class SpfNativeIT {
   }
 
   static SpfResult check(String ip, String mailFrom) throws Exception {
-    MailSession s = MailSession.builder().clientIp(InetAddresses.forString(ip))
-        .helo("mail.example.net").mailFrom(mailFrom).build();
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddresses.forString(ip))
+            .helo("mail.example.net")
+            .mailFrom(mailFrom)
+            .build();
     CheckContext ctx = CheckContext.builder(s, runtime).deadline(Duration.ofSeconds(10)).build();
     return Spf.builder().receiver("mx.test").build().check(ctx).get(15, TimeUnit.SECONDS);
   }
@@ -107,7 +112,8 @@ class SpfNativeIT {
   @Test
   void mxAndA_pass() throws Exception {
     assertThat(check("198.51.100.10", "alice@example.com").mechanism()).contains("mx");
-    assertThat(check("198.51.100.20", "alice@example.com").mechanism()).contains("a:relay.example.com");
+    assertThat(check("198.51.100.20", "alice@example.com").mechanism())
+        .contains("a:relay.example.com");
   }
 
   @Test

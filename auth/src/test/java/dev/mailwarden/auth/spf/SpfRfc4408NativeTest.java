@@ -10,7 +10,8 @@ class SpfRfc4408NativeTest {
 
   @Test
   void rfc4408Suite_nativeEngine_passesEveryTest() {
-    List<SpfSuite.Outcome> outcomes = SpfSuite.runAll("rfc4408", "native", SpfSuite.checker(SpfEngine.nativeEngine()));
+    List<SpfSuite.Outcome> outcomes =
+        SpfSuite.runAll("rfc4408", "native", SpfSuite.checker(SpfEngine.nativeEngine()));
     assertThat(outcomes).hasSize(191);
     assertThat(SpfSuite.failedNames(outcomes)).isEmpty();
   }

@@ -10,7 +10,8 @@ class SpfRfc7208NativeTest {
 
   @Test
   void rfc7208Suite_nativeEngine_passesEveryTest() {
-    List<SpfSuite.Outcome> outcomes = SpfSuite.runAll("rfc7208", "native", SpfSuite.checker(SpfEngine.nativeEngine()));
+    List<SpfSuite.Outcome> outcomes =
+        SpfSuite.runAll("rfc7208", "native", SpfSuite.checker(SpfEngine.nativeEngine()));
     assertThat(outcomes).hasSize(203);
     assertThat(SpfSuite.failedNames(outcomes)).isEmpty();
   }

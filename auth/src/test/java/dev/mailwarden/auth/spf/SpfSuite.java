@@ -26,22 +26,31 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The openspf.org YAML suites (read in place from the shared conformance folder), judged as
- * pyspf's own driver judges: the result must be one of the accepted results and, where the test
- * gives an explanation, the explanation must match exactly ({@code DEFAULT} meaning the default
- * explanation, which the driver sets to the word DEFAULT).
+ * The openspf.org YAML suites (read in place from the shared conformance folder), judged as pyspf's
+ * own driver judges: the result must be one of the accepted results and, where the test gives an
+ * explanation, the explanation must match exactly ({@code DEFAULT} meaning the default explanation,
+ * which the driver sets to the word DEFAULT).
  *
- * <p>Zone data follows the driver's conventions: a name without TXT entries serves its SPF
- * entries as TXT; {@code TXT: NONE} turns that off; a bare {@code TIMEOUT} makes every query type
- * not listed before it time out. Type SPF (99) itself is never served (RFC 7208 section 3.1).
+ * <p>Zone data follows the driver's conventions: a name without TXT entries serves its SPF entries
+ * as TXT; {@code TXT: NONE} turns that off; a bare {@code TIMEOUT} makes every query type not
+ * listed before it time out. Type SPF (99) itself is never served (RFC 7208 section 3.1).
  */
 final class SpfSuite {
   /** One test of a suite. */
-  record Case(String suite, String scenario, String name, String host, String mailFrom, String helo,
-      List<String> results, String explanation, ZoneResolver zone) {
+  record Case(
+      String suite,
+      String scenario,
+      String name,
+      String host,
+      String mailFrom,
+      String helo,
+      List<String> results,
+      String explanation,
+      ZoneResolver zone) {
 
     MailSession session() {
-      MailSession.Builder b = MailSession.builder().clientIp(InetAddresses.forString(host)).helo(helo);
+      MailSession.Builder b =
+          MailSession.builder().clientIp(InetAddresses.forString(host)).helo(helo);
       return b.mailFrom(mailFrom).build();
     }
   }
@@ -49,9 +58,14 @@ final class SpfSuite {
   /** What one case gave. */
   record Outcome(Case test, SpfResult result, boolean passed) {
     String describe() {
-      return test.name + " [" + test.scenario + "]: got " + result.outcome().token()
+      return test.name
+          + " ["
+          + test.scenario
+          + "]: got "
+          + result.outcome().token()
           + result.explanation().map(e -> " exp=\"" + e + "\"").orElse("")
-          + ", expected " + test.results
+          + ", expected "
+          + test.results
           + (test.explanation == null ? "" : " exp=\"" + test.explanation + "\"")
           + result.problem().map(p -> " (" + p + ")").orElse("");
     }
@@ -73,7 +87,8 @@ final class SpfSuite {
         Map<String, Object> scenario = (Map<String, Object>) doc;
         String description = String.valueOf(scenario.get("description"));
         ZoneResolver zone = zone((Map<String, Object>) scenario.getOrDefault("zonedata", Map.of()));
-        Map<String, Map<String, Object>> tests = (Map<String, Map<String, Object>>) scenario.get("tests");
+        Map<String, Map<String, Object>> tests =
+            (Map<String, Map<String, Object>>) scenario.get("tests");
         for (Map.Entry<String, Map<String, Object>> e : tests.entrySet()) {
           Map<String, Object> t = e.getValue();
           Object result = t.get("result");
@@ -84,9 +99,17 @@ final class SpfSuite {
             results.add(String.valueOf(result));
           }
           Object exp = t.get("explanation");
-          cases.add(new Case(suite, description, e.getKey(), String.valueOf(t.get("host")),
-              String.valueOf(t.get("mailfrom")), String.valueOf(t.get("helo")), results,
-              exp == null ? null : String.valueOf(exp), zone));
+          cases.add(
+              new Case(
+                  suite,
+                  description,
+                  e.getKey(),
+                  String.valueOf(t.get("host")),
+                  String.valueOf(t.get("mailfrom")),
+                  String.valueOf(t.get("helo")),
+                  results,
+                  exp == null ? null : String.valueOf(exp),
+                  zone));
         }
       }
     } catch (IOException e) {
@@ -130,22 +153,38 @@ final class SpfSuite {
           continue;
         }
         switch (type) {
-          case "A" -> { b.address(name, String.valueOf(value)); served.add(RecordType.A); }
-          case "AAAA" -> { b.address(name, String.valueOf(value)); served.add(RecordType.AAAA); }
+          case "A" -> {
+            b.address(name, String.valueOf(value));
+            served.add(RecordType.A);
+          }
+          case "AAAA" -> {
+            b.address(name, String.valueOf(value));
+            served.add(RecordType.AAAA);
+          }
           case "MX" -> {
             List<Object> mx = (List<Object>) value;
             b.mx(name, ((Number) mx.get(0)).intValue(), String.valueOf(mx.get(1)));
             served.add(RecordType.MX);
           }
-          case "PTR" -> { b.ptr(name, String.valueOf(value)); served.add(RecordType.PTR); }
-          case "CNAME" -> { b.cname(name, String.valueOf(value)); served.add(RecordType.CNAME); }
-          case "TXT" -> { b.txtBytes(name, strings(value)); served.add(RecordType.TXT); }
+          case "PTR" -> {
+            b.ptr(name, String.valueOf(value));
+            served.add(RecordType.PTR);
+          }
+          case "CNAME" -> {
+            b.cname(name, String.valueOf(value));
+            served.add(RecordType.CNAME);
+          }
+          case "TXT" -> {
+            b.txtBytes(name, strings(value));
+            served.add(RecordType.TXT);
+          }
           case "SPF" -> {
             if (!hasTxt) {
               generated.add(value); // served as TXT after every other entry, as the driver does
             }
           }
-          default -> throw new IllegalArgumentException("unknown record type " + type + " at " + name);
+          default ->
+              throw new IllegalArgumentException("unknown record type " + type + " at " + name);
         }
       }
       if (!timedOut) {
@@ -180,7 +219,9 @@ final class SpfSuite {
 
   static SpfResult run(Checker<SpfResult> checker, Case c) {
     try {
-      return checker.check(CheckContext.forTesting(c.session(), c.zone())).get(30, TimeUnit.SECONDS);
+      return checker
+          .check(CheckContext.forTesting(c.session(), c.zone()))
+          .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError(c.name + " did not complete: " + e, e);
     }
@@ -211,7 +252,9 @@ final class SpfSuite {
     int failed = 0;
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, int[]> e : perScenario.entrySet()) {
-      b.append(String.format("  %-45s %3d passed, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+      b.append(
+          String.format(
+              "  %-45s %3d passed, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
       passed += e.getValue()[0];
       failed += e.getValue()[1];
     }

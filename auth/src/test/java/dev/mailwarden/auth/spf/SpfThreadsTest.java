@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
  * hostile record cannot stall the thread that serves every lookup in the process.
  */
 class SpfThreadsTest {
-  private final ExecutorService dnsThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "dns-completion"));
-  private final ExecutorService evalThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "evaluation"));
+  private final ExecutorService dnsThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "dns-completion"));
+  private final ExecutorService evalThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "evaluation"));
 
   @AfterEach
   void stop() {
@@ -35,36 +37,45 @@ class SpfThreadsTest {
   }
 
   @Test
-  void afterEachDnsAnswer_evaluationContinuesOnTheContextsExecutor_notOnTheDnsThread() throws Exception {
-    ZoneResolver zone = ZoneResolver.builder()
-        .txt("example.com", "v=spf1 include:a.example.com -all")
-        .txt("a.example.com", "v=spf1 include:%{l}.b.example.com -all")
-        .txt("user.b.example.com", "v=spf1 ip4:192.0.2.1 -all")
-        .build();
+  void afterEachDnsAnswer_evaluationContinuesOnTheContextsExecutor_notOnTheDnsThread()
+      throws Exception {
+    ZoneResolver zone =
+        ZoneResolver.builder()
+            .txt("example.com", "v=spf1 include:a.example.com -all")
+            .txt("a.example.com", "v=spf1 include:%{l}.b.example.com -all")
+            .txt("user.b.example.com", "v=spf1 ip4:192.0.2.1 -all")
+            .build();
     List<String> askedFrom = new CopyOnWriteArrayList<>();
-    DnsResolver slow = new DnsResolver() {
-      @Override
-      public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
-        askedFrom.add(name + " from " + Thread.currentThread().getName());
-        // answered later on the resolver's own thread, as a network resolver does
-        return zone.lookup(name, type).thenApplyAsync(a -> {
-          try {
-            Thread.sleep(20); // still pending when the engine looks: its continuation must hop
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    DnsResolver slow =
+        new DnsResolver() {
+          @Override
+          public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
+            askedFrom.add(name + " from " + Thread.currentThread().getName());
+            // answered later on the resolver's own thread, as a network resolver does
+            return zone.lookup(name, type)
+                .thenApplyAsync(
+                    a -> {
+                      try {
+                        Thread.sleep(
+                            20); // still pending when the engine looks: its continuation must hop
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return a;
+                    },
+                    dnsThread);
           }
-          return a;
-        }, dnsThread);
-      }
-    };
-    MailSession session = MailSession.builder()
-        .clientIp(InetAddress.getByName("192.0.2.1"))
-        .helo("mx.example.com")
-        .mailFrom("user@example.com")
-        .build();
-    SpfResult r = Spf.check()
-        .check(CheckContext.builder(session, slow).executor(evalThread).build())
-        .get(10, TimeUnit.SECONDS);
+        };
+    MailSession session =
+        MailSession.builder()
+            .clientIp(InetAddress.getByName("192.0.2.1"))
+            .helo("mx.example.com")
+            .mailFrom("user@example.com")
+            .build();
+    SpfResult r =
+        Spf.check()
+            .check(CheckContext.builder(session, slow).executor(evalThread).build())
+            .get(10, TimeUnit.SECONDS);
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     assertThat(askedFrom).hasSize(3);
     // the first query is issued by the caller; each later one follows a parsed answer

@@ -43,9 +43,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  *
  * Options: {@code --config FILE} (default {@code benchmarks/guard.conf}), {@code --json FILE},
- * {@code --only REGEX} (pair names), {@code --forks N}, {@code --warmup N}, {@code --iterations
- * N}, {@code --time MILLIS} (each warm-up and measured iteration), {@code --quiet} (no JMH
- * progress).
+ * {@code --only REGEX} (pair names), {@code --forks N}, {@code --warmup N}, {@code --iterations N},
+ * {@code --time MILLIS} (each warm-up and measured iteration), {@code --quiet} (no JMH progress).
  */
 public final class BenchmarkGuard {
   /** The debian package of the DNS server that the network pair starts. */
@@ -93,13 +92,23 @@ public final class BenchmarkGuard {
       if (r.needs().equals(RBLDNSD) && !Files.isExecutable(rbldnsdBinary())) {
         String why = rbldnsdBinary() + " not found: install the Debian package rbldnsd";
         if (ci) {
-          verdicts.add(new Verdict(r, false, Double.NaN, Double.NaN,
-              "FAIL " + r.label() + ": " + why + " (required under CI=true; .ci/run installs it)"));
+          verdicts.add(
+              new Verdict(
+                  r,
+                  false,
+                  Double.NaN,
+                  Double.NaN,
+                  "FAIL "
+                      + r.label()
+                      + ": "
+                      + why
+                      + " (required under CI=true; .ci/run installs it)"));
         } else {
           skipped.add("SKIP " + r.label() + ": " + why);
         }
       } else if (!r.needs().isEmpty() && !r.needs().equals(RBLDNSD)) {
-        out.println("guard: " + s.config + ": rule " + r.name() + " needs unknown '" + r.needs() + "'");
+        out.println(
+            "guard: " + s.config + ": rule " + r.name() + " needs unknown '" + r.needs() + "'");
         return 2;
       } else {
         runnable.add(r);
@@ -134,31 +143,47 @@ public final class BenchmarkGuard {
       out.println(v.line());
       failed += v.passed() ? 0 : 1;
     }
-    out.printf(Locale.ROOT, "guard: %d pairs passed, %d failed, %d skipped in %.0f s%n",
-        verdicts.size() - failed, failed, skipped.size(), (System.nanoTime() - started) / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "guard: %d pairs passed, %d failed, %d skipped in %.0f s%n",
+        verdicts.size() - failed,
+        failed,
+        skipped.size(),
+        (System.nanoTime() - started) / 1e9);
     if (failed > 0) {
-      out.println("guard: FAILED. If the change is meant to move a figure, update its recorded= and min= "
-          + "in " + s.config + " with a comment saying why (benchmarks/README.md, \"Benchmark guard\").");
+      out.println(
+          "guard: FAILED. If the change is meant to move a figure, update its recorded= and min= "
+              + "in "
+              + s.config
+              + " with a comment saying why (benchmarks/README.md, \"Benchmark guard\").");
     }
     return failed > 0 ? 1 : 0;
   }
 
   /** The JMH options of one pass over the rules' methods and {@code @Param} values. */
   static ChainedOptionsBuilder options(List<GuardRule> rules, Settings s, int warmup, Path json) {
-    ChainedOptionsBuilder b = new OptionsBuilder()
-        .forks(s.forks)
-        .warmupIterations(warmup)
-        .warmupTime(TimeValue.milliseconds(s.millis))
-        .measurementIterations(s.iterations)
-        .measurementTime(TimeValue.milliseconds(s.millis))
-        .threads(1)
-        .addProfiler(GCProfiler.class)
-        .resultFormat(ResultFormatType.JSON)
-        .result(json.toString())
-        .verbosity(s.quiet ? VerboseMode.SILENT : VerboseMode.NORMAL);
+    ChainedOptionsBuilder b =
+        new OptionsBuilder()
+            .forks(s.forks)
+            .warmupIterations(warmup)
+            .warmupTime(TimeValue.milliseconds(s.millis))
+            .measurementIterations(s.iterations)
+            .measurementTime(TimeValue.milliseconds(s.millis))
+            .threads(1)
+            .addProfiler(GCProfiler.class)
+            .resultFormat(ResultFormatType.JSON)
+            .result(json.toString())
+            .verbosity(s.quiet ? VerboseMode.SILENT : VerboseMode.NORMAL);
     Map<String, Set<String>> params = new LinkedHashMap<>();
     for (GuardRule r : rules) {
-      b.include("\\." + Pattern.quote(r.bench()) + "\\.(" + Pattern.quote(r.ours()) + "|" + Pattern.quote(r.peer()) + ")$");
+      b.include(
+          "\\."
+              + Pattern.quote(r.bench())
+              + "\\.("
+              + Pattern.quote(r.ours())
+              + "|"
+              + Pattern.quote(r.peer())
+              + ")$");
       r.params().forEach((k, v) -> params.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v));
     }
     params.forEach((k, v) -> b.param(k, v.toArray(String[]::new)));
@@ -170,11 +195,11 @@ public final class BenchmarkGuard {
   }
 
   /**
-   * JMH's results as the judge sees them: class simple name, method, params, the speed of the
-   * best measured iteration and the least {@code gc.alloc.rate.norm} of an iteration. Best, not
-   * mean: on a loaded machine other processes only ever slow an iteration down, and a short
-   * warm-up can leave the JIT still compiling in the first measured one; the best iteration of
-   * each side is what its code can do, and a slowed path is slow in every iteration.
+   * JMH's results as the judge sees them: class simple name, method, params, the speed of the best
+   * measured iteration and the least {@code gc.alloc.rate.norm} of an iteration. Best, not mean: on
+   * a loaded machine other processes only ever slow an iteration down, and a short warm-up can
+   * leave the JIT still compiling in the first measured one; the best iteration of each side is
+   * what its code can do, and a slowed path is slow in every iteration.
    */
   static List<Measurement> measurements(Collection<RunResult> results) {
     List<Measurement> out = new ArrayList<>();
@@ -205,7 +230,8 @@ public final class BenchmarkGuard {
   private static Path sibling(Path json, String suffix) {
     String name = json.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return json.resolveSibling(dot > 0 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix);
+    return json.resolveSibling(
+        dot > 0 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix);
   }
 
   private static Path rbldnsdBinary() {
@@ -247,11 +273,16 @@ public final class BenchmarkGuard {
           case "--warmup" -> s.warmup = Integer.parseInt(v);
           case "--iterations" -> s.iterations = Integer.parseInt(v);
           case "--time" -> s.millis = Long.parseLong(v);
-          default -> throw new IllegalArgumentException("unknown option " + a
-              + " (--config FILE, --json FILE, --only REGEX, --forks N, --warmup N, --iterations N, --time MILLIS, --quiet)");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + a
+                      + " (--config FILE, --json FILE, --only REGEX, --forks N, --warmup N, --iterations N, --time MILLIS, --quiet)");
         }
       }
-      if (!Files.isRegularFile(s.config) && !s.config.isAbsolute() && Files.isRegularFile(Path.of("guard.conf"))) {
+      if (!Files.isRegularFile(s.config)
+          && !s.config.isAbsolute()
+          && Files.isRegularFile(Path.of("guard.conf"))) {
         // run from inside benchmarks/
         s.config = Path.of("guard.conf");
         if (!jsonGiven) {

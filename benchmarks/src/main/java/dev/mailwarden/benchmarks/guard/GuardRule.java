@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * One guarded pair from {@code benchmarks/guard.conf}: our method against its peer in the same
- * benchmark class and the same {@code @Param} values, judged by the speed ratio (our operations
- * per second divided by the peer's, so above 1 means ours is faster) within one run.
+ * benchmark class and the same {@code @Param} values, judged by the speed ratio (our operations per
+ * second divided by the peer's, so above 1 means ours is faster) within one run.
  *
  * <p>A rule is one line, its reason the comment lines above it:
  *
@@ -28,12 +28,12 @@ import java.util.Map;
  * @param params the {@code @Param} values both methods run with
  * @param minRatio the guard fails when ours runs at less than this fraction of the peer's speed
  * @param recordedRatio the ratio seen when the threshold was set (for the failure message)
- * @param maxAllocBytes the most {@code gc.alloc.rate.norm} (bytes per operation) ours may
- *     allocate, or {@code NaN} when allocation is not guarded
+ * @param maxAllocBytes the most {@code gc.alloc.rate.norm} (bytes per operation) ours may allocate,
+ *     or {@code NaN} when allocation is not guarded
  * @param recordedAlloc the allocation seen when the limit was set, or {@code NaN}
  * @param needs a Debian package the pair needs ({@code rbldnsd}), or empty
- * @param warmup warm-up iterations for this pair when it needs more than the guard's default
- *     (its pairs then run in a JMH pass of their own), or 0 for the default
+ * @param warmup warm-up iterations for this pair when it needs more than the guard's default (its
+ *     pairs then run in a JMH pass of their own), or 0 for the default
  * @param why the comment above the rule
  */
 public record GuardRule(
@@ -104,7 +104,17 @@ public record GuardRule(
       String value = tokens[t].substring(eq + 1);
       if (key.startsWith("param.")) {
         params.put(key.substring("param.".length()), value);
-      } else if (!List.of("bench", "ours", "peer", "min", "recorded", "alloc.max", "alloc.recorded", "needs", "warmup").contains(key)) {
+      } else if (!List.of(
+              "bench",
+              "ours",
+              "peer",
+              "min",
+              "recorded",
+              "alloc.max",
+              "alloc.recorded",
+              "needs",
+              "warmup")
+          .contains(key)) {
         throw new IllegalArgumentException("unknown key '" + key + "'");
       } else if (fields.put(key, value) != null) {
         throw new IllegalArgumentException("'" + key + "' given twice");

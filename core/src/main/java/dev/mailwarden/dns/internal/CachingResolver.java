@@ -24,17 +24,17 @@ import org.jspecify.annotations.Nullable;
  * <h2>Design (why not Caffeine)</h2>
  *
  * <p>The target is a hit costing at most 3x a plain {@code ConcurrentHashMap.get}. Caffeine's
- * policies cost more than that on a hit (expiry alone about 4x a CHM get on the reference
- * machine), and so does {@code System.nanoTime()} (about 20 ns, 2x a CHM get). So the cache is a
- * {@link ConcurrentHashMap} per record type, keyed by the normalized name (lower-case ASCII, no
- * trailing dot), whose values are the completed futures handed to callers. A hit is:
+ * policies cost more than that on a hit (expiry alone about 4x a CHM get on the reference machine),
+ * and so does {@code System.nanoTime()} (about 20 ns, 2x a CHM get). So the cache is a {@link
+ * ConcurrentHashMap} per record type, keyed by the normalized name (lower-case ASCII, no trailing
+ * dot), whose values are the completed futures handed to callers. A hit is:
  *
  * <ol>
  *   <li>{@code maps[type.ordinal()].get(name)}: no key is allocated. The name is used as given
  *       first; since only normalized names are stored, a match proves it was normalized. Other
  *       spellings are normalized and looked up again (one small allocation);
- *   <li>comparing the clock with the expiry stored in that same object. The runtime hands the
- *       cache a {@code CoarseTicker} when it runs on the system ticker (a volatile sampled every
+ *   <li>comparing the clock with the expiry stored in that same object. The runtime hands the cache
+ *       a {@code CoarseTicker} when it runs on the system ticker (a volatile sampled every
  *       millisecond on the runtime's timer thread; an answer may outlive its TTL by about a
  *       millisecond); any other ticker, such as a test's fake, is read on every hit;
  *   <li>returning that object: a completed future holding the {@link DnsAnswer#asCached()} copy,
@@ -48,23 +48,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Bound.</b> Every stored answer is weighed ({@link #weigh}: its name, records and the
  * entry's own objects, in bytes), appended to a FIFO queue and its weight added to a total. When
- * the total exceeds the budget, the storing thread (a miss, never a hit) polls the oldest entry:
- * a referenced, unexpired one gets a second chance (CLOCK, an approximation of LRU), otherwise it
- * is removed. Queue items of answers replaced since count until polled, so the bytes of live
- * answers never exceed the budget.
+ * the total exceeds the budget, the storing thread (a miss, never a hit) polls the oldest entry: a
+ * referenced, unexpired one gets a second chance (CLOCK, an approximation of LRU), otherwise it is
+ * removed. Queue items of answers replaced since count until polled, so the bytes of live answers
+ * never exceed the budget.
  *
- * <p><b>TTL.</b> Positive answers live their TTL clamped to [minTtl, maxTtl]; NXDOMAIN and
- * NODATA live min(their negative TTL, maxNegativeTtl) (RFC 2308 section 5); SERVFAIL, TIMEOUT
- * and REFUSED live {@code errorTtl} (zero: not cached). A zero lifetime is not cached.
+ * <p><b>TTL.</b> Positive answers live their TTL clamped to [minTtl, maxTtl]; NXDOMAIN and NODATA
+ * live min(their negative TTL, maxNegativeTtl) (RFC 2308 section 5); SERVFAIL, TIMEOUT and REFUSED
+ * live {@code errorTtl} (zero: not cached). A zero lifetime is not cached.
  *
  * <p><b>Single-flight.</b> A miss installs a pending entry with putIfAbsent/replace; concurrent
  * misses for the same name and type find it and wait for the same upstream future. Each caller
  * receives its own dependent future, so a caller's {@code orTimeout} or {@code cancel} cannot
  * complete the shared request for others. The caller that started the request gets the upstream
  * answer; those that joined it get it marked {@linkplain DnsAnswer#fromCache() from cache}, since
- * they cost no query (what per-evaluation DNS accounting wants to count). An upstream future that fails (or an upstream that throws) becomes a
- * SERVFAIL answer, cached no longer than {@code errorTtl}. An upstream future that never
- * completes keeps its pending entry; network resolvers always complete with TIMEOUT.
+ * they cost no query (what per-evaluation DNS accounting wants to count). An upstream future that
+ * fails (or an upstream that throws) becomes a SERVFAIL answer, cached no longer than {@code
+ * errorTtl}. An upstream future that never completes keeps its pending entry; network resolvers
+ * always complete with TIMEOUT.
  */
 public final class CachingResolver implements DnsResolver {
   private static final RecordType[] TYPES = RecordType.values();
@@ -150,7 +151,9 @@ public final class CachingResolver implements DnsResolver {
       }
       CompletableFuture<DnsAnswer> flight = new CompletableFuture<>();
       boolean installed =
-          current == null ? map.putIfAbsent(key, flight) == null : map.replace(key, current, flight);
+          current == null
+              ? map.putIfAbsent(key, flight) == null
+              : map.replace(key, current, flight);
       if (installed) {
         misses.increment();
         CompletableFuture<DnsAnswer> result = flight.copy();
@@ -180,7 +183,12 @@ public final class CachingResolver implements DnsResolver {
         (answer, failure) -> {
           DnsAnswer a = answer;
           if (failure != null || a == null) {
-            a = DnsAnswer.error(asked, type, DnsStatus.SERVFAIL, "upstream resolver failed: " + describe(failure));
+            a =
+                DnsAnswer.error(
+                    asked,
+                    type,
+                    DnsStatus.SERVFAIL,
+                    "upstream resolver failed: " + describe(failure));
           }
           store(map, key, type, flight, a);
           flight.complete(a);
@@ -324,13 +332,22 @@ public final class CachingResolver implements DnsResolver {
 
   @Override
   public String toString() {
-    return "CachingResolver[" + size() + " answers, " + bytes.get() + "/" + maxBytes + " bytes, " + spec + "] -> " + upstream;
+    return "CachingResolver["
+        + size()
+        + " answers, "
+        + bytes.get()
+        + "/"
+        + maxBytes
+        + " bytes, "
+        + spec
+        + "] -> "
+        + upstream;
   }
 
   /**
-   * A stored answer: the completed future handed to every caller that hits it, with its expiry,
-   * so a hit touches one object. Completing it again is a no-op by contract; {@code obtrude*}
-   * would change it for everyone, so it is refused. Dependent stages are ordinary futures.
+   * A stored answer: the completed future handed to every caller that hits it, with its expiry, so
+   * a hit touches one object. Completing it again is a no-op by contract; {@code obtrude*} would
+   * change it for everyone, so it is refused. Dependent stages are ordinary futures.
    */
   private static final class Stored extends CompletableFuture<DnsAnswer> {
     final String key;

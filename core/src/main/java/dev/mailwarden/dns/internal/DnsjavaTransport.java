@@ -22,8 +22,8 @@ import org.xbill.DNS.SimpleResolver;
  * continuation runs there, so there is one hand-off per try.
  *
  * <p>Kept for comparison and as a fallback: dnsjava opens a socket per query. Its replies are
- * checked for ID and source by dnsjava and for the question here; the drop counters stay 0
- * because dnsjava does not report what it ignores.
+ * checked for ID and source by dnsjava and for the question here; the drop counters stay 0 because
+ * dnsjava does not report what it ignores.
  */
 final class DnsjavaTransport extends GatedTransport {
   private final List<SimpleResolver> udp = new ArrayList<>();
@@ -41,7 +41,8 @@ final class DnsjavaTransport extends GatedTransport {
     waitTimer.setRemoveOnCancelPolicy(true);
   }
 
-  private static SimpleResolver resolver(InetSocketAddress server, TransportConfig config, boolean overTcp) {
+  private static SimpleResolver resolver(
+      InetSocketAddress server, TransportConfig config, boolean overTcp) {
     SimpleResolver r = new SimpleResolver(server);
     r.setTimeout(config.timeout());
     r.setTCP(overTcp);
@@ -53,7 +54,9 @@ final class DnsjavaTransport extends GatedTransport {
   void afterEnqueue() {
     try {
       waitTimer.schedule(
-          () -> gate.expire(ticker.read(), this::onWaitExpired), waitBudgetNanos, TimeUnit.NANOSECONDS);
+          () -> gate.expire(ticker.read(), this::onWaitExpired),
+          waitBudgetNanos,
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       // close() completes the waiters
     }
@@ -80,7 +83,8 @@ final class DnsjavaTransport extends GatedTransport {
     }
   }
 
-  private void onResult(TransportQuery q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
+  private void onResult(
+      TransportQuery q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
     if (q.done.get()) {
       return; // closed meanwhile
     }
@@ -104,7 +108,9 @@ final class DnsjavaTransport extends GatedTransport {
     try {
       answer = WireCodec.toAnswer(q.asked, q.qname, q.type, response);
     } catch (RuntimeException e) {
-      answer = DnsAnswer.error(q.asked, q.type, DnsStatus.SERVFAIL, "malformed reply: " + e.getMessage());
+      answer =
+          DnsAnswer.error(
+              q.asked, q.type, DnsStatus.SERVFAIL, "malformed reply: " + e.getMessage());
     }
     conclude(q, answer);
   }

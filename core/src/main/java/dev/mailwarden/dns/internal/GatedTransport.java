@@ -22,8 +22,8 @@ import org.xbill.DNS.Name;
 /**
  * What both transports share: admission through the {@link QueryGate} (slots, a bounded waiting
  * FIFO, overload answers), tries and servers in order, ending each query exactly once on the
- * executor, the counters, and ending everything on close. Subclasses only send a try and report
- * how it ended through {@link #nextTry} and {@link #finish}.
+ * executor, the counters, and ending everything on close. Subclasses only send a try and report how
+ * it ended through {@link #nextTry} and {@link #finish}.
  */
 abstract class GatedTransport implements Transport {
   final List<InetSocketAddress> servers;
@@ -174,7 +174,9 @@ abstract class GatedTransport implements Transport {
         });
   }
 
-  /** Part of {@code close()}, after sends have stopped: ends every pending query, stops the pool. */
+  /**
+   * Part of {@code close()}, after sends have stopped: ends every pending query, stops the pool.
+   */
   final void endAll() {
     dropWaiters();
     for (TransportQuery q : List.copyOf(inflight)) {

@@ -31,9 +31,9 @@ import org.xbill.DNS.Message;
  *
  * <p>Threads: callers encode and send UDP queries themselves (a {@link DatagramChannel} send is
  * thread-safe); one I/O thread reads replies, drives TCP connections and fires timeouts; answers
- * are completed on the configured executor (or a small owned daemon pool): one hand-off per
- * answer, and the answers the I/O thread settles in one turn of its loop go over in one task, so
- * a burst of replies costs one executor wake-up.
+ * are completed on the configured executor (or a small owned daemon pool): one hand-off per answer,
+ * and the answers the I/O thread settles in one turn of its loop go over in one task, so a burst of
+ * replies costs one executor wake-up.
  *
  * <p>Timeouts without a timer thread: every try has the same timeout, so deadlines are reached in
  * the order the tries were sent, and a FIFO is a deadline queue. The I/O thread sleeps in {@code
@@ -45,12 +45,12 @@ import org.xbill.DNS.Message;
  * bounded FIFO (at most their whole timeout budget) and beyond that are refused at once with
  * TIMEOUT "resolver overloaded".
  *
- * <p>Spoofing resistance (RFC 5452): query IDs come from a {@link SecureRandom}; each query
- * leaves through one of {@value #UDP_SOCKETS} sockets picked at random, each bound to a random
- * port and replaced by a fresh one after a number of queries or an age. A reply is accepted only
- * from the server queried, with the ID sent, and for the same question (name compared without
- * case, type, class IN); anything else is dropped and counted. A reply that matches source and ID
- * but does not parse counts as SERVFAIL from that server: the next server is asked.
+ * <p>Spoofing resistance (RFC 5452): query IDs come from a {@link SecureRandom}; each query leaves
+ * through one of {@value #UDP_SOCKETS} sockets picked at random, each bound to a random port and
+ * replaced by a fresh one after a number of queries or an age. A reply is accepted only from the
+ * server queried, with the ID sent, and for the same question (name compared without case, type,
+ * class IN); anything else is dropped and counted. A reply that matches source and ID but does not
+ * parse counts as SERVFAIL from that server: the next server is asked.
  */
 final class NioTransport extends GatedTransport {
   static final int UDP_SOCKETS = 8;
@@ -64,12 +64,16 @@ final class NioTransport extends GatedTransport {
   private final SecureRandom random = new SecureRandom();
   private final AtomicReferenceArray<UdpSocket> sockets = new AtomicReferenceArray<>(UDP_SOCKETS);
   private final Object rotation = new Object();
+
   /** Tries in the order sent, hence of deadline; only the I/O thread removes. */
   private final ConcurrentLinkedQueue<Attempt> deadlines = new ConcurrentLinkedQueue<>();
+
   /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
   private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
+
   /** Answers completed on the I/O thread during one loop turn, handed over together. */
   private final ArrayList<TransportQuery> batchQueries = new ArrayList<>();
+
   private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
 
@@ -120,7 +124,8 @@ final class NioTransport extends GatedTransport {
   private static final class UdpAttempt extends Attempt {
     final UdpSocket socket;
 
-    UdpAttempt(TransportQuery query, InetSocketAddress server, int id, long deadline, UdpSocket socket) {
+    UdpAttempt(
+        TransportQuery query, InetSocketAddress server, int id, long deadline, UdpSocket socket) {
       super(query, server, id, deadline);
       this.socket = socket;
     }
@@ -132,7 +137,13 @@ final class NioTransport extends GatedTransport {
     ByteBuffer length = ByteBuffer.allocate(2);
     @Nullable ByteBuffer body;
 
-    TcpAttempt(TransportQuery query, InetSocketAddress server, int id, long deadline, SocketChannel channel, byte[] wire) {
+    TcpAttempt(
+        TransportQuery query,
+        InetSocketAddress server,
+        int id,
+        long deadline,
+        SocketChannel channel,
+        byte[] wire) {
       super(query, server, id, deadline);
       this.channel = channel;
       this.out = ByteBuffer.allocate(wire.length + 2);
@@ -267,8 +278,12 @@ final class NioTransport extends GatedTransport {
         q.asked,
         q.type,
         DnsStatus.SERVFAIL,
-        "malformed reply from " + a.server.getAddress().getHostAddress() + ":" + a.server.getPort()
-            + ": " + e.getMessage());
+        "malformed reply from "
+            + a.server.getAddress().getHostAddress()
+            + ":"
+            + a.server.getPort()
+            + ": "
+            + e.getMessage());
   }
 
   private void release(Attempt a) {
@@ -294,7 +309,13 @@ final class NioTransport extends GatedTransport {
       return;
     }
     TcpAttempt a =
-        new TcpAttempt(q, server, id, ticker.read() + timeoutNanos, channel, WireCodec.query(q.qname, q.type, id));
+        new TcpAttempt(
+            q,
+            server,
+            id,
+            ticker.read() + timeoutNanos,
+            channel,
+            WireCodec.query(q.qname, q.type, id));
     deadlines.add(a);
     try {
       if (channel.connect(server)) {

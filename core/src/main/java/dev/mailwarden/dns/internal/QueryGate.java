@@ -17,7 +17,9 @@ final class QueryGate<T> {
   private final AtomicInteger waitingCount = new AtomicInteger();
   private final ConcurrentLinkedQueue<Waiter<T>> waiting = new ConcurrentLinkedQueue<>();
 
-  /** Identity matters: a waiter is taken out by exactly one of poll (started) or remove (expired). */
+  /**
+   * Identity matters: a waiter is taken out by exactly one of poll (started) or remove (expired).
+   */
   private static final class Waiter<T> {
     final T item;
     final long deadline;
@@ -52,8 +54,8 @@ final class QueryGate<T> {
   }
 
   /**
-   * Queues an item until {@code deadline} (a transport ticker reading); false if the FIFO
-   * is full. The caller then calls {@link #pollStartable()}: a slot may have freed meanwhile.
+   * Queues an item until {@code deadline} (a transport ticker reading); false if the FIFO is full.
+   * The caller then calls {@link #pollStartable()}: a slot may have freed meanwhile.
    */
   boolean enqueue(T item, long deadline) {
     if (waitingCount.incrementAndGet() > maxWaiting) {

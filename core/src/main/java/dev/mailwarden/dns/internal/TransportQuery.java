@@ -41,9 +41,9 @@ final class TransportQuery {
   }
 
   /**
-   * Moves on after a try that gave nothing usable; false once every server had its tries. A
-   * {@code refusal} (SERVFAIL, REFUSED, malformed) is kept as the answer if no server does better,
-   * and skips that server's remaining tries: it answered, asking again is pointless.
+   * Moves on after a try that gave nothing usable; false once every server had its tries. A {@code
+   * refusal} (SERVFAIL, REFUSED, malformed) is kept as the answer if no server does better, and
+   * skips that server's remaining tries: it answered, asking again is pointless.
    */
   boolean advance(int tries, int servers, @Nullable DnsAnswer refusal) {
     if (refusal != null) {
@@ -72,7 +72,10 @@ final class TransportQuery {
       names.append(s.getAddress().getHostAddress()).append(':').append(s.getPort());
     }
     return DnsAnswer.error(
-        asked, type, DnsStatus.TIMEOUT, "no answer from " + names + " after " + tries + " tries each");
+        asked,
+        type,
+        DnsStatus.TIMEOUT,
+        "no answer from " + names + " after " + tries + " tries each");
   }
 
   static DnsAnswer closed(String asked, RecordType type) {
@@ -89,7 +92,10 @@ final class TransportQuery {
         asked,
         type,
         DnsStatus.TIMEOUT,
-        "resolver overloaded: " + gate.maxInFlight() + " queries in flight and " + gate.maxWaiting()
+        "resolver overloaded: "
+            + gate.maxInFlight()
+            + " queries in flight and "
+            + gate.maxWaiting()
             + " waiting");
   }
 
@@ -99,7 +105,10 @@ final class TransportQuery {
         asked,
         type,
         DnsStatus.TIMEOUT,
-        "resolver overloaded: no free slot among " + gate.maxInFlight() + " in flight within "
-            + TimeUnit.NANOSECONDS.toMillis(budgetNanos) + " ms");
+        "resolver overloaded: no free slot among "
+            + gate.maxInFlight()
+            + " in flight within "
+            + TimeUnit.NANOSECONDS.toMillis(budgetNanos)
+            + " ms");
   }
 }

@@ -24,9 +24,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Encodes queries and turns responses into {@link DnsAnswer}s, with dnsjava's message classes.
@@ -67,8 +67,8 @@ final class WireCodec {
   }
 
   /**
-   * Parses a reply. A TTL with the most significant bit set is read as zero first (RFC 2181
-   * section 8; dnsjava would reject the whole message): {@code wire} is changed in place.
+   * Parses a reply. A TTL with the most significant bit set is read as zero first (RFC 2181 section
+   * 8; dnsjava would reject the whole message): {@code wire} is changed in place.
    *
    * @throws IOException or a runtime exception of dnsjava's if the reply does not parse
    */
@@ -77,7 +77,10 @@ final class WireCodec {
     return new Message(ByteBuffer.wrap(wire, 0, length));
   }
 
-  /** Walks the records and zeroes TTLs above 2^31 - 1; stops at anything malformed (the parser reports it). */
+  /**
+   * Walks the records and zeroes TTLs above 2^31 - 1; stops at anything malformed (the parser
+   * reports it).
+   */
   static void zeroHighBitTtls(byte[] w, int length) {
     if (length < 12) {
       return;

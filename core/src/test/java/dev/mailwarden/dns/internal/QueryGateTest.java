@@ -96,14 +96,18 @@ class QueryGateTest {
   }
 
   private static void run(
-      QueryGate<Integer> gate, int item, ConcurrentHashMap<Integer, String> endings, AtomicInteger maxSeen,
+      QueryGate<Integer> gate,
+      int item,
+      ConcurrentHashMap<Integer, String> endings,
+      AtomicInteger maxSeen,
       AtomicInteger duplicate) {
     maxSeen.accumulateAndGet(gate.inFlight(), Math::max);
     end(endings, item, "ran", duplicate);
     gate.release();
   }
 
-  private static void end(ConcurrentHashMap<Integer, String> endings, int item, String how, AtomicInteger duplicate) {
+  private static void end(
+      ConcurrentHashMap<Integer, String> endings, int item, String how, AtomicInteger duplicate) {
     if (endings.putIfAbsent(item, how) != null) {
       duplicate.incrementAndGet();
     }

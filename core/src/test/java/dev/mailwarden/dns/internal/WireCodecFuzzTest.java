@@ -8,7 +8,6 @@ import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -16,10 +15,10 @@ import org.xbill.DNS.Record;
 
 /**
  * DNS responses are bytes from the network. This decodes them the way {@code NioTransport} does
- * (dnsjava's parser, whose exceptions the transport turns into SERVFAIL) and then feeds
- * every decodable response that matches its own question to {@link WireCodec#toAnswer}, which
- * must not throw and must give an answer for the name and type asked. In the normal build it runs
- * over the seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
+ * (dnsjava's parser, whose exceptions the transport turns into SERVFAIL) and then feeds every
+ * decodable response that matches its own question to {@link WireCodec#toAnswer}, which must not
+ * throw and must give an answer for the name and type asked. In the normal build it runs over the
+ * seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
  */
 class WireCodecFuzzTest {
 
@@ -61,7 +60,8 @@ class WireCodecFuzzTest {
       for (DnsRecord r : answer.records()) {
         boolean addressType = type == RecordType.A || type == RecordType.AAAA;
         assertThat(addressType ? r instanceof DnsRecord.Address : r.type() == type)
-            .as("record %s for a %s question", r, type).isTrue();
+            .as("record %s for a %s question", r, type)
+            .isTrue();
       }
     } else {
       assertThat(answer.records()).isEmpty();

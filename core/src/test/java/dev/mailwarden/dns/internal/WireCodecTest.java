@@ -20,8 +20,10 @@ class WireCodecTest {
   private static byte[] replyWithHighBitTtl(Name qname) throws Exception {
     Message reply = new Message(WireCodec.id(WireCodec.query(qname, RecordType.A, 4242), 12));
     reply.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-    reply.addRecord(org.xbill.DNS.Record.newRecord(qname, org.xbill.DNS.Type.A, DClass.IN), Section.QUESTION);
-    reply.addRecord(new ARecord(qname, DClass.IN, 300, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
+    reply.addRecord(
+        org.xbill.DNS.Record.newRecord(qname, org.xbill.DNS.Type.A, DClass.IN), Section.QUESTION);
+    reply.addRecord(
+        new ARecord(qname, DClass.IN, 300, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
     byte[] wire = reply.toWire();
     int ttlAt = indexOf(wire, new byte[] {0, 0, 1, 0x2c}); // 300
     wire[ttlAt] = (byte) 0x80;
@@ -45,7 +47,8 @@ class WireCodecTest {
   void ttlWithTopBitSet_isReadAsZero_rfc2181() throws Exception {
     Name qname = Name.fromString("host.example.");
     byte[] wire = replyWithHighBitTtl(qname);
-    assertThat(new Message(ByteBuffer.wrap(wire.clone())).getSection(Section.ANSWER).get(0).getTTL())
+    assertThat(
+            new Message(ByteBuffer.wrap(wire.clone())).getSection(Section.ANSWER).get(0).getTTL())
         .as("dnsjava alone reads it as 68 years")
         .isEqualTo(0x8000012CL);
 
@@ -62,8 +65,10 @@ class WireCodecTest {
     Name qname = Name.fromString("host.example.");
     Message reply = new Message(7);
     reply.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-    reply.addRecord(org.xbill.DNS.Record.newRecord(qname, org.xbill.DNS.Type.A, DClass.IN), Section.QUESTION);
-    reply.addRecord(new ARecord(qname, DClass.IN, 300, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
+    reply.addRecord(
+        org.xbill.DNS.Record.newRecord(qname, org.xbill.DNS.Type.A, DClass.IN), Section.QUESTION);
+    reply.addRecord(
+        new ARecord(qname, DClass.IN, 300, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
     byte[] wire = reply.toWire();
     byte[] before = wire.clone();
 

@@ -3,8 +3,8 @@ package dev.mailwarden.dnsbl.internal;
 import java.net.InetAddress;
 
 /**
- * An IP address as two longs, for cache keys without strings. IPv4 (and IPv4-mapped IPv6) is
- * held in its mapped form {@code ::ffff:a.b.c.d}, so both spellings of one address are one key.
+ * An IP address as two longs, for cache keys without strings. IPv4 (and IPv4-mapped IPv6) is held
+ * in its mapped form {@code ::ffff:a.b.c.d}, so both spellings of one address are one key.
  */
 public final class AddressKey {
   private static final long MAPPED_PREFIX = 0xffff_0000_0000L;
@@ -44,7 +44,10 @@ public final class AddressKey {
   }
 
   private static int readInt(byte[] a, int at) {
-    return ((a[at] & 0xff) << 24) | ((a[at + 1] & 0xff) << 16) | ((a[at + 2] & 0xff) << 8) | (a[at + 3] & 0xff);
+    return ((a[at] & 0xff) << 24)
+        | ((a[at + 1] & 0xff) << 16)
+        | ((a[at + 2] & 0xff) << 8)
+        | (a[at + 3] & 0xff);
   }
 
   private static long readLong(byte[] a, int at) {
@@ -65,6 +68,8 @@ public final class AddressKey {
 
   @Override
   public String toString() {
-    return isIpv4() ? QueryNames.formatIpv4(ipv4()) : Long.toHexString(hi) + ":" + Long.toHexString(lo);
+    return isIpv4()
+        ? QueryNames.formatIpv4(ipv4())
+        : Long.toHexString(hi) + ":" + Long.toHexString(lo);
   }
 }

@@ -15,15 +15,21 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends the queries of one evaluation at once and waits for them under one deadline (the
- * context's, less a small margin so the result beats the evaluation's own timer). A query still
- * unanswered at the deadline becomes a TIMEOUT error for its lists; the others keep their answers.
+ * Sends the queries of one evaluation at once and waits for them under one deadline (the context's,
+ * less a small margin so the result beats the evaluation's own timer). A query still unanswered at
+ * the deadline becomes a TIMEOUT error for its lists; the others keep their answers.
  */
 public final class Batch {
   private static final long MAX_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** One query name, shared by every list on the same zone. */
-  public record Job(String queryName, String subject, String source, List<ListSpec> specs, List<Health> health, int[] slots) {}
+  public record Job(
+      String queryName,
+      String subject,
+      String source,
+      List<ListSpec> specs,
+      List<Health> health,
+      int[] slots) {}
 
   private final CheckContext ctx;
   private final List<Job> jobs;
@@ -44,10 +50,11 @@ public final class Batch {
   }
 
   /**
-   * Runs the jobs; {@code results} holds the slots already decided (skipped lists) and receives
-   * the others. The future never fails.
+   * Runs the jobs; {@code results} holds the slots already decided (skipped lists) and receives the
+   * others. The future never fails.
    */
-  public static CompletableFuture<Batch> run(CheckContext ctx, List<Job> jobs, ListResult[] results) {
+  public static CompletableFuture<Batch> run(
+      CheckContext ctx, List<Job> jobs, ListResult[] results) {
     Batch b = new Batch(ctx, jobs, results);
     if (jobs.isEmpty()) {
       b.finish();
@@ -139,8 +146,12 @@ public final class Batch {
         (a, e) ->
             a != null
                 ? a
-                : DnsAnswer.error(name, type, DnsStatus.SERVFAIL,
-                    "resolver failed: " + (e == null ? "no answer" : e.getClass().getSimpleName())));
+                : DnsAnswer.error(
+                    name,
+                    type,
+                    DnsStatus.SERVFAIL,
+                    "resolver failed: "
+                        + (e == null ? "no answer" : e.getClass().getSimpleName())));
   }
 
   private void jobDone() {
@@ -160,10 +171,13 @@ public final class Batch {
         @Nullable DnsAnswer t = txts.get(i);
         for (int s = 0; s < job.specs().size(); s++) {
           ListSpec spec = job.specs().get(s);
-          ListResult r = Classifier.classify(spec, job.subject(), job.source(), job.queryName(), a, t);
+          ListResult r =
+              Classifier.classify(spec, job.subject(), job.source(), job.queryName(), a, t);
           results[job.slots()[s]] = r;
           if (r.isError()) {
-            ctx.report(new ListErrorEvent(r.list(), r.zone(), r.subject(), r.error().orElseThrow(), r.detail()));
+            ctx.report(
+                new ListErrorEvent(
+                    r.list(), r.zone(), r.subject(), r.error().orElseThrow(), r.detail()));
           }
           Health h = job.health().get(s);
           if (h != null && r.error().isPresent() && r.error().get().isListProblem()) {

@@ -24,24 +24,53 @@ public final class Classifier {
    * @param txt the TXT answer (only asked for listings), or null
    */
   public static ListResult classify(
-      ListSpec spec, String subject, String source, String queryName, @Nullable DnsAnswer answer, @Nullable DnsAnswer txt) {
+      ListSpec spec,
+      String subject,
+      String source,
+      String queryName,
+      @Nullable DnsAnswer answer,
+      @Nullable DnsAnswer txt) {
     String query = spec.redact(queryName);
     if (answer == null) {
-      return error(spec, subject, source, query, List.of(), ListError.TIMEOUT, "no answer before the deadline");
+      return error(
+          spec,
+          subject,
+          source,
+          query,
+          List.of(),
+          ListError.TIMEOUT,
+          "no answer before the deadline");
     }
     switch (answer.status()) {
       case NXDOMAIN, NODATA -> {
-        return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-            ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(),
+        return new ListResult(
+            spec.name(),
+            spec.displayZone(),
+            spec.allowlist(),
+            subject,
+            source,
+            query,
+            ListStatus.NOT_LISTED,
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
             "not listed (" + answer.status() + ")");
       }
       case SERVFAIL, TIMEOUT, REFUSED -> {
-        ListError e = switch (answer.status()) {
-          case SERVFAIL -> ListError.SERVFAIL;
-          case TIMEOUT -> ListError.TIMEOUT;
-          default -> ListError.REFUSED;
-        };
-        return error(spec, subject, source, query, List.of(), e,
+        ListError e =
+            switch (answer.status()) {
+              case SERVFAIL -> ListError.SERVFAIL;
+              case TIMEOUT -> ListError.TIMEOUT;
+              default -> ListError.REFUSED;
+            };
+        return error(
+            spec,
+            subject,
+            source,
+            query,
+            List.of(),
+            e,
             spec.redact(answer.detail().orElse(answer.status().name())));
       }
       default -> {
@@ -54,24 +83,51 @@ public final class Classifier {
     for (DnsRecord r : answer.records()) {
       if (r instanceof DnsRecord.Address a && a.address() instanceof Inet4Address) {
         byte[] b = a.address().getAddress();
-        values[n++] = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+        values[n++] =
+            ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
         codes.add(a.address().getHostAddress());
       }
     }
     if (n == 0) {
-      return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-          ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(), "no A records");
+      return new ListResult(
+          spec.name(),
+          spec.displayZone(),
+          spec.allowlist(),
+          subject,
+          source,
+          query,
+          ListStatus.NOT_LISTED,
+          List.of(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          "no A records");
     }
     for (int i = 0; i < n; i++) {
       if ((values[i] >>> 24) != 127) {
-        return error(spec, subject, source, query, codes, ListError.OUTSIDE_LOOPBACK,
-            "answer " + codes.get(i) + " is outside 127.0.0.0/8: the zone is gone, wildcarded or hijacked");
+        return error(
+            spec,
+            subject,
+            source,
+            query,
+            codes,
+            ListError.OUTSIDE_LOOPBACK,
+            "answer "
+                + codes.get(i)
+                + " is outside 127.0.0.0/8: the zone is gone, wildcarded or hijacked");
       }
     }
     for (int i = 0; i < n; i++) {
       ListError e = spec.errorCodes().get(values[i]);
       if (e != null) {
-        return error(spec, subject, source, query, codes, e, "error code " + codes.get(i) + " (" + describe(e) + ")");
+        return error(
+            spec,
+            subject,
+            source,
+            query,
+            codes,
+            e,
+            "error code " + codes.get(i) + " (" + describe(e) + ")");
       }
     }
     List<String> categories = new ArrayList<>(2);
@@ -86,8 +142,18 @@ public final class Classifier {
       }
     }
     if (!matched) {
-      return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-          ListStatus.NOT_LISTED, codes, List.of(), Optional.empty(), Optional.empty(),
+      return new ListResult(
+          spec.name(),
+          spec.displayZone(),
+          spec.allowlist(),
+          subject,
+          source,
+          query,
+          ListStatus.NOT_LISTED,
+          codes,
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
           "codes " + String.join(",", codes) + " not accepted by the filter " + spec.filter());
     }
     Optional<String> reason = Optional.empty();
@@ -97,21 +163,59 @@ public final class Classifier {
         reason = Optional.of(text);
       }
     }
-    return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-        ListStatus.LISTED, codes, categories, Optional.empty(), reason,
+    return new ListResult(
+        spec.name(),
+        spec.displayZone(),
+        spec.allowlist(),
+        subject,
+        source,
+        query,
+        ListStatus.LISTED,
+        codes,
+        categories,
+        Optional.empty(),
+        reason,
         "listed with " + String.join(",", codes));
   }
 
   public static ListResult error(
-      ListSpec spec, String subject, String source, String query, List<String> codes, ListError e, String detail) {
-    return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, query,
-        ListStatus.ERROR, codes, List.of(), Optional.of(e), Optional.empty(), detail);
+      ListSpec spec,
+      String subject,
+      String source,
+      String query,
+      List<String> codes,
+      ListError e,
+      String detail) {
+    return new ListResult(
+        spec.name(),
+        spec.displayZone(),
+        spec.allowlist(),
+        subject,
+        source,
+        query,
+        ListStatus.ERROR,
+        codes,
+        List.of(),
+        Optional.of(e),
+        Optional.empty(),
+        detail);
   }
 
   /** A result for a list that was not asked (e.g. an IPv4-only list and an IPv6 client). */
   public static ListResult notApplicable(ListSpec spec, String subject, String source, String why) {
-    return new ListResult(spec.name(), spec.displayZone(), spec.allowlist(), subject, source, "",
-        ListStatus.NOT_LISTED, List.of(), List.of(), Optional.empty(), Optional.empty(), why);
+    return new ListResult(
+        spec.name(),
+        spec.displayZone(),
+        spec.allowlist(),
+        subject,
+        source,
+        "",
+        ListStatus.NOT_LISTED,
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        why);
   }
 
   static String describe(ListError e) {
@@ -135,7 +239,8 @@ public final class Classifier {
     for (DnsRecord r : answer.records()) {
       if (r instanceof DnsRecord.Address a && a.address() instanceof Inet4Address) {
         byte[] b = a.address().getAddress();
-        int v = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+        int v =
+            ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
         if (b[0] != 127 || spec.errorCodes().containsKey(v)) {
           return false;
         }

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Looks the session's domains (HELO, MAIL FROM, From header, rDNS) up in a group of domain lists.
@@ -34,6 +33,7 @@ public final class DomainEngine {
   private final List<ListSpec> lists;
   private final Map<String, Health> health = new LinkedHashMap<>();
   private final Set<DomainSource> sources = EnumSet.noneOf(DomainSource.class);
+
   /** The smallest From-domain cap of the lists that read the From header. */
   private final int maxFromDomains;
 
@@ -62,7 +62,8 @@ public final class DomainEngine {
   /** True if the session holds any name these lists check (rDNS needs the client IP). */
   public boolean appliesTo(MailSession s) {
     return (sources.contains(DomainSource.HELO) && s.helo().isPresent())
-        || (sources.contains(DomainSource.MAIL_FROM) && s.mailFrom().filter(m -> !m.isEmpty()).isPresent())
+        || (sources.contains(DomainSource.MAIL_FROM)
+            && s.mailFrom().filter(m -> !m.isEmpty()).isPresent())
         || (sources.contains(DomainSource.FROM_HEADER) && s.hasMessage())
         || (sources.contains(DomainSource.RDNS) && s.clientIp().isPresent());
   }
@@ -74,7 +75,9 @@ public final class DomainEngine {
       s.helo().flatMap(DomainNames::normalize).ifPresent(d -> add(names, d, DomainSource.HELO));
     }
     if (sources.contains(DomainSource.MAIL_FROM)) {
-      s.mailFrom().flatMap(DomainNames::ofAddress).ifPresent(d -> add(names, d, DomainSource.MAIL_FROM));
+      s.mailFrom()
+          .flatMap(DomainNames::ofAddress)
+          .ifPresent(d -> add(names, d, DomainSource.MAIL_FROM));
     }
     List<ListResult> overCap = new ArrayList<>();
     if (sources.contains(DomainSource.FROM_HEADER) && s.hasMessage()) {
@@ -86,14 +89,26 @@ public final class DomainEngine {
       }
       if (from == null || from.size() > maxFromDomains) {
         // over a cap: no From-header query at all, one ERROR per list that reads the From header
-        String why = from == null
-            ? "From header longer than " + FromHeader.MAX_FROM_VALUE + " characters (the cap); not parsed"
-            : "From header names more than maxFromDomains (" + maxFromDomains + ") domains; not looked up";
+        String why =
+            from == null
+                ? "From header longer than "
+                    + FromHeader.MAX_FROM_VALUE
+                    + " characters (the cap); not parsed"
+                : "From header names more than maxFromDomains ("
+                    + maxFromDomains
+                    + ") domains; not looked up";
         ctx.report(new CapExceeded(from == null ? "dnsbl.from-bytes" : "dnsbl.from-domains", why));
         for (ListSpec spec : lists) {
           if (spec.sources().contains(DomainSource.FROM_HEADER)) {
-            overCap.add(Classifier.error(spec, "", DomainSource.FROM_HEADER.token(), "", List.of(),
-                ListError.TOO_MANY_NAMES, why));
+            overCap.add(
+                Classifier.error(
+                    spec,
+                    "",
+                    DomainSource.FROM_HEADER.token(),
+                    "",
+                    List.of(),
+                    ListError.TOO_MANY_NAMES,
+                    why));
           }
         }
       } else {
@@ -119,21 +134,26 @@ public final class DomainEngine {
           if (overCap.isEmpty()) {
             return results;
           }
-          return results.thenApply(r -> {
-            List<ListResult> all = new ArrayList<>(r);
-            all.addAll(overCap);
-            return all;
-          });
+          return results.thenApply(
+              r -> {
+                List<ListResult> all = new ArrayList<>(r);
+                all.addAll(overCap);
+                return all;
+              });
         });
   }
 
-  private static void add(Map<String, EnumSet<DomainSource>> names, String domain, DomainSource source) {
+  private static void add(
+      Map<String, EnumSet<DomainSource>> names, String domain, DomainSource source) {
     names.computeIfAbsent(domain, d -> EnumSet.noneOf(DomainSource.class)).add(source);
   }
 
   private static CompletableFuture<List<String>> ptrNames(CheckContext ctx, InetAddress ip) {
     AddressKey key = AddressKey.of(ip);
-    String name = key.isIpv4() ? QueryNames.ipv4(key.ipv4(), "in-addr.arpa") : QueryNames.ipv6(key.high(), key.low(), "ip6.arpa");
+    String name =
+        key.isIpv4()
+            ? QueryNames.ipv4(key.ipv4(), "in-addr.arpa")
+            : QueryNames.ipv6(key.high(), key.low(), "ip6.arpa");
     long remaining = Math.max(0, ctx.deadlineNanos() - ctx.ticker().read());
     CompletableFuture<DnsAnswer> f;
     try {
@@ -149,7 +169,8 @@ public final class DomainEngine {
         .thenApply(l -> l.size() > MAX_PTR_NAMES ? l.subList(0, MAX_PTR_NAMES) : l);
   }
 
-  private CompletableFuture<List<ListResult>> query(CheckContext ctx, Map<String, EnumSet<DomainSource>> names) {
+  private CompletableFuture<List<ListResult>> query(
+      CheckContext ctx, Map<String, EnumSet<DomainSource>> names) {
     List<Batch.Job> jobs = new ArrayList<>();
     List<ListResult> prefilled = new ArrayList<>();
     int slot = 0;
@@ -172,8 +193,15 @@ public final class DomainEngine {
           ListSpec spec = lists.get(li);
           String source = sourceTokens(e.getValue(), spec.sources());
           if (h.skip()) {
-            prefilled.add(Classifier.error(spec, domain, source, "", List.of(), ListError.UNHEALTHY,
-                "skipped while unhealthy: " + h.problem()));
+            prefilled.add(
+                Classifier.error(
+                    spec,
+                    domain,
+                    source,
+                    "",
+                    List.of(),
+                    ListError.UNHEALTHY,
+                    "skipped while unhealthy: " + h.problem()));
             slot++;
           } else {
             prefilled.add(null);
@@ -183,8 +211,14 @@ public final class DomainEngine {
           }
         }
         if (n > 0) {
-          jobs.add(new Batch.Job(QueryNames.domain(domain, z.getKey()), domain,
-              sourceTokens(e.getValue(), specs.get(0).sources()), specs, hs, Arrays.copyOf(slots, n)));
+          jobs.add(
+              new Batch.Job(
+                  QueryNames.domain(domain, z.getKey()),
+                  domain,
+                  sourceTokens(e.getValue(), specs.get(0).sources()),
+                  specs,
+                  hs,
+                  Arrays.copyOf(slots, n)));
         }
       }
     }

@@ -10,8 +10,8 @@ public final class DomainNames {
 
   /**
    * The name in the form queried: IDN converted to A-labels, lower case, trailing dot removed.
-   * Empty for address literals, IP addresses, single labels and names that are not valid host
-   * names (they would only waste a query or, on Spamhaus DBL, earn an error code).
+   * Empty for address literals, IP addresses, single labels and names that are not valid host names
+   * (they would only waste a query or, on Spamhaus DBL, earn an error code).
    */
   public static Optional<String> normalize(String raw) {
     String s = raw.trim();

@@ -14,8 +14,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The domains of a message's From header. The header block is scanned once, byte by byte, and
- * only the From fields' values are kept (each up to its cap); every other line is skipped without
+ * The domains of a message's From header. The header block is scanned once, byte by byte, and only
+ * the From fields' values are kept (each up to its cap); every other line is skipped without
  * becoming a String. Addresses are parsed by Jakarta Mail.
  *
  * <p>Fields are split as {@link HeaderText#fieldValues} splits them: lines end at LF (a CR before
@@ -43,9 +43,9 @@ public final class FromHeader {
 
   /**
    * The distinct normalized domains of the From addresses, in order, at most {@code limit + 1} of
-   * them: one more than the caller allows is enough to know the limit was passed. A set, not a
-   * list search, keeps thousands of addresses linear. Null when a From value is longer than
-   * {@link #MAX_FROM_VALUE}. Empty when the stream fails or the header block is longer than 1 MiB.
+   * them: one more than the caller allows is enough to know the limit was passed. A set, not a list
+   * search, keeps thousands of addresses linear. Null when a From value is longer than {@link
+   * #MAX_FROM_VALUE}. Empty when the stream fails or the header block is longer than 1 MiB.
    */
   public static @Nullable List<String> domains(InputStream message, int limit) {
     Domains out = new Domains(limit);
@@ -126,14 +126,23 @@ public final class FromHeader {
 
     private final Domains out;
     private byte[] value = new byte[0]; // allocated at the first From field
+
     /** Bytes of the From value being read; -1 when the current field is not From. */
     private int valueLength = -1;
+
     private int state = LINE_START;
+
     /** Bytes of the current line so far, a CR waiting for its LF not counted. */
     private int lineLength;
+
     private boolean pendingCr;
-    /** Letters of "from" matched in the current line's name; {@code nameTrailing} once whitespace follows them. */
+
+    /**
+     * Letters of "from" matched in the current line's name; {@code nameTrailing} once whitespace
+     * follows them.
+     */
     private int nameMatched;
+
     private boolean nameTrailing;
     private int read;
     boolean overBlock;
@@ -228,11 +237,13 @@ public final class FromHeader {
           }
         }
         case VALUE -> append(c);
-        default -> { } // SKIP
+        default -> {} // SKIP
       }
     }
 
-    /** The name before the first colon, compared as {@code name.strip().equalsIgnoreCase("From")}. */
+    /**
+     * The name before the first colon, compared as {@code name.strip().equalsIgnoreCase("From")}.
+     */
     private void nameByte(byte c) {
       if (c == ':') {
         if (nameMatched == FROM.length && !out.done) {

@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The health of one zone for one address family, probed per RFC 5782 section 5: the positive
- * test point must be listed with a non-error code, the negative one must not be listed. No
- * thread of its own: a lookup that finds a probe due starts it (at most one in flight), using the
- * lookup's resolver and ticker. DNS errors on a probe are inconclusive and retried sooner.
+ * The health of one zone for one address family, probed per RFC 5782 section 5: the positive test
+ * point must be listed with a non-error code, the negative one must not be listed. No thread of its
+ * own: a lookup that finds a probe due starts it (at most one in flight), using the lookup's
+ * resolver and ticker. DNS errors on a probe are inconclusive and retried sooner.
  */
 public final class Health {
   public enum Family {
@@ -43,7 +43,8 @@ public final class Health {
 
   /** A snapshot for operators. */
   public dev.mailwarden.dnsbl.ListHealth snapshot() {
-    return new dev.mailwarden.dnsbl.ListHealth(spec.name(), spec.displayZone(), family.label, healthy, problem);
+    return new dev.mailwarden.dnsbl.ListHealth(
+        spec.name(), spec.displayZone(), family.label, healthy, problem);
   }
 
   public boolean isHealthy() {
@@ -90,10 +91,12 @@ public final class Health {
     }
     CompletableFuture<DnsAnswer> p = safeLookup(ctx, positive);
     CompletableFuture<DnsAnswer> n = safeLookup(ctx, negative);
-    p.thenCombine(n, (pa, na) -> {
-          judge(ctx, pa, na, now);
-          return null;
-        })
+    p.thenCombine(
+            n,
+            (pa, na) -> {
+              judge(ctx, pa, na, now);
+              return null;
+            })
         .whenComplete((ignored, error) -> probing.set(false));
   }
 
@@ -104,17 +107,28 @@ public final class Health {
       return ctx.completeAfter(
               own,
               java.util.concurrent.TimeUnit.SECONDS.toNanos(PROBE_TIMEOUT_SECONDS),
-              () -> DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.TIMEOUT, "probe timed out"))
-          .exceptionally(e -> DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.SERVFAIL, "resolver failed"));
+              () ->
+                  DnsAnswer.error(
+                      name, RecordType.A, dev.mailwarden.dns.DnsStatus.TIMEOUT, "probe timed out"))
+          .exceptionally(
+              e ->
+                  DnsAnswer.error(
+                      name,
+                      RecordType.A,
+                      dev.mailwarden.dns.DnsStatus.SERVFAIL,
+                      "resolver failed"));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(
-          DnsAnswer.error(name, RecordType.A, dev.mailwarden.dns.DnsStatus.SERVFAIL, "resolver failed"));
+          DnsAnswer.error(
+              name, RecordType.A, dev.mailwarden.dns.DnsStatus.SERVFAIL, "resolver failed"));
     }
   }
 
   private void judge(CheckContext ctx, DnsAnswer positive, DnsAnswer negative, long startedAt) {
-    String testPoint = family == Family.IPV4 ? "127.0.0.2" : family == Family.IPV6 ? "::FFFF:7F00:2" : "TEST";
-    String absent = family == Family.IPV4 ? "127.0.0.1" : family == Family.IPV6 ? "::FFFF:7F00:1" : "INVALID";
+    String testPoint =
+        family == Family.IPV4 ? "127.0.0.2" : family == Family.IPV6 ? "::FFFF:7F00:2" : "TEST";
+    String absent =
+        family == Family.IPV4 ? "127.0.0.1" : family == Family.IPV6 ? "::FFFF:7F00:1" : "INVALID";
     if (positive.isError() || negative.isError()) {
       // inconclusive: the network, not the list; try again at the short interval
       nextProbeNanos = startedAt + spec.retryIntervalNanos();
@@ -122,18 +136,36 @@ public final class Health {
     }
     String trouble = null;
     if (!positive.isSuccess()) {
-      trouble = "test point " + testPoint + " is not listed (" + positive.status() + "): zone missing, misspelt or not serving";
+      trouble =
+          "test point "
+              + testPoint
+              + " is not listed ("
+              + positive.status()
+              + "): zone missing, misspelt or not serving";
     } else {
       for (var address : positive.addresses()) {
         byte[] b = address.getAddress();
         if (b.length != 4 || b[0] != 127) {
-          trouble = "test point " + testPoint + " answered " + address.getHostAddress() + ", outside 127.0.0.0/8";
+          trouble =
+              "test point "
+                  + testPoint
+                  + " answered "
+                  + address.getHostAddress()
+                  + ", outside 127.0.0.0/8";
           break;
         }
-        int code = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+        int code =
+            ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
         var error = spec.errorCodes().get(code);
         if (error != null) {
-          trouble = "test point " + testPoint + " answered error code " + address.getHostAddress() + " (" + error + ")";
+          trouble =
+              "test point "
+                  + testPoint
+                  + " answered error code "
+                  + address.getHostAddress()
+                  + " ("
+                  + error
+                  + ")";
           break;
         }
       }
@@ -164,7 +196,14 @@ public final class Health {
       }
     }
     if (changed) {
-      ctx.report(new ListHealthEvent(spec.name(), spec.displayZone(), family.label, false, spec.skipUnhealthy() && spec.probes(), redacted));
+      ctx.report(
+          new ListHealthEvent(
+              spec.name(),
+              spec.displayZone(),
+              family.label,
+              false,
+              spec.skipUnhealthy() && spec.probes(),
+              redacted));
     }
   }
 
@@ -176,7 +215,9 @@ public final class Health {
       problem = "";
     }
     if (changed) {
-      ctx.report(new ListHealthEvent(spec.name(), spec.displayZone(), family.label, true, spec.skipUnhealthy(), ""));
+      ctx.report(
+          new ListHealthEvent(
+              spec.name(), spec.displayZone(), family.label, true, spec.skipUnhealthy(), ""));
     }
   }
 }

@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Looks one IP address up in a group of IP lists. Each distinct zone is queried once (lists on
- * the same zone with different filters share the answer), all zones at once, under one deadline.
+ * Looks one IP address up in a group of IP lists. Each distinct zone is queried once (lists on the
+ * same zone with different filters share the answer), all zones at once, under one deadline.
  *
  * <p>The hit path: one cache entry per address holds the finished result of every list, so a
- * repeated address costs one key (two longs, no string), one map read and one ticker
- * read. Entries live for the smallest TTL of their answers (clamped to [{@value #MIN_TTL_SECONDS}
- * s, {@value #MAX_TTL_SECONDS} s]); results with any error are not cached. Misses go through
- * {@code ctx.dns()}, so the core DNS cache, single-flight and accounting still apply.
+ * repeated address costs one key (two longs, no string), one map read and one ticker read. Entries
+ * live for the smallest TTL of their answers (clamped to [{@value #MIN_TTL_SECONDS} s, {@value
+ * #MAX_TTL_SECONDS} s]); results with any error are not cached. Misses go through {@code
+ * ctx.dns()}, so the core DNS cache, single-flight and accounting still apply.
  */
 public final class IpEngine {
   static final long MIN_TTL_SECONDS = 5;
@@ -58,10 +58,7 @@ public final class IpEngine {
       v6[z] = anyIpv6 ? new Health(first, Health.Family.IPV6) : null; // IPv4-only: never probe IPv6
       z++;
     }
-    this.cache =
-        cacheSize <= 0 || this.lists.isEmpty()
-            ? null
-            : new ResultCache<>(cacheSize);
+    this.cache = cacheSize <= 0 || this.lists.isEmpty() ? null : new ResultCache<>(cacheSize);
   }
 
   public CompletableFuture<DnsblResult> evaluate(CheckContext ctx, InetAddress ip) {
@@ -96,10 +93,18 @@ public final class IpEngine {
       for (int li : listsOfZone[z]) {
         ListSpec spec = lists.get(li);
         if (!key.isIpv4() && !spec.ipv6()) {
-          results[li] = Classifier.notApplicable(spec, subject, "ip", "the list does not cover IPv6");
+          results[li] =
+              Classifier.notApplicable(spec, subject, "ip", "the list does not cover IPv6");
         } else if (h != null && h.skip()) {
-          results[li] = Classifier.error(spec, subject, "ip", "", List.of(), ListError.UNHEALTHY,
-              "skipped while unhealthy: " + h.problem());
+          results[li] =
+              Classifier.error(
+                  spec,
+                  subject,
+                  "ip",
+                  "",
+                  List.of(),
+                  ListError.UNHEALTHY,
+                  "skipped while unhealthy: " + h.problem());
         } else {
           specs.add(spec);
           hs.add(h);
@@ -107,7 +112,14 @@ public final class IpEngine {
         }
       }
       if (n > 0) {
-        jobs.add(new Batch.Job(QueryNames.forKey(key, zones[z]), subject, "ip", specs, hs, Arrays.copyOf(slots, n)));
+        jobs.add(
+            new Batch.Job(
+                QueryNames.forKey(key, zones[z]),
+                subject,
+                "ip",
+                specs,
+                hs,
+                Arrays.copyOf(slots, n)));
       }
     }
     return Batch.run(ctx, jobs, results)

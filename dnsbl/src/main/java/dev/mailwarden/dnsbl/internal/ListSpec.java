@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of one list as the engines see them: what to query and how to read the answer,
- * never what it scores (that is the registration's {@code DnsblWeights}). {@code zone} may contain
- * a secret (a DQS key): only ever show {@link #redact}ed text.
+ * The settings of one list as the engines see them: what to query and how to read the answer, never
+ * what it scores (that is the registration's {@code DnsblWeights}). {@code zone} may contain a
+ * secret (a DQS key): only ever show {@link #redact}ed text.
  */
 public record ListSpec(
     String name,
@@ -98,8 +98,24 @@ public record ListSpec(
     }
 
     ListSpec build() {
-      return new ListSpec(name, zone, displayZone, secret, domain, allowlist, filter, categories, errorCodes,
-          txtReason, sources, ipv6, probes, skipUnhealthy, probeIntervalNanos, retryIntervalNanos, cacheSize,
+      return new ListSpec(
+          name,
+          zone,
+          displayZone,
+          secret,
+          domain,
+          allowlist,
+          filter,
+          categories,
+          errorCodes,
+          txtReason,
+          sources,
+          ipv6,
+          probes,
+          skipUnhealthy,
+          probeIntervalNanos,
+          retryIntervalNanos,
+          cacheSize,
           maxFromDomains);
     }
   }

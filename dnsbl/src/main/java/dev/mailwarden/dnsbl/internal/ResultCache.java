@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A bounded map from address to a finished group result, tuned for the hit: one {@code
  * ConcurrentHashMap.get} and nothing else (no policy bookkeeping, which costs a size-bounded
- * Caffeine about twice a plain map on a hit). Expiry is checked by the caller against the
- * deadline stored in the value. The bound is kept by the inserting thread (a miss): when the
- * count passes the limit it drops expired entries, then random ones until a tenth of the room
- * is free, so the cost is amortized over many inserts.
+ * Caffeine about twice a plain map on a hit). Expiry is checked by the caller against the deadline
+ * stored in the value. The bound is kept by the inserting thread (a miss): when the count passes
+ * the limit it drops expired entries, then random ones until a tenth of the room is free, so the
+ * cost is amortized over many inserts.
  */
 final class ResultCache<K, V extends ResultCache.Expiring> {
   interface Expiring {
@@ -54,7 +54,8 @@ final class ResultCache<K, V extends ResultCache.Expiring> {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (size.get() > target && !map.isEmpty()) {
       double share = (size.get() - target) / (double) Math.max(1, size.get());
-      for (Iterator<Map.Entry<K, V>> it = map.entrySet().iterator(); it.hasNext() && size.get() > target; ) {
+      for (Iterator<Map.Entry<K, V>> it = map.entrySet().iterator();
+          it.hasNext() && size.get() > target; ) {
         it.next();
         if (random.nextDouble() < share) {
           it.remove();

@@ -38,8 +38,8 @@ import java.util.concurrent.ConcurrentMap;
  *       state)</td><td>{@code list}, {@code family} ({@code IPv4}, {@code IPv6}, {@code domain})</td></tr>
  * </table>
  *
- * <p>{@code list} is the list's configured name (any DQS key redacted): as many values as lists
- * you configured. Never the address or domain looked up.
+ * <p>{@code list} is the list's configured name (any DQS key redacted): as many values as lists you
+ * configured. Never the address or domain looked up.
  */
 public final class DnsblMetrics implements EvaluationListener {
   private final MeterRegistry registry;
@@ -82,8 +82,13 @@ public final class DnsblMetrics implements EvaluationListener {
   public void onCheckComplete(MailSession session, CheckReport report) {
     if (report.result() instanceof DnsblResult result) {
       for (ListResult r : result.lists()) {
-        count("mailwarden.dnsbl.answers", "List answers by list and status",
-            "list", r.list(), "status", r.status().name().toLowerCase(Locale.ROOT));
+        count(
+            "mailwarden.dnsbl.answers",
+            "List answers by list and status",
+            "list",
+            r.list(),
+            "status",
+            r.status().name().toLowerCase(Locale.ROOT));
       }
     }
   }
@@ -91,11 +96,23 @@ public final class DnsblMetrics implements EvaluationListener {
   @Override
   public void onCheckEvent(String checkName, CheckEvent event) {
     if (event instanceof ListErrorEvent e) {
-      count("mailwarden.dnsbl.errors", "List answers that were errors, by list and kind",
-          "list", e.list(), "error", e.error().name().toLowerCase(Locale.ROOT));
+      count(
+          "mailwarden.dnsbl.errors",
+          "List answers that were errors, by list and kind",
+          "list",
+          e.list(),
+          "error",
+          e.error().name().toLowerCase(Locale.ROOT));
     } else if (event instanceof ListHealthEvent e) {
-      count("mailwarden.dnsbl.health.changes", "Lists turning unhealthy or recovering",
-          "list", e.list(), "family", e.family(), "healthy", Boolean.toString(e.healthy()));
+      count(
+          "mailwarden.dnsbl.health.changes",
+          "Lists turning unhealthy or recovering",
+          "list",
+          e.list(),
+          "family",
+          e.family(),
+          "healthy",
+          Boolean.toString(e.healthy()));
     }
   }
 
@@ -103,7 +120,10 @@ public final class DnsblMetrics implements EvaluationListener {
     List<String> key = List.of(name, String.join("\u0000", tags));
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+      c =
+          counters.computeIfAbsent(
+              key,
+              k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
     c.increment();
   }

@@ -22,19 +22,22 @@ import org.junit.jupiter.api.Test;
 class FromHeaderTest {
 
   private static @Nullable List<String> domains(String message) {
-    return FromHeader.domains(new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)), 100);
+    return FromHeader.domains(
+        new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)), 100);
   }
 
   @Test
   void foldedFromLines_areJoined_andEveryAddressRead() {
-    String m = "Subject: hi\r\nFrom: \"Doe,\r\n Jane\" <jane@folded.example>,\r\n\tbob@second.example\r\n"
-        + "  (comment)\r\nTo: x@to.example\r\n\r\nbody\r\n";
+    String m =
+        "Subject: hi\r\nFrom: \"Doe,\r\n Jane\" <jane@folded.example>,\r\n\tbob@second.example\r\n"
+            + "  (comment)\r\nTo: x@to.example\r\n\r\nbody\r\n";
     assertThat(domains(m)).containsExactly("folded.example", "second.example");
   }
 
   @Test
   void fromValueStartingOnAFoldedLine_isRead() {
-    assertThat(domains("From:\r\n   a@next-line.example\r\n\r\n")).containsExactly("next-line.example");
+    assertThat(domains("From:\r\n   a@next-line.example\r\n\r\n"))
+        .containsExactly("next-line.example");
   }
 
   @Test
@@ -46,26 +49,29 @@ class FromHeaderTest {
 
   @Test
   void fieldsWhoseNameOnlyResemblesFrom_areNotTaken() {
-    String m = "X-From: a@x-from.example\r\nFromage: a@fromage.example\r\nFr om: a@split.example\r\n"
-        + "Resent-From: a@resent.example\r\nFrom a@mbox.example Mon Jan 1 00:00:00 2026\r\n"
-        + "From: real@real.example\r\n\r\n";
+    String m =
+        "X-From: a@x-from.example\r\nFromage: a@fromage.example\r\nFr om: a@split.example\r\n"
+            + "Resent-From: a@resent.example\r\nFrom a@mbox.example Mon Jan 1 00:00:00 2026\r\n"
+            + "From: real@real.example\r\n\r\n";
     assertThat(domains(m)).containsExactly("real.example");
   }
 
   @Test
   void fromInsideAnotherFieldsValue_orInTheBody_isNotTaken() {
-    String m = "Subject: From: a@subject.example\r\n"
-        + "X-Note: see below\r\n From: a@continuation.example\r\n"
-        + "Reply-To: from@reply.example\r\n"
-        + "From: real@real.example\r\n"
-        + "\r\n"
-        + "From: body@body.example\r\n";
+    String m =
+        "Subject: From: a@subject.example\r\n"
+            + "X-Note: see below\r\n From: a@continuation.example\r\n"
+            + "Reply-To: from@reply.example\r\n"
+            + "From: real@real.example\r\n"
+            + "\r\n"
+            + "From: body@body.example\r\n";
     assertThat(domains(m)).containsExactly("real.example");
   }
 
   @Test
   void bareLfLineEnds_areRead_andAnEmptyLineEndsTheBlock() {
-    assertThat(domains("Subject: x\nFrom: a@lf.example\n\nFrom: b@body.example\n")).containsExactly("lf.example");
+    assertThat(domains("Subject: x\nFrom: a@lf.example\n\nFrom: b@body.example\n"))
+        .containsExactly("lf.example");
     assertThat(domains("Subject: x\r\n\r\nFrom: b@body.example\r\n")).isEmpty();
   }
 
@@ -76,7 +82,8 @@ class FromHeaderTest {
       for (int start = boundary - from.length() - 2; start <= boundary + 2; start++) {
         String filler = "X-Filler: " + "f".repeat(start - "X-Filler: \r\n".length()) + "\r\n";
         String m = filler + from + "Subject: after\r\n\r\nbody\r\n";
-        assertThat(domains(m)).as("From field at offset %d", start)
+        assertThat(domains(m))
+            .as("From field at offset %d", start)
             .containsExactly("boundary.example", "second.example");
       }
     }
@@ -85,21 +92,24 @@ class FromHeaderTest {
   @Test
   void streamGivingOneByteAtATime_givesTheSameDomains() throws IOException {
     String m = "Subject: x\r\nFROM: a@one.example,\r\n\tb@two.example\r\nTo: c@to.example\r\n\r\n";
-    InputStream trickle = new ByteArrayInputStream(m.getBytes(StandardCharsets.ISO_8859_1)) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 1));
-      }
-    };
+    InputStream trickle =
+        new ByteArrayInputStream(m.getBytes(StandardCharsets.ISO_8859_1)) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
     assertThat(FromHeader.domains(trickle, 100)).containsExactly("one.example", "two.example");
   }
 
   @Test
   void fromValueAtTheCap_isParsed_oneByteOver_isNull() {
     String head = "From: a@capped.example (";
-    String atCap = head + "c".repeat(FromHeader.MAX_FROM_VALUE - "a@capped.example (".length() - 1) + ")";
+    String atCap =
+        head + "c".repeat(FromHeader.MAX_FROM_VALUE - "a@capped.example (".length() - 1) + ")";
     assertThat(domains(atCap + "\r\n\r\n")).containsExactly("capped.example");
-    String over = head + "c".repeat(FromHeader.MAX_FROM_VALUE - "a@capped.example (".length()) + ")";
+    String over =
+        head + "c".repeat(FromHeader.MAX_FROM_VALUE - "a@capped.example (".length()) + ")";
     assertThat(domains(over + "\r\n\r\n")).isNull();
   }
 
@@ -131,7 +141,8 @@ class FromHeaderTest {
   @Test
   void moreDomainsThanTheLimit_stopsOnePastIt() {
     String m = "From: a@d1.example, b@d2.example, c@d3.example, d@d4.example\r\n\r\n";
-    assertThat(FromHeader.domains(new ByteArrayInputStream(m.getBytes(StandardCharsets.US_ASCII)), 2))
+    assertThat(
+            FromHeader.domains(new ByteArrayInputStream(m.getBytes(StandardCharsets.US_ASCII)), 2))
         .containsExactly("d1.example", "d2.example", "d3.example");
   }
 
@@ -143,10 +154,33 @@ class FromHeaderTest {
   @Test
   void randomHeaderBlocks_giveWhatSplittingEveryLineGave() throws IOException {
     Random random = new Random(17);
-    String[] names = {"From", "from", "FROM", " From", "From ", "\u000bFrom\t", "Fr\rom", "X-From", "Subject",
-        "", "From\r", "Fröm", "\u00a0From"};
-    String[] values = {"a@one.example", "\"x\" <b@two.example>", "c@THREE.example, d@four.example",
-        "<e@bücher.example>", "not an address", "f@[192.0.2.1]", "From: g@nested.example", ":", "  ", ""};
+    String[] names = {
+      "From",
+      "from",
+      "FROM",
+      " From",
+      "From ",
+      "\u000bFrom\t",
+      "Fr\rom",
+      "X-From",
+      "Subject",
+      "",
+      "From\r",
+      "Fröm",
+      "\u00a0From"
+    };
+    String[] values = {
+      "a@one.example",
+      "\"x\" <b@two.example>",
+      "c@THREE.example, d@four.example",
+      "<e@bücher.example>",
+      "not an address",
+      "f@[192.0.2.1]",
+      "From: g@nested.example",
+      ":",
+      "  ",
+      ""
+    };
     String[] ends = {"\r\n", "\n", "\r", "\r\r\n", ""};
     for (int round = 0; round < 3000; round++) {
       StringBuilder m = new StringBuilder();
@@ -161,7 +195,9 @@ class FromHeaderTest {
           m.append(pick(random, names)).append(':').append(random.nextBoolean() ? " " : "");
           m.append(pick(random, values));
           if (random.nextInt(20) == 0) {
-            m.append(" (").append("c".repeat(FromHeader.MAX_FROM_VALUE - 40 + random.nextInt(80))).append(')');
+            m.append(" (")
+                .append("c".repeat(FromHeader.MAX_FROM_VALUE - 40 + random.nextInt(80)))
+                .append(')');
           }
         }
         m.append(pick(random, ends));
@@ -184,7 +220,9 @@ class FromHeaderTest {
     return from[random.nextInt(from.length)];
   }
 
-  /** The reader this class replaced: the header block split into lines, then the From values parsed. */
+  /**
+   * The reader this class replaced: the header block split into lines, then the From values parsed.
+   */
   private static @Nullable List<String> reference(InputStream message, int limit) {
     Set<String> out = new LinkedHashSet<>();
     Set<String> seen = new HashSet<>();

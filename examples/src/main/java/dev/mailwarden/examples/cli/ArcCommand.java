@@ -44,13 +44,36 @@ final class ArcCommand implements Runnable {
         "A chain whose newest seal says cv=fail is printed unchanged."
       })
   static final class Seal implements Callable<Integer> {
-    @Option(names = "--domain", required = true, paramLabel = "D") String domain;
-    @Option(names = "--selector", required = true, paramLabel = "S") String selector;
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key, PEM (PKCS#8, RSA or Ed25519).") Path key;
-    @Option(names = "--authserv-id", required = true, paramLabel = "ID", description = "This hop's authserv-id.") String authservId;
-    @Option(names = "--cv", paramLabel = "none|pass|fail", description = "The chain validation status to seal with.") String cv;
+    @Option(names = "--domain", required = true, paramLabel = "D")
+    String domain;
+
+    @Option(names = "--selector", required = true, paramLabel = "S")
+    String selector;
+
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "FILE",
+        description = "Private key, PEM (PKCS#8, RSA or Ed25519).")
+    Path key;
+
+    @Option(
+        names = "--authserv-id",
+        required = true,
+        paramLabel = "ID",
+        description = "This hop's authserv-id.")
+    String authservId;
+
+    @Option(
+        names = "--cv",
+        paramLabel = "none|pass|fail",
+        description = "The chain validation status to seal with.")
+    String cv;
+
     @Mixin DnsOptions dnsOptions;
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-") String message = "-";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-")
+    String message = "-";
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -71,7 +94,13 @@ final class ArcCommand implements Runnable {
       byte[] raw = CheckCommand.readMessage(message);
       ArcSealer sealer;
       try {
-        sealer = Arc.sealer().domain(domain).selector(selector).privateKeyPem(pem).authservId(authservId).build();
+        sealer =
+            Arc.sealer()
+                .domain(domain)
+                .selector(selector)
+                .privateKeyPem(pem)
+                .authservId(authservId)
+                .build();
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ExitCodes.UsageException("cannot seal: " + e.getMessage());
       }

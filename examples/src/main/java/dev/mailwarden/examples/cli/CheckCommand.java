@@ -5,8 +5,17 @@ import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.MailWarden;
-import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.MailwardenRuntime;
+import dev.mailwarden.auth.arc.Arc;
+import dev.mailwarden.auth.dkim.Dkim;
+import dev.mailwarden.auth.dmarc.Dmarc;
+import dev.mailwarden.auth.helo.Helo;
+import dev.mailwarden.auth.helo.Iprev;
+import dev.mailwarden.auth.spf.Spf;
+import dev.mailwarden.auth.spf.SpfEngine;
+import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.dnsbl.SpamhausDqs;
+import dev.mailwarden.examples.policyd.PostscreenLists;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,17 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.mailwarden.auth.arc.Arc;
 import java.util.concurrent.Executor;
-import dev.mailwarden.auth.dkim.Dkim;
-import dev.mailwarden.auth.dmarc.Dmarc;
-import dev.mailwarden.auth.helo.Helo;
-import dev.mailwarden.auth.helo.Iprev;
-import dev.mailwarden.auth.spf.Spf;
-import dev.mailwarden.auth.spf.SpfEngine;
-import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.Dnswl;
-import dev.mailwarden.dnsbl.SpamhausDqs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,26 +44,44 @@ final class CheckCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--client-ip", required = true, paramLabel = "IP", description = "The SMTP client's address (IPv4 or IPv6).")
+  @Option(
+      names = "--client-ip",
+      required = true,
+      paramLabel = "IP",
+      description = "The SMTP client's address (IPv4 or IPv6).")
   String clientIp;
 
   @Option(names = "--helo", paramLabel = "NAME", description = "The HELO/EHLO argument.")
   String helo;
 
-  @Option(names = "--mail-from", paramLabel = "ADDR", description = "The MAIL FROM address; '' or '<>' for the null sender.")
+  @Option(
+      names = "--mail-from",
+      paramLabel = "ADDR",
+      description = "The MAIL FROM address; '' or '<>' for the null sender.")
   String mailFrom;
 
   @Option(names = "--rcpt", paramLabel = "ADDR", description = "A RCPT TO address (repeatable).")
   List<String> recipients = new ArrayList<>();
 
-  @Option(names = "--auth-user", paramLabel = "U", description = "The SASL user name, if the client authenticated.")
+  @Option(
+      names = "--auth-user",
+      paramLabel = "U",
+      description = "The SASL user name, if the client authenticated.")
   String authUser;
 
-  @Option(names = "--authserv-id", paramLabel = "NAME", defaultValue = "mailwarden.invalid",
-      description = "The authserv-id of the Authentication-Results header (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--authserv-id",
+      paramLabel = "NAME",
+      defaultValue = "mailwarden.invalid",
+      description =
+          "The authserv-id of the Authentication-Results header (default: ${DEFAULT-VALUE}).")
   String authservId;
 
-  @Option(names = "--deadline", paramLabel = "MILLIS", defaultValue = "10000", description = "Time budget in milliseconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deadline",
+      paramLabel = "MILLIS",
+      defaultValue = "10000",
+      description = "Time budget in milliseconds (default: ${DEFAULT-VALUE}).")
   long deadlineMillis;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -72,25 +89,45 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin DnsOptions dnsOptions;
 
-  @Option(names = "--dnsbl", paramLabel = "SPEC", description = "A DNS blocklist in postscreen syntax, e.g. zen.spamhaus.org=127.0.0.[2..11]*5 (repeatable).")
+  @Option(
+      names = "--dnsbl",
+      paramLabel = "SPEC",
+      description =
+          "A DNS blocklist in postscreen syntax, e.g. zen.spamhaus.org=127.0.0.[2..11]*5 (repeatable).")
   List<String> dnsbls = new ArrayList<>();
 
-  @Option(names = "--dnswl", paramLabel = "SPEC", description = "A DNS allowlist in postscreen syntax, e.g. list.dnswl.org*-2 (repeatable).")
+  @Option(
+      names = "--dnswl",
+      paramLabel = "SPEC",
+      description = "A DNS allowlist in postscreen syntax, e.g. list.dnswl.org*-2 (repeatable).")
   List<String> dnswls = new ArrayList<>();
 
-  @Option(names = "--spamhaus-dqs-key", paramLabel = "KEY", description = "Query Spamhaus ZEN and DBL through DQS with this key (never printed).")
+  @Option(
+      names = "--spamhaus-dqs-key",
+      paramLabel = "KEY",
+      description = "Query Spamhaus ZEN and DBL through DQS with this key (never printed).")
   String dqsKey;
 
-  @Option(names = "--no-spf", description = "Skip SPF (by default it runs when --mail-from or --helo is given).")
+  @Option(
+      names = "--no-spf",
+      description = "Skip SPF (by default it runs when --mail-from or --helo is given).")
   boolean noSpf;
 
-  @Option(names = "--spf-engine", paramLabel = "native|jspf", defaultValue = "native", description = "SPF engine (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--spf-engine",
+      paramLabel = "native|jspf",
+      defaultValue = "native",
+      description = "SPF engine (default: ${DEFAULT-VALUE}).")
   String spfEngine;
 
   @Option(names = "--no-helo", description = "Skip the HELO and iprev (FCrDNS) checks.")
   boolean noHelo;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-", description = "The raw message (RFC 5322), or - for standard input.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MESSAGE|-",
+      description = "The raw message (RFC 5322), or - for standard input.")
   String message;
 
   @Override
@@ -103,9 +140,10 @@ final class CheckCommand implements Callable<Integer> {
       throw new ExitCodes.UsageException("--deadline must be positive");
     }
     try (MailwardenRuntime runtime = dnsOptions.open()) {
-      MailWarden.Builder builder = MailWarden.builder(runtime)
-          .decisionLog(DecisionLog.off()) // the evaluation is printed on stdout
-          .deadline(Duration.ofMillis(deadlineMillis));
+      MailWarden.Builder builder =
+          MailWarden.builder(runtime)
+              .decisionLog(DecisionLog.off()) // the evaluation is printed on stdout
+              .deadline(Duration.ofMillis(deadlineMillis));
       registerChecks(builder, runtime.executor());
       Evaluation ev = builder.build().evaluateAndWait(session);
       PrintWriter out = spec.commandLine().getOut();
@@ -145,7 +183,9 @@ final class CheckCommand implements Callable<Integer> {
           switch (spfEngine) {
             case "native" -> SpfEngine.nativeEngine();
             case "jspf" -> SpfEngine.jspf(work);
-            default -> throw new ExitCodes.UsageException("--spf-engine must be native or jspf, not '" + spfEngine + "'");
+            default ->
+                throw new ExitCodes.UsageException(
+                    "--spf-engine must be native or jspf, not '" + spfEngine + "'");
           };
       builder.check(Spf.builder().engine(engine).receiver(authservId).build());
     }

@@ -1,11 +1,11 @@
 package dev.mailwarden.examples.cli;
 
-import com.google.common.net.InetAddresses;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.net.InetAddresses;
 import dev.mailwarden.CheckReport;
+import dev.mailwarden.DecisionLog;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
-import dev.mailwarden.DecisionLog;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
@@ -18,8 +18,6 @@ import dev.mailwarden.auth.dmarc.Dmarc;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
-import dev.mailwarden.dns.CacheSpec;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import dev.mailwarden.dnsbl.Dnsbl;
@@ -41,8 +39,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +51,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run sample SMTP transactions against a bundled DNS zone (no network) and print the verdicts.")
+    description =
+        "Run sample SMTP transactions against a bundled DNS zone (no network) and print the verdicts.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private static final String AUTHSERV_ID = "mx.receiver.example.org";
   private static final String RESOURCES = "/dev/mailwarden/examples/demo/";
@@ -101,7 +98,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     MailWarden inbound =
         MailWarden.builder(runtime)
             .decisionLog(DecisionLog.off()) // the demo prints every evaluation itself
-            .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
+            .check(
+                Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
             .check(Iprev.check())
             .check(Helo.check())
             .require(Spf.builder().receiver(AUTHSERV_ID).build()) // SPF temperror → TEMPFAIL
@@ -122,25 +120,55 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             .signMessage(bytes("legit.eml"));
 
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("legitimate signed mail from good.example.com",
-        inbound.evaluateAndWait(session("192.0.2.10", "mail.good.example.com", "alice@good.example.com", legit))));
-    rows.add(new Row("SBL-listed client at connect",
-        inbound.evaluateAndWait(MailSession.builder().clientIp(ip("198.51.100.66")).build())));
-    rows.add(new Row("PBL-listed residential client, dynamic HELO",
-        inbound.evaluateAndWait(MailSession.builder().clientIp(ip("203.0.113.23")).helo("dsl-203-0-113-23.dyn.isp.example.net").build())));
-    rows.add(new Row("spoofed From of p=reject bank.example.com",
-        inbound.evaluateAndWait(session("192.0.2.99", "mx.spammer.example.net", "bulk@spammer.example.net", bytes("spoofed.eml")))));
-    rows.add(new Row("ZEN answers 127.255.255.254",
-        inbound.evaluateAndWait(MailSession.builder().clientIp(ip("192.0.2.200")).helo("mail2.good.example.com").build())));
-    rows.add(new Row("sender domain whose DNS times out",
-        inbound.evaluateAndWait(session("192.0.2.10", "mail.good.example.com", "news@slow.example.net", null))));
+    rows.add(
+        new Row(
+            "legitimate signed mail from good.example.com",
+            inbound.evaluateAndWait(
+                session("192.0.2.10", "mail.good.example.com", "alice@good.example.com", legit))));
+    rows.add(
+        new Row(
+            "SBL-listed client at connect",
+            inbound.evaluateAndWait(MailSession.builder().clientIp(ip("198.51.100.66")).build())));
+    rows.add(
+        new Row(
+            "PBL-listed residential client, dynamic HELO",
+            inbound.evaluateAndWait(
+                MailSession.builder()
+                    .clientIp(ip("203.0.113.23"))
+                    .helo("dsl-203-0-113-23.dyn.isp.example.net")
+                    .build())));
+    rows.add(
+        new Row(
+            "spoofed From of p=reject bank.example.com",
+            inbound.evaluateAndWait(
+                session(
+                    "192.0.2.99",
+                    "mx.spammer.example.net",
+                    "bulk@spammer.example.net",
+                    bytes("spoofed.eml")))));
+    rows.add(
+        new Row(
+            "ZEN answers 127.255.255.254",
+            inbound.evaluateAndWait(
+                MailSession.builder()
+                    .clientIp(ip("192.0.2.200"))
+                    .helo("mail2.good.example.com")
+                    .build())));
+    rows.add(
+        new Row(
+            "sender domain whose DNS times out",
+            inbound.evaluateAndWait(
+                session("192.0.2.10", "mail.good.example.com", "news@slow.example.net", null))));
 
     // outbound: a compromised account bursts mail until the limiter stops it (time is simulated)
     AtomicLong now = new AtomicLong();
     Ticker ticker = now::get;
     RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("50/1h")).ticker(ticker).build();
     MailWarden outbound =
-        MailWarden.builder(runtime).decisionLog(DecisionLog.off()).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
+        MailWarden.builder(runtime)
+            .decisionLog(DecisionLog.off())
+            .check(OutboundLimit.check(limiter, RateKey.authenticatedUser()))
+            .build();
     List<String> twenty = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       twenty.add("victim" + i + "@elsewhere.example.org");
@@ -155,7 +183,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
               .recipients(twenty)
               .message(bytes("outbound.eml"))
               .build();
-      rows.add(new Row("outbound burst, message " + message + " (20 rcpts, limit 50/1h)", outbound.evaluateAndWait(s)));
+      rows.add(
+          new Row(
+              "outbound burst, message " + message + " (20 rcpts, limit 50/1h)",
+              outbound.evaluateAndWait(s)));
       now.addAndGet(Duration.ofSeconds(30).toNanos());
     }
     return rows;
@@ -164,19 +195,33 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private void printTable(PrintWriter out, List<Row> rows) {
     out.println("mailwarden demo: DNS from a zone bundled in the jar, no network");
     out.println();
-    out.printf(Locale.ROOT, "%-50s %-10s %6s  %s%n", "transaction", "verdict", "score", "decisive reasons");
+    out.printf(
+        Locale.ROOT,
+        "%-50s %-10s %6s  %s%n",
+        "transaction",
+        "verdict",
+        "score",
+        "decisive reasons");
     out.println("-".repeat(120));
     List<String> warnings = new ArrayList<>();
     for (Row r : rows) {
       Evaluation ev = r.evaluation();
-      out.printf(Locale.ROOT, "%-50s %-10s %6s  %s%n",
-          r.transaction(), ev.verdict(), EvaluationPrinter.score(ev.score()), reasons(ev));
+      out.printf(
+          Locale.ROOT,
+          "%-50s %-10s %6s  %s%n",
+          r.transaction(),
+          ev.verdict(),
+          EvaluationPrinter.score(ev.score()),
+          reasons(ev));
       for (CheckReport c : ev.checks()) {
         if (c.result() instanceof DnsblResult dnsbl) {
           for (ListResult l : dnsbl.errors()) {
             if (l.zone().endsWith("spamhaus.org") && l.error().orElseThrow().isListProblem()) {
-              warnings.add(r.transaction() + ": " + l.detail()
-                  + " — this is an error, not a listing; query Spamhaus through your own recursive resolver or use DQS.");
+              warnings.add(
+                  r.transaction()
+                      + ": "
+                      + l.detail()
+                      + " — this is an error, not a listing; query Spamhaus through your own recursive resolver or use DQS.");
             }
           }
         }
@@ -204,13 +249,18 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         parts.add(c.name() + "=" + c.outcome().token() + " (" + c.result().reason() + ")");
       }
     }
-    String s = parts.isEmpty() ? "all checks passed or had nothing to say" : String.join("; ", parts);
+    String s =
+        parts.isEmpty() ? "all checks passed or had nothing to say" : String.join("; ", parts);
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
   private static MailSession session(String ip, String helo, String from, byte[] message) {
     MailSession.Builder b =
-        MailSession.builder().clientIp(ip(ip)).helo(helo).mailFrom(from).recipient("bob@receiver.example.org");
+        MailSession.builder()
+            .clientIp(ip(ip))
+            .helo(helo)
+            .mailFrom(from)
+            .recipient("bob@receiver.example.org");
     if (message != null) {
       b.message(message);
     }

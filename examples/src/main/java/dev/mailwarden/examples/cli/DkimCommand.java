@@ -24,15 +24,30 @@ final class DkimCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'sign' or 'keygen'");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "choose 'sign' or 'keygen'");
   }
 
-  @Command(name = "sign", mixinStandardHelpOptions = true, description = "Print the message with a DKIM-Signature prepended.")
+  @Command(
+      name = "sign",
+      mixinStandardHelpOptions = true,
+      description = "Print the message with a DKIM-Signature prepended.")
   static final class Sign implements Callable<Integer> {
-    @Option(names = "--domain", required = true, paramLabel = "D") String domain;
-    @Option(names = "--selector", required = true, paramLabel = "S") String selector;
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key, PEM (PKCS#8, RSA or Ed25519).") Path key;
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-") String message = "-";
+    @Option(names = "--domain", required = true, paramLabel = "D")
+    String domain;
+
+    @Option(names = "--selector", required = true, paramLabel = "S")
+    String selector;
+
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "FILE",
+        description = "Private key, PEM (PKCS#8, RSA or Ed25519).")
+    Path key;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE|-")
+    String message = "-";
 
     @Override
     public Integer call() throws IOException {
@@ -45,7 +60,13 @@ final class DkimCommand implements Runnable {
       byte[] raw = CheckCommand.readMessage(message);
       byte[] signed;
       try {
-        signed = DkimSigner.builder().domain(domain).selector(selector).privateKeyPem(pem).build().signMessage(raw);
+        signed =
+            DkimSigner.builder()
+                .domain(domain)
+                .selector(selector)
+                .privateKeyPem(pem)
+                .build()
+                .signMessage(raw);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ExitCodes.UsageException("cannot sign: " + e.getMessage());
       }
@@ -56,11 +77,18 @@ final class DkimCommand implements Runnable {
     }
   }
 
-  @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Print a new private key (PEM) and the TXT record to publish.")
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description = "Print a new private key (PEM) and the TXT record to publish.")
   static final class Keygen implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--type", defaultValue = "rsa", paramLabel = "rsa|ed25519") String type;
-    @Option(names = "--bits", defaultValue = "2048", paramLabel = "N") int bits;
+
+    @Option(names = "--type", defaultValue = "rsa", paramLabel = "rsa|ed25519")
+    String type;
+
+    @Option(names = "--bits", defaultValue = "2048", paramLabel = "N")
+    int bits;
 
     @Override
     public Integer call() {

@@ -11,7 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mailwarden dmarc report --input DIR}. */
-@Command(name = "dmarc", mixinStandardHelpOptions = true, description = "DMARC tools.", subcommands = DmarcCommand.Report.class)
+@Command(
+    name = "dmarc",
+    mixinStandardHelpOptions = true,
+    description = "DMARC tools.",
+    subcommands = DmarcCommand.Report.class)
 final class DmarcCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -20,17 +24,23 @@ final class DmarcCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'report'");
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Summarise received aggregate reports (XML, .gz, .zip) per source IP. "
-          + "Exit 0 when every file was read, 65 when some could not be (each is named).")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description =
+          "Summarise received aggregate reports (XML, .gz, .zip) per source IP. "
+              + "Exit 0 when every file was read, 65 when some could not be (each is named).")
   static final class Report implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--input", required = true, paramLabel = "DIR") Path input;
+
+    @Option(names = "--input", required = true, paramLabel = "DIR")
+    Path input;
 
     @Override
     public Integer call() {
       if (!Files.isDirectory(input)) {
-        throw new ExitCodes.InputException("cannot read " + input, new java.io.IOException("not a directory"));
+        throw new ExitCodes.InputException(
+            "cannot read " + input, new java.io.IOException("not a directory"));
       }
       ReportSummary summary;
       try {

@@ -18,13 +18,15 @@ final class DnsOptions {
   @Option(
       names = "--zone",
       paramLabel = "FILE",
-      description = "Answer all DNS from this RFC 1035 master file (repeatable; no network is used).")
+      description =
+          "Answer all DNS from this RFC 1035 master file (repeatable; no network is used).")
   List<Path> zones = new ArrayList<>();
 
   @Option(
       names = "--dns-server",
       paramLabel = "HOST[:PORT]",
-      description = "Send DNS queries to this server (repeatable; IPv6 as [::1]:53). Default: /etc/resolv.conf.")
+      description =
+          "Send DNS queries to this server (repeatable; IPv6 as [::1]:53). Default: /etc/resolv.conf.")
   List<String> servers = new ArrayList<>();
 
   /** A runtime answering DNS as the options say, cached; the caller closes it. */

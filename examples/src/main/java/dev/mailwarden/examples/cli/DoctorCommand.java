@@ -36,25 +36,48 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--domain", required = true, paramLabel = "D", description = "Your mail domain (the domain of your addresses).")
+  @Option(
+      names = "--domain",
+      required = true,
+      paramLabel = "D",
+      description = "Your mail domain (the domain of your addresses).")
   String domain;
 
-  @Option(names = "--ip", required = true, paramLabel = "IP", description = "An address your server sends from (repeatable).")
+  @Option(
+      names = "--ip",
+      required = true,
+      paramLabel = "IP",
+      description = "An address your server sends from (repeatable).")
   List<String> ips = new ArrayList<>();
 
-  @Option(names = "--helo", paramLabel = "NAME", description = "The HELO/EHLO name your server announces.")
+  @Option(
+      names = "--helo",
+      paramLabel = "NAME",
+      description = "The HELO/EHLO name your server announces.")
   String helo;
 
-  @Option(names = "--selector", paramLabel = "S", description = "A DKIM selector your server signs with (repeatable).")
+  @Option(
+      names = "--selector",
+      paramLabel = "S",
+      description = "A DKIM selector your server signs with (repeatable).")
   List<String> selectors = new ArrayList<>();
 
-  @Option(names = "--dnsbl", paramLabel = "SPEC", description = "A blocklist in postscreen syntax (repeatable; default Spamhaus ZEN).")
+  @Option(
+      names = "--dnsbl",
+      paramLabel = "SPEC",
+      description = "A blocklist in postscreen syntax (repeatable; default Spamhaus ZEN).")
   List<String> specs = new ArrayList<>();
 
-  @Option(names = "--spamhaus-dqs-key", paramLabel = "KEY", description = "Use Spamhaus ZEN through DQS with this key as the default list.")
+  @Option(
+      names = "--spamhaus-dqs-key",
+      paramLabel = "KEY",
+      description = "Use Spamhaus ZEN through DQS with this key as the default list.")
   String dqsKey;
 
-  @Option(names = "--json", description = "Print {\"domain\":..., \"findings\":[{\"severity\",\"code\",\"message\",\"fix\"}, ...]}.")
+  @Option(
+      names = "--json",
+      description =
+          "Print {\"domain\":..., \"findings\":[{\"severity\",\"code\",\"message\",\"fix\"}, ...]}.")
   boolean json;
 
   @Mixin DnsOptions dnsOptions;
@@ -66,7 +89,8 @@ final class DoctorCommand implements Callable<Integer> {
       Doctor.Builder b = Doctor.builder(runtime);
       try {
         for (String s : specs) {
-          int star = s.lastIndexOf('*'); // postscreen's *weight: irrelevant to where an address is listed
+          int star =
+              s.lastIndexOf('*'); // postscreen's *weight: irrelevant to where an address is listed
           b.dnsbl(Dnsbl.parse(star < 0 ? s : s.substring(0, star)));
         }
         if (specs.isEmpty() && dqsKey != null) {
@@ -130,8 +154,12 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static void printText(PrintWriter out, DoctorReport report) {
-    out.printf(Locale.ROOT, "mailwarden doctor: %s (%d DNS queries, %d ms)%n",
-        report.domain(), report.dnsQueries(), report.elapsed().toMillis());
+    out.printf(
+        Locale.ROOT,
+        "mailwarden doctor: %s (%d DNS queries, %d ms)%n",
+        report.domain(),
+        report.dnsQueries(),
+        report.elapsed().toMillis());
     if (report.findings().isEmpty()) {
       out.println("all clear: no finding");
       return;
@@ -145,8 +173,11 @@ final class DoctorCommand implements Callable<Integer> {
       }
     }
     out.println();
-    out.printf(Locale.ROOT, "%d error(s), %d warning(s), %d info%n",
-        report.findings(Severity.ERROR).size(), report.findings(Severity.WARNING).size(),
+    out.printf(
+        Locale.ROOT,
+        "%d error(s), %d warning(s), %d info%n",
+        report.findings(Severity.ERROR).size(),
+        report.findings(Severity.WARNING).size(),
         report.findings(Severity.INFO).size());
   }
 }

@@ -31,7 +31,9 @@ final class EvaluationPrinter {
           c.outcome().token(),
           score(c.score()),
           c.result().reason(),
-          c.status() == CheckReport.Status.COMPLETED ? "" : " [" + c.status().name().toLowerCase(Locale.ROOT) + "]");
+          c.status() == CheckReport.Status.COMPLETED
+              ? ""
+              : " [" + c.status().name().toLowerCase(Locale.ROOT) + "]");
     }
     if (ev.checks().isEmpty()) {
       out.println("  (no check applied to this session)");

@@ -10,12 +10,16 @@ final class ExitCodes {
   static final int REJECT = 1;
   static final int TEMPFAIL = 2;
   static final int QUARANTINE = 3;
+
   /** EX_USAGE */
   static final int USAGE = 64;
+
   /** EX_DATAERR: some input was read but could not be used (e.g. a malformed report). */
   static final int DATA_ERROR = 65;
+
   /** EX_NOINPUT */
   static final int NO_INPUT = 66;
+
   /** EX_SOFTWARE */
   static final int INTERNAL = 70;
 
@@ -42,7 +46,9 @@ final class ExitCodes {
 
   /** One sentence for stderr. */
   static String describe(Throwable t) {
-    if (t instanceof InputException || t instanceof UsageException || t instanceof IllegalArgumentException) {
+    if (t instanceof InputException
+        || t instanceof UsageException
+        || t instanceof IllegalArgumentException) {
       return t.getMessage();
     }
     return "internal error: " + t;

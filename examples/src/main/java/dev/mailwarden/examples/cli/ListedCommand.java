@@ -1,7 +1,7 @@
 package dev.mailwarden.examples.cli;
 
-import dev.mailwarden.MailwardenRuntime;
 import com.google.common.net.InetAddresses;
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
 import dev.mailwarden.dnsbl.ListingMonitor;
@@ -30,10 +30,16 @@ final class ListedCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "IP", description = "Addresses to check.")
   List<String> ips = new ArrayList<>();
 
-  @Option(names = "--dnsbl", paramLabel = "SPEC", description = "A list in postscreen syntax (repeatable; default Spamhaus ZEN).")
+  @Option(
+      names = "--dnsbl",
+      paramLabel = "SPEC",
+      description = "A list in postscreen syntax (repeatable; default Spamhaus ZEN).")
   List<String> specs = new ArrayList<>();
 
-  @Option(names = "--spamhaus-dqs-key", paramLabel = "KEY", description = "Use Spamhaus ZEN through DQS with this key as the default list.")
+  @Option(
+      names = "--spamhaus-dqs-key",
+      paramLabel = "KEY",
+      description = "Use Spamhaus ZEN through DQS with this key as the default list.")
   String dqsKey;
 
   @Mixin DnsOptions dnsOptions;
@@ -61,7 +67,8 @@ final class ListedCommand implements Callable<Integer> {
       lists.add(dqsKey != null ? Dnsbl.spamhausDqs(dqsKey).zen() : Dnsbl.spamhausZen());
     }
     try (MailwardenRuntime runtime = dnsOptions.open()) {
-      MonitorReport report = ListingMonitor.builder(runtime).lists(lists).build().checkAndWait(addresses);
+      MonitorReport report =
+          ListingMonitor.builder(runtime).lists(lists).build().checkAndWait(addresses);
       report.lines().forEach(spec.commandLine().getOut()::println);
       return report.anyListed() ? 1 : 0;
     }

@@ -44,33 +44,57 @@ final class LogsCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files ('-' for standard input).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Log files ('-' for standard input).")
   List<String> files = new ArrayList<>();
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  @Option(names = "--since", paramLabel = "T",
-      description = "Skip lines before T, wall-clock time as written in the log: 2026-12-05, 2026-12-05T08:00[:00], or 30m / 24h / 7d ago.")
+  @Option(
+      names = "--since",
+      paramLabel = "T",
+      description =
+          "Skip lines before T, wall-clock time as written in the log: 2026-12-05, 2026-12-05T08:00[:00], or 30m / 24h / 7d ago.")
   String since;
 
-  @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Entries per list (0: all; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Entries per list (0: all; default ${DEFAULT-VALUE}).")
   int top;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with charts to FILE.")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Also write a self-contained HTML page with charts to FILE.")
   Path html;
 
-  @Option(names = "--syslog-name", paramLabel = "NAME", defaultValue = "postfix",
+  @Option(
+      names = "--syslog-name",
+      paramLabel = "NAME",
+      defaultValue = "postfix",
       description = "Postfix's syslog_name (default ${DEFAULT-VALUE}).")
   String syslogName;
 
-  @Option(names = "--max-queue-ids", paramLabel = "N", description = "Queue ids remembered at once (default 200000).")
+  @Option(
+      names = "--max-queue-ids",
+      paramLabel = "N",
+      description = "Queue ids remembered at once (default 200000).")
   Integer maxQueueIds;
 
-  @Option(names = "--max-distinct", paramLabel = "N", description = "Distinct senders/recipients/domains counted exactly per table (default 1000000).")
+  @Option(
+      names = "--max-distinct",
+      paramLabel = "N",
+      description =
+          "Distinct senders/recipients/domains counted exactly per table (default 1000000).")
   Integer maxDistinct;
 
-  Clock clock = Clock.system(ZoneId.systemDefault()); // syslog timestamps are this machine's local time
+  Clock clock =
+      Clock.system(ZoneId.systemDefault()); // syslog timestamps are this machine's local time
 
   @Override
   public Integer call() {
@@ -84,7 +108,9 @@ final class LogsCommand implements Callable<Integer> {
     if (maxDistinct != null) {
       limits = limits.withMaxDistinct(maxDistinct);
     }
-    MailLogAnalyzer analyzer = new MailLogAnalyzer(limits, MailLogAnalyzer.Alarms.defaults(), parseSince(since, clock), clock, syslogName);
+    MailLogAnalyzer analyzer =
+        new MailLogAnalyzer(
+            limits, MailLogAnalyzer.Alarms.defaults(), parseSince(since, clock), clock, syslogName);
     for (String f : files) {
       try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
         analyzer.read(f, in);
@@ -117,11 +143,12 @@ final class LogsCommand implements Callable<Integer> {
     Matcher m = RELATIVE.matcher(since);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          };
       return LocalDateTime.now(clock).minus(d);
     }
     try {
@@ -130,7 +157,10 @@ final class LogsCommand implements Callable<Integer> {
       }
       return LocalDateTime.parse(since.toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
-      throw new ExitCodes.UsageException("--since: '" + since + "' is not a date (2026-12-05), a date-time (2026-12-05T08:00) or 30m/24h/7d");
+      throw new ExitCodes.UsageException(
+          "--since: '"
+              + since
+              + "' is not a date (2026-12-05), a date-time (2026-12-05T08:00) or 30m/24h/7d");
     }
   }
 }

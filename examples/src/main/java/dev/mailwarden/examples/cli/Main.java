@@ -8,15 +8,28 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code mailwarden} command-line tool. Exit status: 0 ACCEPT, 1 REJECT, 2 TEMPFAIL, 3
- * QUARANTINE ({@code doctor}: 0 no error, 1 errors, 3 warnings only); 64 usage error, 66
- * unreadable input, 70 internal error.
+ * QUARANTINE ({@code doctor}: 0 no error, 1 errors, 3 warnings only); 64 usage error, 66 unreadable
+ * input, 70 internal error.
  */
 @Command(
     name = "mailwarden",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Mail-security checks for mail gateways: DNSBL, HELO/iprev, SPF, DKIM, DMARC, rate limits.",
-    subcommands = {CheckCommand.class, ListedCommand.class, DkimCommand.class, ArcCommand.class, DmarcCommand.class, RatelimitCommand.class, DemoCommand.class, PolicydCommand.class, MilterCommand.class, DoctorCommand.class, LogsCommand.class})
+    description =
+        "Mail-security checks for mail gateways: DNSBL, HELO/iprev, SPF, DKIM, DMARC, rate limits.",
+    subcommands = {
+      CheckCommand.class,
+      ListedCommand.class,
+      DkimCommand.class,
+      ArcCommand.class,
+      DmarcCommand.class,
+      RatelimitCommand.class,
+      DemoCommand.class,
+      PolicydCommand.class,
+      MilterCommand.class,
+      DoctorCommand.class,
+      LogsCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,8 +37,11 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // the console's own encoding, said explicitly
     Charset console = Charset.defaultCharset();
-    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, console), true),
-        new PrintWriter(new OutputStreamWriter(System.err, console), true)));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(new OutputStreamWriter(System.out, console), true),
+            new PrintWriter(new OutputStreamWriter(System.err, console), true)));
   }
 
   /** Runs the tool and returns its exit status (used by tests). */
@@ -37,7 +53,8 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(
         (ex, a) -> {
           err.println("mailwarden: " + ex.getMessage());
-          err.println("Try 'mailwarden " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+          err.println(
+              "Try 'mailwarden " + ex.getCommandLine().getCommandName() + " --help' for usage.");
           return ExitCodes.USAGE;
         });
     cli.setExecutionExceptionHandler(
@@ -54,7 +71,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try --help)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required (try --help)");
   }
 
   /** Reads the version from the jar manifest. */

@@ -5,12 +5,12 @@ import dev.mailwarden.examples.milter.MailwardenMilter;
 import dev.mailwarden.examples.milter.MilterConfig;
 import dev.mailwarden.examples.milter.MilterPipelines;
 import dev.mailwarden.examples.milter.MilterServer;
+import dev.mailwarden.examples.policyd.MetricsEndpoint;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import dev.mailwarden.examples.policyd.MetricsEndpoint;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,11 +26,16 @@ import picocli.CommandLine.Option;
     })
 final class MilterCommand implements Callable<Integer> {
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT|unix:PATH",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT|unix:PATH",
       description = "Address to listen on (default: the config's, else 127.0.0.1:10041).")
   String listen;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (see MilterConfig for the keys).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (see MilterConfig for the keys).")
   Path config;
 
   @Override
@@ -56,19 +61,29 @@ final class MilterCommand implements Callable<Integer> {
         MetricsEndpoint metrics = metrics(cfg, runtime);
         MilterPipelines pipelines = pipelines(cfg, runtime, metrics)) {
       CountDownLatch stopped = new CountDownLatch(1);
-      MilterServer server = MilterServer.start(address, () -> MailwardenMilter.session(pipelines, cfg),
-          cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        stopped.countDown();
-      }, "milter-shutdown"));
+      MilterServer server =
+          MilterServer.start(
+              address,
+              () -> MailwardenMilter.session(pipelines, cfg),
+              cfg.maxFrameBytes(),
+              cfg.idleTimeout(),
+              cfg.maxConnections());
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "milter-shutdown"));
       stopped.await();
       return 0;
     }
   }
 
   /** The Prometheus endpoint of {@code metrics-listen}, or null when it is not set. */
-  static @Nullable MetricsEndpoint metrics(MilterConfig cfg, MailwardenRuntime runtime) throws IOException {
+  static @Nullable MetricsEndpoint metrics(MilterConfig cfg, MailwardenRuntime runtime)
+      throws IOException {
     if (cfg.metricsListen().isEmpty()) {
       return null;
     }
@@ -77,7 +92,8 @@ final class MilterCommand implements Callable<Integer> {
     return metrics;
   }
 
-  static MilterPipelines pipelines(MilterConfig cfg, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
+  static MilterPipelines pipelines(
+      MilterConfig cfg, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
     try {
       return new MilterPipelines(cfg, runtime, metrics);
     } catch (IllegalArgumentException | IllegalStateException e) {

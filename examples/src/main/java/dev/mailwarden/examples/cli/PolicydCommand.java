@@ -1,20 +1,18 @@
 package dev.mailwarden.examples.cli;
 
 import dev.mailwarden.MailWarden;
-import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.auth.helo.Helo;
 import dev.mailwarden.auth.helo.Iprev;
 import dev.mailwarden.auth.spf.Spf;
-import dev.mailwarden.dnsbl.Dnsbl;
-import dev.mailwarden.dnsbl.Dnswl;
-import dev.mailwarden.examples.policyd.PolicyServer;
 import dev.mailwarden.examples.policyd.MetricsEndpoint;
+import dev.mailwarden.examples.policyd.PolicyServer;
 import dev.mailwarden.examples.policyd.PolicyService;
 import dev.mailwarden.examples.policyd.PolicydConfig;
-import dev.mailwarden.ratelimit.RateLimiter.FailMode;
+import dev.mailwarden.examples.policyd.PostscreenLists;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.RateLimiter;
+import dev.mailwarden.ratelimit.RateLimiter.FailMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,22 +36,35 @@ import picocli.CommandLine.Option;
     })
 final class PolicydCommand implements Callable<Integer> {
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default: the config's, else 127.0.0.1:10040).")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on (default: the config's, else 127.0.0.1:10040).")
   String listen;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (see PolicydConfig for the keys).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (see PolicydConfig for the keys).")
   Path config;
 
-  @Option(names = "--allow-client", paramLabel = "CIDR",
-      description = "A network allowed to connect (repeatable; replaces the config's allow-client; default loopback).")
+  @Option(
+      names = "--allow-client",
+      paramLabel = "CIDR",
+      description =
+          "A network allowed to connect (repeatable; replaces the config's allow-client; default loopback).")
   List<String> allowClients = new ArrayList<>();
 
-  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
-      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: the config's metrics-listen, else off).")
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (default: the config's metrics-listen, else off).")
   String metricsListen;
 
   @Override
-  @SuppressWarnings("try") // the shutdown hook closes the running server; the try closes it otherwise
+  @SuppressWarnings(
+      "try") // the shutdown hook closes the running server; the try closes it otherwise
   public Integer call() throws Exception {
     PolicydConfig cfg;
     try {
@@ -63,10 +74,14 @@ final class PolicydCommand implements Callable<Integer> {
     }
     try (Running running = open(cfg, listen, metricsListen, allowClients)) {
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        running.close();
-        stopped.countDown();
-      }, "policyd-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    running.close();
+                    stopped.countDown();
+                  },
+                  "policyd-shutdown"));
       stopped.await();
       return 0;
     }
@@ -74,16 +89,20 @@ final class PolicydCommand implements Callable<Integer> {
 
   /**
    * Starts everything policyd runs: resolver, limiter, the policy server and, when {@code
-   * metricsListen} or the config's {@code metrics-listen} is set, the metrics server. The
-   * arguments override the config's {@code listen} / {@code metrics-listen} when not null.
+   * metricsListen} or the config's {@code metrics-listen} is set, the metrics server. The arguments
+   * override the config's {@code listen} / {@code metrics-listen} when not null.
    */
   static Running open(
-      PolicydConfig cfg, @Nullable String listen, @Nullable String metricsListen, List<String> allowClients)
+      PolicydConfig cfg,
+      @Nullable String listen,
+      @Nullable String metricsListen,
+      List<String> allowClients)
       throws IOException {
     DnsOptions dnsOptions = new DnsOptions();
     cfg.all("zone").forEach(z -> dnsOptions.zones.add(Path.of(z)));
     dnsOptions.servers.addAll(cfg.all("dns-server"));
-    InetSocketAddress address = DnsOptions.parseServer(listen != null ? listen : cfg.get("listen", "127.0.0.1:10040"));
+    InetSocketAddress address =
+        DnsOptions.parseServer(listen != null ? listen : cfg.get("listen", "127.0.0.1:10040"));
     String metricsSpec = metricsListen != null ? metricsListen : cfg.get("metrics-listen", "");
     InetSocketAddress metricsAddress = metricsSpec.isEmpty() ? null : metricsAddress(metricsSpec);
     PolicyServer.Limits limits;
@@ -106,7 +125,8 @@ final class PolicydCommand implements Callable<Integer> {
         if (limiter != null) {
           metrics.bindLimiter(limiter);
         }
-        service = new PolicyService(metrics.instrument(inbound), limiter, authservId, metrics::record);
+        service =
+            new PolicyService(metrics.instrument(inbound), limiter, authservId, metrics::record);
       } else {
         service = new PolicyService(inbound, limiter, authservId);
       }
@@ -138,7 +158,8 @@ final class PolicydCommand implements Callable<Integer> {
       // reported below
     }
     if (port < 0 || port > 65535 || !com.google.common.net.InetAddresses.isInetAddress(host)) {
-      throw new ExitCodes.UsageException("bad metrics-listen '" + spec + "': give IP:PORT, e.g. 127.0.0.1:9464");
+      throw new ExitCodes.UsageException(
+          "bad metrics-listen '" + spec + "': give IP:PORT, e.g. 127.0.0.1:9464");
     }
     return new InetSocketAddress(com.google.common.net.InetAddresses.forString(host), port);
   }
@@ -151,7 +172,11 @@ final class PolicydCommand implements Callable<Integer> {
     private final MailwardenRuntime runtime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Running(PolicyServer server, @Nullable MetricsEndpoint metrics, @Nullable RateLimiter limiter, MailwardenRuntime runtime) {
+    Running(
+        PolicyServer server,
+        @Nullable MetricsEndpoint metrics,
+        @Nullable RateLimiter limiter,
+        MailwardenRuntime runtime) {
       this.server = server;
       this.metrics = metrics;
       this.limiter = limiter;
@@ -208,7 +233,8 @@ final class PolicydCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ExitCodes.UsageException("bad limit in the configuration: " + e.getMessage());
     }
-    b.whenStoreUnavailable(cfg.get("limit-failure", "open").equals("closed") ? FailMode.CLOSED : FailMode.OPEN);
+    b.whenStoreUnavailable(
+        cfg.get("limit-failure", "open").equals("closed") ? FailMode.CLOSED : FailMode.OPEN);
     return b.build();
   }
 }

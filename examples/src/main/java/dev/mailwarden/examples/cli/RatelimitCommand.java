@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mailwarden ratelimit simulate}: try limits on your own logs. */
-@Command(name = "ratelimit", mixinStandardHelpOptions = true, description = "Outbound rate-limit tools.",
+@Command(
+    name = "ratelimit",
+    mixinStandardHelpOptions = true,
+    description = "Outbound rate-limit tools.",
     subcommands = RatelimitCommand.Simulate.class)
 final class RatelimitCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -22,12 +25,23 @@ final class RatelimitCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'simulate'");
   }
 
-  @Command(name = "simulate", mixinStandardHelpOptions = true,
-      description = "Replay a CSV of timestamp,key,recipients and print per-key allowed/denied counts and first trip.")
+  @Command(
+      name = "simulate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Replay a CSV of timestamp,key,recipients and print per-key allowed/denied counts and first trip.")
   static final class Simulate implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--limit", required = true, paramLabel = "N/PERIOD", description = "e.g. 100/1h (repeatable).") List<String> limits = new ArrayList<>();
-    @Option(names = "--events", required = true, paramLabel = "FILE") Path events;
+
+    @Option(
+        names = "--limit",
+        required = true,
+        paramLabel = "N/PERIOD",
+        description = "e.g. 100/1h (repeatable).")
+    List<String> limits = new ArrayList<>();
+
+    @Option(names = "--events", required = true, paramLabel = "FILE")
+    Path events;
 
     @Override
     public Integer call() {

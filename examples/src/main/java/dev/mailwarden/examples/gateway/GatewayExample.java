@@ -33,7 +33,8 @@ public final class GatewayExample {
     this.hostname = hostname;
     this.inbound =
         MailWarden.builder(runtime)
-            .check(Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
+            .check(
+                Dnsbl.check(Dnsbl.spamhausZen()), DnsblWeights.listed(5.0)) // one listing rejects
             .check(Iprev.check())
             .check(Helo.check())
             .require(Spf.builder().receiver(hostname).build())
@@ -55,11 +56,12 @@ public final class GatewayExample {
   }
 
   /**
-   * At each stage, evaluates what is known and tells whether the transaction may go on. Returns
-   * the reply already sent when it must stop.
+   * At each stage, evaluates what is known and tells whether the transaction may go on. Returns the
+   * reply already sent when it must stop.
    */
   public Optional<SmtpReply> atStage(MailSession sessionSoFar, Transaction smtp) {
-    Evaluation ev = inbound.evaluateAndWait(sessionSoFar); // a blocking server; async ones use evaluate()
+    Evaluation ev =
+        inbound.evaluateAndWait(sessionSoFar); // a blocking server; async ones use evaluate()
     if (ev.verdict() == Verdict.REJECT || ev.verdict() == Verdict.TEMPFAIL) {
       smtp.reply(ev.smtpReply());
       return Optional.of(ev.smtpReply());
@@ -69,7 +71,12 @@ public final class GatewayExample {
 
   /** The whole transaction, stage by stage; returns the final reply. */
   public SmtpReply handle(
-      InetAddress client, String helo, String mailFrom, String rcpt, byte[] message, Transaction smtp) {
+      InetAddress client,
+      String helo,
+      String mailFrom,
+      String rcpt,
+      byte[] message,
+      Transaction smtp) {
     MailSession connect = MailSession.builder().clientIp(client).build();
     Optional<SmtpReply> stop = atStage(connect, smtp);
     if (stop.isPresent()) {

@@ -9,11 +9,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts per key with at most {@code capacity} keys. Exact while the keys fit. Past the cap,
- * either every new key is counted under one overflow key (for reasons, whose sum must stay
- * exact), or the table keeps the heavy hitters (Misra–Gries: when full, every count drops by the
- * smallest one and keys at zero leave; a key seen more than total/capacity times is never lost, its
- * count is a lower bound).
+ * Counts per key with at most {@code capacity} keys. Exact while the keys fit. Past the cap, either
+ * every new key is counted under one overflow key (for reasons, whose sum must stay exact), or the
+ * table keeps the heavy hitters (Misra–Gries: when full, every count drops by the smallest one and
+ * keys at zero leave; a key seen more than total/capacity times is never lost, its count is a lower
+ * bound).
  */
 final class BoundedCounter {
   private final int capacity;
@@ -79,7 +79,10 @@ final class BoundedCounter {
   List<Map.Entry<String, Long>> top(int limit) {
     List<Map.Entry<String, Long>> list = new ArrayList<>(counts.size());
     counts.forEach((k, v) -> list.add(Map.entry(k, v[0])));
-    list.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey));
+    list.sort(
+        Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
     return limit > 0 && list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
   }
 }

@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One mailwarden decision line (logger {@code dev.mailwarden.decision}): logfmt {@code key=value}
  * pairs, a value in double quotes when it holds spaces or quotes, with {@code \"} and {@code \\}
- * escapes. Whatever precedes the pairs (syslog or logback prefix) is skipped: words without
- * {@code =} are ignored. The first occurrence of a key wins, and quoted values are read as one
- * value, so a hostile HELO cannot add or override a key. Keys read: {@code evaluation}, {@code
- * verdict}, {@code score}, {@code client_ip}, {@code helo}, {@code mail_from_domain}, {@code
- * elapsed_ms}, {@code dns_queries}, {@code check.<name>=<outcome>} and {@code dnsbl_error=<zone>}
- * (repeatable). Kept in this one class so it can follow the decision line's final format.
+ * escapes. Whatever precedes the pairs (syslog or logback prefix) is skipped: words without {@code
+ * =} are ignored. The first occurrence of a key wins, and quoted values are read as one value, so a
+ * hostile HELO cannot add or override a key. Keys read: {@code evaluation}, {@code verdict}, {@code
+ * score}, {@code client_ip}, {@code helo}, {@code mail_from_domain}, {@code elapsed_ms}, {@code
+ * dns_queries}, {@code check.<name>=<outcome>} and {@code dnsbl_error=<zone>} (repeatable). Kept in
+ * this one class so it can follow the decision line's final format.
  */
 public final class DecisionLine {
   private static final int MAX_PAIRS = 256;
@@ -24,7 +24,8 @@ public final class DecisionLine {
   private final Map<String, String> checks;
   private final List<String> dnsblErrors;
 
-  private DecisionLine(Map<String, String> fields, Map<String, String> checks, List<String> dnsblErrors) {
+  private DecisionLine(
+      Map<String, String> fields, Map<String, String> checks, List<String> dnsblErrors) {
     this.fields = fields;
     this.checks = checks;
     this.dnsblErrors = dnsblErrors;
@@ -32,7 +33,8 @@ public final class DecisionLine {
 
   /** True when the line looks like a decision line (cheap test before {@link #parse}). */
   public static boolean looksLikeDecision(String line) {
-    return line.contains("dev.mailwarden.decision") || (line.contains("evaluation=") && line.contains("verdict="));
+    return line.contains("dev.mailwarden.decision")
+        || (line.contains("evaluation=") && line.contains("verdict="));
   }
 
   /** The pairs of a decision line, or null when it has no {@code verdict}. */
@@ -49,7 +51,10 @@ public final class DecisionLine {
         i++;
       }
       int keyStart = i;
-      while (i < n && line.charAt(i) != '=' && line.charAt(i) != '"' && !SyslogLine.space(line.charAt(i))) {
+      while (i < n
+          && line.charAt(i) != '='
+          && line.charAt(i) != '"'
+          && !SyslogLine.space(line.charAt(i))) {
         i++;
       }
       if (i >= n || line.charAt(i) != '=' || i == keyStart) {
@@ -90,7 +95,10 @@ public final class DecisionLine {
     if (!fields.containsKey("verdict")) {
       return null;
     }
-    return new DecisionLine(Collections.unmodifiableMap(fields), Collections.unmodifiableMap(checks), List.copyOf(errors));
+    return new DecisionLine(
+        Collections.unmodifiableMap(fields),
+        Collections.unmodifiableMap(checks),
+        List.copyOf(errors));
   }
 
   private static int skipWord(String line, int i) {

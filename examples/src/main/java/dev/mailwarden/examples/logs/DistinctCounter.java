@@ -7,8 +7,8 @@ import java.security.SecureRandom;
  * 16 bytes per distinct string, nothing per repeat). Exact up to {@code capacity} distinct values
  * (a collision among a million 64-bit fingerprints has odds below 1 in 10^7); beyond it new values
  * are not counted and the total is a lower bound ({@link #capped()}). The fingerprint is FNV-1a
- * over the chars from a random start value, then MurmurHash3's finaliser: no allocation per
- * string (Guava's hashString copies the string to bytes first, a measured 10 % of the whole pass).
+ * over the chars from a random start value, then MurmurHash3's finaliser: no allocation per string
+ * (Guava's hashString copies the string to bytes first, a measured 10 % of the whole pass).
  */
 final class DistinctCounter {
   private final int capacity;

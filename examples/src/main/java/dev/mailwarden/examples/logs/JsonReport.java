@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-
 /**
  * The report as one JSON object. The keys of the issue are a contract: {@code totals} (15 keys),
  * {@code hourly}, {@code rejects}, {@code sasl_users} ({@code user}, {@code messages}, {@code
@@ -38,8 +37,14 @@ public final class JsonReport {
     totals.put("recipient_hosts", t.recipientHosts());
     ArrayNode hourly = root.putArray("hourly");
     for (LogReport.Hour h : r.hourly()) {
-      hourly.addObject().put("hour", h.hour()).put("received", h.received()).put("delivered", h.delivered())
-          .put("deferred", h.deferred()).put("bounced", h.bounced()).put("rejected", h.rejected());
+      hourly
+          .addObject()
+          .put("hour", h.hour())
+          .put("received", h.received())
+          .put("delivered", h.delivered())
+          .put("deferred", h.deferred())
+          .put("bounced", h.bounced())
+          .put("rejected", h.rejected());
     }
     root.put("days", r.days());
     ObjectNode rejects = root.putObject("rejects");
@@ -47,14 +52,19 @@ public final class JsonReport {
     ArrayNode users = root.putArray("sasl_users");
     for (LogReport.SaslUser u : cut(r.saslUsers(), top)) {
       ObjectNode o = users.addObject();
-      o.put("user", u.user()).put("messages", u.messages()).put("recipients", u.recipients()).put("client_ips", u.clientIps());
+      o.put("user", u.user())
+          .put("messages", u.messages())
+          .put("recipients", u.recipients())
+          .put("client_ips", u.clientIps());
       ArrayNode flags = o.putArray("flags");
       for (LogReport.Flag f : u.flags()) {
         ObjectNode fo = flags.addObject().put("flag", f.kind()).put("reason", f.reason());
         f.lines().forEach(fo.putArray("lines")::add);
       }
       u.clientIpList().forEach(o.putArray("client_ip_list")::add);
-      o.put("sent", u.sent()).put("bounced", u.bounced()).put("remote_rejected", u.remoteRejected())
+      o.put("sent", u.sent())
+          .put("bounced", u.bounced())
+          .put("remote_rejected", u.remoteRejected())
           .put("remote_rejected_share", Math.round(u.remoteRejectedShare() * 10000) / 10000.0);
     }
     ArrayNode auth = root.putArray("auth_failures");
@@ -63,7 +73,12 @@ public final class JsonReport {
     }
     ArrayNode listed = root.putArray("listed");
     for (LogReport.Listed l : cut(r.listed(), top)) {
-      listed.addObject().put("listed", l.listed()).put("relay", l.relay()).put("reply", l.reply()).put("count", l.count());
+      listed
+          .addObject()
+          .put("listed", l.listed())
+          .put("relay", l.relay())
+          .put("reply", l.reply())
+          .put("count", l.count());
     }
     ArrayNode senders = root.putArray("top_senders");
     for (LogReport.Count c : cut(r.topSenders(), top)) {
@@ -75,21 +90,29 @@ public final class JsonReport {
     ObjectNode verdicts = dec.putObject("verdicts");
     d.verdicts().forEach(verdicts::put);
     ObjectNode checks = dec.putObject("checks");
-    d.checks().forEach((name, outcomes) -> {
-      ObjectNode c = checks.putObject(name);
-      outcomes.forEach(c::put);
-    });
+    d.checks()
+        .forEach(
+            (name, outcomes) -> {
+              ObjectNode c = checks.putObject(name);
+              outcomes.forEach(c::put);
+            });
     ObjectNode errors = dec.putObject("dnsbl_errors");
     d.dnsblErrors().forEach(errors::put);
-    dec.put("average_elapsed_ms", d.averageElapsedMs()).put("average_dns_queries", d.averageDnsQueries());
+    dec.put("average_elapsed_ms", d.averageElapsedMs())
+        .put("average_dns_queries", d.averageDnsQueries());
     LogReport.Input in = r.input();
     ObjectNode input = root.putObject("input");
     in.files().forEach(input.putArray("files")::add);
-    input.put("bytes", in.bytes()).put("lines", in.lines()).put("postfix_lines", in.postfixLines())
-        .put("decision_lines", in.decisionLines()).put("skipped_lines", in.skippedLines());
+    input
+        .put("bytes", in.bytes())
+        .put("lines", in.lines())
+        .put("postfix_lines", in.postfixLines())
+        .put("decision_lines", in.decisionLines())
+        .put("skipped_lines", in.skippedLines());
     LogReport.CapsHit c = r.caps();
     ObjectNode caps = root.putObject("caps");
-    caps.put("truncated_lines", c.truncatedLines()).put("queue_ids_forgotten", c.queueIdsForgotten())
+    caps.put("truncated_lines", c.truncatedLines())
+        .put("queue_ids_forgotten", c.queueIdsForgotten())
         .put("users_not_tracked", c.usersNotTracked());
     c.distinctTablesCapped().forEach(caps.putArray("lower_bounds")::add);
     c.approximateTables().forEach(caps.putArray("approximate")::add);
@@ -98,7 +121,9 @@ public final class JsonReport {
 
   public static String write(LogReport r, int top) {
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r, top));
+      return new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toJson(r, top));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -107,5 +132,4 @@ public final class JsonReport {
   private static <T> List<T> cut(List<T> list, int top) {
     return top > 0 && list.size() > top ? list.subList(0, top) : list;
   }
-
 }

@@ -44,23 +44,56 @@ public record LogLimits(
   }
 
   public LogLimits withMaxLineBytes(int v) {
-    return new LogLimits(v, maxQueueIds, maxDistinct, maxUsers, maxIpsPerUser, maxCounterKeys, maxListed, maxEvidence);
+    return new LogLimits(
+        v,
+        maxQueueIds,
+        maxDistinct,
+        maxUsers,
+        maxIpsPerUser,
+        maxCounterKeys,
+        maxListed,
+        maxEvidence);
   }
 
   public LogLimits withMaxQueueIds(int v) {
-    return new LogLimits(maxLineBytes, v, maxDistinct, maxUsers, maxIpsPerUser, maxCounterKeys, maxListed, maxEvidence);
+    return new LogLimits(
+        maxLineBytes,
+        v,
+        maxDistinct,
+        maxUsers,
+        maxIpsPerUser,
+        maxCounterKeys,
+        maxListed,
+        maxEvidence);
   }
 
   public LogLimits withMaxDistinct(int v) {
-    return new LogLimits(maxLineBytes, maxQueueIds, v, maxUsers, maxIpsPerUser, maxCounterKeys, maxListed, maxEvidence);
+    return new LogLimits(
+        maxLineBytes,
+        maxQueueIds,
+        v,
+        maxUsers,
+        maxIpsPerUser,
+        maxCounterKeys,
+        maxListed,
+        maxEvidence);
   }
 
   public LogLimits withMaxUsers(int v) {
-    return new LogLimits(maxLineBytes, maxQueueIds, maxDistinct, v, maxIpsPerUser, maxCounterKeys, maxListed, maxEvidence);
+    return new LogLimits(
+        maxLineBytes,
+        maxQueueIds,
+        maxDistinct,
+        v,
+        maxIpsPerUser,
+        maxCounterKeys,
+        maxListed,
+        maxEvidence);
   }
 
   public LogLimits withMaxCounterKeys(int v) {
-    return new LogLimits(maxLineBytes, maxQueueIds, maxDistinct, maxUsers, maxIpsPerUser, v, maxListed, maxEvidence);
+    return new LogLimits(
+        maxLineBytes, maxQueueIds, maxDistinct, maxUsers, maxIpsPerUser, v, maxListed, maxEvidence);
   }
 
   private static void require(boolean ok, String name, int value) {

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Splits a log stream into lines in one pass with a fixed buffer: a line longer than the cap is
- * cut at the cap and the rest skipped, so a hostile line cannot grow memory. Lines are decoded as
+ * Splits a log stream into lines in one pass with a fixed buffer: a line longer than the cap is cut
+ * at the cap and the rest skipped, so a hostile line cannot grow memory. Lines are decoded as
  * ISO-8859-1, one char per byte: cheap, never fails, and keeps UTF-8 addresses distinct (they are
  * re-decoded only for display). Gzip is recognised by its magic bytes, not the file name.
  */

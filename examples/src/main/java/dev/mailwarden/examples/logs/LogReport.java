@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What {@code mailwarden logs} found: pflogsumm's grand totals, per-hour traffic and reject
- * reasons, then what pflogsumm does not give (SASL users and their alarms, password guessing,
- * our addresses on blocklists, mailwarden decision lines). Immutable.
+ * reasons, then what pflogsumm does not give (SASL users and their alarms, password guessing, our
+ * addresses on blocklists, mailwarden decision lines). Immutable.
  */
 public record LogReport(
     Totals totals,
@@ -52,7 +52,8 @@ public record LogReport(
    * Traffic in one hour of the day, summed over the days of the log ({@code rejected} counts
    * rejects, reject warnings, holds and discards, as pflogsumm's per-hour table does).
    */
-  public record Hour(int hour, long received, long delivered, long deferred, long bounced, long rejected) {}
+  public record Hour(
+      int hour, long received, long delivered, long deferred, long bounced, long rejected) {}
 
   /** A key and its count (a sender address, a client IP). */
   public record Count(String key, long count) {}
@@ -104,13 +105,22 @@ public record LogReport(
       double averageDnsQueries) {}
 
   /** What was read. */
-  public record Input(List<String> files, long bytes, long lines, long postfixLines, long decisionLines, long skippedLines) {
+  public record Input(
+      List<String> files,
+      long bytes,
+      long lines,
+      long postfixLines,
+      long decisionLines,
+      long skippedLines) {
     public Input {
       files = List.copyOf(files);
     }
   }
 
-  /** Caps reached: when non-zero, some numbers are lower bounds or approximate (see {@link LogLimits}). */
+  /**
+   * Caps reached: when non-zero, some numbers are lower bounds or approximate (see {@link
+   * LogLimits}).
+   */
   public record CapsHit(
       long truncatedLines,
       long queueIdsForgotten,
@@ -123,7 +133,10 @@ public record LogReport(
     }
 
     public boolean any() {
-      return truncatedLines > 0 || queueIdsForgotten > 0 || !distinctTablesCapped.isEmpty() || usersNotTracked > 0
+      return truncatedLines > 0
+          || queueIdsForgotten > 0
+          || !distinctTablesCapped.isEmpty()
+          || usersNotTracked > 0
           || !approximateTables.isEmpty();
     }
   }

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The grand totals are counted the way pflogsumm 1.1.5 counts them, so that both agree on the
  * same log: a message is received at smtpd's or postscreen's {@code client=} line or pickup's
- * {@code sender=}/{@code uid=} line; its sender and size come from qmgr's {@code from=<>,
- * size=} line (counted once per queue id, and only for messages received in this log); each
- * {@code status=sent} line is one delivery ({@code forwarded as} makes it a forward), each {@code
+ * {@code sender=}/{@code uid=} line; its sender and size come from qmgr's {@code from=<>, size=}
+ * line (counted once per queue id, and only for messages received in this log); each {@code
+ * status=sent} line is one delivery ({@code forwarded as} makes it a forward), each {@code
  * status=bounced} line one bounce, and a message is deferred once however often it is retried.
  * Rejects, reject warnings, holds and discards come from {@code NOQUEUE: reject:} style lines of
  * any daemon and from cleanup's header/body/milter actions. Where pflogsumm keeps a queue id
@@ -48,25 +48,41 @@ public final class MailLogAnalyzer {
   }
 
   private static final int EVIDENCE_CHARS = 512;
-  private static final Pattern SOLARIS_ID = Pattern.compile(": \\[ID \\d+ [^\\]]+\\] ", Pattern.UNIX_LINES);
-  private static final Pattern CLEANUP_ACTION = Pattern.compile(
-      "/cleanup\\[\\d+\\]: .*?\\b((?:milter-)?reject|warning|hold|discard): (header|body|END-OF-MESSAGE) (.*)$",
-      Pattern.UNIX_LINES);
-  private static final Pattern CLIENT_IPV4 = Pattern.compile("^([^\\[]*)\\[((?:\\d{1,3}\\.){3}\\d{1,3})\\]", Pattern.UNIX_LINES);
-  private static final Pattern CLIENT_SLASH = Pattern.compile("^([^/]*)/([0-9a-f.:]+)", Pattern.UNIX_LINES | Pattern.CASE_INSENSITIVE);
-  private static final Pattern CLIENT_ANY = Pattern.compile("^([^\\[\\(/]*)[\\[\\(/]([^\\]\\)]+)[\\]\\)]:?\\d*$", Pattern.UNIX_LINES);
-  private static final Pattern PARENT_DOMAIN = Pattern.compile("^(.*)\\.([^.]+)\\.([^.]{3}|[^.]{2,3}\\.[^.]{2})$", Pattern.UNIX_LINES);
+  private static final Pattern SOLARIS_ID =
+      Pattern.compile(": \\[ID \\d+ [^\\]]+\\] ", Pattern.UNIX_LINES);
+  private static final Pattern CLEANUP_ACTION =
+      Pattern.compile(
+          "/cleanup\\[\\d+\\]: .*?\\b((?:milter-)?reject|warning|hold|discard): (header|body|END-OF-MESSAGE) (.*)$",
+          Pattern.UNIX_LINES);
+  private static final Pattern CLIENT_IPV4 =
+      Pattern.compile("^([^\\[]*)\\[((?:\\d{1,3}\\.){3}\\d{1,3})\\]", Pattern.UNIX_LINES);
+  private static final Pattern CLIENT_SLASH =
+      Pattern.compile("^([^/]*)/([0-9a-f.:]+)", Pattern.UNIX_LINES | Pattern.CASE_INSENSITIVE);
+  private static final Pattern CLIENT_ANY =
+      Pattern.compile("^([^\\[\\(/]*)[\\[\\(/]([^\\]\\)]+)[\\]\\)]:?\\d*$", Pattern.UNIX_LINES);
+  private static final Pattern PARENT_DOMAIN =
+      Pattern.compile("^(.*)\\.([^.]+)\\.([^.]{3}|[^.]{2,3}\\.[^.]{2})$", Pattern.UNIX_LINES);
+
   /** A remote reply calling the message spam. */
-  private static final Pattern SPAM_REPLY = Pattern.compile(
-      "\\b(?:spam|spammy|junk|UBE|unsolicited|phish\\w*|bulk mail)\\b|message (?:content )?rejected|high probability of|content filter",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern SPAM_REPLY =
+      Pattern.compile(
+          "\\b(?:spam|spammy|junk|UBE|unsolicited|phish\\w*|bulk mail)\\b|message (?:content )?rejected|high probability of|content filter",
+          Pattern.CASE_INSENSITIVE);
+
   /** A remote reply saying our IP or domain is on a blocklist. */
-  private static final Pattern LISTED_REPLY = Pattern.compile(
-      "\\b(?:black|block|deny|ban)[ -]?list(?:ed)?\\b|\\blisted\\b|\\bblocked using\\b|\\b(?:dnsbl|rbl)\\b|spamhaus|spamcop|barracuda|sorbs|uceprotect|abuseat|poor reputation",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\d.]*\\d)");
+  private static final Pattern LISTED_REPLY =
+      Pattern.compile(
+          "\\b(?:black|block|deny|ban)[ -]?list(?:ed)?\\b|\\blisted\\b|\\bblocked using\\b|\\b(?:dnsbl|rbl)\\b|spamhaus|spamcop|barracuda|sorbs|uceprotect|abuseat|poor reputation",
+          Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern IPV4 =
+      Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\d.]*\\d)");
   private static final String NO_DOMAIN = new String("(none)");
-  /** Client names whose pflogsumm domain is remembered (cleared when full; only a cost, never a result). */
+
+  /**
+   * Client names whose pflogsumm domain is remembered (cleared when full; only a cost, never a
+   * result).
+   */
   private static final int CLIENT_CACHE = 1 << 16;
 
   private final LogLimits limits;
@@ -130,10 +146,12 @@ public final class MailLogAnalyzer {
   private static final class Msg {
     /** pflogsumm's rcvdMsg: the client's domain while the sender line is pending, else null. */
     @Nullable String receivedFrom;
+
     long size;
     boolean sized;
     boolean deferred;
     @Nullable User user;
+
     /** The sender address as pflogsumm writes it, for "listed" replies that name no IP. */
     @Nullable String sender;
   }
@@ -184,9 +202,14 @@ public final class MailLogAnalyzer {
       double threshold = Math.max(alarms.spikeMinRecipients(), alarms.spikeFactor() * baseline);
       if (currentCount >= threshold) {
         if (!spikeThisHour && spikeReason == null) {
-          spikeReason = String.format(java.util.Locale.ROOT,
-              "%d recipients in the hour from %s, against an average of %.1f per hour over the %d hours before",
-              currentCount, hourLabel(), baseline, hoursBefore);
+          spikeReason =
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%d recipients in the hour from %s, against an average of %.1f per hour over the %d hours before",
+                  currentCount,
+                  hourLabel(),
+                  baseline,
+                  hoursBefore);
         }
         spikeThisHour = true;
         evidence(spikeLines, line);
@@ -194,7 +217,11 @@ public final class MailLogAnalyzer {
     }
 
     private String hourLabel() {
-      return String.format(java.util.Locale.ROOT, "%s %02d:00", LocalDate.ofEpochDay(Math.floorDiv(currentHour, 24)), Math.floorMod(currentHour, 24));
+      return String.format(
+          java.util.Locale.ROOT,
+          "%s %02d:00",
+          LocalDate.ofEpochDay(Math.floorDiv(currentHour, 24)),
+          Math.floorMod(currentHour, 24));
     }
   }
 
@@ -216,16 +243,28 @@ public final class MailLogAnalyzer {
    * @param clock gives the year of classic syslog timestamps, which have none (as pflogsumm: the
    *     current year, or the one before for months after the current one)
    */
-  public MailLogAnalyzer(LogLimits limits, Alarms alarms, @Nullable LocalDateTime since, Clock clock, String syslogName) {
+  public MailLogAnalyzer(
+      LogLimits limits,
+      Alarms alarms,
+      @Nullable LocalDateTime since,
+      Clock clock,
+      String syslogName) {
     this.limits = limits;
     this.alarms = alarms;
     this.p = new SyslogLine(syslogName);
     LocalDate today = LocalDate.now(clock);
     this.thisYear = today.getYear();
     this.thisMonth = today.getMonthValue() - 1;
-    this.since = since == null ? Long.MIN_VALUE
-        : ((((since.getYear() * 100L + since.getMonthValue()) * 100 + since.getDayOfMonth()) * 100 + since.getHour()) * 100
-            + since.getMinute()) * 100 + since.getSecond();
+    this.since =
+        since == null
+            ? Long.MIN_VALUE
+            : ((((since.getYear() * 100L + since.getMonthValue()) * 100 + since.getDayOfMonth())
+                                    * 100
+                                + since.getHour())
+                            * 100
+                        + since.getMinute())
+                    * 100
+                + since.getSecond();
     this.senders = new DistinctCounter(limits.maxDistinct());
     this.sendingDomains = new DistinctCounter(limits.maxDistinct());
     this.recipients = new DistinctCounter(limits.maxDistinct());
@@ -236,18 +275,19 @@ public final class MailLogAnalyzer {
     this.verdicts = new BoundedCounter(64, "other");
     this.dnsblErrors = new BoundedCounter(limits.maxCounterKeys(), "other (zone table full)");
     int cap = limits.maxQueueIds();
-    this.queue = new LinkedHashMap<>(Math.min(cap, 1 << 16), 0.75f, false) {
-      private static final long serialVersionUID = 1L;
+    this.queue =
+        new LinkedHashMap<>(Math.min(cap, 1 << 16), 0.75f, false) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Msg> eldest) {
-        if (size() > cap) {
-          queueIdsForgotten++;
-          return true;
-        }
-        return false;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Msg> eldest) {
+            if (size() > cap) {
+              queueIdsForgotten++;
+              return true;
+            }
+            return false;
+          }
+        };
   }
 
   /** An analyzer with the default limits and alarms. */
@@ -305,17 +345,19 @@ public final class MailLogAnalyzer {
     }
     decisionLines++;
     verdicts.add(d.verdict());
-    d.checks().forEach((check, outcome) -> {
-      BoundedCounter c = checks.get(check);
-      if (c == null) {
-        if (checks.size() >= 256) {
-          return;
-        }
-        c = new BoundedCounter(32, "other");
-        checks.put(check, c);
-      }
-      c.add(outcome);
-    });
+    d.checks()
+        .forEach(
+            (check, outcome) -> {
+              BoundedCounter c = checks.get(check);
+              if (c == null) {
+                if (checks.size() >= 256) {
+                  return;
+                }
+                c = new BoundedCounter(32, "other");
+                checks.put(check, c);
+              }
+              c.add(outcome);
+            });
     d.dnsblErrors().forEach(dnsblErrors::add);
     if (d.elapsedMs() >= 0) {
       elapsedSum += d.elapsedMs();
@@ -331,7 +373,10 @@ public final class MailLogAnalyzer {
 
   private void pflogsumm(String line) {
     String qid = p.token();
-    if (p.commandIs("cleanup") && (line.contains(": header ") || line.contains(": body ") || line.contains(": END-OF-MESSAGE "))) {
+    if (p.commandIs("cleanup")
+        && (line.contains(": header ")
+            || line.contains(": body ")
+            || line.contains(": END-OF-MESSAGE "))) {
       Matcher m = CLEANUP_ACTION.matcher(line).region(p.rest, line.length());
       if (m.find()) {
         String action = m.group(1);
@@ -392,7 +437,10 @@ public final class MailLogAnalyzer {
     }
   }
 
-  /** Header and body checks are named by kind (the text is the message's own); a milter by its reply. */
+  /**
+   * Header and body checks are named by kind (the text is the message's own); a milter by its
+   * reply.
+   */
   private static String cleanupReason(String action, String where, String text) {
     if (!action.equals("milter-reject")) {
       return where + " check";
@@ -402,7 +450,10 @@ public final class MailLogAnalyzer {
     return reason.startsWith("other: ") ? "milter: " + reason.substring(7) : reason;
   }
 
-  /** One more in the per-hour table; an hour past 23 (a broken timestamp) counts only in the totals, as in pflogsumm. */
+  /**
+   * One more in the per-hour table; an hour past 23 (a broken timestamp) counts only in the totals,
+   * as in pflogsumm.
+   */
   private void count(int series) {
     if (p.hour < 24) {
       perHour[series][p.hour]++;
@@ -417,7 +468,8 @@ public final class MailLogAnalyzer {
         // "RCPT from host[ip]: 554 5.7.1 ...": the reply follows the first ": " after " from "
         int f = line.indexOf(" from ", from);
         int c = f < 0 ? -1 : line.indexOf(": ", f + 6);
-        rejectReasons.add(RejectReason.classify(c < 0 ? line.substring(from) : line.substring(c + 2)));
+        rejectReasons.add(
+            RejectReason.classify(c < 0 ? line.substring(from) : line.substring(c + 2)));
       }
       case "reject_warning" -> rejectWarnings++;
       case "hold" -> held++;
@@ -452,8 +504,10 @@ public final class MailLogAnalyzer {
         int at = addr.indexOf('@');
         m.sender = addr;
         if (m.receivedFrom != null) {
-          String domain = at > 0 && at + 1 < addr.length() ? addr.substring(at + 1)
-              : m.receivedFrom.equals("pickup") ? addr : m.receivedFrom;
+          String domain =
+              at > 0 && at + 1 < addr.length()
+                  ? addr.substring(at + 1)
+                  : m.receivedFrom.equals("pickup") ? addr : m.receivedFrom;
           sendingDomains.add(domain);
           senders.add(addr);
           topSenders.add(addr);
@@ -674,7 +728,8 @@ public final class MailLogAnalyzer {
   }
 
   private static final List<String> SMTPD_CLIENT = List.of("client=");
-  private static final List<String> SMTPD_ACTIONS = List.of("reject: ", "reject_warning: ", "hold: ", "discard: ");
+  private static final List<String> SMTPD_ACTIONS =
+      List.of("reject: ", "reject_warning: ", "hold: ", "discard: ");
 
   /**
    * As pflogsumm's {@code \[\d+\]: \w+: (what)}, leftmost match: the index where one of {@code
@@ -730,7 +785,9 @@ public final class MailLogAnalyzer {
       } else {
         saslClient(line);
       }
-    } else if (p.daemonIs("qmgr") && line.startsWith("removed", p.tokenEnd + 2) && p.tokenEnd + 9 >= line.length()) {
+    } else if (p.daemonIs("qmgr")
+        && line.startsWith("removed", p.tokenEnd + 2)
+        && p.tokenEnd + 9 >= line.length()) {
       queue.remove(p.token());
     }
   }
@@ -792,7 +849,9 @@ public final class MailLogAnalyzer {
     }
   }
 
-  /** {@code warning: unknown[192.0.2.7]: SASL LOGIN authentication failed: ...}: password guessing. */
+  /**
+   * {@code warning: unknown[192.0.2.7]: SASL LOGIN authentication failed: ...}: password guessing.
+   */
   private void authFailure(String line) {
     int s = line.indexOf("]: SASL ", p.tokenEnd);
     if (s < 0 || line.indexOf(" authentication failed", s) < 0) {
@@ -805,7 +864,8 @@ public final class MailLogAnalyzer {
   }
 
   /** What a delivery line says about our users and our reputation. */
-  private void deliveryOutcome(String line, String qid, int status, int relayStart, int relayEnd, int afterStatus) {
+  private void deliveryOutcome(
+      String line, String qid, int status, int relayStart, int relayEnd, int afterStatus) {
     boolean bounce = status == BOUNCED;
     boolean defer = status == DEFERRED;
     Msg m = queue.get(qid);
@@ -880,12 +940,28 @@ public final class MailLogAnalyzer {
 
   /** The report so far. */
   public LogReport report() {
-    LogReport.Totals totals = new LogReport.Totals(received, delivered, forwarded, deferredMessages, bounced, rejected,
-        rejectWarnings, held, discarded, bytesReceived, bytesDelivered, senders.count(), sendingDomains.count(),
-        recipients.count(), recipientDomains.count());
+    LogReport.Totals totals =
+        new LogReport.Totals(
+            received,
+            delivered,
+            forwarded,
+            deferredMessages,
+            bounced,
+            rejected,
+            rejectWarnings,
+            held,
+            discarded,
+            bytesReceived,
+            bytesDelivered,
+            senders.count(),
+            sendingDomains.count(),
+            recipients.count(),
+            recipientDomains.count());
     List<LogReport.Hour> hourly = new ArrayList<>(24);
     for (int h = 0; h < 24; h++) {
-      hourly.add(new LogReport.Hour(h, perHour[0][h], perHour[1][h], perHour[2][h], perHour[3][h], perHour[4][h]));
+      hourly.add(
+          new LogReport.Hour(
+              h, perHour[0][h], perHour[1][h], perHour[2][h], perHour[3][h], perHour[4][h]));
     }
     Map<String, Long> rejects = new LinkedHashMap<>();
     rejectReasons.top(0).forEach(e -> rejects.put(display(e.getKey()), e.getValue()));
@@ -898,31 +974,57 @@ public final class MailLogAnalyzer {
         flags.add(new LogReport.Flag("volume_spike", u.spikeReason, u.spikeLines));
       }
       if (u.spamReplies >= alarms.spamBounces()) {
-        flags.add(new LogReport.Flag("spam_replies",
-            u.spamReplies + " remote replies call this user's mail spam", u.spamLines));
+        flags.add(
+            new LogReport.Flag(
+                "spam_replies",
+                u.spamReplies + " remote replies call this user's mail spam",
+                u.spamLines));
       }
-      sasl.add(new LogReport.SaslUser(u.name, u.messages, u.recipients, u.ips.size(), List.copyOf(u.ips), u.sent, u.bounced,
-          u.remoteRejected, flags));
+      sasl.add(
+          new LogReport.SaslUser(
+              u.name,
+              u.messages,
+              u.recipients,
+              u.ips.size(),
+              List.copyOf(u.ips),
+              u.sent,
+              u.bounced,
+              u.remoteRejected,
+              flags));
     }
-    sasl.sort((a, b) -> a.flags().isEmpty() != b.flags().isEmpty() ? (a.flags().isEmpty() ? 1 : -1)
-        : a.messages() != b.messages() ? Long.compare(b.messages(), a.messages()) : a.user().compareTo(b.user()));
+    sasl.sort(
+        (a, b) ->
+            a.flags().isEmpty() != b.flags().isEmpty()
+                ? (a.flags().isEmpty() ? 1 : -1)
+                : a.messages() != b.messages()
+                    ? Long.compare(b.messages(), a.messages())
+                    : a.user().compareTo(b.user()));
     List<LogReport.Count> auth = new ArrayList<>();
     authFailures.top(0).forEach(e -> auth.add(new LogReport.Count(e.getKey(), e.getValue())));
     List<LogReport.Listed> listedOut = new ArrayList<>();
-    listed.values().forEach(l -> listedOut.add(new LogReport.Listed(l.listed, l.relay, l.reply, l.count)));
+    listed
+        .values()
+        .forEach(l -> listedOut.add(new LogReport.Listed(l.listed, l.relay, l.reply, l.count)));
     listedOut.sort((a, b) -> Long.compare(b.count(), a.count()));
     Map<String, Long> verdictMap = new LinkedHashMap<>();
     verdicts.top(0).forEach(e -> verdictMap.put(e.getKey(), e.getValue()));
     Map<String, Map<String, Long>> checkMap = new LinkedHashMap<>();
-    checks.forEach((name, c) -> {
-      Map<String, Long> outcomes = new LinkedHashMap<>();
-      c.top(0).forEach(e -> outcomes.put(e.getKey(), e.getValue()));
-      checkMap.put(name, outcomes);
-    });
+    checks.forEach(
+        (name, c) -> {
+          Map<String, Long> outcomes = new LinkedHashMap<>();
+          c.top(0).forEach(e -> outcomes.put(e.getKey(), e.getValue()));
+          checkMap.put(name, outcomes);
+        });
     Map<String, Long> errors = new LinkedHashMap<>();
     dnsblErrors.top(0).forEach(e -> errors.put(display(e.getKey()), e.getValue()));
-    LogReport.Decisions decisions = new LogReport.Decisions(decisionLines, verdictMap, checkMap, errors,
-        elapsedCount == 0 ? 0 : elapsedSum / elapsedCount, dnsCount == 0 ? 0 : dnsSum / dnsCount);
+    LogReport.Decisions decisions =
+        new LogReport.Decisions(
+            decisionLines,
+            verdictMap,
+            checkMap,
+            errors,
+            elapsedCount == 0 ? 0 : elapsedSum / elapsedCount,
+            dnsCount == 0 ? 0 : dnsSum / dnsCount);
     List<String> capped = new ArrayList<>();
     if (senders.capped()) capped.add("senders");
     if (sendingDomains.capped()) capped.add("sending_hosts");
@@ -933,9 +1035,19 @@ public final class MailLogAnalyzer {
     if (topSenders.approximate()) approximate.add("top_senders");
     if (authFailures.approximate()) approximate.add("auth_failures");
     if (listedCapped) approximate.add("listed");
-    return new LogReport(totals, hourly, days, rejects, top, sasl, auth, listedOut, decisions,
+    return new LogReport(
+        totals,
+        hourly,
+        days,
+        rejects,
+        top,
+        sasl,
+        auth,
+        listedOut,
+        decisions,
         new LogReport.Input(files, bytes, lines, postfixLines, decisionLines, skippedLines),
-        new LogReport.CapsHit(truncatedLines, queueIdsForgotten, capped, usersNotTracked, approximate));
+        new LogReport.CapsHit(
+            truncatedLines, queueIdsForgotten, capped, usersNotTracked, approximate));
   }
 
   /** Queue ids currently remembered (for tests of the cap). */

@@ -10,8 +10,8 @@ final class RejectReason {
   private RejectReason() {}
 
   /**
-   * @param reply what follows {@code "reject: RCPT from host[ip]: "} (the SMTP reply and the
-   *     {@code from=<> to=<>} trailer)
+   * @param reply what follows {@code "reject: RCPT from host[ip]: "} (the SMTP reply and the {@code
+   *     from=<> to=<>} trailer)
    */
   static String classify(String reply) {
     int b = reply.indexOf(" blocked using ");
@@ -64,7 +64,10 @@ final class RejectReason {
     // "554 5.7.1 <x@y>: text; from=<...>": drop the codes and the address, keep the text
     int i = 0;
     int n = reply.length();
-    while (i < n && (Character.isDigit(reply.charAt(i)) || reply.charAt(i) == '.' || reply.charAt(i) == ' ')) {
+    while (i < n
+        && (Character.isDigit(reply.charAt(i))
+            || reply.charAt(i) == '.'
+            || reply.charAt(i) == ' ')) {
       i++;
     }
     if (i < n && reply.charAt(i) == '<') {
@@ -89,7 +92,11 @@ final class RejectReason {
   private static String word(String s, int from) {
     int end = from;
     int n = s.length();
-    while (end < n && s.charAt(end) != ';' && s.charAt(end) != ',' && !SyslogLine.space(s.charAt(end)) && end - from < MAX_DETAIL) {
+    while (end < n
+        && s.charAt(end) != ';'
+        && s.charAt(end) != ','
+        && !SyslogLine.space(s.charAt(end))
+        && end - from < MAX_DETAIL) {
       end++;
     }
     return s.substring(from, end);

@@ -2,7 +2,7 @@ package dev.mailwarden.examples.logs;
 
 /**
  * One syslog line taken apart without regular expressions or copies of the whole line: the
- * timestamp (classic {@code Dec  5 08:00:01} or RFC 3339), the host, and for Postfix lines the
+ * timestamp (classic {@code Dec 5 08:00:01} or RFC 3339), the host, and for Postfix lines the
  * daemon and the first token of the message (the queue id, {@code NOQUEUE}, {@code warning}, ...).
  * Reused from line to line (one instance per analyzer, not thread-safe).
  *
@@ -13,26 +13,35 @@ package dev.mailwarden.examples.logs;
  * characters other than colon and white space after a {@code ": "}.
  */
 final class SyslogLine {
-  private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
 
   private final String syslogName;
   private String line = "";
+
   /** -1 for classic syslog lines (no year). */
   int year;
+
   /** 0..11, -1 for an unknown month name. */
   int month;
+
   int day;
   int hour;
   int minute;
   int second;
+
   /** Index of the text after the host. */
   int rest;
+
   private String command = "";
   private int commandStart;
   private int commandEnd;
   private String token = "";
+
   /** Index of the first character after the token. */
   int tokenEnd;
+
   /** Index of the message after the {@code "program[pid]: "} prefix. */
   int message;
 
@@ -70,8 +79,12 @@ final class SyslogLine {
       return false;
     }
     i++;
-    if (!twoDigits(s, i) || s.charAt(i + 2) != ':' || !twoDigits(s, i + 3) || s.charAt(i + 5) != ':'
-        || !twoDigits(s, i + 6) || s.charAt(i + 8) != ' ') {
+    if (!twoDigits(s, i)
+        || s.charAt(i + 2) != ':'
+        || !twoDigits(s, i + 3)
+        || s.charAt(i + 5) != ':'
+        || !twoDigits(s, i + 6)
+        || s.charAt(i + 8) != ' ') {
       return false;
     }
     int h = num2(s, i);
@@ -93,9 +106,19 @@ final class SyslogLine {
 
   private boolean rfc3339(String s) {
     int n = s.length();
-    if (n < 23 || !twoDigits(s, 0) || !twoDigits(s, 2) || s.charAt(4) != '-' || !twoDigits(s, 5)
-        || s.charAt(7) != '-' || !twoDigits(s, 8) || s.charAt(10) != 'T' || !twoDigits(s, 11)
-        || s.charAt(13) != ':' || !twoDigits(s, 14) || s.charAt(16) != ':' || !twoDigits(s, 17)) {
+    if (n < 23
+        || !twoDigits(s, 0)
+        || !twoDigits(s, 2)
+        || s.charAt(4) != '-'
+        || !twoDigits(s, 5)
+        || s.charAt(7) != '-'
+        || !twoDigits(s, 8)
+        || s.charAt(10) != 'T'
+        || !twoDigits(s, 11)
+        || s.charAt(13) != ':'
+        || !twoDigits(s, 14)
+        || s.charAt(16) != ':'
+        || !twoDigits(s, 17)) {
       return false;
     }
     int i = 19;
@@ -110,8 +133,11 @@ final class SyslogLine {
     }
     if (i < n && s.charAt(i) == 'Z') {
       i++;
-    } else if (i + 6 <= n && (s.charAt(i) == '+' || s.charAt(i) == '-') && twoDigits(s, i + 1)
-        && s.charAt(i + 3) == ':' && twoDigits(s, i + 4)) {
+    } else if (i + 6 <= n
+        && (s.charAt(i) == '+' || s.charAt(i) == '-')
+        && twoDigits(s, i + 1)
+        && s.charAt(i + 3) == ':'
+        && twoDigits(s, i + 4)) {
       i += 6;
     } else {
       return false;
@@ -133,7 +159,10 @@ final class SyslogLine {
     return true;
   }
 
-  /** The index after "host ", or -1: the host is a run of non-space characters, then one space, then at least one character. */
+  /**
+   * The index after "host ", or -1: the host is a run of non-space characters, then one space, then
+   * at least one character.
+   */
   private static int host(String s, int i) {
     int n = s.length();
     int j = i;
@@ -154,7 +183,9 @@ final class SyslogLine {
     String s = line;
     int r = rest;
     int n = s.length();
-    if (s.startsWith(syslogName, r) && r + syslogName.length() < n && s.charAt(r + syslogName.length()) == '/') {
+    if (s.startsWith(syslogName, r)
+        && r + syslogName.length() < n
+        && s.charAt(r + syslogName.length()) == '/') {
       int p = r + syslogName.length();
       int cmdStart;
       if (s.startsWith("/smtps/", p)) {
@@ -229,7 +260,10 @@ final class SyslogLine {
     }
   }
 
-  /** The daemon as pflogsumm names it: {@code smtpd}, {@code cleanup}, {@code submissions/smtpd}, ... */
+  /**
+   * The daemon as pflogsumm names it: {@code smtpd}, {@code cleanup}, {@code submissions/smtpd},
+   * ...
+   */
   String command() {
     if (command == null) {
       command = line.substring(commandStart, commandEnd);
@@ -242,7 +276,9 @@ final class SyslogLine {
     return commandEnd - commandStart == name.length() && line.startsWith(name, commandStart);
   }
 
-  /** The daemon itself, without a service-name prefix ({@code submissions/smtpd} is {@code smtpd}). */
+  /**
+   * The daemon itself, without a service-name prefix ({@code submissions/smtpd} is {@code smtpd}).
+   */
   String daemon() {
     String c = command();
     int slash = c.lastIndexOf('/');
@@ -253,15 +289,23 @@ final class SyslogLine {
   boolean daemonIs(String name) {
     int k = name.length();
     int start = commandEnd - k;
-    return start >= commandStart && line.startsWith(name, start) && (start == commandStart || line.charAt(start - 1) == '/');
+    return start >= commandStart
+        && line.startsWith(name, start)
+        && (start == commandStart || line.charAt(start - 1) == '/');
   }
 
-  /** The queue id or the first word of the message ({@code NOQUEUE}, {@code warning}, {@code connect}). */
+  /**
+   * The queue id or the first word of the message ({@code NOQUEUE}, {@code warning}, {@code
+   * connect}).
+   */
   String token() {
     return token;
   }
 
-  /** A sortable number for the wall-clock time of the line: yyyyMMddHHmmss (year as given or inferred). */
+  /**
+   * A sortable number for the wall-clock time of the line: yyyyMMddHHmmss (year as given or
+   * inferred).
+   */
   long sortableTime(int inferredYear) {
     int y = year >= 0 ? year : inferredYear;
     return ((((y * 100L + month + 1) * 100 + day) * 100 + hour) * 100 + minute) * 100 + second;

@@ -34,8 +34,16 @@ public final class TextReport {
     title(out, "Per-hour traffic (summed over " + r.days() + (r.days() == 1 ? " day)" : " days)"));
     out.println("  hour        received  delivered   deferred    bounced   rejected");
     for (LogReport.Hour h : r.hourly()) {
-      out.printf(Locale.ROOT, "  %02d00-%02d00 %10d %10d %10d %10d %10d%n", h.hour(), h.hour() + 1, h.received(), h.delivered(),
-          h.deferred(), h.bounced(), h.rejected());
+      out.printf(
+          Locale.ROOT,
+          "  %02d00-%02d00 %10d %10d %10d %10d %10d%n",
+          h.hour(),
+          h.hour() + 1,
+          h.received(),
+          h.delivered(),
+          h.deferred(),
+          h.bounced(),
+          h.rejected());
     }
 
     title(out, "Rejects by reason");
@@ -51,8 +59,15 @@ public final class TextReport {
       out.println("  none");
     }
     for (LogReport.SaslUser u : cut(r.saslUsers(), top)) {
-      out.printf(Locale.ROOT, "  %-30s %6d messages %6d recipients %4d client IPs %5.1f%% rejected remotely%s%n", u.user(),
-          u.messages(), u.recipients(), u.clientIps(), 100 * u.remoteRejectedShare(), u.flags().isEmpty() ? "" : "  ALARM");
+      out.printf(
+          Locale.ROOT,
+          "  %-30s %6d messages %6d recipients %4d client IPs %5.1f%% rejected remotely%s%n",
+          u.user(),
+          u.messages(),
+          u.recipients(),
+          u.clientIps(),
+          100 * u.remoteRejectedShare(),
+          u.flags().isEmpty() ? "" : "  ALARM");
       for (LogReport.Flag f : u.flags()) {
         out.println("      " + f.kind() + ": " + f.reason());
         for (String l : f.lines()) {
@@ -84,20 +99,34 @@ public final class TextReport {
     } else {
       line(out, d.lines(), "evaluations");
       d.verdicts().forEach((v, n) -> line(out, n, "verdict " + v));
-      d.checks().forEach((check, outcomes) -> {
-        long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder sb = new StringBuilder();
-        outcomes.forEach((o, n) -> sb.append(String.format(Locale.ROOT, " %s %.1f%%", o, 100.0 * n / total)));
-        out.println("  check " + check + ":" + sb);
-      });
+      d.checks()
+          .forEach(
+              (check, outcomes) -> {
+                long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
+                StringBuilder sb = new StringBuilder();
+                outcomes.forEach(
+                    (o, n) ->
+                        sb.append(String.format(Locale.ROOT, " %s %.1f%%", o, 100.0 * n / total)));
+                out.println("  check " + check + ":" + sb);
+              });
       d.dnsblErrors().forEach((zone, n) -> line(out, n, "DNS list in ERROR: " + zone));
-      out.printf(Locale.ROOT, "  %.1f ms and %.1f DNS queries per evaluation on average%n", d.averageElapsedMs(), d.averageDnsQueries());
+      out.printf(
+          Locale.ROOT,
+          "  %.1f ms and %.1f DNS queries per evaluation on average%n",
+          d.averageElapsedMs(),
+          d.averageDnsQueries());
     }
     if (r.caps().any()) {
       LogReport.CapsHit c = r.caps();
       title(out, "Caps reached (some numbers are lower bounds or approximate)");
-      out.printf(Locale.ROOT, "  truncated lines %d, queue ids forgotten %d, users not tracked %d, capped %s, approximate %s%n",
-          c.truncatedLines(), c.queueIdsForgotten(), c.usersNotTracked(), c.distinctTablesCapped(), c.approximateTables());
+      out.printf(
+          Locale.ROOT,
+          "  truncated lines %d, queue ids forgotten %d, users not tracked %d, capped %s, approximate %s%n",
+          c.truncatedLines(),
+          c.queueIdsForgotten(),
+          c.usersNotTracked(),
+          c.distinctTablesCapped(),
+          c.approximateTables());
     }
     out.flush();
   }

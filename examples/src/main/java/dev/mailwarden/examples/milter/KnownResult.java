@@ -39,7 +39,8 @@ final class KnownResult<R extends CheckResult> implements Checker<R> {
   @Override
   public CompletableFuture<R> check(CheckContext context) {
     // a copy: the deadline completes this evaluation's view, never the shared result
-    return context.completeAtDeadline(result.copy(), () -> original.temperror("no result by the deadline"));
+    return context.completeAtDeadline(
+        result.copy(), () -> original.temperror("no result by the deadline"));
   }
 
   @Override

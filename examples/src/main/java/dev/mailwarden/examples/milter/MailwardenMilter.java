@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
 /**
  * mailwarden as a milter, one instance per MTA connection: DNSBL and iprev start at connect, HELO
  * at HELO, SPF at MAIL; their verdict is given at RCPT (so authenticated clients, known only at
- * MAIL, are never refused for their IP, as Postfix's {@code smtpd_delay_reject}). Outbound
- * senders (an {@code {auth_authen}} macro or a client in {@code sign-networks}) skip the inbound
- * checks, meet the per-user limit at RCPT and are DKIM-signed at end of message.
+ * MAIL, are never refused for their IP, as Postfix's {@code smtpd_delay_reject}). Outbound senders
+ * (an {@code {auth_authen}} macro or a client in {@code sign-networks}) skip the inbound checks,
+ * meet the per-user limit at RCPT and are DKIM-signed at end of message.
  *
- * <p>During DATA the header block (at most {@code max-header-bytes}) and the body are written
- * into a streaming DKIM verifier (and a streaming signer for outbound mail); the body is never
- * held. At end of message DMARC runs over SPF and DKIM, any Authentication-Results claiming our
- * authserv-id is deleted (RFC 8601 §5) and ours is inserted at the top.
+ * <p>During DATA the header block (at most {@code max-header-bytes}) and the body are written into
+ * a streaming DKIM verifier (and a streaming signer for outbound mail); the body is never held. At
+ * end of message DMARC runs over SPF and DKIM, any Authentication-Results claiming our authserv-id
+ * is deleted (RFC 8601 §5) and ours is inserted at the top.
  */
 public final class MailwardenMilter implements MilterSession.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(MailwardenMilter.class);
@@ -78,20 +78,30 @@ public final class MailwardenMilter implements MilterSession.Handler {
   private boolean headerOverCap;
 
   /** Actions asked for: add and change headers, quarantine. */
-  static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_CHGHDRS | MilterProtocol.SMFIF_QUARANTINE;
+  static final int ACTIONS =
+      MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_CHGHDRS | MilterProtocol.SMFIF_QUARANTINE;
 
   /**
    * Steps skipped or not answered, when the MTA offers it: unknown commands and DATA are not
-   * needed; connect, HELO and MAIL always continue (their verdict waits for RCPT); headers and
-   * body chunks are streamed without a round trip each; header values keep their leading space.
+   * needed; connect, HELO and MAIL always continue (their verdict waits for RCPT); headers and body
+   * chunks are streamed without a round trip each; header values keep their leading space.
    */
-  static final int PROTOCOL = MilterProtocol.SMFIP_NOUNKNOWN | MilterProtocol.SMFIP_NODATA
-      | MilterProtocol.SMFIP_NR_CONN | MilterProtocol.SMFIP_NR_HELO | MilterProtocol.SMFIP_NR_MAIL
-      | MilterProtocol.SMFIP_NR_HDR | MilterProtocol.SMFIP_NR_BODY | MilterProtocol.SMFIP_HDR_LEADSPC;
+  static final int PROTOCOL =
+      MilterProtocol.SMFIP_NOUNKNOWN
+          | MilterProtocol.SMFIP_NODATA
+          | MilterProtocol.SMFIP_NR_CONN
+          | MilterProtocol.SMFIP_NR_HELO
+          | MilterProtocol.SMFIP_NR_MAIL
+          | MilterProtocol.SMFIP_NR_HDR
+          | MilterProtocol.SMFIP_NR_BODY
+          | MilterProtocol.SMFIP_HDR_LEADSPC;
 
   /** A protocol session for one new MTA connection. */
   public static MilterSession session(MilterPipelines pipelines, MilterConfig config) {
-    return new MilterSession(new MailwardenMilter(pipelines, config), ACTIONS, PROTOCOL,
+    return new MilterSession(
+        new MailwardenMilter(pipelines, config),
+        ACTIONS,
+        PROTOCOL,
         config.onErrorAccept() ? MilterResponse.CONTINUE : MilterResponse.TEMPFAIL);
   }
 
@@ -111,7 +121,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
   public MilterResponse connect(MilterRequest.Connect c, MilterContext ctx) {
     clientIp = null;
     if (c.family() == '4' || c.family() == '6') {
-      String a = c.address().regionMatches(true, 0, "IPv6:", 0, 5) ? c.address().substring(5) : c.address();
+      String a =
+          c.address().regionMatches(true, 0, "IPv6:", 0, 5)
+              ? c.address().substring(5)
+              : c.address();
       if (a.startsWith("[") && a.endsWith("]")) {
         a = a.substring(1, a.length() - 1);
       }
@@ -188,7 +201,9 @@ public final class MailwardenMilter implements MilterSession.Handler {
       if (!d.allowed()) {
         long seconds = Math.max(1, d.retryAfter().toSeconds());
         LOG.info("milter id={} user={} rcpt refused: over its limit ({})", id(), user, d.status());
-        return MilterResponse.reply(SmtpReply.of(450, "4.7.1", "Sending rate limit exceeded, try again in " + seconds + " s"));
+        return MilterResponse.reply(
+            SmtpReply.of(
+                450, "4.7.1", "Sending rate limit exceeded, try again in " + seconds + " s"));
       }
     }
     if (inboundEvaluation != null) {
@@ -196,7 +211,11 @@ public final class MailwardenMilter implements MilterSession.Handler {
       try {
         ev = inboundEvaluation.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        LOG.warn("milter id={} inbound evaluation failed ({}): answering {}", id(), e, onErrorAccept ? "accept" : "tempfail");
+        LOG.warn(
+            "milter id={} inbound evaluation failed ({}): answering {}",
+            id(),
+            e,
+            onErrorAccept ? "accept" : "tempfail");
         return onError();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -268,7 +287,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
         signing.write(headerBlock.toByteArray(), 0, headerBlock.size());
         signing.write(CRLF, 0, 2);
       } else {
-        LOG.info("milter id={} not signed: no dkim-sign key for From domain {}", id(), domain.orElse("(none or several)"));
+        LOG.info(
+            "milter id={} not signed: no dkim-sign key for From domain {}",
+            id(),
+            domain.orElse("(none or several)"));
       }
       headerBlock.reset();
     }
@@ -313,11 +335,23 @@ public final class MailwardenMilter implements MilterSession.Handler {
   private List<MilterResponse> inboundEnd(MilterContext ctx) {
     List<KnownResult<?>> known = new ArrayList<>();
     Optional<Evaluation> earlier = Optional.empty();
-    if (inboundEvaluation != null && inboundEvaluation.isDone() && !inboundEvaluation.isCompletedExceptionally()) {
+    if (inboundEvaluation != null
+        && inboundEvaluation.isDone()
+        && !inboundEvaluation.isCompletedExceptionally()) {
       earlier = Optional.of(inboundEvaluation.join());
     }
-    earlier.flatMap(e -> e.result(Iprev.KEY)).ifPresent(r -> known.add(new KnownResult<>(pipelines.iprev(), CompletableFuture.completedFuture(r))));
-    earlier.flatMap(e -> e.result(Spf.KEY)).ifPresent(r -> known.add(new KnownResult<>(pipelines.spf(), CompletableFuture.completedFuture(r))));
+    earlier
+        .flatMap(e -> e.result(Iprev.KEY))
+        .ifPresent(
+            r ->
+                known.add(
+                    new KnownResult<>(pipelines.iprev(), CompletableFuture.completedFuture(r))));
+    earlier
+        .flatMap(e -> e.result(Spf.KEY))
+        .ifPresent(
+            r ->
+                known.add(
+                    new KnownResult<>(pipelines.spf(), CompletableFuture.completedFuture(r))));
     if (dkim != null) {
       dkim.close();
       known.add(new KnownResult<>(pipelines.dkim(), dkim.result()));
@@ -330,9 +364,17 @@ public final class MailwardenMilter implements MilterSession.Handler {
     }
     Evaluation ev;
     try {
-      ev = pipelines.endOfMessage(known).evaluate(session.build()).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      ev =
+          pipelines
+              .endOfMessage(known)
+              .evaluate(session.build())
+              .get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("milter id={} end-of-message evaluation failed ({}): answering {}", id(), e, onErrorAccept ? "accept" : "tempfail");
+      LOG.warn(
+          "milter id={} end-of-message evaluation failed ({}): answering {}",
+          id(),
+          e,
+          onErrorAccept ? "accept" : "tempfail");
       return List.of(onError());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -343,8 +385,11 @@ public final class MailwardenMilter implements MilterSession.Handler {
       return List.of(MilterResponse.reply(ev.smtpReply()));
     }
     List<MilterResponse> out = new ArrayList<>(deleteOurAuthResults());
-    out.add(MilterResponse.insertHeader(0, AUTH_RESULTS, headerValue(ev.authenticationResults(authservId), ctx)));
-    if (ev.verdict() == Verdict.QUARANTINE && (ctx.actions() & MilterProtocol.SMFIF_QUARANTINE) != 0) {
+    out.add(
+        MilterResponse.insertHeader(
+            0, AUTH_RESULTS, headerValue(ev.authenticationResults(authservId), ctx)));
+    if (ev.verdict() == Verdict.QUARANTINE
+        && (ctx.actions() & MilterProtocol.SMFIF_QUARANTINE) != 0) {
       String domain = ev.result(Dmarc.KEY).flatMap(DmarcResult::fromDomain).orElse("-");
       out.add(MilterResponse.quarantine("DMARC policy quarantine for " + domain));
     }
@@ -359,12 +404,19 @@ public final class MailwardenMilter implements MilterSession.Handler {
       out.add(MilterResponse.changeHeader(ourAuthResults.get(i), AUTH_RESULTS, ""));
     }
     if (!ourAuthResults.isEmpty()) {
-      LOG.info("milter id={} removed {} Authentication-Results claiming {}", id(), ourAuthResults.size(), authservId);
+      LOG.info(
+          "milter id={} removed {} Authentication-Results claiming {}",
+          id(),
+          ourAuthResults.size(),
+          authservId);
     }
     return out;
   }
 
-  /** A whole field ("Name: value\r\n\tmore") as a milter header value: LF folding, leading space per negotiation. */
+  /**
+   * A whole field ("Name: value\r\n\tmore") as a milter header value: LF folding, leading space per
+   * negotiation.
+   */
   static String headerValue(String field, MilterContext ctx) {
     String v = field.substring(field.indexOf(':') + 1).replace("\r\n", "\n");
     if (v.endsWith("\n")) {

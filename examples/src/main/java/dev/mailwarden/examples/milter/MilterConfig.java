@@ -46,9 +46,19 @@ public final class MilterConfig {
     Set<String> keys = new HashSet<>(PolicydConfig.KEYS);
     // policyd's guards against untrusted policy clients; the milter's peer is the MTA, bounded by
     // command-timeout, idle-timeout and max-connections, so these would be silently ignored here
-    keys.removeAll(Set.of("request-timeout", "write-timeout", "max-connections-per-client", "allow-client"));
-    keys.addAll(Set.of("dkim-sign", "sign-networks", "on-error", "reject-dmarc", "dkim", "metrics-listen",
-        "command-timeout", "max-header-bytes", "max-frame-bytes"));
+    keys.removeAll(
+        Set.of("request-timeout", "write-timeout", "max-connections-per-client", "allow-client"));
+    keys.addAll(
+        Set.of(
+            "dkim-sign",
+            "sign-networks",
+            "on-error",
+            "reject-dmarc",
+            "dkim",
+            "metrics-listen",
+            "command-timeout",
+            "max-header-bytes",
+            "max-frame-bytes"));
     KEYS = Set.copyOf(keys);
     Set<String> rep = new HashSet<>(PolicydConfig.REPEATABLE);
     rep.retainAll(keys);
@@ -118,8 +128,12 @@ public final class MilterConfig {
     maxHeaderBytes();
     maxFrameBytes();
     if (deadline().compareTo(commandTimeout()) >= 0) {
-      throw new IllegalArgumentException("'deadline' (" + deadline().toMillis() + " ms) must be shorter than 'command-timeout' ("
-          + commandTimeout().toMillis() + " ms)");
+      throw new IllegalArgumentException(
+          "'deadline' ("
+              + deadline().toMillis()
+              + " ms) must be shorter than 'command-timeout' ("
+              + commandTimeout().toMillis()
+              + " ms)");
     }
   }
 
@@ -165,9 +179,12 @@ public final class MilterConfig {
     for (String s : values.all("dkim-sign")) {
       String[] p = s.split(":", 3);
       if (p.length != 3 || p[0].isBlank() || p[1].isBlank() || p[2].isBlank()) {
-        throw new IllegalArgumentException("'dkim-sign' must be DOMAIN:SELECTOR:KEYFILE, not '" + s + "'");
+        throw new IllegalArgumentException(
+            "'dkim-sign' must be DOMAIN:SELECTOR:KEYFILE, not '" + s + "'");
       }
-      out.add(new SigningKey(p[0].strip().toLowerCase(Locale.ROOT), p[1].strip(), Path.of(p[2].strip())));
+      out.add(
+          new SigningKey(
+              p[0].strip().toLowerCase(Locale.ROOT), p[1].strip(), Path.of(p[2].strip())));
     }
     return out;
   }
@@ -184,13 +201,18 @@ public final class MilterConfig {
     return out;
   }
 
-  /** {@code on-error = accept}: let mail through when a check or the protocol fails (default: tempfail). */
+  /**
+   * {@code on-error = accept}: let mail through when a check or the protocol fails (default:
+   * tempfail).
+   */
   public boolean onErrorAccept() {
     String v = values.get("on-error", "tempfail").toLowerCase(Locale.ROOT);
     return switch (v) {
       case "tempfail" -> false;
       case "accept" -> true;
-      default -> throw new IllegalArgumentException("'on-error' must be tempfail or accept, not '" + v + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "'on-error' must be tempfail or accept, not '" + v + "'");
     };
   }
 
@@ -235,7 +257,8 @@ public final class MilterConfig {
   private int positive(String key, int dflt, int max) {
     double v = values.number(key, dflt);
     if (v < 1 || v > max || v != Math.rint(v)) {
-      throw new IllegalArgumentException("'" + key + "' must be a whole number from 1 to " + max + ", not " + v);
+      throw new IllegalArgumentException(
+          "'" + key + "' must be a whole number from 1 to " + max + ", not " + v);
     }
     return (int) v;
   }

@@ -10,10 +10,15 @@ public interface MilterContext {
   /** The negotiated {@code SMFIP_*} flags. */
   int protocol();
 
-  /** A macro's value, by name with or without braces ({@code auth_authen}, {@code {auth_authen}}, {@code i}). */
+  /**
+   * A macro's value, by name with or without braces ({@code auth_authen}, {@code {auth_authen}},
+   * {@code i}).
+   */
   Optional<String> macro(String name);
 
-  /** True when header values keep their leading space, sent and added ({@code SMFIP_HDR_LEADSPC}). */
+  /**
+   * True when header values keep their leading space, sent and added ({@code SMFIP_HDR_LEADSPC}).
+   */
   default boolean leadingSpace() {
     return (protocol() & MilterProtocol.SMFIP_HDR_LEADSPC) != 0;
   }

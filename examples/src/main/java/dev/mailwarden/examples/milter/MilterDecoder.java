@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads milter frames from the MTA. The length field is checked against {@code maxFrame} before
- * anything is allocated, so a hostile length never becomes a large allocation; a frame cut short,
- * a malformed payload or an unknown command is a {@link MilterProtocolException}.
+ * anything is allocated, so a hostile length never becomes a large allocation; a frame cut short, a
+ * malformed payload or an unknown command is a {@link MilterProtocolException}.
  */
 public final class MilterDecoder {
   /** Default frame cap: a 64 KiB body chunk, or a header of Postfix's 100 KiB header_size_limit. */
@@ -47,14 +47,20 @@ public final class MilterDecoder {
       return Optional.empty();
     }
     if (n < 4) {
-      throw new MilterProtocolException("stream ended inside a frame length (" + n + " of 4 bytes)");
+      throw new MilterProtocolException(
+          "stream ended inside a frame length (" + n + " of 4 bytes)");
     }
-    long length = ((head[0] & 0xffL) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+    long length =
+        ((head[0] & 0xffL) << 24)
+            | ((head[1] & 0xff) << 16)
+            | ((head[2] & 0xff) << 8)
+            | (head[3] & 0xff);
     if (length < 1) {
       throw new MilterProtocolException("frame length 0: no command byte");
     }
     if (length > maxFrame) {
-      throw new MilterProtocolException("frame length " + length + " is above the cap of " + maxFrame + " bytes");
+      throw new MilterProtocolException(
+          "frame length " + length + " is above the cap of " + maxFrame + " bytes");
     }
     int code = in.read();
     if (code < 0) {
@@ -116,15 +122,20 @@ public final class MilterDecoder {
       case MilterProtocol.SMFIC_MAIL -> new MilterRequest.Mail(c.strings());
       case MilterProtocol.SMFIC_RCPT -> new MilterRequest.Rcpt(c.strings());
       case MilterProtocol.SMFIC_DATA -> new MilterRequest.Data();
-      case MilterProtocol.SMFIC_HEADER -> new MilterRequest.Header(c.string(StandardCharsets.ISO_8859_1), c.string(StandardCharsets.ISO_8859_1));
+      case MilterProtocol.SMFIC_HEADER ->
+          new MilterRequest.Header(
+              c.string(StandardCharsets.ISO_8859_1), c.string(StandardCharsets.ISO_8859_1));
       case MilterProtocol.SMFIC_EOH -> new MilterRequest.EndOfHeaders();
       case MilterProtocol.SMFIC_BODY -> new MilterRequest.BodyChunk(d);
       case MilterProtocol.SMFIC_BODYEOB -> new MilterRequest.EndOfMessage(d);
       case MilterProtocol.SMFIC_ABORT -> new MilterRequest.Abort();
       case MilterProtocol.SMFIC_QUIT -> new MilterRequest.Quit();
       case MilterProtocol.SMFIC_QUIT_NC -> new MilterRequest.QuitNewConnection();
-      case MilterProtocol.SMFIC_UNKNOWN -> new MilterRequest.Unknown(c.string(StandardCharsets.UTF_8));
-      default -> throw new MilterProtocolException("unknown command 0x" + Integer.toHexString(frame.code() & 0xff));
+      case MilterProtocol.SMFIC_UNKNOWN ->
+          new MilterRequest.Unknown(c.string(StandardCharsets.UTF_8));
+      default ->
+          throw new MilterProtocolException(
+              "unknown command 0x" + Integer.toHexString(frame.code() & 0xff));
     };
   }
 
@@ -157,7 +168,11 @@ public final class MilterDecoder {
 
     int int32() throws MilterProtocolException {
       need(4);
-      int v = ((d[pos] & 0xff) << 24) | ((d[pos + 1] & 0xff) << 16) | ((d[pos + 2] & 0xff) << 8) | (d[pos + 3] & 0xff);
+      int v =
+          ((d[pos] & 0xff) << 24)
+              | ((d[pos + 1] & 0xff) << 16)
+              | ((d[pos + 2] & 0xff) << 8)
+              | (d[pos + 3] & 0xff);
       pos += 4;
       return v;
     }

@@ -38,8 +38,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every {@link MailWarden}, verifier, signer and limiter the milter uses, built from its
- * configuration in this one place (so a change in how pipelines are built touches only this
- * class). Shared by all connections; {@link #close()} closes the limiter.
+ * configuration in this one place (so a change in how pipelines are built touches only this class).
+ * Shared by all connections; {@link #close()} closes the limiter.
  *
  * <ul>
  *   <li>{@link #inbound()}: DNSBL, DNSWL, iprev, HELO and SPF — each runs once its input is known
@@ -64,7 +64,10 @@ public final class MilterPipelines implements AutoCloseable {
   private final boolean verifyDkim;
   private final List<MilterConfig.Network> signNetworks;
 
-  /** What a DMARC failure scores: reject reaches any reject threshold, quarantine the quarantine one. */
+  /**
+   * What a DMARC failure scores: reject reaches any reject threshold, quarantine the quarantine
+   * one.
+   */
   private static final double DMARC_REJECT = 100.0;
 
   private static final double DMARC_QUARANTINE = 3.0;
@@ -73,8 +76,11 @@ public final class MilterPipelines implements AutoCloseable {
     this(config, runtime, null);
   }
 
-  /** With {@code metrics}: every evaluation, DNS-list answer and limiter decision is counted there. */
-  public MilterPipelines(MilterConfig config, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
+  /**
+   * With {@code metrics}: every evaluation, DNS-list answer and limiter decision is counted there.
+   */
+  public MilterPipelines(
+      MilterConfig config, MailwardenRuntime runtime, @Nullable MetricsEndpoint metrics) {
     this.runtime = runtime;
     this.metrics = metrics;
     PolicydConfig cfg = config.values();
@@ -111,7 +117,13 @@ public final class MilterPipelines implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read DKIM key " + k.keyFile(), e);
       }
-      s.put(k.domain(), DkimSigner.builder().domain(k.domain()).selector(k.selector()).privateKey(DkimKeys.readPrivateKey(pem)).build());
+      s.put(
+          k.domain(),
+          DkimSigner.builder()
+              .domain(k.domain())
+              .selector(k.selector())
+              .privateKey(DkimKeys.readPrivateKey(pem))
+              .build());
     }
     this.signers = Map.copyOf(s);
     this.limiter = limiter(cfg, runtime);
@@ -147,7 +159,10 @@ public final class MilterPipelines implements AutoCloseable {
     }
     RateLimiter.Builder b = RateLimiter.builder().ticker(runtime.ticker());
     cfg.all("limit").forEach(l -> b.limit(Limit.parse(l)));
-    b.whenStoreUnavailable(cfg.get("limit-failure", "open").equals("closed") ? RateLimiter.FailMode.CLOSED : RateLimiter.FailMode.OPEN);
+    b.whenStoreUnavailable(
+        cfg.get("limit-failure", "open").equals("closed")
+            ? RateLimiter.FailMode.CLOSED
+            : RateLimiter.FailMode.OPEN);
     return b.build();
   }
 
@@ -187,13 +202,16 @@ public final class MilterPipelines implements AutoCloseable {
   }
 
   /**
-   * The end-of-message evaluation for one message: the known results (scored zero: they counted
-   * at their own stage) and DMARC, whose failure with {@code p=reject} scores 100 (0 with {@code
+   * The end-of-message evaluation for one message: the known results (scored zero: they counted at
+   * their own stage) and DMARC, whose failure with {@code p=reject} scores 100 (0 with {@code
    * reject-dmarc = off}) and with {@code p=quarantine} reaches the quarantine threshold.
    */
   public MailWarden endOfMessage(List<KnownResult<?>> known) {
-    MailWarden.Builder b = MailWarden.builder(runtime).deadline(deadline)
-        .rejectAt(Math.max(rejectAt, DMARC_QUARANTINE + 1)).quarantineAt(DMARC_QUARANTINE);
+    MailWarden.Builder b =
+        MailWarden.builder(runtime)
+            .deadline(deadline)
+            .rejectAt(Math.max(rejectAt, DMARC_QUARANTINE + 1))
+            .quarantineAt(DMARC_QUARANTINE);
     known.forEach(k -> b.check(k, Weights.none()));
     if (metrics != null) {
       b.listener(metrics.listener());

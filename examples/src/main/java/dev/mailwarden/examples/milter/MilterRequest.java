@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One command from the MTA, decoded by {@link MilterDecoder}. Header names and values are kept
- * as ISO-8859-1 text (one char per byte) so that the exact bytes can be given to DKIM; envelope
+ * One command from the MTA, decoded by {@link MilterDecoder}. Header names and values are kept as
+ * ISO-8859-1 text (one char per byte) so that the exact bytes can be given to DKIM; envelope
  * strings are UTF-8.
  */
 public sealed interface MilterRequest {

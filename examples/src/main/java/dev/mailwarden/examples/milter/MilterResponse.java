@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 public record MilterResponse(byte code, byte[] data) {
   private static final byte[] NONE = new byte[0];
 
-  public static final MilterResponse CONTINUE = new MilterResponse(MilterProtocol.SMFIR_CONTINUE, NONE);
+  public static final MilterResponse CONTINUE =
+      new MilterResponse(MilterProtocol.SMFIR_CONTINUE, NONE);
   public static final MilterResponse ACCEPT = new MilterResponse(MilterProtocol.SMFIR_ACCEPT, NONE);
   public static final MilterResponse REJECT = new MilterResponse(MilterProtocol.SMFIR_REJECT, NONE);
-  public static final MilterResponse TEMPFAIL = new MilterResponse(MilterProtocol.SMFIR_TEMPFAIL, NONE);
+  public static final MilterResponse TEMPFAIL =
+      new MilterResponse(MilterProtocol.SMFIR_TEMPFAIL, NONE);
 
   /** The milter's side of option negotiation. */
   public static MilterResponse optionNegotiation(int version, int actions, int protocol) {
@@ -27,7 +29,8 @@ public record MilterResponse(byte code, byte[] data) {
   /** {@code SMFIR_REPLYCODE}: reject or defer with this SMTP reply (text already sanitized). */
   public static MilterResponse reply(SmtpReply reply) {
     // the MTA formats the text with printf-like rules: a lone % would be read as a directive
-    String text = reply.code() + " " + reply.enhancedStatus() + " " + reply.text().replace("%", "%%");
+    String text =
+        reply.code() + " " + reply.enhancedStatus() + " " + reply.text().replace("%", "%%");
     return new MilterResponse(MilterProtocol.SMFIR_REPLYCODE, cstrings(text));
   }
 

@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the milter protocol on TCP or a UNIX-domain socket: one thread per MTA connection, at
- * most {@code maxConnections} at once (further connections are closed at once, and Postfix applies
- * its {@code milter_default_action}), each closed after {@code idleTimeout} without a command. A
+ * Serves the milter protocol on TCP or a UNIX-domain socket: one thread per MTA connection, at most
+ * {@code maxConnections} at once (further connections are closed at once, and Postfix applies its
+ * {@code milter_default_action}), each closed after {@code idleTimeout} without a command. A
  * protocol error (a frame over the cap, cut short, malformed or unknown) is answered with the
  * on-error response and the connection is closed. {@link #close()} stops every thread it started.
  */
@@ -53,8 +53,13 @@ public final class MilterServer implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private volatile boolean closing;
 
-  private MilterServer(ServerSocketChannel server, Supplier<MilterSession> sessions, int maxFrame, Duration idleTimeout,
-      int maxConnections) throws IOException {
+  private MilterServer(
+      ServerSocketChannel server,
+      Supplier<MilterSession> sessions,
+      int maxFrame,
+      Duration idleTimeout,
+      int maxConnections)
+      throws IOException {
     this.server = server;
     this.bound = server.getLocalAddress();
     this.sessions = sessions;
@@ -62,23 +67,33 @@ public final class MilterServer implements AutoCloseable {
     this.idleTimeout = idleTimeout;
     this.slots = new Semaphore(maxConnections);
     AtomicInteger threads = new AtomicInteger();
-    this.connections = Executors.newFixedThreadPool(maxConnections, r -> {
-      Thread t = new Thread(r, "milter-conn-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "milter-idle-reaper");
-      t.setDaemon(true);
-      return t;
-    });
+    this.connections =
+        Executors.newFixedThreadPool(
+            maxConnections,
+            r -> {
+              Thread t = new Thread(r, "milter-conn-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "milter-idle-reaper");
+              t.setDaemon(true);
+              return t;
+            });
     this.acceptor = new Thread(this::acceptLoop, "milter-accept");
     this.acceptor.setDaemon(true);
   }
 
   /** Binds ({@link InetSocketAddress} or {@link UnixDomainSocketAddress}) and starts serving. */
-  public static MilterServer start(SocketAddress listen, Supplier<MilterSession> sessions, int maxFrame,
-      Duration idleTimeout, int maxConnections) throws IOException {
+  public static MilterServer start(
+      SocketAddress listen,
+      Supplier<MilterSession> sessions,
+      int maxFrame,
+      Duration idleTimeout,
+      int maxConnections)
+      throws IOException {
     ServerSocketChannel ch;
     if (listen instanceof UnixDomainSocketAddress unix) {
       Path p = unix.getPath();
@@ -136,15 +151,16 @@ public final class MilterServer implements AutoCloseable {
       open.put(ch, new long[] {System.nanoTime()});
       int id = ids.incrementAndGet();
       try {
-        connections.execute(() -> {
-          try {
-            serve(ch, id);
-          } finally {
-            open.remove(ch);
-            closeQuietly(ch);
-            slots.release();
-          }
-        });
+        connections.execute(
+            () -> {
+              try {
+                serve(ch, id);
+              } finally {
+                open.remove(ch);
+                closeQuietly(ch);
+                slots.release();
+              }
+            });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         open.remove(ch);
         closeQuietly(ch);
@@ -165,7 +181,11 @@ public final class MilterServer implements AutoCloseable {
         try {
           request = decoder.read(in);
         } catch (MilterProtocolException e) {
-          LOG.warn("milter conn={} protocol error: {}; answering {} and closing", id, e.getMessage(), session.onError());
+          LOG.warn(
+              "milter conn={} protocol error: {}; answering {} and closing",
+              id,
+              e.getMessage(),
+              session.onError());
           session.onError().writeTo(out);
           out.flush();
           return;
@@ -180,7 +200,11 @@ public final class MilterServer implements AutoCloseable {
         try {
           responses = session.handle(request.get());
         } catch (MilterProtocolException e) {
-          LOG.warn("milter conn={} protocol error: {}; answering {} and closing", id, e.getMessage(), session.onError());
+          LOG.warn(
+              "milter conn={} protocol error: {}; answering {} and closing",
+              id,
+              e.getMessage(),
+              session.onError());
           session.onError().writeTo(out);
           out.flush();
           return;
@@ -207,12 +231,13 @@ public final class MilterServer implements AutoCloseable {
   private void closeIdle() {
     long now = System.nanoTime();
     long limit = idleTimeout.toNanos();
-    open.forEach((ch, last) -> {
-      if (now - last[0] > limit) {
-        LOG.info("milter connection idle for over {} s: closing", idleTimeout.toSeconds());
-        closeQuietly(ch);
-      }
-    });
+    open.forEach(
+        (ch, last) -> {
+          if (now - last[0] > limit) {
+            LOG.info("milter connection idle for over {} s: closing", idleTimeout.toSeconds());
+            closeQuietly(ch);
+          }
+        });
   }
 
   /** Stops accepting, closes every connection and stops the threads (waits up to 5 s). */

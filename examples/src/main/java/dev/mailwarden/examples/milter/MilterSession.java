@@ -66,7 +66,8 @@ public final class MilterSession implements MilterContext {
    *     offers are asked for
    * @param onError the response when the handler fails at a step
    */
-  public MilterSession(Handler handler, int wantedActions, int wantedProtocol, MilterResponse onError) {
+  public MilterSession(
+      Handler handler, int wantedActions, int wantedProtocol, MilterResponse onError) {
     this.handler = handler;
     this.wantedActions = wantedActions;
     this.wantedProtocol = wantedProtocol;
@@ -90,7 +91,8 @@ public final class MilterSession implements MilterContext {
 
   @Override
   public Optional<String> macro(String name) {
-    String bare = name.startsWith("{") && name.endsWith("}") ? name.substring(1, name.length() - 1) : name;
+    String bare =
+        name.startsWith("{") && name.endsWith("}") ? name.substring(1, name.length() - 1) : name;
     for (char stage : "ENLBTRMHC".toCharArray()) {
       Map<String, String> m = macros.get(stage);
       if (m != null) {
@@ -119,7 +121,8 @@ public final class MilterSession implements MilterContext {
     }
     if (request instanceof MilterRequest.Macros m) {
       if (m.stage() < 'A' || m.stage() > 'Z') {
-        throw new MilterProtocolException("macros for an unknown stage 0x" + Integer.toHexString(m.stage()));
+        throw new MilterProtocolException(
+            "macros for an unknown stage 0x" + Integer.toHexString(m.stage()));
       }
       macros.put(m.stage(), m.values());
       return List.of();
@@ -210,12 +213,14 @@ public final class MilterSession implements MilterContext {
     return onError;
   }
 
-  private MilterResponse negotiate(MilterRequest.OptionNegotiation o) throws MilterProtocolException {
+  private MilterResponse negotiate(MilterRequest.OptionNegotiation o)
+      throws MilterProtocolException {
     if (!renegotiable) {
       throw new MilterProtocolException("option negotiation repeated inside a session");
     }
     if (o.version() < VERSION) {
-      throw new MilterProtocolException("the MTA offers milter protocol version " + o.version() + "; version 6 is needed");
+      throw new MilterProtocolException(
+          "the MTA offers milter protocol version " + o.version() + "; version 6 is needed");
     }
     actions = wantedActions & o.actions();
     protocol = wantedProtocol & o.protocol();

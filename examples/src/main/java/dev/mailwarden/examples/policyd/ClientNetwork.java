@@ -10,7 +10,8 @@ import java.util.List;
  */
 public record ClientNetwork(byte[] network, int prefix, String text) {
   /** Loopback only: the default allow-list. */
-  public static final List<ClientNetwork> LOOPBACK = List.of(parse("127.0.0.0/8"), parse("::1/128"));
+  public static final List<ClientNetwork> LOOPBACK =
+      List.of(parse("127.0.0.0/8"), parse("::1/128"));
 
   /** Parses a network; an IllegalArgumentException names what is wrong. */
   public static ClientNetwork parse(String cidr) {

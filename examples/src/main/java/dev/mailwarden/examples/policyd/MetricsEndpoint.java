@@ -25,15 +25,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The meters of a long-running example (policyd, the milter), served as Prometheus text at
- * {@code http://HOST:PORT/metrics} by a small JDK HTTP server with one thread. {@link #close()}
- * stops the server and its thread.
+ * The meters of a long-running example (policyd, the milter), served as Prometheus text at {@code
+ * http://HOST:PORT/metrics} by a small JDK HTTP server with one thread. {@link #close()} stops the
+ * server and its thread.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   /** The Prometheus text exposition format, version 0.0.4. */
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MailwardenMetrics core = MailwardenMetrics.bind(registry);
   private final DnsblMetrics dnsbl = DnsblMetrics.bind(registry);
   private final RateLimitMetrics limits = RateLimitMetrics.bind(registry);
@@ -43,11 +44,13 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   private MetricsEndpoint(InetSocketAddress address) throws IOException {
     this.server = HttpServer.create(address, 16);
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "mailwarden-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "mailwarden-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(thread);
     server.createContext("/metrics", this::serve);
     server.start();
@@ -68,7 +71,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     return listener;
   }
 
-  /** {@code warden} with this listener added after its own, plus the health gauges of its DNS lists. */
+  /**
+   * {@code warden} with this listener added after its own, plus the health gauges of its DNS lists.
+   */
   public MailWarden instrument(MailWarden warden) {
     for (Checker<?> c : warden.checkers()) {
       if (c instanceof DnsblChecker lists) {
@@ -100,7 +105,8 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         exchange.sendResponseHeaders(405, -1);
         return;

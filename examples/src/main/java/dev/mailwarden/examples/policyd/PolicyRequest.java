@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One policy delegation request: the {@code name=value} attributes Postfix sent, ended by an
- * empty line. Unknown attributes are kept but ignored.
+ * One policy delegation request: the {@code name=value} attributes Postfix sent, ended by an empty
+ * line. Unknown attributes are kept but ignored.
  */
 public record PolicyRequest(Map<String, String> attributes) {
 

@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * Reads policy requests from a connection: lines of {@code name=value} (LF or CRLF), a request
  * ended by an empty line. Bounded: a request over {@link #MAX_REQUEST_BYTES} or with more than
- * {@link #MAX_ATTRIBUTES} attributes is malformed; the reader then skips to the end of that
- * request so the connection can go on.
+ * {@link #MAX_ATTRIBUTES} attributes is malformed; the reader then skips to the end of that request
+ * so the connection can go on.
  */
 public final class PolicyRequestReader {
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
@@ -33,7 +33,9 @@ public final class PolicyRequestReader {
     this.in = in;
   }
 
-  /** The next request, or empty at end of stream (also mid-request: a partial request is dropped). */
+  /**
+   * The next request, or empty at end of stream (also mid-request: a partial request is dropped).
+   */
   public Optional<Read> next() throws IOException {
     Map<String, String> attrs = new LinkedHashMap<>();
     int total = 0;
@@ -73,8 +75,8 @@ public final class PolicyRequestReader {
   }
 
   /**
-   * Reads one line into {@link #line} without its CR/LF; returns its full length (which may
-   * exceed the buffer: the excess is discarded) or -1 at end of stream before any byte.
+   * Reads one line into {@link #line} without its CR/LF; returns its full length (which may exceed
+   * the buffer: the excess is discarded) or -1 at end of stream before any byte.
    */
   private int readLine() throws IOException {
     int n = 0;

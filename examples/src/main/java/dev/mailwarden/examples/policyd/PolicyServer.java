@@ -24,17 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP server speaking the Postfix policy delegation protocol: many requests per connection,
- * each answered with one {@code action=...} line and an empty line. One thread per connection.
+ * A TCP server speaking the Postfix policy delegation protocol: many requests per connection, each
+ * answered with one {@code action=...} line and an empty line. One thread per connection.
  *
  * <p>Hardened for whoever can reach the port ({@link Limits}): only clients in the allow-list
  * (default loopback) are served; at most {@code maxConnections} at once and {@code
- * maxConnectionsPerClient} per client address; when a limit is reached the longest-idle
- * connection (of that client, or of all) is closed to make room, so idle sockets cannot lock
- * Postfix out; a request must arrive whole within {@code requestTimeout} and an answer must be
- * written within {@code writeTimeout} (a watchdog thread owned by the server closes connections
- * that overrun); an idle connection is closed after {@code idleTimeout}. {@link #close()} stops
- * accepting and waits briefly for requests in progress.
+ * maxConnectionsPerClient} per client address; when a limit is reached the longest-idle connection
+ * (of that client, or of all) is closed to make room, so idle sockets cannot lock Postfix out; a
+ * request must arrive whole within {@code requestTimeout} and an answer must be written within
+ * {@code writeTimeout} (a watchdog thread owned by the server closes connections that overrun); an
+ * idle connection is closed after {@code idleTimeout}. {@link #close()} stops accepting and waits
+ * briefly for requests in progress.
  */
 public final class PolicyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyServer.class);
@@ -64,7 +64,12 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     public static Limits defaults() {
-      return new Limits(Duration.ofSeconds(300), Duration.ofSeconds(10), Duration.ofSeconds(10), 100, 100,
+      return new Limits(
+          Duration.ofSeconds(300),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
+          100,
+          100,
           ClientNetwork.LOOPBACK);
     }
 
@@ -81,7 +86,8 @@ public final class PolicyServer implements AutoCloseable {
     final InetAddress client;
     final int id;
     volatile long idleSince; // nanos; meaningful while busySince == 0
-    volatile long requestSince; // nanos when the first byte of a request arrived, 0 between requests
+    volatile long
+        requestSince; // nanos when the first byte of a request arrived, 0 between requests
     volatile long writeSince; // nanos when an answer started to be written, 0 otherwise
 
     Conn(Socket socket, int id, long now) {
@@ -130,19 +136,31 @@ public final class PolicyServer implements AutoCloseable {
       InetSocketAddress listen, PolicyDecider decider, Duration idleTimeout, int maxConnections)
       throws IOException {
     Limits d = Limits.defaults();
-    return start(listen, decider, new Limits(idleTimeout, d.requestTimeout(), d.writeTimeout(), maxConnections,
-        maxConnections, d.allowedClients()));
+    return start(
+        listen,
+        decider,
+        new Limits(
+            idleTimeout,
+            d.requestTimeout(),
+            d.writeTimeout(),
+            maxConnections,
+            maxConnections,
+            d.allowedClients()));
   }
 
   /** Binds and starts serving. */
-  public static PolicyServer start(InetSocketAddress listen, PolicyDecider decider, Limits limits) throws IOException {
+  public static PolicyServer start(InetSocketAddress listen, PolicyDecider decider, Limits limits)
+      throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(listen, 128);
     PolicyServer p = new PolicyServer(s, decider, limits);
     p.acceptor.start();
     p.watchdog.start();
-    LOG.info("policyd listening on {}:{} for {}", listen.getAddress().getHostAddress(), s.getLocalPort(),
+    LOG.info(
+        "policyd listening on {}:{} for {}",
+        listen.getAddress().getHostAddress(),
+        s.getLocalPort(),
         limits.allowedClients());
     return p;
   }
@@ -180,28 +198,32 @@ public final class PolicyServer implements AutoCloseable {
         continue;
       }
       if (!allowed(socket.getInetAddress())) {
-        LOG.warn("client {} is not in the allow-list; connection closed", socket.getInetAddress().getHostAddress());
+        LOG.warn(
+            "client {} is not in the allow-list; connection closed",
+            socket.getInetAddress().getHostAddress());
         closeQuietly(socket);
         continue;
       }
       Conn conn = admit(socket);
       if (conn == null) {
-        LOG.warn("connection limit reached and no idle connection to close; refusing {}",
+        LOG.warn(
+            "connection limit reached and no idle connection to close; refusing {}",
             socket.getRemoteSocketAddress());
         closeQuietly(socket);
         continue;
       }
       try {
-        connections.execute(() -> {
-          try {
-            serve(conn);
-          } finally {
-            synchronized (lock) {
-              open.remove(conn);
-            }
-            closeQuietly(conn.socket);
-          }
-        });
+        connections.execute(
+            () -> {
+              try {
+                serve(conn);
+              } finally {
+                synchronized (lock) {
+                  open.remove(conn);
+                }
+                closeQuietly(conn.socket);
+              }
+            });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         closeQuietly(socket); // closing
       }
@@ -250,8 +272,11 @@ public final class PolicyServer implements AutoCloseable {
       Conn conn = new Conn(socket, ids.incrementAndGet(), now);
       open.add(conn);
       if (victim != null) {
-        LOG.info("conn={} closed after {} ms idle to make room for {}", victim.id,
-            (now - victim.idleSince) / 1_000_000, client.getHostAddress());
+        LOG.info(
+            "conn={} closed after {} ms idle to make room for {}",
+            victim.id,
+            (now - victim.idleSince) / 1_000_000,
+            client.getHostAddress());
         closeQuietly(victim.socket);
       }
       return conn;
@@ -262,7 +287,13 @@ public final class PolicyServer implements AutoCloseable {
   private void watch() {
     long requestNanos = limits.requestTimeout().toNanos();
     long writeNanos = limits.writeTimeout().toNanos();
-    long tick = Math.max(20, Math.min(1000, Math.min(limits.requestTimeout().toMillis(), limits.writeTimeout().toMillis()) / 4));
+    long tick =
+        Math.max(
+            20,
+            Math.min(
+                1000,
+                Math.min(limits.requestTimeout().toMillis(), limits.writeTimeout().toMillis())
+                    / 4));
     while (!closing) {
       try {
         Thread.sleep(tick);
@@ -281,7 +312,10 @@ public final class PolicyServer implements AutoCloseable {
         }
       }
       for (Conn c : overdue) {
-        LOG.warn("conn={} from {} closed: {} took longer than {}", c.id, c.client.getHostAddress(),
+        LOG.warn(
+            "conn={} from {} closed: {} took longer than {}",
+            c.id,
+            c.client.getHostAddress(),
             c.writeSince != 0 ? "writing the answer" : "the request",
             c.writeSince != 0 ? limits.writeTimeout() : limits.requestTimeout());
         closeQuietly(c.socket);
@@ -294,25 +328,27 @@ public final class PolicyServer implements AutoCloseable {
     int id = conn.id;
     try {
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()));
-      InputStream marking = new FilterInputStream(new BufferedInputStream(socket.getInputStream())) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0 && conn.requestSince == 0) {
-            conn.requestSince = System.nanoTime(); // the request's deadline runs from its first byte
-          }
-          return b;
-        }
+      InputStream marking =
+          new FilterInputStream(new BufferedInputStream(socket.getInputStream())) {
+            @Override
+            public int read() throws IOException {
+              int b = super.read();
+              if (b >= 0 && conn.requestSince == 0) {
+                conn.requestSince =
+                    System.nanoTime(); // the request's deadline runs from its first byte
+              }
+              return b;
+            }
 
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = super.read(buf, off, len);
-          if (n > 0 && conn.requestSince == 0) {
-            conn.requestSince = System.nanoTime();
-          }
-          return n;
-        }
-      };
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+              int n = super.read(buf, off, len);
+              if (n > 0 && conn.requestSince == 0) {
+                conn.requestSince = System.nanoTime();
+              }
+              return n;
+            }
+          };
       PolicyRequestReader reader = new PolicyRequestReader(marking);
       OutputStream out = socket.getOutputStream();
       while (!closing) {

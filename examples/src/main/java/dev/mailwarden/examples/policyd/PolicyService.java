@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides policy requests: at RCPT, the inbound checks (DNSBL, HELO/iprev, SPF) for clients that
- * did not authenticate, prepending Received-SPF when the mail is accepted; at END-OF-MESSAGE,
- * the outbound limiter for authenticated users with {@code recipient_count} as the cost, each
- * message ({@code instance}) counted once. Anything else: DUNNO. One log line per decision.
+ * did not authenticate, prepending Received-SPF when the mail is accepted; at END-OF-MESSAGE, the
+ * outbound limiter for authenticated users with {@code recipient_count} as the cost, each message
+ * ({@code instance}) counted once. Anything else: DUNNO. One log line per decision.
  */
 public final class PolicyService implements PolicyDecider {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
@@ -48,7 +48,10 @@ public final class PolicyService implements PolicyDecider {
 
   /** As above; {@code onLimitDecision} sees every decision of the limiter (for metrics). */
   public PolicyService(
-      MailWarden inbound, @Nullable RateLimiter limiter, String authservId, Consumer<RateDecision> onLimitDecision) {
+      MailWarden inbound,
+      @Nullable RateLimiter limiter,
+      String authservId,
+      Consumer<RateDecision> onLimitDecision) {
     this.inbound = inbound;
     this.limiter = limiter;
     this.authservId = authservId;
@@ -85,7 +88,10 @@ public final class PolicyService implements PolicyDecider {
     if (ev.verdict() == Verdict.REJECT || ev.verdict() == Verdict.TEMPFAIL) {
       action = PolicyActions.reply(ev.smtpReply());
     } else {
-      action = ev.result(Spf.KEY).map(r -> PolicyActions.prepend(r.receivedSpf(authservId))).orElse(PolicyActions.DUNNO);
+      action =
+          ev.result(Spf.KEY)
+              .map(r -> PolicyActions.prepend(r.receivedSpf(authservId)))
+              .orElse(PolicyActions.DUNNO);
     }
     return log(request, ev.summary(), action);
   }
@@ -110,22 +116,36 @@ public final class PolicyService implements PolicyDecider {
     RateDecision d = limiter.tryAcquire("sasl:" + user.get(), cost);
     onLimitDecision.accept(d);
     if (d.allowed()) {
-      return log(request, "user " + user.get() + " within limits (" + cost + " recipients)", PolicyActions.DUNNO);
+      return log(
+          request,
+          "user " + user.get() + " within limits (" + cost + " recipients)",
+          PolicyActions.DUNNO);
     }
     long seconds = Math.max(1, d.retryAfter().toSeconds());
-    SmtpReply reply = SmtpReply.of(450, "4.7.1", "Sending rate limit exceeded, try again in " + seconds + " s");
-    return log(request, "user " + user.get() + " over its limit (" + d.status() + ")", PolicyActions.reply(reply));
+    SmtpReply reply =
+        SmtpReply.of(450, "4.7.1", "Sending rate limit exceeded, try again in " + seconds + " s");
+    return log(
+        request,
+        "user " + user.get() + " over its limit (" + d.status() + ")",
+        PolicyActions.reply(reply));
   }
 
   private static Optional<InetAddress> literal(String s) {
     // literals only: Postfix sends an address, and a name here must never cause a DNS lookup
-    return InetAddresses.isInetAddress(s) ? Optional.of(InetAddresses.forString(s)) : Optional.empty();
+    return InetAddresses.isInetAddress(s)
+        ? Optional.of(InetAddresses.forString(s))
+        : Optional.empty();
   }
 
   private static String log(PolicyRequest r, String why, String action) {
-    LOG.info("policyd state={} instance={} client={} user={} action=\"{}\" because {}",
-        r.protocolState(), r.get("instance").orElse("-"), r.get("client_address").orElse("-"),
-        r.get("sasl_username").orElse("-"), action, why);
+    LOG.info(
+        "policyd state={} instance={} client={} user={} action=\"{}\" because {}",
+        r.protocolState(),
+        r.get("instance").orElse("-"),
+        r.get("client_address").orElse("-"),
+        r.get("sasl_username").orElse("-"),
+        action,
+        why);
     return action;
   }
 }

@@ -53,9 +53,25 @@ import java.util.Set;
 public record PolicydConfig(Map<String, List<String>> values) {
   public static final Set<String> KEYS =
       Set.of(
-          "listen", "authserv-id", "dns-server", "zone", "dnsbl", "dnswl", "reject-at", "helo", "spf",
-          "limit", "limit-failure", "deadline", "idle-timeout", "max-connections", "request-timeout",
-          "write-timeout", "max-connections-per-client", "allow-client", "metrics-listen");
+          "listen",
+          "authserv-id",
+          "dns-server",
+          "zone",
+          "dnsbl",
+          "dnswl",
+          "reject-at",
+          "helo",
+          "spf",
+          "limit",
+          "limit-failure",
+          "deadline",
+          "idle-timeout",
+          "max-connections",
+          "request-timeout",
+          "write-timeout",
+          "max-connections-per-client",
+          "allow-client",
+          "metrics-listen");
   public static final Set<String> REPEATABLE =
       Set.of("dns-server", "zone", "dnsbl", "dnswl", "limit", "allow-client");
 
@@ -83,7 +99,8 @@ public record PolicydConfig(Map<String, List<String>> values) {
    * Parses text in this format with another set of keys (the milter's configuration shares the
    * format and most keys).
    */
-  public static PolicydConfig parse(String text, String source, Set<String> keys, Set<String> repeatable) {
+  public static PolicydConfig parse(
+      String text, String source, Set<String> keys, Set<String> repeatable) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -97,16 +114,19 @@ public record PolicydConfig(Map<String, List<String>> values) {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected 'key = value'");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": expected 'key = value'");
       }
       String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
       String value = line.substring(eq + 1).strip();
       if (!keys.contains(key)) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": unknown key '" + key + "'");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": unknown key '" + key + "'");
       }
       List<String> list = values.computeIfAbsent(key, k -> new ArrayList<>());
       if (!list.isEmpty() && !repeatable.contains(key)) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + key + "' given twice");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": '" + key + "' given twice");
       }
       list.add(value);
     }
@@ -122,9 +142,10 @@ public record PolicydConfig(Map<String, List<String>> values) {
   public PolicyServer.Limits limits(List<String> extraClients) {
     PolicyServer.Limits d = PolicyServer.Limits.defaults();
     List<String> clients = extraClients.isEmpty() ? all("allow-client") : extraClients;
-    List<ClientNetwork> networks = clients.isEmpty()
-        ? d.allowedClients()
-        : clients.stream().map(ClientNetwork::parse).toList();
+    List<ClientNetwork> networks =
+        clients.isEmpty()
+            ? d.allowedClients()
+            : clients.stream().map(ClientNetwork::parse).toList();
     return new PolicyServer.Limits(
         duration("idle-timeout", d.idleTimeout()),
         duration("request-timeout", d.requestTimeout()),
@@ -148,7 +169,8 @@ public record PolicydConfig(Map<String, List<String>> values) {
     return switch (v) {
       case "on", "yes", "true" -> true;
       case "off", "no", "false" -> false;
-      default -> throw new IllegalArgumentException("'" + key + "' must be on or off, not '" + v + "'");
+      default ->
+          throw new IllegalArgumentException("'" + key + "' must be on or off, not '" + v + "'");
     };
   }
 
@@ -180,7 +202,8 @@ public record PolicydConfig(Map<String, List<String>> values) {
         default -> throw new NumberFormatException();
       };
     } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("'" + key + "' must be a duration like 500ms, 8s, 5m or 1h, not '" + v + "'");
+      throw new IllegalArgumentException(
+          "'" + key + "' must be a duration like 500ms, 8s, 5m or 1h, not '" + v + "'");
     }
   }
 }

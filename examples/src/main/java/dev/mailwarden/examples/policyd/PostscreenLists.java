@@ -12,9 +12,9 @@ import dev.mailwarden.dnsbl.Dnswl;
  * zone[=filter][*weight]}, as one checker: the library's lists carry codes only, so the {@code
  * *weight} of each spec becomes that list's entry in the registration's {@link DnsblWeights}.
  * Without {@code *weight} a listing scores 1 (blocklist) or -1 (allowlist), as in postscreen. A
- * negative weight on a blocklist is refused (postscreen reads it as an allowlist; here that is
- * said with {@code --dnswl}), and so is a positive one on an allowlist. Shared by the CLI, policyd
- * and the milter.
+ * negative weight on a blocklist is refused (postscreen reads it as an allowlist; here that is said
+ * with {@code --dnswl}), and so is a positive one on an allowlist. Shared by the CLI, policyd and
+ * the milter.
  */
 public final class PostscreenLists {
   private final Dnsbl.Builder lists = Dnsbl.builder();
@@ -48,15 +48,22 @@ public final class PostscreenLists {
       String w = spec.substring(star + 1);
       if (!w.matches("[+-]?\\d{1,6}(\\.\\d{1,6})?")) {
         throw new IllegalArgumentException(
-            "bad list spec at position " + (star + 1) + ": weight must be a number like 3, -2 or 1.5 (in '" + spec + "')");
+            "bad list spec at position "
+                + (star + 1)
+                + ": weight must be a number like 3, -2 or 1.5 (in '"
+                + spec
+                + "')");
       }
       double weight = Double.parseDouble(w);
       if (!allowlist && weight < 0) {
         throw new IllegalArgumentException(
-            "a negative weight makes '" + spec + "' an allowlist in postscreen; give it as a dnswl list instead");
+            "a negative weight makes '"
+                + spec
+                + "' an allowlist in postscreen; give it as a dnswl list instead");
       }
       if (allowlist && weight > 0) {
-        throw new IllegalArgumentException("an allowlist weight must not be positive (in '" + spec + "')");
+        throw new IllegalArgumentException(
+            "an allowlist weight must not be positive (in '" + spec + "')");
       }
       weights.list(list.name(), weight);
     }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.parallel.Resources;
 @ResourceLock(Resources.SYSTEM_OUT)
 class ArcCliTest {
   private static final DkimKeyPair KEY = DkimKeys.rsa(2048);
-  private static final String MESSAGE = "Authentication-Results: lists.example.org; arc=none; spf=pass smtp.mailfrom=example.com\r\n"
-      + "From: alice@example.com\r\nTo: list@lists.example.org\r\nSubject: hi\r\n\r\nHello.\r\n";
+  private static final String MESSAGE =
+      "Authentication-Results: lists.example.org; arc=none; spf=pass smtp.mailfrom=example.com\r\n"
+          + "From: alice@example.com\r\nTo: list@lists.example.org\r\nSubject: hi\r\n\r\nHello.\r\n";
 
   @TempDir Path dir;
   private Path keyFile;
@@ -41,12 +42,17 @@ class ArcCliTest {
     keyFile = dir.resolve("arc.pem");
     Files.writeString(keyFile, KEY.privateKeyPem());
     zoneFile = dir.resolve("arc.zone");
-    Files.writeString(zoneFile, KEY.zoneFileLine("arc", "lists.example.org") + "\n"
-        + KEY.zoneFileLine("arc", "fwd.example.net") + "\n");
-    zone = ZoneResolver.builder()
-        .txt("arc._domainkey.lists.example.org", KEY.txtRecord())
-        .txt("arc._domainkey.fwd.example.net", KEY.txtRecord())
-        .build();
+    Files.writeString(
+        zoneFile,
+        KEY.zoneFileLine("arc", "lists.example.org")
+            + "\n"
+            + KEY.zoneFileLine("arc", "fwd.example.net")
+            + "\n");
+    zone =
+        ZoneResolver.builder()
+            .txt("arc._domainkey.lists.example.org", KEY.txtRecord())
+            .txt("arc._domainkey.fwd.example.net", KEY.txtRecord())
+            .build();
   }
 
   private Run run(String... args) {
@@ -71,25 +77,71 @@ class ArcCliTest {
   }
 
   private ArcResult verify(String message) throws Exception {
-    return Arc.check().verify(message.getBytes(StandardCharsets.ISO_8859_1), zone).get(10, TimeUnit.SECONDS);
+    return Arc.check()
+        .verify(message.getBytes(StandardCharsets.ISO_8859_1), zone)
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void seal_cvFromTheArResult_aarCarriesTheResults_andVerifies() throws Exception {
-    Run r = run("arc", "seal", "--domain", "lists.example.org", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "lists.example.org", "--zone", zoneFile.toString(), file("m.eml", MESSAGE).toString());
+    Run r =
+        run(
+            "arc",
+            "seal",
+            "--domain",
+            "lists.example.org",
+            "--selector",
+            "arc",
+            "--key",
+            keyFile.toString(),
+            "--authserv-id",
+            "lists.example.org",
+            "--zone",
+            zoneFile.toString(),
+            file("m.eml", MESSAGE).toString());
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("ARC-Seal: ").contains("cv=none").contains("ARC-Authentication-Results: i=1; lists.example.org;")
-        .contains("spf=pass smtp.mailfrom=example.com").endsWith(MESSAGE);
+    assertThat(r.out())
+        .startsWith("ARC-Seal: ")
+        .contains("cv=none")
+        .contains("ARC-Authentication-Results: i=1; lists.example.org;")
+        .contains("spf=pass smtp.mailfrom=example.com")
+        .endsWith(MESSAGE);
     assertThat(verify(r.out()).status()).isEqualTo(ArcStatus.PASS);
   }
 
   @Test
   void secondHop_withoutArResult_verifiesTheChainThroughDns_andSealsPass() throws Exception {
-    String first = run("arc", "seal", "--domain", "lists.example.org", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "lists.example.org", "--cv", "none", file("m.eml", MESSAGE).toString()).out();
-    Run second = run("arc", "seal", "--domain", "fwd.example.net", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "fwd.example.net", "--zone", zoneFile.toString(), file("m2.eml", first).toString());
+    String first =
+        run(
+                "arc",
+                "seal",
+                "--domain",
+                "lists.example.org",
+                "--selector",
+                "arc",
+                "--key",
+                keyFile.toString(),
+                "--authserv-id",
+                "lists.example.org",
+                "--cv",
+                "none",
+                file("m.eml", MESSAGE).toString())
+            .out();
+    Run second =
+        run(
+            "arc",
+            "seal",
+            "--domain",
+            "fwd.example.net",
+            "--selector",
+            "arc",
+            "--key",
+            keyFile.toString(),
+            "--authserv-id",
+            "fwd.example.net",
+            "--zone",
+            zoneFile.toString(),
+            file("m2.eml", first).toString());
     assertThat(second.exit()).as(second.err()).isZero();
     assertThat(second.out()).contains("i=2").contains("cv=pass");
     ArcResult r = verify(second.out());
@@ -97,27 +149,90 @@ class ArcCliTest {
     assertThat(r.instanceCount()).isEqualTo(2);
 
     String tampered = first.replace("Hello.", "Buy now.");
-    Run third = run("arc", "seal", "--domain", "fwd.example.net", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "fwd.example.net", "--zone", zoneFile.toString(), file("m3.eml", tampered).toString());
+    Run third =
+        run(
+            "arc",
+            "seal",
+            "--domain",
+            "fwd.example.net",
+            "--selector",
+            "arc",
+            "--key",
+            keyFile.toString(),
+            "--authserv-id",
+            "fwd.example.net",
+            "--zone",
+            zoneFile.toString(),
+            file("m3.eml", tampered).toString());
     assertThat(third.out()).contains("cv=fail");
   }
 
   @Test
   void seal_badCv_isUsageError() throws Exception {
-    Run r = run("arc", "seal", "--domain", "lists.example.org", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "lists.example.org", "--cv", "maybe", file("m.eml", MESSAGE).toString());
+    Run r =
+        run(
+            "arc",
+            "seal",
+            "--domain",
+            "lists.example.org",
+            "--selector",
+            "arc",
+            "--key",
+            keyFile.toString(),
+            "--authserv-id",
+            "lists.example.org",
+            "--cv",
+            "maybe",
+            file("m.eml", MESSAGE).toString());
     assertThat(r.exit()).isEqualTo(64);
-    Run pass = run("arc", "seal", "--domain", "lists.example.org", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "lists.example.org", "--cv", "pass", file("m.eml", MESSAGE).toString());
+    Run pass =
+        run(
+            "arc",
+            "seal",
+            "--domain",
+            "lists.example.org",
+            "--selector",
+            "arc",
+            "--key",
+            keyFile.toString(),
+            "--authserv-id",
+            "lists.example.org",
+            "--cv",
+            "pass",
+            file("m.eml", MESSAGE).toString());
     assertThat(pass.exit()).as("cv=pass without a chain").isEqualTo(64);
   }
 
   @Test
   void check_withMessage_reportsArc() throws Exception {
-    String sealed = run("arc", "seal", "--domain", "lists.example.org", "--selector", "arc", "--key", keyFile.toString(),
-        "--authserv-id", "lists.example.org", "--cv", "none", file("m.eml", MESSAGE).toString()).out();
-    Run r = run("check", "--client-ip", "192.0.2.3", "--mail-from", "a@example.com", "--no-helo", "--no-spf",
-        "--zone", zoneFile.toString(), file("s.eml", sealed).toString());
+    String sealed =
+        run(
+                "arc",
+                "seal",
+                "--domain",
+                "lists.example.org",
+                "--selector",
+                "arc",
+                "--key",
+                keyFile.toString(),
+                "--authserv-id",
+                "lists.example.org",
+                "--cv",
+                "none",
+                file("m.eml", MESSAGE).toString())
+            .out();
+    Run r =
+        run(
+            "check",
+            "--client-ip",
+            "192.0.2.3",
+            "--mail-from",
+            "a@example.com",
+            "--no-helo",
+            "--no-spf",
+            "--zone",
+            zoneFile.toString(),
+            file("s.eml", sealed).toString());
     assertThat(r.out()).contains("arc=pass");
   }
 }

@@ -33,8 +33,19 @@ class CliTest {
 
   @Test
   void check_listedClient_rejectsWithExit1() throws Exception {
-    Path z = zone("2.2.0.192.bl.example. 300 IN A 127.0.0.2\n2.0.0.127.bl.example. 300 IN A 127.0.0.2\n");
-    Run r = run("check", "--client-ip", "192.0.2.2", "--zone", z.toString(), "--dnsbl", "bl.example*6", "--no-helo");
+    Path z =
+        zone(
+            "2.2.0.192.bl.example. 300 IN A 127.0.0.2\n2.0.0.127.bl.example. 300 IN A 127.0.0.2\n");
+    Run r =
+        run(
+            "check",
+            "--client-ip",
+            "192.0.2.2",
+            "--zone",
+            z.toString(),
+            "--dnsbl",
+            "bl.example*6",
+            "--no-helo");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("verdict: REJECT").contains("bl.example");
   }
@@ -42,11 +53,21 @@ class CliTest {
   @Test
   void check_cleanClient_acceptsWithExit0_andJsonHasTheContractKeys() throws Exception {
     Path z = zone("example.com. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n");
-    Run r = run("check", "--client-ip", "192.0.2.3", "--mail-from", "a@example.com", "--no-helo",
-        "--zone", z.toString(), "--json");
+    Run r =
+        run(
+            "check",
+            "--client-ip",
+            "192.0.2.3",
+            "--mail-from",
+            "a@example.com",
+            "--no-helo",
+            "--zone",
+            z.toString(),
+            "--json");
     assertThat(r.exit()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    for (String key : List.of("verdict", "score", "smtpReply", "authenticationResults", "checks", "dns")) {
+    for (String key :
+        List.of("verdict", "score", "smtpReply", "authenticationResults", "checks", "dns")) {
       assertThat(j.has(key)).as(key).isTrue();
     }
     assertThat(j.get("verdict").asText()).isEqualTo("ACCEPT");
@@ -64,9 +85,19 @@ class CliTest {
   @Test
   void check_spfTimeoutOnly_isNotARejection() throws Exception {
     Path z = zone("example.com. 300 IN TXT \"v=spf1 -all\"\n");
-    Run r = run("check", "--client-ip", "192.0.2.3", "--mail-from", "a@example.com", "--no-helo", "--zone", z.toString());
+    Run r =
+        run(
+            "check",
+            "--client-ip",
+            "192.0.2.3",
+            "--mail-from",
+            "a@example.com",
+            "--no-helo",
+            "--zone",
+            z.toString());
     assertThat(r.out()).contains("spf").contains("fail");
-    assertThat(r.exit()).isIn(0, 3); // an SPF fail alone (3.0) quarantines at most; it never rejects
+    assertThat(r.exit())
+        .isIn(0, 3); // an SPF fail alone (3.0) quarantines at most; it never rejects
   }
 
   @Test
@@ -77,15 +108,41 @@ class CliTest {
     assertThat(bad.err()).contains("not an IP address");
     // a name made of hex digits is still a name, never looked up
     assertThat(run("check", "--client-ip", "deadbeef", "--zone", "/dev/null").exit()).isEqualTo(64);
-    assertThat(run("check", "--client-ip", "192.0.2.1", "--dns-server", "cafe", "--no-spf").exit()).isEqualTo(64);
-    assertThat(run("check", "--client-ip", "192.0.2.1", "--zone", "/dev/null", "--dnsbl", "bl.example=127.0.0.[9..2]").exit())
+    assertThat(run("check", "--client-ip", "192.0.2.1", "--dns-server", "cafe", "--no-spf").exit())
+        .isEqualTo(64);
+    assertThat(
+            run(
+                    "check",
+                    "--client-ip",
+                    "192.0.2.1",
+                    "--zone",
+                    "/dev/null",
+                    "--dnsbl",
+                    "bl.example=127.0.0.[9..2]")
+                .exit())
         .isEqualTo(64);
   }
 
   @Test
   void unreadableInput_exits66() {
-    assertThat(run("check", "--client-ip", "192.0.2.1", "--zone", dir.resolve("missing.zone").toString()).exit()).isEqualTo(66);
-    assertThat(run("check", "--client-ip", "192.0.2.1", "--zone", "/dev/null", dir.resolve("missing.eml").toString()).exit())
+    assertThat(
+            run(
+                    "check",
+                    "--client-ip",
+                    "192.0.2.1",
+                    "--zone",
+                    dir.resolve("missing.zone").toString())
+                .exit())
+        .isEqualTo(66);
+    assertThat(
+            run(
+                    "check",
+                    "--client-ip",
+                    "192.0.2.1",
+                    "--zone",
+                    "/dev/null",
+                    dir.resolve("missing.eml").toString())
+                .exit())
         .isEqualTo(66);
   }
 
@@ -102,7 +159,10 @@ class CliTest {
     assertThat(line(lines, "DNS times out")).contains("TEMPFAIL");
     assertThat(line(lines, "message 1")).contains("ACCEPT");
     assertThat(line(lines, "message 3")).contains("TEMPFAIL");
-    assertThat(r.out()).contains("warning: ").contains("dkim=pass header.d=good.example.com").contains("dmarc=pass");
+    assertThat(r.out())
+        .contains("warning: ")
+        .contains("dkim=pass header.d=good.example.com")
+        .contains("dmarc=pass");
   }
 
   @Test
@@ -128,32 +188,45 @@ class CliTest {
     Run r = run("ratelimit", "simulate", "--limit", "30/1h", "--events", events.toString());
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("sasl:mallory");
-    assertThat(run("ratelimit", "simulate", "--limit", "thirty", "--events", events.toString()).exit()).isEqualTo(64);
+    assertThat(
+            run("ratelimit", "simulate", "--limit", "thirty", "--events", events.toString()).exit())
+        .isEqualTo(64);
   }
 
   @Test
   void dkimKeygen_printsPemAndRecord() {
     Run r = run("dkim", "keygen", "--type", "ed25519");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("-----BEGIN PRIVATE KEY-----").contains("v=DKIM1").contains("k=ed25519");
+    assertThat(r.out())
+        .contains("-----BEGIN PRIVATE KEY-----")
+        .contains("v=DKIM1")
+        .contains("k=ed25519");
   }
 
   @Test
   void listed_exitsOneWhenListed() throws Exception {
-    Path z = zone("2.2.0.192.bl.example. 300 IN A 127.0.0.2\n2.0.0.127.bl.example. 300 IN A 127.0.0.2\n");
-    Run listed = run("listed", "192.0.2.2", "192.0.2.3", "--dnsbl", "bl.example", "--zone", z.toString());
+    Path z =
+        zone(
+            "2.2.0.192.bl.example. 300 IN A 127.0.0.2\n2.0.0.127.bl.example. 300 IN A 127.0.0.2\n");
+    Run listed =
+        run("listed", "192.0.2.2", "192.0.2.3", "--dnsbl", "bl.example", "--zone", z.toString());
     assertThat(listed.exit()).isEqualTo(1);
     assertThat(listed.out()).contains("LISTED").contains("NOT_LISTED");
-    assertThat(run("listed", "192.0.2.3", "--dnsbl", "bl.example", "--zone", z.toString()).exit()).isZero();
+    assertThat(run("listed", "192.0.2.3", "--dnsbl", "bl.example", "--zone", z.toString()).exit())
+        .isZero();
   }
 
   private static String line(List<String> lines, String marker) {
-    return lines.stream().filter(l -> l.contains(marker)).findFirst().orElseThrow(() -> new AssertionError("no line with " + marker));
+    return lines.stream()
+        .filter(l -> l.contains(marker))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no line with " + marker));
   }
 
   @Test
   void dmarcReport_namesAnUnreadableFile_summarisesTheRest_andExits65() throws Exception {
-    String report = """
+    String report =
+        """
         <feedback><report_metadata><org_name>R</org_name><report_id>1</report_id>
         <date_range><begin>1000</begin><end>2000</end></date_range></report_metadata>
         <policy_published><domain>example.org</domain><p>none</p></policy_published>
@@ -166,7 +239,9 @@ class CliTest {
     Run allRead = run("dmarc", "report", "--input", reports.toString());
     assertThat(allRead.exit()).isZero();
     assertThat(allRead.out()).contains("192.0.2.7");
-    Files.writeString(reports.resolve("deep.xml"), "<feedback>" + "<a>".repeat(10_000) + "</a>".repeat(10_000) + "</feedback>");
+    Files.writeString(
+        reports.resolve("deep.xml"),
+        "<feedback>" + "<a>".repeat(10_000) + "</a>".repeat(10_000) + "</feedback>");
     Run some = run("dmarc", "report", "--input", reports.toString());
     assertThat(some.exit()).isEqualTo(65);
     assertThat(some.out()).contains("192.0.2.7");

@@ -19,7 +19,8 @@ class DoctorCommandTest {
   private record Run(int exit, String out, String err) {}
 
   /** A healthy mail domain except for what each test changes. */
-  private static final String HEALTHY = """
+  private static final String HEALTHY =
+      """
       $ORIGIN example.com.
       $TTL 300
       @ IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300
@@ -44,8 +45,18 @@ class DoctorCommandTest {
   private Run doctor(String zone, String... more) throws Exception {
     Path z = dir.resolve("doctor.zone");
     Files.writeString(z, zone);
-    List<String> args = new ArrayList<>(List.of("doctor", "--domain", "example.com", "--ip", "192.0.2.25",
-        "--helo", "mail.example.com", "--zone", z.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "doctor",
+                "--domain",
+                "example.com",
+                "--ip",
+                "192.0.2.25",
+                "--helo",
+                "mail.example.com",
+                "--zone",
+                z.toString()));
     args.addAll(List.of(more));
     return run(args.toArray(String[]::new));
   }
@@ -71,7 +82,12 @@ class DoctorCommandTest {
 
   @Test
   void json_hasExactlyTheContractKeys() throws Exception {
-    Run r = doctor(HEALTHY.replace("v=spf1 ip4:192.0.2.25 -all", "v=spf1 ip4:192.0.2.25 ?all"), "--selector", "s1", "--json");
+    Run r =
+        doctor(
+            HEALTHY.replace("v=spf1 ip4:192.0.2.25 -all", "v=spf1 ip4:192.0.2.25 ?all"),
+            "--selector",
+            "s1",
+            "--json");
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertThat(iterable(j.fieldNames())).containsExactly("domain", "findings");
     assertThat(j.get("domain").asText()).isEqualTo("example.com");
@@ -91,7 +107,9 @@ class DoctorCommandTest {
   void errors_exit1() throws Exception {
     Run r = doctor(HEALTHY.replace("@ IN TXT \"v=spf1 ip4:192.0.2.25 -all\"\n", ""));
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("error   spf-missing").contains("fix: Publish one TXT record at example.com");
+    assertThat(r.out())
+        .contains("error   spf-missing")
+        .contains("fix: Publish one TXT record at example.com");
     assertThat(r.out()).contains("1 error(s), 0 warning(s), 1 info");
   }
 
@@ -101,13 +119,19 @@ class DoctorCommandTest {
     assertThat(r.exit()).isEqualTo(3);
     JsonNode f = new ObjectMapper().readTree(r.out()).get("findings");
     assertThat(f).hasSize(2); // and dkim-not-checked (info)
-    assertThat(f.get(1).get("code").asText()).isEqualTo("dmarc-p-none"); // examination order: DKIM, then DMARC
+    assertThat(f.get(1).get("code").asText())
+        .isEqualTo("dmarc-p-none"); // examination order: DKIM, then DMARC
     assertThat(f.get(1).get("severity").asText()).isEqualTo("warning");
   }
 
   @Test
   void listedOnAGivenDnsbl_exit1_withTheListNamed() throws Exception {
-    Run r = doctor(HEALTHY + "25.2.0.192.bl.example.net. IN A 127.0.0.2\n", "--dnsbl", "bl.example.net", "--json");
+    Run r =
+        doctor(
+            HEALTHY + "25.2.0.192.bl.example.net. IN A 127.0.0.2\n",
+            "--dnsbl",
+            "bl.example.net",
+            "--json");
     assertThat(r.exit()).isEqualTo(1);
     JsonNode f = new ObjectMapper().readTree(r.out()).get("findings").get(0);
     assertThat(r.out()).doesNotContain("zen.spamhaus.org"); // a given list replaces the default
@@ -124,18 +148,57 @@ class DoctorCommandTest {
 
   @Test
   void usageErrors_exit64() throws Exception {
-    assertThat(run("doctor", "--ip", "192.0.2.1", "--zone", "/dev/null").exit()).isEqualTo(64); // no --domain
-    assertThat(run("doctor", "--domain", "example.com", "--zone", "/dev/null").exit()).isEqualTo(64); // no --ip
-    Run badIp = run("doctor", "--domain", "example.com", "--ip", "mail.example.com", "--zone", "/dev/null");
+    assertThat(run("doctor", "--ip", "192.0.2.1", "--zone", "/dev/null").exit())
+        .isEqualTo(64); // no --domain
+    assertThat(run("doctor", "--domain", "example.com", "--zone", "/dev/null").exit())
+        .isEqualTo(64); // no --ip
+    Run badIp =
+        run("doctor", "--domain", "example.com", "--ip", "mail.example.com", "--zone", "/dev/null");
     assertThat(badIp.exit()).isEqualTo(64);
     assertThat(badIp.err()).contains("not an IP address");
-    assertThat(run("doctor", "--domain", "not a domain", "--ip", "192.0.2.1", "--zone", "/dev/null").exit()).isEqualTo(64);
-    assertThat(run("doctor", "--domain", "example.com", "--ip", "192.0.2.1", "--selector", "a b", "--zone", "/dev/null").exit())
+    assertThat(
+            run("doctor", "--domain", "not a domain", "--ip", "192.0.2.1", "--zone", "/dev/null")
+                .exit())
         .isEqualTo(64);
-    assertThat(run("doctor", "--domain", "example.com", "--ip", "192.0.2.1", "--dnsbl", "=", "--zone", "/dev/null").exit())
+    assertThat(
+            run(
+                    "doctor",
+                    "--domain",
+                    "example.com",
+                    "--ip",
+                    "192.0.2.1",
+                    "--selector",
+                    "a b",
+                    "--zone",
+                    "/dev/null")
+                .exit())
         .isEqualTo(64);
-    assertThat(run("doctor", "--domain", "example.com", "--ip", "192.0.2.1", "--zone", "/dev/null", "--dns-server", "192.0.2.53")
-        .exit()).isEqualTo(64);
+    assertThat(
+            run(
+                    "doctor",
+                    "--domain",
+                    "example.com",
+                    "--ip",
+                    "192.0.2.1",
+                    "--dnsbl",
+                    "=",
+                    "--zone",
+                    "/dev/null")
+                .exit())
+        .isEqualTo(64);
+    assertThat(
+            run(
+                    "doctor",
+                    "--domain",
+                    "example.com",
+                    "--ip",
+                    "192.0.2.1",
+                    "--zone",
+                    "/dev/null",
+                    "--dns-server",
+                    "192.0.2.53")
+                .exit())
+        .isEqualTo(64);
   }
 
   private static List<String> iterable(java.util.Iterator<String> it) {

@@ -27,7 +27,8 @@ class LogsCommandTest {
 
   private Path fixture(String name) throws Exception {
     Path p = dir.resolve(name);
-    try (var in = LogsCommandTest.class.getResourceAsStream("/dev/mailwarden/examples/logs/" + name)) {
+    try (var in =
+        LogsCommandTest.class.getResourceAsStream("/dev/mailwarden/examples/logs/" + name)) {
       Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return p;
@@ -41,13 +42,29 @@ class LogsCommandTest {
 
   @Test
   void json_hasExactlyTheContractKeys() throws Exception {
-    Run r = run("logs", "--json", fixture("mail.log.1.gz").toString(), fixture("mail.log").toString());
+    Run r =
+        run("logs", "--json", fixture("mail.log.1.gz").toString(), fixture("mail.log").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    assertThat(keys(j)).contains("totals", "hourly", "rejects", "sasl_users", "auth_failures", "listed");
-    assertThat(keys(j.get("totals"))).containsExactly("received", "delivered", "forwarded", "deferred", "bounced", "rejected",
-        "reject_warnings", "held", "discarded", "bytes_received", "bytes_delivered", "senders", "sending_hosts", "recipients",
-        "recipient_hosts");
+    assertThat(keys(j))
+        .contains("totals", "hourly", "rejects", "sasl_users", "auth_failures", "listed");
+    assertThat(keys(j.get("totals")))
+        .containsExactly(
+            "received",
+            "delivered",
+            "forwarded",
+            "deferred",
+            "bounced",
+            "rejected",
+            "reject_warnings",
+            "held",
+            "discarded",
+            "bytes_received",
+            "bytes_delivered",
+            "senders",
+            "sending_hosts",
+            "recipients",
+            "recipient_hosts");
     assertThat(j.get("hourly")).hasSize(24);
     long rejected = 0;
     for (JsonNode n : j.get("rejects")) {
@@ -86,8 +103,13 @@ class LogsCommandTest {
   void text_showsTotalsAndTheAlarm() throws Exception {
     Run r = run("logs", fixture("mail.log").toString());
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("Grand totals").contains("received").contains("alice@example.org").contains("ALARM")
-        .contains("203.0.113.200").contains("192.0.2.25");
+    assertThat(r.out())
+        .contains("Grand totals")
+        .contains("received")
+        .contains("alice@example.org")
+        .contains("ALARM")
+        .contains("203.0.113.200")
+        .contains("192.0.2.25");
   }
 
   @Test

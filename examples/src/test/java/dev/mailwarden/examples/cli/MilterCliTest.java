@@ -20,7 +20,11 @@ class MilterCliTest {
   @Test
   void help_namesTheContractOptions() {
     StringWriter out = new StringWriter();
-    int code = Main.run(new String[] {"milter", "--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+    int code =
+        Main.run(
+            new String[] {"milter", "--help"},
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()));
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--listen").contains("unix:PATH").contains("--config");
   }
@@ -30,7 +34,8 @@ class MilterCliTest {
     Path cfg = dir.resolve("milter.conf");
     Files.writeString(cfg, "on-error = sometimes\n");
     StringWriter err = new StringWriter();
-    assertThat(run(err, "milter", "--config", cfg.toString(), "--listen", "127.0.0.1:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(err, "milter", "--config", cfg.toString(), "--listen", "127.0.0.1:0"))
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("on-error");
   }
 
@@ -39,8 +44,10 @@ class MilterCliTest {
     Path cfg = dir.resolve("milter.conf");
     Files.writeString(cfg, "dkim-sign = example.org:s1:" + dir.resolve("missing.pem") + "\n");
     StringWriter err = new StringWriter();
-    assertThat(run(err, "milter", "--config", cfg.toString(), "--listen", "127.0.0.1:0")).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(run(err, "milter", "--config", cfg.toString(), "--listen", "127.0.0.1:0"))
+        .isEqualTo(ExitCodes.NO_INPUT);
     assertThat(err.toString()).contains("missing.pem");
-    assertThat(run(new StringWriter(), "milter", "--listen", "localhost:10041")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(new StringWriter(), "milter", "--listen", "localhost:10041"))
+        .isEqualTo(ExitCodes.USAGE);
   }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end: a real Postfix (Debian {@code postfix}), configured here in a temporary directory
- * and listening on 127.0.0.1, asks our policy server through {@code check_policy_service}; swaks
+ * End to end: a real Postfix (Debian {@code postfix}), configured here in a temporary directory and
+ * listening on 127.0.0.1, asks our policy server through {@code check_policy_service}; swaks
  * (Debian {@code swaks}) drives SMTP and sets the client address and login with XCLIENT.
  */
 class PostfixPolicydIT {
@@ -50,78 +50,106 @@ class PostfixPolicydIT {
     postfix = Environment.requireBinary("postfix", "postfix");
     swaks = Environment.requireBinary("swaks", "swaks");
     Path zone = dir.resolve("policyd.zone");
-    Files.writeString(zone, String.join("\n",
-        "2.0.0.127.bl.example. IN A 127.0.0.2",
-        "66.100.51.198.bl.example. IN A 127.0.0.2",
-        "good.example.com. IN TXT \"v=spf1 ip4:192.0.2.10 -all\"",
-        ""));
-    PolicydConfig cfg = PolicydConfig.parse(String.join("\n",
-        "authserv-id = mx.test.example", "zone = " + zone, "dnsbl = bl.example*6", "helo = off", "limit = 10/1h", ""), "it");
+    Files.writeString(
+        zone,
+        String.join(
+            "\n",
+            "2.0.0.127.bl.example. IN A 127.0.0.2",
+            "66.100.51.198.bl.example. IN A 127.0.0.2",
+            "good.example.com. IN TXT \"v=spf1 ip4:192.0.2.10 -all\"",
+            ""));
+    PolicydConfig cfg =
+        PolicydConfig.parse(
+            String.join(
+                "\n",
+                "authserv-id = mx.test.example",
+                "zone = " + zone,
+                "dnsbl = bl.example*6",
+                "helo = off",
+                "limit = 10/1h",
+                ""),
+            "it");
     DnsOptions dns = new DnsOptions();
     dns.zones.add(zone);
     resolver = dns.open();
     limiter = PolicydCommand.limiter(cfg, resolver);
-    policyd = PolicyServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new PolicyService(PolicydCommand.inbound(cfg, resolver), limiter, "mx.test.example"), Duration.ofSeconds(30), 8);
+    policyd =
+        PolicyServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new PolicyService(PolicydCommand.inbound(cfg, resolver), limiter, "mx.test.example"),
+            Duration.ofSeconds(30),
+            8);
 
     conf = dir.resolve("conf");
     Path queue = dir.resolve("queue");
     Files.createDirectories(conf);
     Files.createDirectories(queue);
     Path data = Files.createDirectories(dir.resolve("data"));
-    // Postfix's daemons run as the postfix user: they must reach the queue and own the data directory
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setOwner(data, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postfix"));
-    smtp = LoopbackServer.start(dir, port -> {
-      writeConfig(port, policyd.port(), queue);
-      run(List.of(postfix.toString(), "-c", conf.toString(), "set-permissions"));
-      return List.of(postfix.toString(), "-c", conf.toString(), "start-fg");
-    }, LoopbackServer.Probe.TCP, Duration.ofSeconds(30));
+    // Postfix's daemons run as the postfix user: they must reach the queue and own the data
+    // directory
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setOwner(
+        data, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postfix"));
+    smtp =
+        LoopbackServer.start(
+            dir,
+            port -> {
+              writeConfig(port, policyd.port(), queue);
+              run(List.of(postfix.toString(), "-c", conf.toString(), "set-permissions"));
+              return List.of(postfix.toString(), "-c", conf.toString(), "start-fg");
+            },
+            LoopbackServer.Probe.TCP,
+            Duration.ofSeconds(30));
   }
 
   private static void writeConfig(int smtpPort, int policyPort, Path queue) {
     String policy = "check_policy_service inet:127.0.0.1:" + policyPort;
-    String main = String.join("\n",
-        "compatibility_level = 3.6",
-        "queue_directory = " + queue,
-        "data_directory = " + dir.resolve("data"),
-        "mail_owner = postfix",
-        "setgid_group = postdrop",
-        "myhostname = mx.test.example",
-        "mydestination =",
-        "inet_interfaces = 127.0.0.1",
-        "inet_protocols = ipv4",
-        "mynetworks = 127.0.0.0/8 192.0.2.0/24",
-        "maillog_file = /dev/stdout",
-        "smtpd_authorized_xclient_hosts = 127.0.0.0/8",
-        "smtpd_relay_restrictions =",
-        "smtpd_recipient_restrictions = " + policy + ", permit_mynetworks, reject",
-        "smtpd_end_of_data_restrictions = " + policy,
-        "default_transport = discard",
-        "relay_transport = discard",
-        "local_transport = discard",
-        "alias_maps =",
-        "alias_database =",
-        "");
-    String master = String.join("\n",
-        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
-        "pickup unix n - n 60 1 pickup",
-        "cleanup unix n - n - 0 cleanup",
-        "qmgr unix n - n 300 1 qmgr",
-        "rewrite unix - - n - - trivial-rewrite",
-        "bounce unix - - n - 0 bounce",
-        "defer unix - - n - 0 bounce",
-        "trace unix - - n - 0 bounce",
-        "verify unix - - n - 1 verify",
-        "proxymap unix - - n - - proxymap",
-        "showq unix n - n - - showq",
-        "error unix - - n - - error",
-        "retry unix - - n - - error",
-        "discard unix - - n - - discard",
-        "anvil unix - - n - 1 anvil",
-        "scache unix - - n - 1 scache",
-        "postlog unix-dgram n - n - 1 postlogd",
-        "");
+    String main =
+        String.join(
+            "\n",
+            "compatibility_level = 3.6",
+            "queue_directory = " + queue,
+            "data_directory = " + dir.resolve("data"),
+            "mail_owner = postfix",
+            "setgid_group = postdrop",
+            "myhostname = mx.test.example",
+            "mydestination =",
+            "inet_interfaces = 127.0.0.1",
+            "inet_protocols = ipv4",
+            "mynetworks = 127.0.0.0/8 192.0.2.0/24",
+            "maillog_file = /dev/stdout",
+            "smtpd_authorized_xclient_hosts = 127.0.0.0/8",
+            "smtpd_relay_restrictions =",
+            "smtpd_recipient_restrictions = " + policy + ", permit_mynetworks, reject",
+            "smtpd_end_of_data_restrictions = " + policy,
+            "default_transport = discard",
+            "relay_transport = discard",
+            "local_transport = discard",
+            "alias_maps =",
+            "alias_database =",
+            "");
+    String master =
+        String.join(
+            "\n",
+            "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
+            "pickup unix n - n 60 1 pickup",
+            "cleanup unix n - n - 0 cleanup",
+            "qmgr unix n - n 300 1 qmgr",
+            "rewrite unix - - n - - trivial-rewrite",
+            "bounce unix - - n - 0 bounce",
+            "defer unix - - n - 0 bounce",
+            "trace unix - - n - 0 bounce",
+            "verify unix - - n - 1 verify",
+            "proxymap unix - - n - - proxymap",
+            "showq unix n - n - - showq",
+            "error unix - - n - - error",
+            "retry unix - - n - - error",
+            "discard unix - - n - - discard",
+            "anvil unix - - n - 1 anvil",
+            "scache unix - - n - 1 scache",
+            "postlog unix-dgram n - n - 1 postlogd",
+            "");
     try {
       Files.writeString(conf.resolve("main.cf"), main, StandardCharsets.US_ASCII);
       Files.writeString(conf.resolve("master.cf"), master, StandardCharsets.US_ASCII);
@@ -165,9 +193,22 @@ class PostfixPolicydIT {
   }
 
   private static String swaks(String clientIp, String login, String from, String to) {
-    List<String> cmd = new ArrayList<>(List.of(
-        swaks.toString(), "--server", "127.0.0.1:" + smtp.port(), "--helo", "client.test.example",
-        "--from", from, "--to", to, "--xclient-addr", clientIp, "--timeout", "30"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                swaks.toString(),
+                "--server",
+                "127.0.0.1:" + smtp.port(),
+                "--helo",
+                "client.test.example",
+                "--from",
+                from,
+                "--to",
+                to,
+                "--xclient-addr",
+                clientIp,
+                "--timeout",
+                "30"));
     if (login != null) {
       cmd.addAll(List.of("--xclient-login", login));
     }
@@ -241,16 +282,21 @@ class PostfixPolicydIT {
     String accepted = swaks("192.0.2.10", null, "log@good.example.com", "log@test.example");
     assertThat(accepted).contains("250 2.0.0 Ok: queued as ");
     String queueId = accepted.substring(accepted.indexOf("queued as ") + 10).split("\\s")[0];
-    assertThat(swaks("198.51.100.66", null, "log@spam.example", "log@test.example")).contains("550 5.7.1");
+    assertThat(swaks("198.51.100.66", null, "log@spam.example", "log@test.example"))
+        .contains("550 5.7.1");
     String log = "";
-    for (int i = 0; i < 300 && !(log.contains(queueId + ": removed") && log.contains("from=<log@spam.example>")); i++) {
+    for (int i = 0;
+        i < 300
+            && !(log.contains(queueId + ": removed") && log.contains("from=<log@spam.example>"));
+        i++) {
       Thread.sleep(100);
       log = smtp.readLog();
     }
     assertThat(log).as("the Postfix log").contains(queueId + ": removed");
     Path maillog = dir.resolve("maillog-snapshot");
     Files.writeString(maillog, log, StandardCharsets.ISO_8859_1);
-    MailLogAnalyzer analyzer = MailLogAnalyzer.withDefaults(java.time.Clock.system(java.time.ZoneId.systemDefault()));
+    MailLogAnalyzer analyzer =
+        MailLogAnalyzer.withDefaults(java.time.Clock.system(java.time.ZoneId.systemDefault()));
     try (var in = Files.newInputStream(maillog)) {
       analyzer.read("maillog", in);
     }
@@ -258,7 +304,8 @@ class PostfixPolicydIT {
     assertThat(report.totals().received()).isGreaterThanOrEqualTo(1);
     assertThat(report.totals().delivered()).isGreaterThanOrEqualTo(1);
     assertThat(report.totals().rejected()).isGreaterThanOrEqualTo(1);
-    assertThat(report.rejects().keySet()).anySatisfy(reason -> assertThat(reason).contains("bl.example"));
+    assertThat(report.rejects().keySet())
+        .anySatisfy(reason -> assertThat(reason).contains("bl.example"));
     assertThat(report.input().postfixLines()).isPositive();
     assertThat(Pflogsumm.printed(report.totals())).as(log).isEqualTo(Pflogsumm.run(log).totals);
   }

@@ -24,8 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportChromiumIT {
   @TempDir Path dir;
 
-  private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars");
+  private static final List<String> FLAGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--hide-scrollbars");
 
   private String chromium(Path chromium, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
@@ -33,7 +42,8 @@ class HtmlReportChromiumIT {
     cmd.addAll(FLAGS);
     cmd.add("--user-data-dir=" + Files.createTempDirectory(dir, "profile-"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium-stderr.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectError(dir.resolve("chromium-stderr.log").toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
     assertThat(p.exitValue()).as("chromium exit status").isZero();
@@ -58,17 +68,26 @@ class HtmlReportChromiumIT {
 
     String dom = chromium(chromium, "--dump-dom", page.toUri().toString());
     // the numbers of the report, as Chromium parsed them
-    assertThat(dom).contains("<b>" + r.totals().received() + "</b>received")
+    assertThat(dom)
+        .contains("<b>" + r.totals().received() + "</b>received")
         .contains("<b>" + r.totals().rejected() + "</b>rejected")
         .contains("<b>" + r.totals().bytesDelivered() + "</b>bytes delivered");
     // 24 hours x 3 series, one bar per reject reason, one per sender (at most 15)
-    String hourly = dom.substring(dom.indexOf("<svg id=\"hourly-chart\""), dom.indexOf("</svg>", dom.indexOf("<svg id=\"hourly-chart\"")));
+    String hourly =
+        dom.substring(
+            dom.indexOf("<svg id=\"hourly-chart\""),
+            dom.indexOf("</svg>", dom.indexOf("<svg id=\"hourly-chart\"")));
     assertThat(count(hourly, "<rect class=\"bar\"")).isEqualTo(72);
     assertThat(hourly).contains("data-value=\"" + r.hourly().get(14).delivered() + "\"");
     String rejects = dom.substring(dom.indexOf("<svg id=\"rejects-chart\""));
-    assertThat(count(rejects.substring(0, rejects.indexOf("</svg>")), "<rect class=\"bar\"")).isEqualTo(Math.min(15, r.rejects().size()));
-    assertThat(dom).contains("<svg id=\"senders-chart\"").contains("alice@example.org").contains("volume_spike")
-        .contains("203.0.113.200").contains("192.0.2.25");
+    assertThat(count(rejects.substring(0, rejects.indexOf("</svg>")), "<rect class=\"bar\""))
+        .isEqualTo(Math.min(15, r.rejects().size()));
+    assertThat(dom)
+        .contains("<svg id=\"senders-chart\"")
+        .contains("alice@example.org")
+        .contains("volume_spike")
+        .contains("203.0.113.200")
+        .contains("192.0.2.25");
 
     Path png = dir.resolve("report.png");
     chromium(chromium, "--window-size=1200,2400", "--screenshot=" + png, page.toUri().toString());

@@ -76,7 +76,9 @@ class MailLogAnalyzerPflogsummTest {
     assertThat(r.totals().received()).isGreaterThan(analyze("mail.log").totals().received());
   }
 
-  /** A log written by the real Postfix 3.7 of PostfixPolicydIT (maillog_file, "Dec 05" with a zero). */
+  /**
+   * A log written by the real Postfix 3.7 of PostfixPolicydIT (maillog_file, "Dec 05" with a zero).
+   */
   @Test
   void grandTotals_agreeWithPflogsumm_onTheLogOfTheRealPostfixOfPostfixPolicydIT() {
     Pflogsumm theirs = Pflogsumm.run(text("postfix-policyd-it.log"));
@@ -112,7 +114,9 @@ class MailLogAnalyzerPflogsummTest {
         for (int i = 0; i < 5; i++) {
           printed[i] = Pflogsumm.printedHour(v[i], r.days());
         }
-        assertThat(printed).as("hour %d of %s", h.hour(), String.join("+", files)).containsExactly(theirs.hourly.get(h.hour()));
+        assertThat(printed)
+            .as("hour %d of %s", h.hour(), String.join("+", files))
+            .containsExactly(theirs.hourly.get(h.hour()));
       }
     }
   }
@@ -121,14 +125,18 @@ class MailLogAnalyzerPflogsummTest {
   void rejectReasons_sumToRejected_andMatchPflogsummsRejectDetail() {
     Pflogsumm theirs = Pflogsumm.run(text("mail.log"));
     LogReport r = analyze("mail.log");
-    assertThat(r.rejects().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(r.totals().rejected());
+    assertThat(r.rejects().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(r.totals().rejected());
     // our reason names against pflogsumm's (type / reason) subtotals
     Map<String, String> same = new LinkedHashMap<>();
     same.put("DNSBL zen.spamhaus.org", "RCPT / blocked using zen.spamhaus.org");
     same.put("DNSBL bl.spamcop.net", "RCPT / blocked using bl.spamcop.net");
-    same.put("HELO: need fully-qualified hostname", "RCPT / Helo command rejected: need fully-qualified hostname");
+    same.put(
+        "HELO: need fully-qualified hostname",
+        "RCPT / Helo command rejected: need fully-qualified hostname");
     same.put("SPF", "RCPT / Recipient address rejected: Message rejected due to");
-    same.put("unknown user", "RCPT / Recipient address rejected: User unknown in virtual mailbox table");
+    same.put(
+        "unknown user", "RCPT / Recipient address rejected: User unknown in virtual mailbox table");
     same.put("relay access denied", "RCPT / Relay access denied");
     same.put("sender: Domain not found", "RCPT / Sender address rejected: Domain not found");
     same.put("client: cannot find your hostname", "RCPT / cannot find your hostname");
@@ -138,7 +146,8 @@ class MailLogAnalyzerPflogsummTest {
     same.put("header check", "cleanup / header");
     Map<String, Long> expected = new LinkedHashMap<>();
     same.forEach((ourName, theirName) -> expected.put(ourName, theirs.rejectDetail.get(theirName)));
-    assertThat(theirs.rejectDetail.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(r.totals().rejected());
+    assertThat(theirs.rejectDetail.values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(r.totals().rejected());
     assertThat(r.rejects()).containsExactlyInAnyOrderEntriesOf(expected);
   }
 }

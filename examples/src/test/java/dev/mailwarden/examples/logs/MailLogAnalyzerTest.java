@@ -25,16 +25,25 @@ class MailLogAnalyzerTest {
     LogReport.SaslUser alice = user(r, "alice@example.org");
     assertThat(alice.messages()).isEqualTo(1 + 14 + 40);
     assertThat(alice.recipients()).isEqualTo(1 + 14 * 2 + 40 * 5);
-    assertThat(alice.clientIpList()).containsExactlyInAnyOrder("192.0.2.150", "203.0.113.50", "198.51.100.200", "192.0.2.201");
-    assertThat(alice.flags()).extracting(LogReport.Flag::kind).containsExactly("volume_spike", "spam_replies");
+    assertThat(alice.clientIpList())
+        .containsExactlyInAnyOrder("192.0.2.150", "203.0.113.50", "198.51.100.200", "192.0.2.201");
+    assertThat(alice.flags())
+        .extracting(LogReport.Flag::kind)
+        .containsExactly("volume_spike", "spam_replies");
     LogReport.Flag spike = alice.flags().get(0);
     assertThat(spike.reason()).contains("2026-12-05 14:00");
-    assertThat(spike.lines()).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("Dec  5 14:").contains("from=<alice@example.org>"));
-    assertThat(alice.flags().get(1).lines()).allSatisfy(l -> assertThat(l).contains("status=bounced").contains("spam"));
+    assertThat(spike.lines())
+        .isNotEmpty()
+        .allSatisfy(
+            l -> assertThat(l).startsWith("Dec  5 14:").contains("from=<alice@example.org>"));
+    assertThat(alice.flags().get(1).lines())
+        .allSatisfy(l -> assertThat(l).contains("status=bounced").contains("spam"));
     // 5 spam and 4 "listed" bounces among 229 delivery attempts
     assertThat(alice.remoteRejected()).isEqualTo(9);
     assertThat(alice.remoteRejectedShare()).isBetween(0.039, 0.040);
-    assertThat(r.saslUsers().get(0).user()).as("flagged users first").isEqualTo("alice@example.org");
+    assertThat(r.saslUsers().get(0).user())
+        .as("flagged users first")
+        .isEqualTo("alice@example.org");
     LogReport.SaslUser bob = user(r, "bob@example.org");
     assertThat(bob.flags()).isEmpty();
     assertThat(bob.messages()).isEqualTo(3);
@@ -45,8 +54,9 @@ class MailLogAnalyzerTest {
   void spikeWithoutHistory_isNotFlagged_butTheSameSpikeAfterAQuietDayIs() {
     String spike = burst(14, 60);
     assertThat(user(analyzeText(spike), "eve").flags()).isEmpty();
-    String quiet = "Dec  5 02:00:00 mx postfix/submission/smtpd[1]: Q0: client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=eve\n"
-        + "Dec  5 02:00:00 mx postfix/qmgr[2]: Q0: from=<eve@example.org>, size=100, nrcpt=2 (queue active)\n";
+    String quiet =
+        "Dec  5 02:00:00 mx postfix/submission/smtpd[1]: Q0: client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=eve\n"
+            + "Dec  5 02:00:00 mx postfix/qmgr[2]: Q0: from=<eve@example.org>, size=100, nrcpt=2 (queue active)\n";
     LogReport.SaslUser eve = user(analyzeText(quiet + spike), "eve");
     assertThat(eve.flags()).extracting(LogReport.Flag::kind).containsExactly("volume_spike");
     assertThat(eve.flags().get(0).lines()).hasSize(LogLimits.defaults().maxEvidence());
@@ -55,8 +65,14 @@ class MailLogAnalyzerTest {
   private static String burst(int hour, int messages) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < messages; i++) {
-      b.append(String.format("Dec  5 %02d:%02d:00 mx postfix/submission/smtpd[1]: B%d: client=unknown[203.0.113.9], sasl_method=PLAIN, sasl_username=eve%n", hour, i % 60, i));
-      b.append(String.format("Dec  5 %02d:%02d:00 mx postfix/qmgr[2]: B%d: from=<eve@example.org>, size=100, nrcpt=1 (queue active)%n", hour, i % 60, i));
+      b.append(
+          String.format(
+              "Dec  5 %02d:%02d:00 mx postfix/submission/smtpd[1]: B%d: client=unknown[203.0.113.9], sasl_method=PLAIN, sasl_username=eve%n",
+              hour, i % 60, i));
+      b.append(
+          String.format(
+              "Dec  5 %02d:%02d:00 mx postfix/qmgr[2]: B%d: from=<eve@example.org>, size=100, nrcpt=1 (queue active)%n",
+              hour, i % 60, i));
     }
     return b.toString();
   }
@@ -70,7 +86,9 @@ class MailLogAnalyzerTest {
   @Test
   void saslAuthenticationFailures_areCountedPerClientIp() {
     LogReport r = analyze("mail.log");
-    assertThat(r.authFailures()).containsExactly(new LogReport.Count("203.0.113.200", 12), new LogReport.Count("198.51.100.201", 3));
+    assertThat(r.authFailures())
+        .containsExactly(
+            new LogReport.Count("203.0.113.200", 12), new LogReport.Count("198.51.100.201", 3));
   }
 
   @Test
@@ -88,19 +106,30 @@ class MailLogAnalyzerTest {
   void decisionLines_giveVerdictsCheckRatesAndListsInError_andAQuotedHeloForgesNothing() {
     LogReport.Decisions d = analyze("mail.log").decisions();
     assertThat(d.lines()).isEqualTo(4);
-    assertThat(d.verdicts()).containsEntry("REJECT", 1L).containsEntry("ACCEPT", 1L).containsEntry("TEMPFAIL", 1L)
-        .containsEntry("QUARANTINE", 1L).hasSize(4);
+    assertThat(d.verdicts())
+        .containsEntry("REJECT", 1L)
+        .containsEntry("ACCEPT", 1L)
+        .containsEntry("TEMPFAIL", 1L)
+        .containsEntry("QUARANTINE", 1L)
+        .hasSize(4);
     // ev-3's HELO holds "check.spf=pass" and "verdict=ACCEPT" inside quotes: its spf is fail
-    assertThat(d.checks().get("spf")).containsEntry("pass", 1L).containsEntry("fail", 1L).containsEntry("none", 1L)
+    assertThat(d.checks().get("spf"))
+        .containsEntry("pass", 1L)
+        .containsEntry("fail", 1L)
+        .containsEntry("none", 1L)
         .containsEntry("softfail", 1L);
     assertThat(d.checks().get("dnsbl")).containsEntry("temperror", 1L);
-    assertThat(d.dnsblErrors()).containsEntry("bl.broken.example", 2L).containsEntry("zen.spamhaus.org", 1L);
+    assertThat(d.dnsblErrors())
+        .containsEntry("bl.broken.example", 2L)
+        .containsEntry("zen.spamhaus.org", 1L);
     assertThat(d.averageElapsedMs()).isEqualTo((12 + 30 + 8000 + 20) / 4.0);
   }
 
   @Test
   void decisionLine_parsesEscapesAndKeepsTheFirstKey() {
-    DecisionLine d = DecisionLine.parse("x: evaluation=e1 helo=\"a \\\"b\\\" verdict=ACCEPT \\\\\" verdict=REJECT verdict=ACCEPT check.spf=fail");
+    DecisionLine d =
+        DecisionLine.parse(
+            "x: evaluation=e1 helo=\"a \\\"b\\\" verdict=ACCEPT \\\\\" verdict=REJECT verdict=ACCEPT check.spf=fail");
     assertThat(d).isNotNull();
     assertThat(d.get("helo")).isEqualTo("a \"b\" verdict=ACCEPT \\");
     assertThat(d.verdict()).isEqualTo("REJECT");
@@ -110,12 +139,18 @@ class MailLogAnalyzerTest {
 
   @Test
   void since_skipsEarlierLines() {
-    MailLogAnalyzer a = new MailLogAnalyzer(LogLimits.defaults(), MailLogAnalyzer.Alarms.defaults(),
-        LocalDateTime.of(2026, 12, 5, 12, 0), DEC_2026, "postfix");
+    MailLogAnalyzer a =
+        new MailLogAnalyzer(
+            LogLimits.defaults(),
+            MailLogAnalyzer.Alarms.defaults(),
+            LocalDateTime.of(2026, 12, 5, 12, 0),
+            DEC_2026,
+            "postfix");
     MailLogAnalyzerPflogsummTest.text("mail.log").lines().forEach(a::accept);
     MailLogAnalyzerPflogsummTest.text("mail.log.1.gz").lines().forEach(a::accept);
     LogReport r = a.report();
-    assertThat(r.hourly().subList(0, 12)).allSatisfy(h -> assertThat(h.received() + h.delivered() + h.rejected()).isZero());
+    assertThat(r.hourly().subList(0, 12))
+        .allSatisfy(h -> assertThat(h.received() + h.delivered() + h.rejected()).isZero());
     assertThat(r.hourly().get(14).received()).isEqualTo(51);
     assertThat(r.days()).isEqualTo(1);
   }
@@ -155,10 +190,26 @@ class MailLogAnalyzerTest {
   @Test
   void millionsOfQueueIdsNeverRemoved_stayWithinTheQueueIdCap() throws IOException {
     LogLimits limits = LogLimits.defaults().withMaxQueueIds(1000).withMaxDistinct(5000);
-    MailLogAnalyzer a = new MailLogAnalyzer(limits, MailLogAnalyzer.Alarms.defaults(), null, DEC_2026, "postfix");
+    MailLogAnalyzer a =
+        new MailLogAnalyzer(limits, MailLogAnalyzer.Alarms.defaults(), null, DEC_2026, "postfix");
     long n = 2_000_000;
-    a.read("hostile", generated(n, i -> "Dec  5 10:00:00 mx postfix/smtpd[1]: Q" + i + ": client=h" + i + ".example[192.0.2.1]\n"
-        + "Dec  5 10:00:00 mx postfix/qmgr[2]: R" + i + ": from=<s" + i + "@d" + i + ".example>, size=10, nrcpt=1 (queue active)\n"));
+    a.read(
+        "hostile",
+        generated(
+            n,
+            i ->
+                "Dec  5 10:00:00 mx postfix/smtpd[1]: Q"
+                    + i
+                    + ": client=h"
+                    + i
+                    + ".example[192.0.2.1]\n"
+                    + "Dec  5 10:00:00 mx postfix/qmgr[2]: R"
+                    + i
+                    + ": from=<s"
+                    + i
+                    + "@d"
+                    + i
+                    + ".example>, size=10, nrcpt=1 (queue active)\n"));
     LogReport r = a.report();
     assertThat(a.queueIdsHeld()).isLessThanOrEqualTo(1000);
     assertThat(r.caps().queueIdsForgotten()).isEqualTo(2 * n - 1000);
@@ -166,15 +217,41 @@ class MailLogAnalyzerTest {
   }
 
   @Test
-  void millionsOfDistinctSendersAndGuessers_stayWithinTheirCaps_andSayTheNumbersAreBounds() throws IOException {
-    LogLimits limits = LogLimits.defaults().withMaxDistinct(10_000).withMaxCounterKeys(100).withMaxUsers(50);
-    MailLogAnalyzer a = new MailLogAnalyzer(limits, MailLogAnalyzer.Alarms.defaults(), null, DEC_2026, "postfix");
+  void millionsOfDistinctSendersAndGuessers_stayWithinTheirCaps_andSayTheNumbersAreBounds()
+      throws IOException {
+    LogLimits limits =
+        LogLimits.defaults().withMaxDistinct(10_000).withMaxCounterKeys(100).withMaxUsers(50);
+    MailLogAnalyzer a =
+        new MailLogAnalyzer(limits, MailLogAnalyzer.Alarms.defaults(), null, DEC_2026, "postfix");
     long n = 1_000_000;
-    a.read("hostile", generated(n, i -> "Dec  5 10:00:00 mx postfix/smtpd[1]: Q" + i + ": client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=u" + i + "\n"
-        + "Dec  5 10:00:00 mx postfix/qmgr[2]: Q" + i + ": from=<s" + i + "@x.example>, size=10, nrcpt=1 (queue active)\n"
-        + "Dec  5 10:00:00 mx postfix/qmgr[2]: Q" + i + ": removed\n"
-        + "Dec  5 10:00:00 mx postfix/smtpd[3]: warning: unknown[10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + "]: SASL LOGIN authentication failed: x\n"
-        + (i % 10 == 0 ? "Dec  5 10:00:00 mx postfix/smtpd[3]: warning: unknown[203.0.113.66]: SASL LOGIN authentication failed: x\n" : "")));
+    a.read(
+        "hostile",
+        generated(
+            n,
+            i ->
+                "Dec  5 10:00:00 mx postfix/smtpd[1]: Q"
+                    + i
+                    + ": client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=u"
+                    + i
+                    + "\n"
+                    + "Dec  5 10:00:00 mx postfix/qmgr[2]: Q"
+                    + i
+                    + ": from=<s"
+                    + i
+                    + "@x.example>, size=10, nrcpt=1 (queue active)\n"
+                    + "Dec  5 10:00:00 mx postfix/qmgr[2]: Q"
+                    + i
+                    + ": removed\n"
+                    + "Dec  5 10:00:00 mx postfix/smtpd[3]: warning: unknown[10."
+                    + (i >> 16 & 255)
+                    + "."
+                    + (i >> 8 & 255)
+                    + "."
+                    + (i & 255)
+                    + "]: SASL LOGIN authentication failed: x\n"
+                    + (i % 10 == 0
+                        ? "Dec  5 10:00:00 mx postfix/smtpd[3]: warning: unknown[203.0.113.66]: SASL LOGIN authentication failed: x\n"
+                        : "")));
     LogReport r = a.report();
     assertThat(r.totals().senders()).isEqualTo(10_000);
     assertThat(r.caps().distinctTablesCapped()).contains("senders");
@@ -190,10 +267,15 @@ class MailLogAnalyzerTest {
   void aHugeLineWithoutNewline_isCutAtTheCap_andTheNextLinesStillCount() throws IOException {
     MailLogAnalyzer a = MailLogAnalyzer.withDefaults(DEC_2026);
     long filler = 64L << 20; // 64 MiB of one line
-    InputStream in = new java.io.SequenceInputStream(
-        generated(1, i -> "Dec  5 10:00:00 mx postfix/smtpd[1]: Q1: client="),
-        new java.io.SequenceInputStream(generated(filler / 4096, i -> "x".repeat(4096)),
-            generated(1, i -> "\nDec  5 10:00:01 mx postfix/smtpd[1]: Q2: client=a.example[192.0.2.2]\nDec  5 10:00:02 mx postfix/smtpd[1]: Q3: client=b.example[192.0.2.3]")));
+    InputStream in =
+        new java.io.SequenceInputStream(
+            generated(1, i -> "Dec  5 10:00:00 mx postfix/smtpd[1]: Q1: client="),
+            new java.io.SequenceInputStream(
+                generated(filler / 4096, i -> "x".repeat(4096)),
+                generated(
+                    1,
+                    i ->
+                        "\nDec  5 10:00:01 mx postfix/smtpd[1]: Q2: client=a.example[192.0.2.2]\nDec  5 10:00:02 mx postfix/smtpd[1]: Q3: client=b.example[192.0.2.3]")));
     a.read("hostile", in);
     LogReport r = a.report();
     assertThat(r.caps().truncatedLines()).isEqualTo(1);
@@ -202,13 +284,25 @@ class MailLogAnalyzerTest {
     assertThat(r.input().bytes()).isGreaterThan(filler);
   }
 
-  static final List<String> GARBAGE = List.of("", "Dec", "Dec  5", "Dec  5 10:00:00", "Dec  5 10:00:00 mx", "Dec  5 10:00:00 mx ",
-        "2026-12-05T10:00:00 mx postfix/smtpd[1]: Q: client=x", "Dec  5 10:00:00 mx postfix/smtpd[1]:",
-        "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: to=<", "Dec  5 10:00:00 mx postfix/smtp[1]: Q: to=<a@b>, relay=",
-        "Dec  5 10:00:00 mx postfix/qmgr[1]: Q: from=<a@b>, size=99999999999999999999999999, nrcpt=9999999999999999999999",
-        "Dec 45 99:99:99 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from", "\u0000\u00ff\u00fe",
-        "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=", "Dec  5 10:00:00 mx postfix/cleanup[1]: Q: reject: header ",
-        "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=[", "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=x[1.2.3.4");
+  static final List<String> GARBAGE =
+      List.of(
+          "",
+          "Dec",
+          "Dec  5",
+          "Dec  5 10:00:00",
+          "Dec  5 10:00:00 mx",
+          "Dec  5 10:00:00 mx ",
+          "2026-12-05T10:00:00 mx postfix/smtpd[1]: Q: client=x",
+          "Dec  5 10:00:00 mx postfix/smtpd[1]:",
+          "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: to=<",
+          "Dec  5 10:00:00 mx postfix/smtp[1]: Q: to=<a@b>, relay=",
+          "Dec  5 10:00:00 mx postfix/qmgr[1]: Q: from=<a@b>, size=99999999999999999999999999, nrcpt=9999999999999999999999",
+          "Dec 45 99:99:99 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from",
+          "\u0000\u00ff\u00fe",
+          "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=",
+          "Dec  5 10:00:00 mx postfix/cleanup[1]: Q: reject: header ",
+          "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=[",
+          "Dec  5 10:00:00 mx postfix/smtpd[1]: Q: client=x[1.2.3.4");
 
   @Test
   void garbageAndHalfLines_areReadWithoutError() {
@@ -216,8 +310,10 @@ class MailLogAnalyzerTest {
     GARBAGE.forEach(a::accept);
     LogReport r = a.report();
     assertThat(r.input().lines()).isEqualTo(GARBAGE.size());
-    // "Dec 45 99:99:99 ... reject" counts in the totals as in pflogsumm (MailLogAnalyzerPflogsummTest
+    // "Dec 45 99:99:99 ... reject" counts in the totals as in pflogsumm
+    // (MailLogAnalyzerPflogsummTest
     // compares them), but not in the hour table
-    assertThat(r.hourly().stream().mapToLong(LogReport.Hour::rejected).sum()).isEqualTo(r.totals().rejected() - 1);
+    assertThat(r.hourly().stream().mapToLong(LogReport.Hour::rejected).sum())
+        .isEqualTo(r.totals().rejected() - 1);
   }
 }

@@ -17,7 +17,8 @@ import java.util.Locale;
  * counts other processes' time too), the median, and the live heap after a full GC at the end of
  * each run (the analyzer still alive), which must not grow with the file.
  *
- * <pre>java -XX:+UseSerialGC -Xmx256m -cp examples/target/test-classes:examples/target/mailwarden.jar \
+ * <pre>
+ * java -XX:+UseSerialGC -Xmx256m -cp examples/target/test-classes:examples/target/mailwarden.jar \
  *     dev.mailwarden.examples.logs.MailLogThroughput /tmp/mail-1g.log 3</pre>
  */
 public final class MailLogThroughput {
@@ -30,7 +31,8 @@ public final class MailLogThroughput {
     LogReport last = null;
     long live = 0;
     for (int i = 0; i < runs; i++) {
-      MailLogAnalyzer a = MailLogAnalyzer.withDefaults(Clock.system(java.time.ZoneId.systemDefault()));
+      MailLogAnalyzer a =
+          MailLogAnalyzer.withDefaults(Clock.system(java.time.ZoneId.systemDefault()));
       long t0 = System.nanoTime();
       long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       try (InputStream in = Files.newInputStream(file)) {
@@ -38,7 +40,8 @@ public final class MailLogThroughput {
       }
       last = a.report();
       double s = (System.nanoTime() - t0) / 1e9;
-      // what the analyzer holds at the end of the file: the heap left after a full GC while it is alive
+      // what the analyzer holds at the end of the file: the heap left after a full GC while it is
+      // alive
       System.gc();
       Runtime rt = Runtime.getRuntime();
       live = Math.max(live, rt.totalMemory() - rt.freeMemory());
@@ -46,10 +49,19 @@ public final class MailLogThroughput {
         throw new AssertionError(); // keeps the analyzer reachable until after the measurement
       }
       double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0) / 1e9;
-      // on a shared machine the wall clock counts other processes' time: MB per CPU-second of this thread
+      // on a shared machine the wall clock counts other processes' time: MB per CPU-second of this
+      // thread
       mbps[i] = last.input().bytes() / 1e6 / cpu;
-      System.out.printf(Locale.ROOT, "run %d: %.0f MB, %.2f s wall, %.2f s CPU = %.1f MB/s per CPU-second (%.1f MB/s wall, %d lines)%n",
-          i + 1, last.input().bytes() / 1e6, s, cpu, mbps[i], last.input().bytes() / 1e6 / s, last.input().lines());
+      System.out.printf(
+          Locale.ROOT,
+          "run %d: %.0f MB, %.2f s wall, %.2f s CPU = %.1f MB/s per CPU-second (%.1f MB/s wall, %d lines)%n",
+          i + 1,
+          last.input().bytes() / 1e6,
+          s,
+          cpu,
+          mbps[i],
+          last.input().bytes() / 1e6 / s,
+          last.input().lines());
     }
     double[] sorted = mbps.clone();
     Arrays.sort(sorted);
@@ -59,8 +71,15 @@ public final class MailLogThroughput {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "median %.1f MB/s per CPU-second over %d runs; live heap after GC at the end %.1f MB (peak heap incl. garbage %.0f MB); received %d, delivered %d, rejected %d%n",
-        sorted[runs / 2], runs, live / 1e6, peak / 1e6, last.totals().received(), last.totals().delivered(), last.totals().rejected());
+        sorted[runs / 2],
+        runs,
+        live / 1e6,
+        peak / 1e6,
+        last.totals().received(),
+        last.totals().delivered(),
+        last.totals().rejected());
   }
 }

@@ -14,21 +14,25 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the real pflogsumm (Debian {@code pflogsumm}) on log text and reads its report: the grand
- * totals, the per-hour table and the reject detail, as printed (numbers above 512k are printed in
- * k or m, so ours are printed the same way before comparing).
+ * totals, the per-hour table and the reject detail, as printed (numbers above 512k are printed in k
+ * or m, so ours are printed the same way before comparing).
  */
 public final class Pflogsumm {
-  private static final Pattern TOTAL = Pattern.compile("^\\s*(\\d+)([ km])\\s+(.+?)(?:\\s+\\(.*\\))?\\s*$");
+  private static final Pattern TOTAL =
+      Pattern.compile("^\\s*(\\d+)([ km])\\s+(.+?)(?:\\s+\\(.*\\))?\\s*$");
   private static final Pattern HOUR = Pattern.compile("^\\s+(\\d\\d)00-\\d{4}\\s+(.*)$");
   private static final Pattern HOUR_VALUE = Pattern.compile("(\\d+)([ km])");
   private static final Pattern REASON = Pattern.compile("^    (\\S.*) \\(total: (\\d+)\\)$");
 
   /** label ("received", "bytes received", ...) → number as printed ("7019k", "221"). */
   public final Map<String, String> totals = new LinkedHashMap<>();
+
   /** hour → [received, delivered, deferred, bounced, rejected] as printed. */
   final Map<Integer, String[]> hourly = new LinkedHashMap<>();
+
   /** "RCPT / blocked using zen.spamhaus.org" → total. */
   final Map<String, Long> rejectDetail = new LinkedHashMap<>();
+
   final String output;
 
   private Pflogsumm(String output) {
@@ -39,13 +43,15 @@ public final class Pflogsumm {
     Path binary = Environment.requireBinary("pflogsumm", "pflogsumm");
     try {
       Process p = new ProcessBuilder(binary.toString()).redirectErrorStream(false).start();
-      Thread writer = new Thread(() -> {
-        try (OutputStream in = p.getOutputStream()) {
-          in.write(logText.getBytes(StandardCharsets.ISO_8859_1));
-        } catch (IOException ignored) {
-          // pflogsumm ended early; its exit status tells
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try (OutputStream in = p.getOutputStream()) {
+                  in.write(logText.getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException ignored) {
+                  // pflogsumm ended early; its exit status tells
+                }
+              });
       writer.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       p.getErrorStream().readAllBytes();
@@ -97,7 +103,8 @@ public final class Pflogsumm {
       }
     }
     if (r.totals.size() != 15) {
-      throw new AssertionError("could not read pflogsumm's 15 grand totals: " + r.totals + "\n" + out);
+      throw new AssertionError(
+          "could not read pflogsumm's 15 grand totals: " + r.totals + "\n" + out);
     }
     return r;
   }

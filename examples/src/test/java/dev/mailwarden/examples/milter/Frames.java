@@ -49,7 +49,12 @@ final class Frames {
   static byte[] strings(byte code, String... strings) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (String s : strings) {
-      cstring(b, s, code == MilterProtocol.SMFIC_HEADER ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+      cstring(
+          b,
+          s,
+          code == MilterProtocol.SMFIC_HEADER
+              ? StandardCharsets.ISO_8859_1
+              : StandardCharsets.UTF_8);
     }
     return frame(code, b.toByteArray());
   }
@@ -91,6 +96,9 @@ final class Frames {
   }
 
   static int int32(byte[] d, int at) {
-    return ((d[at] & 0xff) << 24) | ((d[at + 1] & 0xff) << 16) | ((d[at + 2] & 0xff) << 8) | (d[at + 3] & 0xff);
+    return ((d[at] & 0xff) << 24)
+        | ((d[at + 1] & 0xff) << 16)
+        | ((d[at + 2] & 0xff) << 8)
+        | (d[at + 3] & 0xff);
   }
 }

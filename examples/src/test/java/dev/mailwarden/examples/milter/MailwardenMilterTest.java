@@ -1,9 +1,9 @@
 package dev.mailwarden.examples.milter;
 
-import dev.mailwarden.MailwardenRuntime;
 import static dev.mailwarden.examples.milter.MilterProtocol.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dkim.DkimKeyPair;
@@ -39,17 +39,19 @@ class MailwardenMilterTest {
   static final DkimKeyPair INBOUND_KEY = DkimKeys.rsa(2048);
   static final DkimKeyPair OUR_RSA = DkimKeys.rsa(2048);
   static final DkimKeyPair OUR_ED = DkimKeys.ed25519();
-  static final ZoneResolver DNS = ZoneResolver.builder()
-      .address("66.100.51.198.bl.example", "127.0.0.2")
-      .address("2.0.0.127.bl.example", "127.0.0.2") // the RFC 5782 test point: the list is alive
-      .txt("s1._domainkey.signer.example", INBOUND_KEY.txtRecord())
-      .txt("_dmarc.signer.example", "v=DMARC1; p=reject")
-      .txt("_dmarc.paypal.example", "v=DMARC1; p=reject")
-      .txt("_dmarc.q.example", "v=DMARC1; p=quarantine")
-      .txt("q.example", "v=spf1 -all")
-      .txt("rsa._domainkey.example.com", OUR_RSA.txtRecord())
-      .txt("ed._domainkey.ed.example", OUR_ED.txtRecord())
-      .build();
+  static final ZoneResolver DNS =
+      ZoneResolver.builder()
+          .address("66.100.51.198.bl.example", "127.0.0.2")
+          .address(
+              "2.0.0.127.bl.example", "127.0.0.2") // the RFC 5782 test point: the list is alive
+          .txt("s1._domainkey.signer.example", INBOUND_KEY.txtRecord())
+          .txt("_dmarc.signer.example", "v=DMARC1; p=reject")
+          .txt("_dmarc.paypal.example", "v=DMARC1; p=reject")
+          .txt("_dmarc.q.example", "v=DMARC1; p=quarantine")
+          .txt("q.example", "v=spf1 -all")
+          .txt("rsa._domainkey.example.com", OUR_RSA.txtRecord())
+          .txt("ed._domainkey.ed.example", OUR_ED.txtRecord())
+          .build();
 
   @TempDir static Path dir;
   static final ExecutorService WORK = Executors.newFixedThreadPool(2);
@@ -61,26 +63,36 @@ class MailwardenMilterTest {
     Files.writeString(dir.resolve("rsa.pem"), OUR_RSA.privateKeyPem());
     Files.writeString(dir.resolve("ed.pem"), OUR_ED.privateKeyPem());
     MilterConfig cfg = config("limit = 2/1h\n");
-    pipelines = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
+    pipelines =
+        new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
     server = start(cfg, pipelines, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
   static MilterConfig config(String extra) {
-    return MilterConfig.parse(String.join("\n",
-        "authserv-id = " + ID,
-        "dnsbl = bl.example*6",
-        "helo = off",
-        "sign-networks = 192.0.2.0/24",
-        "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
-        "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
-        "idle-timeout = 2s",
-        "deadline = 2s",
-        "command-timeout = 5s",
-        extra), "test");
+    return MilterConfig.parse(
+        String.join(
+            "\n",
+            "authserv-id = " + ID,
+            "dnsbl = bl.example*6",
+            "helo = off",
+            "sign-networks = 192.0.2.0/24",
+            "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
+            "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
+            "idle-timeout = 2s",
+            "deadline = 2s",
+            "command-timeout = 5s",
+            extra),
+        "test");
   }
 
-  static MilterServer start(MilterConfig cfg, MilterPipelines p, java.net.SocketAddress at) throws IOException {
-    return MilterServer.start(at, () -> MailwardenMilter.session(p, cfg), cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
+  static MilterServer start(MilterConfig cfg, MilterPipelines p, java.net.SocketAddress at)
+      throws IOException {
+    return MilterServer.start(
+        at,
+        () -> MailwardenMilter.session(p, cfg),
+        cfg.maxFrameBytes(),
+        cfg.idleTimeout(),
+        cfg.maxConnections());
   }
 
   @AfterAll
@@ -103,11 +115,19 @@ class MailwardenMilterTest {
   }
 
   static byte[] signedBy(byte[] message, String domain, String selector, DkimKeyPair key) {
-    return DkimSigner.builder().domain(domain).selector(selector).privateKey(key.privateKey()).build().signMessage(message);
+    return DkimSigner.builder()
+        .domain(domain)
+        .selector(selector)
+        .privateKey(key.privateKey())
+        .build()
+        .signMessage(message);
   }
 
   static MilterResponse only(List<MilterResponse> rs, byte code) {
-    return rs.stream().filter(r -> r.code() == code).findFirst().orElseThrow(() -> new AssertionError("no '" + (char) code + "' in " + rs));
+    return rs.stream()
+        .filter(r -> r.code() == code)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no '" + (char) code + "' in " + rs));
   }
 
   /** The message as it leaves the MTA: a header inserted at the top is prepended. */
@@ -115,30 +135,51 @@ class MailwardenMilterTest {
     String d = MilterTestClient.text(insert).substring(4);
     String[] nv = d.split("\0", -1);
     String field = nv[0] + ":" + nv[1].replace("\n", "\r\n") + "\r\n";
-    return (field + new String(message, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+    return (field + new String(message, StandardCharsets.ISO_8859_1))
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   @Test
-  void inboundSignedMessage_passesDkimAndDmarc_getsOurAuthResults_andForgedOnesAreDeleted() throws Exception {
-    byte[] msg = signedBy(message("alice@signer.example",
-        "Authentication-Results: mx.test.example; dkim=pass header.d=paypal.example",
-        "Authentication-Results: other.example; spf=pass smtp.mailfrom=x.example",
-        "Authentication-Results: (forged) MX.Test.Example 1; dmarc=pass"), "signer.example", "s1", INBOUND_KEY);
+  void inboundSignedMessage_passesDkimAndDmarc_getsOurAuthResults_andForgedOnesAreDeleted()
+      throws Exception {
+    byte[] msg =
+        signedBy(
+            message(
+                "alice@signer.example",
+                "Authentication-Results: mx.test.example; dkim=pass header.d=paypal.example",
+                "Authentication-Results: other.example; spf=pass smtp.mailfrom=x.example",
+                "Authentication-Results: (forged) MX.Test.Example 1; dmarc=pass"),
+            "signer.example",
+            "s1",
+            INBOUND_KEY);
     try (MilterTestClient c = new MilterTestClient(server.port()).negotiate()) {
       c.connect("203.0.113.9", "mail.signer.example");
       c.mail("alice@signer.example", null);
       assertThat(c.rcpt("bob@test.example")).containsExactly(MilterResponse.CONTINUE);
       List<MilterResponse> eom = c.message(msg);
       assertThat(eom.get(eom.size() - 1)).isEqualTo(MilterResponse.CONTINUE);
-      List<String> changes = eom.stream().filter(r -> r.code() == SMFIR_CHGHEADER)
-          .map(r -> Frames.int32(r.data(), 0) + " " + new String(r.data(), 4, r.data().length - 4, StandardCharsets.ISO_8859_1)).toList();
+      List<String> changes =
+          eom.stream()
+              .filter(r -> r.code() == SMFIR_CHGHEADER)
+              .map(
+                  r ->
+                      Frames.int32(r.data(), 0)
+                          + " "
+                          + new String(
+                              r.data(), 4, r.data().length - 4, StandardCharsets.ISO_8859_1))
+              .toList();
       // the 1st and 3rd A-R claim our id: deleted, highest index first; the 2nd is someone else's
-      assertThat(changes).containsExactly("3 Authentication-Results\0\0", "1 Authentication-Results\0\0");
+      assertThat(changes)
+          .containsExactly("3 Authentication-Results\0\0", "1 Authentication-Results\0\0");
       MilterResponse ar = only(eom, SMFIR_INSHEADER);
       assertThat(Frames.int32(ar.data(), 0)).isZero();
       String value = MilterTestClient.text(ar).substring(4);
       assertThat(value).startsWith("Authentication-Results\0 " + ID + ";");
-      assertThat(value).contains("dkim=pass").contains("header.d=signer.example").contains("dmarc=pass").contains("spf=none");
+      assertThat(value)
+          .contains("dkim=pass")
+          .contains("header.d=signer.example")
+          .contains("dmarc=pass")
+          .contains("spf=none");
       assertThat(value).doesNotContain("\r");
     }
   }
@@ -159,7 +200,8 @@ class MailwardenMilterTest {
   @Test
   void dmarcRejectFailure_withRejectDmarcOff_isAcceptedWithDmarcFail() throws Exception {
     MilterConfig cfg = config("reject-dmarc = off\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
+    try (MilterPipelines p =
+            new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.connect("203.0.113.9", "mail.evil.example");
@@ -172,17 +214,21 @@ class MailwardenMilterTest {
   }
 
   @Test
-  void metricsEndpoint_countsTheMiltersEvaluationsListAnswersAndLimiterDecisions() throws Exception {
+  void metricsEndpoint_countsTheMiltersEvaluationsListAnswersAndLimiterDecisions()
+      throws Exception {
     MilterConfig cfg = config("limit = 1/1h\n");
     try (MailwardenRuntime runtime = MailwardenRuntime.builder().dns(DNS).executor(WORK).build();
-        MetricsEndpoint metrics = MetricsEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        MetricsEndpoint metrics =
+            MetricsEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterPipelines p = new MilterPipelines(cfg, runtime, metrics);
-        MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        MilterServer s =
+            start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       metrics.bindRuntime(runtime);
       try (MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
         c.connect("198.51.100.66", "spam.example");
         c.mail("a@spam.example", null);
-        assertThat(MilterTestClient.text(c.rcpt("bob@test.example").get(0))).startsWith("550 5.7.1");
+        assertThat(MilterTestClient.text(c.rcpt("bob@test.example").get(0)))
+            .startsWith("550 5.7.1");
       }
       try (MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
         c.connect("192.0.2.99", "laptop");
@@ -210,7 +256,9 @@ class MailwardenMilterTest {
       c.rcpt("bob@test.example");
       List<MilterResponse> eom = c.message(message("news@q.example"));
       assertThat(MilterTestClient.text(only(eom, SMFIR_QUARANTINE))).contains("q.example");
-      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER))).contains("dmarc=fail").contains("spf=fail");
+      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER)))
+          .contains("dmarc=fail")
+          .contains("spf=fail");
       assertThat(eom.get(eom.size() - 1)).isEqualTo(MilterResponse.CONTINUE);
     }
   }
@@ -227,22 +275,44 @@ class MailwardenMilterTest {
   }
 
   @Test
-  void authenticatedClient_fromAListedIp_isNotRefused_isSignedWithRsa_andTheSignatureVerifies() throws Exception {
-    byte[] msg = message("carol@example.com",
-        "Authentication-Results: mx.test.example; dkim=pass header.d=example.com");
+  void authenticatedClient_fromAListedIp_isNotRefused_isSignedWithRsa_andTheSignatureVerifies()
+      throws Exception {
+    byte[] msg =
+        message(
+            "carol@example.com",
+            "Authentication-Results: mx.test.example; dkim=pass header.d=example.com");
     try (MilterTestClient c = new MilterTestClient(server.port()).negotiate()) {
       c.connect("198.51.100.66", "laptop");
       c.mail("carol@example.com", "carol");
       assertThat(c.rcpt("dave@elsewhere.example")).containsExactly(MilterResponse.CONTINUE);
       List<MilterResponse> eom = c.message(msg);
       MilterResponse sig = only(eom, SMFIR_INSHEADER);
-      assertThat(MilterTestClient.text(sig)).contains("DKIM-Signature\0 v=1; a=rsa-sha256").contains("d=example.com").contains("s=rsa");
+      assertThat(MilterTestClient.text(sig))
+          .contains("DKIM-Signature\0 v=1; a=rsa-sha256")
+          .contains("d=example.com")
+          .contains("s=rsa");
       assertThat(only(eom, SMFIR_CHGHEADER)).isNotNull(); // the forged A-R goes outbound too
-      assertThat(eom.stream().noneMatch(r -> MilterTestClient.text(r).contains("Authentication-Results\0 "))).isTrue();
+      assertThat(
+              eom.stream()
+                  .noneMatch(r -> MilterTestClient.text(r).contains("Authentication-Results\0 ")))
+          .isTrue();
       byte[] sent = withInsertedHeader(msg, sig);
-      assertThat(Dkim.check().verify(sent, DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.PASS);
-      byte[] tampered = new String(sent, StandardCharsets.ISO_8859_1).replace("Hello Bob", "Hello Eve").getBytes(StandardCharsets.ISO_8859_1);
-      assertThat(Dkim.check().verify(tampered, DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.FAIL);
+      assertThat(
+              Dkim.check()
+                  .verify(sent, DNS, java.time.Clock.systemUTC(), Runnable::run)
+                  .join()
+                  .outcome())
+          .isEqualTo(Outcome.PASS);
+      byte[] tampered =
+          new String(sent, StandardCharsets.ISO_8859_1)
+              .replace("Hello Bob", "Hello Eve")
+              .getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(
+              Dkim.check()
+                  .verify(tampered, DNS, java.time.Clock.systemUTC(), Runnable::run)
+                  .join()
+                  .outcome())
+          .isEqualTo(Outcome.FAIL);
     }
   }
 
@@ -255,7 +325,13 @@ class MailwardenMilterTest {
       c.rcpt("frank@elsewhere.example");
       MilterResponse sig = only(c.message(msg), SMFIR_INSHEADER);
       assertThat(MilterTestClient.text(sig)).contains("a=ed25519-sha256").contains("d=ed.example");
-      assertThat(Dkim.check().verify(withInsertedHeader(msg, sig), DNS, java.time.Clock.systemUTC(), Runnable::run).join().outcome()).isEqualTo(Outcome.PASS);
+      assertThat(
+              Dkim.check()
+                  .verify(
+                      withInsertedHeader(msg, sig), DNS, java.time.Clock.systemUTC(), Runnable::run)
+                  .join()
+                  .outcome())
+          .isEqualTo(Outcome.PASS);
     }
   }
 
@@ -265,7 +341,8 @@ class MailwardenMilterTest {
       c.connect("192.0.2.7", "app-server");
       c.mail("x@unrelated.example", null);
       c.rcpt("frank@elsewhere.example");
-      assertThat(c.message(message("x@unrelated.example"))).containsExactly(MilterResponse.CONTINUE);
+      assertThat(c.message(message("x@unrelated.example")))
+          .containsExactly(MilterResponse.CONTINUE);
     }
   }
 
@@ -277,7 +354,9 @@ class MailwardenMilterTest {
       assertThat(c.rcpt("r1@x.example")).containsExactly(MilterResponse.CONTINUE);
       assertThat(c.rcpt("r2@x.example")).containsExactly(MilterResponse.CONTINUE);
       List<MilterResponse> third = c.rcpt("r3@x.example");
-      assertThat(MilterTestClient.text(third.get(0))).startsWith("450 4.7.1").contains("rate limit");
+      assertThat(MilterTestClient.text(third.get(0)))
+          .startsWith("450 4.7.1")
+          .contains("rate limit");
     }
   }
 
@@ -286,7 +365,8 @@ class MailwardenMilterTest {
     MilterConfig cfg = config("max-header-bytes = 2048\n");
     StringBuilder big = new StringBuilder("X-Filler: ");
     big.append("x".repeat(3000));
-    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
+    try (MilterPipelines p =
+            new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.connect("203.0.113.9", "mail.signer.example");
@@ -301,22 +381,35 @@ class MailwardenMilterTest {
   void fiftyMegabyteMessage_streamsThrough_withFlatHeap_andItsSignatureVerifies() throws Exception {
     int chunk = MilterProtocol.CHUNK_SIZE;
     long total = 50L << 20;
-    byte[] line = "The quick brown fox jumps over the lazy dog, again and again.  \r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] line =
+        "The quick brown fox jumps over the lazy dog, again and again.  \r\n"
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] block = new byte[chunk];
     for (int i = 0; i < chunk; i++) {
       block[i] = line[i % line.length];
     }
     byte[] head = message("alice@signer.example");
     String headText = new String(head, StandardCharsets.ISO_8859_1);
-    head = headText.substring(0, headText.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+    head =
+        headText
+            .substring(0, headText.indexOf("\r\n\r\n") + 4)
+            .getBytes(StandardCharsets.ISO_8859_1);
     // sign the 50 MB message by streaming it (the test must not hold it either)
-    DkimSigningStream signing = DkimSigner.builder().domain("signer.example").selector("s1").privateKey(INBOUND_KEY.privateKey()).build().stream();
+    DkimSigningStream signing =
+        DkimSigner.builder()
+            .domain("signer.example")
+            .selector("s1")
+            .privateKey(INBOUND_KEY.privateKey())
+            .build()
+            .stream();
     signing.write(head, 0, head.length);
     for (long sent = 0; sent < total; sent += chunk) {
       signing.write(block, 0, chunk);
     }
     signing.close();
-    byte[] signedHead = (signing.signatureField() + new String(head, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+    byte[] signedHead =
+        (signing.signatureField() + new String(head, StandardCharsets.ISO_8859_1))
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     try (MilterTestClient c = new MilterTestClient(server.port())) {
       // without SMFIP_NR_BODY every chunk is answered, so the milter has read everything sent
@@ -331,7 +424,8 @@ class MailwardenMilterTest {
       long baseline = 0;
       long atFive = 0;
       for (long sent = 0; sent < total; sent += chunk) {
-        assertThat(c.call(Frames.body(block), SMFIP_NR_BODY)).containsExactly(MilterResponse.CONTINUE);
+        assertThat(c.call(Frames.body(block), SMFIP_NR_BODY))
+            .containsExactly(MilterResponse.CONTINUE);
         if (sent == 0) {
           baseline = usedHeapAfterGc();
         }
@@ -343,7 +437,9 @@ class MailwardenMilterTest {
       assertThat(atFifty - baseline).as("heap growth over 50 MB of body").isLessThan(8L << 20);
       assertThat(atFifty - atFive).as("heap growth from 5 MB to 50 MB").isLessThan(8L << 20);
       List<MilterResponse> eom = c.endOfMessage();
-      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER))).contains("dkim=pass").contains("dmarc=pass");
+      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER)))
+          .contains("dkim=pass")
+          .contains("dmarc=pass");
     }
   }
 
@@ -364,8 +460,11 @@ class MailwardenMilterTest {
       c.send(Frames.empty(SMFIC_ABORT));
       c.mail("alice@signer.example", null);
       c.rcpt("bob@test.example");
-      List<MilterResponse> eom = c.message(signedBy(message("alice@signer.example"), "signer.example", "s1", INBOUND_KEY));
-      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER))).contains("dmarc=pass").doesNotContain("paypal");
+      List<MilterResponse> eom =
+          c.message(signedBy(message("alice@signer.example"), "signer.example", "s1", INBOUND_KEY));
+      assertThat(MilterTestClient.text(only(eom, SMFIR_INSHEADER)))
+          .contains("dmarc=pass")
+          .doesNotContain("paypal");
     }
   }
 
@@ -379,9 +478,11 @@ class MailwardenMilterTest {
   }
 
   @Test
-  void unknownCommand_withOnErrorAccept_isAnsweredContinue_andTheConnectionClosed() throws Exception {
+  void unknownCommand_withOnErrorAccept_isAnsweredContinue_andTheConnectionClosed()
+      throws Exception {
     MilterConfig cfg = config("on-error = accept\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
+    try (MilterPipelines p =
+            new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.send(Frames.frame((byte) 'Z', new byte[3]));
@@ -402,7 +503,8 @@ class MailwardenMilterTest {
   @Test
   void connectionsOverTheLimit_areClosedAtOnce() throws Exception {
     MilterConfig cfg = config("max-connections = 1\n");
-    try (MilterPipelines p = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
+    try (MilterPipelines p =
+            new MilterPipelines(cfg, MailwardenRuntime.builder().dns(DNS).executor(WORK).build());
         MilterServer s = start(cfg, p, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         MilterTestClient first = new MilterTestClient(s.port()).negotiate();
         MilterTestClient second = new MilterTestClient(s.port())) {
@@ -429,7 +531,8 @@ class MailwardenMilterTest {
       out.flush();
       MilterDecoder d = new MilterDecoder(1 << 16);
       assertThat(d.readFrame(in).orElseThrow().code()).isEqualTo(SMFIR_OPTNEG);
-      assertThat(d.readFrame(in).orElseThrow().code()).isEqualTo(SMFIR_CONTINUE); // RCPT; MAIL is not answered
+      assertThat(d.readFrame(in).orElseThrow().code())
+          .isEqualTo(SMFIR_CONTINUE); // RCPT; MAIL is not answered
     }
     assertThat(sock).doesNotExist();
   }
@@ -437,15 +540,19 @@ class MailwardenMilterTest {
   @Test
   void serverClose_stopsItsThreads() throws Exception {
     MilterConfig cfg = config("");
-    MilterServer s = start(cfg, pipelines, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    MilterServer s =
+        start(cfg, pipelines, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     try (MilterTestClient c = new MilterTestClient(s.port()).negotiate()) {
       c.connect("203.0.113.9", "x");
       s.close();
       assertThat(c.closedByMilter()).isTrue();
     }
     Thread.sleep(200);
-    assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-        .filter(n -> n.startsWith("milter-") && !n.startsWith("milter-conn")).count())
+    assertThat(
+            Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("milter-") && !n.startsWith("milter-conn"))
+                .count())
         .as("accept and reaper threads of the closed server and of the shared one")
         .isLessThanOrEqualTo(2);
   }

@@ -17,66 +17,89 @@ class MilterConfigTest {
     assertThat(c.onErrorAccept()).isFalse();
     assertThat(c.rejectDmarc()).isTrue();
     assertThat(c.verifyDkim()).isTrue();
-    assertThat(c.listen()).isEqualTo(new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 10041));
+    assertThat(c.listen())
+        .isEqualTo(new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 10041));
     assertThat(c.metricsListen()).isEmpty();
     assertThat(c.maxHeaderBytes()).isEqualTo(256 * 1024);
   }
 
   @Test
   void policydKeysAndMilterKeys_areRead() {
-    MilterConfig c = MilterConfig.parse(String.join("\n",
-        "listen = unix:/run/mailwarden/milter.sock",
-        "authserv-id = mx.example.org",
-        "dnsbl = zen.spamhaus.org*5",
-        "limit = 100/1h",
-        "dkim-sign = Example.ORG:s2026:/etc/keys/example.pem",
-        "dkim-sign = ed.example:ed:/etc/keys/ed:with:colons.pem",
-        "sign-networks = 192.0.2.0/24, 2001:db8::/32",
-        "sign-networks = 198.51.100.7",
-        "on-error = accept",
-        "reject-dmarc = off",
-        "metrics-listen = [::1]:9105",
-        ""), "test");
+    MilterConfig c =
+        MilterConfig.parse(
+            String.join(
+                "\n",
+                "listen = unix:/run/mailwarden/milter.sock",
+                "authserv-id = mx.example.org",
+                "dnsbl = zen.spamhaus.org*5",
+                "limit = 100/1h",
+                "dkim-sign = Example.ORG:s2026:/etc/keys/example.pem",
+                "dkim-sign = ed.example:ed:/etc/keys/ed:with:colons.pem",
+                "sign-networks = 192.0.2.0/24, 2001:db8::/32",
+                "sign-networks = 198.51.100.7",
+                "on-error = accept",
+                "reject-dmarc = off",
+                "metrics-listen = [::1]:9105",
+                ""),
+            "test");
     assertThat(c.listen()).isEqualTo(UnixDomainSocketAddress.of("/run/mailwarden/milter.sock"));
     assertThat(c.authservId()).isEqualTo("mx.example.org");
-    assertThat(c.signingKeys()).containsExactly(
-        new MilterConfig.SigningKey("example.org", "s2026", Path.of("/etc/keys/example.pem")),
-        new MilterConfig.SigningKey("ed.example", "ed", Path.of("/etc/keys/ed:with:colons.pem")));
+    assertThat(c.signingKeys())
+        .containsExactly(
+            new MilterConfig.SigningKey("example.org", "s2026", Path.of("/etc/keys/example.pem")),
+            new MilterConfig.SigningKey(
+                "ed.example", "ed", Path.of("/etc/keys/ed:with:colons.pem")));
     assertThat(c.signNetworks()).hasSize(3);
     assertThat(c.signNetworks().get(0).contains(InetAddresses.forString("192.0.2.200"))).isTrue();
     assertThat(c.signNetworks().get(0).contains(InetAddresses.forString("192.0.3.1"))).isFalse();
-    assertThat(c.signNetworks().get(1).contains(InetAddresses.forString("2001:db8:ffff::1"))).isTrue();
+    assertThat(c.signNetworks().get(1).contains(InetAddresses.forString("2001:db8:ffff::1")))
+        .isTrue();
     assertThat(c.signNetworks().get(1).contains(InetAddresses.forString("192.0.2.1"))).isFalse();
     assertThat(c.signNetworks().get(2).contains(InetAddresses.forString("198.51.100.7"))).isTrue();
     assertThat(c.signNetworks().get(2).contains(InetAddresses.forString("198.51.100.8"))).isFalse();
     assertThat(c.onErrorAccept()).isTrue();
     assertThat(c.rejectDmarc()).isFalse();
-    assertThat(c.metricsListen()).contains(new InetSocketAddress(InetAddresses.forString("::1"), 9105));
+    assertThat(c.metricsListen())
+        .contains(new InetSocketAddress(InetAddresses.forString("::1"), 9105));
   }
 
   @Test
   void mistakes_failFast_withTheKeyInTheMessage() {
-    assertThatThrownBy(() -> MilterConfig.parse("dkim-sign = example.org:s1\n", "t")).hasMessageContaining("DOMAIN:SELECTOR:KEYFILE");
-    assertThatThrownBy(() -> MilterConfig.parse("on-error = reject\n", "t")).hasMessageContaining("on-error");
-    assertThatThrownBy(() -> MilterConfig.parse("sign-networks = 192.0.2.0/33\n", "t")).hasMessageContaining("prefix");
-    assertThatThrownBy(() -> MilterConfig.parse("sign-networks = mail.example.org\n", "t")).hasMessageContaining("not a network");
-    assertThatThrownBy(() -> MilterConfig.parse("metrics-listen = localhost:9105\n", "t")).hasMessageContaining("metrics-listen");
-    assertThatThrownBy(() -> MilterConfig.parse("metrics-listen = 127.0.0.1:99999\n", "t")).hasMessageContaining("port");
-    assertThatThrownBy(() -> MilterConfig.parse("deadline = 20s\ncommand-timeout = 10s\n", "t")).hasMessageContaining("shorter");
-    assertThatThrownBy(() -> MilterConfig.parse("max-header-bytes = 0\n", "t")).hasMessageContaining("max-header-bytes");
-    assertThatThrownBy(() -> MilterConfig.parse("dkim-signing = x\n", "t")).hasMessageContaining("unknown key 'dkim-signing'");
-    assertThatThrownBy(() -> MilterConfig.parse("reject-dmarc = on\nreject-dmarc = off\n", "t")).hasMessageContaining("given twice");
+    assertThatThrownBy(() -> MilterConfig.parse("dkim-sign = example.org:s1\n", "t"))
+        .hasMessageContaining("DOMAIN:SELECTOR:KEYFILE");
+    assertThatThrownBy(() -> MilterConfig.parse("on-error = reject\n", "t"))
+        .hasMessageContaining("on-error");
+    assertThatThrownBy(() -> MilterConfig.parse("sign-networks = 192.0.2.0/33\n", "t"))
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> MilterConfig.parse("sign-networks = mail.example.org\n", "t"))
+        .hasMessageContaining("not a network");
+    assertThatThrownBy(() -> MilterConfig.parse("metrics-listen = localhost:9105\n", "t"))
+        .hasMessageContaining("metrics-listen");
+    assertThatThrownBy(() -> MilterConfig.parse("metrics-listen = 127.0.0.1:99999\n", "t"))
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> MilterConfig.parse("deadline = 20s\ncommand-timeout = 10s\n", "t"))
+        .hasMessageContaining("shorter");
+    assertThatThrownBy(() -> MilterConfig.parse("max-header-bytes = 0\n", "t"))
+        .hasMessageContaining("max-header-bytes");
+    assertThatThrownBy(() -> MilterConfig.parse("dkim-signing = x\n", "t"))
+        .hasMessageContaining("unknown key 'dkim-signing'");
+    assertThatThrownBy(() -> MilterConfig.parse("reject-dmarc = on\nreject-dmarc = off\n", "t"))
+        .hasMessageContaining("given twice");
     assertThatThrownBy(() -> MilterConfig.parseListen("unix:")).hasMessageContaining("path");
   }
 
   @Test
   void authservIdClaims_areReadPastCommentsAndCase() {
     assertThat(AuthservId.claims(" mx.example.org; spf=pass", "MX.example.org")).isTrue();
-    assertThat(AuthservId.claims("(a (nested) comment) mx.example.org 1; dkim=pass", "mx.example.org")).isTrue();
+    assertThat(
+            AuthservId.claims("(a (nested) comment) mx.example.org 1; dkim=pass", "mx.example.org"))
+        .isTrue();
     assertThat(AuthservId.claims("\"mx.example.org\"; dkim=pass", "mx.example.org")).isTrue();
     assertThat(AuthservId.claims("mx.example.org.evil; dkim=pass", "mx.example.org")).isFalse();
     assertThat(AuthservId.claims("other.example; x=mx.example.org", "mx.example.org")).isFalse();
-    assertThat(AuthservId.claims("(unclosed comment mx.example.org; dkim=pass", "mx.example.org")).isFalse();
-    assertThat(AuthservId.of("(" .repeat(100_000))).isEmpty(); // linear, no recursion on nesting depth
+    assertThat(AuthservId.claims("(unclosed comment mx.example.org; dkim=pass", "mx.example.org"))
+        .isFalse();
+    assertThat(AuthservId.of("(".repeat(100_000)))
+        .isEmpty(); // linear, no recursion on nesting depth
   }
 }

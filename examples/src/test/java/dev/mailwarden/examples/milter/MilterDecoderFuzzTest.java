@@ -27,7 +27,8 @@ class MilterDecoderFuzzTest {
     try {
       for (Optional<MilterRequest> r = decoder.read(in); r.isPresent(); r = decoder.read(in)) {
         commands++;
-        assertThat(commands * 5L).isLessThanOrEqualTo(stream.length); // 4-byte length + command byte each
+        assertThat(commands * 5L)
+            .isLessThanOrEqualTo(stream.length); // 4-byte length + command byte each
         if (r.get() instanceof MilterRequest.BodyChunk b) {
           assertThat(b.bytes().length).isLessThan(CAP);
         }

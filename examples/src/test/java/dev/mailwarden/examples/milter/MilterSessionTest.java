@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class MilterSessionTest {
 
-  /** Records every call; answers each step with a distinct response so the test sees which came back. */
+  /**
+   * Records every call; answers each step with a distinct response so the test sees which came
+   * back.
+   */
   static final class Recorder implements MilterSession.Handler {
     final List<String> calls = new ArrayList<>();
     RuntimeException failAt;
@@ -78,15 +81,25 @@ class MilterSessionTest {
   }
 
   private final Recorder handler = new Recorder();
-  private final MilterSession session = new MilterSession(handler, SMFIF_ADDHDRS | SMFIF_CHGHDRS, SMFIP_NR_HDR | SMFIP_NODATA, MilterResponse.TEMPFAIL);
+  private final MilterSession session =
+      new MilterSession(
+          handler,
+          SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+          SMFIP_NR_HDR | SMFIP_NODATA,
+          MilterResponse.TEMPFAIL);
 
   private List<MilterResponse> send(byte[] frame) throws Exception {
-    return session.handle(MilterDecoder.decode(new MilterDecoder(1 << 16).readFrame(new java.io.ByteArrayInputStream(frame)).orElseThrow()));
+    return session.handle(
+        MilterDecoder.decode(
+            new MilterDecoder(1 << 16)
+                .readFrame(new java.io.ByteArrayInputStream(frame))
+                .orElseThrow()));
   }
 
   @Test
   void negotiation_asksOnlyForWhatTheMtaOffers() throws Exception {
-    List<MilterResponse> r = send(Frames.optneg(6, SMFIF_ADDHDRS | SMFIF_QUARANTINE, SMFIP_NODATA | SMFIP_NOBODY));
+    List<MilterResponse> r =
+        send(Frames.optneg(6, SMFIF_ADDHDRS | SMFIF_QUARANTINE, SMFIP_NODATA | SMFIP_NOBODY));
     assertThat(r).hasSize(1);
     assertThat((char) r.get(0).code()).isEqualTo('O');
     byte[] d = r.get(0).data();
@@ -102,13 +115,15 @@ class MilterSessionTest {
 
   @Test
   void anyCommandBeforeNegotiation_isRefused() {
-    assertThatThrownBy(() -> send(Frames.helo("x"))).hasMessageContaining("negotiation must come first");
+    assertThatThrownBy(() -> send(Frames.helo("x")))
+        .hasMessageContaining("negotiation must come first");
   }
 
   @Test
   void negotiationTwice_isRefused_butAllowedAfterQuitNewConnection() throws Exception {
     send(Frames.optneg(6, 0x3f, 0x1fffff));
-    assertThatThrownBy(() -> send(Frames.optneg(6, 0x3f, 0x1fffff))).hasMessageContaining("repeated");
+    assertThatThrownBy(() -> send(Frames.optneg(6, 0x3f, 0x1fffff)))
+        .hasMessageContaining("repeated");
     send(Frames.empty(SMFIC_QUIT_NC));
     assertThat(send(Frames.optneg(6, 0x3f, 0x1fffff))).hasSize(1);
   }
@@ -117,7 +132,8 @@ class MilterSessionTest {
   void wholeTransaction_repliesWhereNeeded_headersNotAnsweredWhenNegotiatedAway() throws Exception {
     send(Frames.optneg(6, 0x3f, 0x1fffff));
     assertThat(send(Frames.macros('C', "j", "mx.example"))).isEmpty();
-    assertThat(send(Frames.connect("client.example", '4', 1234, "192.0.2.1"))).containsExactly(MilterResponse.CONTINUE);
+    assertThat(send(Frames.connect("client.example", '4', 1234, "192.0.2.1")))
+        .containsExactly(MilterResponse.CONTINUE);
     assertThat(send(Frames.helo("client.example"))).containsExactly(MilterResponse.CONTINUE);
     send(Frames.macros('M', "{auth_authen}", "alice", "i", "QID1"));
     assertThat(send(Frames.mail("<a@example.com>"))).containsExactly(MilterResponse.CONTINUE);
@@ -131,8 +147,17 @@ class MilterSessionTest {
     assertThat(eom).hasSize(2).endsWith(MilterResponse.CONTINUE);
     assertThat(send(Frames.empty(SMFIC_QUIT))).isEmpty();
     assertThat(session.finished()).isTrue();
-    assertThat(handler.calls).containsExactly("connect 192.0.2.1", "helo client.example", "mail <a@example.com> user=alice",
-        "rcpt <b@example.org>", "header From", "eoh", "body 100", "eom queue=QID1", "end");
+    assertThat(handler.calls)
+        .containsExactly(
+            "connect 192.0.2.1",
+            "helo client.example",
+            "mail <a@example.com> user=alice",
+            "rcpt <b@example.org>",
+            "header From",
+            "eoh",
+            "body 100",
+            "eom queue=QID1",
+            "end");
   }
 
   @Test
@@ -142,16 +167,21 @@ class MilterSessionTest {
     send(Frames.mail("<a@example.com>"));
     send(Frames.empty(SMFIC_ABORT));
     send(Frames.mail("<c@example.com>"));
-    assertThat(handler.calls).containsExactly("mail <a@example.com> user=alice", "abort", "mail <c@example.com> user=-");
+    assertThat(handler.calls)
+        .containsExactly("mail <a@example.com> user=alice", "abort", "mail <c@example.com> user=-");
   }
 
   @Test
   void messageCommandsOutsideATransaction_areRefused() throws Exception {
     send(Frames.optneg(6, 0x3f, 0x1fffff));
-    assertThatThrownBy(() -> send(Frames.header("From", "x"))).hasMessageContaining("outside a transaction");
-    assertThatThrownBy(() -> send(Frames.body(new byte[1]))).hasMessageContaining("outside a transaction");
-    assertThatThrownBy(() -> send(Frames.rcpt("<b@example.org>"))).hasMessageContaining("outside a transaction");
-    assertThatThrownBy(() -> send(Frames.empty(SMFIC_BODYEOB))).hasMessageContaining("outside a transaction");
+    assertThatThrownBy(() -> send(Frames.header("From", "x")))
+        .hasMessageContaining("outside a transaction");
+    assertThatThrownBy(() -> send(Frames.body(new byte[1])))
+        .hasMessageContaining("outside a transaction");
+    assertThatThrownBy(() -> send(Frames.rcpt("<b@example.org>")))
+        .hasMessageContaining("outside a transaction");
+    assertThatThrownBy(() -> send(Frames.empty(SMFIC_BODYEOB)))
+        .hasMessageContaining("outside a transaction");
   }
 
   @Test
@@ -162,7 +192,8 @@ class MilterSessionTest {
     send(Frames.body(new byte[10]));
     assertThat(send(Frames.empty(SMFIC_ABORT))).isEmpty();
     assertThat(handler.calls).endsWith("abort");
-    assertThatThrownBy(() -> send(Frames.body(new byte[1]))).hasMessageContaining("outside a transaction");
+    assertThatThrownBy(() -> send(Frames.body(new byte[1])))
+        .hasMessageContaining("outside a transaction");
   }
 
   @Test

@@ -47,7 +47,10 @@ final class MilterTestClient implements AutoCloseable {
     out.flush();
   }
 
-  /** Sends a command and reads responses up to the final one, unless {@code noReplyFlag} was negotiated. */
+  /**
+   * Sends a command and reads responses up to the final one, unless {@code noReplyFlag} was
+   * negotiated.
+   */
   List<MilterResponse> call(byte[] frame, int noReplyFlag) throws IOException {
     send(frame);
     if ((protocol & noReplyFlag) != 0) {
@@ -59,7 +62,8 @@ final class MilterTestClient implements AutoCloseable {
   List<MilterResponse> readUntilFinal() throws IOException {
     List<MilterResponse> got = new ArrayList<>();
     while (true) {
-      MilterDecoder.Frame f = readFrame().orElseThrow(() -> new IOException("milter closed the connection"));
+      MilterDecoder.Frame f =
+          readFrame().orElseThrow(() -> new IOException("milter closed the connection"));
       MilterResponse r = new MilterResponse(f.code(), f.data());
       got.add(r);
       if (FINAL.indexOf((char) f.code()) >= 0) {
@@ -79,11 +83,15 @@ final class MilterTestClient implements AutoCloseable {
   /** Connect and HELO as Postfix sends them. */
   void connect(String ip, String helo) throws IOException {
     send(Frames.macros('C', "j", "mx.test.example", "{daemon_name}", "smtpd"));
-    call(Frames.connect("unknown", ip.contains(":") ? '6' : '4', 40000, ip), MilterProtocol.SMFIP_NR_CONN);
+    call(
+        Frames.connect("unknown", ip.contains(":") ? '6' : '4', 40000, ip),
+        MilterProtocol.SMFIP_NR_CONN);
     call(Frames.helo(helo), MilterProtocol.SMFIP_NR_HELO);
   }
 
-  /** MAIL with optional {auth_authen}; returns nothing (MAIL is not answered when negotiated away). */
+  /**
+   * MAIL with optional {auth_authen}; returns nothing (MAIL is not answered when negotiated away).
+   */
   List<MilterResponse> mail(String from, String user) throws IOException {
     if (user != null) {
       send(Frames.macros('M', "i", "QID" + System.nanoTime(), "{auth_authen}", user));
@@ -111,7 +119,8 @@ final class MilterTestClient implements AutoCloseable {
       if ((protocol & MilterProtocol.SMFIP_HDR_LEADSPC) == 0 && value.startsWith(" ")) {
         value = value.substring(1);
       }
-      List<MilterResponse> r = call(Frames.header(field.substring(0, colon), value), MilterProtocol.SMFIP_NR_HDR);
+      List<MilterResponse> r =
+          call(Frames.header(field.substring(0, colon), value), MilterProtocol.SMFIP_NR_HDR);
       if (!r.isEmpty() && r.get(r.size() - 1).code() != MilterProtocol.SMFIR_CONTINUE) {
         return r;
       }

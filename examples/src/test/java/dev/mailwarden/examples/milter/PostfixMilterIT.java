@@ -1,8 +1,8 @@
 package dev.mailwarden.examples.milter;
 
-import dev.mailwarden.MailwardenRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.auth.dkim.DkimKeyPair;
 import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.auth.dkim.DkimSigner;
@@ -60,24 +60,35 @@ class PostfixMilterIT {
     swaks = Environment.requireBinary("swaks", "swaks");
     Files.writeString(dir.resolve("rsa.pem"), OUR_RSA.privateKeyPem());
     Files.writeString(dir.resolve("ed.pem"), OUR_ED.privateKeyPem());
-    ZoneResolver dns = ZoneResolver.builder()
-        .address("2.0.0.127.bl.example", "127.0.0.2")
-        .address("66.100.51.198.bl.example", "127.0.0.2")
-        .txt("s1._domainkey.signer.example", INBOUND_KEY.txtRecord())
-        .txt("_dmarc.signer.example", "v=DMARC1; p=reject")
-        .txt("_dmarc.paypal.example", "v=DMARC1; p=reject")
-        .build();
-    MilterConfig cfg = MilterConfig.parse(String.join("\n",
-        "authserv-id = " + ID,
-        "dnsbl = bl.example*6",
-        "helo = off",
-        "sign-networks = 192.0.2.0/24",
-        "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
-        "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
-        ""), "it");
-    pipelines = new MilterPipelines(cfg, MailwardenRuntime.builder().dns(dns).executor(WORK).build());
-    milter = MilterServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        () -> MailwardenMilter.session(pipelines, cfg), cfg.maxFrameBytes(), cfg.idleTimeout(), cfg.maxConnections());
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .address("2.0.0.127.bl.example", "127.0.0.2")
+            .address("66.100.51.198.bl.example", "127.0.0.2")
+            .txt("s1._domainkey.signer.example", INBOUND_KEY.txtRecord())
+            .txt("_dmarc.signer.example", "v=DMARC1; p=reject")
+            .txt("_dmarc.paypal.example", "v=DMARC1; p=reject")
+            .build();
+    MilterConfig cfg =
+        MilterConfig.parse(
+            String.join(
+                "\n",
+                "authserv-id = " + ID,
+                "dnsbl = bl.example*6",
+                "helo = off",
+                "sign-networks = 192.0.2.0/24",
+                "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
+                "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
+                ""),
+            "it");
+    pipelines =
+        new MilterPipelines(cfg, MailwardenRuntime.builder().dns(dns).executor(WORK).build());
+    milter =
+        MilterServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            () -> MailwardenMilter.session(pipelines, cfg),
+            cfg.maxFrameBytes(),
+            cfg.idleTimeout(),
+            cfg.maxConnections());
 
     conf = Files.createDirectories(dir.resolve("conf"));
     Path queue = Files.createDirectories(dir.resolve("queue"));
@@ -90,61 +101,71 @@ class PostfixMilterIT {
     Files.setOwner(mail, pf);
     String uid = run(List.of("id", "-u", "postfix")).strip();
     String gid = run(List.of("id", "-g", "postfix")).strip();
-    smtp = LoopbackServer.start(dir, port -> {
-      writeConfig(port, milter.port(), queue, uid, gid);
-      run(List.of(postfix.toString(), "-c", conf.toString(), "set-permissions"));
-      return List.of(postfix.toString(), "-c", conf.toString(), "start-fg");
-    }, LoopbackServer.Probe.TCP, Duration.ofSeconds(30));
+    smtp =
+        LoopbackServer.start(
+            dir,
+            port -> {
+              writeConfig(port, milter.port(), queue, uid, gid);
+              run(List.of(postfix.toString(), "-c", conf.toString(), "set-permissions"));
+              return List.of(postfix.toString(), "-c", conf.toString(), "start-fg");
+            },
+            LoopbackServer.Probe.TCP,
+            Duration.ofSeconds(30));
   }
 
-  private static void writeConfig(int smtpPort, int milterPort, Path queue, String uid, String gid) {
-    String main = String.join("\n",
-        "compatibility_level = 3.6",
-        "queue_directory = " + queue,
-        "data_directory = " + dir.resolve("data"),
-        "mail_owner = postfix",
-        "setgid_group = postdrop",
-        "myhostname = " + ID,
-        "mydestination =",
-        "inet_interfaces = 127.0.0.1",
-        "inet_protocols = ipv4",
-        // the XCLIENT addresses of the tests; the milter decides, Postfix only relays for these
-        "mynetworks = 127.0.0.0/8 192.0.2.0/24 198.51.100.0/24 203.0.113.0/24",
-        "maillog_file = /dev/stdout",
-        "smtpd_authorized_xclient_hosts = 127.0.0.0/8",
-        "smtpd_relay_restrictions =",
-        "smtpd_recipient_restrictions = permit_mynetworks, reject",
-        "smtpd_milters = inet:127.0.0.1:" + milterPort,
-        "milter_default_action = tempfail",
-        "virtual_mailbox_domains = test.example, elsewhere.example",
-        "virtual_mailbox_base = " + mail,
-        "virtual_mailbox_maps = inline:{ bob@test.example=bob, dave@elsewhere.example=dave }",
-        "virtual_uid_maps = static:" + uid,
-        "virtual_gid_maps = static:" + gid,
-        "virtual_minimum_uid = 1",
-        "alias_maps =",
-        "alias_database =",
-        "");
-    String master = String.join("\n",
-        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
-        "pickup unix n - n 60 1 pickup",
-        "cleanup unix n - n - 0 cleanup",
-        "qmgr unix n - n 300 1 qmgr",
-        "rewrite unix - - n - - trivial-rewrite",
-        "bounce unix - - n - 0 bounce",
-        "defer unix - - n - 0 bounce",
-        "trace unix - - n - 0 bounce",
-        "verify unix - - n - 1 verify",
-        "proxymap unix - - n - - proxymap",
-        "showq unix n - n - - showq",
-        "error unix - - n - - error",
-        "retry unix - - n - - error",
-        "discard unix - - n - - discard",
-        "virtual unix - n n - - virtual",
-        "anvil unix - - n - 1 anvil",
-        "scache unix - - n - 1 scache",
-        "postlog unix-dgram n - n - 1 postlogd",
-        "");
+  private static void writeConfig(
+      int smtpPort, int milterPort, Path queue, String uid, String gid) {
+    String main =
+        String.join(
+            "\n",
+            "compatibility_level = 3.6",
+            "queue_directory = " + queue,
+            "data_directory = " + dir.resolve("data"),
+            "mail_owner = postfix",
+            "setgid_group = postdrop",
+            "myhostname = " + ID,
+            "mydestination =",
+            "inet_interfaces = 127.0.0.1",
+            "inet_protocols = ipv4",
+            // the XCLIENT addresses of the tests; the milter decides, Postfix only relays for these
+            "mynetworks = 127.0.0.0/8 192.0.2.0/24 198.51.100.0/24 203.0.113.0/24",
+            "maillog_file = /dev/stdout",
+            "smtpd_authorized_xclient_hosts = 127.0.0.0/8",
+            "smtpd_relay_restrictions =",
+            "smtpd_recipient_restrictions = permit_mynetworks, reject",
+            "smtpd_milters = inet:127.0.0.1:" + milterPort,
+            "milter_default_action = tempfail",
+            "virtual_mailbox_domains = test.example, elsewhere.example",
+            "virtual_mailbox_base = " + mail,
+            "virtual_mailbox_maps = inline:{ bob@test.example=bob, dave@elsewhere.example=dave }",
+            "virtual_uid_maps = static:" + uid,
+            "virtual_gid_maps = static:" + gid,
+            "virtual_minimum_uid = 1",
+            "alias_maps =",
+            "alias_database =",
+            "");
+    String master =
+        String.join(
+            "\n",
+            "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
+            "pickup unix n - n 60 1 pickup",
+            "cleanup unix n - n - 0 cleanup",
+            "qmgr unix n - n 300 1 qmgr",
+            "rewrite unix - - n - - trivial-rewrite",
+            "bounce unix - - n - 0 bounce",
+            "defer unix - - n - 0 bounce",
+            "trace unix - - n - 0 bounce",
+            "verify unix - - n - 1 verify",
+            "proxymap unix - - n - - proxymap",
+            "showq unix n - n - - showq",
+            "error unix - - n - - error",
+            "retry unix - - n - - error",
+            "discard unix - - n - - discard",
+            "virtual unix - n n - - virtual",
+            "anvil unix - - n - 1 anvil",
+            "scache unix - - n - 1 scache",
+            "postlog unix-dgram n - n - 1 postlogd",
+            "");
     try {
       Files.writeString(conf.resolve("main.cf"), main, StandardCharsets.US_ASCII);
       Files.writeString(conf.resolve("master.cf"), master, StandardCharsets.US_ASCII);
@@ -185,17 +206,36 @@ class PostfixMilterIT {
   }
 
   /** swaks with XCLIENT address; the message from a file (CRLF line ends). */
-  private static String swaks(String clientIp, String from, String to, byte[] message) throws IOException {
+  private static String swaks(String clientIp, String from, String to, byte[] message)
+      throws IOException {
     return swaks(clientIp, null, from, to, message);
   }
 
-  /** With {@code login}, XCLIENT also sets the SASL login, which Postfix passes as {auth_authen}. */
-  private static String swaks(String clientIp, String login, String from, String to, byte[] message) throws IOException {
+  /**
+   * With {@code login}, XCLIENT also sets the SASL login, which Postfix passes as {auth_authen}.
+   */
+  private static String swaks(String clientIp, String login, String from, String to, byte[] message)
+      throws IOException {
     Path data = Files.createTempFile(dir, "msg", ".eml");
     Files.write(data, message);
-    List<String> cmd = new ArrayList<>(List.of(
-        swaks.toString(), "--server", "127.0.0.1:" + smtp.port(), "--helo", "client.example",
-        "--from", from, "--to", to, "--xclient-addr", clientIp, "--timeout", "30", "--data", "@" + data));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                swaks.toString(),
+                "--server",
+                "127.0.0.1:" + smtp.port(),
+                "--helo",
+                "client.example",
+                "--from",
+                from,
+                "--to",
+                to,
+                "--xclient-addr",
+                clientIp,
+                "--timeout",
+                "30",
+                "--data",
+                "@" + data));
     if (login != null) {
       cmd.addAll(List.of("--xclient-login", login));
     }
@@ -205,7 +245,13 @@ class PostfixMilterIT {
   @Test
   void authenticatedClient_fromAListedAddress_isAccepted_andSigned() throws Exception {
     String subject = "sasl-" + UUID.randomUUID();
-    String out = swaks("198.51.100.66", "carol", "carol@example.com", "dave@elsewhere.example", message("carol@example.com", subject));
+    String out =
+        swaks(
+            "198.51.100.66",
+            "carol",
+            "carol@example.com",
+            "dave@elsewhere.example",
+            message("carol@example.com", subject));
     assertThat(out).contains("250 2.0.0 Ok: queued");
     String m = delivered("dave", subject);
     assertThat(m).contains("DKIM-Signature: v=1; a=rsa-sha256").contains("d=example.com");
@@ -218,13 +264,21 @@ class PostfixMilterIT {
       b.append(h).append("\r\n");
     }
     b.append("From: Sender <").append(from).append(">\r\n");
-    b.append("To: someone@test.example\r\nSubject: ").append(subject).append("\r\nDate: Sat, 5 Dec 2026 08:00:00 +0000\r\n");
-    b.append("Message-ID: <").append(UUID.randomUUID()).append("@").append(from.substring(from.indexOf('@') + 1)).append(">\r\n\r\n");
+    b.append("To: someone@test.example\r\nSubject: ")
+        .append(subject)
+        .append("\r\nDate: Sat, 5 Dec 2026 08:00:00 +0000\r\n");
+    b.append("Message-ID: <")
+        .append(UUID.randomUUID())
+        .append("@")
+        .append(from.substring(from.indexOf('@') + 1))
+        .append(">\r\n\r\n");
     b.append("Hello,\r\n\r\nthis is the body of ").append(subject).append(".\r\n");
     return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** The delivered message with this subject from a mailbox file, waiting up to 30 s for delivery. */
+  /**
+   * The delivered message with this subject from a mailbox file, waiting up to 30 s for delivery.
+   */
   static String delivered(String mailbox, String subject) throws Exception {
     Path box = mail.resolve(mailbox);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -244,7 +298,9 @@ class PostfixMilterIT {
 
   static List<String> authResults(String message) {
     List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("(?m)^Authentication-Results:.*(\n[ \t].*)*").matcher(message.substring(0, message.indexOf("\n\n")));
+    Matcher m =
+        Pattern.compile("(?m)^Authentication-Results:.*(\n[ \t].*)*")
+            .matcher(message.substring(0, message.indexOf("\n\n")));
     while (m.find()) {
       out.add(m.group());
     }
@@ -254,32 +310,59 @@ class PostfixMilterIT {
   @Test
   void inboundPass_getsOneAuthResultsWithOurId_andAForgedOneIsRemoved() throws Exception {
     String subject = "inbound-pass-" + UUID.randomUUID();
-    byte[] msg = DkimSigner.builder().domain("signer.example").selector("s1").privateKey(INBOUND_KEY.privateKey()).build()
-        .signMessage(message("alice@signer.example", subject,
-            "Authentication-Results: " + ID + "; dkim=pass header.d=paypal.example",
-            "Authentication-Results: other.example; spf=pass smtp.mailfrom=x.example"));
+    byte[] msg =
+        DkimSigner.builder()
+            .domain("signer.example")
+            .selector("s1")
+            .privateKey(INBOUND_KEY.privateKey())
+            .build()
+            .signMessage(
+                message(
+                    "alice@signer.example",
+                    subject,
+                    "Authentication-Results: " + ID + "; dkim=pass header.d=paypal.example",
+                    "Authentication-Results: other.example; spf=pass smtp.mailfrom=x.example"));
     String out = swaks("203.0.113.9", "alice@signer.example", "bob@test.example", msg);
     assertThat(out).contains("250 2.0.0 Ok: queued");
     String m = delivered("bob", subject);
     List<String> ar = authResults(m);
-    List<String> ours = ar.stream().filter(a -> a.startsWith("Authentication-Results: " + ID + ";")).toList();
+    List<String> ours =
+        ar.stream().filter(a -> a.startsWith("Authentication-Results: " + ID + ";")).toList();
     assertThat(ours).hasSize(1);
-    assertThat(ours.get(0)).contains("dkim=pass").contains("header.d=signer.example").contains("dmarc=pass");
+    assertThat(ours.get(0))
+        .contains("dkim=pass")
+        .contains("header.d=signer.example")
+        .contains("dmarc=pass");
     assertThat(m).doesNotContain("header.d=paypal.example");
     assertThat(ar).anyMatch(a -> a.startsWith("Authentication-Results: other.example;"));
   }
 
   @Test
   void inboundSimpleSimpleSignature_withFoldedHeaders_passesThroughPostfix() throws Exception {
-    // simple header canonicalization needs the exact header bytes: leading space and folding as sent
+    // simple header canonicalization needs the exact header bytes: leading space and folding as
+    // sent
     String subject = "simple-" + UUID.randomUUID();
-    byte[] msg = DkimSigner.builder().domain("signer.example").selector("s1").privateKey(INBOUND_KEY.privateKey())
-        .canonicalization(dev.mailwarden.auth.dkim.Canonicalization.SIMPLE, dev.mailwarden.auth.dkim.Canonicalization.SIMPLE)
-        .headers(List.of("from", "subject", "to", "x-folded"))
-        .build()
-        .signMessage(message("alice@signer.example", subject, "X-Folded:  two  spaces,\r\n\tthen a folded line"));
-    assertThat(swaks("203.0.113.9", "alice@signer.example", "bob@test.example", msg)).contains("250 2.0.0 Ok: queued");
-    List<String> ours = authResults(delivered("bob", subject)).stream().filter(a -> a.startsWith("Authentication-Results: " + ID + ";")).toList();
+    byte[] msg =
+        DkimSigner.builder()
+            .domain("signer.example")
+            .selector("s1")
+            .privateKey(INBOUND_KEY.privateKey())
+            .canonicalization(
+                dev.mailwarden.auth.dkim.Canonicalization.SIMPLE,
+                dev.mailwarden.auth.dkim.Canonicalization.SIMPLE)
+            .headers(List.of("from", "subject", "to", "x-folded"))
+            .build()
+            .signMessage(
+                message(
+                    "alice@signer.example",
+                    subject,
+                    "X-Folded:  two  spaces,\r\n\tthen a folded line"));
+    assertThat(swaks("203.0.113.9", "alice@signer.example", "bob@test.example", msg))
+        .contains("250 2.0.0 Ok: queued");
+    List<String> ours =
+        authResults(delivered("bob", subject)).stream()
+            .filter(a -> a.startsWith("Authentication-Results: " + ID + ";"))
+            .toList();
     assertThat(ours).hasSize(1);
     assertThat(ours.get(0)).contains("dkim=pass").contains("dmarc=pass");
   }
@@ -287,36 +370,61 @@ class PostfixMilterIT {
   @Test
   void dmarcRejectFailure_isRefusedAtEndOfData_with550() throws Exception {
     String subject = "dmarc-reject-" + UUID.randomUUID();
-    String out = swaks("203.0.113.9", "billing@paypal.example", "bob@test.example", message("billing@paypal.example", subject));
+    String out =
+        swaks(
+            "203.0.113.9",
+            "billing@paypal.example",
+            "bob@test.example",
+            message("billing@paypal.example", subject));
     assertThat(out).containsPattern("<\\*\\* +550 5\\.7\\.1 .*DMARC");
     assertThat(out).doesNotContain("Ok: queued");
   }
 
   @Test
   void dnsblListedClient_isRefusedAtRcpt() throws Exception {
-    String out = swaks("198.51.100.66", "a@spam.example", "bob@test.example", message("a@spam.example", "listed"));
+    String out =
+        swaks(
+            "198.51.100.66",
+            "a@spam.example",
+            "bob@test.example",
+            message("a@spam.example", "listed"));
     // the refusal answers RCPT TO, before DATA
-    assertThat(out).containsPattern("(?s)RCPT TO:<bob@test.example>\\s*\\n<\\*\\* +550 5\\.7\\.1 [^\\n]*bl\\.example");
+    assertThat(out)
+        .containsPattern(
+            "(?s)RCPT TO:<bob@test.example>\\s*\\n<\\*\\* +550 5\\.7\\.1 [^\\n]*bl\\.example");
     assertThat(out).doesNotContain("354 ");
   }
 
   @Test
-  void outboundFromSignNetworks_leavesSigned_andVerifiesWithDkimpy_rsaAndEd25519() throws Exception {
-    for (String[] c : new String[][] {{"example.com", "rsa", "a=rsa-sha256"}, {"ed.example", "ed", "a=ed25519-sha256"}}) {
+  void outboundFromSignNetworks_leavesSigned_andVerifiesWithDkimpy_rsaAndEd25519()
+      throws Exception {
+    for (String[] c :
+        new String[][] {
+          {"example.com", "rsa", "a=rsa-sha256"}, {"ed.example", "ed", "a=ed25519-sha256"}
+        }) {
       String subject = "outbound-" + c[1] + "-" + UUID.randomUUID();
       String from = "carol@" + c[0];
       String out = swaks("192.0.2.25", from, "dave@elsewhere.example", message(from, subject));
       assertThat(out).contains("250 2.0.0 Ok: queued");
       String m = delivered("dave", subject);
-      assertThat(m).contains("DKIM-Signature: v=1; " + c[2]).contains("d=" + c[0]).doesNotContain("Authentication-Results: " + ID);
+      assertThat(m)
+          .contains("DKIM-Signature: v=1; " + c[2])
+          .contains("d=" + c[0])
+          .doesNotContain("Authentication-Results: " + ID);
       DkimKeyPair key = c[1].equals("rsa") ? OUR_RSA : OUR_ED;
       assertThat(dkimpy(m, c[1] + "._domainkey." + c[0], key.txtRecord())).isEqualTo("PASS");
-      assertThat(dkimpy(m.replace("this is the body", "this is another body"), c[1] + "._domainkey." + c[0], key.txtRecord()))
-          .as("a tampered copy must fail, or the check proves nothing").isEqualTo("FAIL");
+      assertThat(
+              dkimpy(
+                  m.replace("this is the body", "this is another body"),
+                  c[1] + "._domainkey." + c[0],
+                  key.txtRecord()))
+          .as("a tampered copy must fail, or the check proves nothing")
+          .isEqualTo("FAIL");
     }
   }
 
-  private static final String DKIMPY = """
+  private static final String DKIMPY =
+      """
       import sys, dkim
       msg_path, name, record = sys.argv[1], sys.argv[2], sys.argv[3]
       def dnsfunc(qname, timeout=5):
@@ -330,12 +438,17 @@ class PostfixMilterIT {
   /** dkimpy's verdict on a delivered mbox message (its "From " line dropped, CRLF line ends). */
   static String dkimpy(String mboxMessage, String keyName, String txt) throws IOException {
     Path python = Environment.requireBinary("python3", "python3-dkim");
-    String rfc822 = mboxMessage.substring(mboxMessage.indexOf('\n') + 1).replace("\r\n", "\n").replace("\n", "\r\n");
+    String rfc822 =
+        mboxMessage
+            .substring(mboxMessage.indexOf('\n') + 1)
+            .replace("\r\n", "\n")
+            .replace("\n", "\r\n");
     Path msg = Files.createTempFile(dir, "delivered", ".eml");
     Files.writeString(msg, rfc822, StandardCharsets.ISO_8859_1);
     Path script = dir.resolve("verify.py");
     Files.writeString(script, DKIMPY);
-    String out = run(List.of(python.toString(), script.toString(), msg.toString(), keyName, txt)).strip();
+    String out =
+        run(List.of(python.toString(), script.toString(), msg.toString(), keyName, txt)).strip();
     return out.substring(out.lastIndexOf('\n') + 1);
   }
 }

@@ -7,10 +7,10 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
- * One key's bucket: an immutable state array swapped by compare-and-set, so deciding is
- * lock-free and a refusal writes nothing (except to record a clock that stepped back). 16 bytes
- * plus the state array; {@link #padded} makes one alone on its cache lines for a single hot
- * bucket shared by many threads.
+ * One key's bucket: an immutable state array swapped by compare-and-set, so deciding is lock-free
+ * and a refusal writes nothing (except to record a clock that stepped back). 16 bytes plus the
+ * state array; {@link #padded} makes one alone on its cache lines for a single hot bucket shared by
+ * many threads.
  */
 public abstract class AtomicBucket {
   static final VarHandle STATE;
@@ -40,9 +40,10 @@ public abstract class AtomicBucket {
   abstract boolean swap(long[] current, long[] next);
 
   /** Takes {@code cost} from every limit if all hold it; otherwise nothing. */
-  public final RateDecision tryAcquire(BucketSpec spec, Ticker ticker, long cost, Decisions decisions) {
+  public final RateDecision tryAcquire(
+      BucketSpec spec, Ticker ticker, long cost, Decisions decisions) {
     long[] next = new long[spec.stateSize()]; // reused if the swap must be retried
-    for (;;) {
+    for (; ; ) {
       long[] current = get();
       long now = ticker.read();
       spec.refillInto(current, now, next);

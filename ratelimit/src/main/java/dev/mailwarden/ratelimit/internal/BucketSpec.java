@@ -6,14 +6,14 @@ import java.util.List;
 
 /**
  * The arithmetic of a token bucket with several limits, on immutable {@code long[]} states that
- * callers swap atomically. All integers, exact: no floating point, no fraction of a token lost,
- * no overflow however long a key stays idle (elapsed time is clamped before it is multiplied).
+ * callers swap atomically. All integers, exact: no floating point, no fraction of a token lost, no
+ * overflow however long a key stays idle (elapsed time is clamped before it is multiplied).
  *
  * <p>State layout: {@code [0]} the ticker reading of the last update, then per limit either one
  * slot (greedy, packed: the level in units of 1/b token, where capacity/period = a/b in lowest
  * terms, so a nanosecond adds exactly {@code a} units) or two slots (whole tokens and the
- * fraction's numerator, for capacities too large to pack; or tokens and the phase in the period
- * for interval refill).
+ * fraction's numerator, for capacities too large to pack; or tokens and the phase in the period for
+ * interval refill).
  */
 public final class BucketSpec {
   private static final int PACKED = 0;
@@ -61,7 +61,9 @@ public final class BucketSpec {
       long g = gcd(capacity[i], period[i]);
       long a = capacity[i] / g;
       long b = period[i] / g;
-      if (Math.multiplyHigh(capacity[i], b) == 0 && capacity[i] * b >= 0 && capacity[i] * b < PACK_LIMIT) {
+      if (Math.multiplyHigh(capacity[i], b) == 0
+          && capacity[i] * b >= 0
+          && capacity[i] * b < PACK_LIMIT) {
         kind[i] = PACKED;
         unitsPerNano[i] = a;
         unitsPerToken[i] = b;
@@ -120,8 +122,8 @@ public final class BucketSpec {
   }
 
   /**
-   * The state refilled to {@code now} (elapsed time clamped to ≥ 0: a clock stepping back
-   * neither grants nor locks out), a new array; {@code state} is not modified.
+   * The state refilled to {@code now} (elapsed time clamped to ≥ 0: a clock stepping back neither
+   * grants nor locks out), a new array; {@code state} is not modified.
    */
   public long[] refill(long[] state, long now) {
     long[] s = new long[size];

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Makes {@link RateDecision}s for the stores, which cannot call its private constructors. The
- * limiter hands its stores the one implementation, an instance (no static hook). Internal: not
- * part of the API.
+ * limiter hands its stores the one implementation, an instance (no static hook). Internal: not part
+ * of the API.
  */
 public interface Decisions {
 
@@ -20,7 +20,11 @@ public interface Decisions {
 
   /** A refused decision; {@code remaining} is kept, not copied. */
   RateDecision denied(
-      List<Limit> limits, long[] remaining, int exceededLimit, Duration retryAfter, boolean exceedsCapacity);
+      List<Limit> limits,
+      long[] remaining,
+      int exceededLimit,
+      Duration retryAfter,
+      boolean exceedsCapacity);
 
   /** The store could not decide; {@code allowed} is the fail mode. */
   RateDecision storeUnavailable(List<Limit> limits, boolean allowed, Duration retryAfter);

@@ -13,10 +13,10 @@ import java.util.function.Function;
  * state array is swapped by compare-and-set (lock-free; a refused request writes nothing).
  *
  * <p>Idle keys expire once they would be full again anyway (the longest period after their last
- * use), so expiry never forgets a debt. Under pressure (the cache holds its maximum) a key seen
- * for the first time starts <em>empty</em> instead of full: an attacker who rotates keys to push
- * their own drained bucket out cannot get it back full, and keys made up in bulk earn only the
- * refill rate. Caffeine's frequency-aware eviction keeps busy keys over one-off ones.
+ * use), so expiry never forgets a debt. Under pressure (the cache holds its maximum) a key seen for
+ * the first time starts <em>empty</em> instead of full: an attacker who rotates keys to push their
+ * own drained bucket out cannot get it back full, and keys made up in bulk earn only the refill
+ * rate. Caffeine's frequency-aware eviction keeps busy keys over one-off ones.
  */
 public final class MemoryStore implements LimitStore {
 

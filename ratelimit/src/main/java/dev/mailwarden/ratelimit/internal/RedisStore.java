@@ -1,5 +1,6 @@
 package dev.mailwarden.ratelimit.internal;
 
+import dev.mailwarden.Ticker;
 import dev.mailwarden.ratelimit.Limit;
 import dev.mailwarden.ratelimit.RateDecision;
 import io.lettuce.core.ClientOptions;
@@ -11,7 +12,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import dev.mailwarden.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,18 +20,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Buckets in Redis, shared by every gateway of a site. One Lua script per decision reads the
- * key's state, refills every limit by Redis's own clock ({@code TIME}, microseconds), checks and
- * debits all limits together (atomic: Redis runs a script alone) and stores the state with a TTL
- * of the longest period, after which the bucket would be full anyway.
+ * Buckets in Redis, shared by every gateway of a site. One Lua script per decision reads the key's
+ * state, refills every limit by Redis's own clock ({@code TIME}, microseconds), checks and debits
+ * all limits together (atomic: Redis runs a script alone) and stores the state with a TTL of the
+ * longest period, after which the bucket would be full anyway.
  *
  * <p>Integers only, as in memory: Lua numbers are doubles, exact below 2^53, so each greedy limit
  * must satisfy capacity × period(µs) &lt; 2^52 (checked when built).
  *
- * <p>Never throws into the caller: a refused connection, a dropped one, a slow server or a
- * script error gives {@link RateDecision.Status#STORE_UNAVAILABLE} within the timeout, allowed
- * or refused by the fail mode. Lettuce reconnects in the background (every 50 ms to 1 s) and
- * decisions resume when Redis answers again.
+ * <p>Never throws into the caller: a refused connection, a dropped one, a slow server or a script
+ * error gives {@link RateDecision.Status#STORE_UNAVAILABLE} within the timeout, allowed or refused
+ * by the fail mode. Lettuce reconnects in the background (every 50 ms to 1 s) and decisions resume
+ * when Redis answers again.
  */
 final class RedisStore implements LimitStore {
 
@@ -152,7 +152,9 @@ final class RedisStore implements LimitStore {
           && (Math.multiplyHigh(l.capacity(), periodMicros) != 0
               || l.capacity() * periodMicros >= EXACT_LIMIT)) {
         throw new IllegalArgumentException(
-            "limit " + l + " is too large for the Redis store (capacity x period in microseconds"
+            "limit "
+                + l
+                + " is too large for the Redis store (capacity x period in microseconds"
                 + " must stay below 2^52 for exact arithmetic in Lua)");
       }
       fixedArgs[2 + 3 * i] = Long.toString(l.capacity());
@@ -164,14 +166,17 @@ final class RedisStore implements LimitStore {
     try {
       this.uri = RedisURI.create(uriText);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a usable Redis URI: '" + uriText + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "not a usable Redis URI: '" + uriText + "': " + e.getMessage(), e);
     }
     uri.setTimeout(timeout);
     this.resources =
         ClientResources.builder()
             .ioThreadPoolSize(1)
             .computationThreadPoolSize(1)
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
             .build();
     this.client = RedisClient.create(resources);
     client.setOptions(
@@ -183,8 +188,17 @@ final class RedisStore implements LimitStore {
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
     this.description =
-        "redis(" + uri.getHost() + ":" + uri.getPort() + ", prefix=" + keyPrefix + ", timeout=" + timeout.toMillis()
-            + " ms, fail " + (failOpen ? "open" : "closed") + ")";
+        "redis("
+            + uri.getHost()
+            + ":"
+            + uri.getPort()
+            + ", prefix="
+            + keyPrefix
+            + ", timeout="
+            + timeout.toMillis()
+            + " ms, fail "
+            + (failOpen ? "open" : "closed")
+            + ")";
     connect(); // in the background: building the limiter does not wait for Redis
   }
 
@@ -244,7 +258,10 @@ final class RedisStore implements LimitStore {
       reply =
           connection()
               .thenCompose(
-                  c -> c.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, all).toCompletableFuture());
+                  c ->
+                      c.async()
+                          .<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, all)
+                          .toCompletableFuture());
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -273,7 +290,11 @@ final class RedisStore implements LimitStore {
       long waitMicros = ((Number) r.get(2)).longValue();
       boolean overCapacity = ((Number) r.get(3)).longValue() == 1;
       return decisions.denied(
-          limits, remaining, worst, Duration.ofNanos(Math.multiplyExact(waitMicros, 1000L)), overCapacity);
+          limits,
+          remaining,
+          worst,
+          Duration.ofNanos(Math.multiplyExact(waitMicros, 1000L)),
+          overCapacity);
     } catch (RuntimeException e) {
       return unavailable(); // an unexpected reply is store trouble, not the caller's
     }

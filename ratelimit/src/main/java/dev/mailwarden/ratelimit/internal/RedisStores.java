@@ -19,6 +19,7 @@ public final class RedisStores {
       Duration failClosedRetryAfter,
       Ticker ticker,
       Decisions decisions) {
-    return new RedisStore(spec, uri, keyPrefix, timeout, failOpen, failClosedRetryAfter, ticker, decisions);
+    return new RedisStore(
+        spec, uri, keyPrefix, timeout, failOpen, failClosedRetryAfter, ticker, decisions);
   }
 }

@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Micrometer meters for rate limits. As a listener ({@link #bind}) it counts the decisions of
- * every {@code OutboundLimit} check; code that calls {@link RateLimiter#tryAcquire} itself passes
- * each decision to {@link #record}.
+ * Micrometer meters for rate limits. As a listener ({@link #bind}) it counts the decisions of every
+ * {@code OutboundLimit} check; code that calls {@link RateLimiter#tryAcquire} itself passes each
+ * decision to {@link #record}.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -74,13 +74,15 @@ public final class RateLimitMetrics implements EvaluationListener {
       }
       case DENIED -> count(decision.exceededLimit().map(Limit::toString).orElse(NONE), "denied");
       case EXEMPT -> count(NONE, "exempt");
-      case STORE_UNAVAILABLE -> count(NONE, decision.allowed() ? "store_unavailable_open" : "store_unavailable_closed");
+      case STORE_UNAVAILABLE ->
+          count(NONE, decision.allowed() ? "store_unavailable_open" : "store_unavailable_closed");
     }
   }
 
   @Override
   public void onCheckComplete(MailSession session, CheckReport report) {
-    if (report.status() == CheckReport.Status.COMPLETED && report.result() instanceof OutboundLimitResult r) {
+    if (report.status() == CheckReport.Status.COMPLETED
+        && report.result() instanceof OutboundLimitResult r) {
       r.decisions().values().forEach(this::record);
     }
   }
@@ -89,11 +91,15 @@ public final class RateLimitMetrics implements EvaluationListener {
     List<String> key = List.of(limit, result);
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> Counter.builder("mailwarden.ratelimit.decisions")
-          .description("Rate-limit decisions by limit and result")
-          .tag("limit", limit)
-          .tag("result", result)
-          .register(registry));
+      c =
+          counters.computeIfAbsent(
+              key,
+              k ->
+                  Counter.builder("mailwarden.ratelimit.decisions")
+                      .description("Rate-limit decisions by limit and result")
+                      .tag("limit", limit)
+                      .tag("result", result)
+                      .register(registry));
     }
     c.increment();
   }

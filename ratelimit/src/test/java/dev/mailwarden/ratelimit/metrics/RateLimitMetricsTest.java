@@ -19,23 +19,32 @@ import org.junit.jupiter.api.Test;
 
 class RateLimitMetricsTest {
   private static MailSession session(String user) throws Exception {
-    return MailSession.builder().clientIp(InetAddress.getByName("192.0.2.7")).mailFrom(user + "@example.com")
-        .authenticatedUser(user).recipient("bob@example.org").build();
+    return MailSession.builder()
+        .clientIp(InetAddress.getByName("192.0.2.7"))
+        .mailFrom(user + "@example.com")
+        .authenticatedUser(user)
+        .recipient("bob@example.org")
+        .build();
   }
 
   private static double decisions(SimpleMeterRegistry r, String limit, String result) {
-    var c = r.find("mailwarden.ratelimit.decisions").tags("limit", limit, "result", result).counter();
+    var c =
+        r.find("mailwarden.ratelimit.decisions").tags("limit", limit, "result", result).counter();
     return c == null ? 0 : c.count();
   }
 
   @Test
   void grantsAndDenials_areCountedByLimit_andTheLineNamesTheLimit() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("2/1h")).limit(Limit.parse("10/1d")).build();
+    RateLimiter limiter =
+        RateLimiter.builder().limit(Limit.parse("2/1h")).limit(Limit.parse("10/1d")).build();
     RateLimitMetrics metrics = RateLimitMetrics.bind(registry).bindKeys(limiter);
     MailWarden outbound =
-        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build())).decisionLog(DecisionLog.off())
-            .listener(metrics).check(OutboundLimit.check(limiter, RateKey.authenticatedUser())).build();
+        MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))
+            .decisionLog(DecisionLog.off())
+            .listener(metrics)
+            .check(OutboundLimit.check(limiter, RateKey.authenticatedUser()))
+            .build();
 
     outbound.evaluateAndWait(session("alice"));
     outbound.evaluateAndWait(session("alice"));
@@ -46,17 +55,29 @@ class RateLimitMetricsTest {
     assertThat(decisions(registry, "10/1d", "granted")).isEqualTo(2);
     assertThat(decisions(registry, "2/1h", "denied")).isEqualTo(1);
     assertThat(decisions(registry, "10/1d", "denied")).isZero();
-    assertThat(registry.get("mailwarden.ratelimit.keys").tags("limits", "2/1h,10/1d").gauge().value()).isEqualTo(1);
+    assertThat(
+            registry.get("mailwarden.ratelimit.keys").tags("limits", "2/1h,10/1d").gauge().value())
+        .isEqualTo(1);
     String line = DecisionLog.standard().format(third, "r1");
     assertThat(line).contains(" limit=2/1h ").doesNotContain("alice");
-    registry.getMeters().forEach(m -> m.getId().getTags()
-        .forEach(t -> assertThat(t.getValue()).as(m.getId().toString()).doesNotContain("alice")));
+    registry
+        .getMeters()
+        .forEach(
+            m ->
+                m.getId()
+                    .getTags()
+                    .forEach(
+                        t ->
+                            assertThat(t.getValue())
+                                .as(m.getId().toString())
+                                .doesNotContain("alice")));
   }
 
   @Test
   void record_countsDirectCallers_andExemptKeys() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RateLimiter limiter = RateLimiter.builder().limit(Limit.parse("1/1h")).exemptKeys("sasl:root").build();
+    RateLimiter limiter =
+        RateLimiter.builder().limit(Limit.parse("1/1h")).exemptKeys("sasl:root").build();
     RateLimitMetrics metrics = RateLimitMetrics.bind(registry);
 
     metrics.record(limiter.tryAcquire("sasl:bob"));

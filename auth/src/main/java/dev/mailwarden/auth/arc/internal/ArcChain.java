@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * Validates the ARC chain of one message as its bytes arrive (RFC 8617 section 5.2). The header
  * block is collected and the chain's structure checked; key lookups start at once while the body
  * streams through the hasher of the newest ARC-Message-Signature. {@link #finish()} completes when
- * every key answered. Work is linear in the message: at most {@code maxSets} sets and {@code
- * 3 * maxSets} ARC fields are read, each at most {@code maxFieldBytes}; every seal's data is hashed
+ * every key answered. Work is linear in the message: at most {@code maxSets} sets and {@code 3 *
+ * maxSets} ARC fields are read, each at most {@code maxFieldBytes}; every seal's data is hashed
  * from one running digest of the sets below it. Not thread-safe: one writer.
  */
 public final class ArcChain {
@@ -55,7 +55,13 @@ public final class ArcChain {
   private HeaderField[] aars = new HeaderField[0];
   private final Map<String, CompletableFuture<@Nullable Object>> lookups = new LinkedHashMap<>();
 
-  public ArcChain(int maxSets, int maxFieldBytes, boolean oldestPass, KeyCache keys, DnsResolver dns, Executor executor) {
+  public ArcChain(
+      int maxSets,
+      int maxFieldBytes,
+      boolean oldestPass,
+      KeyCache keys,
+      DnsResolver dns,
+      Executor executor) {
     this.maxSets = maxSets;
     this.maxFieldBytes = maxFieldBytes;
     this.oldestPass = oldestPass;
@@ -114,17 +120,29 @@ public final class ArcChain {
     int fields = 0;
     for (HeaderField f : headers) {
       String name = f.lowerName();
-      int kind = name.equals(ArcHeaders.SEAL) ? 0 : name.equals(ArcHeaders.MESSAGE_SIGNATURE) ? 1
-          : name.equals(ArcHeaders.AUTH_RESULTS) ? 2 : -1;
+      int kind =
+          name.equals(ArcHeaders.SEAL)
+              ? 0
+              : name.equals(ArcHeaders.MESSAGE_SIGNATURE)
+                  ? 1
+                  : name.equals(ArcHeaders.AUTH_RESULTS) ? 2 : -1;
       if (kind < 0) {
         continue;
       }
       if (++fields > 3 * maxSets) {
-        return overCap("arc.sets", "more than " + 3 * maxSets + " ARC header fields (cap: " + maxSets + " ARC sets)");
+        return overCap(
+            "arc.sets",
+            "more than " + 3 * maxSets + " ARC header fields (cap: " + maxSets + " ARC sets)");
       }
       if (f.raw().length() > maxFieldBytes) {
-        return overCap("arc.field-bytes",
-            f.name() + " field of " + f.raw().length() + " bytes is over the cap of " + maxFieldBytes + " bytes");
+        return overCap(
+            "arc.field-bytes",
+            f.name()
+                + " field of "
+                + f.raw().length()
+                + " bytes is over the cap of "
+                + maxFieldBytes
+                + " bytes");
       }
       int i;
       ArcSignature sig = null;
@@ -141,7 +159,8 @@ public final class ArcChain {
         }
       }
       if (i > maxSets) {
-        return overCap("arc.sets", "instance i=" + i + " is over the cap of " + maxSets + " ARC sets");
+        return overCap(
+            "arc.sets", "instance i=" + i + " is over the cap of " + maxSets + " ARC sets");
       }
       Object[] slots = kind == 0 ? seals : kind == 1 ? signatures : aars;
       if (slots[i] != null) {
@@ -157,8 +176,12 @@ public final class ArcChain {
       return fail("the ARC-Seal of i=" + n + " records cv=fail", n);
     }
     for (int i = 1; i <= n; i++) {
-      String missing = seals[i] == null ? "ARC-Seal" : signatures[i] == null ? "ARC-Message-Signature"
-          : aars[i] == null ? "ARC-Authentication-Results" : null;
+      String missing =
+          seals[i] == null
+              ? "ARC-Seal"
+              : signatures[i] == null
+                  ? "ARC-Message-Signature"
+                  : aars[i] == null ? "ARC-Authentication-Results" : null;
       if (missing != null) {
         return fail("ARC set i=" + i + " of " + n + " has no " + missing, n);
       }
@@ -170,7 +193,8 @@ public final class ArcChain {
       }
       String want = i == 1 ? "none" : "pass";
       if (!s.chainStatus.equals(want)) {
-        return fail("the ARC-Seal of i=" + i + " has cv=" + s.chainStatus + ", expected cv=" + want, n);
+        return fail(
+            "the ARC-Seal of i=" + i + " has cv=" + s.chainStatus + ", expected cv=" + want, n);
       }
     }
     if (signatures[n].problem != null) {
@@ -208,7 +232,8 @@ public final class ArcChain {
         s.keyName(),
         name -> {
           try {
-            return dns.lookup(name, RecordType.TXT).handle((answer, error) -> error != null ? error : answer);
+            return dns.lookup(name, RecordType.TXT)
+                .handle((answer, error) -> error != null ? error : answer);
           } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(e);
           }
@@ -242,7 +267,9 @@ public final class ArcChain {
     ams[n] = newest.outcome;
     if (newest.outcome != Outcome.PASS) {
       String why = "ARC-Message-Signature i=" + n + ": " + newest.reason;
-      return newest.outcome == Outcome.TEMPERROR ? ArcResult.temperror(why, n, sets(ams)) : ArcResult.fail(why, n, sets(ams));
+      return newest.outcome == Outcome.TEMPERROR
+          ? ArcResult.temperror(why, n, sets(ams))
+          : ArcResult.fail(why, n, sets(ams));
     }
     byte[][] sealHashes = sealHashes();
     for (int i = n; i >= 1; i--) {
@@ -253,16 +280,19 @@ public final class ArcChain {
       }
       if (c.key == null || c.outcome != Outcome.PASS) {
         String why = "ARC-Seal i=" + i + ": " + c.reason;
-        return c.outcome == Outcome.TEMPERROR ? ArcResult.temperror(why, n, sets(ams)) : ArcResult.fail(why, n, sets(ams));
+        return c.outcome == Outcome.TEMPERROR
+            ? ArcResult.temperror(why, n, sets(ams))
+            : ArcResult.fail(why, n, sets(ams));
       }
     }
     int oldest = -1;
     if (oldestPass) {
       oldest = 0;
       for (int i = n - 1; i >= 1; i--) {
-        Check c = signatures[i].problem != null
-            ? new Check(Outcome.PERMERROR, String.valueOf(signatures[i].problem), null)
-            : checkMessageSignature(signatures[i], index);
+        Check c =
+            signatures[i].problem != null
+                ? new Check(Outcome.PERMERROR, String.valueOf(signatures[i].problem), null)
+                : checkMessageSignature(signatures[i], index);
         ams[i] = c.outcome;
         if (c.outcome != Outcome.PASS) {
           oldest = i + 1;
@@ -277,8 +307,15 @@ public final class ArcChain {
     List<ArcSet> out = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
       ArcHeaders.Parsed aar = ArcHeaders.parse(ArcHeaders.afterInstance(aars[i].value()));
-      out.add(new ArcSet(i, seals[i].domain, seals[i].selector, seals[i].chainStatus, aar.authservId(),
-          String.join("; ", aar.results()), ams[i]));
+      out.add(
+          new ArcSet(
+              i,
+              seals[i].domain,
+              seals[i].selector,
+              seals[i].chainStatus,
+              aar.authservId(),
+              String.join("; ", aar.results()),
+              ams[i]));
     }
     return out;
   }
@@ -300,17 +337,20 @@ public final class ArcChain {
     CompletableFuture<@Nullable Object> f = lookups.get(name);
     Object answerOrError = f == null ? null : f.getNow(null);
     if (!(answerOrError instanceof DnsAnswer answer)) {
-      return new Check(Outcome.TEMPERROR, "key lookup for " + name + " failed: " + answerOrError, null);
+      return new Check(
+          Outcome.TEMPERROR, "key lookup for " + name + " failed: " + answerOrError, null);
     }
     if (answer.isError()) {
       return new Check(Outcome.TEMPERROR, "key lookup for " + name + ": " + answer.status(), null);
     }
     List<DnsRecord.Txt> txts = answer.txts();
     if (answer.isVoid() || txts.isEmpty()) {
-      return new Check(Outcome.PERMERROR, "no key for selector " + name + " (" + answer.status() + ")", null);
+      return new Check(
+          Outcome.PERMERROR, "no key for selector " + name + " (" + answer.status() + ")", null);
     }
     if (txts.size() > 1) {
-      return new Check(Outcome.PERMERROR, txts.size() + " TXT records at " + name + ", expected one key", null);
+      return new Check(
+          Outcome.PERMERROR, txts.size() + " TXT records at " + name + ", expected one key", null);
     }
     KeyRecord key;
     try {
@@ -319,13 +359,17 @@ public final class ArcChain {
       return new Check(Outcome.PERMERROR, e.getMessage(), null);
     }
     if (!key.keyType().equals(s.keyType)) {
-      return new Check(Outcome.PERMERROR, "key type k=" + key.keyType() + " does not match a=" + s.algorithm, null);
+      return new Check(
+          Outcome.PERMERROR,
+          "key type k=" + key.keyType() + " does not match a=" + s.algorithm,
+          null);
     }
     if (!key.allowsHash("sha256")) {
       return new Check(Outcome.PERMERROR, "key h= does not allow sha256", null);
     }
     if (key.keyType().equals("rsa") && key.bits() < 1024) {
-      return new Check(Outcome.FAIL, "RSA key of " + key.bits() + " bits is below 1024 (RFC 8301)", null);
+      return new Check(
+          Outcome.FAIL, "RSA key of " + key.bits() + " bits is below 1024 (RFC 8301)", null);
     }
     return new Check(Outcome.PASS, "key found", key);
   }
@@ -362,7 +406,8 @@ public final class ArcChain {
       }
       used.put(lower, taken + 1);
       HeaderField f = headers.get(at.get(at.size() - 1 - taken));
-      HeaderField.canonicalize(f.raw(), f.colon(), f.raw().length(), -1, -1, s.relaxedHeader, true, out);
+      HeaderField.canonicalize(
+          f.raw(), f.colon(), f.raw().length(), -1, -1, s.relaxedHeader, true, out);
     }
     self(s, out);
     return out.toByteArray();
@@ -371,12 +416,13 @@ public final class ArcChain {
   private static void self(ArcSignature s, ByteSink out) {
     String raw = s.field.raw();
     int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
-    HeaderField.canonicalize(raw, s.field.colon(), end, s.bStart(), s.bEnd(), s.relaxedHeader, false, out);
+    HeaderField.canonicalize(
+        raw, s.field.colon(), end, s.bStart(), s.bEnd(), s.relaxedHeader, false, out);
   }
 
   /**
-   * The SHA-256 of every seal's signed data (RFC 8617 5.1.1: the sets 1..i in order, AAR, AMS,
-   * AS, relaxed, the AS of instance i with b= empty and no final CRLF), from one running digest.
+   * The SHA-256 of every seal's signed data (RFC 8617 5.1.1: the sets 1..i in order, AAR, AMS, AS,
+   * relaxed, the AS of instance i with b= empty and no final CRLF), from one running digest.
    */
   private byte[][] sealHashes() {
     byte[][] out = new byte[n + 1][];
@@ -385,9 +431,11 @@ public final class ArcChain {
     for (int i = 1; i <= n; i++) {
       sink.reset();
       HeaderField aar = aars[i];
-      HeaderField.canonicalize(aar.raw(), aar.colon(), aar.raw().length(), -1, -1, true, true, sink);
+      HeaderField.canonicalize(
+          aar.raw(), aar.colon(), aar.raw().length(), -1, -1, true, true, sink);
       HeaderField ams = signatures[i].field;
-      HeaderField.canonicalize(ams.raw(), ams.colon(), ams.raw().length(), -1, -1, true, true, sink);
+      HeaderField.canonicalize(
+          ams.raw(), ams.colon(), ams.raw().length(), -1, -1, true, true, sink);
       sink.updateDigest(running);
       sink.reset();
       self(seals[i], sink);

@@ -29,8 +29,8 @@ public final class ArcHeaders {
   }
 
   /**
-   * The instance of an ARC-Authentication-Results value, which must start with {@code i=N;}
-   * (RFC 8617 4.1.1), or -1. Looks at the first few characters only, whatever the field's size.
+   * The instance of an ARC-Authentication-Results value, which must start with {@code i=N;} (RFC
+   * 8617 4.1.1), or -1. Looks at the first few characters only, whatever the field's size.
    */
   public static int aarInstance(String value) {
     int n = value.length();
@@ -59,9 +59,9 @@ public final class ArcHeaders {
   }
 
   /**
-   * Splits an Authentication-Results value (RFC 8601) into its authserv-id and its resinfo
-   * clauses, each trimmed and unfolded. Semicolons inside comments and quoted strings do not
-   * split. Linear; comments nest at most 64 deep (deeper ones are read as closed).
+   * Splits an Authentication-Results value (RFC 8601) into its authserv-id and its resinfo clauses,
+   * each trimmed and unfolded. Semicolons inside comments and quoted strings do not split. Linear;
+   * comments nest at most 64 deep (deeper ones are read as closed).
    */
   public static Parsed parse(String value) {
     List<String> parts = new ArrayList<>();
@@ -115,13 +115,18 @@ public final class ArcHeaders {
 
   /** An Authentication-Results value split into authserv-id and clauses. */
   public record Parsed(String authservId, List<String> results) {
-    /** The value of the first clause of {@code method} ({@code arc=pass ...} gives "pass"), or null. */
+    /**
+     * The value of the first clause of {@code method} ({@code arc=pass ...} gives "pass"), or null.
+     */
     public @Nullable String resultOf(String method) {
       for (String r : results) {
         int eq = r.indexOf('=');
         if (eq > 0 && r.substring(0, eq).trim().equalsIgnoreCase(method)) {
           int end = eq + 1;
-          while (end < r.length() && r.charAt(end) > ' ' && r.charAt(end) != '(' && r.charAt(end) != ';') {
+          while (end < r.length()
+              && r.charAt(end) > ' '
+              && r.charAt(end) != '('
+              && r.charAt(end) != ';') {
             end++;
           }
           return r.substring(eq + 1, end).trim();
@@ -159,7 +164,11 @@ public final class ArcHeaders {
   }
 
   private static int skipWsp(String s, int k, int n) {
-    while (k < n && (s.charAt(k) == ' ' || s.charAt(k) == '\t' || s.charAt(k) == '\r' || s.charAt(k) == '\n')) {
+    while (k < n
+        && (s.charAt(k) == ' '
+            || s.charAt(k) == '\t'
+            || s.charAt(k) == '\r'
+            || s.charAt(k) == '\n')) {
       k++;
     }
     return k;

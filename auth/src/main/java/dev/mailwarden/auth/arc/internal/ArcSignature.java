@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * One ARC-Seal or ARC-Message-Signature (RFC 8617 sections 4.1.2, 4.1.3), read with the DKIM
  * tag-list parser and checked the way RFC 6376 checks a DKIM-Signature, with ARC's differences:
  * {@code i=} is the instance, no {@code v=}, the seal has {@code cv=} and no {@code h=}/{@code
- * bh=}, a message signature must not sign ARC-Seal fields. Reading never throws; {@link
- * #problem()} says what makes the field unusable.
+ * bh=}, a message signature must not sign ARC-Seal fields. Reading never throws; {@link #problem()}
+ * says what makes the field unusable.
  */
 public final class ArcSignature {
   public final HeaderField field;
@@ -68,25 +68,34 @@ public final class ArcSignature {
       throw new DkimSyntaxException(what() + " has no valid i= instance");
     }
     String w = what() + " i=" + instance;
-    for (String required : seal ? new String[] {"a", "b", "cv", "d", "s"} : new String[] {"a", "b", "bh", "d", "h", "s"}) {
+    for (String required :
+        seal
+            ? new String[] {"a", "b", "cv", "d", "s"}
+            : new String[] {"a", "b", "bh", "d", "h", "s"}) {
       if (!t.has(required)) {
         throw new DkimSyntaxException(w + " lacks the required " + required + "= tag");
       }
     }
     algorithm = orEmpty(t.get("a"));
-    keyType = switch (algorithm) {
-      case "rsa-sha256" -> "rsa";
-      case "ed25519-sha256" -> "ed25519";
-      case "rsa-sha1" -> throw new DkimSyntaxException(w + ": a=rsa-sha1 is not accepted (RFC 8301)");
-      default -> throw new DkimSyntaxException(w + ": unknown algorithm a=" + TagList.printable(algorithm));
-    };
+    keyType =
+        switch (algorithm) {
+          case "rsa-sha256" -> "rsa";
+          case "ed25519-sha256" -> "ed25519";
+          case "rsa-sha1" ->
+              throw new DkimSyntaxException(w + ": a=rsa-sha1 is not accepted (RFC 8301)");
+          default ->
+              throw new DkimSyntaxException(
+                  w + ": unknown algorithm a=" + TagList.printable(algorithm));
+        };
     domain = orEmpty(t.get("d"));
     if (!SignatureTags.isDomainName(domain)) {
-      throw new DkimSyntaxException(w + ": d=" + TagList.printable(domain) + " is not a domain name");
+      throw new DkimSyntaxException(
+          w + ": d=" + TagList.printable(domain) + " is not a domain name");
     }
     selector = orEmpty(t.get("s"));
     if (!SignatureTags.isDomainName(selector)) {
-      throw new DkimSyntaxException(w + ": s=" + TagList.printable(selector) + " is not a valid selector");
+      throw new DkimSyntaxException(
+          w + ": s=" + TagList.printable(selector) + " is not a valid selector");
     }
     String ts = t.get("t");
     if (ts != null && !isNumber(ts)) {
@@ -97,8 +106,11 @@ public final class ArcSignature {
         throw new DkimSyntaxException(w + ": an ARC-Seal must not have h= (RFC 8617 4.1.3)");
       }
       chainStatus = orEmpty(t.get("cv"));
-      if (!chainStatus.equals("none") && !chainStatus.equals("pass") && !chainStatus.equals("fail")) {
-        throw new DkimSyntaxException(w + ": cv=" + TagList.printable(chainStatus) + " is not none, pass or fail");
+      if (!chainStatus.equals("none")
+          && !chainStatus.equals("pass")
+          && !chainStatus.equals("fail")) {
+        throw new DkimSyntaxException(
+            w + ": cv=" + TagList.printable(chainStatus) + " is not none, pass or fail");
       }
       relaxedHeader = true; // seals are always relaxed (RFC 8617 5.1.1)
     } else {
@@ -126,9 +138,9 @@ public final class ArcSignature {
   }
 
   /**
-   * RFC 6376 3.2: {@code tag-spec *(";" tag-spec) [";"]} allows one optional ';' at the end, not
-   * an empty tag-spec between two (the DKIM parser tolerates those; ARC sets are new enough to
-   * be held to the grammar).
+   * RFC 6376 3.2: {@code tag-spec *(";" tag-spec) [";"]} allows one optional ';' at the end, not an
+   * empty tag-spec between two (the DKIM parser tolerates those; ARC sets are new enough to be held
+   * to the grammar).
    */
   private void requireNoEmptyTagSpec(String v) throws DkimSyntaxException {
     int start = 0;
@@ -152,7 +164,8 @@ public final class ArcSignature {
     return switch (c) {
       case "simple" -> false;
       case "relaxed" -> true;
-      default -> throw new DkimSyntaxException(w + ": unknown canonicalization c=" + TagList.printable(c));
+      default ->
+          throw new DkimSyntaxException(w + ": unknown canonicalization c=" + TagList.printable(c));
     };
   }
 

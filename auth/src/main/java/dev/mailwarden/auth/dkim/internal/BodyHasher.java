@@ -5,10 +5,10 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Canonicalizes a message body (RFC 6376 section 3.4.3/3.4.4) while it streams in and feeds the
- * result to a digest, so the hash never depends on how the input was split. Bare LF (and CRLF)
- * end a line, as the common verifiers treat them. Trailing empty lines are held back until
- * content follows, so they vanish at the end. An optional limit ({@code l=}) caps what is hashed;
- * the full canonical length is still counted to report the unsigned remainder.
+ * result to a digest, so the hash never depends on how the input was split. Bare LF (and CRLF) end
+ * a line, as the common verifiers treat them. Trailing empty lines are held back until content
+ * follows, so they vanish at the end. An optional limit ({@code l=}) caps what is hashed; the full
+ * canonical length is still counted to report the unsigned remainder.
  */
 public final class BodyHasher {
   private static final byte CR = '\r';

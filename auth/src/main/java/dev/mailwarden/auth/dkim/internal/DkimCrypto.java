@@ -26,11 +26,14 @@ import org.jspecify.annotations.Nullable;
  * record instead of once per verification.
  */
 public final class DkimCrypto {
-  private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
+  private static final ThreadLocal<Signature> RSA_SHA256 =
+      ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
 
   private DkimCrypto() {}
 
-  /** Whether {@code sig} is a valid signature of {@code data} under the record's key; never throws. */
+  /**
+   * Whether {@code sig} is a valid signature of {@code data} under the record's key; never throws.
+   */
   public static boolean verify(KeyRecord key, byte[] data, byte[] sig) {
     if (key.keyType().equals("rsa")) {
       try {
@@ -46,9 +49,28 @@ public final class DkimCrypto {
   }
 
   private static final byte[] SHA256_DIGEST_INFO = {
-    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20
+    0x30,
+    0x31,
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x60,
+    (byte) 0x86,
+    0x48,
+    0x01,
+    0x65,
+    0x03,
+    0x04,
+    0x02,
+    0x01,
+    0x05,
+    0x00,
+    0x04,
+    0x20
   };
-  private static final ThreadLocal<Signature> RSA_RAW = ThreadLocal.withInitial(() -> signature("NONEwithRSA"));
+  private static final ThreadLocal<Signature> RSA_RAW =
+      ThreadLocal.withInitial(() -> signature("NONEwithRSA"));
 
   /**
    * Like {@link #verify} when the caller already holds the SHA-256 hash of the data (e.g. computed
@@ -74,7 +96,8 @@ public final class DkimCrypto {
    * Ed25519 over the 32-byte hash; false for an unusable key (null: the published point is not on
    * the curve or has small order) or a signature that is not 64 bytes.
    */
-  private static boolean verifyEd25519(@Nullable Ed25519PublicKeyParameters key, byte[] hash, byte[] sig) {
+  private static boolean verifyEd25519(
+      @Nullable Ed25519PublicKeyParameters key, byte[] hash, byte[] sig) {
     if (key == null || sig.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
       return false;
     }
@@ -109,7 +132,8 @@ public final class DkimCrypto {
       return new SigningKey(key, null);
     }
     if (!key.getAlgorithm().equals("EdDSA") && !key.getAlgorithm().equals("Ed25519")) {
-      throw new IllegalArgumentException("the private key must be RSA or Ed25519, not " + key.getAlgorithm());
+      throw new IllegalArgumentException(
+          "the private key must be RSA or Ed25519, not " + key.getAlgorithm());
     }
     return new SigningKey(key, ed25519Parameters(key));
   }
@@ -123,7 +147,8 @@ public final class DkimCrypto {
     }
     byte[] pkcs8 = key.getEncoded();
     if (pkcs8 == null) {
-      throw new IllegalArgumentException("the Ed25519 private key does not expose its PKCS#8 encoding");
+      throw new IllegalArgumentException(
+          "the Ed25519 private key does not expose its PKCS#8 encoding");
     }
     try {
       AsymmetricKeyParameter p = PrivateKeyFactory.createKey(pkcs8);
@@ -131,7 +156,8 @@ public final class DkimCrypto {
         return ed;
       }
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("the Ed25519 private key's PKCS#8 encoding is unreadable: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the Ed25519 private key's PKCS#8 encoding is unreadable: " + e.getMessage(), e);
     }
     throw new IllegalArgumentException("the private key is not an Ed25519 key");
   }
@@ -145,7 +171,8 @@ public final class DkimCrypto {
       this.key = key;
       this.ed25519 = ed25519;
       if (ed25519 != null) {
-        ed25519.generatePublicKey(); // derive (and cache) the public point now, not on the first message
+        ed25519.generatePublicKey(); // derive (and cache) the public point now, not on the first
+        // message
       }
     }
 
@@ -182,7 +209,8 @@ public final class DkimCrypto {
     if (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519")) {
       return "ed25519-sha256";
     }
-    throw new IllegalArgumentException("the private key must be RSA or Ed25519, not " + key.getAlgorithm());
+    throw new IllegalArgumentException(
+        "the private key must be RSA or Ed25519, not " + key.getAlgorithm());
   }
 
   public static byte[] sha256(byte[] data) {

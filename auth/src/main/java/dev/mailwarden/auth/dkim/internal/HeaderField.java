@@ -3,8 +3,8 @@ package dev.mailwarden.auth.dkim.internal;
 import java.util.Locale;
 
 /**
- * One header field as received: its raw text (ISO-8859-1, one char per byte, folding and the
- * final CRLF kept) and its name.
+ * One header field as received: its raw text (ISO-8859-1, one char per byte, folding and the final
+ * CRLF kept) and its name.
  */
 public final class HeaderField {
   private final String raw;
@@ -61,7 +61,14 @@ public final class HeaderField {
    * CRLF only when {@code crlf}; simple output is the raw characters as they are.
    */
   public static void canonicalize(
-      String raw, int colon, int end, int skipFrom, int skipTo, boolean relaxed, boolean crlf, ByteSink out) {
+      String raw,
+      int colon,
+      int end,
+      int skipFrom,
+      int skipTo,
+      boolean relaxed,
+      boolean crlf,
+      ByteSink out) {
     out.ensure(end + 2);
     byte[] o = out.buf;
     int n = out.len;

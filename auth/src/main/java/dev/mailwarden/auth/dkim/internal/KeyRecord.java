@@ -7,14 +7,15 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A DKIM key record (RFC 6376 section 3.6.1, RFC 8463): the public key and the tags that
- * restrict its use. {@link #parse} throws {@link DkimSyntaxException} for anything that makes the
- * record unusable, including revocation ({@code p=} empty).
+ * A DKIM key record (RFC 6376 section 3.6.1, RFC 8463): the public key and the tags that restrict
+ * its use. {@link #parse} throws {@link DkimSyntaxException} for anything that makes the record
+ * unusable, including revocation ({@code p=} empty).
  */
 public final class KeyRecord {
   private final String keyType;
   private final @Nullable PublicKey rsaKey;
   private final @Nullable Ed25519PublicKeyParameters ed25519Key;
+
   /** Largest RSA modulus accepted (RFC 8301 requires up to 4096). */
   static final int MAX_RSA_BITS = 8192;
 
@@ -101,12 +102,20 @@ public final class KeyRecord {
       // a stranger's key sets the cost of every verification: RFC 8301 asks verifiers for
       // 1024..4096 bits; a huge modulus or exponent turns one signature into many milliseconds
       if (rsa.getModulus().bitLength() > MAX_RSA_BITS) {
-        throw new DkimSyntaxException("RSA key of " + rsa.getModulus().bitLength()
-            + " bits exceeds the cap of " + MAX_RSA_BITS + " bits");
+        throw new DkimSyntaxException(
+            "RSA key of "
+                + rsa.getModulus().bitLength()
+                + " bits exceeds the cap of "
+                + MAX_RSA_BITS
+                + " bits");
       }
       if (rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS) {
-        throw new DkimSyntaxException("RSA public exponent of " + rsa.getPublicExponent().bitLength()
-            + " bits exceeds the cap of " + MAX_RSA_EXPONENT_BITS + " bits");
+        throw new DkimSyntaxException(
+            "RSA public exponent of "
+                + rsa.getPublicExponent().bitLength()
+                + " bits exceeds the cap of "
+                + MAX_RSA_EXPONENT_BITS
+                + " bits");
       }
     }
     return new KeyRecord(keyType, key, null, hashes, testing, strict);

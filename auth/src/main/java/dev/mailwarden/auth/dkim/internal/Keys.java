@@ -20,11 +20,26 @@ public final class Keys {
   private Keys() {}
 
   private static final byte[] RSA_ALGORITHM_ID = {
-    0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
   };
 
   private static final ThreadLocal<KeyFactory> RSA = ThreadLocal.withInitial(() -> factory("RSA"));
-  private static final ThreadLocal<KeyFactory> ED25519 = ThreadLocal.withInitial(() -> factory("Ed25519"));
+  private static final ThreadLocal<KeyFactory> ED25519 =
+      ThreadLocal.withInitial(() -> factory("Ed25519"));
 
   private static KeyFactory factory(String name) {
     try {
@@ -55,10 +70,11 @@ public final class Keys {
 
   /**
    * An Ed25519 public key from the raw 32 bytes RFC 8463 publishes, decoded once for BouncyCastle;
-   * null when the 32 bytes are not a usable point (off the curve, or of small order, which would let
-   * anyone forge): such a record parses as before and every signature under it fails to verify.
+   * null when the 32 bytes are not a usable point (off the curve, or of small order, which would
+   * let anyone forge): such a record parses as before and every signature under it fails to verify.
    */
-  public static @Nullable Ed25519PublicKeyParameters ed25519PublicKey(byte[] raw) throws DkimSyntaxException {
+  public static @Nullable Ed25519PublicKeyParameters ed25519PublicKey(byte[] raw)
+      throws DkimSyntaxException {
     if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
       throw new DkimSyntaxException("ed25519 p= must be 32 bytes, got " + raw.length);
     }
@@ -118,14 +134,17 @@ public final class Keys {
       try {
         return ED25519.get().generatePrivate(spec);
       } catch (InvalidKeySpecException | RuntimeException e) {
-        throw new IllegalArgumentException("PEM key is neither an RSA nor an Ed25519 PKCS#8 key", e);
+        throw new IllegalArgumentException(
+            "PEM key is neither an RSA nor an Ed25519 PKCS#8 key", e);
       }
     }
   }
 
   /** PEM text for a PKCS#8 private key. */
   public static String privateKeyPem(PrivateKey key) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
     return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
   }
 

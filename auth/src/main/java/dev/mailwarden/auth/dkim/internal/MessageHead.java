@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects a message's header block while it streams in, turning bare LF into CRLF, and finds
- * where the body starts. Header bytes are kept as ISO-8859-1 text: one char per byte, so nothing
- * is re-encoded.
+ * Collects a message's header block while it streams in, turning bare LF into CRLF, and finds where
+ * the body starts. Header bytes are kept as ISO-8859-1 text: one char per byte, so nothing is
+ * re-encoded.
  */
 public final class MessageHead {
   private final int maxBytes;

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tags of one DKIM-Signature field, checked against RFC 6376 section 3.5 and 6.1.1. Reading
- * stops at the first problem; {@link #problem()} then says what it was and whether it is a
- * {@code policy} refusal (RFC 8301) rather than a malformed signature.
+ * stops at the first problem; {@link #problem()} then says what it was and whether it is a {@code
+ * policy} refusal (RFC 8301) rather than a malformed signature.
  */
 public final class SignatureTags {
   final HeaderField field;
@@ -22,6 +22,7 @@ public final class SignatureTags {
   boolean relaxedHeader;
   boolean relaxedBody;
   long limit = -1;
+
   /** Longest DKIM-Signature field parsed, in characters (folding included). */
   public static final int MAX_FIELD = 16 * 1024;
 
@@ -62,8 +63,11 @@ public final class SignatureTags {
   private void check(long now, long skew) throws DkimSyntaxException {
     if (field.raw().length() > MAX_FIELD) {
       // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
-      throw new DkimSyntaxException("DKIM-Signature field of " + field.raw().length()
-          + " characters exceeds the cap of " + MAX_FIELD);
+      throw new DkimSyntaxException(
+          "DKIM-Signature field of "
+              + field.raw().length()
+              + " characters exceeds the cap of "
+              + MAX_FIELD);
     }
     try {
       tags = TagList.parse(field.value());
@@ -96,7 +100,9 @@ public final class SignatureTags {
         keyType = "rsa";
         sha1 = true;
       }
-      default -> throw new DkimSyntaxException("unknown signature algorithm a=" + TagList.printable(algorithm));
+      default ->
+          throw new DkimSyntaxException(
+              "unknown signature algorithm a=" + TagList.printable(algorithm));
     }
     String c = tags.get("c");
     if (c != null) {
@@ -120,7 +126,8 @@ public final class SignatureTags {
       throw new DkimSyntaxException("d=" + TagList.printable(domain) + " is not a domain name");
     }
     if (!isDomainName(selector)) {
-      throw new DkimSyntaxException("s=" + TagList.printable(selector) + " is not a valid selector");
+      throw new DkimSyntaxException(
+          "s=" + TagList.printable(selector) + " is not a valid selector");
     }
     String i = tags.get("i");
     if (i == null) {
@@ -136,7 +143,8 @@ public final class SignatureTags {
       String id = identityDomain.toLowerCase(Locale.ROOT);
       String d = domain.toLowerCase(Locale.ROOT);
       if (!id.equals(d) && !id.endsWith("." + d)) {
-        throw new DkimSyntaxException("i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
+        throw new DkimSyntaxException(
+            "i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
       }
     }
     String hList = orEmpty(tags.get("h"));
@@ -146,7 +154,8 @@ public final class SignatureTags {
     }
     if (names > MAX_SIGNED_HEADERS) {
       // real signatures name tens of fields; thousands only make every verifier work for nothing
-      throw new DkimSyntaxException("h= names " + names + " header fields, more than the cap of " + MAX_SIGNED_HEADERS);
+      throw new DkimSyntaxException(
+          "h= names " + names + " header fields, more than the cap of " + MAX_SIGNED_HEADERS);
     }
     signedHeaders = TagList.splitList(hList);
     boolean from = false;
@@ -200,7 +209,8 @@ public final class SignatureTags {
     return switch (c) {
       case "simple" -> false;
       case "relaxed" -> true;
-      default -> throw new DkimSyntaxException("unknown canonicalization c=" + TagList.printable(c));
+      default ->
+          throw new DkimSyntaxException("unknown canonicalization c=" + TagList.printable(c));
     };
   }
 
@@ -278,7 +288,11 @@ public final class SignatureTags {
           return false;
         }
         labelLength = 0;
-      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_') {
         if (++labelLength > 63) {
           return false;
         }

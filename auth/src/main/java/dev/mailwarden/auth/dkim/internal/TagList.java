@@ -19,7 +19,12 @@ public final class TagList {
   private final int[] rawEnd;
 
   private TagList(
-      String source, List<String> names, Map<String, Integer> index, List<String> values, int[] rawStart, int[] rawEnd) {
+      String source,
+      List<String> names,
+      Map<String, Integer> index,
+      List<String> values,
+      int[] rawStart,
+      int[] rawEnd) {
     this.source = source;
     this.names = names;
     this.index = index;
@@ -115,8 +120,8 @@ public final class TagList {
   }
 
   /**
-   * The source with the raw value of {@code name} (everything between its '=' and the next ';'
-   * or the end) removed; the source unchanged when the tag is absent.
+   * The source with the raw value of {@code name} (everything between its '=' and the next ';' or
+   * the end) removed; the source unchanged when the tag is absent.
    */
   public String withValueRemoved(String name) {
     int i = indexOf(name);

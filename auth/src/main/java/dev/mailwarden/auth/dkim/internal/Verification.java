@@ -5,8 +5,8 @@ import dev.mailwarden.auth.dkim.BodyLengthPolicy;
 import dev.mailwarden.auth.dkim.DkimResult;
 import dev.mailwarden.auth.dkim.DkimSignatureResult;
 import dev.mailwarden.dns.DnsAnswer;
-import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsRecord;
+import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -42,6 +42,7 @@ public final class Verification {
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
+
   /** How the result's reason starts when the header section was over its cap. */
   public static final String HEADER_CAP_REASON = "header section exceeds maxHeaderBytes";
 
@@ -137,8 +138,9 @@ public final class Verification {
       start();
     }
     if (head.overflowed()) {
-      return CompletableFuture.completedFuture(DkimResult.permerror(
-          HEADER_CAP_REASON + " (" + head.maxBytes() + " bytes); message not evaluated"));
+      return CompletableFuture.completedFuture(
+          DkimResult.permerror(
+              HEADER_CAP_REASON + " (" + head.maxBytes() + " bytes); message not evaluated"));
     }
     for (BodyHasher h : hashers) {
       h.finish();
@@ -148,12 +150,15 @@ public final class Verification {
       if (sig.key == null) {
         SignatureTags t = sig.tags;
         Outcome o = t.policyProblem() ? Outcome.POLICY : Outcome.PERMERROR;
-        results.add(CompletableFuture.completedFuture(sig.result(o, String.valueOf(t.problem()), 0, false)));
+        results.add(
+            CompletableFuture.completedFuture(
+                sig.result(o, String.valueOf(t.problem()), 0, false)));
       } else {
         results.add(
             sig.key
                 .thenApplyAsync(sig::evaluate, executor)
-                .exceptionally(e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
+                .exceptionally(
+                    e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
       }
     }
     int from = fromCount;
@@ -203,18 +208,28 @@ public final class Verification {
     DkimSignatureResult evaluate(@Nullable Object answerOrError) {
       String name = tags.keyName();
       if (!(answerOrError instanceof DnsAnswer answer)) {
-        return result(Outcome.TEMPERROR, "key lookup for " + name + " failed: " + answerOrError, 0, false);
+        return result(
+            Outcome.TEMPERROR, "key lookup for " + name + " failed: " + answerOrError, 0, false);
       }
       if (answer.isError()) {
-        return result(Outcome.TEMPERROR, "key lookup for " + name + ": " + answer.status(), 0, false);
+        return result(
+            Outcome.TEMPERROR, "key lookup for " + name + ": " + answer.status(), 0, false);
       }
       List<DnsRecord.Txt> txts = answer.txts();
       if (answer.isVoid() || txts.isEmpty()) {
-        return result(Outcome.PERMERROR, "no key for selector " + name + " (" + answer.status() + ")", 0, false);
+        return result(
+            Outcome.PERMERROR,
+            "no key for selector " + name + " (" + answer.status() + ")",
+            0,
+            false);
       }
       if (txts.size() > 1) {
         // RFC 6376 3.6.2.2 lets the verifier choose; which record the signer meant is unknowable
-        return result(Outcome.PERMERROR, txts.size() + " TXT records at " + name + ", expected one key", 0, false);
+        return result(
+            Outcome.PERMERROR,
+            txts.size() + " TXT records at " + name + ", expected one key",
+            0,
+            false);
       }
       KeyRecord key;
       try {
@@ -225,7 +240,11 @@ public final class Verification {
       int bits = key.bits();
       boolean testing = key.testing();
       if (!key.keyType().equals(tags.keyType)) {
-        return result(Outcome.PERMERROR, "key type k=" + key.keyType() + " does not match a=" + tags.algorithm, bits, testing);
+        return result(
+            Outcome.PERMERROR,
+            "key type k=" + key.keyType() + " does not match a=" + tags.algorithm,
+            bits,
+            testing);
       }
       if (!key.allowsHash("sha256")) {
         return result(Outcome.PERMERROR, "key h= does not allow sha256", bits, testing);
@@ -234,12 +253,17 @@ public final class Verification {
         return result(Outcome.PERMERROR, "key has t=s but i= is a subdomain of d=", bits, testing);
       }
       if (key.keyType().equals("rsa") && bits < 1024) {
-        return result(Outcome.POLICY, "RSA key of " + bits + " bits is below 1024 (RFC 8301)", bits, testing);
+        return result(
+            Outcome.POLICY, "RSA key of " + bits + " bits is below 1024 (RFC 8301)", bits, testing);
       }
       BodyHasher h = hasher;
       byte[] bodyHash = h.finish();
       if (tags.limit >= 0 && h.canonicalLength() < tags.limit) {
-        return result(Outcome.PERMERROR, "l=" + tags.limit + " is longer than the body (" + h.canonicalLength() + ")", bits, testing);
+        return result(
+            Outcome.PERMERROR,
+            "l=" + tags.limit + " is longer than the body (" + h.canonicalLength() + ")",
+            bits,
+            testing);
       }
       if (!MessageDigest.isEqual(bodyHash, tags.bodyHash)) {
         return result(Outcome.FAIL, "body hash did not verify", bits, testing);
@@ -247,7 +271,10 @@ public final class Verification {
       boolean remainder = tags.limit >= 0 && h.canonicalLength() > tags.limit;
       if (remainder && bodyLengthPolicy == BodyLengthPolicy.FAIL_ON_REMAINDER) {
         return result(
-            Outcome.FAIL, (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed", bits, testing);
+            Outcome.FAIL,
+            (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed",
+            bits,
+            testing);
       }
       byte[] data = headerHashInput(headers, headerIndex, tags);
       boolean ok = DkimCrypto.verify(key, data, tags.signature);
@@ -256,12 +283,22 @@ public final class Verification {
       }
       if (remainder && bodyLengthPolicy == BodyLengthPolicy.POLICY_ON_REMAINDER) {
         // RFC 6376 section 8.2: content after l= could be anyone's; not a pass unless opted in
-        return result(Outcome.POLICY, "l=" + tags.limit + " leaves " + (h.canonicalLength() - tags.limit)
-            + " body bytes unsigned (BodyLengthPolicy.REPORT_REMAINDER to accept)", bits, testing);
+        return result(
+            Outcome.POLICY,
+            "l="
+                + tags.limit
+                + " leaves "
+                + (h.canonicalLength() - tags.limit)
+                + " body bytes unsigned (BodyLengthPolicy.REPORT_REMAINDER to accept)",
+            bits,
+            testing);
       }
-      String note = tags.limit >= 0 && h.canonicalLength() > tags.limit
-          ? "verified; " + (h.canonicalLength() - tags.limit) + " body bytes after l= are not signed"
-          : "verified";
+      String note =
+          tags.limit >= 0 && h.canonicalLength() > tags.limit
+              ? "verified; "
+                  + (h.canonicalLength() - tags.limit)
+                  + " body bytes after l= are not signed"
+              : "verified";
       return result(Outcome.PASS, note, bits, testing);
     }
   }
@@ -297,7 +334,8 @@ public final class Verification {
    * Linear in h= plus the header fields: each name in h= takes the next unused field of that name
    * from the bottom (RFC 6376 section 5.4.2) through the per-message index, never a scan.
    */
-  static byte[] headerHashInput(List<HeaderField> headers, Map<String, int[]> index, SignatureTags t) {
+  static byte[] headerHashInput(
+      List<HeaderField> headers, Map<String, int[]> index, SignatureTags t) {
     ByteSink out = new ByteSink(1024);
     Map<String, int[]> taken = new HashMap<>();
     for (String name : t.signedHeaders) {
@@ -324,5 +362,4 @@ public final class Verification {
     HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
     return out.toByteArray();
   }
-
 }

@@ -13,10 +13,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the RFC5322.From domain DMARC evaluates. Exactly one From header with exactly one
- * mailbox that has a domain is accepted; anything else is a permerror, because receivers that
- * pick "the first" of several From headers or addresses can be made to check a domain the reader
- * does not see (OpenDMARC CVE-2019-16378, CVE-2021-34555).
+ * Finds the RFC5322.From domain DMARC evaluates. Exactly one From header with exactly one mailbox
+ * that has a domain is accepted; anything else is a permerror, because receivers that pick "the
+ * first" of several From headers or addresses can be made to check a domain the reader does not see
+ * (OpenDMARC CVE-2019-16378, CVE-2021-34555).
  */
 public final class FromHeader {
 
@@ -24,10 +24,11 @@ public final class FromHeader {
   private static final int MAX_HEADER_BLOCK = 1 << 20;
 
   /**
-   * Longest From header value parsed: one mailbox never needs more, and the address parser's
-   * cost grows with the text (a 400 KB list of addresses took milliseconds).
+   * Longest From header value parsed: one mailbox never needs more, and the address parser's cost
+   * grows with the text (a 400 KB list of addresses took milliseconds).
    */
   public static final int MAX_FROM_VALUE = 16 * 1024;
+
   /** How the problem starts when the From value was over {@link #MAX_FROM_VALUE}. */
   public static final String OVER_CAP = "From header longer than " + MAX_FROM_VALUE + " characters";
 
@@ -35,8 +36,8 @@ public final class FromHeader {
   private static final int MAX_DOMAIN = 253;
 
   /**
-   * Either a domain (A-labels, lower case) or a reason it could not be found. A plain class, not
-   * a record: Jazzer 0.24's instrumentation breaks this record's constructor ({@code
+   * Either a domain (A-labels, lower case) or a reason it could not be found. A plain class, not a
+   * record: Jazzer 0.24's instrumentation breaks this record's constructor ({@code
    * NoSuchFieldError: domain}) and FromHeaderFuzzTest could not fuzz it.
    */
   public static final class Extracted {
@@ -62,7 +63,9 @@ public final class FromHeader {
 
     @Override
     public boolean equals(@Nullable Object o) {
-      return o instanceof Extracted e && Objects.equals(domain, e.domain) && problem.equals(e.problem);
+      return o instanceof Extracted e
+          && Objects.equals(domain, e.domain)
+          && problem.equals(e.problem);
     }
 
     @Override
@@ -103,7 +106,6 @@ public final class FromHeader {
     return fromHeaderValue(HeaderText.utf8IfValid(values.get(0)));
   }
 
-
   /** Extracts the domain from one From header value (unfolded or folded). */
   public static Extracted fromHeaderValue(String rawValue) {
     String value = MimeUtility.unfold(rawValue).strip();
@@ -117,9 +119,10 @@ public final class FromHeader {
       return fail("From header does not parse: " + e.getMessage());
     }
     if (addresses.length != 1) {
-      return fail(addresses.length == 0
-          ? "From header has no address"
-          : "From header has " + addresses.length + " addresses (exactly one is required)");
+      return fail(
+          addresses.length == 0
+              ? "From header has no address"
+              : "From header has " + addresses.length + " addresses (exactly one is required)");
     }
     InternetAddress a = addresses[0];
     if (a.isGroup()) {
@@ -149,13 +152,17 @@ public final class FromHeader {
     } catch (IllegalArgumentException e) {
       return fail("From domain is not a valid domain name");
     }
-    if (ascii.isEmpty() || ascii.length() > MAX_DOMAIN || ascii.startsWith(".") || ascii.endsWith(".")
+    if (ascii.isEmpty()
+        || ascii.length() > MAX_DOMAIN
+        || ascii.startsWith(".")
+        || ascii.endsWith(".")
         || ascii.contains("..")) {
       return fail("From domain is not a valid domain name");
     }
     for (int i = 0; i < ascii.length(); i++) {
       char c = ascii.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
       if (!ok) {
         return fail("From domain is not a valid domain name");
       }

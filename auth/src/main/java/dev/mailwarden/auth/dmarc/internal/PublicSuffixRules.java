@@ -12,11 +12,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Public Suffix List read from a {@code public_suffix_list.dat} file the user supplies (Guava's
- * {@code InternetDomainName} only knows its bundled copy). Rules of both the ICANN and the
- * PRIVATE section apply, as in the list's own test file. The algorithm of publicsuffix.org: the
- * longest matching rule wins, an exception rule ({@code !x}) beats every other rule and makes its
- * parent the suffix, a wildcard ({@code *.x}) matches exactly one more label, and an unlisted TLD
- * is a public suffix by the implicit rule {@code *}.
+ * {@code InternetDomainName} only knows its bundled copy). Rules of both the ICANN and the PRIVATE
+ * section apply, as in the list's own test file. The algorithm of publicsuffix.org: the longest
+ * matching rule wins, an exception rule ({@code !x}) beats every other rule and makes its parent
+ * the suffix, a wildcard ({@code *.x}) matches exactly one more label, and an unlisted TLD is a
+ * public suffix by the implicit rule {@code *}.
  */
 public final class PublicSuffixRules {
   private final Set<String> rules;
@@ -72,9 +72,9 @@ public final class PublicSuffixRules {
   }
 
   /**
-   * The registrable domain (public suffix plus one label) of {@code name}, lower-cased, in the
-   * form it was given (Unicode labels stay Unicode); {@code null} when the name is itself a
-   * public suffix or is not a valid domain (empty labels, a leading dot).
+   * The registrable domain (public suffix plus one label) of {@code name}, lower-cased, in the form
+   * it was given (Unicode labels stay Unicode); {@code null} when the name is itself a public
+   * suffix or is not a valid domain (empty labels, a leading dot).
    */
   public @Nullable String registrableDomain(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
@@ -100,7 +100,8 @@ public final class PublicSuffixRules {
     if (labels.length <= suffixLabels) {
       return null;
     }
-    return String.join(".", java.util.Arrays.copyOfRange(labels, labels.length - suffixLabels - 1, labels.length));
+    return String.join(
+        ".", java.util.Arrays.copyOfRange(labels, labels.length - suffixLabels - 1, labels.length));
   }
 
   /** How many labels, counted from the right, form the public suffix of {@code asciiLabels}. */

@@ -29,7 +29,8 @@ public final class ReportArchive {
     if (data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b) {
       String name = gzipName(data);
       if (name != null && !isReportName(name)) {
-        throw new IOException("gzip member '" + printable(name) + "' is not a report (.xml); not inflated");
+        throw new IOException(
+            "gzip member '" + printable(name) + "' is not a report (.xml); not inflated");
       }
       try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
         return readCapped(in, maxBytes);
@@ -66,7 +67,9 @@ public final class ReportArchive {
     while (i < d.length && i - start < 1024 && d[i] != 0) {
       i++;
     }
-    return i < d.length && d[i] == 0 ? new String(d, start, i - start, StandardCharsets.ISO_8859_1) : null;
+    return i < d.length && d[i] == 0
+        ? new String(d, start, i - start, StandardCharsets.ISO_8859_1)
+        : null;
   }
 
   private static byte[] zipReport(byte[] d, long maxBytes) throws IOException {
@@ -86,7 +89,8 @@ public final class ReportArchive {
       throw new IOException("zip64 archives are not supported");
     }
     if (entries > MAX_ZIP_ENTRIES) {
-      throw new IOException("zip archive lists " + entries + " entries, more than the cap of " + MAX_ZIP_ENTRIES);
+      throw new IOException(
+          "zip archive lists " + entries + " entries, more than the cap of " + MAX_ZIP_ENTRIES);
     }
     int p = (int) Math.min(cdOffset, Integer.MAX_VALUE);
     for (int n = 0; n < entries; n++) {
@@ -109,14 +113,16 @@ public final class ReportArchive {
         continue; // not a report: skipped by its directory entry, never inflated
       }
       if (size > maxBytes) {
-        throw new IOException("zip entry " + printable(name) + " declares " + size + " bytes, more than " + maxBytes);
+        throw new IOException(
+            "zip entry " + printable(name) + " declares " + size + " bytes, more than " + maxBytes);
       }
       return entry(d, name, method, compressed, local, maxBytes);
     }
     throw new IOException("zip archive holds no .xml file");
   }
 
-  private static byte[] entry(byte[] d, String name, int method, long compressed, long local, long maxBytes)
+  private static byte[] entry(
+      byte[] d, String name, int method, long compressed, long local, long maxBytes)
       throws IOException {
     if (local + 30 > d.length || u32(d, (int) local) != 0x04034b50L) {
       throw new IOException("bad zip data: no local header for " + printable(name));

@@ -27,11 +27,12 @@ public final class ReportXml {
   // ---- writing ----
 
   /**
-   * The report as XML. {@code namespace} null gives the RFC 7489 Appendix C form (no
-   * namespace, {@code pct}); otherwise the RFC 9990 form in that namespace ({@code np},
-   * {@code testing}, {@code discovery_method}, {@code envelope_from}).
+   * The report as XML. {@code namespace} null gives the RFC 7489 Appendix C form (no namespace,
+   * {@code pct}); otherwise the RFC 9990 form in that namespace ({@code np}, {@code testing},
+   * {@code discovery_method}, {@code envelope_from}).
    */
-  public static String write(AggregateReport report, @Nullable String namespace, String discoveryMethod) {
+  public static String write(
+      AggregateReport report, @Nullable String namespace, String discoveryMethod) {
     boolean bis = namespace != null;
     StringBuilder x = new StringBuilder(512 + report.rows().size() * 512);
     x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -119,7 +120,12 @@ public final class ReportXml {
       List<SpfAuthResult> spf = r.spf();
       if (spf.isEmpty()) {
         // both schemas require one spf element
-        spf = List.of(new SpfAuthResult(r.envelopeFrom().isEmpty() ? r.headerFrom() : r.envelopeFrom(), "mfrom", "none"));
+        spf =
+            List.of(
+                new SpfAuthResult(
+                    r.envelopeFrom().isEmpty() ? r.headerFrom() : r.envelopeFrom(),
+                    "mfrom",
+                    "none"));
       }
       for (SpfAuthResult s : spf) {
         x.append("      <spf>\n");
@@ -137,7 +143,14 @@ public final class ReportXml {
   }
 
   private static void leaf(StringBuilder x, int indent, String name, String value) {
-    x.append(" ".repeat(indent)).append('<').append(name).append('>').append(escape(value)).append("</").append(name).append(">\n");
+    x.append(" ".repeat(indent))
+        .append('<')
+        .append(name)
+        .append('>')
+        .append(escape(value))
+        .append("</")
+        .append(name)
+        .append(">\n");
   }
 
   static String escape(String s) {
@@ -152,8 +165,13 @@ public final class ReportXml {
         case '\'' -> b.append("&apos;");
         default -> {
           // characters XML 1.0 cannot carry are dropped rather than producing a broken document
-          boolean legal = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)
-              || Character.isSurrogate(c);
+          boolean legal =
+              c == '\t'
+                  || c == '\n'
+                  || c == '\r'
+                  || (c >= 0x20 && c <= 0xd7ff)
+                  || (c >= 0xe000 && c <= 0xfffd)
+                  || Character.isSurrogate(c);
           if (legal) {
             b.append(c);
           }
@@ -184,9 +202,9 @@ public final class ReportXml {
   }
 
   /**
-   * Parses report XML in one streaming pass (StAX) into a small tree of elements, with no
-   * recursion anywhere: nesting deeper than {@code maxDepth} is a {@link BadReport} naming that
-   * cap, not a StackOverflowError. DTDs and external entities are refused.
+   * Parses report XML in one streaming pass (StAX) into a small tree of elements, with no recursion
+   * anywhere: nesting deeper than {@code maxDepth} is a {@link BadReport} naming that cap, not a
+   * StackOverflowError. DTDs and external entities are refused.
    */
   public static AggregateReport read(byte[] xml, int maxDepth) throws BadReport {
     Element root = tree(xml, maxDepth);
@@ -199,13 +217,14 @@ public final class ReportXml {
     for (Element e : children(meta, "error")) {
       errors.add(text(e));
     }
-    AggregateReport.Metadata metadata = new AggregateReport.Metadata(
-        requiredText(meta, "org_name"),
-        optionalText(meta, "email"),
-        requiredText(meta, "report_id"),
-        epoch(requiredText(range, "begin")),
-        epoch(requiredText(range, "end")),
-        errors);
+    AggregateReport.Metadata metadata =
+        new AggregateReport.Metadata(
+            requiredText(meta, "org_name"),
+            optionalText(meta, "email"),
+            requiredText(meta, "report_id"),
+            epoch(requiredText(range, "begin")),
+            epoch(requiredText(range, "end")),
+            errors);
     Element pp = required(root, "policy_published");
     Policy p = policy(requiredText(pp, "p"), "p");
     String sp = optionalText(pp, "sp");
@@ -219,16 +238,17 @@ public final class ReportXml {
         throw new BadReport("bad pct: " + shorten(pct));
       }
     }
-    PolicyPublished policy = new PolicyPublished(
-        requiredText(pp, "domain"),
-        optionalText(pp, "adkim").equalsIgnoreCase("s") ? Alignment.STRICT : Alignment.RELAXED,
-        optionalText(pp, "aspf").equalsIgnoreCase("s") ? Alignment.STRICT : Alignment.RELAXED,
-        p,
-        sp.isEmpty() ? null : policy(sp, "sp"),
-        np.isEmpty() ? null : policy(np, "np"),
-        percent,
-        optionalText(pp, "testing").equalsIgnoreCase("y"),
-        optionalText(pp, "fo").isEmpty() ? "0" : optionalText(pp, "fo"));
+    PolicyPublished policy =
+        new PolicyPublished(
+            requiredText(pp, "domain"),
+            optionalText(pp, "adkim").equalsIgnoreCase("s") ? Alignment.STRICT : Alignment.RELAXED,
+            optionalText(pp, "aspf").equalsIgnoreCase("s") ? Alignment.STRICT : Alignment.RELAXED,
+            p,
+            sp.isEmpty() ? null : policy(sp, "sp"),
+            np.isEmpty() ? null : policy(np, "np"),
+            percent,
+            optionalText(pp, "testing").equalsIgnoreCase("y"),
+            optionalText(pp, "fo").isEmpty() ? "0" : optionalText(pp, "fo"));
     List<Row> rows = new ArrayList<>();
     for (Element rec : children(root, "record")) {
       rows.add(row(rec));
@@ -248,7 +268,8 @@ public final class ReportXml {
   }
 
   private static Element tree(byte[] xml, int maxDepth) throws BadReport {
-    XMLInputFactory f = XMLInputFactory.newDefaultFactory(); // the JDK's, without a service lookup per report
+    XMLInputFactory f =
+        XMLInputFactory.newDefaultFactory(); // the JDK's, without a service lookup per report
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -278,18 +299,23 @@ public final class ReportXml {
             open.push(e);
           }
           case XMLStreamConstants.END_ELEMENT -> open.pop();
-          case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+          case XMLStreamConstants.CHARACTERS,
+              XMLStreamConstants.CDATA,
+              XMLStreamConstants.SPACE -> {
             Element e = open.peek();
             if (e != null) {
               int room = MAX_TEXT - e.text.length();
               if (r.getTextLength() > room) {
-                throw new BadReport("text of <" + e.name + "> longer than " + MAX_TEXT + " characters");
+                throw new BadReport(
+                    "text of <" + e.name + "> longer than " + MAX_TEXT + " characters");
               }
               e.text.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
             }
           }
-          case XMLStreamConstants.DTD -> throw new BadReport("a DOCTYPE is not allowed in a report");
-          case XMLStreamConstants.ENTITY_REFERENCE -> throw new BadReport("entity references are not allowed");
+          case XMLStreamConstants.DTD ->
+              throw new BadReport("a DOCTYPE is not allowed in a report");
+          case XMLStreamConstants.ENTITY_REFERENCE ->
+              throw new BadReport("entity references are not allowed");
           default -> {
             // comments, processing instructions, the document's start and end
           }
@@ -366,11 +392,19 @@ public final class ReportXml {
     Element auth = child(rec, "auth_results");
     if (auth != null) {
       for (Element d : children(auth, "dkim")) {
-        dkim.add(new DkimAuthResult(optionalText(d, "domain"), optionalText(d, "selector"), optionalText(d, "result").toLowerCase(Locale.ROOT)));
+        dkim.add(
+            new DkimAuthResult(
+                optionalText(d, "domain"),
+                optionalText(d, "selector"),
+                optionalText(d, "result").toLowerCase(Locale.ROOT)));
       }
       for (Element s : children(auth, "spf")) {
         String scope = optionalText(s, "scope");
-        spf.add(new SpfAuthResult(optionalText(s, "domain"), scope.isEmpty() ? "mfrom" : scope, optionalText(s, "result").toLowerCase(Locale.ROOT)));
+        spf.add(
+            new SpfAuthResult(
+                optionalText(s, "domain"),
+                scope.isEmpty() ? "mfrom" : scope,
+                optionalText(s, "result").toLowerCase(Locale.ROOT)));
       }
     }
     return new Row(

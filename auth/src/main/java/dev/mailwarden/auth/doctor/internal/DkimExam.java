@@ -22,17 +22,25 @@ final class DkimExam {
 
   private DkimExam() {}
 
-  static CompletableFuture<List<DoctorFinding>> run(Examination ex, String domain, List<String> selectors) {
+  static CompletableFuture<List<DoctorFinding>> run(
+      Examination ex, String domain, List<String> selectors) {
     if (selectors.isEmpty()) {
-      return CompletableFuture.completedFuture(List.of(DoctorFinding.info(Codes.DKIM_NOT_CHECKED,
-          "No DKIM selector was given, so no DKIM key was checked.",
-          "Give the selector your server signs with (the s= tag of its DKIM-Signature), e.g. --selector s1.")));
+      return CompletableFuture.completedFuture(
+          List.of(
+              DoctorFinding.info(
+                  Codes.DKIM_NOT_CHECKED,
+                  "No DKIM selector was given, so no DKIM key was checked.",
+                  "Give the selector your server signs with (the s= tag of its DKIM-Signature), e.g. --selector s1.")));
     }
     List<CompletableFuture<List<DoctorFinding>>> parts = new ArrayList<>();
     for (String selector : selectors) {
       String name = selector + "._domainkey." + domain;
-      parts.add(ex.dns().lookup(name, RecordType.TXT)
-          .thenApplyAsync(a -> key(name, a), ex.executor())); // RSA key decoding: CPU work, off the DNS thread
+      parts.add(
+          ex.dns()
+              .lookup(name, RecordType.TXT)
+              .thenApplyAsync(
+                  a -> key(name, a),
+                  ex.executor())); // RSA key decoding: CPU work, off the DNS thread
     }
     return Examination.concat(parts);
   }
@@ -43,40 +51,73 @@ final class DkimExam {
     }
     List<DnsRecord.Txt> txts = a.txts();
     if (txts.isEmpty()) {
-      return List.of(DoctorFinding.error(Codes.DKIM_KEY_MISSING,
-          "No DKIM key at " + name + " (" + a.status() + "): receivers cannot verify mail signed with this selector.",
-          "Publish the public key as a TXT record at " + name
-              + " (mailwarden dkim keygen prints one), or sign with a selector that has one."));
+      return List.of(
+          DoctorFinding.error(
+              Codes.DKIM_KEY_MISSING,
+              "No DKIM key at "
+                  + name
+                  + " ("
+                  + a.status()
+                  + "): receivers cannot verify mail signed with this selector.",
+              "Publish the public key as a TXT record at "
+                  + name
+                  + " (mailwarden dkim keygen prints one), or sign with a selector that has one."));
     }
     if (txts.size() > 1) {
-      return List.of(DoctorFinding.error(Codes.DKIM_KEY_INVALID,
-          name + " has " + txts.size() + " TXT records; verifiers cannot tell which is the key (RFC 6376 section 3.6.2.2).",
-          "Keep exactly one key record per selector; publish a new key under a new selector."));
+      return List.of(
+          DoctorFinding.error(
+              Codes.DKIM_KEY_INVALID,
+              name
+                  + " has "
+                  + txts.size()
+                  + " TXT records; verifiers cannot tell which is the key (RFC 6376 section 3.6.2.2).",
+              "Keep exactly one key record per selector; publish a new key under a new selector."));
     }
     KeyRecord key;
     try {
       key = KeyRecord.parse(txts.get(0).text());
     } catch (DkimSyntaxException e) {
-      return List.of(DoctorFinding.error(Codes.DKIM_KEY_INVALID,
-          Found.clean("The DKIM key record at " + name + " is unusable: " + e.getMessage() + "."),
-          "Publish the key record again as v=DKIM1; k=rsa; p=<base64 public key> (mailwarden dkim keygen prints one)."));
+      return List.of(
+          DoctorFinding.error(
+              Codes.DKIM_KEY_INVALID,
+              Found.clean(
+                  "The DKIM key record at " + name + " is unusable: " + e.getMessage() + "."),
+              "Publish the key record again as v=DKIM1; k=rsa; p=<base64 public key> (mailwarden dkim keygen prints one)."));
     }
     List<DoctorFinding> out = new ArrayList<>();
     if (key.keyType().equals("rsa") && key.bits() < MIN_BITS) {
-      out.add(DoctorFinding.error(Codes.DKIM_KEY_WEAK,
-          "The RSA key at " + name + " has " + key.bits() + " bits; verifiers ignore signatures with keys under "
-              + MIN_BITS + " bits (RFC 8301).",
-          "Generate a 2048-bit key (mailwarden dkim keygen --type rsa), publish it under a new selector and sign with it."));
+      out.add(
+          DoctorFinding.error(
+              Codes.DKIM_KEY_WEAK,
+              "The RSA key at "
+                  + name
+                  + " has "
+                  + key.bits()
+                  + " bits; verifiers ignore signatures with keys under "
+                  + MIN_BITS
+                  + " bits (RFC 8301).",
+              "Generate a 2048-bit key (mailwarden dkim keygen --type rsa), publish it under a new selector and sign with it."));
     } else if (key.keyType().equals("rsa") && key.bits() < STRONG_BITS) {
-      out.add(DoctorFinding.warning(Codes.DKIM_KEY_WEAK,
-          "The RSA key at " + name + " has " + key.bits() + " bits; " + STRONG_BITS
-              + " bits is the recommended size and some receivers already distrust shorter keys.",
-          "Generate a 2048-bit key (mailwarden dkim keygen --type rsa), publish it under a new selector and sign with it."));
+      out.add(
+          DoctorFinding.warning(
+              Codes.DKIM_KEY_WEAK,
+              "The RSA key at "
+                  + name
+                  + " has "
+                  + key.bits()
+                  + " bits; "
+                  + STRONG_BITS
+                  + " bits is the recommended size and some receivers already distrust shorter keys.",
+              "Generate a 2048-bit key (mailwarden dkim keygen --type rsa), publish it under a new selector and sign with it."));
     }
     if (key.testing()) {
-      out.add(DoctorFinding.warning(Codes.DKIM_TESTING,
-          "The key at " + name + " has t=y (testing): receivers may treat its signatures as unsigned mail.",
-          "Remove t=y from the key record once signing works."));
+      out.add(
+          DoctorFinding.warning(
+              Codes.DKIM_TESTING,
+              "The key at "
+                  + name
+                  + " has t=y (testing): receivers may treat its signatures as unsigned mail.",
+              "Remove t=y from the key record once signing works."));
     }
     return out;
   }

@@ -20,10 +20,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * One examination: every part (reverse DNS and HELO per address, blocklists, SPF, DKIM, DMARC,
- * MX) started at once over the caller's resolver, under one deadline. At the deadline the parts
- * still waiting for DNS become {@code dns-error} findings, so a hung resolver never turns into an
- * all clear, and never into a hang.
+ * One examination: every part (reverse DNS and HELO per address, blocklists, SPF, DKIM, DMARC, MX)
+ * started at once over the caller's resolver, under one deadline. At the deadline the parts still
+ * waiting for DNS become {@code dns-error} findings, so a hung resolver never turns into an all
+ * clear, and never into a hang.
  */
 public final class Examination {
   private final DoctorRequest request;
@@ -37,7 +37,8 @@ public final class Examination {
   /** A part of the examination and its findings. */
   private record Part(String what, CompletableFuture<List<DoctorFinding>> findings) {}
 
-  public Examination(DoctorRequest request, MailwardenRuntime runtime, Duration deadline, List<DnsList> lists) {
+  public Examination(
+      DoctorRequest request, MailwardenRuntime runtime, Duration deadline, List<DnsList> lists) {
     this.request = request;
     this.runtime = runtime;
     this.ticker = runtime.ticker();
@@ -53,7 +54,10 @@ public final class Examination {
     String helo = request.helo().orElse(null);
     List<Part> parts = new ArrayList<>();
     for (InetAddress ip : request.ips()) {
-      parts.add(part("the reverse DNS and HELO of " + InetAddresses.toAddrString(ip), () -> ReverseExam.run(this, ip, helo)));
+      parts.add(
+          part(
+              "the reverse DNS and HELO of " + InetAddresses.toAddrString(ip),
+              () -> ReverseExam.run(this, ip, helo)));
     }
     if (!lists.isEmpty()) {
       parts.add(part("the blocklists", () -> ListExam.run(this, request.ips(), lists)));
@@ -90,7 +94,8 @@ public final class Examination {
 
   private static DoctorFinding failed(String what, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return DoctorFinding.error(Codes.CHECK_FAILED,
+    return DoctorFinding.error(
+        Codes.CHECK_FAILED,
         Found.clean("Checking " + what + " failed unexpectedly: " + cause),
         "This is a bug in mailwarden; please report it with the command you ran.");
   }
@@ -142,11 +147,14 @@ public final class Examination {
   }
 
   /** The findings of several futures, in order. */
-  static CompletableFuture<List<DoctorFinding>> concat(List<CompletableFuture<List<DoctorFinding>>> parts) {
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(v -> {
-      List<DoctorFinding> out = new ArrayList<>();
-      parts.forEach(p -> out.addAll(p.join()));
-      return out;
-    });
+  static CompletableFuture<List<DoctorFinding>> concat(
+      List<CompletableFuture<List<DoctorFinding>>> parts) {
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new))
+        .thenApply(
+            v -> {
+              List<DoctorFinding> out = new ArrayList<>();
+              parts.forEach(p -> out.addAll(p.join()));
+              return out;
+            });
   }
 }

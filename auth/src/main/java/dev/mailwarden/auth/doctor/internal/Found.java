@@ -11,13 +11,20 @@ final class Found {
 
   /** A lookup that failed: the doctor cannot tell, which is never an all clear. */
   static DoctorFinding dnsError(DnsAnswer a, String what) {
-    return dnsError(a.name() + " " + a.type() + " gave " + a.status()
-        + a.detail().map(d -> " (" + d + ")").orElse(""), what);
+    return dnsError(
+        a.name()
+            + " "
+            + a.type()
+            + " gave "
+            + a.status()
+            + a.detail().map(d -> " (" + d + ")").orElse(""),
+        what);
   }
 
   /** A failed lookup described in words. */
   static DoctorFinding dnsError(String failure, String what) {
-    return DoctorFinding.error(Codes.DNS_ERROR,
+    return DoctorFinding.error(
+        Codes.DNS_ERROR,
         clean("DNS lookup failed: " + failure + "; " + what + " could not be checked"),
         "Make sure the domain's authoritative name servers answer (dig +trace) and that your resolver works, "
             + "then run the doctor again. Receivers that meet the same failure defer or reject mail.");

@@ -29,14 +29,18 @@ public final class Domains {
     }
   }
 
-  /** The labels left of the registrable domain ({@code mail.eu} for {@code mail.eu.example.com}). */
+  /**
+   * The labels left of the registrable domain ({@code mail.eu} for {@code mail.eu.example.com}).
+   */
   public static String hostPart(String asciiName, Optional<String> registrable) {
     if (registrable.isEmpty()) {
       int dot = asciiName.lastIndexOf('.');
       return dot < 0 ? asciiName : asciiName.substring(0, dot);
     }
     String r = registrable.get();
-    return asciiName.length() > r.length() ? asciiName.substring(0, asciiName.length() - r.length() - 1) : "";
+    return asciiName.length() > r.length()
+        ? asciiName.substring(0, asciiName.length() - r.length() - 1)
+        : "";
   }
 
   /** True when {@code name} equals {@code domain} or is a subdomain of it (both lower case). */

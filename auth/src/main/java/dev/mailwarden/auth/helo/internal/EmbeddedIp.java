@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds an IPv4 client address spelled inside a host name, the mark of generic names that ISPs
- * give to whole address blocks: {@code c-73-15-22-101.example.net}, {@code
- * 101.22.15.73.dsl.example.net} (reversed), {@code dslb-088-065-012-034} (zero-padded), {@code
- * p5B0C1D2E.dip0.example.de} (hex), or the last three octets only.
+ * Finds an IPv4 client address spelled inside a host name, the mark of generic names that ISPs give
+ * to whole address blocks: {@code c-73-15-22-101.example.net}, {@code 101.22.15.73.dsl.example.net}
+ * (reversed), {@code dslb-088-065-012-034} (zero-padded), {@code p5B0C1D2E.dip0.example.de} (hex),
+ * or the last three octets only.
  */
 public final class EmbeddedIp {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private EmbeddedIp() {}
 
   /** The form in which the address appears, e.g. {@code "73-15-22-101"}; empty if it does not. */
@@ -73,8 +74,8 @@ public final class EmbeddedIp {
   }
 
   /**
-   * Like {@link #indexBounded} for decimals, and also not part of a longer run of numbers
-   * ({@code 173-15-22-101} does not contain the three octets {@code 15-22-101} of 73.15.22.101).
+   * Like {@link #indexBounded} for decimals, and also not part of a longer run of numbers ({@code
+   * 173-15-22-101} does not contain the three octets {@code 15-22-101} of 73.15.22.101).
    */
   private static int indexStandalone(String hay, String needle) {
     int from = 0;
@@ -84,12 +85,18 @@ public final class EmbeddedIp {
         return -1;
       }
       int end = i + needle.length();
-      boolean before = i == 0
-          || (!isNumberChar(hay.charAt(i - 1), false)
-              && !(isSeparator(hay.charAt(i - 1)) && i >= 2 && isNumberChar(hay.charAt(i - 2), false)));
-      boolean after = end == hay.length()
-          || (!isNumberChar(hay.charAt(end), false)
-              && !(isSeparator(hay.charAt(end)) && end + 1 < hay.length() && isNumberChar(hay.charAt(end + 1), false)));
+      boolean before =
+          i == 0
+              || (!isNumberChar(hay.charAt(i - 1), false)
+                  && !(isSeparator(hay.charAt(i - 1))
+                      && i >= 2
+                      && isNumberChar(hay.charAt(i - 2), false)));
+      boolean after =
+          end == hay.length()
+              || (!isNumberChar(hay.charAt(end), false)
+                  && !(isSeparator(hay.charAt(end))
+                      && end + 1 < hay.length()
+                      && isNumberChar(hay.charAt(end + 1), false)));
       if (before && after) {
         return i;
       }

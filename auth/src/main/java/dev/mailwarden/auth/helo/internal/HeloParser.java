@@ -17,6 +17,7 @@ public final class HeloParser {
   public static final int MAX_DOMAIN_OCTETS = 255;
 
   private static final int MAX_LABEL_OCTETS = 63;
+
   /** Longer input is certainly invalid; stop before doing work proportional to it. */
   private static final int MAX_INPUT = 4 * MAX_DOMAIN_OCTETS;
 
@@ -85,7 +86,8 @@ public final class HeloParser {
         // U-labels (RFC 6531): compare and query in A-label form
         ascii = IDN.toASCII(s).toLowerCase(Locale.ROOT);
       } catch (RuntimeException e) {
-        // IllegalArgumentException is documented; stay total on anything the JDK throws for odd input
+        // IllegalArgumentException is documented; stay total on anything the JDK throws for odd
+        // input
         return new ParsedHelo.Invalid("not a valid internationalized domain name");
       }
       if (!isAscii(ascii)) {
@@ -188,8 +190,12 @@ public final class HeloParser {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-          || c == ':' || c == '.';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
       if (!ok) {
         return null;
       }

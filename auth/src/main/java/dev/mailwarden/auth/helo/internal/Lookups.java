@@ -25,7 +25,10 @@ public final class Lookups {
   }
 
   private static DnsAnswer broken(String name, RecordType type, Throwable e) {
-    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
     return DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + cause);
   }
 }

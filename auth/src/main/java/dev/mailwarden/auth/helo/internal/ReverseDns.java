@@ -52,7 +52,8 @@ public record ReverseDns(
    * Looks up the PTR names of {@code client} and confirms at most {@code maxNames} of them with A
    * (IPv4) or AAAA (IPv6) lookups, all in parallel. Never completes exceptionally.
    */
-  public static CompletableFuture<ReverseDns> resolve(DnsResolver dns, InetAddress client, int maxNames) {
+  public static CompletableFuture<ReverseDns> resolve(
+      DnsResolver dns, InetAddress client, int maxNames) {
     return Lookups.lookup(dns, ReverseNames.of(client), RecordType.PTR)
         .thenCompose(ptr -> confirm(dns, client, ptr, maxNames));
   }
@@ -61,7 +62,8 @@ public record ReverseDns(
       DnsResolver dns, InetAddress client, DnsAnswer ptr, int maxNames) {
     if (ptr.isError()) {
       return CompletableFuture.completedFuture(
-          new ReverseDns(Status.TEMPERROR, client, ptr.status(), List.of(), Map.of(), List.of(), List.of()));
+          new ReverseDns(
+              Status.TEMPERROR, client, ptr.status(), List.of(), Map.of(), List.of(), List.of()));
     }
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String n : ptr.names()) {
@@ -73,7 +75,8 @@ public record ReverseDns(
     List<String> names = List.copyOf(unique);
     if (names.isEmpty()) {
       return CompletableFuture.completedFuture(
-          new ReverseDns(Status.PERMERROR, client, ptr.status(), names, Map.of(), List.of(), List.of()));
+          new ReverseDns(
+              Status.PERMERROR, client, ptr.status(), names, Map.of(), List.of(), List.of()));
     }
     RecordType type = client instanceof Inet4Address ? RecordType.A : RecordType.AAAA;
     List<String> checked = names.subList(0, Math.min(maxNames, names.size()));
@@ -90,7 +93,10 @@ public record ReverseDns(
               for (int i = 0; i < checked.size(); i++) {
                 String name = checked.get(i);
                 // allOf has finished, so getNow never falls back
-                DnsAnswer a = lookups.get(i).getNow(DnsAnswer.error(name, type, DnsStatus.TIMEOUT, "not done"));
+                DnsAnswer a =
+                    lookups
+                        .get(i)
+                        .getNow(DnsAnswer.error(name, type, DnsStatus.TIMEOUT, "not done"));
                 if (a.isError()) {
                   errored.add(name);
                   continue;
@@ -102,7 +108,9 @@ public record ReverseDns(
                 }
               }
               Status s =
-                  !confirmed.isEmpty() ? Status.PASS : !errored.isEmpty() ? Status.TEMPERROR : Status.FAIL;
+                  !confirmed.isEmpty()
+                      ? Status.PASS
+                      : !errored.isEmpty() ? Status.TEMPERROR : Status.FAIL;
               return new ReverseDns(s, client, ptr.status(), names, forward, errored, confirmed);
             });
   }

@@ -2,7 +2,9 @@ package dev.mailwarden.auth.helo.internal;
 
 import java.net.InetAddress;
 
-/** The PTR query name of an address: {@code in-addr.arpa} (RFC 1035) or {@code ip6.arpa} (RFC 3596). */
+/**
+ * The PTR query name of an address: {@code in-addr.arpa} (RFC 1035) or {@code ip6.arpa} (RFC 3596).
+ */
 public final class ReverseNames {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 

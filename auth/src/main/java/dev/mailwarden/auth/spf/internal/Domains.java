@@ -26,9 +26,9 @@ public final class Domains {
   }
 
   /**
-   * The name to query for an expanded domain-spec (RFC 7208 section 7.3): without its trailing
-   * dot, cut from the left label by label to at most 253 octets; null when it cannot be a DNS
-   * name (empty label or a label over 63 octets), which makes the mechanism not match.
+   * The name to query for an expanded domain-spec (RFC 7208 section 7.3): without its trailing dot,
+   * cut from the left label by label to at most 253 octets; null when it cannot be a DNS name
+   * (empty label or a label over 63 octets), which makes the mechanism not match.
    */
   public static @Nullable String lookupName(String expanded) {
     String d = stripDot(expanded);

@@ -47,7 +47,12 @@ public final class Ip {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      boolean ok =
+          c == ':'
+              || c == '.'
+              || (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F');
       if (!ok) {
         return null;
       }
@@ -116,14 +121,18 @@ public final class Ip {
     }
     for (int i = 15; i >= 0; i--) {
       int v = ip[i] & 0xff;
-      b.append(Character.toLowerCase(HEX[v & 0xf])).append('.')
-          .append(Character.toLowerCase(HEX[v >> 4])).append('.');
+      b.append(Character.toLowerCase(HEX[v & 0xf]))
+          .append('.')
+          .append(Character.toLowerCase(HEX[v >> 4]))
+          .append('.');
     }
     return b.append("ip6.arpa").toString();
   }
 
   /** The {@code %{c}} form: dotted quad or RFC 5952 compressed lower-case IPv6. */
   static String readable(InetAddress ip) {
-    return ip instanceof Inet4Address ? ip.getHostAddress() : InetAddresses.toAddrString(ip).toLowerCase(Locale.ROOT);
+    return ip instanceof Inet4Address
+        ? ip.getHostAddress()
+        : InetAddresses.toAddrString(ip).toLowerCase(Locale.ROOT);
   }
 }

@@ -22,13 +22,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * jSPF's {@link DNSService} over our resolver. jSPF is synchronous, so each lookup waits for our
- * future, at most until the evaluation's deadline. It also closes what jSPF leaves open: it
- * counts void lookups and MX names (jSPF enforces neither), notes DNS errors on address lookups
- * (jSPF takes an error in {@code exists:} as no match), never queries type SPF (99), and hands TXT
- * bytes over unchanged (ISO-8859-1, one char per byte) instead of dnsjava's escapes.
+ * future, at most until the evaluation's deadline. It also closes what jSPF leaves open: it counts
+ * void lookups and MX names (jSPF enforces neither), notes DNS errors on address lookups (jSPF
+ * takes an error in {@code exists:} as no match), never queries type SPF (99), and hands TXT bytes
+ * over unchanged (ISO-8859-1, one char per byte) instead of dnsjava's escapes.
  *
- * <p>One instance serves every evaluation; the evaluation in progress on the current thread is
- * held in a thread-local, because jSPF's synchronous executor runs a whole check on one thread.
+ * <p>One instance serves every evaluation; the evaluation in progress on the current thread is held
+ * in a thread-local, because jSPF's synchronous executor runs a whole check on one thread.
  */
 final class JspfDnsService implements DNSService {
   @SuppressWarnings("ThreadLocalUsage") // per service: each jSPF engine instance has its own state
@@ -43,8 +43,10 @@ final class JspfDnsService implements DNSService {
     @Nullable String overLimit;
     @Nullable String dnsError;
     boolean deadlinePassed;
+
     /** Names learned from MX and PTR answers: their address lookups are not "terms". */
     final Set<String> secondary = new HashSet<>();
+
     /** Names learned from PTR answers: errors on them are skipped (RFC 7208 section 5.5). */
     final Set<String> fromPtr = new HashSet<>();
 
@@ -68,14 +70,15 @@ final class JspfDnsService implements DNSService {
     if (s == null) {
       throw new IllegalStateException("jSPF DNS lookup outside an evaluation");
     }
-    RecordType type = switch (request.getRecordType()) {
-      case DNSRequest.A -> RecordType.A;
-      case DNSRequest.AAAA -> RecordType.AAAA;
-      case DNSRequest.MX -> RecordType.MX;
-      case DNSRequest.PTR -> RecordType.PTR;
-      case DNSRequest.TXT -> RecordType.TXT;
-      default -> null; // type SPF (99): RFC 7208 section 3.1 says not to query it
-    };
+    RecordType type =
+        switch (request.getRecordType()) {
+          case DNSRequest.A -> RecordType.A;
+          case DNSRequest.AAAA -> RecordType.AAAA;
+          case DNSRequest.MX -> RecordType.MX;
+          case DNSRequest.PTR -> RecordType.PTR;
+          case DNSRequest.TXT -> RecordType.TXT;
+          default -> null; // type SPF (99): RFC 7208 section 3.1 says not to query it
+        };
     if (type == null) {
       return null;
     }
@@ -129,7 +132,8 @@ final class JspfDnsService implements DNSService {
       case MX -> {
         List<DnsRecord.Mx> mxs = a.mxs();
         if (mxs.size() > NativeEngine.MAX_NAMES && s.overLimit == null) {
-          s.overLimit = name + " has " + mxs.size() + " MX records, more than " + NativeEngine.MAX_NAMES;
+          s.overLimit =
+              name + " has " + mxs.size() + " MX records, more than " + NativeEngine.MAX_NAMES;
         }
         for (DnsRecord.Mx mx : mxs) {
           s.secondary.add(mx.exchange().toLowerCase(Locale.ROOT));
@@ -151,15 +155,15 @@ final class JspfDnsService implements DNSService {
           out.add(SpfRecord.isSpfRecord(t.joined()) ? lowerCaseOutsideMacros(text) : text);
         }
       }
-      default -> { }
+      default -> {}
     }
     return out;
   }
 
   /**
-   * An error in an address lookup of a mechanism is temperror (RFC 7208 section 5); errors on
-   * names from PTR answers are skipped (section 5.5) and TXT errors are handled by jSPF itself
-   * (record lookups give temperror, exp= falls back to the default explanation).
+   * An error in an address lookup of a mechanism is temperror (RFC 7208 section 5); errors on names
+   * from PTR answers are skipped (section 5.5) and TXT errors are handled by jSPF itself (record
+   * lookups give temperror, exp= falls back to the default explanation).
    */
   private static void noteError(State s, RecordType type, boolean secondary, String problem) {
     if ((type == RecordType.A || type == RecordType.AAAA) && !secondary && s.dnsError == null) {
@@ -168,9 +172,9 @@ final class JspfDnsService implements DNSService {
   }
 
   /**
-   * Domain names and mechanism names in a record are case-insensitive, but jSPF compares the
-   * {@code ptr:} target with PTR names case-sensitively; lower-casing everything but the macros
-   * (whose letter case selects URL escaping) closes that gap without changing the record's meaning.
+   * Domain names and mechanism names in a record are case-insensitive, but jSPF compares the {@code
+   * ptr:} target with PTR names case-sensitively; lower-casing everything but the macros (whose
+   * letter case selects URL escaping) closes that gap without changing the record's meaning.
    */
   static String lowerCaseOutsideMacros(String record) {
     StringBuilder b = new StringBuilder(record.length());

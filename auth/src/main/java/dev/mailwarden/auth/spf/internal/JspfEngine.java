@@ -13,9 +13,9 @@ import org.apache.james.jspf.impl.SPF;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Apache James jSPF 1.0.5 behind {@link JspfDnsService}: run off the caller's thread on the
- * given executor (or the context's), under the evaluation's deadline. After jSPF answers, the
- * limits it does not enforce become permerror and DNS errors it swallowed become temperror.
+ * Apache James jSPF 1.0.5 behind {@link JspfDnsService}: run off the caller's thread on the given
+ * executor (or the context's), under the evaluation's deadline. After jSPF answers, the limits it
+ * does not enforce become permerror and DNS errors it swallowed become temperror.
  */
 public final class JspfEngine implements SpfEngine {
   private final @Nullable Executor executor;
@@ -38,8 +38,11 @@ public final class JspfEngine implements SpfEngine {
     try {
       return CompletableFuture.supplyAsync(() -> run(request, context), on);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(SpfResult.builder(Outcome.TEMPERROR, request)
-          .problem("jSPF executor rejected the check").engine(name()).build());
+      return CompletableFuture.completedFuture(
+          SpfResult.builder(Outcome.TEMPERROR, request)
+              .problem("jSPF executor rejected the check")
+              .engine(name())
+              .build());
     }
   }
 
@@ -52,11 +55,18 @@ public final class JspfEngine implements SpfEngine {
       synchronized (this) {
         spf.setDefaultExplanation(request.defaultExplanation());
       }
-      r = spf.checkSPF(request.clientIp().getHostAddress(), request.sender(),
-          request.heloName().orElse(request.domain()));
+      r =
+          spf.checkSPF(
+              request.clientIp().getHostAddress(),
+              request.sender(),
+              request.heloName().orElse(request.domain()));
     } catch (RuntimeException e) {
-      return SpfResult.builder(Outcome.TEMPERROR, request).problem("jSPF failed: " + e)
-          .dnsQueries(state.queries).voidLookups(state.voids).engine(name()).build();
+      return SpfResult.builder(Outcome.TEMPERROR, request)
+          .problem("jSPF failed: " + e)
+          .dnsQueries(state.queries)
+          .voidLookups(state.voids)
+          .engine(name())
+          .build();
     } finally {
       dns.end();
     }
@@ -65,7 +75,9 @@ public final class JspfEngine implements SpfEngine {
     if (state.deadlinePassed) {
       outcome = Outcome.TEMPERROR;
       problem = "SPF time bound reached";
-    } else if (state.dnsError != null && outcome != Outcome.TEMPERROR && outcome != Outcome.PERMERROR) {
+    } else if (state.dnsError != null
+        && outcome != Outcome.TEMPERROR
+        && outcome != Outcome.PERMERROR) {
       outcome = Outcome.TEMPERROR;
       problem = state.dnsError;
     } else if (state.overLimit != null && outcome != Outcome.TEMPERROR) {
@@ -77,7 +89,8 @@ public final class JspfEngine implements SpfEngine {
     String explanation = outcome == Outcome.FAIL ? r.getExplanation() : null;
     if (explanation != null && request.clientIp() instanceof java.net.Inet6Address) {
       // jSPF expands %{c} of an IPv6 client uncompressed; RFC 7208 section 7.3 wants RFC 5952 text
-      explanation = explanation.replace(request.clientIp().getHostAddress(), Ip.readable(request.clientIp()));
+      explanation =
+          explanation.replace(request.clientIp().getHostAddress(), Ip.readable(request.clientIp()));
     }
     return SpfResult.builder(outcome, request)
         .explanation(explanation)

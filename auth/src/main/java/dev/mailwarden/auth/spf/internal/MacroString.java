@@ -93,7 +93,8 @@ public final class MacroString {
       } else {
         boolean ok = explanation ? (c >= 0x20 && c <= 0x7e) : (c >= 0x21 && c <= 0x7e);
         if (!ok) {
-          throw new SpfSyntaxException("invalid character 0x" + Integer.toHexString(c) + " in '" + s + "'");
+          throw new SpfSyntaxException(
+              "invalid character 0x" + Integer.toHexString(c) + " in '" + s + "'");
         }
         lit.append(c);
         i++;
@@ -165,8 +166,8 @@ public final class MacroString {
   /**
    * Expands with the given values, or null when the expansion would exceed {@code budget} octets.
    * Literal text counts its length and every macro the full length of the value it reads, before
-   * the value is split or cut, so the work done is bounded by the budget whatever the record's
-   * mix of macros (RFC 7208 section 4.6.4 asks for limits on processing).
+   * the value is split or cut, so the work done is bounded by the budget whatever the record's mix
+   * of macros (RFC 7208 section 4.6.4 asks for limits on processing).
    */
   public @Nullable String expand(MacroValues values, int budget) {
     if (!hasMacros) {
@@ -253,7 +254,8 @@ public final class MacroString {
       String delims = body.substring(i);
       for (int k = 0; k < delims.length(); k++) {
         if (DELIMITERS.indexOf(delims.charAt(k)) < 0) {
-          throw new SpfSyntaxException("invalid macro delimiter '" + delims.charAt(k) + "' in '" + whole + "'");
+          throw new SpfSyntaxException(
+              "invalid macro delimiter '" + delims.charAt(k) + "' in '" + whole + "'");
         }
       }
       return new Macro(letter, raw != letter, keep, reverse, delims.isEmpty() ? "." : delims);
@@ -290,11 +292,17 @@ public final class MacroString {
     private static void urlEscape(String v, StringBuilder out) {
       for (byte b : v.getBytes(StandardCharsets.UTF_8)) {
         int c = b & 0xff;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '.' || c == '_' || c == '~') {
+        if ((c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9')
+            || c == '-'
+            || c == '.'
+            || c == '_'
+            || c == '~') {
           out.append((char) c);
         } else {
-          out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+          out.append('%')
+              .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
               .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
         }
       }

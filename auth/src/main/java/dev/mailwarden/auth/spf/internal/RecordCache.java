@@ -13,7 +13,8 @@ final class RecordCache {
   private static final SharedCache.Slot<Key, Object> PARSED =
       SharedCache.Slot.of(
           "spf-records",
-          (key, parsed) -> 48 + key.bytes.length + (parsed instanceof SpfRecord r ? r.estimatedBytes() : 160));
+          (key, parsed) ->
+              48 + key.bytes.length + (parsed instanceof SpfRecord r ? r.estimatedBytes() : 160));
 
   private RecordCache() {}
 

@@ -13,7 +13,14 @@ import org.jspecify.annotations.Nullable;
 public final class SpfRecord {
   /** Mechanism kinds. */
   public enum Kind {
-    ALL(false), INCLUDE(true), A(true), MX(true), PTR(true), IP4(false), IP6(false), EXISTS(true);
+    ALL(false),
+    INCLUDE(true),
+    A(true),
+    MX(true),
+    PTR(true),
+    IP4(false),
+    IP6(false),
+    EXISTS(true);
 
     final boolean queriesDns;
 
@@ -26,16 +33,25 @@ public final class SpfRecord {
   public static final class Directive {
     public final Outcome qualifier;
     public final Kind kind;
+
     /** The mechanism as written, without the qualifier. */
     public final String text;
+
     public final @Nullable MacroString domainSpec;
     public final int cidr4;
     public final int cidr6;
+
     /** For ip4/ip6: the network address (4 or 16 bytes). */
     public final byte @Nullable [] network;
 
-    Directive(Outcome qualifier, Kind kind, String text, @Nullable MacroString domainSpec,
-        int cidr4, int cidr6, byte @Nullable [] network) {
+    Directive(
+        Outcome qualifier,
+        Kind kind,
+        String text,
+        @Nullable MacroString domainSpec,
+        int cidr4,
+        int cidr6,
+        byte @Nullable [] network) {
       this.qualifier = qualifier;
       this.kind = kind;
       this.text = text;
@@ -50,15 +66,16 @@ public final class SpfRecord {
   public final @Nullable MacroString redirect;
   public final @Nullable MacroString exp;
 
-  private SpfRecord(List<Directive> directives, @Nullable MacroString redirect, @Nullable MacroString exp) {
+  private SpfRecord(
+      List<Directive> directives, @Nullable MacroString redirect, @Nullable MacroString exp) {
     this.directives = List.copyOf(directives);
     this.redirect = redirect;
     this.exp = exp;
   }
 
   /**
-   * True if the TXT bytes are an SPF record: {@code v=spf1} (any case) followed by a space or
-   * the end (RFC 7208 section 4.5).
+   * True if the TXT bytes are an SPF record: {@code v=spf1} (any case) followed by a space or the
+   * end (RFC 7208 section 4.5).
    */
   public static boolean isSpfRecord(byte[] txt) {
     if (txt.length < 6) {
@@ -85,8 +102,10 @@ public final class SpfRecord {
     for (int i = 0; i < txt.length; i++) {
       int c = txt[i] & 0xff;
       if (c < 0x20 || c > 0x7e) {
-        throw new SpfSyntaxException("record contains the byte 0x" + Integer.toHexString(c)
-            + " (only printable ASCII is allowed)");
+        throw new SpfSyntaxException(
+            "record contains the byte 0x"
+                + Integer.toHexString(c)
+                + " (only printable ASCII is allowed)");
       }
       chars[i] = (char) c;
     }
@@ -135,7 +154,10 @@ public final class SpfRecord {
     return new SpfRecord(directives, redirect, exp);
   }
 
-  /** The index of '=' if the term is a modifier (name = ALPHA *(ALPHA / DIGIT / - / _ / .)), else -1. */
+  /**
+   * The index of '=' if the term is a modifier (name = ALPHA *(ALPHA / DIGIT / - / _ / .)), else
+   * -1.
+   */
   private static int modifierNameEnd(String term) {
     int eq = term.indexOf('=');
     if (eq <= 0) {
@@ -147,8 +169,13 @@ public final class SpfRecord {
     }
     for (int k = 1; k < eq; k++) {
       char c = term.charAt(k);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '.';
       if (!ok) {
         return -1;
       }
@@ -162,10 +189,19 @@ public final class SpfRecord {
     char c0 = term.charAt(0);
     switch (c0) {
       case '+' -> start = 1;
-      case '-' -> { q = Outcome.FAIL; start = 1; }
-      case '~' -> { q = Outcome.SOFTFAIL; start = 1; }
-      case '?' -> { q = Outcome.NEUTRAL; start = 1; }
-      default -> { }
+      case '-' -> {
+        q = Outcome.FAIL;
+        start = 1;
+      }
+      case '~' -> {
+        q = Outcome.SOFTFAIL;
+        start = 1;
+      }
+      case '?' -> {
+        q = Outcome.NEUTRAL;
+        start = 1;
+      }
+      default -> {}
     }
     String text = term.substring(start);
     int nameEnd = 0;
@@ -186,7 +222,8 @@ public final class SpfRecord {
           throw new SpfSyntaxException("'" + name + "' needs a domain: " + term);
         }
         MacroString spec = MacroString.parseDomainSpec(rest.substring(1));
-        return new Directive(q, name.equals("include") ? Kind.INCLUDE : Kind.EXISTS, text, spec, 32, 128, null);
+        return new Directive(
+            q, name.equals("include") ? Kind.INCLUDE : Kind.EXISTS, text, spec, 32, 128, null);
       }
       case "ptr" -> {
         MacroString spec = null;
@@ -207,7 +244,8 @@ public final class SpfRecord {
           cidr = body.substring(cut);
         }
         int[] lengths = parseDualCidr(cidr, term);
-        return new Directive(q, name.equals("a") ? Kind.A : Kind.MX, text, spec, lengths[0], lengths[1], null);
+        return new Directive(
+            q, name.equals("a") ? Kind.A : Kind.MX, text, spec, lengths[0], lengths[1], null);
       }
       case "ip4" -> {
         if (!rest.startsWith(":")) {
@@ -286,7 +324,9 @@ public final class SpfRecord {
   }
 
   private static int parseLength(String digits, int max, String term) throws SpfSyntaxException {
-    if (digits.isEmpty() || digits.length() > 3 || (digits.length() > 1 && digits.charAt(0) == '0')) {
+    if (digits.isEmpty()
+        || digits.length() > 3
+        || (digits.length() > 1 && digits.charAt(0) == '0')) {
       throw new SpfSyntaxException("bad CIDR length: " + term);
     }
     int v = 0;

@@ -21,24 +21,26 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SPF record tree of a domain, read statically: every record reachable through {@code
- * include:} and {@code redirect=}, parsed with {@link SpfRecord}, and the worst case a receiver
- * meets when no mechanism matches — the DNS-querying terms it evaluates (RFC 7208 section 4.6.4:
- * at most 10), the void lookups among them (at most 2; a, mx, exists, and ptr for the client
- * address), {@code mx} names over 10, include loops.
- * Used by the doctor; the evaluation itself is {@link NativeEngine}'s.
+ * The SPF record tree of a domain, read statically: every record reachable through {@code include:}
+ * and {@code redirect=}, parsed with {@link SpfRecord}, and the worst case a receiver meets when no
+ * mechanism matches — the DNS-querying terms it evaluates (RFC 7208 section 4.6.4: at most 10), the
+ * void lookups among them (at most 2; a, mx, exists, and ptr for the client address), {@code mx}
+ * names over 10, include loops. Used by the doctor; the evaluation itself is {@link
+ * NativeEngine}'s.
  *
- * <p>The records come from strangers, so the walk is bounded: at most {@link #MAX_RECORDS}
- * distinct records and {@link #MAX_PROBES} a/mx/exists probes are fetched, and the worst case is
- * expanded with an explicit stack over at most {@link #MAX_EXPANDED} record visits (an include
- * loop or a wide tree ends the count as "at least N"). Macros are expanded for the given client
- * address and sender, as a receiver would.
+ * <p>The records come from strangers, so the walk is bounded: at most {@link #MAX_RECORDS} distinct
+ * records and {@link #MAX_PROBES} a/mx/exists probes are fetched, and the worst case is expanded
+ * with an explicit stack over at most {@link #MAX_EXPANDED} record visits (an include loop or a
+ * wide tree ends the count as "at least N"). Macros are expanded for the given client address and
+ * sender, as a receiver would.
  */
 public final class SpfTree {
   /** Distinct SPF records fetched at most (a tree within the RFC's limits has at most 11). */
   public static final int MAX_RECORDS = 40;
+
   /** a/mx/exists targets probed for void answers at most. */
   public static final int MAX_PROBES = 60;
+
   /** Record visits counted at most when expanding the worst case. */
   public static final int MAX_EXPANDED = 1_000;
 
@@ -67,7 +69,12 @@ public final class SpfTree {
    * @param texts the SPF records' texts as published (one for RECORD and SYNTAX)
    * @param problem what went wrong, empty for RECORD
    */
-  public record Node(String domain, Status status, @Nullable SpfRecord record, List<String> texts, String problem) {
+  public record Node(
+      String domain,
+      Status status,
+      @Nullable SpfRecord record,
+      List<String> texts,
+      String problem) {
     public Node {
       texts = List.copyOf(texts);
     }
@@ -80,8 +87,10 @@ public final class SpfTree {
    * @param nodes every record fetched, by domain (the root first)
    * @param lookups DNS-querying terms a receiver evaluates when nothing matches (include, a, mx,
    *     ptr, exists, redirect), over the whole tree
-   * @param capped true when a cap stopped the walk: {@code lookups} and the void count are lower bounds
-   * @param voidNames a/mx/exists/ptr lookups that answered NXDOMAIN or NODATA, one entry per evaluation
+   * @param capped true when a cap stopped the walk: {@code lookups} and the void count are lower
+   *     bounds
+   * @param voidNames a/mx/exists/ptr lookups that answered NXDOMAIN or NODATA, one entry per
+   *     evaluation
    * @param loops include/redirect cycles, as {@code a.example -> b.example -> a.example}
    * @param wideMx {@code mx} targets with more than 10 MX names
    * @param ptrUses domains whose record uses the {@code ptr} mechanism
@@ -120,7 +129,8 @@ public final class SpfTree {
       DnsResolver dns, String domain, InetAddress client, String sender, Executor executor) {
     Walk walk = new Walk(dns, client, sender);
     walk.fetch(Domains.stripDot(domain).toLowerCase(Locale.ROOT));
-    return walk.done.thenApplyAsync(v -> walk.expand(Domains.stripDot(domain).toLowerCase(Locale.ROOT)), executor);
+    return walk.done.thenApplyAsync(
+        v -> walk.expand(Domains.stripDot(domain).toLowerCase(Locale.ROOT)), executor);
   }
 
   /** A probe of an a/mx/exists target: its answer status and, for MX, the number of names. */
@@ -154,29 +164,37 @@ public final class SpfTree {
           return;
         }
         if (nodes.size() >= MAX_RECORDS) {
-          nodes.put(domain, new Node(domain, Status.NOT_FETCHED, null, List.of(),
-              "not fetched: more than " + MAX_RECORDS + " records in the tree"));
+          nodes.put(
+              domain,
+              new Node(
+                  domain,
+                  Status.NOT_FETCHED,
+                  null,
+                  List.of(),
+                  "not fetched: more than " + MAX_RECORDS + " records in the tree"));
           return;
         }
         nodes.put(domain, new Node(domain, Status.NOT_FETCHED, null, List.of(), "pending"));
         pending++;
       }
-      lookup(domain, RecordType.TXT).thenAccept(a -> {
-        try {
-          Node node = node(domain, a);
-          synchronized (this) {
-            nodes.put(domain, node);
-            if (node.status == Status.DNS_ERROR) {
-              dnsErrors.add(node.problem);
-            }
-          }
-          if (node.record != null) {
-            follow(node);
-          }
-        } finally {
-          finishOne(); // after follow() counted the children, so the walk cannot end early
-        }
-      });
+      lookup(domain, RecordType.TXT)
+          .thenAccept(
+              a -> {
+                try {
+                  Node node = node(domain, a);
+                  synchronized (this) {
+                    nodes.put(domain, node);
+                    if (node.status == Status.DNS_ERROR) {
+                      dnsErrors.add(node.problem);
+                    }
+                  }
+                  if (node.record != null) {
+                    follow(node);
+                  }
+                } finally {
+                  finishOne(); // after follow() counted the children, so the walk cannot end early
+                }
+              });
     }
 
     private void follow(Node node) {
@@ -186,9 +204,13 @@ public final class SpfTree {
           probe(Ip.reverseName(client.getAddress()), RecordType.PTR); // void without a PTR record
           continue;
         }
-        String target = d.kind == SpfRecord.Kind.INCLUDE || d.kind == SpfRecord.Kind.A
-            || d.kind == SpfRecord.Kind.MX || d.kind == SpfRecord.Kind.EXISTS
-            ? target(d.domainSpec, node.domain) : null;
+        String target =
+            d.kind == SpfRecord.Kind.INCLUDE
+                    || d.kind == SpfRecord.Kind.A
+                    || d.kind == SpfRecord.Kind.MX
+                    || d.kind == SpfRecord.Kind.EXISTS
+                ? target(d.domainSpec, node.domain)
+                : null;
         if (target == null) {
           continue;
         }
@@ -197,7 +219,7 @@ public final class SpfTree {
           case A -> probe(target, v4 ? RecordType.A : RecordType.AAAA);
           case MX -> probe(target, RecordType.MX);
           case EXISTS -> probe(target, RecordType.A);
-          default -> { }
+          default -> {}
         }
       }
       if (r.redirect != null && !hasAll(r)) {
@@ -222,18 +244,23 @@ public final class SpfTree {
         probes.put(key, new Probe(DnsStatus.NOERROR, 0, "pending"));
         pending++;
       }
-      lookup(name, type).thenAccept(a -> {
-        try {
-          synchronized (this) {
-            probes.put(key, new Probe(a.status(), type == RecordType.MX ? a.mxs().size() : 0, describe(a)));
-            if (a.isError()) {
-              dnsErrors.add(describe(a));
-            }
-          }
-        } finally {
-          finishOne();
-        }
-      });
+      lookup(name, type)
+          .thenAccept(
+              a -> {
+                try {
+                  synchronized (this) {
+                    probes.put(
+                        key,
+                        new Probe(
+                            a.status(), type == RecordType.MX ? a.mxs().size() : 0, describe(a)));
+                    if (a.isError()) {
+                      dnsErrors.add(describe(a));
+                    }
+                  }
+                } finally {
+                  finishOne();
+                }
+              });
     }
 
     private void finishOne() {
@@ -254,7 +281,8 @@ public final class SpfTree {
         return CompletableFuture.completedFuture(
             DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + e));
       }
-      return f.exceptionally(e -> DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + e));
+      return f.exceptionally(
+          e -> DnsAnswer.error(name, type, DnsStatus.SERVFAIL, "resolver failed: " + e));
     }
 
     /** The same record selection as {@code check_host()}: exactly one {@code v=spf1} TXT. */
@@ -274,10 +302,16 @@ public final class SpfTree {
         texts.add(printable(b));
       }
       if (found.isEmpty()) {
-        return new Node(domain, Status.NONE, null, texts, "no SPF record at " + domain + " (" + a.status() + ")");
+        return new Node(
+            domain,
+            Status.NONE,
+            null,
+            texts,
+            "no SPF record at " + domain + " (" + a.status() + ")");
       }
       if (found.size() > 1) {
-        return new Node(domain, Status.MULTIPLE, null, texts, found.size() + " SPF records at " + domain);
+        return new Node(
+            domain, Status.MULTIPLE, null, texts, found.size() + " SPF records at " + domain);
       }
       try {
         return new Node(domain, Status.RECORD, SpfRecord.parse(found.get(0)), texts, "");
@@ -287,7 +321,12 @@ public final class SpfTree {
     }
 
     private static String describe(DnsAnswer a) {
-      return a.name() + " " + a.type() + " " + a.status() + a.detail().map(d -> " (" + d + ")").orElse("");
+      return a.name()
+          + " "
+          + a.type()
+          + " "
+          + a.status()
+          + a.detail().map(d -> " (" + d + ")").orElse("");
     }
 
     /** The query name of a domain-spec in the record of {@code domain}; null when invalid. */
@@ -397,7 +436,11 @@ public final class SpfTree {
           switch (d.kind) {
             case INCLUDE -> {
               if (target == null) {
-                invalid.add("include:" + (d.domainSpec == null ? "" : d.domainSpec.text()) + " in " + v.domain);
+                invalid.add(
+                    "include:"
+                        + (d.domainSpec == null ? "" : d.domainSpec.text())
+                        + " in "
+                        + v.domain);
               } else if (v.onPath(target)) {
                 loops.add(v.path(target));
               } else {
@@ -405,10 +448,12 @@ public final class SpfTree {
               }
             }
             case A, EXISTS -> {
-              RecordType type = d.kind == SpfRecord.Kind.EXISTS || v4 ? RecordType.A : RecordType.AAAA;
+              RecordType type =
+                  d.kind == SpfRecord.Kind.EXISTS || v4 ? RecordType.A : RecordType.AAAA;
               Probe p = target == null ? null : probeSnapshot.get(type + " " + target);
               if (p != null && p.status.isVoid()) {
-                voids.add(d.text + " in " + v.domain + " (" + target + " " + type + " " + p.status + ")");
+                voids.add(
+                    d.text + " in " + v.domain + " (" + target + " " + type + " " + p.status + ")");
               }
             }
             case MX -> {
@@ -427,7 +472,7 @@ public final class SpfTree {
                 voids.add(d.text + " in " + v.domain + " (" + reverse + " PTR " + p.status + ")");
               }
             }
-            default -> { }
+            default -> {}
           }
         }
         if (!sawAll && r.redirect != null) {
@@ -443,8 +488,17 @@ public final class SpfTree {
         }
       }
       Node root = snapshot.get(rootDomain);
-      return new Analysis(root, snapshot, lookups, capped, voids, dedupe(loops), dedupe(wideMx), dedupe(ptr),
-          dedupe(errors), dedupe(invalid));
+      return new Analysis(
+          root,
+          snapshot,
+          lookups,
+          capped,
+          voids,
+          dedupe(loops),
+          dedupe(wideMx),
+          dedupe(ptr),
+          dedupe(errors),
+          dedupe(invalid));
     }
 
     private static boolean hasAll(SpfRecord r) {

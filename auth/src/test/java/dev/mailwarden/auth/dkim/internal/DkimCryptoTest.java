@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class DkimCryptoTest {
   private static final DkimKeyPair ED = DkimKeys.ed25519();
   private static final byte[] DATA =
-      "from:Alice <alice@example.com>\r\ndkim-signature:v=1; a=ed25519-sha256; b=".getBytes(StandardCharsets.US_ASCII);
+      "from:Alice <alice@example.com>\r\ndkim-signature:v=1; a=ed25519-sha256; b="
+          .getBytes(StandardCharsets.US_ASCII);
 
   private static KeyRecord record(DkimKeyPair k) throws DkimSyntaxException {
     return KeyRecord.parse(k.txtRecord());
@@ -85,7 +86,8 @@ class DkimCryptoTest {
     // R = identity, S = 0 and any message; the key must sign nothing
     byte[] identity = new byte[32];
     identity[0] = 1;
-    KeyRecord key = KeyRecord.parse("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(identity));
+    KeyRecord key =
+        KeyRecord.parse("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(identity));
     assertThat(key.ed25519Key()).isNull();
     byte[] forged = new byte[64];
     forged[0] = 1;
@@ -97,15 +99,20 @@ class DkimCryptoTest {
   void offCurveKey_parsesAndFailsEverySignature() throws Exception {
     byte[] offCurve = new byte[32];
     offCurve[0] = 2; // y = 2 has no x on the curve
-    KeyRecord key = KeyRecord.parse("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(offCurve));
+    KeyRecord key =
+        KeyRecord.parse("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(offCurve));
     assertThat(key.keyType()).isEqualTo("ed25519");
     assertThat(DkimCrypto.verify(key, DATA, DkimCrypto.sign(ED.privateKey(), DATA))).isFalse();
   }
 
   @Test
   void wrongLengthKey_isASyntaxError() {
-    assertThatThrownBy(() -> KeyRecord.parse("v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(new byte[31])))
-        .isInstanceOf(DkimSyntaxException.class).hasMessageContaining("32 bytes");
+    assertThatThrownBy(
+            () ->
+                KeyRecord.parse(
+                    "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(new byte[31])))
+        .isInstanceOf(DkimSyntaxException.class)
+        .hasMessageContaining("32 bytes");
   }
 
   @Test
@@ -125,6 +132,7 @@ class DkimCryptoTest {
     g.initialize(256);
     PrivateKey ec = g.generateKeyPair().getPrivate();
     assertThatThrownBy(() -> DkimCrypto.signingKey(ec))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RSA or Ed25519");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RSA or Ed25519");
   }
 }

@@ -16,9 +16,10 @@ class SignatureBase64Test {
     for (int round = 0; round < 2_000; round++) {
       byte[] data = new byte[random.nextInt(300)];
       random.nextBytes(data);
-      String b64 = random.nextBoolean()
-          ? Base64.getEncoder().encodeToString(data)
-          : Base64.getEncoder().withoutPadding().encodeToString(data);
+      String b64 =
+          random.nextBoolean()
+              ? Base64.getEncoder().encodeToString(data)
+              : Base64.getEncoder().withoutPadding().encodeToString(data);
       StringBuilder folded = new StringBuilder();
       for (int ci = 0; ci < b64.length(); ci++) {
         char c = b64.charAt(ci);
@@ -34,7 +35,9 @@ class SignatureBase64Test {
   @Test
   void rejectsWhatTheJdkRejects() {
     for (String bad : new String[] {"A", "QQ=", "QQ=A", "Q!==", "QUJD=", "QQ==="}) {
-      assertThatThrownBy(() -> SignatureTags.base64(bad, "b")).as(bad).isInstanceOf(DkimSyntaxException.class);
+      assertThatThrownBy(() -> SignatureTags.base64(bad, "b"))
+          .as(bad)
+          .isInstanceOf(DkimSyntaxException.class);
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.mailwarden.benchmarks.guard.GuardJudge.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ class BenchmarkGuardTest {
         assertThat(Arrays.stream(bench.getMethods()).filter(m -> m.getName().equals(method)))
             .as("%s: %s.%s is a @Benchmark method", r.name(), r.bench(), method)
             .singleElement()
-            .matches(m -> ((Method) m).isAnnotationPresent(Benchmark.class));
+            .matches(m -> m.isAnnotationPresent(Benchmark.class));
       }
       r.params()
           .forEach(

@@ -2,15 +2,14 @@ package dev.mailwarden.auth.dmarc;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.net.InternetDomainName;
 import dev.mailwarden.auth.dmarc.internal.PublicSuffixRules;
+import dev.mailwarden.auth.internal.PublicSuffixes;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +33,7 @@ public final class OrganizationalDomains {
   private static final OrganizationalDomains TREE_WALK =
       new OrganizationalDomains(null, "tree-walk");
   private static final OrganizationalDomains GUAVA =
-      new OrganizationalDomains(OrganizationalDomains::guavaRegistrable, "psl(bundled)");
+      new OrganizationalDomains(PublicSuffixes::organizational, "psl(bundled)");
 
   private interface Lookup {
     @Nullable String registrable(String asciiLowerName);
@@ -92,22 +91,6 @@ public final class OrganizationalDomains {
     String d = domain.toLowerCase(Locale.ROOT);
     String reg = psl.registrable(d);
     return Optional.of(reg == null ? d : reg);
-  }
-
-  private static @Nullable String guavaRegistrable(String name) {
-    try {
-      InternetDomainName n = InternetDomainName.from(name);
-      if (!n.hasPublicSuffix()) {
-        // an unlisted TLD: the list's implicit rule "*" makes the last label the suffix
-        List<String> parts = n.parts();
-        return parts.size() < 2
-            ? null
-            : parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1);
-      }
-      return n.isUnderPublicSuffix() ? n.topPrivateDomain().toString() : null;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      return null;
-    }
   }
 
   @Override

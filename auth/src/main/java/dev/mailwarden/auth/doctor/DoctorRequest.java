@@ -2,7 +2,7 @@ package dev.mailwarden.auth.doctor;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailwarden.auth.spf.internal.Domains;
+import dev.mailwarden.internal.DomainNames;
 import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -98,7 +98,7 @@ public final class DoctorRequest {
         throw new IllegalArgumentException(
             "not a domain name: '" + domain + "' (" + e.getMessage() + ")", e);
       }
-      if (!Domains.isValidCheckDomain(d)) {
+      if (!DomainNames.isValidCheckDomain(d)) {
         throw new IllegalArgumentException("not a domain name: '" + domain + "'");
       }
       this.domain = d;

@@ -10,16 +10,17 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Weights;
-import dev.mailwarden.auth.helo.internal.Domains;
 import dev.mailwarden.auth.helo.internal.EmbeddedIp;
 import dev.mailwarden.auth.helo.internal.HeloParser;
 import dev.mailwarden.auth.helo.internal.Lookups;
 import dev.mailwarden.auth.helo.internal.ParsedHelo;
 import dev.mailwarden.auth.helo.internal.ReverseDns;
 import dev.mailwarden.auth.helo.internal.SpecialAddresses;
+import dev.mailwarden.auth.internal.PublicSuffixes;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.DomainNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -279,7 +280,7 @@ public final class Helo implements Checker<HeloResult> {
     private boolean name(ParsedHelo.Hostname h, String quoted) {
       String n = h.ascii();
       for (String suffix : LOCAL_SUFFIXES) {
-        if (Domains.isAtOrBelow(n, suffix)) {
+        if (DomainNames.isAtOrBelow(n, suffix)) {
           add(HeloFinding.LOCAL_NAME, "HELO " + quoted + " is a local-only name (." + suffix + ")");
           return false;
         }
@@ -292,7 +293,7 @@ public final class Helo implements Checker<HeloResult> {
         add(HeloFinding.IMPERSONATION, "HELO " + quoted + " claims to be this server");
         return false;
       }
-      Optional<String> registrable = Domains.registrable(n);
+      Optional<String> registrable = PublicSuffixes.registrable(n);
       if (registrable.isEmpty()) {
         add(HeloFinding.NO_REGISTRABLE_DOMAIN, "HELO " + quoted + " is under no public suffix");
         return false;
@@ -307,7 +308,7 @@ public final class Helo implements Checker<HeloResult> {
         return true;
       }
       for (String d : localDomains) {
-        if (Domains.isAtOrBelow(n, d)) {
+        if (DomainNames.isAtOrBelow(n, d)) {
           return true;
         }
       }
@@ -412,7 +413,7 @@ public final class Helo implements Checker<HeloResult> {
       List<String> names = rd.confirmedNames().isEmpty() ? rd.ptrNames() : rd.confirmedNames();
       if (!names.isEmpty()) {
         String best = names.get(0);
-        dynamic(best, Domains.registrable(best))
+        dynamic(best, PublicSuffixes.registrable(best))
             .ifPresent(
                 why ->
                     out.add(
@@ -423,7 +424,7 @@ public final class Helo implements Checker<HeloResult> {
         Set<String> allowed = providers.get(provider.get());
         boolean ok =
             rd.confirmedNames().stream()
-                .anyMatch(n -> allowed.stream().anyMatch(d -> Domains.isAtOrBelow(n, d)));
+                .anyMatch(n -> allowed.stream().anyMatch(d -> DomainNames.isAtOrBelow(n, d)));
         if (!ok) {
           if (rd.status() == ReverseDns.Status.TEMPERROR) {
             problems.add(
@@ -469,7 +470,7 @@ public final class Helo implements Checker<HeloResult> {
           return Optional.of("embeds the client address as " + form.get());
         }
       }
-      String host = Domains.hostPart(n, registrable);
+      String host = PublicSuffixes.hostPart(n, registrable);
       if (host.isEmpty()) {
         return Optional.empty();
       }
@@ -485,7 +486,7 @@ public final class Helo implements Checker<HeloResult> {
   /** The provider whose HELO domain this name is at or below, if any. */
   private Optional<String> provider(String n) {
     for (String key : providers.keySet()) {
-      if (Domains.isAtOrBelow(n, key)) {
+      if (DomainNames.isAtOrBelow(n, key)) {
         return Optional.of(key);
       }
     }
@@ -613,7 +614,7 @@ public final class Helo implements Checker<HeloResult> {
      */
     public Builder localNames(String... names) {
       for (String n : names) {
-        String c = Domains.canonical(requireNonNull(n, "name"));
+        String c = DomainNames.canonical(requireNonNull(n, "name"));
         if (c.startsWith(".") && c.length() > 1) {
           localDomains.add(c.substring(1));
         } else if (!c.isEmpty() && !c.equals(".")) {
@@ -701,10 +702,10 @@ public final class Helo implements Checker<HeloResult> {
       }
       Set<String> allowed = new LinkedHashSet<>();
       for (String d : rdnsDomains) {
-        allowed.add(Domains.canonical(requireNonNull(d, "rdnsDomain")));
+        allowed.add(DomainNames.canonical(requireNonNull(d, "rdnsDomain")));
       }
       providers.put(
-          Domains.canonical(requireNonNull(heloDomain, "heloDomain")), Set.copyOf(allowed));
+          DomainNames.canonical(requireNonNull(heloDomain, "heloDomain")), Set.copyOf(allowed));
       return this;
     }
 

@@ -10,12 +10,12 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Weights;
-import dev.mailwarden.auth.helo.internal.Domains;
 import dev.mailwarden.auth.helo.internal.HeloParser;
 import dev.mailwarden.auth.helo.internal.Lookups;
 import dev.mailwarden.auth.helo.internal.ParsedHelo;
 import dev.mailwarden.auth.helo.internal.ReverseDns;
 import dev.mailwarden.auth.helo.internal.SpecialAddresses;
+import dev.mailwarden.auth.internal.PublicSuffixes;
 import dev.mailwarden.dns.RecordType;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -180,13 +180,13 @@ public final class Iprev implements Checker<IprevResult> {
     if (!(helo instanceof ParsedHelo.Hostname h)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    Optional<String> heloDomain = Domains.registrable(h.ascii());
+    Optional<String> heloDomain = PublicSuffixes.registrable(h.ascii());
     if (heloDomain.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     String sharing = null;
     for (String name : rd.ptrNames()) {
-      if (Domains.registrable(name).equals(heloDomain)) {
+      if (PublicSuffixes.registrable(name).equals(heloDomain)) {
         sharing = name;
         break;
       }

@@ -3,7 +3,7 @@ package dev.mailwarden.auth.helo;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.MailSession;
-import dev.mailwarden.auth.helo.internal.Cidr;
+import dev.mailwarden.internal.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

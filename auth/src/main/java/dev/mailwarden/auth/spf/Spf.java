@@ -8,8 +8,8 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
-import dev.mailwarden.auth.spf.internal.Domains;
 import dev.mailwarden.auth.spf.internal.TimeBoundContext;
+import dev.mailwarden.internal.DomainNames;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -229,7 +229,7 @@ public final class Spf {
               defaultExplanation,
               voidLookupLimit,
               maxMacroExpansion);
-      if (!Domains.isValidCheckDomain(domain)) {
+      if (!DomainNames.isValidCheckDomain(domain)) {
         // RFC 7208 section 4.3: a malformed or single-label domain gives none without any lookup
         return done(
             SpfResult.builder(Outcome.NONE, request)

@@ -12,9 +12,9 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
-import dev.mailwarden.auth.helo.internal.ReverseNames;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
+import dev.mailwarden.internal.ReverseNames;
 import dev.mailwarden.testing.TestRuntime;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl.internal;
 
+import dev.mailwarden.internal.ReverseNames;
 import java.net.InetAddress;
 
 /**
@@ -69,7 +70,7 @@ public final class AddressKey {
   @Override
   public String toString() {
     return isIpv4()
-        ? QueryNames.formatIpv4(ipv4())
+        ? ReverseNames.dottedQuad(ipv4())
         : Long.toHexString(hi) + ":" + Long.toHexString(lo);
   }
 }

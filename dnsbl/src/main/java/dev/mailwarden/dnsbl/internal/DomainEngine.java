@@ -9,6 +9,8 @@ import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dnsbl.DomainSource;
 import dev.mailwarden.dnsbl.ListError;
 import dev.mailwarden.dnsbl.ListResult;
+import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.ReverseNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -72,11 +74,11 @@ public final class DomainEngine {
     MailSession s = ctx.session();
     Map<String, EnumSet<DomainSource>> names = new LinkedHashMap<>();
     if (sources.contains(DomainSource.HELO)) {
-      s.helo().flatMap(DomainNames::normalize).ifPresent(d -> add(names, d, DomainSource.HELO));
+      s.helo().flatMap(DomainNames::hostName).ifPresent(d -> add(names, d, DomainSource.HELO));
     }
     if (sources.contains(DomainSource.MAIL_FROM)) {
       s.mailFrom()
-          .flatMap(DomainNames::ofAddress)
+          .flatMap(DomainNames::hostNameOfAddress)
           .ifPresent(d -> add(names, d, DomainSource.MAIL_FROM));
     }
     List<ListResult> overCap = new ArrayList<>();
@@ -128,7 +130,7 @@ public final class DomainEngine {
     return rdns.thenCompose(
         ptr -> {
           for (String p : ptr) {
-            DomainNames.normalize(p).ifPresent(d -> add(names, d, DomainSource.RDNS));
+            DomainNames.hostName(p).ifPresent(d -> add(names, d, DomainSource.RDNS));
           }
           CompletableFuture<List<ListResult>> results = query(ctx, names);
           if (overCap.isEmpty()) {
@@ -152,8 +154,8 @@ public final class DomainEngine {
     AddressKey key = AddressKey.of(ip);
     String name =
         key.isIpv4()
-            ? QueryNames.ipv4(key.ipv4(), "in-addr.arpa")
-            : QueryNames.ipv6(key.high(), key.low(), "ip6.arpa");
+            ? ReverseNames.ipv4(key.ipv4(), "in-addr.arpa")
+            : ReverseNames.ipv6(key.high(), key.low(), "ip6.arpa");
     long remaining = Math.max(0, ctx.deadlineNanos() - ctx.ticker().read());
     CompletableFuture<DnsAnswer> f;
     try {

@@ -1,5 +1,6 @@
 package dev.mailwarden.dnsbl.internal;
 
+import dev.mailwarden.internal.DomainNames;
 import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -96,7 +97,7 @@ public final class FromHeader {
           int at = address == null ? -1 : address.lastIndexOf('@');
           // the same raw domain is normalized (IDN, case) once, however often it repeats
           if (at >= 0 && seen.add(address.substring(at + 1))) {
-            DomainNames.ofAddress(address).ifPresent(domains::add);
+            DomainNames.hostNameOfAddress(address).ifPresent(domains::add);
             if (domains.size() > limit) {
               done = true;
               return;

@@ -4,6 +4,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.RecordType;
 import dev.mailwarden.dnsbl.ListHealthEvent;
+import dev.mailwarden.internal.ReverseNames;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,12 +78,12 @@ public final class Health {
     String negative;
     switch (family) {
       case IPV4 -> {
-        positive = QueryNames.ipv4(0x7f00_0002, spec.zone());
-        negative = QueryNames.ipv4(0x7f00_0001, spec.zone());
+        positive = ReverseNames.ipv4(0x7f00_0002, spec.zone());
+        negative = ReverseNames.ipv4(0x7f00_0001, spec.zone());
       }
       case IPV6 -> {
-        positive = QueryNames.ipv6(0, 0xffff_7f00_0002L, spec.zone());
-        negative = QueryNames.ipv6(0, 0xffff_7f00_0001L, spec.zone());
+        positive = ReverseNames.ipv6(0, 0xffff_7f00_0002L, spec.zone());
+        negative = ReverseNames.ipv6(0, 0xffff_7f00_0001L, spec.zone());
       }
       default -> {
         positive = QueryNames.domain("test", spec.zone());

@@ -4,6 +4,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.ListError;
 import dev.mailwarden.dnsbl.ListResult;
+import dev.mailwarden.internal.ReverseNames;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ public final class IpEngine {
 
   private CompletableFuture<DnsblResult> lookup(
       CheckContext ctx, InetAddress ip, AddressKey key, @Nullable Health[] health) {
-    String subject = key.isIpv4() ? QueryNames.formatIpv4(key.ipv4()) : ip.getHostAddress();
+    String subject = key.isIpv4() ? ReverseNames.dottedQuad(key.ipv4()) : ip.getHostAddress();
     ListResult[] results = new ListResult[lists.size()];
     List<Batch.Job> jobs = new ArrayList<>(zones.length);
     for (int z = 0; z < zones.length; z++) {

@@ -2,6 +2,7 @@ package dev.mailwarden.dnsbl.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailwarden.internal.DomainNames;
 import dev.mailwarden.internal.HeaderText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -241,7 +242,7 @@ class FromHeaderTest {
           String address = a.getAddress();
           int at = address == null ? -1 : address.lastIndexOf('@');
           if (at >= 0 && seen.add(address.substring(at + 1))) {
-            DomainNames.ofAddress(address).ifPresent(out::add);
+            DomainNames.hostNameOfAddress(address).ifPresent(out::add);
             if (out.size() > limit) {
               return new ArrayList<>(out);
             }

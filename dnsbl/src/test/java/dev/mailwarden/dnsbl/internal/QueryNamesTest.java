@@ -23,15 +23,4 @@ class QueryNamesTest {
         .isEqualTo(
             "b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ugly.example.com");
   }
-
-  @Test
-  void domainNames_areNormalized() {
-    assertThat(DomainNames.normalize("Mail.Example.COM.")).hasValue("mail.example.com");
-    assertThat(DomainNames.normalize("bücher.example")).hasValue("xn--bcher-kva.example");
-    assertThat(DomainNames.normalize("[192.0.2.1]")).isEmpty();
-    assertThat(DomainNames.normalize("192.0.2.1")).isEmpty();
-    assertThat(DomainNames.normalize("localhost")).isEmpty();
-    assertThat(DomainNames.normalize("bad name.example")).isEmpty();
-    assertThat(DomainNames.ofAddress("Bob@Example.ORG")).hasValue("example.org");
-  }
 }

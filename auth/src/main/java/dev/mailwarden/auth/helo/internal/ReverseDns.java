@@ -4,6 +4,8 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.ReverseNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public record ReverseDns(
     }
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String n : ptr.names()) {
-      String c = Domains.canonical(n);
+      String c = DomainNames.canonical(n);
       if (!c.isEmpty() && !c.equals(".")) {
         unique.add(c);
       }

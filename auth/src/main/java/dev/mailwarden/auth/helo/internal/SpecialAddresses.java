@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.helo.internal;
 
+import dev.mailwarden.internal.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;

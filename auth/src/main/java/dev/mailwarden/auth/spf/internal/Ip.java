@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Address parsing, CIDR matching and the address forms of SPF macros. */
+/** Address parsing (RFC 7208 ip4/ip6 syntax) and the address forms of SPF macros. */
 public final class Ip {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -72,25 +72,6 @@ public final class Ip {
     return b;
   }
 
-  /** True if the first {@code prefix} bits of {@code a} and {@code b} (same length) agree. */
-  static boolean inPrefix(byte[] a, byte[] b, int prefix) {
-    if (a.length != b.length) {
-      return false;
-    }
-    int full = prefix >>> 3;
-    for (int i = 0; i < full; i++) {
-      if (a[i] != b[i]) {
-        return false;
-      }
-    }
-    int rem = prefix & 7;
-    if (rem == 0) {
-      return true;
-    }
-    int mask = (0xff << (8 - rem)) & 0xff;
-    return ((a[full] ^ b[full]) & mask) == 0;
-  }
-
   /** The {@code %{i}} form: dotted quad, or 32 dot-separated upper-case nibbles for IPv6. */
   static String macroForm(byte[] ip) {
     if (ip.length == 4) {
@@ -108,25 +89,6 @@ public final class Ip {
       out[k++] = HEX[b & 0xf];
     }
     return new String(out, 0, k);
-  }
-
-  /** The reverse-lookup name (in-addr.arpa or ip6.arpa). */
-  static String reverseName(byte[] ip) {
-    StringBuilder b = new StringBuilder(ip.length == 4 ? 29 : 73);
-    if (ip.length == 4) {
-      for (int i = 3; i >= 0; i--) {
-        b.append(ip[i] & 0xff).append('.');
-      }
-      return b.append("in-addr.arpa").toString();
-    }
-    for (int i = 15; i >= 0; i--) {
-      int v = ip[i] & 0xff;
-      b.append(Character.toLowerCase(HEX[v & 0xf]))
-          .append('.')
-          .append(Character.toLowerCase(HEX[v >> 4]))
-          .append('.');
-    }
-    return b.append("ip6.arpa").toString();
   }
 
   /** The {@code %{c}} form: dotted quad or RFC 5952 compressed lower-case IPv6. */

@@ -11,6 +11,9 @@ import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.Cidr;
+import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.ReverseNames;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,7 @@ public final class NativeEngine implements SpfEngine {
   @Override
   public CompletableFuture<SpfResult> evaluate(SpfRequest request, CheckContext context) {
     Evaluation ev = new Evaluation(request, context);
-    String domain = Domains.lookupName(request.domain());
+    String domain = DomainNames.lookupName(request.domain());
     if (domain == null) {
       return CompletableFuture.completedFuture(
           ev.result(
@@ -235,7 +238,7 @@ public final class NativeEngine implements SpfEngine {
             return matched(record, d, domain, inInclude);
           case IP4:
           case IP6:
-            if (d.network != null && Ip.inPrefix(ip, d.network, v4 ? d.cidr4 : d.cidr6)) {
+            if (d.network != null && Cidr.matches(ip, d.network, v4 ? d.cidr4 : d.cidr6)) {
               return matched(record, d, domain, inInclude);
             }
             continue;
@@ -272,7 +275,7 @@ public final class NativeEngine implements SpfEngine {
                 if (target == null) {
                   return done(HostResult.error(Outcome.PERMERROR, overBudget(redirect)));
                 }
-                String name = Domains.lookupName(target);
+                String name = DomainNames.lookupName(target);
                 if (name == null) {
                   return done(
                       HostResult.error(
@@ -309,7 +312,7 @@ public final class NativeEngine implements SpfEngine {
               return CompletableFuture.completedFuture(
                   Match.error(Outcome.PERMERROR, overBudget(spec)));
             }
-            String name = Domains.lookupName(expanded);
+            String name = DomainNames.lookupName(expanded);
             switch (d.kind) {
               case INCLUDE:
                 if (name == null) {
@@ -365,7 +368,7 @@ public final class NativeEngine implements SpfEngine {
     private boolean anyInPrefix(DnsAnswer a, int prefix) {
       for (DnsRecord r : a.records()) {
         if (r instanceof DnsRecord.Address addr
-            && Ip.inPrefix(ip, addr.address().getAddress(), prefix)) {
+            && Cidr.matches(ip, addr.address().getAddress(), prefix)) {
           return true;
         }
       }
@@ -400,7 +403,7 @@ public final class NativeEngine implements SpfEngine {
                 int prefix = v4 ? d.cidr4 : d.cidr6;
                 List<CompletableFuture<DnsAnswer>> answers = new ArrayList<>(mxs.size());
                 for (DnsRecord.Mx mx : mxs) {
-                  String host = Domains.lookupName(mx.exchange());
+                  String host = DomainNames.lookupName(mx.exchange());
                   answers.add(host == null ? null : lookup(host, type));
                 }
                 return inOrder(answers, 0, prefix);
@@ -439,7 +442,7 @@ public final class NativeEngine implements SpfEngine {
     }
 
     private CompletableFuture<Match> matchPtr(String target) {
-      return lookup(Ip.reverseName(ip), RecordType.PTR)
+      return lookup(ReverseNames.of(ip), RecordType.PTR)
           .thenCompose(
               a -> {
                 if (a.isError()) {
@@ -452,7 +455,7 @@ public final class NativeEngine implements SpfEngine {
                 List<String> names = a.names();
                 List<String> candidates = new ArrayList<>();
                 for (int i = 0; i < names.size() && i < MAX_NAMES; i++) {
-                  if (Domains.isAtOrBelow(names.get(i), target)) {
+                  if (DomainNames.isAtOrBelow(names.get(i), target)) {
                     candidates.add(names.get(i));
                   }
                 }
@@ -465,7 +468,7 @@ public final class NativeEngine implements SpfEngine {
       CompletableFuture<@Nullable String> result = CompletableFuture.completedFuture(null);
       RecordType type = v4 ? RecordType.A : RecordType.AAAA;
       for (String n : names) {
-        String host = Domains.lookupName(n);
+        String host = DomainNames.lookupName(n);
         if (host == null) {
           continue;
         }
@@ -550,7 +553,7 @@ public final class NativeEngine implements SpfEngine {
 
     /** The {@code %{p}} value (RFC 7208 section 7.3): a validated name, preferring the domain. */
     private CompletableFuture<String> validatedNameFor(String domain) {
-      return lookup(Ip.reverseName(ip), RecordType.PTR)
+      return lookup(ReverseNames.of(ip), RecordType.PTR)
           .thenCompose(
               a -> {
                 if (!a.isSuccess()) {
@@ -562,9 +565,9 @@ public final class NativeEngine implements SpfEngine {
                 List<String> others = new ArrayList<>();
                 for (int i = 0; i < names.size() && i < MAX_NAMES; i++) {
                   String n = names.get(i);
-                  if (Domains.stripDot(n).equalsIgnoreCase(domain)) {
+                  if (DomainNames.stripDot(n).equalsIgnoreCase(domain)) {
                     ordered.add(n);
-                  } else if (Domains.isAtOrBelow(n, domain)) {
+                  } else if (DomainNames.isAtOrBelow(n, domain)) {
                     below.add(n);
                   } else {
                     others.add(n);
@@ -573,7 +576,7 @@ public final class NativeEngine implements SpfEngine {
                 ordered.addAll(below);
                 ordered.addAll(others);
                 return validated(ordered)
-                    .thenApply(v -> v == null ? "unknown" : Domains.stripDot(v));
+                    .thenApply(v -> v == null ? "unknown" : DomainNames.stripDot(v));
               });
     }
 
@@ -585,7 +588,7 @@ public final class NativeEngine implements SpfEngine {
       return expand(exp, domain)
           .thenCompose(
               target -> {
-                String name = target == null ? null : Domains.lookupName(target);
+                String name = target == null ? null : DomainNames.lookupName(target);
                 if (name == null) {
                   return CompletableFuture.completedFuture(defaultExplanation(domain));
                 }

@@ -5,6 +5,8 @@ import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.ReverseNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -128,9 +130,9 @@ public final class SpfTree {
   public static CompletableFuture<Analysis> analyse(
       DnsResolver dns, String domain, InetAddress client, String sender, Executor executor) {
     Walk walk = new Walk(dns, client, sender);
-    walk.fetch(Domains.stripDot(domain).toLowerCase(Locale.ROOT));
+    walk.fetch(DomainNames.stripDot(domain).toLowerCase(Locale.ROOT));
     return walk.done.thenApplyAsync(
-        v -> walk.expand(Domains.stripDot(domain).toLowerCase(Locale.ROOT)), executor);
+        v -> walk.expand(DomainNames.stripDot(domain).toLowerCase(Locale.ROOT)), executor);
   }
 
   /** A probe of an a/mx/exists target: its answer status and, for MX, the number of names. */
@@ -201,7 +203,7 @@ public final class SpfTree {
       SpfRecord r = node.record;
       for (SpfRecord.Directive d : r.directives) {
         if (d.kind == SpfRecord.Kind.PTR) {
-          probe(Ip.reverseName(client.getAddress()), RecordType.PTR); // void without a PTR record
+          probe(ReverseNames.of(client.getAddress()), RecordType.PTR); // void without a PTR record
           continue;
         }
         String target =
@@ -335,7 +337,7 @@ public final class SpfTree {
         return domain;
       }
       String expanded = spec.expand(new Values(domain));
-      String name = Domains.lookupName(expanded);
+      String name = DomainNames.lookupName(expanded);
       return name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
@@ -466,7 +468,7 @@ public final class SpfTree {
             }
             case PTR -> {
               ptr.add(v.domain);
-              String reverse = Ip.reverseName(client.getAddress());
+              String reverse = ReverseNames.of(client.getAddress());
               Probe p = probeSnapshot.get(RecordType.PTR + " " + reverse);
               if (p != null && p.status.isVoid()) {
                 voids.add(d.text + " in " + v.domain + " (" + reverse + " PTR " + p.status + ")");

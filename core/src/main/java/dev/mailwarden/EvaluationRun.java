@@ -6,6 +6,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.HeaderIndex;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ final class EvaluationRun {
   private final AtomicInteger dnsErrors = new AtomicInteger();
   private final AtomicInteger dnsLogged = new AtomicInteger();
   private final ConcurrentLinkedQueue<DnsUsage.Query> dnsLog = new ConcurrentLinkedQueue<>();
+
+  /** The message's header fields, split on first use and shared by the checks (guarded by this). */
+  private @Nullable HeaderIndex headerIndex;
 
   private int pending; // guarded by this
   private boolean finished; // guarded by this
@@ -348,7 +352,7 @@ final class EvaluationRun {
   }
 
   /** The context one check sees. */
-  private final class RunContext implements CheckContext, DnsResolver {
+  private final class RunContext implements CheckContext, DnsResolver, HeaderIndex.SharedMessage {
     private final int index;
 
     RunContext(int index) {
@@ -389,6 +393,16 @@ final class EvaluationRun {
             recordDns(index, checkName, a, warden.ticker.read() - t0);
             return a;
           });
+    }
+
+    @Override
+    public @Nullable HeaderIndex headerIndex() {
+      synchronized (EvaluationRun.this) {
+        if (headerIndex == null) {
+          headerIndex = session.message().map(HeaderIndex::of).orElse(null);
+        }
+        return headerIndex;
+      }
     }
 
     @Override

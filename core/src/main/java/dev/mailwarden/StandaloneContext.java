@@ -1,6 +1,7 @@
 package dev.mailwarden;
 
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.internal.HeaderIndex;
 import dev.mailwarden.internal.Scheduler;
 import dev.mailwarden.internal.WeightedCache;
 import java.time.Clock;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * test, with the results of the checks it awaits given up front. Its timer thread ends by itself
  * once no timer is pending, so an unclosed context leaves nothing running.
  */
-final class StandaloneContext implements CheckContext {
+final class StandaloneContext implements CheckContext, HeaderIndex.SharedMessage {
   private static final long SHARED_CACHE_BYTES = 1 << 20;
 
   private final MailSession session;
@@ -31,6 +32,7 @@ final class StandaloneContext implements CheckContext {
   // without a runtime: made on first use, so a context that needs neither costs neither
   private @Nullable Scheduler ownScheduler;
   private @Nullable SharedCache ownCache;
+  private @Nullable HeaderIndex headerIndex; // made on first use
 
   StandaloneContext(CheckContext.Builder b) {
     this.session = b.session;
@@ -93,6 +95,14 @@ final class StandaloneContext implements CheckContext {
       ownCache = new WeightedCache(SHARED_CACHE_BYTES);
     }
     return ownCache;
+  }
+
+  @Override
+  public synchronized @Nullable HeaderIndex headerIndex() {
+    if (headerIndex == null) {
+      headerIndex = session.message().map(HeaderIndex::of).orElse(null);
+    }
+    return headerIndex;
   }
 
   @Override

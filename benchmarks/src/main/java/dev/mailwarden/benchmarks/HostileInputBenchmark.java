@@ -22,7 +22,6 @@ import dev.mailwarden.dnsbl.DnsblChecker;
 import dev.mailwarden.dnsbl.DnsblResult;
 import dev.mailwarden.dnsbl.Rhsbl;
 import dev.mailwarden.testing.HostileCorpus;
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -158,7 +157,7 @@ public class HostileInputBenchmark {
       }
       case "from-header" -> {
         byte[] msg = payload.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        return () -> FromHeader.fromMessage(new ByteArrayInputStream(msg)).problem();
+        return () -> FromHeader.fromMessage(msg).problem();
       }
       case "helo" -> {
         return () -> HeloParser.parse(payload);

@@ -8,7 +8,7 @@ import dev.mailwarden.auth.dmarc.internal.FromHeader;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
-import java.io.InputStream;
+import dev.mailwarden.internal.HeaderIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,11 +45,11 @@ final class DmarcEvaluation {
       @Nullable String orgDomain) {}
 
   CompletableFuture<DmarcResult> run(AuthResultsSource source) {
-    Optional<InputStream> message = ctx.session().openMessage();
-    if (message.isEmpty()) {
+    HeaderIndex message = HeaderIndex.of(ctx); // shared with the evaluation's other checks
+    if (message == null) {
       return done(DmarcResult.builder(Outcome.NONE, "no message to evaluate").build());
     }
-    FromHeader.Extracted from = FromHeader.fromMessage(message.get());
+    FromHeader.Extracted from = FromHeader.fromHeaders(message);
     String fromDomain = from.domain();
     if (fromDomain == null) {
       if (from.problem().startsWith(FromHeader.OVER_CAP)) {

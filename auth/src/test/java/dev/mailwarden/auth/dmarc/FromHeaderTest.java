@@ -3,15 +3,13 @@ package dev.mailwarden.auth.dmarc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailwarden.auth.dmarc.internal.FromHeader;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class FromHeaderTest {
 
   private static FromHeader.Extracted fromMessage(String headers) {
-    return FromHeader.fromMessage(
-        new ByteArrayInputStream((headers + "\r\nbody\r\n").getBytes(StandardCharsets.UTF_8)));
+    return FromHeader.fromMessage((headers + "\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

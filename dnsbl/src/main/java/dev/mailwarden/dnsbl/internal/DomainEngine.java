@@ -10,9 +10,8 @@ import dev.mailwarden.dnsbl.DomainSource;
 import dev.mailwarden.dnsbl.ListError;
 import dev.mailwarden.dnsbl.ListResult;
 import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.HeaderIndex;
 import dev.mailwarden.internal.ReverseNames;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Looks the session's domains (HELO, MAIL FROM, From header, rDNS) up in a group of domain lists.
@@ -83,12 +83,9 @@ public final class DomainEngine {
     }
     List<ListResult> overCap = new ArrayList<>();
     if (sources.contains(DomainSource.FROM_HEADER) && s.hasMessage()) {
-      List<String> from;
-      try (InputStream in = s.openMessage().orElseThrow()) {
-        from = FromHeader.domains(in, maxFromDomains);
-      } catch (IOException impossible) {
-        from = List.of(); // an in-memory stream does not fail
-      }
+      HeaderIndex index = HeaderIndex.of(ctx);
+      @Nullable List<String> from =
+          index == null ? List.of() : FromHeader.domains(index, maxFromDomains);
       if (from == null || from.size() > maxFromDomains) {
         // over a cap: no From-header query at all, one ERROR per list that reads the From header
         String why =

@@ -1,14 +1,11 @@
 package dev.mailwarden.auth.dmarc.internal;
 
+import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.HeaderIndex;
 import dev.mailwarden.internal.HeaderText;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeUtility;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.IDN;
+import dev.mailwarden.internal.MailAddresses;
+import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -31,9 +28,6 @@ public final class FromHeader {
 
   /** How the problem starts when the From value was over {@link #MAX_FROM_VALUE}. */
   public static final String OVER_CAP = "From header longer than " + MAX_FROM_VALUE + " characters";
-
-  /** Longest domain accepted (RFC 1035). */
-  private static final int MAX_DOMAIN = 253;
 
   /**
    * Either a domain (A-labels, lower case) or a reason it could not be found. A plain class, not a
@@ -81,54 +75,68 @@ public final class FromHeader {
 
   private FromHeader() {}
 
+  /** Extracts the From domain of a raw message (its header fields split here). */
+  public static Extracted fromMessage(byte[] message) {
+    return fromHeaders(HeaderIndex.of(ByteBuffer.wrap(message)));
+  }
+
   /**
-   * Reads the header block of a raw message and extracts the From domain. Fields are split by
-   * {@link HeaderText}, not Jakarta Mail's {@code InternetHeaders}, whose stream constructor looks
-   * its line reader up through {@code ServiceLoader} on every call (it was most of a DMARC check's
-   * time and allocation); addresses are still parsed by Jakarta Mail.
+   * Extracts the From domain from a message's header fields, as split by the evaluation's shared
+   * {@link HeaderIndex} (not Jakarta Mail's {@code InternetHeaders}, whose stream constructor looks
+   * its line reader up through {@code ServiceLoader} on every call); addresses are still parsed by
+   * Jakarta Mail, through core's {@link MailAddresses}.
    */
-  public static Extracted fromMessage(InputStream message) {
-    List<String> values;
-    try {
-      values = HeaderText.fieldValues(message, "From", MAX_HEADER_BLOCK);
-    } catch (IOException | RuntimeException e) {
-      return fail("message header block is unreadable: " + e.getMessage());
+  public static Extracted fromHeaders(HeaderIndex index) {
+    HeaderIndex.Block block = index.block(MAX_HEADER_BLOCK);
+    if (block.overCap()) {
+      return fail(
+          "message header block is unreadable: header block longer than "
+              + MAX_HEADER_BLOCK
+              + " bytes");
     }
-    if (values.isEmpty()) {
+    int found = -1;
+    int count = 0;
+    for (int i = 0; i < block.size(); i++) {
+      if (block.isNamed(i, "From")) {
+        found = found < 0 ? i : found;
+        count++;
+      }
+    }
+    if (count == 0) {
       return fail("no From header");
     }
-    if (values.size() > 1) {
-      return fail(values.size() + " From headers (exactly one is required)");
+    if (count > 1) {
+      return fail(count + " From headers (exactly one is required)");
     }
-    if (values.get(0).length() > MAX_FROM_VALUE) {
+    if (block.valueLength(found) > MAX_FROM_VALUE) {
       return fail(OVER_CAP + " (the cap); not parsed");
     }
-    return fromHeaderValue(HeaderText.utf8IfValid(values.get(0)));
+    return fromHeaderValue(HeaderText.utf8IfValid(block.value(found)));
   }
 
   /** Extracts the domain from one From header value (unfolded or folded). */
   public static Extracted fromHeaderValue(String rawValue) {
-    String value = MimeUtility.unfold(rawValue).strip();
+    String value = MailAddresses.unfold(rawValue).strip();
     if (value.isEmpty()) {
       return fail("empty From header");
     }
-    InternetAddress[] addresses;
+    List<MailAddresses.Mailbox> addresses;
     try {
-      addresses = InternetAddress.parseHeader(value, false);
-    } catch (AddressException e) {
+      addresses = MailAddresses.parseList(value);
+    } catch (MailAddresses.MalformedException e) {
       return fail("From header does not parse: " + e.getMessage());
     }
-    if (addresses.length != 1) {
+    if (addresses.size() != 1) {
       return fail(
-          addresses.length == 0
+          addresses.isEmpty()
               ? "From header has no address"
-              : "From header has " + addresses.length + " addresses (exactly one is required)");
+              : "From header has " + addresses.size() + " addresses (exactly one is required)");
     }
-    InternetAddress a = addresses[0];
+    MailAddresses.Mailbox a = addresses.get(0);
     if (a.isGroup()) {
       return fail("From header is a group");
     }
-    String address = a.getAddress();
+    String address = a.address();
     if (address == null) {
       return fail("From header has no address");
     }
@@ -143,29 +151,14 @@ public final class FromHeader {
     return toDomain(domain);
   }
 
-  /** Normalises a domain: lower case, A-labels, no trailing dot; a failure for invalid names. */
+  /**
+   * Normalises a domain: lower case, A-labels, no trailing dot ({@link DomainNames#toAscii}); a
+   * failure for invalid names and single labels.
+   */
   public static Extracted toDomain(String domain) {
-    String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
-    String ascii;
-    try {
-      ascii = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
+    String ascii = DomainNames.toAscii(DomainNames.stripDot(domain));
+    if (ascii == null) {
       return fail("From domain is not a valid domain name");
-    }
-    if (ascii.isEmpty()
-        || ascii.length() > MAX_DOMAIN
-        || ascii.startsWith(".")
-        || ascii.endsWith(".")
-        || ascii.contains("..")) {
-      return fail("From domain is not a valid domain name");
-    }
-    for (int i = 0; i < ascii.length(); i++) {
-      char c = ascii.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-      if (!ok) {
-        return fail("From domain is not a valid domain name");
-      }
     }
     if (!ascii.contains(".")) {
       return fail("From domain '" + ascii + "' is a single label");

@@ -10,6 +10,7 @@ import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.arc.internal.ArcChain;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.internal.HeaderIndex;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -64,6 +65,13 @@ public final class ArcVerifier implements Checker<ArcResult> {
             () -> {
               ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
               ArcChain chain = start(context.cache(), context.dns(), context.executor());
+              HeaderIndex index = HeaderIndex.of(context); // split once, shared with DKIM, DMARC
+              if (index != null) {
+                // no cap on the block: the fields ARC reads are capped (arc.sets, arc.field-bytes)
+                HeaderIndex.Block block = index.block(Integer.MAX_VALUE);
+                chain.start(block);
+                message.position(block.bodyOffset());
+              }
               byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
               while (message.hasRemaining()) {
                 int k = Math.min(chunk.length, message.remaining());

@@ -12,6 +12,7 @@ import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.auth.dkim.internal.Verification;
 import dev.mailwarden.dns.DnsResolver;
+import dev.mailwarden.internal.HeaderIndex;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,12 @@ public final class DkimVerifier implements Checker<DkimResult> {
               ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
               Verification v =
                   start(context.cache(), context.dns(), context.clock(), context.executor());
+              HeaderIndex index = HeaderIndex.of(context); // split once, shared with DMARC, ARC
+              if (index != null) {
+                HeaderIndex.Block block = index.block(maxHeaderBytes);
+                v.start(block);
+                message.position(block.overCap() ? message.limit() : block.bodyOffset());
+              }
               byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
               while (message.hasRemaining()) {
                 int n = Math.min(chunk.length, message.remaining());

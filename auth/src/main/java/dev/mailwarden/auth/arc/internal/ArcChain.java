@@ -16,6 +16,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.HeaderIndex;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,9 +89,24 @@ public final class ArcChain {
     }
   }
 
+  /**
+   * Starts from a header block already split (the evaluation's shared {@link HeaderIndex}) instead
+   * of collecting it: what {@link #update} gets next is the body.
+   */
+  public void start(HeaderIndex.Block block) {
+    if (started || block.overCap()) {
+      throw new IllegalStateException(started ? "header block already read" : "no header block");
+    }
+    start(HeaderField.fieldsOf(block));
+  }
+
   private void start() {
+    start(head.fields());
+  }
+
+  private void start(List<HeaderField> fields) {
     started = true;
-    headers = head.fields();
+    headers = fields;
     early = readStructure();
     if (early != null) {
       return;

@@ -1,5 +1,8 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import dev.mailwarden.internal.HeaderIndex;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +24,22 @@ public final class HeaderField {
     }
     this.name = raw.substring(0, e);
     this.lowerName = name.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The fields of a split header block: every unit whose first line has a colon after at least one
+   * character, with its raw text (a bare LF read as CRLF, a final CRLF added when the message ended
+   * without one). A continuation line at the start of the block is read as a field of its own.
+   */
+  public static List<HeaderField> fieldsOf(HeaderIndex.Block block) {
+    List<HeaderField> fields = new ArrayList<>(block.size());
+    for (int i = 0; i < block.size(); i++) {
+      int colon = block.colon(i) - block.start(i);
+      if (colon > 0) {
+        fields.add(new HeaderField(block.text(i) + "\r\n", colon));
+      }
+    }
+    return fields;
   }
 
   public String raw() {

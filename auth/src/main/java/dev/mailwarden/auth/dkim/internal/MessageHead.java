@@ -1,7 +1,7 @@
 package dev.mailwarden.auth.dkim.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.mailwarden.internal.HeaderIndex;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -48,11 +48,11 @@ public final class MessageHead {
         appendRange(b, i, end - i);
         return n;
       }
-      if ((long) len + (lf - i) + 2 > maxBytes) {
+      boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
+      if ((long) len + (lf - i) + (crBefore ? 1 : 2) > maxBytes) { // the line as stored, CRLF
         overflow();
         return n;
       }
-      boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
       appendRange(b, i, lf - i);
       if (!crBefore) {
         append((byte) '\r'); // bare LF: read as CRLF
@@ -108,47 +108,11 @@ public final class MessageHead {
     return maxBytes;
   }
 
-  /** The header fields in order. Lines that are not fields (no colon) are skipped. */
+  /**
+   * The header fields in order, split by core's {@link HeaderIndex} as the evaluation splits them.
+   * Lines that are not fields (no colon) are skipped.
+   */
   public List<HeaderField> fields() {
-    String text = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
-    List<HeaderField> fields = new ArrayList<>();
-    int start = -1;
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      int eol = text.indexOf("\r\n", i);
-      int next = eol < 0 ? n : eol + 2;
-      if (eol == i) {
-        break; // the empty line ending the header block
-      }
-      char first = text.charAt(i);
-      boolean continuation = first == ' ' || first == '\t';
-      if (!continuation) {
-        if (start >= 0) {
-          add(fields, text.substring(start, i));
-        }
-        start = i;
-      } else if (start < 0) {
-        start = i; // a continuation with nothing before it: treated as a malformed line
-      }
-      i = next;
-    }
-    if (start >= 0) {
-      String last = text.substring(start, Math.min(i, n));
-      add(fields, last.endsWith("\r\n") ? last : last + "\r\n");
-    }
-    return fields;
-  }
-
-  private static void add(List<HeaderField> fields, String raw) {
-    int colon = raw.indexOf(':');
-    if (colon <= 0) {
-      return;
-    }
-    int eol = raw.indexOf("\r\n");
-    if (eol >= 0 && eol < colon) {
-      return; // no colon on the first line
-    }
-    fields.add(new HeaderField(raw, colon));
+    return HeaderField.fieldsOf(HeaderIndex.of(ByteBuffer.wrap(buf, 0, len)).block(len));
   }
 }

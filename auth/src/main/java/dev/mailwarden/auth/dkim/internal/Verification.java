@@ -8,6 +8,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.HeaderIndex;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ public final class Verification {
   private final Executor executor;
 
   private final MessageHead head;
+  private final int maxHeaderBytes;
   private boolean started;
+  private boolean overflowed;
   private List<HeaderField> headers = List.of();
   private Map<String, int[]> headerIndex = Map.of();
   private final List<Sig> sigs = new ArrayList<>();
@@ -60,6 +63,7 @@ public final class Verification {
     this.skew = skew;
     this.maxSignatures = maxSignatures;
     this.head = new MessageHead(maxHeaderBytes);
+    this.maxHeaderBytes = maxHeaderBytes;
     this.bodyLengthPolicy = bodyLengthPolicy;
     this.keys = keys;
     this.dns = dns;
@@ -85,12 +89,34 @@ public final class Verification {
     }
   }
 
+  /**
+   * Starts from a header block already split (the evaluation's shared {@link HeaderIndex}, asked
+   * for at most {@code maxHeaderBytes}) instead of collecting it: what {@link #update} gets next is
+   * the body. The block counts against the cap as it would be stored here, every bare LF as CRLF.
+   */
+  public void start(HeaderIndex.Block block) {
+    if (started) {
+      throw new IllegalStateException("header block already read");
+    }
+    started = true;
+    if (block.overCap() || block.normalizedLength() > maxHeaderBytes) {
+      overflowed = true;
+      return;
+    }
+    readHeaders(HeaderField.fieldsOf(block));
+  }
+
   private void start() {
     started = true;
     if (head.overflowed()) {
+      overflowed = true;
       return;
     }
-    headers = head.fields();
+    readHeaders(head.fields());
+  }
+
+  private void readHeaders(List<HeaderField> fields) {
+    headers = fields;
     headerIndex = index(headers);
     for (HeaderField f : headers) {
       String name = f.lowerName();
@@ -137,10 +163,10 @@ public final class Verification {
     if (!started) {
       start();
     }
-    if (head.overflowed()) {
+    if (overflowed) {
       return CompletableFuture.completedFuture(
           DkimResult.permerror(
-              HEADER_CAP_REASON + " (" + head.maxBytes() + " bytes); message not evaluated"));
+              HEADER_CAP_REASON + " (" + maxHeaderBytes + " bytes); message not evaluated"));
     }
     for (BodyHasher h : hashers) {
       h.finish();

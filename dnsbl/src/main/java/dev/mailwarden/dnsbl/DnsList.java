@@ -359,6 +359,36 @@ public final class DnsList {
     return end > start && text.charAt(end - 1) == '.' ? end - start - 1 : end - start;
   }
 
+  /**
+   * Where the zone of a spec ends: its first {@code =} or {@code *}, or the end. Stops as soon as
+   * the zone, trimmed, is certainly longer than a DNS name may be, so a huge spec is refused after
+   * reading 255 characters of it rather than all of it.
+   */
+  private static int zoneEnd(String text) {
+    int first = -1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=' || c == '*') {
+        return i;
+      }
+      if (c > ' ') {
+        if (first < 0) {
+          first = i;
+        } else if (i - first + 1 > 254) { // 253 octets and a trailing dot
+          throw zoneTooLong(text);
+        }
+      }
+    }
+    return text.length();
+  }
+
+  private static IllegalArgumentException zoneTooLong(String text) {
+    return new IllegalArgumentException(
+        "bad list spec at position 0: zone name longer than 253 octets (in '"
+            + CodeFilter.shown(text)
+            + "')");
+  }
+
   static String normalizeZone(String zone, int base) {
     return normalizeZone(zone, base, zone);
   }
@@ -417,7 +447,12 @@ public final class DnsList {
    */
   static DnsList parse(String text, boolean domain, boolean allowlist) {
     requireNonNull(text, "spec");
-    int star = text.indexOf('*');
+    int zoneEnd = zoneEnd(text);
+    if (trimmedZoneLength(text, zoneEnd) > 253) {
+      // the error normalizeZone gives, before the oversized zone is copied
+      throw zoneTooLong(text);
+    }
+    int star = text.indexOf('*', zoneEnd);
     if (star >= 0) {
       throw new IllegalArgumentException(
           "bad list spec at position "
@@ -427,15 +462,7 @@ public final class DnsList {
               + CodeFilter.shown(text)
               + "')");
     }
-    int eq = text.indexOf('=');
-    int zoneEnd = eq >= 0 ? eq : text.length();
-    if (trimmedZoneLength(text, zoneEnd) > 253) {
-      // the error normalizeZone gives, before the oversized zone is copied
-      throw new IllegalArgumentException(
-          "bad list spec at position 0: zone name longer than 253 octets (in '"
-              + CodeFilter.shown(text)
-              + "')");
-    }
+    int eq = zoneEnd < text.length() ? zoneEnd : -1;
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
       throw new IllegalArgumentException(

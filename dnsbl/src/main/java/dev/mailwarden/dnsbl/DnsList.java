@@ -73,6 +73,7 @@ public final class DnsList {
             DEFAULT_PROBE_INTERVAL,
             DEFAULT_RETRY_INTERVAL,
             10_000,
+            ListSpec.DEFAULT_CACHE_BYTES,
             ListSpec.DEFAULT_MAX_FROM_DOMAINS));
   }
 
@@ -214,12 +215,28 @@ public final class DnsList {
         });
   }
 
-  /** Addresses whose results are kept (default 10,000; 0 turns the result cache off). */
+  /**
+   * Addresses whose results are kept (default 10,000; 0 turns the result cache off). Lists checked
+   * together share one cache, sized by the smallest setting among them.
+   */
   public DnsList cacheSize(int entries) {
     if (entries < 0) {
       throw new IllegalArgumentException("cache size must not be negative: " + entries);
     }
     return with(d -> d.cacheSize = entries);
+  }
+
+  /**
+   * The result cache's memory budget in estimated retained bytes (default 16 MiB): an answer's
+   * codes and TXT reason make entries differ in size, so the entry count alone does not bound
+   * memory. Whichever of the two limits is reached first evicts; a single result larger than a
+   * tenth of the budget is not cached. Lists checked together share the smallest budget among them.
+   */
+  public DnsList cacheMemory(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("cache memory must be positive: " + bytes);
+    }
+    return with(d -> d.cacheBytes = bytes);
   }
 
   /**

@@ -469,6 +469,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
     } catch (IllegalArgumentException e) {
       LOG.info("milter id={} not ARC-sealed: {}", id(), e.getMessage());
       return List.of();
+    } catch (RuntimeException e) {
+      // sealing adds to the message; its failure must not defer the mail
+      LOG.warn("milter id={} not ARC-sealed: sealing failed", id(), e);
+      return List.of();
     }
     if (set.isEmpty()) {
       LOG.info("milter id={} not ARC-sealed: the chain already ended with cv=fail", id());

@@ -127,8 +127,8 @@ class MilterConfigTest {
     Path garbage = dir.resolve("garbage.pem");
     Files.writeString(
         garbage, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
-    Path publicOnly = dir.resolve("public.pem");
-    Files.writeString(publicOnly, "just some text, no PEM block\n");
+    Path noPem = dir.resolve("no-pem.txt");
+    Files.writeString(noPem, "just some text, no PEM block\n");
     Path small = dir.resolve("rsa512.pem");
     Files.writeString(small, rsaPem(512));
     assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1\n", "t"))
@@ -148,8 +148,7 @@ class MilterConfigTest {
             () -> MilterConfig.parse("arc-seal = example.org:arc1:" + garbage + "\n", "t"))
         .hasMessageContaining("'arc-seal' key file")
         .hasMessageContaining("not a usable private key");
-    assertThatThrownBy(
-            () -> MilterConfig.parse("arc-seal = example.org:arc1:" + publicOnly + "\n", "t"))
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1:" + noPem + "\n", "t"))
         .hasMessageContaining("not a usable private key");
     assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1:" + small + "\n", "t"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -8,11 +8,13 @@ import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.arc.ArcResult;
 import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.auth.arc.ArcStatus;
+import dev.mailwarden.auth.arc.ArcStream;
 import dev.mailwarden.auth.dkim.DkimKeyPair;
 import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.ZoneResolver;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -318,5 +320,62 @@ class MilterArcSealTest {
       assertThat(insertedNames(eom)).containsExactly("Authentication-Results");
       assertThat(eom.get(eom.size() - 1)).isEqualTo(MilterResponse.CONTINUE);
     }
+  }
+
+  @Test
+  void thirtyTwoMegabyteBody_isSealedWithFlatHeap_andTheSealVerifiesWhenStreamedBack()
+      throws Exception {
+    int chunk = MilterProtocol.CHUNK_SIZE;
+    long total = 32L << 20;
+    byte[] line =
+        "The quick brown fox jumps over the lazy dog, again and again.  \r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] block = new byte[chunk];
+    for (int i = 0; i < chunk; i++) {
+      block[i] = line[i % line.length];
+    }
+    String t = text(MailwardenMilterTest.message("alice@nodmarc.example"));
+    byte[] head = bytes(t.substring(0, t.indexOf("\r\n\r\n") + 4));
+    List<MilterResponse> eom;
+    long growth;
+    try (MilterTestClient c = new MilterTestClient(server.port())) {
+      // without SMFIP_NR_BODY every chunk is answered, so the milter has read everything sent
+      c.send(Frames.optneg(6, 0x1ff, 0x1fffff & ~SMFIP_NR_BODY));
+      MilterDecoder.Frame neg = c.readFrame().orElseThrow();
+      c.actions = Frames.int32(neg.data(), 4);
+      c.protocol = Frames.int32(neg.data(), 8);
+      c.connect("203.0.113.9", "mail.example.net");
+      c.mail("alice@nodmarc.example", null);
+      c.rcpt("bob@test.example");
+      c.headers(head);
+      long baseline = 0;
+      for (long sent = 0; sent < total; sent += chunk) {
+        c.call(Frames.body(block), SMFIP_NR_BODY);
+        if (sent == 0) {
+          baseline = usedHeapAfterGc();
+        }
+      }
+      growth = usedHeapAfterGc() - baseline;
+      eom = c.endOfMessage();
+    }
+    assertThat(growth).as("heap growth over 32 MB of body").isLessThan(8L << 20);
+    assertThat(insertedNames(eom)).contains("ARC-Seal");
+    // the message as it leaves, streamed through our validator (the test does not hold it either)
+    byte[] leavingHead = leaving(head, eom);
+    ArcStream check = Arc.check().stream(DNS, Runnable::run);
+    check.write(leavingHead);
+    for (long sent = 0; sent < total; sent += chunk) {
+      check.write(block);
+    }
+    check.close();
+    ArcResult r = check.result().get(10, TimeUnit.SECONDS);
+    assertThat(r.status()).as(r.toString()).isEqualTo(ArcStatus.PASS);
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * message unchanged. A broken chain is sealed only with {@code cv=fail}, which ends it.
  *
  * <pre>{@code
- * ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+ * ArcSealer sealer = ArcSealer.builder().domain("lists.example.org").selector("arc1")
  *     .privateKeyPem(pem).authservId("lists.example.org").build();
  * byte[] out = sealer.seal(raw, evaluation);   // AAR from the evaluation, cv from its arc= result
  * }</pre>

@@ -42,7 +42,7 @@ public final class ArcVerifier implements Checker<ArcResult> {
     this.oldestPass = b.oldestPass;
   }
 
-  public static Builder builder() {
+  static Builder builder() { // users start from Arc.builder()
     return new Builder();
   }
 

@@ -1,7 +1,6 @@
 package dev.mailwarden.examples.milter;
 
 import com.google.common.net.InetAddresses;
-import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.examples.policyd.PolicydConfig;
 import java.io.IOException;
@@ -229,7 +228,7 @@ public final class MilterConfig {
       throw new IllegalArgumentException(
           "'arc-seal' key file " + k.keyFile() + " cannot be read: " + e, e);
     }
-    ArcSealer.Builder b = Arc.sealer();
+    ArcSealer.Builder b = ArcSealer.builder();
     try {
       b.domain(k.domain()).selector(k.selector());
     } catch (IllegalArgumentException e) {

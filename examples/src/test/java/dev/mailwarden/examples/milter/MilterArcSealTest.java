@@ -91,7 +91,7 @@ class MilterArcSealTest {
   /** The upstream hop: lists.example.org records its results and seals with {@code cv}. */
   static byte[] sealedUpstream(String domain, byte[] message, ArcStatus cv) {
     ArcSealer upstream =
-        Arc.sealer()
+        ArcSealer.builder()
             .domain(domain)
             .selector("arc")
             .privateKey(LIST_ARC.privateKey())

@@ -29,12 +29,12 @@ public final class ReverseNames {
   /** The reversed address followed by {@code zone}: {@code d.c.b.a.zone} or 32 nibbles. */
   public static String under(byte[] address, String zone) {
     if (address.length == 4) {
-      return ipv4(readInt(address, 0), zone);
+      return ipv4((int) bigEndian(address, 0, 4), zone);
     }
     if (address.length != 16) {
       throw new IllegalArgumentException("not an IP address: " + address.length + " bytes");
     }
-    return ipv6(readLong(address, 0), readLong(address, 8), zone);
+    return ipv6(bigEndian(address, 0, 8), bigEndian(address, 8, 16), zone);
   }
 
   /** {@code d.c.b.a.zone} for the IPv4 address {@code a.b.c.d} (a big-endian int). */
@@ -92,14 +92,11 @@ public final class ReverseNames {
     return at;
   }
 
-  private static int readInt(byte[] a, int at) {
-    return ((a[at] & 0xff) << 24)
-        | ((a[at + 1] & 0xff) << 16)
-        | ((a[at + 2] & 0xff) << 8)
-        | (a[at + 3] & 0xff);
-  }
-
-  private static long readLong(byte[] a, int at) {
-    return ((long) readInt(a, at) << 32) | (readInt(a, at + 4) & 0xffff_ffffL);
+  private static long bigEndian(byte[] a, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      v = (v << 8) | (a[i] & 0xff);
+    }
+    return v;
   }
 }

@@ -44,7 +44,7 @@ public final class ArcChain {
   private final DnsResolver dns;
   private final Executor executor;
 
-  private final MessageHead head = new MessageHead();
+  private final MessageHead head;
   private boolean started;
   private List<HeaderField> headers = List.of();
   private final List<BodyHasher> hashers = new ArrayList<>(2);
@@ -56,13 +56,19 @@ public final class ArcChain {
   private HeaderField[] aars = new HeaderField[0];
   private final Map<String, CompletableFuture<@Nullable Object>> lookups = new LinkedHashMap<>();
 
+  /**
+   * @param maxHeaderBytes the header block stored at most (a larger one is drained and fails the
+   *     chain); {@link Integer#MAX_VALUE} when the caller already holds the whole message
+   */
   public ArcChain(
       int maxSets,
       int maxFieldBytes,
       boolean oldestPass,
+      int maxHeaderBytes,
       KeyCache keys,
       DnsResolver dns,
       Executor executor) {
+    this.head = new MessageHead(maxHeaderBytes);
     this.maxSets = maxSets;
     this.maxFieldBytes = maxFieldBytes;
     this.oldestPass = oldestPass;
@@ -101,6 +107,16 @@ public final class ArcChain {
   }
 
   private void start() {
+    if (head.overflowed()) {
+      started = true;
+      early =
+          fail(
+              "header block over "
+                  + head.maxBytes()
+                  + " bytes (the DKIM header cap): the chain is not validated",
+              0);
+      return;
+    }
     start(head.fields());
   }
 

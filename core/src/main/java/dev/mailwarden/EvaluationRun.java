@@ -399,7 +399,8 @@ final class EvaluationRun {
     public @Nullable HeaderIndex headerIndex() {
       synchronized (EvaluationRun.this) {
         if (headerIndex == null) {
-          headerIndex = session.message().map(HeaderIndex::of).orElse(null);
+          byte[] m = session.messageBytes();
+          headerIndex = m == null ? null : HeaderIndex.of(m, m.length);
         }
         return headerIndex;
       }

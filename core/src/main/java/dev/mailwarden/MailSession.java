@@ -121,6 +121,14 @@ public final class MailSession {
         : Optional.of(ByteBuffer.wrap(message).asReadOnlyBuffer());
   }
 
+  /**
+   * The raw message array itself, for core's contexts to index without a copy ({@code
+   * HeaderIndex}); never handed to checkers, which get {@link #message()}.
+   */
+  byte @Nullable [] messageBytes() {
+    return message;
+  }
+
   /** The raw message as a stream (no copy). */
   public Optional<InputStream> openMessage() {
     return message == null ? Optional.empty() : Optional.of(new ByteArrayInputStream(message));

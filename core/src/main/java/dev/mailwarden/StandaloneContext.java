@@ -100,7 +100,8 @@ final class StandaloneContext implements CheckContext, HeaderIndex.SharedMessage
   @Override
   public synchronized @Nullable HeaderIndex headerIndex() {
     if (headerIndex == null) {
-      headerIndex = session.message().map(HeaderIndex::of).orElse(null);
+      byte[] m = session.messageBytes();
+      headerIndex = m == null ? null : HeaderIndex.of(m, m.length);
     }
     return headerIndex;
   }

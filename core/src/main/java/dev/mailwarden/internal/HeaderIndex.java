@@ -2,6 +2,7 @@ package dev.mailwarden.internal;
 
 import dev.mailwarden.CheckContext;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * allows more. Thread-safe.
  */
 public final class HeaderIndex {
-  private final ByteBuffer message; // read-only; absolute reads only
+  private final byte[] message; // never written, never handed out
   private final int length;
 
   // the scan, guarded by this
@@ -35,14 +36,27 @@ public final class HeaderIndex {
   private int bareLineFeeds;
   private @Nullable Block complete; // once the end of the block was found
 
-  private HeaderIndex(ByteBuffer message) {
-    this.message = message.slice().asReadOnlyBuffer();
-    this.length = this.message.remaining();
+  private HeaderIndex(byte[] message, int length) {
+    this.message = message;
+    this.length = length;
   }
 
-  /** An index of {@code message} (from its position to its limit); nothing is read yet. */
+  /**
+   * An index of the first {@code length} bytes of {@code message}, which the caller must not change
+   * afterwards (no copy is made); nothing is read yet.
+   */
+  public static HeaderIndex of(byte[] message, int length) {
+    if (length < 0 || length > message.length) {
+      throw new IndexOutOfBoundsException("length " + length + " of " + message.length);
+    }
+    return new HeaderIndex(message, length);
+  }
+
+  /** An index of a copy of the remaining bytes of {@code message}. */
   public static HeaderIndex of(ByteBuffer message) {
-    return new HeaderIndex(message);
+    byte[] copy = new byte[message.remaining()];
+    message.duplicate().get(copy);
+    return new HeaderIndex(copy, copy.length);
   }
 
   /**
@@ -85,7 +99,7 @@ public final class HeaderIndex {
       int lf = pos;
       int colon = -1;
       while (lf < stop) {
-        byte b = message.get(lf);
+        byte b = message[lf];
         if (b == '\n') {
           break;
         }
@@ -98,14 +112,14 @@ public final class HeaderIndex {
         return; // the line runs past the cap: over, or to be read on by a larger one
       }
       boolean hasLf = lf < length;
-      boolean cr = hasLf && lf > pos && message.get(lf - 1) == '\r';
+      boolean cr = hasLf && lf > pos && message[lf - 1] == '\r';
       int contentEnd = cr ? lf - 1 : lf;
       if (hasLf && contentEnd == pos) { // the empty line that ends the block
         bareLineFeeds += cr ? 0 : 1;
         finish(lf + 1, pos);
         return;
       }
-      byte first = message.get(pos);
+      byte first = message[pos];
       if (units == 0 || (first != ' ' && first != '\t')) {
         add(pos, colon);
       }
@@ -135,7 +149,33 @@ public final class HeaderIndex {
   }
 
   private byte at(int i) {
-    return message.get(i);
+    return message[i];
+  }
+
+  /** Bytes {@code [from, to)} as text, one char per byte, a CR put before every bare LF. */
+  private String string(int from, int to, boolean crlf) {
+    int bare = 0;
+    for (int k = from; k < to; k++) {
+      if (message[k] == '\n' && (k == 0 || message[k - 1] != '\r')) {
+        bare++;
+      }
+    }
+    if (bare == 0 && !crlf) {
+      return new String(message, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+    byte[] out = new byte[to - from + bare + (crlf ? 2 : 0)];
+    int n = 0;
+    for (int k = from; k < to; k++) {
+      if (message[k] == '\n' && (k == 0 || message[k - 1] != '\r')) {
+        out[n++] = '\r';
+      }
+      out[n++] = message[k];
+    }
+    if (crlf) {
+      out[n++] = '\r';
+      out[n] = '\n';
+    }
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -231,6 +271,16 @@ public final class HeaderIndex {
      * read as CRLF), without its last line end.
      */
     public String text(int i) {
+      return index().string(start(i), contentEnd(i), false);
+    }
+
+    /** {@link #text} followed by CRLF: the field as DKIM reads it. */
+    public String textWithCrlf(int i) {
+      return index().string(start(i), contentEnd(i), true);
+    }
+
+    /** The end of unit {@code i} without its last line end (LF, and a CR before it). */
+    private int contentEnd(int i) {
       HeaderIndex x = index();
       int from = start(i);
       int to = end(i);
@@ -240,16 +290,7 @@ public final class HeaderIndex {
           to--;
         }
       }
-      char[] out = new char[2 * (to - from)];
-      int n = 0;
-      for (int k = from; k < to; k++) {
-        byte b = x.at(k);
-        if (b == '\n' && (k == from || x.at(k - 1) != '\r')) {
-          out[n++] = '\r';
-        }
-        out[n++] = (char) (b & 0xff);
-      }
-      return new String(out, 0, n);
+      return to;
     }
 
     /**
@@ -302,12 +343,18 @@ public final class HeaderIndex {
      * it, folded lines joined by CRLF (see {@link #text}).
      */
     public String value(int i) {
-      String t = text(i);
-      int k = colon(i) - start(i) + 1;
-      while (k < t.length() && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
+      return index().string(valueStart(i), contentEnd(i), false);
+    }
+
+    /** After the colon and the spaces and tabs that follow it on the first line. */
+    private int valueStart(int i) {
+      HeaderIndex x = index();
+      int k = colon(i) + 1;
+      int to = contentEnd(i);
+      while (k < to && (x.at(k) == ' ' || x.at(k) == '\t')) {
         k++;
       }
-      return t.substring(k);
+      return k;
     }
 
     /** The values of every field named {@code name} (ASCII case ignored), in order. */
@@ -324,17 +371,8 @@ public final class HeaderIndex {
     /** The bytes a value of unit {@code i} would take ({@link #value}), without making it. */
     public int valueLength(int i) {
       HeaderIndex x = index();
-      int k = colon(i) + 1;
-      int to = end(i);
-      if (to > k && x.at(to - 1) == '\n') {
-        to--;
-        if (to > k && x.at(to - 1) == '\r') {
-          to--;
-        }
-      }
-      while (k < to && (x.at(k) == ' ' || x.at(k) == '\t')) {
-        k++;
-      }
+      int to = contentEnd(i);
+      int k = valueStart(i);
       int n = to - k;
       for (int j = k; j < to; j++) {
         if (x.at(j) == '\n' && x.at(j - 1) != '\r') {

@@ -4,7 +4,6 @@ import dev.mailwarden.internal.DomainNames;
 import dev.mailwarden.internal.HeaderIndex;
 import dev.mailwarden.internal.HeaderText;
 import dev.mailwarden.internal.MailAddresses;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -28,7 +27,7 @@ public final class FromHeader {
 
   /** The normalized domains of every From address; empty when there is none or it is malformed. */
   public static List<String> domains(byte[] message) {
-    List<String> d = domains(HeaderIndex.of(ByteBuffer.wrap(message)), Integer.MAX_VALUE);
+    List<String> d = domains(HeaderIndex.of(message, message.length), Integer.MAX_VALUE);
     return d == null ? List.of() : d;
   }
 

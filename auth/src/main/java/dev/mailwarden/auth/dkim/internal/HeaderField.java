@@ -36,7 +36,7 @@ public final class HeaderField {
     for (int i = 0; i < block.size(); i++) {
       int colon = block.colon(i) - block.start(i);
       if (colon > 0) {
-        fields.add(new HeaderField(block.text(i) + "\r\n", colon));
+        fields.add(new HeaderField(block.textWithCrlf(i), colon));
       }
     }
     return fields;

@@ -1,7 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.HeaderIndex;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -113,6 +112,6 @@ public final class MessageHead {
    * Lines that are not fields (no colon) are skipped.
    */
   public List<HeaderField> fields() {
-    return HeaderField.fieldsOf(HeaderIndex.of(ByteBuffer.wrap(buf, 0, len)).block(len));
+    return HeaderField.fieldsOf(HeaderIndex.of(buf, len).block(len));
   }
 }

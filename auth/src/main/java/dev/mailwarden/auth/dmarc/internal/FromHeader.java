@@ -4,7 +4,6 @@ import dev.mailwarden.internal.DomainNames;
 import dev.mailwarden.internal.HeaderIndex;
 import dev.mailwarden.internal.HeaderText;
 import dev.mailwarden.internal.MailAddresses;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +76,7 @@ public final class FromHeader {
 
   /** Extracts the From domain of a raw message (its header fields split here). */
   public static Extracted fromMessage(byte[] message) {
-    return fromHeaders(HeaderIndex.of(ByteBuffer.wrap(message)));
+    return fromHeaders(HeaderIndex.of(message, message.length));
   }
 
   /**

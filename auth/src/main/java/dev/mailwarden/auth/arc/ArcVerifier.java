@@ -110,7 +110,8 @@ public final class ArcVerifier implements Checker<ArcResult> {
       @org.jspecify.annotations.Nullable SharedCache cache, DnsResolver dns, Executor executor) {
     requireNonNull(dns, "dns");
     requireNonNull(executor, "executor");
-    return new ArcChain(maxSets, maxFieldBytes, oldestPass, new KeyCache(cache), dns, executor);
+    return new ArcChain(
+        maxSets, maxFieldBytes, oldestPass, new KeyCache(cache), dns, executor, ArcResult.FACTORY);
   }
 
   public int maxSets() {

@@ -4,7 +4,8 @@
 # commit what it writes with that change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -ntp -q package -DskipTests -Dapi.baseline.skip=true -pl core,dnsbl,auth,ratelimit -am
+# extra arguments go to Maven, e.g. -o (offline)
+mvn -B -ntp -q "$@" package -DskipTests -Dapi.baseline.skip=true -pl core,dnsbl,auth,ratelimit -am
 for module in core dnsbl auth ratelimit; do
   artifact="mailwarden-$module"
   jar=$(ls "$module"/target/"$artifact"-*.jar | grep -v -e '-sources' -e '-javadoc' -e '-tests' | head -1)

@@ -44,7 +44,7 @@ public final class ArcChain {
   private final Executor executor;
   private final ArcResults results;
 
-  private final MessageHead head = new MessageHead();
+  private final MessageHead head;
   private boolean started;
   private List<HeaderField> headers = List.of();
   private final List<BodyHasher> hashers = new ArrayList<>(2);
@@ -56,15 +56,21 @@ public final class ArcChain {
   private HeaderField[] aars = new HeaderField[0];
   private final Map<String, CompletableFuture<@Nullable Object>> lookups = new LinkedHashMap<>();
 
+  /**
+   * @param maxHeaderBytes the header block stored at most (a larger one is drained and fails the
+   *     chain); {@link Integer#MAX_VALUE} when the caller already holds the whole message
+   */
   public ArcChain(
       int maxSets,
       int maxFieldBytes,
       boolean oldestPass,
+      int maxHeaderBytes,
       KeyCache keys,
       DnsResolver dns,
       Executor executor,
       ArcResults results) {
     this.results = results;
+    this.head = new MessageHead(maxHeaderBytes);
     this.maxSets = maxSets;
     this.maxFieldBytes = maxFieldBytes;
     this.oldestPass = oldestPass;
@@ -93,6 +99,15 @@ public final class ArcChain {
 
   private void start() {
     started = true;
+    if (head.overflowed()) {
+      early =
+          fail(
+              "header block over "
+                  + head.maxBytes()
+                  + " bytes (the DKIM header cap): the chain is not validated",
+              0);
+      return;
+    }
     headers = head.fields();
     early = readStructure();
     if (early != null) {

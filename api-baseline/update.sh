@@ -17,18 +17,23 @@ for module in core dnsbl auth ratelimit; do
   # only the API: internal packages and the manifest's build details are left out
   find "$work" -type d -name internal -prune -exec rm -rf {} +
   rm -rf "$work/META-INF"
-  # fixed order and timestamps, so an unchanged API gives an unchanged jar
-  (cd "$work" && find . -name '*.class' | LC_ALL=C sort > classes.txt \
+  # fixed order and timestamps, so an unchanged API gives an unchanged jar; module-info.class stays
+  # out of it (it names the internal packages removed above; japicmp compares classes) and opens
+  # the text instead: the module's requires and exports
+  (cd "$work" && find . -name '*.class' ! -name module-info.class | LC_ALL=C sort > classes.txt \
       && find . -exec touch -h -d '2000-01-01T00:00:00Z' {} + \
       && rm -f "$OLDPWD/api-baseline/$artifact.jar" \
       && jar --create --file "$OLDPWD/api-baseline/$artifact.jar" --no-manifest @classes.txt)
   # the same surface as text, for reviewers: every public or protected type (nested ones too, not
   # anonymous ones) with its public and protected members, as javap prints them
-  (cd "$work" && sed -e 's|^\./||' -e 's|\.class$||' -e 's|/|.|g' classes.txt | grep -v '\$[0-9]' \
+  (cd "$work" && { if [ -f module-info.class ]; then
+        javap module-info.class | sed -e '/^Compiled from /d' -e 's/^\(module [^@ ]*\)@[^ ]* {/\1 {/'
+      fi
+      sed -e 's|^\./||' -e 's|\.class$||' -e 's|/|.|g' classes.txt | grep -v '\$[0-9]' \
       | xargs javap -protected -cp . \
       | awk '/^Compiled from /{next}
              /^[^ }]/{keep = ($0 ~ /^(public|protected) /)}
-             keep') > "api-baseline/$artifact.txt"
+             keep'; }) > "api-baseline/$artifact.txt"
   rm -rf "$work"
   types=$(grep -E '^public .*(class|interface|enum|record) ' "api-baseline/$artifact.txt" \
       | grep -c -v -E '(class|interface|enum|record) [^ ]*\$') || true

@@ -28,7 +28,8 @@ class ResultCacheMemoryTest {
     long budget = 256 << 10;
     IpEngine engine =
         new IpEngine(
-            List.of(Dnsbl.list("bl.example").healthProbes(false).cacheMemory(budget).spec()));
+            List.of(Dnsbl.list("bl.example").healthProbes(false).cacheMemory(budget).spec()),
+            DnsblResult::of);
     int addresses = 5_000;
     for (int i = 0; i < addresses; i++) {
       InetAddress ip = InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i});

@@ -138,7 +138,14 @@ public final class ArcVerifier implements Checker<ArcResult> {
     requireNonNull(dns, "dns");
     requireNonNull(executor, "executor");
     return new ArcChain(
-        maxSets, maxFieldBytes, oldestPass, maxHeaderBytes, new KeyCache(cache), dns, executor);
+        maxSets,
+        maxFieldBytes,
+        oldestPass,
+        maxHeaderBytes,
+        new KeyCache(cache),
+        dns,
+        executor,
+        ArcResult.FACTORY);
   }
 
   public int maxSets() {

@@ -180,7 +180,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
         new KeyCache(cache),
         dns,
         clock.instant().getEpochSecond(),
-        executor);
+        executor,
+        DkimResult.FACTORY);
   }
 
   public Duration clockSkew() {

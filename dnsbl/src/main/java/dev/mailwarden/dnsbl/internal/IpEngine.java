@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,7 @@ public final class IpEngine {
   static final long MIN_TTL_SECONDS = 5;
   static final long MAX_TTL_SECONDS = 3600;
 
+  private final Function<List<ListResult>, DnsblResult> resultOf;
   private final List<ListSpec> lists;
   private final String[] zones;
   private final int[][] listsOfZone;
@@ -68,7 +70,12 @@ public final class IpEngine {
     }
   }
 
-  public IpEngine(List<ListSpec> lists) {
+  /**
+   * {@code resultOf} makes the checker's result of a batch's list answers ({@code DnsblResult}'s
+   * factory is not public: only the checker makes results).
+   */
+  public IpEngine(List<ListSpec> lists, Function<List<ListResult>, DnsblResult> resultOf) {
+    this.resultOf = resultOf;
     this.lists = List.copyOf(lists);
     Map<String, List<Integer>> byZone = new LinkedHashMap<>();
     int cacheSize = Integer.MAX_VALUE;
@@ -159,7 +166,7 @@ public final class IpEngine {
     return Batch.run(ctx, jobs, results)
         .thenApply(
             batch -> {
-              DnsblResult result = DnsblResult.of(Arrays.asList(batch.results()));
+              DnsblResult result = resultOf.apply(Arrays.asList(batch.results()));
               long ttl = batch.minTtlSeconds();
               if (cache != null && ttl >= 0 && result.errors().isEmpty()) {
                 long seconds = Math.max(MIN_TTL_SECONDS, Math.min(MAX_TTL_SECONDS, ttl));

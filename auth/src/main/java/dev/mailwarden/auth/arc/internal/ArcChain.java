@@ -43,6 +43,7 @@ public final class ArcChain {
   private final KeyCache keys;
   private final DnsResolver dns;
   private final Executor executor;
+  private final ArcResults results;
 
   private final MessageHead head;
   private boolean started;
@@ -67,7 +68,9 @@ public final class ArcChain {
       int maxHeaderBytes,
       KeyCache keys,
       DnsResolver dns,
-      Executor executor) {
+      Executor executor,
+      ArcResults results) {
+    this.results = results;
     this.head = new MessageHead(maxHeaderBytes);
     this.maxSets = maxSets;
     this.maxFieldBytes = maxFieldBytes;
@@ -202,7 +205,7 @@ public final class ArcChain {
       n = Math.max(n, i);
     }
     if (fields == 0) {
-      return ArcResult.none();
+      return results.none();
     }
     if (seals[n] != null && seals[n].problem == null && seals[n].chainStatus.equals("fail")) {
       return fail("the ARC-Seal of i=" + n + " records cv=fail", n);
@@ -246,7 +249,7 @@ public final class ArcChain {
   }
 
   private ArcResult fail(String reason, int instances) {
-    return ArcResult.fail(reason, instances, List.of());
+    return results.fail(reason, instances, List.of());
   }
 
   private int hasherFor(ArcSignature s) {
@@ -287,7 +290,7 @@ public final class ArcChain {
     CompletableFuture<?>[] all = lookups.values().toArray(new CompletableFuture<?>[0]);
     return CompletableFuture.allOf(all)
         .thenApplyAsync(v -> validate(), executor)
-        .exceptionally(e -> ArcResult.temperror("ARC validation failed: " + e, n, List.of()));
+        .exceptionally(e -> results.temperror("ARC validation failed: " + e, n, List.of()));
   }
 
   /** Steps 4 to 7 of RFC 8617 5.2, once the keys are in. */
@@ -300,8 +303,8 @@ public final class ArcChain {
     if (newest.outcome != Outcome.PASS) {
       String why = "ARC-Message-Signature i=" + n + ": " + newest.reason;
       return newest.outcome == Outcome.TEMPERROR
-          ? ArcResult.temperror(why, n, sets(ams))
-          : ArcResult.fail(why, n, sets(ams));
+          ? results.temperror(why, n, sets(ams))
+          : results.fail(why, n, sets(ams));
     }
     byte[][] sealHashes = sealHashes();
     for (int i = n; i >= 1; i--) {
@@ -313,8 +316,8 @@ public final class ArcChain {
       if (c.key == null || c.outcome != Outcome.PASS) {
         String why = "ARC-Seal i=" + i + ": " + c.reason;
         return c.outcome == Outcome.TEMPERROR
-            ? ArcResult.temperror(why, n, sets(ams))
-            : ArcResult.fail(why, n, sets(ams));
+            ? results.temperror(why, n, sets(ams))
+            : results.fail(why, n, sets(ams));
       }
     }
     int oldest = -1;
@@ -332,7 +335,7 @@ public final class ArcChain {
         }
       }
     }
-    return ArcResult.pass(n, oldest, sets(ams));
+    return results.pass(n, oldest, sets(ams));
   }
 
   private List<ArcSet> sets(Outcome[] ams) {

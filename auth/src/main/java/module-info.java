@@ -13,9 +13,6 @@ module dev.mailwarden.auth {
   // Doctor.Builder.dnsbl(DnsList): the doctor reuses the DNS lists
   requires transitive dev.mailwarden.dnsbl;
   requires static transitive org.jspecify;
-  // header and address parsing; Angus, its implementation, is bound at run time as a service
-  // provider of jakarta.mail
-  requires jakarta.mail;
   // InternetDomainName (the Public Suffix List for DMARC's organisational domain)
   requires com.google.common;
   // Ed25519 through the lightweight API

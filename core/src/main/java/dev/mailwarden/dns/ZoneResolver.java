@@ -2,6 +2,7 @@ package dev.mailwarden.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.internal.DomainNames;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,7 +111,7 @@ public final class ZoneResolver implements DnsResolver {
   public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
     requireNonNull(name, "name");
     requireNonNull(type, "type");
-    String asked = stripDot(name);
+    String asked = DomainNames.stripDot(name);
     String key = asked.toLowerCase(Locale.ROOT);
     queryCount.incrementAndGet();
     log.add(key + " " + type);
@@ -203,14 +204,6 @@ public final class ZoneResolver implements DnsResolver {
     return "ZoneResolver[" + data.size() + " names, " + failures.size() + " failures]";
   }
 
-  private static String stripDot(String name) {
-    return name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
-  }
-
-  private static String canonical(String name) {
-    return stripDot(name.trim()).toLowerCase(Locale.ROOT);
-  }
-
   /** Builds a {@link ZoneResolver}. Not thread-safe. */
   public static final class Builder {
     private final Map<String, Map<RecordType, List<DnsRecord>>> data = new HashMap<>();
@@ -275,7 +268,7 @@ public final class ZoneResolver implements DnsResolver {
     }
 
     private void add(Record r) {
-      String name = canonical(r.getName().toString());
+      String name = DomainNames.canonical(r.getName().toString());
       long ttl = r.getTTL();
       if (r instanceof ARecord a) {
         record(name, new DnsRecord.Address(a.getAddress()), ttl);
@@ -284,13 +277,25 @@ public final class ZoneResolver implements DnsResolver {
       } else if (r instanceof TXTRecord t) {
         record(name, new DnsRecord.Txt(t.getStringsAsByteArrays()), ttl);
       } else if (r instanceof MXRecord m) {
-        record(name, new DnsRecord.Mx(m.getPriority(), stripDot(m.getTarget().toString())), ttl);
+        record(
+            name,
+            new DnsRecord.Mx(m.getPriority(), DomainNames.stripDot(m.getTarget().toString())),
+            ttl);
       } else if (r instanceof PTRRecord p) {
-        record(name, new DnsRecord.Name(RecordType.PTR, stripDot(p.getTarget().toString())), ttl);
+        record(
+            name,
+            new DnsRecord.Name(RecordType.PTR, DomainNames.stripDot(p.getTarget().toString())),
+            ttl);
       } else if (r instanceof CNAMERecord c) {
-        record(name, new DnsRecord.Name(RecordType.CNAME, stripDot(c.getTarget().toString())), ttl);
+        record(
+            name,
+            new DnsRecord.Name(RecordType.CNAME, DomainNames.stripDot(c.getTarget().toString())),
+            ttl);
       } else if (r instanceof NSRecord n) {
-        record(name, new DnsRecord.Name(RecordType.NS, stripDot(n.getTarget().toString())), ttl);
+        record(
+            name,
+            new DnsRecord.Name(RecordType.NS, DomainNames.stripDot(n.getTarget().toString())),
+            ttl);
       } else if (r instanceof SOARecord soa) {
         soaNegativeTtl.put(name, Math.min(soa.getTTL(), soa.getMinimum()));
         otherTypeNames.add(name);
@@ -307,7 +312,7 @@ public final class ZoneResolver implements DnsResolver {
     /** Adds one record. The answer's TTL is the smallest TTL of the name's records of that type. */
     public Builder record(String name, DnsRecord record, long ttlSeconds) {
       requireNonNull(record, "record");
-      String key = canonical(requireNonNull(name, "name"));
+      String key = DomainNames.canonical(requireNonNull(name, "name"));
       if (key.isEmpty()) {
         throw new IllegalArgumentException("empty owner name");
       }
@@ -320,7 +325,7 @@ public final class ZoneResolver implements DnsResolver {
 
     /** Makes {@code name} exist without records of any queryable type (answers NODATA). */
     public Builder exists(String name) {
-      otherTypeNames.add(canonical(name));
+      otherTypeNames.add(DomainNames.canonical(name));
       return this;
     }
 
@@ -341,34 +346,35 @@ public final class ZoneResolver implements DnsResolver {
 
     /** Adds an MX record. */
     public Builder mx(String name, int preference, String exchange) {
-      return record(name, new DnsRecord.Mx(preference, stripDot(exchange)));
+      return record(name, new DnsRecord.Mx(preference, DomainNames.stripDot(exchange)));
     }
 
     /** Adds a PTR record. */
     public Builder ptr(String name, String target) {
-      return record(name, new DnsRecord.Name(RecordType.PTR, stripDot(target)));
+      return record(name, new DnsRecord.Name(RecordType.PTR, DomainNames.stripDot(target)));
     }
 
     /** Adds a CNAME record. */
     public Builder cname(String name, String target) {
-      return record(name, new DnsRecord.Name(RecordType.CNAME, stripDot(target)));
+      return record(name, new DnsRecord.Name(RecordType.CNAME, DomainNames.stripDot(target)));
     }
 
     /** Sets the negative-caching TTL for names at or below {@code zoneApex}. */
     public Builder negativeTtl(String zoneApex, long seconds) {
-      soaNegativeTtl.put(canonical(zoneApex), seconds);
+      soaNegativeTtl.put(DomainNames.canonical(zoneApex), seconds);
       return this;
     }
 
     /** Every query for {@code name} (any type) answers with an error status. */
     public Builder fail(String name, DnsStatus status) {
-      failures.put(canonical(name), requireError(status));
+      failures.put(DomainNames.canonical(name), requireError(status));
       return this;
     }
 
     /** Queries for {@code name} of one type answer with an error status. */
     public Builder fail(String name, RecordType type, DnsStatus status) {
-      failures.put(canonical(name) + "|" + requireNonNull(type, "type"), requireError(status));
+      failures.put(
+          DomainNames.canonical(name) + "|" + requireNonNull(type, "type"), requireError(status));
       return this;
     }
 
@@ -377,7 +383,7 @@ public final class ZoneResolver implements DnsResolver {
      * answers with no timeout. Use it to test deadlines.
      */
     public Builder hang(String name) {
-      hanging.add(canonical(name));
+      hanging.add(DomainNames.canonical(name));
       return this;
     }
 

@@ -21,9 +21,9 @@ public final class DomainNames {
 
   private DomainNames() {}
 
-  /** {@code name} without one trailing dot. */
+  /** {@code name} without one trailing dot; the root {@code "."} stays as it is. */
   public static String stripDot(String name) {
-    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    return name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
   }
 
   /** Trimmed, lower case, without a trailing dot (the root {@code "."} stays as it is). */
@@ -59,23 +59,38 @@ public final class DomainNames {
     } catch (IllegalArgumentException notAName) {
       return null;
     }
-    if (ascii.isEmpty() || ascii.length() > MAX_NAME) {
-      return null;
+    return isAsciiName(ascii) ? ascii : null;
+  }
+
+  /**
+   * Whether {@code name} (no trailing dot) is a domain name in A-label form: at most 253 octets,
+   * every label 1 to 63 of {@code a-z A-Z 0-9 - _} (DKIM and ARC {@code d=} and {@code s=}).
+   */
+  public static boolean isAsciiName(String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME) {
+      return false;
     }
-    int labelStart = 0;
-    for (int i = 0; i <= ascii.length(); i++) {
-      char c = i == ascii.length() ? '.' : ascii.charAt(i);
+    int labelLength = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
       if (c == '.') {
-        int len = i - labelStart;
-        if (len < 1 || len > MAX_LABEL) {
-          return null;
+        if (labelLength == 0) {
+          return false;
         }
-        labelStart = i + 1;
-      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-        return null;
+        labelLength = 0;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_') {
+        if (++labelLength > MAX_LABEL) {
+          return false;
+        }
+      } else {
+        return false;
       }
     }
-    return ascii;
+    return labelLength > 0;
   }
 
   /**

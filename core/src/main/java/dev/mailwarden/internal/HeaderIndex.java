@@ -92,6 +92,16 @@ public final class HeaderIndex {
     return c != null && c.length <= maxBytes ? c : Block.OVER_CAP;
   }
 
+  /**
+   * How many bytes of the header block have been split so far: 0 until a check asks for a block,
+   * the block's length once its end was found. Tests read it to prove that a check split this
+   * shared index rather than a copy of its own.
+   */
+  public synchronized int splitBytes() {
+    Block c = complete;
+    return c != null ? c.length : pos;
+  }
+
   /** Reads lines while they end within {@code maxBytes}; sets {@link #complete} at the end. */
   private void scan(int maxBytes) {
     int stop = (int) Math.min(length, (long) maxBytes + 1); // one byte over tells the cap passed

@@ -5,6 +5,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +69,24 @@ public final class MailAddresses {
       out.add(new Mailbox(a.getAddress(), a.isGroup()));
     }
     return out;
+  }
+
+  /**
+   * The domain of one address ({@code local@domain}, strict RFC 822 syntax), lower case, without a
+   * trailing dot; null when it does not parse or has no domain.
+   */
+  public static @Nullable String domainOf(String address) {
+    String a;
+    try {
+      a = new InternetAddress(address, true).getAddress();
+    } catch (AddressException | IllegalArgumentException e) {
+      return null;
+    }
+    int at = a == null ? -1 : a.lastIndexOf('@');
+    if (at < 0 || at == a.length() - 1) {
+      return null;
+    }
+    return DomainNames.stripDot(a.substring(at + 1).toLowerCase(Locale.ROOT));
   }
 
   /** The value with its folding (CRLF before whitespace) removed (RFC 5322 section 2.2.3). */

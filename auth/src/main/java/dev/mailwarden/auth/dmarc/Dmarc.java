@@ -11,6 +11,7 @@ import dev.mailwarden.Weights;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.spf.Spf;
 import dev.mailwarden.auth.spf.SpfIdentity;
+import dev.mailwarden.internal.DomainNames;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -244,16 +245,11 @@ public final class Dmarc implements Checker<DmarcResult> {
       requireState(!sealersSet, "trustArcSealers");
       for (String d : domains) {
         requireNonNull(d, "domain");
-        String lower = d.trim().toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".")) {
-          lower = lower.substring(0, lower.length() - 1);
-        }
-        if (lower.isEmpty()
-            || lower.indexOf('.') < 0
-            || lower.chars().anyMatch(c -> c <= ' ' || c == ';' || c > '~')) {
+        String ascii = DomainNames.toAscii(DomainNames.canonical(d)); // d= holds A-labels
+        if (ascii == null || ascii.indexOf('.') < 0) {
           throw new IllegalArgumentException("not a sealer domain: '" + d + "'");
         }
-        trustedSealers.add(lower);
+        trustedSealers.add(ascii);
       }
       if (trustedSealers.isEmpty()) {
         throw new IllegalArgumentException("trustArcSealers needs at least one domain");

@@ -3,7 +3,6 @@ package dev.mailwarden.auth.doctor;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.internal.DomainNames;
-import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
@@ -88,17 +87,8 @@ public final class DoctorRequest {
 
     private Builder(String domain) {
       requireNonNull(domain, "domain");
-      String d = domain.trim().toLowerCase(Locale.ROOT);
-      if (d.endsWith(".")) {
-        d = d.substring(0, d.length() - 1);
-      }
-      try {
-        d = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT); // DNS holds A-labels
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "not a domain name: '" + domain + "' (" + e.getMessage() + ")", e);
-      }
-      if (!DomainNames.isValidCheckDomain(d)) {
+      String d = DomainNames.toAscii(DomainNames.canonical(domain)); // DNS holds A-labels
+      if (d == null || !DomainNames.isValidCheckDomain(d)) {
         throw new IllegalArgumentException("not a domain name: '" + domain + "'");
       }
       this.domain = d;

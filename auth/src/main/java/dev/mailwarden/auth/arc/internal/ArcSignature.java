@@ -4,6 +4,7 @@ import dev.mailwarden.auth.dkim.internal.DkimSyntaxException;
 import dev.mailwarden.auth.dkim.internal.HeaderField;
 import dev.mailwarden.auth.dkim.internal.SignatureTags;
 import dev.mailwarden.auth.dkim.internal.TagList;
+import dev.mailwarden.internal.DomainNames;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -88,12 +89,12 @@ public final class ArcSignature {
                   w + ": unknown algorithm a=" + TagList.printable(algorithm));
         };
     domain = orEmpty(t.get("d"));
-    if (!SignatureTags.isDomainName(domain)) {
+    if (!DomainNames.isAsciiName(domain)) {
       throw new DkimSyntaxException(
           w + ": d=" + TagList.printable(domain) + " is not a domain name");
     }
     selector = orEmpty(t.get("s"));
-    if (!SignatureTags.isDomainName(selector)) {
+    if (!DomainNames.isAsciiName(selector)) {
       throw new DkimSyntaxException(
           w + ": s=" + TagList.printable(selector) + " is not a valid selector");
     }

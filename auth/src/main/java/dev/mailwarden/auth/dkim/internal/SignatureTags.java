@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import dev.mailwarden.internal.DomainNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -123,10 +124,10 @@ public final class SignatureTags {
         throw new DkimSyntaxException("no supported query method in q=" + TagList.printable(q));
       }
     }
-    if (!isDomainName(domain)) {
+    if (!DomainNames.isAsciiName(domain)) {
       throw new DkimSyntaxException("d=" + TagList.printable(domain) + " is not a domain name");
     }
-    if (!isDomainName(selector)) {
+    if (!DomainNames.isAsciiName(selector)) {
       throw new DkimSyntaxException(
           "s=" + TagList.printable(selector) + " is not a valid selector");
     }
@@ -279,33 +280,6 @@ public final class SignatureTags {
       throw new DkimSyntaxException(tag + "= is not base64 (bad length or padding)");
     }
     return java.util.Arrays.copyOf(out, n);
-  }
-
-  public static boolean isDomainName(String s) {
-    if (s.isEmpty() || s.length() > 253) {
-      return false;
-    }
-    int labelLength = 0;
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (c == '.') {
-        if (labelLength == 0) {
-          return false;
-        }
-        labelLength = 0;
-      } else if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_') {
-        if (++labelLength > 63) {
-          return false;
-        }
-      } else {
-        return false;
-      }
-    }
-    return labelLength > 0;
   }
 
   /** dkim-quoted-printable (RFC 6376 section 2.11): {@code =XX} hex escapes. */

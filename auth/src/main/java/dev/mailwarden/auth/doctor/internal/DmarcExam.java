@@ -8,14 +8,12 @@ import dev.mailwarden.auth.doctor.DoctorFinding;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.RecordType;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
+import dev.mailwarden.internal.MailAddresses;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -215,17 +213,10 @@ final class DmarcExam {
     }
     try {
       addr = URLDecoder.decode(addr.replace("+", "%2B"), StandardCharsets.UTF_8);
-      InternetAddress parsed = new InternetAddress(addr, true);
-      String a = parsed.getAddress();
-      int at = a.lastIndexOf('@');
-      if (at < 0 || at == a.length() - 1) {
-        return null;
-      }
-      String d = a.substring(at + 1).toLowerCase(Locale.ROOT);
-      return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
-    } catch (AddressException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException badEscape) {
       return null;
     }
+    return MailAddresses.domainOf(addr);
   }
 
   private static CompletableFuture<List<DoctorFinding>> done(DoctorFinding f) {

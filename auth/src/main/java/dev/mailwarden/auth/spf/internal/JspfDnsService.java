@@ -4,6 +4,7 @@ import dev.mailwarden.CheckContext;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.DomainNames;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class JspfDnsService implements DNSService {
     if (type == null) {
       return null;
     }
-    String name = stripDot(request.getHostname());
+    String name = DomainNames.stripDot(request.getHostname());
     String key = name.toLowerCase(Locale.ROOT);
     boolean secondary = s.secondary.contains(key);
     long remaining = s.context.deadlineNanos() - s.context.ticker().read();
@@ -143,7 +144,7 @@ final class JspfDnsService implements DNSService {
       case PTR -> {
         for (String n : a.names()) {
           // names are case-insensitive (RFC 4343); jSPF compares them case-sensitively
-          String lower = stripDot(n).toLowerCase(Locale.ROOT);
+          String lower = DomainNames.stripDot(n).toLowerCase(Locale.ROOT);
           s.secondary.add(lower);
           s.fromPtr.add(lower);
           out.add(lower);
@@ -192,10 +193,6 @@ final class JspfDnsService implements DNSService {
       }
     }
     return b.toString();
-  }
-
-  private static String stripDot(String n) {
-    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.spf.internal;
 
+import dev.mailwarden.internal.DomainNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class MacroString {
     }
     MacroString m = parse(s, false);
     if (!m.endsWithMacro) {
-      String t = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+      String t = DomainNames.stripDot(s);
       int dot = t.lastIndexOf('.');
       if (dot < 0 || !isTopLabel(t.substring(dot + 1)) || t.lastIndexOf('%') > dot) {
         throw new SpfSyntaxException("domain-spec '" + s + "' does not end with a valid top label");

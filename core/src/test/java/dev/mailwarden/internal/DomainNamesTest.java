@@ -58,6 +58,27 @@ class DomainNamesTest {
   }
 
   @Test
+  void isAsciiName_acceptsLdhAndUnderscoreLabels_keepsCase_rejectsTheRest() {
+    assertThat(DomainNames.isAsciiName("Selector_1._domainkey.Example.COM")).isTrue();
+    assertThat(DomainNames.isAsciiName("a".repeat(63) + ".example")).isTrue();
+    assertThat(DomainNames.isAsciiName("a".repeat(64) + ".example")).isFalse();
+    assertThat(DomainNames.isAsciiName(("a".repeat(63) + ".").repeat(4) + "a")).isFalse();
+    assertThat(DomainNames.isAsciiName("")).isFalse();
+    assertThat(DomainNames.isAsciiName("example.com.")).isFalse();
+    assertThat(DomainNames.isAsciiName("a..example")).isFalse();
+    assertThat(DomainNames.isAsciiName("bücher.example")).isFalse();
+    assertThat(DomainNames.isAsciiName("a b.example")).isFalse();
+  }
+
+  @Test
+  void stripDot_dropsOneDot_keepsTheRoot() {
+    assertThat(DomainNames.stripDot("example.com.")).isEqualTo("example.com");
+    assertThat(DomainNames.stripDot("example.com..")).isEqualTo("example.com.");
+    assertThat(DomainNames.stripDot(".")).isEqualTo(".");
+    assertThat(DomainNames.stripDot("")).isEmpty();
+  }
+
+  @Test
   void canonical_trimsLowersAndDropsOneDot() {
     assertThat(DomainNames.canonical(" Mail.Example.COM. ")).isEqualTo("mail.example.com");
     assertThat(DomainNames.canonical(".")).isEqualTo(".");

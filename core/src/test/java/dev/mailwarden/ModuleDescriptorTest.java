@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What dev.mailwarden.core exports: its API, and its header helpers to two modules only. */
+/** What dev.mailwarden.core exports: its API, and its mail primitives to two modules only. */
 class ModuleDescriptorTest {
   private final ModuleDescriptor core = descriptorOf(MailWarden.class);
 
@@ -32,6 +32,12 @@ class ModuleDescriptorTest {
         .isEqualTo(
             Map.of(
                 "dev.mailwarden.internal", Set.of("dev.mailwarden.auth", "dev.mailwarden.dnsbl")));
+  }
+
+  @Test
+  void jakartaMail_isCoresOwn_notPassedOnToReaders() {
+    // MailAddresses is the only address parser; Jakarta Mail types are in no signature
+    assertThat(requiresModifiers(core, "jakarta.mail")).isEmpty();
   }
 
   @Test

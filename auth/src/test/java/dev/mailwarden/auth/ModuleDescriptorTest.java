@@ -40,4 +40,11 @@ class ModuleDescriptorTest {
     assertThat(requiresModifiers(auth, "dev.mailwarden.dnsbl"))
         .containsExactly(Modifier.TRANSITIVE);
   }
+
+  @Test
+  void addressesAreReadThroughCore_notJakartaMail() {
+    assertThat(auth.requires())
+        .extracting(ModuleDescriptor.Requires::name)
+        .doesNotContain("jakarta.mail");
+  }
 }

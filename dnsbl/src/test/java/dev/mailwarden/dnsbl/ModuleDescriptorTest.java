@@ -31,4 +31,11 @@ class ModuleDescriptorTest {
         .containsExactly(Modifier.TRANSITIVE);
     assertThat(requiresModifiers(dnsbl, "micrometer.core")).containsExactly(Modifier.STATIC);
   }
+
+  @Test
+  void addressesAreReadThroughCore_notJakartaMail() {
+    assertThat(dnsbl.requires())
+        .extracting(ModuleDescriptor.Requires::name)
+        .doesNotContain("jakarta.mail");
+  }
 }

@@ -17,7 +17,10 @@ import org.xbill.DNS.Name;
  */
 final class TransportQuery {
   final String asked;
-  final Name qname;
+
+  /** The name asked in wire form ({@link WireCodec#nameWire}). */
+  final byte[] qnameWire;
+
   final RecordType type;
   final CompletableFuture<DnsAnswer> result;
   final AtomicBoolean done = new AtomicBoolean();
@@ -28,11 +31,17 @@ final class TransportQuery {
   private int attempt;
   private @Nullable DnsAnswer lastRefusal;
 
-  TransportQuery(String asked, Name qname, RecordType type, CompletableFuture<DnsAnswer> result) {
+  TransportQuery(
+      String asked, byte[] qnameWire, RecordType type, CompletableFuture<DnsAnswer> result) {
     this.asked = asked;
-    this.qname = qname;
+    this.qnameWire = qnameWire;
     this.type = type;
     this.result = result;
+  }
+
+  /** The name asked as a dnsjava {@link Name}, built on each call (off the hot path). */
+  Name qname() {
+    return WireCodec.name(qnameWire);
   }
 
   /** The name as asked, without a trailing dot (the root stays "."). */

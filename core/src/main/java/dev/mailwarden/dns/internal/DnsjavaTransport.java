@@ -85,7 +85,7 @@ final class DnsjavaTransport extends GatedTransport {
 
   private void onResult(
       TransportQuery q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
-    if (q.done.get()) {
+    if (q.isDone()) {
       return; // closed meanwhile
     }
     if (error != null || response == null) {

@@ -128,7 +128,7 @@ abstract class GatedTransport implements Transport {
 
   /** A waiter whose budget ran out before a slot freed. */
   final void onWaitExpired(TransportQuery q) {
-    if (q.done.compareAndSet(false, true)) {
+    if (q.markDone()) {
       counters.overloaded.increment();
       complete(q, q.waitedTooLong(gate, waitBudgetNanos));
     }
@@ -154,7 +154,7 @@ abstract class GatedTransport implements Transport {
 
   /** Ends a query once: frees its slot, starts a waiter, completes on the executor. */
   final void finish(TransportQuery q, DnsAnswer answer) {
-    if (!q.done.compareAndSet(false, true)) {
+    if (!q.markDone()) {
       return;
     }
     if (q.holdsSlot) {
@@ -179,7 +179,7 @@ abstract class GatedTransport implements Transport {
   private void dropWaiters() {
     gate.drain(
         q -> {
-          if (q.done.compareAndSet(false, true)) {
+          if (q.markDone()) {
             complete(q, q.closed());
           }
         });

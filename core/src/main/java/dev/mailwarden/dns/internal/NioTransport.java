@@ -3,6 +3,8 @@ package dev.mailwarden.dns.internal;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,14 +17,13 @@ import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -78,7 +79,7 @@ final class NioTransport extends GatedTransport {
    * Tries in the order sent, hence of deadline; only the I/O thread removes. Every unsettled try is
    * here, so on close the queries still in flight are found here.
    */
-  private final ConcurrentLinkedQueue<Attempt> deadlines = new ConcurrentLinkedQueue<>();
+  private final AppendQueue<Attempt> deadlines = new AppendQueue<>();
 
   /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
   private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
@@ -88,6 +89,10 @@ final class NioTransport extends GatedTransport {
 
   private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
+  private final byte[] receiveCopy = new byte[MAX_UDP];
+
+  /** Whether the last turn of the I/O loop read a datagram (I/O thread only). */
+  private boolean readSome;
 
   NioTransport(TransportConfig config) throws IOException {
     super(config, "mailwarden-dns-completion", false);
@@ -114,12 +119,22 @@ final class NioTransport extends GatedTransport {
   // ---------------------------------------------------------------- queries
 
   /** One try of a query; exactly one of reply, timeout or failure settles it. */
-  private abstract static class Attempt {
+  private abstract static class Attempt extends AppendQueue.Link<Attempt> {
+    private static final VarHandle SETTLED;
+
+    static {
+      try {
+        SETTLED = MethodHandles.lookup().findVarHandle(Attempt.class, "settled", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final TransportQuery query;
     final InetSocketAddress server;
     final int id;
     final long deadline;
-    final AtomicBoolean settled = new AtomicBoolean();
+    private volatile boolean settled; // through SETTLED: no AtomicBoolean per try
 
     Attempt(TransportQuery query, InetSocketAddress server, int id, long deadline) {
       this.query = query;
@@ -129,7 +144,11 @@ final class NioTransport extends GatedTransport {
     }
 
     boolean settle() {
-      return settled.compareAndSet(false, true);
+      return SETTLED.compareAndSet(this, false, true);
+    }
+
+    boolean isSettled() {
+      return settled;
     }
   }
 
@@ -507,53 +526,45 @@ final class NioTransport extends GatedTransport {
    * empty, before the I/O thread sleeps.
    */
   private void ioLoop() {
-    byte[] copy = new byte[MAX_UDP];
-    boolean readSome = false;
+    Consumer<SelectionKey> onReady = this::onReady; // selected keys go here, not into a set
     while (!closed) {
       long sleepNanos = fireDeadlines(ticker.read());
       try {
         if (readSome) {
           readSome = false;
-          if (selector.selectNow() == 0) {
+          if (selector.selectNow(onReady) == 0) {
             flushCompletions();
-            continue; // nothing more came: sleep in the next turn
           }
         } else {
           flushCompletions();
           // select(ms) with 0 would block forever: round up, at least 1 ms
-          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
+          selector.select(
+              onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
         }
       } catch (IOException | ClosedSelectorException e) {
         if (closed) {
           break;
         }
-        continue;
-      }
-      Iterator<SelectionKey> keys;
-      try {
-        keys = selector.selectedKeys().iterator();
-      } catch (ClosedSelectorException e) {
-        break;
-      }
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        if (!key.isValid()) {
-          continue;
-        }
-        Object attachment = key.attachment();
-        try {
-          if (attachment instanceof UdpSocket socket) {
-            readSome |= receiveOne(socket, copy);
-          } else if (attachment instanceof TcpAttempt a) {
-            onTcpReady(key, a);
-          }
-        } catch (RuntimeException e) {
-          // keep serving the others
-        }
       }
     }
     flushCompletions();
+  }
+
+  /** A key the selector found ready (I/O thread). */
+  private void onReady(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    Object attachment = key.attachment();
+    try {
+      if (attachment instanceof UdpSocket socket) {
+        readSome |= receiveOne(socket, receiveCopy);
+      } else if (attachment instanceof TcpAttempt a) {
+        onTcpReady(key, a);
+      }
+    } catch (RuntimeException e) {
+      // keep serving the others
+    }
   }
 
   /**
@@ -564,7 +575,7 @@ final class NioTransport extends GatedTransport {
     long next = now + timeoutNanos;
     Attempt a;
     while ((a = deadlines.peek()) != null) {
-      if (a.settled.get()) {
+      if (a.isSettled()) {
         deadlines.poll(); // answered: nothing to fire
         continue;
       }
@@ -640,12 +651,13 @@ final class NioTransport extends GatedTransport {
     closeChannels();
     // every query on the wire has its unsettled try in deadlines (a try added after this loop
     // sees closed and ends its query itself)
-    for (Attempt a : deadlines) {
-      if (a.settle()) {
-        release(a);
-        finish(a.query, a.query.closed());
-      }
-    }
+    deadlines.forEachRemaining(
+        a -> {
+          if (a.settle()) {
+            release(a);
+            finish(a.query, a.query.closed());
+          }
+        });
     endAll();
   }
 

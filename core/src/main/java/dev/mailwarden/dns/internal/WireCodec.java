@@ -366,6 +366,7 @@ final class WireCodec {
     int owner = 0;
     long ttl = Long.MAX_VALUE;
     for (int hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
+      DnsRecord first = null; // most answers hold one record: no list to copy then
       List<DnsRecord> found = null;
       int cnameTarget = -1;
       p = answerStart;
@@ -376,10 +377,16 @@ final class WireCodec {
         int rdlength = u16(wire, nameEnd + 8);
         if (u16(wire, nameEnd + 2) == DClass.IN && sameName(wire, p, ownerIn, owner)) {
           if (rtype == type.code()) {
-            if (found == null) {
-              found = new ArrayList<>(answers);
+            DnsRecord r = record(wire, p, rtype, rdata, rdlength);
+            if (first == null) {
+              first = r;
+            } else {
+              if (found == null) {
+                found = new ArrayList<>(answers);
+                found.add(first);
+              }
+              found.add(r);
             }
-            found.add(record(wire, p, rtype, rdata, rdlength));
             ttl = Math.min(ttl, ttl(wire, nameEnd));
           } else if (rtype == Type.CNAME && cnameTarget < 0) {
             cnameTarget = rdata;
@@ -388,8 +395,8 @@ final class WireCodec {
         }
         p = rdata + rdlength;
       }
-      if (found != null) {
-        return DnsAnswer.of(asked, type, found, ttl);
+      if (first != null) {
+        return DnsAnswer.of(asked, type, found != null ? found : List.of(first), ttl);
       }
       if (cnameTarget < 0) {
         return DnsAnswer.nodata(asked, type, negativeTtl(wire, authorityStart, authority));

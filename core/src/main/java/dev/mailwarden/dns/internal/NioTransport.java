@@ -58,6 +58,9 @@ final class NioTransport extends GatedTransport {
   static final int UDP_SOCKETS = 8;
   private static final int MAX_UDP = 65_535;
 
+  /** Answers the I/O thread gathers at most before handing them to the executor. */
+  private static final int MAX_BATCH = 64;
+
   private final long timeoutNanos;
   private final int socketMaxQueries;
   private final long socketMaxAgeNanos;
@@ -523,7 +526,7 @@ final class NioTransport extends GatedTransport {
    * sleeping while the last turn read something: a socket with more datagrams is still ready
    * (level-triggered), and one that has none costs nothing, where reading each socket until it is
    * empty costs a failed receive per socket and turn. Answers are handed over once the sockets are
-   * empty, before the I/O thread sleeps.
+   * empty, before the I/O thread sleeps, or once {@value #MAX_BATCH} are waiting.
    */
   private void ioLoop() {
     Consumer<SelectionKey> onReady = this::onReady; // selected keys go here, not into a set
@@ -532,8 +535,8 @@ final class NioTransport extends GatedTransport {
       try {
         if (readSome) {
           readSome = false;
-          if (selector.selectNow(onReady) == 0) {
-            flushCompletions();
+          if (selector.selectNow(onReady) == 0 || batchQueries.size() >= MAX_BATCH) {
+            flushCompletions(); // the sockets are empty, or a steady stream must not hold answers
           }
         } else {
           flushCompletions();

@@ -14,8 +14,10 @@ import math
 import sys
 
 SERIES = {
-    "coldEvaluate_mailwarden": ("mailwarden (NetworkResolver, async)", "#1f77b4"),
-    "coldEvaluate_inetaddress": ("InetAddress.getByName, thread per evaluation", "#d62728"),
+    "coldEvaluate_mailwarden": ("mailwarden, DNS cache on", "#1f77b4"),
+    "coldEvaluate_bare": ("mailwarden, no DNS cache", "#2ca02c"),
+    "halfHitEvaluate_mailwarden": ("cache on, half hits", "#9467bd"),
+    "coldEvaluate_inetaddress": ("InetAddress.getByName, thread each", "#d62728"),
 }
 
 W, H = 980, 430
@@ -151,9 +153,11 @@ def main(json_path, csv_path, svg_path):
     ly = H - 28
     lx = LEFT_X
     for method, (label, color) in SERIES.items():
+        if method not in thr and method not in lat:
+            continue
         out.append('<rect x="%d" y="%d" width="14" height="4" fill="%s"/>' % (lx, ly - 4, color))
         out.append('<text x="%d" y="%d" font-size="12">%s</text>' % (lx + 20, ly, label))
-        lx += 420
+        lx += 235
     out.append('<text x="%d" y="%d" font-size="11" fill="#555">Loopback rbldnsd, each evaluation a new client IP (3 A queries); '
                'JMH throughput with error bars; 2 shared vCPUs. See benchmarks/notes/pipeline.md.</text>' % (LEFT_X, H - 4))
     out.append("</svg>")

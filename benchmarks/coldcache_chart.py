@@ -34,7 +34,8 @@ def read_throughput(path):
             c = int(run["params"]["concurrency"])
             m = run["primaryMetric"]
             err = m.get("scoreError")
-            err = 0.0 if err is None or (isinstance(err, float) and math.isnan(err)) else float(err)
+            err = 0.0 if err is None else float(err)  # JMH writes "NaN" for fewer than 2 iterations
+            err = 0.0 if math.isnan(err) else err
             out.setdefault(method, {})[c] = (float(m["score"]), err)
     return out
 

@@ -146,7 +146,7 @@ public final class CachingResolver implements DnsResolver {
       RecordType type,
       @Nullable CompletableFuture<DnsAnswer> seen) {
     String key = normalize(asked);
-    boolean firstTurn = key == asked;
+    boolean firstTurn = key.equals(asked); // the same object when asked was normalized
     while (true) {
       CompletableFuture<DnsAnswer> current = firstTurn ? seen : map.get(key);
       firstTurn = false;

@@ -69,7 +69,7 @@ public final class TagList {
         throw new DkimSyntaxException("bad tag name '" + printable(name) + "'");
       }
       if (names.size() >= MAX_TAGS) {
-        throw new DkimSyntaxException("more than " + MAX_TAGS + " tags (the cap)");
+        throw new DkimSyntaxException(SignatureCaps.TAGS_MARKER + ": more than " + MAX_TAGS);
       }
       if (index.putIfAbsent(name, names.size()) != null) {
         throw new DkimSyntaxException("tag " + name + "= appears twice");

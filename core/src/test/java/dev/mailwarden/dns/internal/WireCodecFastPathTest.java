@@ -414,4 +414,113 @@ class WireCodecFastPathTest {
     assertThat(slowAnswer(manyWire, manyWire.length, "many.example", RecordType.A).records())
         .hasSize(40);
   }
+
+  /**
+   * A reply for host.example/A whose answer section is {@code answer} (raw bytes) with {@code
+   * ancount} records declared.
+   */
+  private static byte[] withAnswer(int ancount, int... answer) throws IOException {
+    byte[] head = reply("host.example", Type.A, Rcode.NOERROR).toWire();
+    byte[] wire = java.util.Arrays.copyOf(head, head.length + answer.length);
+    for (int i = 0; i < answer.length; i++) {
+      wire[head.length + i] = (byte) answer[i];
+    }
+    wire[6] = (byte) (ancount >>> 8);
+    wire[7] = (byte) ancount;
+    return wire;
+  }
+
+  /** TYPE A, CLASS IN, TTL 60, RDLENGTH 4, 192.0.2.1. */
+  private static final int[] A_BODY = {0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1};
+
+  private static int[] concat(int[]... parts) {
+    int n = 0;
+    for (int[] p : parts) {
+      n += p.length;
+    }
+    int[] out = new int[n];
+    int at = 0;
+    for (int[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  private static int[] labels(int count, int length) {
+    int[] out = new int[count * (length + 1)];
+    for (int l = 0; l < count; l++) {
+      out[l * (length + 1)] = length;
+      java.util.Arrays.fill(out, l * (length + 1) + 1, (l + 1) * (length + 1), 'a');
+    }
+    return out;
+  }
+
+  @Test
+  void hostileReplies_areDeclinedByTheFastPath_andMalformedForDnsjava() throws Exception {
+    int answerAt = reply("host.example", Type.A, Rcode.NOERROR).toWire().length;
+    java.util.Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+    // the owner is a pointer to itself, and a pair of pointers to each other
+    hostile.put("pointer loop", withAnswer(1, concat(new int[] {0xc0, answerAt}, A_BODY)));
+    hostile.put(
+        "two-pointer loop",
+        withAnswer(1, concat(new int[] {1, 'x', 0xc0, answerAt + 4, 0xc0, answerAt}, A_BODY)));
+    // a pointer forward, to a valid name later in the packet (the TXT-like tail)
+    hostile.put(
+        "pointer forward",
+        withAnswer(
+            1,
+            concat(
+                new int[] {0xc0, answerAt + 16},
+                A_BODY,
+                new int[] {4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0})));
+    hostile.put("pointer out of range", withAnswer(1, concat(new int[] {0xff, 0xff}, A_BODY)));
+    hostile.put("pointer cut in half", withAnswer(1, 0xc0));
+    // records cut short: in the fixed fields, and in the address
+    hostile.put("record cut in the type", withAnswer(1, 0xc0, 12, 0));
+    hostile.put(
+        "record cut in the rdata", withAnswer(1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1));
+    hostile.put(
+        "rdlength beyond the packet",
+        withAnswer(1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0xff, 0xff, 192, 0, 2, 1));
+    // more records announced than the packet holds
+    hostile.put(
+        "ancount 65535, one record", withAnswer(0xffff, concat(new int[] {0xc0, 12}, A_BODY)));
+    hostile.put("ancount 2, one record", withAnswer(2, concat(new int[] {0xc0, 12}, A_BODY)));
+    byte[] arcount = withAnswer(1, concat(new int[] {0xc0, 12}, A_BODY));
+    arcount[10] = (byte) 0xff;
+    arcount[11] = (byte) 0xff;
+    hostile.put("arcount 65535", arcount);
+    byte[] qdcount = withAnswer(1, concat(new int[] {0xc0, 12}, A_BODY));
+    qdcount[5] = 3;
+    hostile.put("qdcount 3", qdcount);
+    // label lengths 64 to 191 are the reserved extended-label types, never a label
+    hostile.put("label length 64", withAnswer(1, concat(labels(1, 64), new int[] {0}, A_BODY)));
+    hostile.put("label type 0x80", withAnswer(1, concat(new int[] {0x80, 0}, A_BODY)));
+    // names longer than 255 octets: in plain labels, and through a pointer to the question
+    hostile.put("owner of 257 octets", withAnswer(1, concat(labels(4, 63), new int[] {0}, A_BODY)));
+    hostile.put(
+        "owner over 255 octets through a pointer",
+        withAnswer(1, concat(labels(4, 60), new int[] {0xc0, 12}, A_BODY)));
+    byte[] longQuestion = withAnswer(0);
+    hostile.put("empty packet after the header", java.util.Arrays.copyOf(longQuestion, 12));
+    hostile.put("question cut in the name", java.util.Arrays.copyOf(longQuestion, 16));
+    hostile.put(
+        "question cut in the class",
+        java.util.Arrays.copyOf(longQuestion, longQuestion.length - 1));
+
+    for (var c : hostile.entrySet()) {
+      byte[] wire = c.getValue();
+      assertThat(agrees(c.getKey(), wire, wire.length, "host.example", RecordType.A))
+          .as("%s: answered by the fast path", c.getKey())
+          .isFalse();
+      assertThat(slowAnswer(wire, wire.length, "host.example", RecordType.A))
+          .as("%s: dnsjava's path gives an answer", c.getKey())
+          .isNull();
+      // under every length, too: a reply cut anywhere is never answered by the fast path alone
+      for (int length = 0; length < wire.length; length++) {
+        agrees(c.getKey() + " cut at " + length, wire, length, "host.example", RecordType.A);
+      }
+    }
+  }
 }

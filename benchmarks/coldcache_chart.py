@@ -14,8 +14,10 @@ import math
 import sys
 
 SERIES = {
-    "coldEvaluate_mailwarden": ("mailwarden (NetworkResolver, async)", "#1f77b4"),
-    "coldEvaluate_inetaddress": ("InetAddress.getByName, thread per evaluation", "#d62728"),
+    "coldEvaluate_mailwarden": ("mailwarden, DNS cache on", "#1f77b4"),
+    "coldEvaluate_bare": ("mailwarden, no DNS cache", "#2ca02c"),
+    "halfHitEvaluate_mailwarden": ("cache on, half hits", "#9467bd"),
+    "coldEvaluate_inetaddress": ("InetAddress.getByName, thread each", "#d62728"),
 }
 
 W, H = 980, 430
@@ -32,7 +34,8 @@ def read_throughput(path):
             c = int(run["params"]["concurrency"])
             m = run["primaryMetric"]
             err = m.get("scoreError")
-            err = 0.0 if err is None or (isinstance(err, float) and math.isnan(err)) else float(err)
+            err = 0.0 if err is None else float(err)  # JMH writes "NaN" for fewer than 2 iterations
+            err = 0.0 if math.isnan(err) else err
             out.setdefault(method, {})[c] = (float(m["score"]), err)
     return out
 
@@ -151,9 +154,11 @@ def main(json_path, csv_path, svg_path):
     ly = H - 28
     lx = LEFT_X
     for method, (label, color) in SERIES.items():
+        if method not in thr and method not in lat:
+            continue
         out.append('<rect x="%d" y="%d" width="14" height="4" fill="%s"/>' % (lx, ly - 4, color))
         out.append('<text x="%d" y="%d" font-size="12">%s</text>' % (lx + 20, ly, label))
-        lx += 420
+        lx += 235
     out.append('<text x="%d" y="%d" font-size="11" fill="#555">Loopback rbldnsd, each evaluation a new client IP (3 A queries); '
                'JMH throughput with error bars; 2 shared vCPUs. See benchmarks/notes/pipeline.md.</text>' % (LEFT_X, H - 4))
     out.append("</svg>")

@@ -7,7 +7,9 @@ import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.dns.NetworkResolver;
+import dev.mailwarden.dnsbl.DnsList;
 import dev.mailwarden.dnsbl.Dnsbl;
+import dev.mailwarden.testing.FaultyDnsProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,18 +51,25 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Cold-cache DNSBL throughput against a real rbldnsd on 127.0.0.1:53: each evaluation is a client
- * address never seen before, looked up in three lists, with {@code concurrency} evaluations in
- * flight. One invocation starts {@link #BATCH} evaluations, each as soon as one of the {@code
- * concurrency} permits is free; the permits are held across invocations, so the pipeline never
- * drains between invocations and a slow evaluation (a 1 s retry) holds one slot, not the whole
- * batch. The score, evaluations started per second, is in steady state the rate at which they
- * complete.
+ * address never seen before (except in {@code halfHitEvaluate_mailwarden}), looked up in three
+ * lists, with {@code concurrency} evaluations in flight. One invocation starts {@link #BATCH}
+ * evaluations, each as soon as one of the {@code concurrency} permits is free; the permits are held
+ * across invocations, so the pipeline never drains between invocations and a slow evaluation (a 1 s
+ * retry) holds one slot, not the whole batch. The score, evaluations started per second, is in
+ * steady state the rate at which they complete.
  *
  * <ul>
- *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with three {@code DnsList}
- *       checkers over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh per
- *       trial; every name is new, so every lookup is a miss that goes to rbldnsd), at most {@code
- *       concurrency} {@code evaluate()} futures outstanding, no thread per evaluation;
+ *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with one {@code Dnsbl} checker
+ *       of three lists over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh
+ *       per trial; every name is new, so every lookup is a miss that goes to rbldnsd), at most
+ *       {@code concurrency} {@code evaluate()} futures outstanding, no thread per evaluation;
+ *   <li>{@code coldEvaluate_bare}: the same without the DNS cache ({@code withoutDnsCache()}): the
+ *       floor of the cache's miss path (issue 18);
+ *   <li>{@code halfHitEvaluate_mailwarden}: the same as {@code coldEvaluate_mailwarden}, but every
+ *       other evaluation is for an address evaluated a moment earlier (2 &times; concurrency + 64
+ *       first-time evaluations before), so half the lookups are DNS cache hits; the DNSBL checker's
+ *       own per-address result cache is off ({@code cacheSize(0)}) so that the hits are the DNS
+ *       cache's;
  *   <li>{@code coldEvaluate_inetaddress}: what Apache James's DNSRBLHandler does: for each list,
  *       {@code InetAddress.getByName(reversed-ip.zone)} one after the other (an {@code
  *       UnknownHostException} means not listed), on a pool of {@code concurrency} threads.
@@ -77,8 +87,14 @@ import org.openjdk.jmh.runner.IterationType;
  * appended as a CSV line to {@code -Dcoldcache.latencies=FILE}.
  *
  * <p>{@code InetAddress} can only ask the servers of {@code /etc/resolv.conf} on port 53, so run
- * this through {@code benchmarks/coldcache.sh}, which gives the JVM a private network and mount
- * namespace whose resolv.conf names 127.0.0.1.
+ * {@code coldEvaluate_inetaddress} through {@code benchmarks/coldcache.sh}, which gives the JVM a
+ * private network and mount namespace whose resolv.conf names 127.0.0.1. The other methods run
+ * anywhere with {@code -Dcoldcache.port=} a free port (the check that the system resolver reaches
+ * rbldnsd is made only for the baseline).
+ *
+ * <p>{@code -Dcoldcache.delayMillis=20} puts the test-jar's {@code FaultyDnsProxy} on {@code
+ * coldcache.port} in front of rbldnsd (which then listens on a free port), holding every query 20
+ * ms: DNS as if it were a network away, for both methods alike (issue 18, item 5).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -98,9 +114,19 @@ public class ColdCacheBenchmark {
   @Param({"1", "64", "512"})
   public int concurrency;
 
+  /** How far a half-hit evaluation looks back for an address, at least (see halfHit...). */
+  private static final int RECENT = 4096;
+
   private LocalRbldnsd rbldnsd;
+  private @Nullable FaultyDnsProxy delayProxy;
   private MailwardenRuntime network; // the runtime owning the network resolver
   private MailWarden warden;
+
+  /** Client numbers of recent first-time evaluations (half-hit method; benchmark thread only). */
+  private final int[] recent = new int[RECENT];
+
+  private long firstTimes;
+  private long started;
   private ExecutorService pool;
 
   /** At most {@code concurrency} evaluations in flight, across invocation boundaries. */
@@ -117,15 +143,25 @@ public class ColdCacheBenchmark {
   private long serverDrops;
   private long cpuAtFirstMeasurement = -1;
   private long cpuAtEnd;
+  private long cacheMisses;
 
   @Setup(Level.Trial)
-  public void startServers() throws Exception {
+  public void startServers(BenchmarkParams params) throws Exception {
+    String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
     int port = Integer.getInteger("coldcache.port", 53);
+    long delayMillis = Long.getLong("coldcache.delayMillis", 0);
     rcvbufErrorsAtStart = udpRcvbufErrors();
     List<String> data = List.of("127.0.0.2", "10.200.0.0/16"); // test point + a listed block
-    rbldnsd =
-        LocalRbldnsd.start(
-            Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data), port);
+    Map<String, List<String>> zones =
+        Map.of(ZONES.get(0), data, ZONES.get(1), data, ZONES.get(2), data);
+    if (delayMillis > 0) {
+      // rbldnsd behind the delaying proxy, which takes the port both clients ask
+      rbldnsd = LocalRbldnsd.start(zones);
+      delayProxy =
+          FaultyDnsProxy.start(rbldnsd.address(), port).delay(Duration.ofMillis(delayMillis));
+    } else {
+      rbldnsd = LocalRbldnsd.start(zones, port);
+    }
     MailwardenRuntime.Builder rb =
         MailwardenRuntime.builder()
             .network(
@@ -136,9 +172,12 @@ public class ColdCacheBenchmark {
                     // shows what a timeout fitted to a loopback server changes (ours only)
                     .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
                     .tries(2));
-    // as deployed: behind the cache (every lookup here is a miss); -Dcoldcache.cache=false
-    // measures the bare resolver
-    if (!Boolean.parseBoolean(System.getProperty("coldcache.cache", "true"))) {
+    // as deployed: behind the cache (every lookup here is a miss); coldEvaluate_bare (or
+    // -Dcoldcache.cache=false for every method) measures the bare resolver
+    boolean bare =
+        method.equals("coldEvaluate_bare")
+            || !Boolean.parseBoolean(System.getProperty("coldcache.cache", "true"));
+    if (bare) {
       rb.withoutDnsCache();
     }
     network = rb.build();
@@ -147,8 +186,11 @@ public class ColdCacheBenchmark {
             .deadline(Duration.ofSeconds(8))
             .rejectAt(100); // never short-circuit: every evaluation asks all three lists
     Dnsbl.Builder lists = Dnsbl.builder();
+    boolean halfHits = method.startsWith("halfHit");
     for (String zone : ZONES) {
-      lists.list(Dnsbl.list(zone).txtReason(false)); // the baseline does not fetch TXT reasons
+      DnsList list = Dnsbl.list(zone).txtReason(false); // the baseline does not fetch TXT reasons
+      // half-hit: repeated addresses must reach the DNS cache, not the checker's result cache
+      lists.list(halfHits ? list.cacheSize(0) : list);
     }
     b.check(lists.build()); // one checker: the three zones at once, one cache entry per address
     warden = b.build();
@@ -156,22 +198,32 @@ public class ColdCacheBenchmark {
     inFlight = new Semaphore(concurrency);
 
     try {
-      checkBothReachRbldnsd();
+      checkLibraryReachesRbldnsd();
+      if (method.endsWith("_inetaddress")) {
+        checkSystemResolverReachesRbldnsd();
+      }
     } catch (RuntimeException | UnknownHostException e) {
       pool.shutdownNow(); // JMH skips the teardown when setup fails: stop what we started
       network.close();
+      if (delayProxy != null) {
+        delayProxy.close();
+      }
       rbldnsd.close();
       throw e;
     }
   }
 
-  /** Both paths must see rbldnsd: a listed address answers 127.0.0.2 through each. */
-  private void checkBothReachRbldnsd() throws UnknownHostException {
+  /** The library must see rbldnsd: a listed address answers 127.0.0.2 in every list. */
+  private void checkLibraryReachesRbldnsd() throws UnknownHostException {
     InetAddress probe = InetAddress.getByName("10.200.0.1");
     Evaluation ev = warden.evaluateAndWait(MailSession.builder().clientIp(probe).build());
     if (ev.score() != 3.0) {
       throw new IllegalStateException("rbldnsd does not answer the library: " + ev.summary());
     }
+  }
+
+  /** The baseline must see rbldnsd through /etc/resolv.conf (the namespace of coldcache.sh). */
+  private static void checkSystemResolverReachesRbldnsd() {
     String name = "1.0.200.10." + ZONES.get(0);
     try {
       InetAddress.getByName(name);
@@ -201,8 +253,12 @@ public class ColdCacheBenchmark {
       throw new IllegalStateException("evaluations still in flight 10 s after the last iteration");
     }
     serverDrops = serverSocketDrops(rbldnsd.port());
+    cacheMisses = network.dnsCacheStats().misses();
     pool.shutdownNow();
     network.close();
+    if (delayProxy != null) {
+      delayProxy.close();
+    }
     rbldnsd.close();
     report(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
   }
@@ -210,8 +266,27 @@ public class ColdCacheBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void coldEvaluate_mailwarden() throws InterruptedException {
+    evaluateBatch(false);
+  }
+
+  /** The same pipeline without the DNS cache: the floor of the cache's miss path. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_bare() throws InterruptedException {
+    evaluateBatch(false);
+  }
+
+  /** The cached pipeline with every other evaluation for an address seen a moment earlier. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void halfHitEvaluate_mailwarden() throws InterruptedException {
+    evaluateBatch(true);
+  }
+
+  private void evaluateBatch(boolean halfHits) throws InterruptedException {
     for (int i = 0; i < BATCH; i++) {
-      MailSession session = MailSession.builder().clientIp(nextClient()).build();
+      InetAddress client = halfHits ? halfHitClient() : nextClient();
+      MailSession session = MailSession.builder().clientIp(client).build();
       inFlight.acquire();
       long start = System.nanoTime();
       warden
@@ -283,7 +358,26 @@ public class ColdCacheBenchmark {
 
   /** A client address no evaluation of this run has used. */
   private static InetAddress nextClient() {
-    int n = NEXT_CLIENT.getAndIncrement() & 0x00ff_ffff;
+    return client(NEXT_CLIENT.getAndIncrement());
+  }
+
+  /**
+   * Every other call: an address first evaluated {@code 2 * concurrency + 64} first-time
+   * evaluations ago (finished by now: at most {@code concurrency} are in flight), so its three
+   * answers are in the DNS cache; otherwise a new one.
+   */
+  private InetAddress halfHitClient() {
+    long lag = 2L * concurrency + 64;
+    if ((started++ & 1) == 1 && firstTimes > lag) {
+      return client(recent[(int) ((firstTimes - lag) % RECENT)]);
+    }
+    int n = NEXT_CLIENT.getAndIncrement();
+    recent[(int) (firstTimes++ % RECENT)] = n;
+    return client(n);
+  }
+
+  private static InetAddress client(int number) {
+    int n = number & 0x00ff_ffff;
     byte[] ip = {10, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
     try {
       return InetAddress.getByAddress(ip);
@@ -309,7 +403,7 @@ public class ColdCacheBenchmark {
     String line =
         String.format(
             Locale.ROOT,
-            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f",
+            "%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f,%d,%d",
             method,
             concurrency,
             total,
@@ -321,10 +415,12 @@ public class ColdCacheBenchmark {
             listed.get(),
             udpRcvbufErrors() - rcvbufErrorsAtStart,
             serverDrops,
-            total == 0 ? 0.0 : (cpuAtEnd - cpuAtFirstMeasurement) / 1000.0 / total);
+            total == 0 ? 0.0 : (cpuAtEnd - cpuAtFirstMeasurement) / 1000.0 / total,
+            cacheMisses,
+            Long.getLong("coldcache.delayMillis", 0));
     System.out.println();
     System.out.println(
-        "latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval): "
+        "latency (method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval,dns_cache_misses,delay_ms): "
             + line);
     String file = System.getProperty("coldcache.latencies");
     if (file != null) {
@@ -332,7 +428,7 @@ public class ColdCacheBenchmark {
       boolean fresh = !Files.exists(path);
       String text =
           (fresh
-                  ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval\n"
+                  ? "method,concurrency,evaluations,p50_us,p90_us,p99_us,max_us,errors,listed,udp_rcvbuf_drops,rbldnsd_drops,jvm_cpu_us_per_eval,dns_cache_misses,delay_ms\n"
                   : "")
               + line
               + "\n";

@@ -177,6 +177,7 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
 
   /** Builds a {@link NetworkResolver}. Each setting may be set once. */
   public static final class Builder {
+    private static final int MAX_IN_FLIGHT = 32_768;
     private final List<InetSocketAddress> servers = new ArrayList<>();
     private Path resolvConf = Path.of("/etc/resolv.conf");
     private Duration timeout = Duration.ofSeconds(2);
@@ -239,10 +240,17 @@ public final class NetworkResolver implements DnsResolver, AutoCloseable {
       return this;
     }
 
-    /** Queries on the wire at once, at most (default 1024). */
+    /**
+     * Queries on the wire at once, at most (default 1024, at most 32,768: half the 16-bit query ID
+     * space, so that a fresh random ID is always found at once).
+     */
     public Builder maxInFlight(int maxInFlight) {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+      }
+      if (maxInFlight > MAX_IN_FLIGHT) {
+        throw new IllegalArgumentException(
+            "maxInFlight must be at most " + MAX_IN_FLIGHT + " (16-bit query IDs): " + maxInFlight);
       }
       this.maxInFlight = maxInFlight;
       return this;

@@ -390,6 +390,11 @@ class NetworkResolverTransportTest {
     NetworkResolver.Builder b = NetworkResolver.builder();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.maxInFlight(0))
         .isInstanceOf(IllegalArgumentException.class);
+    // query IDs are 16 bits: more than half of them in flight would make a free one hard to find
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.maxInFlight(32_769))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 32768");
+    b.maxInFlight(32_768);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.maxWaiting(-1))
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.AAAARecord;
@@ -52,8 +56,16 @@ import org.xbill.DNS.Type;
  *
  * <p>A rule matches the query name without regard to case or a trailing dot, for every record type;
  * an exact rule wins over a suffix rule, a longer suffix over a shorter one. Unmatched queries are
- * forwarded unchanged (over the transport they came on) and answered with the server's reply. Not a
- * general-purpose proxy: one thread per TCP connection, one upstream socket per forwarded query.
+ * forwarded (over the transport they came on) and answered with the server's reply.
+ *
+ * <p>{@link #delay(Duration)} holds every forwarded query that long before it goes upstream, like a
+ * server that far away: e.g. 20 ms to show what a resolver does when DNS is not on loopback.
+ * Injected faults are answered at once.
+ *
+ * <p>UDP queries go upstream through one socket, each under an ID of the proxy's (mapped back to
+ * the client's ID in the reply), so thousands of queries in flight cost no thread or socket each; a
+ * query upstream does not answer within 10 s is forgotten. Not a general-purpose proxy: one thread
+ * per TCP connection, one upstream connection per TCP query.
  */
 public final class FaultyDnsProxy implements AutoCloseable {
 
@@ -84,8 +96,16 @@ public final class FaultyDnsProxy implements AutoCloseable {
 
   private final InetSocketAddress upstream;
   private final DatagramSocket udp;
+  private final DatagramSocket upstreamUdp;
   private final ServerSocket tcp;
   private final ExecutorService threads;
+  private final ScheduledExecutorService timer;
+
+  /** UDP queries sent upstream and not yet answered, by the proxy's ID. */
+  private final Map<Integer, Forward> forwards = new ConcurrentHashMap<>();
+
+  private final AtomicInteger nextId = new AtomicInteger();
+  private volatile long delayNanos;
   private final Map<String, Fault> exact = new ConcurrentHashMap<>();
   private final List<Map.Entry<String, Fault>> suffixes = new CopyOnWriteArrayList<>();
   private final AtomicInteger injected = new AtomicInteger();
@@ -93,41 +113,83 @@ public final class FaultyDnsProxy implements AutoCloseable {
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private FaultyDnsProxy(InetSocketAddress upstream, DatagramSocket udp, ServerSocket tcp) {
+  /** A UDP query forwarded upstream: who asked, with which ID, when. */
+  private record Forward(InetSocketAddress client, int clientId, long sentNanos) {}
+
+  private FaultyDnsProxy(
+      InetSocketAddress upstream,
+      DatagramSocket udp,
+      DatagramSocket upstreamUdp,
+      ServerSocket tcp) {
     this.upstream = upstream;
     this.udp = udp;
+    this.upstreamUdp = upstreamUdp;
     this.tcp = tcp;
     AtomicInteger n = new AtomicInteger();
-    this.threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "faulty-dns-proxy-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    ThreadFactory daemons =
+        r -> {
+          Thread t = new Thread(r, "faulty-dns-proxy-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.threads = Executors.newCachedThreadPool(daemons);
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemons);
     threads.execute(this::serveUdp);
+    threads.execute(this::serveUpstreamReplies);
     threads.execute(this::serveTcp);
+    timer.scheduleWithFixedDelay(this::forgetUnanswered, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Starts a proxy in front of {@code upstream} (e.g. {@link LoopbackServer#address()}). */
   public static FaultyDnsProxy start(InetSocketAddress upstream) {
     for (int attempt = 0; attempt < 20; attempt++) {
-      int port = LoopbackServer.freePort();
-      InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-      DatagramSocket udp = null;
       try {
-        udp = new DatagramSocket(local);
-        ServerSocket tcp = new ServerSocket();
-        tcp.setReuseAddress(true);
-        tcp.bind(local, 50);
-        return new FaultyDnsProxy(upstream, udp, tcp);
-      } catch (IOException raced) {
-        if (udp != null) {
-          udp.close(); // the port was taken meanwhile: try another
-        }
+        return start(upstream, LoopbackServer.freePort());
+      } catch (UncheckedIOException raced) {
+        // the port was taken meanwhile: try another
       }
     }
     throw new IllegalStateException("no free port for the DNS proxy on 127.0.0.1");
+  }
+
+  /**
+   * Starts a proxy on 127.0.0.1 and the given port (UDP and TCP), e.g. 53 in a private network
+   * namespace where the system resolver is pointed at 127.0.0.1.
+   *
+   * @throws UncheckedIOException if the port is taken
+   */
+  public static FaultyDnsProxy start(InetSocketAddress upstream, int port) {
+    InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    DatagramSocket udp = null;
+    DatagramSocket up = null;
+    try {
+      udp = new DatagramSocket(local);
+      up = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      ServerSocket tcp = new ServerSocket();
+      tcp.setReuseAddress(true);
+      tcp.bind(local, 50);
+      return new FaultyDnsProxy(upstream, udp, up, tcp);
+    } catch (IOException e) {
+      if (udp != null) {
+        udp.close();
+      }
+      if (up != null) {
+        up.close();
+      }
+      throw new UncheckedIOException("cannot listen on " + local, e);
+    }
+  }
+
+  /**
+   * Holds every forwarded query (UDP and TCP) this long before sending it upstream; zero (the
+   * default) forwards at once. Injected faults are answered without delay.
+   */
+  public FaultyDnsProxy delay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("negative delay: " + delay);
+    }
+    this.delayNanos = delay.toNanos();
+    return this;
   }
 
   /** Where to send queries: 127.0.0.1 and the proxy's port (UDP and TCP). */
@@ -199,6 +261,13 @@ public final class FaultyDnsProxy implements AutoCloseable {
       }
       byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
       InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
+      if (exact.isEmpty() && suffixes.isEmpty() && query.length >= 12) {
+        // no rule to match: forward without parsing (a delaying proxy in front of a busy server
+        // must not be the bottleneck itself)
+        forwarded.incrementAndGet();
+        forwardUdp(query, client);
+        continue;
+      }
       Message parsed = parse(query);
       if (parsed == null || parsed.getQuestion() == null) {
         continue; // not a query we understand: drop it
@@ -206,7 +275,7 @@ public final class FaultyDnsProxy implements AutoCloseable {
       Optional<Fault> fault = faultFor(parsed.getQuestion().getName().toString());
       if (fault.isEmpty()) {
         forwarded.incrementAndGet();
-        threads.execute(() -> forwardUdp(query, client));
+        forwardUdp(query, client);
         continue;
       }
       injected.incrementAndGet();
@@ -217,18 +286,64 @@ public final class FaultyDnsProxy implements AutoCloseable {
     }
   }
 
+  /** Sends a query upstream under an ID of the proxy's, after the delay if one is set. */
   private void forwardUdp(byte[] query, InetSocketAddress client) {
-    try (DatagramSocket out =
-        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      out.setSoTimeout(5_000);
-      out.send(new DatagramPacket(query, query.length, upstream));
-      byte[] buffer = new byte[65_535];
-      DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-      out.receive(reply);
-      sendUdp(java.util.Arrays.copyOf(reply.getData(), reply.getLength()), client);
-    } catch (IOException upstreamSilent) {
-      // no reply from upstream: the client times out, as it would without the proxy
+    int id = nextId.getAndIncrement() & 0xffff;
+    int clientId = ((query[0] & 0xff) << 8) | (query[1] & 0xff);
+    forwards.put(id, new Forward(client, clientId, System.nanoTime()));
+    query[0] = (byte) (id >>> 8);
+    query[1] = (byte) id;
+    long delay = delayNanos;
+    if (delay <= 0) {
+      sendUpstream(query);
+      return;
     }
+    try {
+      timer.schedule(() -> sendUpstream(query), delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      // closing: the client times out
+    }
+  }
+
+  private void sendUpstream(byte[] query) {
+    try {
+      upstreamUdp.send(new DatagramPacket(query, query.length, upstream));
+    } catch (IOException e) {
+      // closing, or upstream unreachable: the client times out, as it would without the proxy
+    }
+  }
+
+  /** Hands each upstream reply to the client that asked, under the client's ID. */
+  private void serveUpstreamReplies() {
+    byte[] buffer = new byte[65_535];
+    while (!closed) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        upstreamUdp.receive(packet);
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        continue;
+      }
+      if (packet.getLength() < 12 || !upstream.equals(packet.getSocketAddress())) {
+        continue;
+      }
+      byte[] reply = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+      Forward f = forwards.remove(((reply[0] & 0xff) << 8) | (reply[1] & 0xff));
+      if (f == null) {
+        continue; // late, or not ours
+      }
+      reply[0] = (byte) (f.clientId() >>> 8);
+      reply[1] = (byte) f.clientId();
+      sendUdp(reply, f.client());
+    }
+  }
+
+  /** Drops the forwards upstream never answered (the client has long timed out). */
+  private void forgetUnanswered() {
+    long now = System.nanoTime();
+    forwards.values().removeIf(f -> now - f.sentNanos() > TimeUnit.SECONDS.toNanos(10));
   }
 
   private void sendUdp(byte[] reply, InetSocketAddress client) {
@@ -292,6 +407,15 @@ public final class FaultyDnsProxy implements AutoCloseable {
   }
 
   private byte[] forwardTcp(byte[] query) throws IOException {
+    long delay = delayNanos;
+    if (delay > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(delay); // one thread per connection: it may wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("closing", e);
+      }
+    }
     try (Socket up = new Socket()) {
       up.connect(upstream, 5_000);
       up.setSoTimeout(5_000);
@@ -430,6 +554,8 @@ public final class FaultyDnsProxy implements AutoCloseable {
   public void close() {
     closed = true;
     udp.close();
+    upstreamUdp.close();
+    timer.shutdownNow();
     try {
       tcp.close();
     } catch (IOException ignored) {

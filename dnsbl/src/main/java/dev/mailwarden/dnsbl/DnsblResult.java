@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of a DNS-list check: one {@link ListResult} per list and subject, and the outcome they
@@ -27,14 +28,15 @@ public final class DnsblResult implements CheckResult {
   private final Outcome outcome;
   private final String reason;
   private final List<ListResult> lists;
-  private final Map<String, String> details;
+  // built on first use: most evaluations never read the details, and building them is most of a
+  // cold evaluation's allocation here (a dozen strings and map entries)
+  private volatile @Nullable Map<String, String> details;
   private final Optional<SmtpReply> reply;
 
   private DnsblResult(Outcome outcome, String reason, List<ListResult> lists) {
     this.outcome = outcome;
     this.reason = reason;
     this.lists = List.copyOf(lists);
-    this.details = buildDetails(this.lists);
     this.reply = buildReply(outcome, this.lists);
   }
 
@@ -213,7 +215,12 @@ public final class DnsblResult implements CheckResult {
   /** Per list: {@code <list>.zone}, {@code .query}, {@code .status}, {@code .codes}, ... */
   @Override
   public Map<String, String> details() {
-    return details;
+    Map<String, String> d = details;
+    if (d == null) {
+      d = buildDetails(lists); // a race builds an equal immutable map twice: harmless
+      details = d;
+    }
+    return d;
   }
 
   @Override

@@ -113,13 +113,14 @@ public final class CachingResolver implements DnsResolver {
     requireNonNull(name, "name");
     ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map =
         maps[requireNonNull(type, "type").ordinal()];
-    if (map.get(name) instanceof Stored s && ticker.read() - s.expiresAt < 0) {
+    CompletableFuture<DnsAnswer> found = map.get(name);
+    if (found instanceof Stored s && ticker.read() - s.expiresAt < 0) {
       if (!s.referenced) {
         s.referenced = true;
       }
       return s;
     }
-    return slowLookup(map, name, type);
+    return slowLookup(map, name, type, found);
   }
 
   /** The number of answers currently held (pending lookups excluded); for tests and metrics. */
@@ -135,11 +136,20 @@ public final class CachingResolver implements DnsResolver {
     return n;
   }
 
+  /**
+   * @param seen what {@code map.get(asked)} just gave: when {@code asked} is already normalized
+   *     (the usual case) the first turn uses it instead of reading the map again
+   */
   private CompletableFuture<DnsAnswer> slowLookup(
-      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map, String asked, RecordType type) {
+      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
+      String asked,
+      RecordType type,
+      @Nullable CompletableFuture<DnsAnswer> seen) {
     String key = normalize(asked);
+    boolean firstTurn = key.equals(asked); // the same object when asked was normalized
     while (true) {
-      CompletableFuture<DnsAnswer> current = map.get(key);
+      CompletableFuture<DnsAnswer> current = firstTurn ? seen : map.get(key);
+      firstTurn = false;
       if (current instanceof Stored s) {
         if (ticker.read() - s.expiresAt < 0) {
           s.referenced = true;

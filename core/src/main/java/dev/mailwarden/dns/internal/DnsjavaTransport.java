@@ -32,7 +32,7 @@ final class DnsjavaTransport extends GatedTransport {
   private final SecureRandom random = new SecureRandom();
 
   DnsjavaTransport(TransportConfig config) {
-    super(config, "mailwarden-dnsjava-completion");
+    super(config, "mailwarden-dnsjava-completion", true);
     for (InetSocketAddress server : servers) {
       udp.add(resolver(server, config, false));
       tcp.add(resolver(server, config, true));
@@ -73,7 +73,7 @@ final class DnsjavaTransport extends GatedTransport {
       return;
     }
     SimpleResolver r = (overTcp ? tcp : udp).get(q.server);
-    Message query = WireCodec.queryMessage(q.qname, q.type, random.nextInt(65_536));
+    Message query = WireCodec.queryMessage(q.qname(), q.type, random.nextInt(65_536));
     counters.queriesSent.increment();
     try {
       r.sendAsync(query, completions)
@@ -85,7 +85,7 @@ final class DnsjavaTransport extends GatedTransport {
 
   private void onResult(
       TransportQuery q, boolean overTcp, @Nullable Message response, @Nullable Throwable error) {
-    if (q.done.get()) {
+    if (q.isDone()) {
       return; // closed meanwhile
     }
     if (error != null || response == null) {
@@ -93,7 +93,7 @@ final class DnsjavaTransport extends GatedTransport {
       nextTry(q, null);
       return;
     }
-    if (!WireCodec.answersQuestion(response, q.qname, q.type)) {
+    if (!WireCodec.answersQuestion(response, q.qname(), q.type)) {
       counters.droppedWrongQuestion.increment();
       nextTry(q, null);
       return;
@@ -106,7 +106,7 @@ final class DnsjavaTransport extends GatedTransport {
     }
     DnsAnswer answer;
     try {
-      answer = WireCodec.toAnswer(q.asked, q.qname, q.type, response);
+      answer = WireCodec.toAnswer(q.asked, q.qname(), q.type, response);
     } catch (RuntimeException e) {
       answer =
           DnsAnswer.error(

@@ -17,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.xbill.DNS.Name;
 
 /**
  * What both transports share: admission through the {@link QueryGate} (slots, a bounded waiting
@@ -34,10 +33,18 @@ abstract class GatedTransport implements Transport {
   final QueryGate<TransportQuery> gate;
   final Ticker ticker;
   final TransportCounters counters = new TransportCounters();
-  private final Set<TransportQuery> inflight = ConcurrentHashMap.newKeySet();
+
+  /** The queries holding a slot; null when the subclass finds them itself on close. */
+  private final @Nullable Set<TransportQuery> inflight;
+
   volatile boolean closed;
 
-  GatedTransport(TransportConfig config, String completionThreadName) {
+  /**
+   * @param tracksQueries keep a set of the queries holding a slot, to end them on close; false when
+   *     the subclass ends them itself (a set costs two concurrent-map operations per query)
+   */
+  GatedTransport(TransportConfig config, String completionThreadName, boolean tracksQueries) {
+    this.inflight = tracksQueries ? ConcurrentHashMap.newKeySet() : null;
     this.servers = config.servers();
     this.tries = config.tries();
     this.waitBudgetNanos = config.waitBudgetNanos();
@@ -72,7 +79,7 @@ abstract class GatedTransport implements Transport {
   public final CompletableFuture<DnsAnswer> query(String name, RecordType type) {
     String asked = TransportQuery.withoutTrailingDot(name);
     CompletableFuture<DnsAnswer> result = new CompletableFuture<>();
-    Name qname = WireCodec.absoluteName(asked);
+    byte[] qname = WireCodec.nameWire(asked);
     if (qname == null) {
       // Such a name cannot exist in the DNS; no query is sent.
       result.complete(DnsAnswer.nxdomain(asked, type, 0));
@@ -101,7 +108,9 @@ abstract class GatedTransport implements Transport {
   /** Sends a query that holds a slot. */
   private void start(TransportQuery q) {
     q.holdsSlot = true;
-    inflight.add(q);
+    if (inflight != null) {
+      inflight.add(q);
+    }
     if (closed) { // close() may have missed it
       finish(q, q.closed());
       return;
@@ -119,7 +128,7 @@ abstract class GatedTransport implements Transport {
 
   /** A waiter whose budget ran out before a slot freed. */
   final void onWaitExpired(TransportQuery q) {
-    if (q.done.compareAndSet(false, true)) {
+    if (q.markDone()) {
       counters.overloaded.increment();
       complete(q, q.waitedTooLong(gate, waitBudgetNanos));
     }
@@ -145,11 +154,13 @@ abstract class GatedTransport implements Transport {
 
   /** Ends a query once: frees its slot, starts a waiter, completes on the executor. */
   final void finish(TransportQuery q, DnsAnswer answer) {
-    if (!q.done.compareAndSet(false, true)) {
+    if (!q.markDone()) {
       return;
     }
     if (q.holdsSlot) {
-      inflight.remove(q);
+      if (inflight != null) {
+        inflight.remove(q);
+      }
       gate.release();
       startWaiters();
     }
@@ -168,19 +179,22 @@ abstract class GatedTransport implements Transport {
   private void dropWaiters() {
     gate.drain(
         q -> {
-          if (q.done.compareAndSet(false, true)) {
+          if (q.markDone()) {
             complete(q, q.closed());
           }
         });
   }
 
   /**
-   * Part of {@code close()}, after sends have stopped: ends every pending query, stops the pool.
+   * Part of {@code close()}, after sends have stopped: ends every pending query (those holding a
+   * slot only if this class tracks them), stops the pool.
    */
   final void endAll() {
     dropWaiters();
-    for (TransportQuery q : List.copyOf(inflight)) {
-      finish(q, q.closed());
+    if (inflight != null) {
+      for (TransportQuery q : List.copyOf(inflight)) {
+        finish(q, q.closed());
+      }
     }
     if (ownedPool != null) {
       ownedPool.shutdown(); // lets the completions above run

@@ -3,6 +3,8 @@ package dev.mailwarden.dns.internal;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -14,17 +16,17 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 
 /**
  * UDP and TCP on NIO channels; dnsjava only encodes and parses messages.
@@ -56,17 +58,31 @@ final class NioTransport extends GatedTransport {
   static final int UDP_SOCKETS = 8;
   private static final int MAX_UDP = 65_535;
 
+  /** Answers the I/O thread gathers at most before handing them to the executor. */
+  private static final int MAX_BATCH = 64;
+
   private final long timeoutNanos;
   private final int socketMaxQueries;
   private final long socketMaxAgeNanos;
   private final Selector selector;
   private final Thread ioThread;
   private final SecureRandom random = new SecureRandom();
+  private final RandomBlock ids = new RandomBlock(random);
   private final AtomicReferenceArray<UdpSocket> sockets = new AtomicReferenceArray<>(UDP_SOCKETS);
   private final Object rotation = new Object();
 
-  /** Tries in the order sent, hence of deadline; only the I/O thread removes. */
-  private final ConcurrentLinkedQueue<Attempt> deadlines = new ConcurrentLinkedQueue<>();
+  /**
+   * The UDP tries waiting for a reply, by query ID: an ID is in use on one socket at a time, so the
+   * table is 64K references for the whole transport (at most 32,768 are in use, so a free ID is
+   * found in a draw or two). A reply is matched by ID, then by socket and source.
+   */
+  private final AtomicReferenceArray<UdpAttempt> pending = new AtomicReferenceArray<>(65_536);
+
+  /**
+   * Tries in the order sent, hence of deadline; only the I/O thread removes. Every unsettled try is
+   * here, so on close the queries still in flight are found here.
+   */
+  private final AppendQueue<Attempt> deadlines = new AppendQueue<>();
 
   /** Rotated-out sockets, closed by the I/O thread once their replies cannot matter. */
   private final ConcurrentLinkedQueue<UdpSocket> retired = new ConcurrentLinkedQueue<>();
@@ -76,9 +92,13 @@ final class NioTransport extends GatedTransport {
 
   private final ArrayList<DnsAnswer> batchAnswers = new ArrayList<>();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_UDP);
+  private final byte[] receiveCopy = new byte[MAX_UDP];
+
+  /** Whether the last turn of the I/O loop read a datagram (I/O thread only). */
+  private boolean readSome;
 
   NioTransport(TransportConfig config) throws IOException {
-    super(config, "mailwarden-dns-completion");
+    super(config, "mailwarden-dns-completion", false);
     this.timeoutNanos = config.timeout().toNanos();
     this.socketMaxQueries = config.socketMaxQueries();
     this.socketMaxAgeNanos = config.socketMaxAge().toNanos();
@@ -102,12 +122,22 @@ final class NioTransport extends GatedTransport {
   // ---------------------------------------------------------------- queries
 
   /** One try of a query; exactly one of reply, timeout or failure settles it. */
-  private abstract static class Attempt {
+  private abstract static class Attempt extends AppendQueue.Link<Attempt> {
+    private static final VarHandle SETTLED;
+
+    static {
+      try {
+        SETTLED = MethodHandles.lookup().findVarHandle(Attempt.class, "settled", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final TransportQuery query;
     final InetSocketAddress server;
     final int id;
     final long deadline;
-    final AtomicBoolean settled = new AtomicBoolean();
+    private volatile boolean settled; // through SETTLED: no AtomicBoolean per try
 
     Attempt(TransportQuery query, InetSocketAddress server, int id, long deadline) {
       this.query = query;
@@ -117,7 +147,11 @@ final class NioTransport extends GatedTransport {
     }
 
     boolean settle() {
-      return settled.compareAndSet(false, true);
+      return SETTLED.compareAndSet(this, false, true);
+    }
+
+    boolean isSettled() {
+      return settled;
     }
   }
 
@@ -159,24 +193,34 @@ final class NioTransport extends GatedTransport {
     }
     InetSocketAddress server = servers.get(q.server);
     long now = ticker.read();
-    UdpSocket socket = pickSocket(now);
+    int bits = ids.nextInt(); // 16 bits of ID, 3 of socket
+    UdpSocket socket = pickSocket((bits >>> 16) & (UDP_SOCKETS - 1), now);
     long deadline = now + timeoutNanos;
-    UdpAttempt attempt;
-    int id;
-    do {
-      id = random.nextInt(65_536);
-      attempt = new UdpAttempt(q, server, id, deadline, socket);
-    } while (socket.pending.putIfAbsent(id, attempt) != null);
-    UdpAttempt a = attempt;
-    byte[] wire = WireCodec.query(q.qname, q.type, id);
+    UdpAttempt a = null;
+    int id = bits & 0xffff;
+    while (true) {
+      if (pending.get(id) == null) {
+        a = new UdpAttempt(q, server, id, deadline, socket);
+        if (pending.compareAndSet(id, null, a)) {
+          break;
+        }
+      }
+      id = ids.nextInt() & 0xffff; // in use: draw another
+    }
+    byte[] wire = WireCodec.query(q.qnameWire, q.type, id);
     deadlines.add(a);
+    if (closed && a.settle()) { // close() may have gone through deadlines before this try joined
+      release(a);
+      finish(q, q.closed());
+      return;
+    }
     try {
       // 0 bytes sent (socket buffer full) is treated like a lost datagram: the timeout retries
       socket.channel.send(ByteBuffer.wrap(wire), server);
       counters.queriesSent.increment();
     } catch (IOException | RuntimeException e) {
       if (a.settle()) {
-        socket.pending.remove(id, a);
+        release(a);
         nextTry(q, null);
       }
     }
@@ -232,12 +276,30 @@ final class NioTransport extends GatedTransport {
 
   // ---------------------------------------------------------------- replies
 
-  /** Called on the I/O thread with a reply that matched source and ID. */
+  /**
+   * Called on the I/O thread with a reply that matched source and ID; {@code wire} may be the
+   * shared receive buffer (only read here; copied before dnsjava's path changes it).
+   */
   private void onReply(Attempt a, byte[] wire, int length, boolean overTcp) {
     TransportQuery q = a.query;
+    DnsAnswer fast;
+    try {
+      fast = WireCodec.fastAnswer(wire, length, q.qnameWire, q.type, q.asked);
+    } catch (RuntimeException e) {
+      fast = null; // dnsjava's path below decides
+    }
+    if (fast != null) {
+      // the everyday reply: parsed, the question matched, not truncated (see fastAnswer)
+      if (a.settle()) {
+        counters.answersAccepted.increment();
+        release(a);
+        conclude(q, fast);
+      }
+      return;
+    }
     Message response;
     try {
-      response = WireCodec.parse(wire, length);
+      response = WireCodec.parse(Arrays.copyOf(wire, length), length);
     } catch (IOException | RuntimeException e) {
       counters.droppedUnparseable.increment();
       if (a.settle()) {
@@ -246,7 +308,8 @@ final class NioTransport extends GatedTransport {
       }
       return;
     }
-    if (!WireCodec.answersQuestion(response, q.qname, q.type)) {
+    Name qname = WireCodec.name(q.qnameWire);
+    if (!WireCodec.answersQuestion(response, qname, q.type)) {
       counters.droppedWrongQuestion.increment();
       if (overTcp && a.settle()) {
         release(a);
@@ -266,7 +329,7 @@ final class NioTransport extends GatedTransport {
     }
     DnsAnswer answer;
     try {
-      answer = WireCodec.toAnswer(q.asked, q.qname, q.type, response);
+      answer = WireCodec.toAnswer(q.asked, qname, q.type, response);
     } catch (RuntimeException e) {
       answer = malformed(q, a, e);
     }
@@ -288,7 +351,7 @@ final class NioTransport extends GatedTransport {
 
   private void release(Attempt a) {
     if (a instanceof UdpAttempt u) {
-      u.socket.pending.remove(u.id, u);
+      pending.compareAndSet(u.id, u, null);
     } else if (a instanceof TcpAttempt t) {
       closeQuietly(t.channel);
     }
@@ -299,7 +362,7 @@ final class NioTransport extends GatedTransport {
   /** Called on the I/O thread after a truncated UDP reply. */
   private void sendTcp(TransportQuery q) {
     InetSocketAddress server = servers.get(q.server);
-    int id = random.nextInt(65_536);
+    int id = ids.nextInt() & 0xffff;
     SocketChannel channel;
     try {
       channel = SocketChannel.open();
@@ -315,7 +378,7 @@ final class NioTransport extends GatedTransport {
             id,
             ticker.read() + timeoutNanos,
             channel,
-            WireCodec.query(q.qname, q.type, id));
+            WireCodec.query(q.qnameWire, q.type, id));
     deadlines.add(a);
     try {
       if (channel.connect(server)) {
@@ -379,11 +442,10 @@ final class NioTransport extends GatedTransport {
 
   // ---------------------------------------------------------------- UDP sockets
 
-  /** A UDP socket with the attempts waiting for replies on it, by query ID. */
+  /** A UDP socket; the tries waiting for replies on it are in {@code pending}. */
   private static final class UdpSocket {
     final DatagramChannel channel;
     final long openedAt;
-    final ConcurrentHashMap<Integer, UdpAttempt> pending = new ConcurrentHashMap<>();
     final AtomicInteger uses = new AtomicInteger();
     volatile long closeAt;
 
@@ -393,8 +455,7 @@ final class NioTransport extends GatedTransport {
     }
   }
 
-  private UdpSocket pickSocket(long now) {
-    int slot = random.nextInt(UDP_SOCKETS);
+  private UdpSocket pickSocket(int slot, long now) {
     UdpSocket s = sockets.get(slot);
     if (s.uses.incrementAndGet() == socketMaxQueries || now - s.openedAt > socketMaxAgeNanos) {
       UdpSocket fresh = rotate(slot, s, now);
@@ -460,46 +521,53 @@ final class NioTransport extends GatedTransport {
 
   // ---------------------------------------------------------------- I/O loop
 
+  /**
+   * Each turn reads one datagram from every ready socket, then asks the selector again without
+   * sleeping while the last turn read something: a socket with more datagrams is still ready
+   * (level-triggered), and one that has none costs nothing, where reading each socket until it is
+   * empty costs a failed receive per socket and turn. Answers are handed over once the sockets are
+   * empty, before the I/O thread sleeps, or once {@value #MAX_BATCH} are waiting.
+   */
   private void ioLoop() {
-    byte[] copy = new byte[MAX_UDP];
+    Consumer<SelectionKey> onReady = this::onReady; // selected keys go here, not into a set
     while (!closed) {
       long sleepNanos = fireDeadlines(ticker.read());
-      flushCompletions();
       try {
-        // select(ms) with 0 would block forever: round up, at least 1 ms
-        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
+        if (readSome) {
+          readSome = false;
+          if (selector.selectNow(onReady) == 0 || batchQueries.size() >= MAX_BATCH) {
+            flushCompletions(); // the sockets are empty, or a steady stream must not hold answers
+          }
+        } else {
+          flushCompletions();
+          // select(ms) with 0 would block forever: round up, at least 1 ms
+          selector.select(
+              onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNanos + 999_999)));
+        }
       } catch (IOException | ClosedSelectorException e) {
         if (closed) {
           break;
         }
-        continue;
       }
-      Iterator<SelectionKey> keys;
-      try {
-        keys = selector.selectedKeys().iterator();
-      } catch (ClosedSelectorException e) {
-        break;
-      }
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        if (!key.isValid()) {
-          continue;
-        }
-        Object attachment = key.attachment();
-        try {
-          if (attachment instanceof UdpSocket socket) {
-            drain(socket, copy);
-          } else if (attachment instanceof TcpAttempt a) {
-            onTcpReady(key, a);
-          }
-        } catch (RuntimeException e) {
-          // keep serving the others
-        }
-      }
-      flushCompletions();
     }
     flushCompletions();
+  }
+
+  /** A key the selector found ready (I/O thread). */
+  private void onReady(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    Object attachment = key.attachment();
+    try {
+      if (attachment instanceof UdpSocket socket) {
+        readSome |= receiveOne(socket, receiveCopy);
+      } else if (attachment instanceof TcpAttempt a) {
+        onTcpReady(key, a);
+      }
+    } catch (RuntimeException e) {
+      // keep serving the others
+    }
   }
 
   /**
@@ -510,7 +578,7 @@ final class NioTransport extends GatedTransport {
     long next = now + timeoutNanos;
     Attempt a;
     while ((a = deadlines.peek()) != null) {
-      if (a.settled.get()) {
+      if (a.isSettled()) {
         deadlines.poll(); // answered: nothing to fire
         continue;
       }
@@ -537,39 +605,37 @@ final class NioTransport extends GatedTransport {
     return Math.max(0, next - now);
   }
 
-  private void drain(UdpSocket socket, byte[] copy) {
-    while (true) {
-      receiveBuffer.clear();
-      SocketAddress from;
-      try {
-        from = socket.channel.receive(receiveBuffer);
-      } catch (IOException | RuntimeException e) {
-        return; // e.g. ICMP port unreachable surfaced as an error; the timeout handles it
-      }
-      if (from == null) {
-        return;
-      }
-      receiveBuffer.flip();
-      int length = receiveBuffer.remaining();
-      receiveBuffer.get(copy, 0, length);
-      int id = WireCodec.id(copy, length);
-      if (id < 0) {
-        counters.droppedUnparseable.increment();
-        continue;
-      }
-      UdpAttempt a = socket.pending.get(id);
-      if (a == null) {
-        counters.droppedUnknownId.increment();
-        continue;
-      }
-      if (!a.server.equals(from)) {
-        counters.droppedWrongSource.increment();
-        continue;
-      }
-      byte[] wire = new byte[length];
-      System.arraycopy(copy, 0, wire, 0, length);
-      onReply(a, wire, length, false);
+  /** Reads one datagram from a ready socket and handles it; false if there was none. */
+  private boolean receiveOne(UdpSocket socket, byte[] copy) {
+    receiveBuffer.clear();
+    SocketAddress from;
+    try {
+      from = socket.channel.receive(receiveBuffer);
+    } catch (IOException | RuntimeException e) {
+      return false; // e.g. ICMP port unreachable surfaced as an error; the timeout handles it
     }
+    if (from == null) {
+      return false;
+    }
+    receiveBuffer.flip();
+    int length = receiveBuffer.remaining();
+    receiveBuffer.get(copy, 0, length);
+    int id = WireCodec.id(copy, length);
+    if (id < 0) {
+      counters.droppedUnparseable.increment();
+      return true;
+    }
+    UdpAttempt a = pending.get(id);
+    if (a == null || a.socket != socket) {
+      counters.droppedUnknownId.increment();
+      return true;
+    }
+    if (!a.server.equals(from)) {
+      counters.droppedWrongSource.increment();
+      return true;
+    }
+    onReply(a, copy, length, false);
+    return true;
   }
 
   // ---------------------------------------------------------------- stats and closing
@@ -586,6 +652,15 @@ final class NioTransport extends GatedTransport {
       Thread.currentThread().interrupt();
     }
     closeChannels();
+    // every query on the wire has its unsettled try in deadlines (a try added after this loop
+    // sees closed and ends its query itself)
+    deadlines.forEachRemaining(
+        a -> {
+          if (a.settle()) {
+            release(a);
+            finish(a.query, a.query.closed());
+          }
+        });
     endAll();
   }
 

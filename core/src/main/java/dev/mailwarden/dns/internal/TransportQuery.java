@@ -3,11 +3,12 @@ package dev.mailwarden.dns.internal;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.RecordType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
@@ -17,10 +18,23 @@ import org.xbill.DNS.Name;
  */
 final class TransportQuery {
   final String asked;
-  final Name qname;
+
+  /** The name asked in wire form ({@link WireCodec#nameWire}). */
+  final byte[] qnameWire;
+
   final RecordType type;
   final CompletableFuture<DnsAnswer> result;
-  final AtomicBoolean done = new AtomicBoolean();
+  private static final VarHandle DONE;
+
+  static {
+    try {
+      DONE = MethodHandles.lookup().findVarHandle(TransportQuery.class, "done", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile boolean done; // through DONE: no AtomicBoolean per query
   // Written before the query is sent, read after done is won: no race.
   boolean holdsSlot;
   // Advanced by one settled try at a time, never concurrently.
@@ -28,11 +42,26 @@ final class TransportQuery {
   private int attempt;
   private @Nullable DnsAnswer lastRefusal;
 
-  TransportQuery(String asked, Name qname, RecordType type, CompletableFuture<DnsAnswer> result) {
+  TransportQuery(
+      String asked, byte[] qnameWire, RecordType type, CompletableFuture<DnsAnswer> result) {
     this.asked = asked;
-    this.qname = qname;
+    this.qnameWire = qnameWire;
     this.type = type;
     this.result = result;
+  }
+
+  /** Marks the query ended; true for the one caller that ends it. */
+  boolean markDone() {
+    return DONE.compareAndSet(this, false, true);
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  /** The name asked as a dnsjava {@link Name}, built on each call (off the hot path). */
+  Name qname() {
+    return WireCodec.name(qnameWire);
   }
 
   /** The name as asked, without a trailing dot (the root stays "."). */

@@ -17,8 +17,10 @@ import org.xbill.DNS.Record;
  * DNS responses are bytes from the network. This decodes them the way {@code NioTransport} does
  * (dnsjava's parser, whose exceptions the transport turns into SERVFAIL) and then feeds every
  * decodable response that matches its own question to {@link WireCodec#toAnswer}, which must not
- * throw and must give an answer for the name and type asked. In the normal build it runs over the
- * seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
+ * throw and must give an answer for the name and type asked. The transport's fast path ({@link
+ * WireCodec#fastAnswer}) must either decline a response or give exactly that answer. In the normal
+ * build it runs over the seeds in {@code WireCodecFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it
+ * fuzzes.
  */
 class WireCodecFuzzTest {
 
@@ -31,6 +33,14 @@ class WireCodecFuzzTest {
     } catch (IOException | RuntimeException malformed) {
       // NioTransport catches exactly these and treats the reply as malformed (SERVFAIL, next
       // server). A TTL with the top bit set is read as zero first (seed ttl-high-bit).
+      // The fast path must leave such a reply to this path, for whatever question it is asked.
+      for (RecordType t : FAST_TYPES) {
+        assertThat(WireCodec.fastAnswer(wire, wire.length, new byte[] {0}, t, ".")).isNull();
+        byte[] asked = questionName(wire);
+        if (asked != null) {
+          assertThat(WireCodec.fastAnswer(wire, wire.length, asked, t, "x")).isNull();
+        }
+      }
       return;
     }
     Record q = response.getQuestion();
@@ -46,11 +56,21 @@ class WireCodecFuzzTest {
     Name qname = q.getName();
     String asked = WireCodec.text(qname);
     boolean matches = WireCodec.answersQuestion(response, qname, type);
+    DnsAnswer fast = WireCodec.fastAnswer(wire, wire.length, qname.toWire(), type, asked);
     if (!matches) {
+      assertThat(fast).as("fast path on a reply to another question").isNull();
       return;
     }
-    WireCodec.isTruncated(response);
+    if (WireCodec.isTruncated(response)) {
+      assertThat(fast).as("fast path on a truncated reply").isNull();
+    }
     DnsAnswer answer = WireCodec.toAnswer(asked, qname, type, response);
+    if (fast != null) {
+      // the fast path may decline anything, but what it answers is what dnsjava's path gives
+      assertThat(fast).isEqualTo(answer);
+      assertThat(fast.toString()).isEqualTo(answer.toString());
+      assertThat(fast.addresses().toString()).isEqualTo(answer.addresses().toString());
+    }
     assertThat(answer.name()).isNotNull();
     assertThat(answer.type()).isEqualTo(type);
     assertThat(answer.status()).isIn(EnumSet.allOf(DnsStatus.class));
@@ -67,5 +87,23 @@ class WireCodecFuzzTest {
       assertThat(answer.records()).isEmpty();
     }
     assertThat(answer.toString()).isNotEmpty();
+  }
+
+  private static final RecordType[] FAST_TYPES = {RecordType.A, RecordType.AAAA, RecordType.TXT};
+
+  /** The uncompressed question name at offset 12, or null. */
+  private static byte[] questionName(byte[] wire) {
+    int p = 12;
+    while (p < wire.length) {
+      int len = wire[p] & 0xff;
+      if (len == 0) {
+        return java.util.Arrays.copyOfRange(wire, 12, p + 1);
+      }
+      if (len > 63) {
+        return null;
+      }
+      p += 1 + len;
+    }
+    return null;
   }
 }

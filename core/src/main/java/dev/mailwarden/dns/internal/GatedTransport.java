@@ -5,6 +5,7 @@ import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsStatus;
 import dev.mailwarden.dns.NetworkResolver;
 import dev.mailwarden.dns.RecordType;
+import dev.mailwarden.internal.DomainNames;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +78,7 @@ abstract class GatedTransport implements Transport {
 
   @Override
   public final CompletableFuture<DnsAnswer> query(String name, RecordType type) {
-    String asked = TransportQuery.withoutTrailingDot(name);
+    String asked = DomainNames.stripDot(name);
     CompletableFuture<DnsAnswer> result = new CompletableFuture<>();
     byte[] qname = WireCodec.nameWire(asked);
     if (qname == null) {

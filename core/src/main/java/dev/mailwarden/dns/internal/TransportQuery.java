@@ -64,11 +64,6 @@ final class TransportQuery {
     return WireCodec.name(qnameWire);
   }
 
-  /** The name as asked, without a trailing dot (the root stays "."). */
-  static String withoutTrailingDot(String name) {
-    return name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-  }
-
   /**
    * Moves on after a try that gave nothing usable; false once every server had its tries. A {@code
    * refusal} (SERVFAIL, REFUSED, malformed) is kept as the answer if no server does better, and

@@ -212,7 +212,20 @@ class FaultyDnsProxyIT {
             .as(a.toString())
             .isEqualTo(i % 2 == 0 ? DnsStatus.NOERROR : DnsStatus.NXDOMAIN);
       }
-      assertThat(shared.forwarded()).isEqualTo(400);
+      // 400 bursting datagrams can overflow a loopback socket buffer (any hop's) on a loaded
+      // machine, so a try may be lost and retried: each lookup went upstream at least once and at
+      // most once per try the resolvers sent
+      NetworkResolver.Stats s1 = one.stats();
+      NetworkResolver.Stats s2 = two.stats();
+      assertThat(s1.answersAccepted() + s2.answersAccepted()).isEqualTo(400);
+      assertThat(shared.forwarded()).isBetween(400, (int) (s1.queriesSent() + s2.queriesSent()));
+      for (NetworkResolver.Stats s : java.util.List.of(s1, s2)) {
+        assertThat(s.droppedWrongQuestion()).as(s.toString()).isZero();
+        assertThat(s.droppedWrongSource()).as(s.toString()).isZero();
+        assertThat(s.droppedUnparseable()).as(s.toString()).isZero();
+        // a reply under an unknown ID is only acceptable as the late twin of a retried try
+        assertThat(s.droppedUnknownId()).as(s.toString()).isLessThanOrEqualTo(s.timeouts());
+      }
     }
   }
 }

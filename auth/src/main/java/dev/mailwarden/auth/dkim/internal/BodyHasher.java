@@ -87,18 +87,23 @@ public final class BodyHasher {
             // it tight), then copy it in bulk
             int lim = Math.min(end, i + (o.length - k));
             int j = i;
-            if (collapse) {
-              while (j < lim) {
-                byte x = b[j];
-                if (isPlain(x)) {
-                  j++;
-                } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
-                  j += 2;
-                } else {
+            if (collapse && j < lim) {
+              // one well-predicted test per byte: the run stops at a tab, CR or LF, or at a space
+              // that is not followed by a plain byte (the end of the window counts as not plain)
+              int last = lim - 1;
+              int cls = CLASS[b[j] & 0xff];
+              while (j < last) {
+                int next = CLASS[b[j + 1] & 0xff];
+                if ((cls & (2 | next)) != 0) {
                   break;
                 }
+                cls = next;
+                j++;
               }
-            } else {
+              if (j == last && cls == PLAIN) {
+                j++;
+              }
+            } else if (!collapse) {
               while (j < lim) {
                 byte x = b[j];
                 if (isPlain(x) || x == ' ' || x == '\t') {
@@ -162,6 +167,21 @@ public final class BodyHasher {
         i++;
       }
     }
+  }
+
+  private static final byte PLAIN = 0;
+
+  /**
+   * Byte classes for the relaxed run scan: 0 plain, 1 space, 3 tab/CR/LF; a byte stops the run when
+   * {@code class & (2 | classOfNext)} is not 0.
+   */
+  private static final byte[] CLASS = new byte[256];
+
+  static {
+    CLASS[' '] = 1;
+    CLASS['\t'] = 3;
+    CLASS[CR] = 3;
+    CLASS[LF] = 3;
   }
 
   private static boolean isPlain(byte c) {

@@ -8,9 +8,9 @@ import java.util.Locale;
  */
 public final class HeaderField {
   private final String raw;
-  private final String name;
   private final String lowerName;
   private final int colon;
+  private final int nameEnd;
 
   HeaderField(String raw, int colon) {
     this.raw = raw;
@@ -19,16 +19,17 @@ public final class HeaderField {
     while (e > 0 && (raw.charAt(e - 1) == ' ' || raw.charAt(e - 1) == '\t')) {
       e--;
     }
-    this.name = raw.substring(0, e);
-    this.lowerName = name.toLowerCase(Locale.ROOT);
+    this.nameEnd = e;
+    this.lowerName = raw.substring(0, e).toLowerCase(Locale.ROOT);
   }
 
   public String raw() {
     return raw;
   }
 
+  /** The name as written (made on demand: verification only needs {@link #lowerName()}). */
   public String name() {
-    return name;
+    return raw.substring(0, nameEnd);
   }
 
   public String lowerName() {
@@ -123,6 +124,6 @@ public final class HeaderField {
 
   @Override
   public String toString() {
-    return name;
+    return name();
   }
 }

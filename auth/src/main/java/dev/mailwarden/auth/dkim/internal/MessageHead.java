@@ -108,24 +108,27 @@ public final class MessageHead {
     return maxBytes;
   }
 
-  /** The header fields in order. Lines that are not fields (no colon) are skipped. */
+  /**
+   * The header fields in order. Lines that are not fields (no colon) are skipped. Each field's text
+   * is made straight from the stored bytes (no string of the whole header block first).
+   */
   public List<HeaderField> fields() {
-    String text = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
+    byte[] b = buf;
+    int n = len;
     List<HeaderField> fields = new ArrayList<>();
     int start = -1;
     int i = 0;
-    int n = text.length();
     while (i < n) {
-      int eol = text.indexOf("\r\n", i);
+      int eol = indexOfCrlf(b, i, n);
       int next = eol < 0 ? n : eol + 2;
       if (eol == i) {
         break; // the empty line ending the header block
       }
-      char first = text.charAt(i);
+      byte first = b[i];
       boolean continuation = first == ' ' || first == '\t';
       if (!continuation) {
         if (start >= 0) {
-          add(fields, text.substring(start, i));
+          add(fields, b, start, i);
         }
         start = i;
       } else if (start < 0) {
@@ -134,21 +137,38 @@ public final class MessageHead {
       i = next;
     }
     if (start >= 0) {
-      String last = text.substring(start, Math.min(i, n));
-      add(fields, last.endsWith("\r\n") ? last : last + "\r\n");
+      add(fields, b, start, Math.min(i, n));
     }
     return fields;
   }
 
-  private static void add(List<HeaderField> fields, String raw) {
-    int colon = raw.indexOf(':');
-    if (colon <= 0) {
+  private static int indexOfCrlf(byte[] b, int from, int end) {
+    for (int k = from; k < end - 1; k++) {
+      if (b[k] == '\r' && b[k + 1] == '\n') {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Adds the field in {@code b[from..to)}; the last one gets its CRLF if the input ended early. */
+  private static void add(List<HeaderField> fields, byte[] b, int from, int to) {
+    int colon = -1;
+    for (int k = from; k < to; k++) {
+      if (b[k] == ':') {
+        colon = k;
+        break;
+      }
+    }
+    if (colon <= from) {
       return;
     }
-    int eol = raw.indexOf("\r\n");
+    int eol = indexOfCrlf(b, from, to);
     if (eol >= 0 && eol < colon) {
       return; // no colon on the first line
     }
-    fields.add(new HeaderField(raw, colon));
+    boolean crlf = to - from >= 2 && b[to - 2] == '\r' && b[to - 1] == '\n';
+    String raw = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    fields.add(new HeaderField(crlf ? raw : raw + "\r\n", colon - from));
   }
 }

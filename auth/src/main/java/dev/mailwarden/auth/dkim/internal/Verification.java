@@ -11,6 +11,7 @@ import dev.mailwarden.dns.RecordType;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ public final class Verification {
   private final MessageHead head;
   private boolean started;
   private List<HeaderField> headers = List.of();
-  private Map<String, int[]> headerIndex = Map.of();
+  private Map<String, Slot> headerIndex = Map.of();
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
@@ -276,8 +277,8 @@ public final class Verification {
             bits,
             testing);
       }
-      byte[] data = headerHashInput(headers, headerIndex, tags);
-      boolean ok = DkimCrypto.verify(key, data, tags.signature);
+      ByteSink data = headerHashInput(headers, headerIndex, tags);
+      boolean ok = DkimCrypto.verify(key, data.buf, data.len, tags.signature);
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);
       }
@@ -308,24 +309,41 @@ public final class Verification {
    * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
    */
   public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
-    return headerHashInput(headers, index(headers), t);
+    return headerHashInput(headers, index(headers), t).toByteArray();
   }
 
-  /** The positions of the header fields by lower-case name, top first: built once per message. */
-  static Map<String, int[]> index(List<HeaderField> headers) {
-    Map<String, int[]> counts = new HashMap<>();
-    for (HeaderField f : headers) {
-      counts.computeIfAbsent(f.lowerName(), k -> new int[1])[0]++;
+  /** The fields of one lower-case name: their positions top first, and the name's ordinal. */
+  static final class Slot {
+    final int ordinal;
+    int[] at = new int[1];
+    int count;
+
+    Slot(int ordinal) {
+      this.ordinal = ordinal;
     }
-    Map<String, int[]> index = new HashMap<>(counts.size() * 2);
-    for (Map.Entry<String, int[]> e : counts.entrySet()) {
-      index.put(e.getKey(), new int[e.getValue()[0]]);
+
+    void add(int position) {
+      if (count == at.length) {
+        at = Arrays.copyOf(at, count * 2);
+      }
+      at[count++] = position;
     }
-    Map<String, int[]> filled = new HashMap<>(counts.size() * 2);
-    for (int j = 0; j < headers.size(); j++) {
+  }
+
+  /**
+   * The positions of the header fields by lower-case name, built once per message in one pass;
+   * read-only afterwards, so signatures verified on different threads may share it.
+   */
+  static Map<String, Slot> index(List<HeaderField> headers) {
+    Map<String, Slot> index = new HashMap<>();
+    for (int j = 0, n = headers.size(); j < n; j++) {
       String name = headers.get(j).lowerName();
-      int[] at = filled.computeIfAbsent(name, k -> new int[1]);
-      index.get(name)[at[0]++] = j;
+      Slot slot = index.get(name);
+      if (slot == null) {
+        slot = new Slot(index.size());
+        index.put(name, slot);
+      }
+      slot.add(j);
     }
     return index;
   }
@@ -334,32 +352,38 @@ public final class Verification {
    * Linear in h= plus the header fields: each name in h= takes the next unused field of that name
    * from the bottom (RFC 6376 section 5.4.2) through the per-message index, never a scan.
    */
-  static byte[] headerHashInput(
-      List<HeaderField> headers, Map<String, int[]> index, SignatureTags t) {
-    ByteSink out = new ByteSink(1024);
-    Map<String, int[]> taken = new HashMap<>();
-    for (String name : t.signedHeaders) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      int[] positions = index.get(lower);
-      if (positions == null) {
-        continue; // a name with no (more) field signs nothing: allowed, to prevent additions
-      }
-      int[] used = taken.computeIfAbsent(lower, k -> new int[1]);
-      if (used[0] >= positions.length) {
-        continue;
-      }
-      HeaderField f = headers.get(positions[positions.length - 1 - used[0]++]);
-      String raw = f.raw();
-      HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
-    }
+  static ByteSink headerHashInput(
+      List<HeaderField> headers, Map<String, Slot> index, SignatureTags t) {
     HeaderField self = t.field;
     String raw = self.raw();
+    ByteSink out = new ByteSink(512 + 2 * raw.length());
+    // per name: fields taken so far, from the bottom; an array by ordinal for ordinary headers, a
+    // map when a hostile header section has so many distinct names that an array per signature
+    // would cost more than h= (at most 256 names) can use
+    boolean small = index.size() <= 4 * SignatureTags.MAX_SIGNED_HEADERS;
+    int[] used = small ? new int[index.size()] : new int[0];
+    Map<Slot, int[]> usedByName = small ? Map.of() : new HashMap<>();
+    for (String name : t.signedHeaders) {
+      Slot slot = index.get(name.toLowerCase(Locale.ROOT));
+      if (slot == null) {
+        continue; // a name with no field signs nothing: allowed, to prevent additions
+      }
+      int taken =
+          small ? used[slot.ordinal]++ : usedByName.computeIfAbsent(slot, k -> new int[1])[0]++;
+      if (taken >= slot.count) {
+        continue; // no more fields of that name: likewise
+      }
+      HeaderField f = headers.get(slot.at[slot.count - 1 - taken]);
+      String fieldRaw = f.raw();
+      HeaderField.canonicalize(
+          fieldRaw, f.colon(), fieldRaw.length(), -1, -1, t.relaxedHeader, true, out);
+    }
     int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
     int valueAt = self.colon() + 1;
     TagList tags = t.tags;
     int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
     int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
     HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
-    return out.toByteArray();
+    return out;
   }
 }

@@ -1,5 +1,8 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -87,23 +90,9 @@ public final class BodyHasher {
             // it tight), then copy it in bulk
             int lim = Math.min(end, i + (o.length - k));
             int j = i;
-            if (collapse && j < lim) {
-              // one well-predicted test per byte: the run stops at a tab, CR or LF, or at a space
-              // that is not followed by a plain byte (the end of the window counts as not plain)
-              int last = lim - 1;
-              int cls = CLASS[b[j] & 0xff];
-              while (j < last) {
-                int next = CLASS[b[j + 1] & 0xff];
-                if ((cls & (2 | next)) != 0) {
-                  break;
-                }
-                cls = next;
-                j++;
-              }
-              if (j == last && cls == PLAIN) {
-                j++;
-              }
-            } else if (!collapse) {
+            if (collapse) {
+              j = relaxedRun(b, j, lim);
+            } else {
               while (j < lim) {
                 byte x = b[j];
                 if (isPlain(x) || x == ' ' || x == '\t') {
@@ -169,19 +158,48 @@ public final class BodyHasher {
     }
   }
 
-  private static final byte PLAIN = 0;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
   /**
-   * Byte classes for the relaxed run scan: 0 plain, 1 space, 3 tab/CR/LF; a byte stops the run when
-   * {@code class & (2 | classOfNext)} is not 0.
+   * The end of the run from {@code j} that is already relaxed-canonical: plain bytes and single
+   * spaces between them. Eight bytes at a time while none is a control byte and no space is
+   * followed by a space or control (each byte's flag is exact, no carries between bytes; bytes from
+   * 0x80 are plain), then byte by byte for the next eight; a space needs its successor inside
+   * {@code lim}.
    */
-  private static final byte[] CLASS = new byte[256];
-
-  static {
-    CLASS[' '] = 1;
-    CLASS['\t'] = 3;
-    CLASS[CR] = 3;
-    CLASS[LF] = 3;
+  private static int relaxedRun(byte[] b, int j, int lim) {
+    while (true) {
+      while (j + 9 <= lim) {
+        long x = (long) LONGS.get(b, j);
+        long next = (long) LONGS.get(b, j + 1); // byte k of next is the byte after byte k of x
+        long low = x & LOW7;
+        long ascii = ~x & HIGH;
+        long control = ((HIGH | 0x1F1F1F1F1F1F1F1FL) - low) & ascii; // bytes 0x00..0x1f
+        long upToSpace = ((HIGH | 0x2020202020202020L) - low) & ascii; // bytes 0x00..0x20
+        long followedByWhite = ((HIGH | 0x2020202020202020L) - (next & LOW7)) & ~next & HIGH;
+        if ((control | (upToSpace & followedByWhite)) != 0) {
+          break;
+        }
+        j += 8;
+      }
+      int stop = Math.min(lim, j + 8);
+      while (j < stop) {
+        byte x = b[j];
+        if (isPlain(x)) {
+          j++;
+        } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
+          j += 2;
+        } else {
+          return j;
+        }
+      }
+      if (j >= lim) {
+        return j;
+      }
+    }
   }
 
   private static boolean isPlain(byte c) {

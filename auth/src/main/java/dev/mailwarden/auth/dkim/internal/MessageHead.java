@@ -2,7 +2,9 @@ package dev.mailwarden.auth.dkim.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects a message's header block while it streams in, turning bare LF into CRLF, and finds where
@@ -11,10 +13,11 @@ import java.util.List;
  */
 public final class MessageHead {
   private final int maxBytes;
-  private byte[] buf = new byte[2048];
+  private byte[] buf = new byte[0]; // grown on the first byte that has to be stored
   private int len;
   private boolean complete;
   private boolean overflowed;
+  private @Nullable List<HeaderField> fields; // made once when the head was read in one piece
 
   /** A head without a size cap, for messages we sign ourselves. */
   public MessageHead() {
@@ -36,6 +39,12 @@ public final class MessageHead {
   public int update(byte[] b, int off, int n) {
     if (overflowed) {
       return n; // drained, not stored
+    }
+    if (len == 0 && !complete) {
+      int used = wholeHead(b, off, n);
+      if (used >= 0) {
+        return used;
+      }
     }
     int end = off + n;
     int i = off;
@@ -66,6 +75,33 @@ public final class MessageHead {
     return i - off;
   }
 
+  /**
+   * The common case of a whole message (or a first chunk holding the whole header block) with CRLF
+   * line ends: the fields are made straight from {@code b}, nothing is stored. Returns the bytes
+   * consumed, or -1 to take the general path (no blank line in {@code b}, a bare LF, or over the
+   * cap, which the general path reports).
+   */
+  private int wholeHead(byte[] b, int off, int n) {
+    int end = off + Math.min(n, maxBytes);
+    int i = off;
+    while (i < end) {
+      int lf = i;
+      while (lf < end && b[lf] != '\n') {
+        lf++;
+      }
+      if (lf == end || lf == off || b[lf - 1] != '\r') {
+        return -1;
+      }
+      if (lf - 1 == i) { // the empty line: the header block is b[off..i)
+        fields = Collections.unmodifiableList(fields(b, off, i));
+        complete = true;
+        return lf + 1 - off;
+      }
+      i = lf + 1;
+    }
+    return -1;
+  }
+
   private void overflow() {
     overflowed = true;
     buf = new byte[0];
@@ -81,7 +117,7 @@ public final class MessageHead {
       return;
     }
     if (len + n > buf.length) {
-      buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      buf = java.util.Arrays.copyOf(buf, Math.max(2048, Math.max(buf.length * 2, len + n)));
     }
     System.arraycopy(b, from, buf, len, n);
     len += n;
@@ -89,7 +125,7 @@ public final class MessageHead {
 
   private void append(byte c) {
     if (len == buf.length) {
-      buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+      buf = java.util.Arrays.copyOf(buf, Math.max(2048, buf.length * 2));
     }
     buf[len++] = c;
   }
@@ -113,11 +149,14 @@ public final class MessageHead {
    * is made straight from the stored bytes (no string of the whole header block first).
    */
   public List<HeaderField> fields() {
-    byte[] b = buf;
-    int n = len;
+    List<HeaderField> made = fields;
+    return made != null ? made : fields(buf, 0, len);
+  }
+
+  private static List<HeaderField> fields(byte[] b, int from, int n) {
     List<HeaderField> fields = new ArrayList<>();
     int start = -1;
-    int i = 0;
+    int i = from;
     while (i < n) {
       int eol = indexOfCrlf(b, i, n);
       int next = eol < 0 ? n : eol + 2;

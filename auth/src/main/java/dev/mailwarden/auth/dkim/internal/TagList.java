@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * p=} without copying them; value strings are made only when asked for.
  */
 public final class TagList {
-  // per tag, SPAN ints: name start/end, trimmed value start/end, raw value start/end (absolute)
-  private static final int SPAN = 6;
+  // per tag, SPAN ints: name start/end, trimmed value start/end, raw value start/end (absolute),
+  // and the name's key (see key())
+  private static final int SPAN = 7;
 
   private final String source;
   private final int from;
@@ -49,23 +50,25 @@ public final class TagList {
    * offsets reported by {@link #rawValueStart} stay relative to {@code from}.
    */
   public static TagList parse(String s, int from, int to) throws DkimSyntaxException {
+    // one pass: every character is looked at once (name, '=', value, ';')
     int[] spans = new int[16 * SPAN];
     int count = 0;
     int i = from;
-    while (i <= to) {
-      int semi = indexOf(s, ';', i, to);
-      int end = semi < 0 ? to : semi;
-      int a = skipFws(s, i, end);
-      if (a == end) {
-        // an empty tag-spec: allowed after the last ';', tolerated between (as the peers do)
-        if (semi < 0) {
-          break;
-        }
-        i = semi + 1;
+    while (i < to) {
+      int a = skipFws(s, i, to);
+      if (a == to) {
+        break; // FWS after the last ';'
+      }
+      if (s.charAt(a) == ';') {
+        i = a + 1; // an empty tag-spec: tolerated between two ';' (as the peers do)
         continue;
       }
-      int eq = indexOf(s, '=', a, end);
-      if (eq < 0) {
+      int eq = a;
+      char c = 0;
+      while (eq < to && (c = s.charAt(eq)) != '=' && c != ';') {
+        eq++;
+      }
+      if (eq == to || c == ';') {
         throw new DkimSyntaxException("tag without '=' in tag-list");
       }
       int nameEnd = trimFwsEnd(s, a, eq);
@@ -75,17 +78,34 @@ public final class TagList {
       if (count >= MAX_TAGS) {
         throw new DkimSyntaxException("more than " + MAX_TAGS + " tags (the cap)");
       }
-      if (find(s, spans, count, s, a, nameEnd - a) >= 0) {
+      int key = key(s, a, nameEnd);
+      if (find(s, spans, count, key, s, a, nameEnd - a) >= 0) {
         throw new DkimSyntaxException("tag " + s.substring(a, nameEnd) + "= appears twice");
       }
-      int vs = skipFws(s, eq + 1, end);
-      int ve = trimFwsEnd(s, vs, end);
-      for (int k = vs; k < ve; k++) {
-        char c = s.charAt(k);
-        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-          throw new DkimSyntaxException(
-              "control character in value of " + s.substring(a, nameEnd) + "=");
+      // the value: up to the next ';', its first and last non-FWS character, no control character
+      int vs = -1;
+      int ve = -1;
+      int end = eq + 1;
+      for (; end < to; end++) {
+        char v = s.charAt(end);
+        if (v > ' ') {
+          if (v == ';') {
+            break;
+          }
+          if (v == 0x7f) {
+            throw controlCharacter(s, a, nameEnd);
+          }
+          if (vs < 0) {
+            vs = end;
+          }
+          ve = end + 1;
+        } else if (v != ' ' && v != '\t' && v != '\r' && v != '\n') {
+          throw controlCharacter(s, a, nameEnd);
         }
+      }
+      if (vs < 0) {
+        vs = end;
+        ve = end;
       }
       if ((count + 1) * SPAN > spans.length) {
         spans = Arrays.copyOf(spans, spans.length * 2);
@@ -97,22 +117,49 @@ public final class TagList {
       spans[o + 3] = ve;
       spans[o + 4] = eq + 1;
       spans[o + 5] = end;
+      spans[o + 6] = key;
       count++;
-      if (semi < 0) {
-        break;
-      }
-      i = semi + 1;
+      i = end + 1;
     }
     return new TagList(s, from, to, count, spans);
   }
 
-  /** The tag whose name is {@code name[nameFrom..+length)} among the first {@code count}, or -1. */
+  private static DkimSyntaxException controlCharacter(String s, int nameFrom, int nameTo) {
+    return new DkimSyntaxException(
+        "control character in value of " + s.substring(nameFrom, nameTo) + "=");
+  }
+
+  /**
+   * A name of up to three characters packed into an int with its length (tag names are ASCII), so a
+   * lookup compares one int per tag; -1 for longer names, which are compared as text.
+   */
+  private static int key(String s, int from, int to) {
+    int length = to - from;
+    if (length > 3) {
+      return -1;
+    }
+    int k = length << 24;
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(from + i);
+      if (c > 0x7f) {
+        return -2; // matches no parsed name
+      }
+      k |= c << (8 * i);
+    }
+    return k;
+  }
+
+  /**
+   * The tag named {@code name[nameFrom..+length)} (key {@code key}) among the first {@code count}.
+   */
   private static int find(
-      String source, int[] spans, int count, String name, int nameFrom, int length) {
+      String source, int[] spans, int count, int key, String name, int nameFrom, int length) {
     for (int k = 0; k < count; k++) {
       int o = k * SPAN;
-      if (spans[o + 1] - spans[o] == length
-          && source.regionMatches(spans[o], name, nameFrom, length)) {
+      if (spans[o + 6] == key
+          && (key != -1
+              || (spans[o + 1] - spans[o] == length
+                  && source.regionMatches(spans[o], name, nameFrom, length)))) {
         return k;
       }
     }
@@ -120,7 +167,7 @@ public final class TagList {
   }
 
   private int indexOf(String name) {
-    return find(source, spans, count, name, 0, name.length());
+    return find(source, spans, count, key(name, 0, name.length()), name, 0, name.length());
   }
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */
@@ -233,15 +280,6 @@ public final class TagList {
       }
       i = c + 1;
     }
-  }
-
-  private static int indexOf(String s, char c, int from, int end) {
-    for (int k = from; k < end; k++) {
-      if (s.charAt(k) == c) {
-        return k;
-      }
-    }
-    return -1;
   }
 
   public static boolean isFws(char c) {

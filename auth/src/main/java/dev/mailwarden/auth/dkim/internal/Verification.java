@@ -123,14 +123,12 @@ public final class Verification {
     return h;
   }
 
-  private CompletableFuture<@Nullable Object> lookup(String name) {
-    CompletableFuture<DnsAnswer> f;
+  private CompletableFuture<DnsAnswer> lookup(String name) {
     try {
-      f = dns.lookup(name, RecordType.TXT);
+      return dns.lookup(name, RecordType.TXT);
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return f.handle((answer, error) -> error != null ? error : answer);
   }
 
   /** Ends the message; the result once every signature was checked. Never fails. */
@@ -157,7 +155,8 @@ public final class Verification {
       } else {
         results.add(
             sig.key
-                .thenApplyAsync(sig::evaluate, executor)
+                .handleAsync(
+                    (answer, error) -> sig.evaluate(error != null ? error : answer), executor)
                 .exceptionally(
                     e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
       }
@@ -181,7 +180,7 @@ public final class Verification {
   private final class Sig {
     final SignatureTags tags;
     @Nullable BodyHasher hasher;
-    @Nullable CompletableFuture<@Nullable Object> key;
+    @Nullable CompletableFuture<DnsAnswer> key;
 
     Sig(SignatureTags tags) {
       this.tags = tags;
@@ -356,7 +355,8 @@ public final class Verification {
       List<HeaderField> headers, Map<String, Slot> index, SignatureTags t) {
     HeaderField self = t.field;
     String raw = self.raw();
-    ByteSink out = new ByteSink(512 + 2 * raw.length());
+    // the signature field plus a typical canonical field per h= name; grows if more is needed
+    ByteSink out = new ByteSink(raw.length() + 64 * Math.min(t.signedHeaders.size(), 64));
     // per name: fields taken so far, from the bottom; an array by ordinal for ordinary headers, a
     // map when a hostile header section has so many distinct names that an array per signature
     // would cost more than h= (at most 256 names) can use

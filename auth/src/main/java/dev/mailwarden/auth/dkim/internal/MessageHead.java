@@ -1,7 +1,7 @@
 package dev.mailwarden.auth.dkim.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +83,9 @@ public final class MessageHead {
    */
   private int wholeHead(byte[] b, int off, int n) {
     int end = off + Math.min(n, maxBytes);
+    List<HeaderField> list = new ArrayList<>();
+    int start = -1; // the field being read
+    int colon = -1; // its colon, found on its first line
     int i = off;
     while (i < end) {
       int lf = i;
@@ -92,14 +95,38 @@ public final class MessageHead {
       if (lf == end || lf == off || b[lf - 1] != '\r') {
         return -1;
       }
-      if (lf - 1 == i) { // the empty line: the header block is b[off..i)
-        fields = Collections.unmodifiableList(fields(b, off, i));
+      if (lf - 1 == i) { // the empty line: the header block was b[off..i)
+        if (start >= 0) {
+          add(list, b, start, colon, i);
+        }
+        fields = Collections.unmodifiableList(list);
         complete = true;
         return lf + 1 - off;
+      }
+      byte first = b[i];
+      if ((first != ' ' && first != '\t') || start < 0) {
+        if (start >= 0) {
+          add(list, b, start, colon, i);
+        }
+        start = i;
+        colon = -1;
+        for (int k = i; k < lf; k++) {
+          if (b[k] == ':') {
+            colon = k;
+            break;
+          }
+        }
       }
       i = lf + 1;
     }
     return -1;
+  }
+
+  /** Adds the field in {@code b[from..to)} (CRLF-terminated) if it has a name before its colon. */
+  private static void add(List<HeaderField> fields, byte[] b, int from, int colon, int to) {
+    if (colon > from) {
+      fields.add(new HeaderField(Arrays.copyOfRange(b, from, to), colon - from));
+    }
   }
 
   private void overflow() {
@@ -117,7 +144,7 @@ public final class MessageHead {
       return;
     }
     if (len + n > buf.length) {
-      buf = java.util.Arrays.copyOf(buf, Math.max(2048, Math.max(buf.length * 2, len + n)));
+      buf = Arrays.copyOf(buf, Math.max(2048, Math.max(buf.length * 2, len + n)));
     }
     System.arraycopy(b, from, buf, len, n);
     len += n;
@@ -125,7 +152,7 @@ public final class MessageHead {
 
   private void append(byte c) {
     if (len == buf.length) {
-      buf = java.util.Arrays.copyOf(buf, Math.max(2048, buf.length * 2));
+      buf = Arrays.copyOf(buf, Math.max(2048, buf.length * 2));
     }
     buf[len++] = c;
   }
@@ -207,7 +234,11 @@ public final class MessageHead {
       return; // no colon on the first line
     }
     boolean crlf = to - from >= 2 && b[to - 2] == '\r' && b[to - 1] == '\n';
-    String raw = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    fields.add(new HeaderField(crlf ? raw : raw + "\r\n", colon - from));
+    byte[] raw = Arrays.copyOfRange(b, from, crlf ? to : to + 2);
+    if (!crlf) {
+      raw[raw.length - 2] = '\r';
+      raw[raw.length - 1] = '\n';
+    }
+    fields.add(new HeaderField(raw, colon - from));
   }
 }

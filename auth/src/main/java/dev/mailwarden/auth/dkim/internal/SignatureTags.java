@@ -62,11 +62,11 @@ public final class SignatureTags {
   }
 
   private void check(long now, long skew) throws DkimSyntaxException {
-    if (field.raw().length() > MAX_FIELD) {
+    if (field.length() > MAX_FIELD) {
       // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
       throw new DkimSyntaxException(
           "DKIM-Signature field of "
-              + field.raw().length()
+              + field.length()
               + " characters exceeds the cap of "
               + MAX_FIELD);
     }
@@ -74,8 +74,7 @@ public final class SignatureTags {
     TagList tags;
     try {
       // parsed in place in the raw field: no copy of the value, b= decoded where it stands
-      int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
-      tags = TagList.parse(raw, field.colon() + 1, end);
+      tags = TagList.parse(raw, field.colon() + 1, field.end());
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
     }

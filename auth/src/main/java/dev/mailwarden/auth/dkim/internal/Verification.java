@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -354,9 +353,8 @@ public final class Verification {
   static ByteSink headerHashInput(
       List<HeaderField> headers, Map<String, Slot> index, SignatureTags t) {
     HeaderField self = t.field;
-    String raw = self.raw();
     // the signature field plus a typical canonical field per h= name; grows if more is needed
-    ByteSink out = new ByteSink(raw.length() + 64 * Math.min(t.signedHeaders.size(), 64));
+    ByteSink out = new ByteSink(self.length() + 64 * Math.min(t.signedHeaders.size(), 64));
     // per name: fields taken so far, from the bottom; an array by ordinal for ordinary headers, a
     // map when a hostile header section has so many distinct names that an array per signature
     // would cost more than h= (at most 256 names) can use
@@ -364,7 +362,7 @@ public final class Verification {
     int[] used = small ? new int[index.size()] : new int[0];
     Map<Slot, int[]> usedByName = small ? Map.of() : new HashMap<>();
     for (String name : t.signedHeaders) {
-      Slot slot = index.get(name.toLowerCase(Locale.ROOT));
+      Slot slot = index.get(HeaderField.lowerCase(name, 0, name.length()));
       if (slot == null) {
         continue; // a name with no field signs nothing: allowed, to prevent additions
       }
@@ -374,16 +372,13 @@ public final class Verification {
         continue; // no more fields of that name: likewise
       }
       HeaderField f = headers.get(slot.at[slot.count - 1 - taken]);
-      String fieldRaw = f.raw();
-      HeaderField.canonicalize(
-          fieldRaw, f.colon(), fieldRaw.length(), -1, -1, t.relaxedHeader, true, out);
+      f.canonicalize(f.length(), -1, -1, t.relaxedHeader, true, out);
     }
-    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
     int valueAt = self.colon() + 1;
     TagList tags = t.tags;
     int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
     int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
-    HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
+    self.canonicalize(self.end(), skipFrom, skipTo, t.relaxedHeader, false, out);
     return out;
   }
 }

@@ -57,11 +57,11 @@ public final class MessageHead {
         appendRange(b, i, end - i);
         return n;
       }
-      if ((long) len + (lf - i) + 2 > maxBytes) {
-        overflow();
+      boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
+      if ((long) len + (lf - i) + (crBefore ? 1 : 2) > maxBytes) {
+        overflow(); // the line as stored (CRLF-ended) would pass the cap
         return n;
       }
-      boolean crBefore = lf > i ? b[lf - 1] == '\r' : len > 0 && buf[len - 1] == '\r';
       appendRange(b, i, lf - i);
       if (!crBefore) {
         append((byte) '\r'); // bare LF: read as CRLF
@@ -78,55 +78,42 @@ public final class MessageHead {
   /**
    * The common case of a whole message (or a first chunk holding the whole header block) with CRLF
    * line ends: the fields are made straight from {@code b}, nothing is stored. Returns the bytes
-   * consumed, or -1 to take the general path (no blank line in {@code b}, a bare LF, or over the
-   * cap, which the general path reports).
+   * consumed, or -1 to take the general path (no blank line in {@code b}, or a bare LF). A first
+   * pass only looks (no allocation), so a header section that turns out too long or oddly ended
+   * costs a scan, not a field list thrown away; one that is over the cap inside {@code b} is
+   * dropped at once, as the general path would after storing up to the cap.
    */
   private int wholeHead(byte[] b, int off, int n) {
     int end = off + Math.min(n, maxBytes);
-    List<HeaderField> list = new ArrayList<>();
-    int start = -1; // the field being read
-    int colon = -1; // its colon, found on its first line
     int i = off;
+    int blank = -1;
     while (i < end) {
       int lf = i;
       while (lf < end && b[lf] != '\n') {
         lf++;
       }
-      if (lf == end || lf == off || b[lf - 1] != '\r') {
-        return -1;
+      if (lf == end) {
+        break;
       }
-      if (lf - 1 == i) { // the empty line: the header block was b[off..i)
-        if (start >= 0) {
-          add(list, b, start, colon, i);
-        }
-        fields = Collections.unmodifiableList(list);
-        complete = true;
-        return lf + 1 - off;
+      if (lf == off || b[lf - 1] != '\r') {
+        return -1; // a bare LF: the general path turns it into CRLF
       }
-      byte first = b[i];
-      if ((first != ' ' && first != '\t') || start < 0) {
-        if (start >= 0) {
-          add(list, b, start, colon, i);
-        }
-        start = i;
-        colon = -1;
-        for (int k = i; k < lf; k++) {
-          if (b[k] == ':') {
-            colon = k;
-            break;
-          }
-        }
+      if (lf - 1 == i) {
+        blank = i;
+        break;
       }
       i = lf + 1;
     }
-    return -1;
-  }
-
-  /** Adds the field in {@code b[from..to)} (CRLF-terminated) if it has a name before its colon. */
-  private static void add(List<HeaderField> fields, byte[] b, int from, int colon, int to) {
-    if (colon > from) {
-      fields.add(new HeaderField(Arrays.copyOfRange(b, from, to), colon - from));
+    if (blank < 0) {
+      if (n > maxBytes) {
+        overflow(); // no blank line within the cap: too long, like the general path says
+        return n;
+      }
+      return -1;
     }
+    fields = Collections.unmodifiableList(fields(b, off, blank));
+    complete = true;
+    return blank + 2 - off;
   }
 
   private void overflow() {
@@ -180,58 +167,50 @@ public final class MessageHead {
     return made != null ? made : fields(buf, 0, len);
   }
 
+  /**
+   * The fields of {@code b[from..n)}, whose every LF follows a CR, in one pass: a field's colon is
+   * looked for on its first line only (a field without one there is skipped).
+   */
   private static List<HeaderField> fields(byte[] b, int from, int n) {
     List<HeaderField> fields = new ArrayList<>();
     int start = -1;
+    int colon = -1;
     int i = from;
     while (i < n) {
-      int eol = indexOfCrlf(b, i, n);
-      int next = eol < 0 ? n : eol + 2;
-      if (eol == i) {
+      int lf = i;
+      while (lf < n && b[lf] != '\n') {
+        lf++;
+      }
+      if (lf < n && lf == i + 1 && b[i] == '\r') {
         break; // the empty line ending the header block
       }
       byte first = b[i];
-      boolean continuation = first == ' ' || first == '\t';
-      if (!continuation) {
+      if ((first != ' ' && first != '\t') || start < 0) {
+        // a new field; a continuation with nothing before it is kept as a malformed line
         if (start >= 0) {
-          add(fields, b, start, i);
+          add(fields, b, start, colon, i);
         }
         start = i;
-      } else if (start < 0) {
-        start = i; // a continuation with nothing before it: treated as a malformed line
+        colon = -1;
+        for (int k = i; k < lf; k++) {
+          if (b[k] == ':') {
+            colon = k;
+            break;
+          }
+        }
       }
-      i = next;
+      i = lf < n ? lf + 1 : n;
     }
     if (start >= 0) {
-      add(fields, b, start, Math.min(i, n));
+      add(fields, b, start, colon, i);
     }
     return fields;
   }
 
-  private static int indexOfCrlf(byte[] b, int from, int end) {
-    for (int k = from; k < end - 1; k++) {
-      if (b[k] == '\r' && b[k + 1] == '\n') {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  /** Adds the field in {@code b[from..to)}; the last one gets its CRLF if the input ended early. */
-  private static void add(List<HeaderField> fields, byte[] b, int from, int to) {
-    int colon = -1;
-    for (int k = from; k < to; k++) {
-      if (b[k] == ':') {
-        colon = k;
-        break;
-      }
-    }
+  /** Adds {@code b[from..to)} as a field if it has a name before {@code colon}; ends it in CRLF. */
+  private static void add(List<HeaderField> fields, byte[] b, int from, int colon, int to) {
     if (colon <= from) {
-      return;
-    }
-    int eol = indexOfCrlf(b, from, to);
-    if (eol >= 0 && eol < colon) {
-      return; // no colon on the first line
+      return; // no colon on the first line, or no name before it
     }
     boolean crlf = to - from >= 2 && b[to - 2] == '\r' && b[to - 1] == '\n';
     byte[] raw = Arrays.copyOfRange(b, from, crlf ? to : to + 2);

@@ -3,6 +3,7 @@ package dev.mailwarden.auth.dkim.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,12 @@ class HeaderFieldTest {
       int used = whole.update(bytes, 0, bytes.length);
       List<HeaderField> expected = oneByOne(bytes);
       List<HeaderField> got = whole.fields();
+      List<String[]> reference = reference(message);
+      assertThat(expected).as("round %d: %s", round, printable(message)).hasSameSizeAs(reference);
+      for (int k = 0; k < reference.size(); k++) {
+        assertThat(expected.get(k).raw()).isEqualTo(reference.get(k)[0]);
+        assertThat(expected.get(k).colon()).isEqualTo(Integer.parseInt(reference.get(k)[1]));
+      }
       assertThat(got).as("round %d: %s", round, printable(message)).hasSameSizeAs(expected);
       for (int k = 0; k < got.size(); k++) {
         assertThat(got.get(k).raw()).isEqualTo(expected.get(k).raw());
@@ -58,6 +65,43 @@ class HeaderFieldTest {
         usedOneByOne += split.update(bytes, i, 1);
       }
       assertThat(used).isEqualTo(usedOneByOne);
+    }
+  }
+
+  @Test
+  void headerCap_inOnePiece_overflowsExactlyWhenTheByteByBytePathDoes() {
+    Random random = new Random(23);
+    for (int round = 0; round < 300; round++) {
+      StringBuilder h = new StringBuilder();
+      for (int i = 1 + random.nextInt(30); i > 0; i--) {
+        h.append("X-F")
+            .append(i)
+            .append(": ")
+            .append("v".repeat(random.nextInt(80)))
+            .append("\r\n");
+      }
+      byte[] bytes = (h + "\r\nbody\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      int headerWithBlank = h.length() + 2;
+      for (int cap = headerWithBlank - 3; cap <= headerWithBlank + 3; cap++) {
+        MessageHead whole = new MessageHead(cap);
+        int used = whole.update(bytes, 0, bytes.length);
+        MessageHead split = new MessageHead(cap);
+        int usedSplit = 0;
+        for (int i = 0; i < bytes.length && !split.complete() && !split.overflowed(); i++) {
+          usedSplit += split.update(bytes, i, 1);
+        }
+        assertThat(whole.overflowed())
+            .as("cap %d of %d", cap, headerWithBlank)
+            .isEqualTo(split.overflowed())
+            .isEqualTo(cap < headerWithBlank);
+        assertThat(whole.complete()).isEqualTo(split.complete());
+        if (!whole.overflowed()) {
+          assertThat(used).isEqualTo(usedSplit).isEqualTo(headerWithBlank);
+          assertThat(whole.fields()).hasSameSizeAs(split.fields());
+        } else {
+          assertThat(used).isEqualTo(bytes.length);
+        }
+      }
     }
   }
 
@@ -104,6 +148,43 @@ class HeaderFieldTest {
         }
       }
     }
+  }
+
+  /**
+   * The header splitting written the obvious way on text, as the verifier did before it read bytes:
+   * bare LF read as CRLF, the block up to the first empty line, a field is a line plus its
+   * continuation lines, kept when its first line has a colon after a non-empty name.
+   */
+  private static List<String[]> reference(String message) {
+    String text = message.replaceAll("(?<!\r)\n", "\r\n");
+    int blank = text.startsWith("\r\n") ? 0 : text.indexOf("\r\n\r\n");
+    String block = blank < 0 ? text : text.substring(0, blank == 0 ? 0 : blank + 2);
+    List<String> lines = new ArrayList<>();
+    int i = 0;
+    while (i < block.length()) {
+      int eol = block.indexOf("\r\n", i);
+      int next = eol < 0 ? block.length() : eol + 2;
+      lines.add(block.substring(i, next));
+      i = next;
+    }
+    List<String> raw = new ArrayList<>();
+    for (String line : lines) {
+      boolean continuation = line.startsWith(" ") || line.startsWith("\t");
+      if (continuation && !raw.isEmpty()) {
+        raw.set(raw.size() - 1, raw.get(raw.size() - 1) + line);
+      } else {
+        raw.add(line);
+      }
+    }
+    List<String[]> fields = new ArrayList<>();
+    for (String f : raw) {
+      String field = f.endsWith("\r\n") ? f : f + "\r\n";
+      int colon = field.indexOf(':');
+      if (colon > 0 && colon < field.indexOf("\r\n")) {
+        fields.add(new String[] {field, Integer.toString(colon)});
+      }
+    }
+    return fields;
   }
 
   private static List<HeaderField> fields(String message) {

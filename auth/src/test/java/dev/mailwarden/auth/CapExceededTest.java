@@ -133,6 +133,57 @@ class CapExceededTest {
   }
 
   @Test
+  void dkim_perSignatureCaps_areReportedOncePerMessageByName() throws Exception {
+    // an RSA key with a 101-bit public exponent (the cap is 64): a stranger's key sets the cost
+    java.math.BigInteger modulus = java.math.BigInteger.ONE.shiftLeft(2047).setBit(0).setBit(5);
+    java.math.BigInteger exponent = java.math.BigInteger.ONE.shiftLeft(100).setBit(0);
+    byte[] der =
+        java.security.KeyFactory.getInstance("RSA")
+            .generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, exponent))
+            .getEncoded();
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt(
+                "big._domainkey.example.com",
+                "v=DKIM1; k=rsa; p=" + java.util.Base64.getEncoder().encodeToString(der))
+            .build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(dns))
+            .check(Dkim.builder().maxSignatures(10).build())
+            .listener(listener)
+            .build();
+    String head = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; bh=AAAA; b=AAAA; ";
+    String manyNames = head + "h=from" + ":x".repeat(300) + "\r\n";
+    StringBuilder manyTags = new StringBuilder(head + "h=from");
+    for (int i = 0; i < 70; i++) {
+      manyTags.append("; x").append(i).append("=y");
+    }
+    manyTags.append("\r\n");
+    String longField = head + "h=from; z=" + "x".repeat(17_000) + "\r\n";
+    String bigKey =
+        "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=big; h=from; bh=AAAA; b=AAAA\r\n";
+
+    warden.evaluateAndWait(
+        session("a@example.com")
+            .message(
+                (manyNames
+                        + manyNames
+                        + manyTags
+                        + longField
+                        + bigKey
+                        + "From: a@example.com\r\n\r\nbody\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))
+            .build());
+
+    assertThat(caps)
+        .containsExactlyInAnyOrder(
+            "dkim:dkim.signed-headers",
+            "dkim:dkim.tags",
+            "dkim:dkim.signature-bytes",
+            "dkim:dkim.key-bits");
+  }
+
+  @Test
   void dmarc_fromValueOverItsCap_isReported() throws Exception {
     MailWarden warden =
         MailWarden.builder(TestRuntime.of(ZoneResolver.builder().build()))

@@ -57,7 +57,8 @@ class HostileCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> everyAttack_givesItsDefinedResult() {
-    List<HostileCorpus.Attack> attacks = HostileCorpus.load(DIR);
+    List<HostileCorpus.Attack> attacks =
+        HostileCorpus.load(HostileCorpusTest.class.getResource(DIR));
     assertThat(attacks).hasSizeGreaterThanOrEqualTo(10);
     return attacks.stream()
         .map(

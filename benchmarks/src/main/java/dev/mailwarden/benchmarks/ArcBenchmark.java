@@ -78,7 +78,7 @@ public class ArcBenchmark {
       String[] hops = {"lists.example.org", "fwd.example.net", "mx.example.edu"};
       for (int k = 0; k < hops.length; k++) {
         ArcSealer sealer =
-            Arc.sealer()
+            ArcSealer.builder()
                 .domain(hops[k])
                 .selector("bench")
                 .privateKey(key.privateKey())

@@ -52,6 +52,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code mailwarden.caps.exceeded}</td><td>counter</td><td>{@code check}, {@code cap}</td></tr>
  * </table>
  */
+// "exports": MeterRegistry is in the signatures but micrometer.core is not required transitively
+// (an optional dependency); whoever calls bind(...) holds a registry, so reads micrometer.core
+@SuppressWarnings("exports")
 public final class MailwardenMetrics implements EvaluationListener {
   private static final RecordType[] TYPES = RecordType.values();
   private static final DnsStatus[] STATUSES = DnsStatus.values();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailwarden.MailWarden;
 import java.io.IOException;
+import java.lang.module.ModuleFinder;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.URL;
@@ -13,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +67,7 @@ class CoreWithoutMicrometerTest {
             "com.google.common.net.InternetDomainName")) {
       urls.add(Class.forName(probe).getProtectionDomain().getCodeSource().getLocation());
     }
-    try (URLClassLoader isolated =
-        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new), jdkOnly())) {
       assertThatThrownBy(
               () -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, isolated))
           .isInstanceOf(ClassNotFoundException.class);
@@ -91,6 +93,29 @@ class CoreWithoutMicrometerTest {
       Class<?> metrics = Class.forName("dev.mailwarden.metrics.MailwardenMetrics", false, isolated);
       assertThatThrownBy(() -> metrics.getMethods()).isInstanceOf(NoClassDefFoundError.class);
     }
+  }
+
+  /**
+   * A parent that sees the JDK's own modules and nothing else. The platform loader alone is not
+   * enough when the tests run on the module path: it hands packages of the application's named
+   * modules (Micrometer, this module) to the application loader.
+   */
+  private static ClassLoader jdkOnly() {
+    Set<String> jdkPackages = new HashSet<>();
+    ModuleFinder.ofSystem()
+        .findAll()
+        .forEach(module -> jdkPackages.addAll(module.descriptor().packages()));
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    return new ClassLoader("jdk-only", null) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        int dot = name.lastIndexOf('.');
+        if (dot < 0 || !jdkPackages.contains(name.substring(0, dot))) {
+          throw new ClassNotFoundException(name);
+        }
+        return platform.loadClass(name);
+      }
+    };
   }
 
   private static Object call(ClassLoader loader, String type, String method) throws Exception {

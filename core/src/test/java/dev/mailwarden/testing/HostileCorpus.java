@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -72,18 +73,25 @@ public final class HostileCorpus {
 
   /**
    * Every attack in the classpath folder {@code resourceDir}, e.g. {@code
-   * /dev/mailwarden/auth/hostile}.
+   * /dev/mailwarden/auth/hostile}. Tests in a named module (on the module path) call {@link
+   * #load(URL)} with {@code MyTest.class.getResource(dir)} instead: from the class path this class
+   * cannot see resources in another module's packages.
    */
   public static List<Attack> load(String resourceDir) {
     URL url = HostileCorpus.class.getResource(resourceDir);
     if (url == null) {
       throw new IllegalStateException("no hostile corpus at " + resourceDir);
     }
+    return load(url);
+  }
+
+  /** Every attack in the folder {@code directory} (a file or jar URL). */
+  public static List<Attack> load(URL directory) {
     try {
-      java.net.URI uri = url.toURI();
+      java.net.URI uri = Objects.requireNonNull(directory, "directory (no such resource?)").toURI();
       if ("jar".equals(uri.getScheme())) { // the benchmarks' shaded jar
         try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(uri, Map.of())) {
-          return list(fs.getPath(resourceDir));
+          return list(fs.provider().getPath(uri));
         }
       }
       return list(Path.of(uri));

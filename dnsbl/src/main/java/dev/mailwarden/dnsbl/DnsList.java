@@ -73,6 +73,7 @@ public final class DnsList {
             DEFAULT_PROBE_INTERVAL,
             DEFAULT_RETRY_INTERVAL,
             10_000,
+            ListSpec.DEFAULT_CACHE_BYTES,
             ListSpec.DEFAULT_MAX_FROM_DOMAINS));
   }
 
@@ -214,12 +215,28 @@ public final class DnsList {
         });
   }
 
-  /** Addresses whose results are kept (default 10,000; 0 turns the result cache off). */
+  /**
+   * Addresses whose results are kept (default 10,000; 0 turns the result cache off). Lists checked
+   * together share one cache, sized by the smallest setting among them.
+   */
   public DnsList cacheSize(int entries) {
     if (entries < 0) {
       throw new IllegalArgumentException("cache size must not be negative: " + entries);
     }
     return with(d -> d.cacheSize = entries);
+  }
+
+  /**
+   * The result cache's memory budget in estimated retained bytes (default 16 MiB): an answer's
+   * codes and TXT reason make entries differ in size, so the entry count alone does not bound
+   * memory. Whichever of the two limits is reached first evicts; a single result larger than a
+   * tenth of the budget is not cached. Lists checked together share the smallest budget among them.
+   */
+  public DnsList cacheMemory(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("cache memory must be positive: " + bytes);
+    }
+    return with(d -> d.cacheBytes = bytes);
   }
 
   /**
@@ -359,6 +376,36 @@ public final class DnsList {
     return end > start && text.charAt(end - 1) == '.' ? end - start - 1 : end - start;
   }
 
+  /**
+   * Where the zone of a spec ends: its first {@code =} or {@code *}, or the end. Stops as soon as
+   * the zone, trimmed, is certainly longer than a DNS name may be, so a huge spec is refused after
+   * reading 255 characters of it rather than all of it.
+   */
+  private static int zoneEnd(String text) {
+    int first = -1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=' || c == '*') {
+        return i;
+      }
+      if (c > ' ') {
+        if (first < 0) {
+          first = i;
+        } else if (i - first + 1 > 254) { // 253 octets and a trailing dot
+          throw zoneTooLong(text);
+        }
+      }
+    }
+    return text.length();
+  }
+
+  private static IllegalArgumentException zoneTooLong(String text) {
+    return new IllegalArgumentException(
+        "bad list spec at position 0: zone name longer than 253 octets (in '"
+            + CodeFilter.shown(text)
+            + "')");
+  }
+
   static String normalizeZone(String zone, int base) {
     return normalizeZone(zone, base, zone);
   }
@@ -417,7 +464,12 @@ public final class DnsList {
    */
   static DnsList parse(String text, boolean domain, boolean allowlist) {
     requireNonNull(text, "spec");
-    int star = text.indexOf('*');
+    int zoneEnd = zoneEnd(text);
+    if (trimmedZoneLength(text, zoneEnd) > 253) {
+      // the error normalizeZone gives, before the oversized zone is copied
+      throw zoneTooLong(text);
+    }
+    int star = text.indexOf('*', zoneEnd);
     if (star >= 0) {
       throw new IllegalArgumentException(
           "bad list spec at position "
@@ -427,15 +479,7 @@ public final class DnsList {
               + CodeFilter.shown(text)
               + "')");
     }
-    int eq = text.indexOf('=');
-    int zoneEnd = eq >= 0 ? eq : text.length();
-    if (trimmedZoneLength(text, zoneEnd) > 253) {
-      // the error normalizeZone gives, before the oversized zone is copied
-      throw new IllegalArgumentException(
-          "bad list spec at position 0: zone name longer than 253 octets (in '"
-              + CodeFilter.shown(text)
-              + "')");
-    }
+    int eq = zoneEnd < text.length() ? zoneEnd : -1;
     String zone = normalizeZone(text.substring(0, zoneEnd), 0, text);
     if (!text.substring(0, zoneEnd).equals(text.substring(0, zoneEnd).trim())) {
       throw new IllegalArgumentException(

@@ -59,7 +59,7 @@ public final class DnsblChecker implements Checker<DnsblResult> {
       (l.isDomainList() ? domain : ip).add(l.spec());
     }
     this.key = CheckKey.of(name, DnsblResult.class);
-    this.ipEngine = ip.isEmpty() ? null : new IpEngine(ip);
+    this.ipEngine = ip.isEmpty() ? null : new IpEngine(ip, DnsblResult::of);
     this.domainEngine = domain.isEmpty() ? null : new DomainEngine(domain);
   }
 

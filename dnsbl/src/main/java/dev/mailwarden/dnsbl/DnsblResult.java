@@ -39,7 +39,7 @@ public final class DnsblResult implements CheckResult {
   }
 
   /** The result of these list answers, with the outcome mapping described above. */
-  public static DnsblResult of(List<ListResult> lists) {
+  static DnsblResult of(List<ListResult> lists) {
     requireNonNull(lists, "lists");
     ListResult block = null;
     ListResult allow = null;

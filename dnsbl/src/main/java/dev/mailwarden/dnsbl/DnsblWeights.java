@@ -6,6 +6,7 @@ import dev.mailwarden.CheckResult;
 import dev.mailwarden.Weights;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,23 +67,35 @@ public final class DnsblWeights implements Weights {
     if (!(result instanceof DnsblResult r)) {
       return 0.0;
     }
+    List<ListResult> lists = r.lists();
+    int n = lists.size();
     double sum = 0;
-    Set<String> counted = null;
-    for (ListResult l : r.lists()) {
+    // a list with several subjects (RHSBL: one result per domain) counts once; few results are
+    // compared pairwise, which allocates nothing on the hot path, many go through a set
+    Set<String> counted = n > SMALL ? new HashSet<>() : null;
+    for (int i = 0; i < n; i++) {
+      ListResult l = lists.get(i);
       if (!l.isListed()) {
         continue;
       }
-      if (r.lists().size() > 1) {
-        if (counted == null) {
-          counted = new HashSet<>();
-        }
-        if (!counted.add(l.list())) {
-          continue;
-        }
+      boolean seen = counted != null ? !counted.add(l.list()) : listedBefore(lists, i, l.list());
+      if (!seen) {
+        sum += weight(l);
       }
-      sum += weight(l);
     }
     return sum;
+  }
+
+  private static final int SMALL = 16;
+
+  private static boolean listedBefore(List<ListResult> lists, int end, String list) {
+    for (int j = 0; j < end; j++) {
+      ListResult other = lists.get(j);
+      if (other.isListed() && other.list().equals(list)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -36,7 +36,8 @@ class HostileCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> everyAttack_givesItsDefinedResult() {
-    List<HostileCorpus.Attack> attacks = HostileCorpus.load("/dev/mailwarden/dnsbl/hostile");
+    List<HostileCorpus.Attack> attacks =
+        HostileCorpus.load(HostileCorpusTest.class.getResource("/dev/mailwarden/dnsbl/hostile"));
     assertThat(attacks).hasSizeGreaterThanOrEqualTo(4);
     return attacks.stream()
         .map(

@@ -121,7 +121,14 @@ class ListSpecTest {
     assertThat(Dnsbl.parse(zone)).isEqualTo(Dnsbl.list(zone));
     assertThat(Dnsbl.parse(zone + ".=127.0.0.2")).isEqualTo(Dnsbl.list(zone).codes("127.0.0.2"));
     for (String spec :
-        new String[] {zone + "d", zone + "d=127.0.0.2", " " + zone + "d", "a".repeat(100_000)}) {
+        new String[] {
+          zone + "d",
+          zone + "d=127.0.0.2",
+          " " + zone + "d",
+          zone + "d*5",
+          "a".repeat(100_000),
+          "a".repeat(100_000) + "=127.0.0.2*5"
+        }) {
       assertThatThrownBy(() -> Dnsbl.parse(spec))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith(

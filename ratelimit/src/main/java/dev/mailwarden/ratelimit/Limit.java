@@ -147,8 +147,8 @@ public final class Limit {
     return period;
   }
 
-  /** The period in nanoseconds. */
-  public long periodNanos() {
+  /** The period in nanoseconds (the stores read {@code period().toNanos()} once). */
+  long periodNanos() {
     return periodNanos;
   }
 

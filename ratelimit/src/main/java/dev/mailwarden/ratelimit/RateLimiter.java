@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>In memory by default: lock-free, bounded by {@link Builder#maxKeys}, idle keys forgotten once
  * they would be full again. With {@link Builder#redis(String)} every gateway of a site shares the
- * same buckets; that needs {@code io.lettuce:lettuce-core} on the class path.
+ * same buckets; that needs {@code io.lettuce:lettuce-core} on the class path (on the module path:
+ * {@code requires lettuce.core;} in the application's module, as this module's is static).
  *
  * <p>Immutable and thread-safe; share one instance. {@link #close()} releases a Redis connection.
  */
@@ -147,7 +148,10 @@ public final class RateLimiter implements AutoCloseable {
     return description;
   }
 
-  /** Fails with a message naming the artifact when Lettuce is not on the class path. */
+  /**
+   * Fails with a message naming the artifact when Lettuce is not on the class path (or, on the
+   * module path, not resolved: this module only {@code requires static lettuce.core}).
+   */
   static void requireClass(String className, String artifact) {
     try {
       Class.forName(className, false, RateLimiter.class.getClassLoader());
@@ -158,7 +162,9 @@ public final class RateLimiter implements AutoCloseable {
               + " on the class path (it is an optional dependency"
               + " of mailwarden-ratelimit): add the Maven dependency "
               + artifact
-              + ", or build the limiter without redis(...) to keep buckets in memory",
+              + " (on the module path also 'requires lettuce.core;' in your module-info or"
+              + " --add-modules lettuce.core), or build the limiter without redis(...) to keep"
+              + " buckets in memory",
           e);
     }
   }

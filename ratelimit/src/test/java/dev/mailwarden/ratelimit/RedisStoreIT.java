@@ -126,12 +126,16 @@ class RedisStoreIT {
         RateLimiter gatewayB = limiter(RateLimiter.FailMode.CLOSED, "site:", Limit.parse("10/1h"));
         RateLimiter otherSite =
             limiter(RateLimiter.FailMode.CLOSED, "other:", Limit.parse("10/1h"))) {
-      assertThat(awaitAnswer(() -> gatewayA.tryAcquire("user:carol", 6)).allowed()).isTrue();
-      assertThat(awaitAnswer(() -> gatewayB.tryAcquire("user:carol", 4)).remaining())
-          .containsExactly(0L);
+      // connect all three first, on another key: a first call that times out while Lettuce
+      // connects may still be executed by Redis, and its retry would then debit twice
+      for (RateLimiter l : List.of(gatewayA, gatewayB, otherSite)) {
+        awaitAnswer(() -> l.tryAcquire("warm-up", 1));
+      }
+      assertThat(gatewayA.tryAcquire("user:carol", 6).allowed()).isTrue();
+      assertThat(gatewayB.tryAcquire("user:carol", 4).remaining()).containsExactly(0L);
       assertThat(gatewayA.tryAcquire("user:carol", 1).allowed()).isFalse();
       assertThat(gatewayB.tryAcquire("user:carol", 1).allowed()).isFalse();
-      assertThat(awaitAnswer(() -> otherSite.tryAcquire("user:carol", 10)).allowed()).isTrue();
+      assertThat(otherSite.tryAcquire("user:carol", 10).allowed()).isTrue();
     }
   }
 

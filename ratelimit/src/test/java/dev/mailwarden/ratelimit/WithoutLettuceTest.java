@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
+import java.lang.module.ModuleFinder;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,14 +21,41 @@ import org.junit.jupiter.api.Test;
  */
 class WithoutLettuceTest {
 
+  /**
+   * This module, core and their dependencies without Lettuce, from the class path and (when the
+   * tests run on it) the module path, under a parent that sees only the JDK: the platform loader
+   * alone would hand packages of the application's named modules to the application loader.
+   */
   private static URLClassLoader classPathWithoutLettuce() throws Exception {
     List<URL> urls = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (!entry.contains("lettuce") && !entry.contains("netty") && !entry.contains("reactor")) {
-        urls.add(new File(entry).toURI().toURL());
+    for (String property : List.of("jdk.module.path", "java.class.path")) {
+      String path = System.getProperty(property, "");
+      for (String entry : path.split(File.pathSeparator)) {
+        if (!entry.isEmpty()
+            && !entry.contains("lettuce")
+            && !entry.contains("netty")
+            && !entry.contains("reactor")) {
+          urls.add(new File(entry).toURI().toURL());
+        }
       }
     }
-    return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    Set<String> jdkPackages = new HashSet<>();
+    ModuleFinder.ofSystem()
+        .findAll()
+        .forEach(module -> jdkPackages.addAll(module.descriptor().packages()));
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    ClassLoader jdkOnly =
+        new ClassLoader("jdk-only", null) {
+          @Override
+          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            int dot = name.lastIndexOf('.');
+            if (dot < 0 || !jdkPackages.contains(name.substring(0, dot))) {
+              throw new ClassNotFoundException(name);
+            }
+            return platform.loadClass(name);
+          }
+        };
+    return new URLClassLoader(urls.toArray(URL[]::new), jdkOnly);
   }
 
   private static Object builderWithLimit(ClassLoader loader) throws Exception {

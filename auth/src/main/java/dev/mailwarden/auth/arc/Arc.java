@@ -9,7 +9,7 @@ import dev.mailwarden.CheckKey;
  * MailWarden w = MailWarden.builder(runtime).check(Arc.check()).build();
  * ArcResult r = evaluation.result(Arc.KEY).orElseThrow();     // pass / fail / none
  *
- * ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+ * ArcSealer sealer = ArcSealer.builder().domain("lists.example.org").selector("arc1")
  *     .privateKeyPem(Files.readString(keyFile)).authservId("lists.example.org").build();
  * byte[] sealed = sealer.seal(raw, r.status());
  * }</pre>
@@ -30,10 +30,5 @@ public final class Arc {
   /** A builder for a verifier with other settings. */
   public static ArcVerifier.Builder builder() {
     return ArcVerifier.builder();
-  }
-
-  /** A builder for a sealer. */
-  public static ArcSealer.Builder sealer() {
-    return ArcSealer.builder();
   }
 }

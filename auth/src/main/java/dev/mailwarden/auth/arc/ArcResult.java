@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailwarden.AuthResult;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.arc.internal.ArcResults;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,30 @@ public final class ArcResult implements CheckResult {
   private final int oldestPass;
   private final List<ArcSet> sets;
 
+  /** The one way the chain validation (another package) makes results. */
+  static final ArcResults FACTORY =
+      new ArcResults() {
+        @Override
+        public ArcResult none() {
+          return ArcResult.none();
+        }
+
+        @Override
+        public ArcResult pass(int instanceCount, int oldestPass, List<ArcSet> sets) {
+          return ArcResult.pass(instanceCount, oldestPass, sets);
+        }
+
+        @Override
+        public ArcResult fail(String reason, int instanceCount, List<ArcSet> sets) {
+          return ArcResult.fail(reason, instanceCount, sets);
+        }
+
+        @Override
+        public ArcResult temperror(String reason, int instanceCount, List<ArcSet> sets) {
+          return ArcResult.temperror(reason, instanceCount, sets);
+        }
+      };
+
   private ArcResult(
       ArcStatus status,
       Outcome outcome,
@@ -43,7 +68,7 @@ public final class ArcResult implements CheckResult {
   }
 
   /** No ARC set in the message. */
-  public static ArcResult none() {
+  static ArcResult none() {
     return new ArcResult(ArcStatus.NONE, Outcome.NONE, "no ARC sets", 0, -1, List.of());
   }
 
@@ -53,7 +78,7 @@ public final class ArcResult implements CheckResult {
    * @param oldestPass the RFC 8617 {@code oldest-pass} value (0 when every message signature
    *     verified), or -1 when it was not computed
    */
-  public static ArcResult pass(int instanceCount, int oldestPass, List<ArcSet> sets) {
+  static ArcResult pass(int instanceCount, int oldestPass, List<ArcSet> sets) {
     return new ArcResult(
         ArcStatus.PASS,
         Outcome.PASS,
@@ -64,17 +89,17 @@ public final class ArcResult implements CheckResult {
   }
 
   /** A chain that failed, with the reason. */
-  public static ArcResult fail(String reason, int instanceCount, List<ArcSet> sets) {
+  static ArcResult fail(String reason, int instanceCount, List<ArcSet> sets) {
     return new ArcResult(ArcStatus.FAIL, Outcome.FAIL, reason, instanceCount, -1, sets);
   }
 
   /** A chain that could not be validated because a key lookup failed temporarily. */
-  public static ArcResult temperror(String reason, int instanceCount, List<ArcSet> sets) {
+  static ArcResult temperror(String reason, int instanceCount, List<ArcSet> sets) {
     return new ArcResult(ArcStatus.FAIL, Outcome.TEMPERROR, reason, instanceCount, -1, sets);
   }
 
   /** The result recorded when validation could not finish (deadline, internal failure). */
-  public static ArcResult temperror(String reason) {
+  static ArcResult temperror(String reason) {
     return temperror(reason, 0, List.of());
   }
 

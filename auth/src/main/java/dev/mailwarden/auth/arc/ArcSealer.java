@@ -6,6 +6,7 @@ import dev.mailwarden.Evaluation;
 import dev.mailwarden.auth.arc.internal.ArcHeaders;
 import dev.mailwarden.auth.arc.internal.ArcSignature;
 import dev.mailwarden.auth.dkim.DkimSigner;
+import dev.mailwarden.auth.dkim.DkimVerifier;
 import dev.mailwarden.auth.dkim.internal.BodyHasher;
 import dev.mailwarden.auth.dkim.internal.ByteSink;
 import dev.mailwarden.auth.dkim.internal.DkimCrypto;
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * message unchanged. A broken chain is sealed only with {@code cv=fail}, which ends it.
  *
  * <pre>{@code
- * ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+ * ArcSealer sealer = ArcSealer.builder().domain("lists.example.org").selector("arc1")
  *     .privateKeyPem(pem).authservId("lists.example.org").build();
  * byte[] out = sealer.seal(raw, evaluation);   // AAR from the evaluation, cv from its arc= result
  * }</pre>
@@ -161,7 +162,26 @@ public final class ArcSealer {
     requireNonNull(cv, "cv");
     MessageHead head = new MessageHead();
     int used = head.update(message, 0, message.length);
-    List<HeaderField> fields = head.fields();
+    BodyHasher body = new BodyHasher(true, "SHA-256", -1);
+    body.update(message, used, message.length - used);
+    return sealHeaders(head.fields(), body, cv, authResults);
+  }
+
+  /**
+   * A stream to write one message into while it passes (e.g. through a milter): the header block is
+   * kept, the body is only hashed (relaxed, as the ARC-Message-Signature signs it), so memory is
+   * bounded by the header block, which is capped like DKIM's ({@link
+   * DkimVerifier#DEFAULT_MAX_HEADER_BYTES}). After {@link ArcSealingStream#close()}, {@link
+   * ArcSealingStream#sealHeaders} gives the same fields as {@link #sealHeaders(byte[], ArcStatus,
+   * String)} on the same bytes at the same time.
+   */
+  public ArcSealingStream stream() {
+    return new ArcSealingStream(this, DkimVerifier.DEFAULT_MAX_HEADER_BYTES);
+  }
+
+  /** The seal of a message whose header fields and relaxed body hasher are given. */
+  Optional<String> sealHeaders(
+      List<HeaderField> fields, BodyHasher body, ArcStatus cv, @Nullable String authResults) {
     int newest = newestInstance(fields);
     Map<Integer, HeaderField[]> sets = setsByInstance(fields);
     HeaderField[] top = sets.get(newest);
@@ -187,8 +207,6 @@ public final class ArcSealer {
     String aar =
         "ARC-Authentication-Results: i=" + i + "; " + aarBody(fields, authResults) + "\r\n";
 
-    BodyHasher body = new BodyHasher(true, "SHA-256", -1);
-    body.update(message, used, message.length - used);
     byte[] bodyHash = body.finish();
     List<String> signed = signedHeaderNames(fields);
     String amsHead = "ARC-Message-Signature: a=" + algorithm + "; b=";

@@ -8,6 +8,7 @@ import dev.mailwarden.Checker;
 import dev.mailwarden.MailSession;
 import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.arc.internal.ArcChain;
+import dev.mailwarden.auth.dkim.DkimVerifier;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.dns.DnsResolver;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ public final class ArcVerifier implements Checker<ArcResult> {
     this.oldestPass = b.oldestPass;
   }
 
-  public static Builder builder() {
+  static Builder builder() { // users start from Arc.builder()
     return new Builder();
   }
 
@@ -63,7 +64,8 @@ public final class ArcVerifier implements Checker<ArcResult> {
     return CompletableFuture.supplyAsync(
             () -> {
               ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
-              ArcChain chain = start(context.cache(), context.dns(), context.executor());
+              ArcChain chain =
+                  start(context.cache(), context.dns(), context.executor(), Integer.MAX_VALUE);
               byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
               while (message.hasRemaining()) {
                 int k = Math.min(chunk.length, message.remaining());
@@ -100,17 +102,41 @@ public final class ArcVerifier implements Checker<ArcResult> {
    */
   public CompletableFuture<ArcResult> verify(byte[] message, DnsResolver dns, Executor executor) {
     requireNonNull(message, "message");
-    ArcChain chain = start(null, dns, executor);
+    ArcChain chain = start(null, dns, executor, Integer.MAX_VALUE);
     chain.update(message, 0, message.length);
     return chain.finish();
   }
 
+  /**
+   * A stream to write one message into while it arrives (a milter, an SMTP server's DATA): the
+   * header block is kept, the body only hashed. The header block is capped like DKIM's ({@link
+   * DkimVerifier#DEFAULT_MAX_HEADER_BYTES}); a larger one fails the chain with a reason naming the
+   * cap. {@link ArcStream#result()} equals {@link #verify(byte[], DnsResolver, Executor)} on the
+   * same bytes.
+   *
+   * @param executor where signature checks run once the keys arrive
+   */
+  public ArcStream stream(DnsResolver dns, Executor executor) {
+    return new ArcStream(start(null, dns, executor, DkimVerifier.DEFAULT_MAX_HEADER_BYTES));
+  }
+
   /** {@code cache}: the runtime's shared cache for parsed keys, or null outside an evaluation. */
   private ArcChain start(
-      @org.jspecify.annotations.Nullable SharedCache cache, DnsResolver dns, Executor executor) {
+      @org.jspecify.annotations.Nullable SharedCache cache,
+      DnsResolver dns,
+      Executor executor,
+      int maxHeaderBytes) {
     requireNonNull(dns, "dns");
     requireNonNull(executor, "executor");
-    return new ArcChain(maxSets, maxFieldBytes, oldestPass, new KeyCache(cache), dns, executor);
+    return new ArcChain(
+        maxSets,
+        maxFieldBytes,
+        oldestPass,
+        maxHeaderBytes,
+        new KeyCache(cache),
+        dns,
+        executor,
+        ArcResult.FACTORY);
   }
 
   public int maxSets() {

@@ -9,7 +9,7 @@ import dev.mailwarden.CheckKey;
  * MailWarden w = MailWarden.builder(runtime).check(Dkim.check()).build();
  * DkimResult r = evaluation.result(Dkim.KEY);           // per-signature details
  *
- * DkimSigner signer = Dkim.signer().domain("example.com").selector("s1")
+ * DkimSigner signer = DkimSigner.builder().domain("example.com").selector("s1")
  *     .privateKeyPem(Files.readString(keyFile)).build();
  * byte[] signed = signer.signMessage(raw);
  * }</pre>
@@ -31,10 +31,5 @@ public final class Dkim {
   /** A builder for a verifier with other settings. */
   public static DkimVerifier.Builder builder() {
     return DkimVerifier.builder();
-  }
-
-  /** A builder for a signer. */
-  public static DkimSigner.Builder signer() {
-    return DkimSigner.builder();
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailwarden.AuthResult;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
+import dev.mailwarden.auth.dkim.internal.DkimResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,21 @@ public final class DkimResult implements CheckResult {
   private final List<DkimSignatureResult> signatures;
   private final int fromHeaderCount;
   private final int signaturesSkipped;
+
+  /** The one way the verification (another package) makes results. */
+  static final DkimResults FACTORY =
+      new DkimResults() {
+        @Override
+        public DkimResult of(
+            List<DkimSignatureResult> signatures, int fromHeaderCount, int signaturesSkipped) {
+          return DkimResult.of(signatures, fromHeaderCount, signaturesSkipped);
+        }
+
+        @Override
+        public DkimResult permerror(String reason) {
+          return DkimResult.permerror(reason);
+        }
+      };
 
   private DkimResult(
       Outcome outcome,
@@ -41,7 +57,7 @@ public final class DkimResult implements CheckResult {
    * @param fromHeaderCount how many From header fields the message has
    * @param signaturesSkipped signatures beyond the evaluation limit, not evaluated
    */
-  public static DkimResult of(
+  static DkimResult of(
       List<DkimSignatureResult> signatures, int fromHeaderCount, int signaturesSkipped) {
     requireNonNull(signatures, "signatures");
     if (signatures.isEmpty()) {
@@ -64,7 +80,7 @@ public final class DkimResult implements CheckResult {
   }
 
   /** The result recorded when verification could not finish (DNS deadline, internal failure). */
-  public static DkimResult temperror(String reason) {
+  static DkimResult temperror(String reason) {
     return new DkimResult(Outcome.TEMPERROR, requireNonNull(reason, "reason"), List.of(), 0, 0);
   }
 
@@ -72,7 +88,7 @@ public final class DkimResult implements CheckResult {
    * The result of a message that could not be evaluated at all, e.g. a header section over the
    * verifier's cap: {@code permerror} with that reason and no signature results.
    */
-  public static DkimResult permerror(String reason) {
+  static DkimResult permerror(String reason) {
     return new DkimResult(Outcome.PERMERROR, requireNonNull(reason, "reason"), List.of(), 0, 0);
   }
 

@@ -10,11 +10,14 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SharedCache;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
+import dev.mailwarden.auth.dkim.internal.SignatureCaps;
 import dev.mailwarden.auth.dkim.internal.Verification;
 import dev.mailwarden.dns.DnsResolver;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +116,19 @@ public final class DkimVerifier implements Checker<DkimResult> {
     if (r.outcome() == Outcome.PERMERROR && r.reason().startsWith(Verification.HEADER_CAP_REASON)) {
       context.report(new CapExceeded("dkim.header-bytes", r.reason()));
     }
+    // per-signature caps: each cap once per message, with the first refusal that named it
+    Set<String> reported = null;
+    for (DkimSignatureResult s : r.signatures()) {
+      String cap = SignatureCaps.capOf(s.reason());
+      if (cap != null) {
+        if (reported == null) {
+          reported = new HashSet<>();
+        }
+        if (reported.add(cap)) {
+          context.report(new CapExceeded(cap, s.reason()));
+        }
+      }
+    }
     return r;
   }
 
@@ -157,7 +173,8 @@ public final class DkimVerifier implements Checker<DkimResult> {
         new KeyCache(cache),
         dns,
         clock.instant().getEpochSecond(),
-        executor);
+        executor,
+        DkimResult.FACTORY);
   }
 
   public Duration clockSkew() {

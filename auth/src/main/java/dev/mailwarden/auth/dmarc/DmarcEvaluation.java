@@ -474,9 +474,10 @@ final class DmarcEvaluation {
 
   /**
    * Whether {@code identifier} aligns with the From domain: equal for strict; same organisational
-   * domain for relaxed. {@code null} when the tree walk hit a DNS error.
+   * domain for relaxed. {@code null} when the tree walk hit a DNS error. (Package-private: the
+   * OpenDMARC alignment table runs through it.)
    */
-  private CompletableFuture<@Nullable Boolean> aligned(
+  CompletableFuture<@Nullable Boolean> aligned(
       String fromDomain, String identifier, Alignment mode) {
     if (identifier.equals(fromDomain)) {
       return done(Boolean.TRUE);

@@ -23,21 +23,6 @@ public record DoctorFinding(Severity severity, String code, String message, Stri
     }
   }
 
-  /** An error finding. */
-  public static DoctorFinding error(String code, String message, String fix) {
-    return new DoctorFinding(Severity.ERROR, code, message, fix);
-  }
-
-  /** A warning finding. */
-  public static DoctorFinding warning(String code, String message, String fix) {
-    return new DoctorFinding(Severity.WARNING, code, message, fix);
-  }
-
-  /** An informational finding. */
-  public static DoctorFinding info(String code, String message, String fix) {
-    return new DoctorFinding(Severity.INFO, code, message, fix);
-  }
-
   /** One line: {@code error spf-missing: message — fix: ...}. */
   @Override
   public String toString() {

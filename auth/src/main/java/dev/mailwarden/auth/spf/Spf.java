@@ -9,6 +9,7 @@ import dev.mailwarden.MailSession;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.Weights;
 import dev.mailwarden.auth.spf.internal.Domains;
+import dev.mailwarden.auth.spf.internal.SpfRequest;
 import dev.mailwarden.auth.spf.internal.TimeBoundContext;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -121,10 +122,10 @@ public final class Spf {
     }
 
     /**
-     * The budget of one macro expansion in octets (default {@value
-     * SpfRequest#DEFAULT_MAX_MACRO_EXPANSION}): literal text plus the full length of every macro
-     * value read, before transformation. A domain-spec or explanation over it gives permerror
-     * naming this cap; expanded names are then cut to 253 octets as RFC 7208 section 7.3 says.
+     * The budget of one macro expansion in octets (default 4096): literal text plus the full length
+     * of every macro value read, before transformation. A domain-spec or explanation over it gives
+     * permerror naming this cap; expanded names are then cut to 253 octets as RFC 7208 section 7.3
+     * says.
      */
     public Builder maxMacroExpansion(int octets) {
       once("maxMacroExpansion");

@@ -3,31 +3,50 @@ package dev.mailwarden.auth.spf;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.CheckContext;
+import dev.mailwarden.auth.spf.internal.Engine;
+import dev.mailwarden.auth.spf.internal.EngineResult;
 import dev.mailwarden.auth.spf.internal.JspfEngine;
 import dev.mailwarden.auth.spf.internal.NativeEngine;
+import dev.mailwarden.auth.spf.internal.SpfRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Evaluates {@code check_host()} for one request. The future never completes exceptionally for DNS
- * or policy trouble: those are {@code temperror} and {@code permerror} results.
+ * Which implementation of {@code check_host()} an SPF checker runs ({@link Spf.Builder#engine}).
  *
  * <p>Two engines ship: {@link #nativeEngine()}, asynchronous end to end over {@link
  * CheckContext#dns()} and complete against the RFC 7208 and RFC 4408 conformance suites (the
  * default), and {@link #jspf()}, Apache James jSPF behind a DNS service of ours, run off the
- * caller's thread under our deadline.
+ * caller's thread under our deadline. Immutable.
  */
-public interface SpfEngine {
+public final class SpfEngine {
+  private static final SpfEngine NATIVE = new SpfEngine(NativeEngine.INSTANCE);
+
+  private final Engine engine;
+
+  private SpfEngine(Engine engine) {
+    this.engine = engine;
+  }
 
   /** A short name for logs and reports, e.g. {@code native} or {@code jspf}. */
-  String name();
+  public String name() {
+    return engine.name();
+  }
 
-  /** Evaluates the request using the context's DNS, time and deadline. */
-  CompletableFuture<SpfResult> evaluate(SpfRequest request, CheckContext context);
+  /**
+   * Evaluates the request using the context's DNS, time and deadline. The future never completes
+   * exceptionally for DNS or policy trouble: those are {@code temperror} and {@code permerror}
+   * results.
+   */
+  CompletableFuture<SpfResult> evaluate(SpfRequest request, CheckContext context) {
+    return engine
+        .evaluate(request, context)
+        .thenApply((EngineResult r) -> SpfResult.of(request, r, engine.name()));
+  }
 
   /** Our own engine: RFC 7208 complete, never blocks a thread while DNS is outstanding. */
-  static SpfEngine nativeEngine() {
-    return NativeEngine.INSTANCE;
+  public static SpfEngine nativeEngine() {
+    return NATIVE;
   }
 
   /**
@@ -35,12 +54,17 @@ public interface SpfEngine {
    * is synchronous, so each evaluation occupies one thread of that executor while it waits for DNS;
    * use {@link #jspf(Executor)} to give it a pool of its own.
    */
-  static SpfEngine jspf() {
-    return new JspfEngine(null);
+  public static SpfEngine jspf() {
+    return new SpfEngine(new JspfEngine(null));
   }
 
   /** Apache James jSPF run on the given executor (never pass the common pool). */
-  static SpfEngine jspf(Executor executor) {
-    return new JspfEngine(requireNonNull(executor, "executor"));
+  public static SpfEngine jspf(Executor executor) {
+    return new SpfEngine(new JspfEngine(requireNonNull(executor, "executor")));
+  }
+
+  @Override
+  public String toString() {
+    return engine.toString();
   }
 }

@@ -6,6 +6,8 @@ import dev.mailwarden.AuthResult;
 import dev.mailwarden.CheckResult;
 import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
+import dev.mailwarden.auth.spf.internal.EngineResult;
+import dev.mailwarden.auth.spf.internal.SpfRequest;
 import dev.mailwarden.internal.HeaderFold;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -70,8 +72,20 @@ public final class SpfResult implements CheckResult {
     return out.toString().strip();
   }
 
-  /** A builder for engines: the outcome and the request it answers. */
-  public static Builder builder(Outcome outcome, SpfRequest request) {
+  /** What an engine found for {@code request}. */
+  static SpfResult of(SpfRequest request, EngineResult found, String engine) {
+    return builder(found.outcome(), request)
+        .mechanism(found.mechanism())
+        .explanation(found.explanation())
+        .problem(found.problem())
+        .dnsQueries(found.dnsQueries())
+        .voidLookups(found.voidLookups())
+        .engine(engine)
+        .build();
+  }
+
+  /** A builder for the checker: the outcome and the request it answers. */
+  static Builder builder(Outcome outcome, SpfRequest request) {
     Builder b = new Builder(outcome, request.identity(), request.domain());
     b.clientIp = request.clientIp();
     b.sender = request.sender();
@@ -80,7 +94,7 @@ public final class SpfResult implements CheckResult {
   }
 
   /** A builder for a result with no request behind it (e.g. a temperror before evaluation). */
-  public static Builder builder(Outcome outcome, SpfIdentity identity, String domain) {
+  static Builder builder(Outcome outcome, SpfIdentity identity, String domain) {
     return new Builder(outcome, identity, domain);
   }
 
@@ -379,8 +393,8 @@ public final class SpfResult implements CheckResult {
     return b.toString();
   }
 
-  /** Builds an {@link SpfResult}; used by engines. */
-  public static final class Builder {
+  /** Builds an {@link SpfResult}; not public: only the checker makes results. */
+  static final class Builder {
     private final Outcome outcome;
     private final SpfIdentity identity;
     private final String domain;
@@ -400,37 +414,37 @@ public final class SpfResult implements CheckResult {
       this.domain = requireNonNull(domain, "domain");
     }
 
-    public Builder mechanism(@Nullable String text) {
+    Builder mechanism(@Nullable String text) {
       this.mechanism = text;
       return this;
     }
 
-    public Builder explanation(@Nullable String text) {
+    Builder explanation(@Nullable String text) {
       this.explanation = text;
       return this;
     }
 
-    public Builder problem(@Nullable String text) {
+    Builder problem(@Nullable String text) {
       this.problem = text;
       return this;
     }
 
-    public Builder dnsQueries(int count) {
+    Builder dnsQueries(int count) {
       this.dnsQueries = count;
       return this;
     }
 
-    public Builder voidLookups(int count) {
+    Builder voidLookups(int count) {
       this.voidLookups = count;
       return this;
     }
 
-    public Builder engine(String name) {
+    Builder engine(String name) {
       this.engine = requireNonNull(name, "engine");
       return this;
     }
 
-    public SpfResult build() {
+    SpfResult build() {
       return new SpfResult(this, "5.7.23");
     }
   }

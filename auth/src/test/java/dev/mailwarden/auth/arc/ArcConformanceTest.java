@@ -105,7 +105,7 @@ class ArcConformanceTest {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode t = e.getValue();
         ArcSealer sealer =
-            Arc.sealer()
+            ArcSealer.builder()
                 .domain(scenario.get("domain").asText())
                 .selector(scenario.get("sel").asText())
                 .privateKeyPem(scenario.get("privatekey").asText())

@@ -48,7 +48,7 @@ final class ArcTestChains {
   }
 
   static ArcSealer rsaSealer(String domain) {
-    return Arc.sealer()
+    return ArcSealer.builder()
         .domain(domain)
         .selector("rsa")
         .privateKey(RSA.privateKey())
@@ -58,7 +58,7 @@ final class ArcTestChains {
   }
 
   static ArcSealer edSealer(String domain) {
-    return Arc.sealer()
+    return ArcSealer.builder()
         .domain(domain)
         .selector("ed")
         .privateKey(ED.privateKey())

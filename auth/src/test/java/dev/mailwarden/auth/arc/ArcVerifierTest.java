@@ -74,7 +74,7 @@ class ArcVerifierTest {
   @Test
   void keyLookupServfail_isTemperror() throws Exception {
     ArcSealer broken =
-        Arc.sealer()
+        ArcSealer.builder()
             .domain("lists.example.org")
             .selector("broken")
             .privateKey(ArcTestChains.RSA.privateKey())

@@ -226,6 +226,9 @@ class DmarcTest extends CheckerContract {
     DmarcResult r = run(dmarc(DmarcInputs.none()), dns, session("x@a.b.example.com", "y@z.test"));
     assertThat(r.policyDomain()).contains("b.example.com");
     assertThat(r.requestedPolicy()).contains(Policy.NONE);
+    // the walk stops at the first record above the From domain (RFC 9989 §4.10)
+    assertThat(dns.queries())
+        .containsExactly("_dmarc.a.b.example.com TXT", "_dmarc.b.example.com TXT");
     DmarcResult psl =
         run(dmarcPsl(DmarcInputs.none()), dns, session("x@a.b.example.com", "y@z.test"));
     assertThat(psl.policyDomain()).contains("example.com");
@@ -236,12 +239,17 @@ class DmarcTest extends CheckerContract {
   void treeWalk_deepName_queriesAtMostEightNames() throws Exception {
     ZoneResolver dns = ZoneResolver.builder().build();
     run(dmarc(DmarcInputs.none()), dns, session("x@a.b.c.d.e.f.g.h.i.j.example.com", "y@z.test"));
-    assertThat(dns.queries()).hasSize(8);
-    assertThat(dns.queries().get(0)).contains("_dmarc.a.b.c.d.e.f.g.h.i.j.example.com");
-    assertThat(String.join(" ", dns.queries()))
-        .contains("_dmarc.f.g.h.i.j.example.com")
-        .doesNotContain("_dmarc.e.f.g")
-        .contains("_dmarc.com");
+    // RFC 9989 §4.10: the From domain itself, then from seven labels down, one label at a time
+    assertThat(dns.queries())
+        .containsExactly(
+            "_dmarc.a.b.c.d.e.f.g.h.i.j.example.com TXT",
+            "_dmarc.f.g.h.i.j.example.com TXT",
+            "_dmarc.g.h.i.j.example.com TXT",
+            "_dmarc.h.i.j.example.com TXT",
+            "_dmarc.i.j.example.com TXT",
+            "_dmarc.j.example.com TXT",
+            "_dmarc.example.com TXT",
+            "_dmarc.com TXT");
   }
 
   // ---- policy selection ----

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,7 @@ public final class IpEngine {
   static final long MIN_TTL_SECONDS = 5;
   static final long MAX_TTL_SECONDS = 3600;
 
+  private final Function<List<ListResult>, DnsblResult> resultOf;
   private final List<ListSpec> lists;
   private final String[] zones;
   private final int[][] listsOfZone;
@@ -35,15 +37,52 @@ public final class IpEngine {
   private final @Nullable Health[] v6;
   private final @Nullable ResultCache<AddressKey, Cached> cache;
 
-  private record Cached(DnsblResult result, long expiresAtNanos) implements ResultCache.Expiring {}
+  private record Cached(DnsblResult result, long expiresAtNanos, long weightBytes)
+      implements ResultCache.Expiring {
 
-  public IpEngine(List<ListSpec> lists) {
+    /**
+     * A generous estimate of what one entry keeps alive: map node, key and this record, then per
+     * list its result (strings at 48 bytes of header plus one byte per Latin-1 character) and the
+     * result's detail map, which repeats most of those strings under longer keys.
+     */
+    static Cached of(DnsblResult result, long expiresAtNanos) {
+      long w = 256;
+      for (ListResult r : result.lists()) {
+        long strings =
+            chars(r.subject())
+                + chars(r.query())
+                + chars(r.detail())
+                + r.reason().map(Cached::chars).orElse(0L);
+        for (String c : r.codes()) {
+          strings += 2 * chars(c); // the code and its share of the joined detail value
+        }
+        for (String c : r.categories()) {
+          strings += 2 * chars(c);
+        }
+        w += 160 + 2 * strings + 8 * 64; // record fields; strings twice (result, details); map
+      }
+      return new Cached(result, expiresAtNanos, w);
+    }
+
+    private static long chars(String s) {
+      return 48L + s.length();
+    }
+  }
+
+  /**
+   * {@code resultOf} makes the checker's result of a batch's list answers ({@code DnsblResult}'s
+   * factory is not public: only the checker makes results).
+   */
+  public IpEngine(List<ListSpec> lists, Function<List<ListResult>, DnsblResult> resultOf) {
+    this.resultOf = resultOf;
     this.lists = List.copyOf(lists);
     Map<String, List<Integer>> byZone = new LinkedHashMap<>();
     int cacheSize = Integer.MAX_VALUE;
+    long cacheBytes = Long.MAX_VALUE;
     for (int i = 0; i < this.lists.size(); i++) {
       byZone.computeIfAbsent(this.lists.get(i).zone(), z -> new ArrayList<>()).add(i);
       cacheSize = Math.min(cacheSize, this.lists.get(i).cacheSize());
+      cacheBytes = Math.min(cacheBytes, this.lists.get(i).cacheBytes());
     }
     this.zones = byZone.keySet().toArray(new String[0]);
     this.listsOfZone = new int[zones.length][];
@@ -58,7 +97,8 @@ public final class IpEngine {
       v6[z] = anyIpv6 ? new Health(first, Health.Family.IPV6) : null; // IPv4-only: never probe IPv6
       z++;
     }
-    this.cache = cacheSize <= 0 || this.lists.isEmpty() ? null : new ResultCache<>(cacheSize);
+    this.cache =
+        cacheSize <= 0 || this.lists.isEmpty() ? null : new ResultCache<>(cacheSize, cacheBytes);
   }
 
   public CompletableFuture<DnsblResult> evaluate(CheckContext ctx, InetAddress ip) {
@@ -125,12 +165,12 @@ public final class IpEngine {
     return Batch.run(ctx, jobs, results)
         .thenApply(
             batch -> {
-              DnsblResult result = DnsblResult.of(Arrays.asList(batch.results()));
+              DnsblResult result = resultOf.apply(Arrays.asList(batch.results()));
               long ttl = batch.minTtlSeconds();
               if (cache != null && ttl >= 0 && result.errors().isEmpty()) {
                 long seconds = Math.max(MIN_TTL_SECONDS, Math.min(MAX_TTL_SECONDS, ttl));
                 long now = ctx.ticker().read();
-                cache.put(key, new Cached(result, now + TimeUnit.SECONDS.toNanos(seconds)), now);
+                cache.put(key, Cached.of(result, now + TimeUnit.SECONDS.toNanos(seconds)), now);
               }
               return result;
             });
@@ -148,6 +188,16 @@ public final class IpEngine {
       }
     }
     return out;
+  }
+
+  /** The result cache's estimated bytes (0 without a cache). */
+  public long cachedBytes() {
+    return cache == null ? 0 : cache.bytes();
+  }
+
+  /** The number of cached results. */
+  public int cachedResults() {
+    return cache == null ? 0 : cache.size();
   }
 
   /** Forgets every cached result (e.g. after changing DNS in a test). */

@@ -31,10 +31,14 @@ public record ListSpec(
     long probeIntervalNanos,
     long retryIntervalNanos,
     int cacheSize,
+    long cacheBytes,
     int maxFromDomains) {
 
   /** Distinct From-header domains a domain list looks up per message unless set otherwise. */
   public static final int DEFAULT_MAX_FROM_DOMAINS = 8;
+
+  /** The result cache's default memory budget (estimated retained bytes). */
+  public static final long DEFAULT_CACHE_BYTES = 16L << 20;
 
   public static final String REDACTED = "<key>";
 
@@ -74,6 +78,7 @@ public record ListSpec(
     public long probeIntervalNanos;
     public long retryIntervalNanos;
     public int cacheSize;
+    public long cacheBytes;
     public int maxFromDomains;
 
     Draft(ListSpec s) {
@@ -94,6 +99,7 @@ public record ListSpec(
       probeIntervalNanos = s.probeIntervalNanos;
       retryIntervalNanos = s.retryIntervalNanos;
       cacheSize = s.cacheSize;
+      cacheBytes = s.cacheBytes;
       maxFromDomains = s.maxFromDomains;
     }
 
@@ -116,6 +122,7 @@ public record ListSpec(
           probeIntervalNanos,
           retryIntervalNanos,
           cacheSize,
+          cacheBytes,
           maxFromDomains);
     }
   }

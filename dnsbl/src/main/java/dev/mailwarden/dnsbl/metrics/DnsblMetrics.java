@@ -41,6 +41,9 @@ import java.util.concurrent.ConcurrentMap;
  * <p>{@code list} is the list's configured name (any DQS key redacted): as many values as lists you
  * configured. Never the address or domain looked up.
  */
+// "exports": MeterRegistry is in the signatures but micrometer.core is not required transitively
+// (an optional dependency); whoever calls bind(...) holds a registry, so reads micrometer.core
+@SuppressWarnings("exports")
 public final class DnsblMetrics implements EvaluationListener {
   private final MeterRegistry registry;
   private final ConcurrentMap<List<String>, Counter> counters = new ConcurrentHashMap<>();

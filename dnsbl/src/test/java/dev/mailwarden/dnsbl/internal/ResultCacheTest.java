@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class ResultCacheTest {
-  record Value(long expiresAtNanos) implements ResultCache.Expiring {}
+  record Value(long expiresAtNanos, long weightBytes) implements ResultCache.Expiring {
+    Value(long expiresAtNanos) {
+      this(expiresAtNanos, 100);
+    }
+  }
 
   @Test
   void staysWithinItsBound_droppingExpiredEntriesFirst() {
-    ResultCache<Integer, Value> cache = new ResultCache<>(100);
+    ResultCache<Integer, Value> cache = new ResultCache<>(100, Long.MAX_VALUE);
     for (int i = 0; i < 50; i++) {
       cache.put(i, new Value(10), 0); // expire at t=10
     }
@@ -26,13 +30,42 @@ class ResultCacheTest {
   }
 
   @Test
-  void replacingAKey_doesNotGrowTheCount() {
-    ResultCache<Integer, Value> cache = new ResultCache<>(2);
+  void replacingAKey_doesNotGrowTheCountOrTheBytes() {
+    ResultCache<Integer, Value> cache = new ResultCache<>(2, 10_000);
     for (int i = 0; i < 10; i++) {
-      cache.put(1, new Value(i), 0);
+      cache.put(1, new Value(i, 100 + i), 0);
     }
-    cache.put(2, new Value(5), 0);
+    cache.put(2, new Value(5, 50), 0);
     assertThat(cache.size()).isEqualTo(2);
-    assertThat(cache.get(1)).isEqualTo(new Value(9));
+    assertThat(cache.get(1)).isEqualTo(new Value(9, 109));
+    assertThat(cache.bytes()).isEqualTo(109 + 50);
+  }
+
+  @Test
+  void byteBudget_evictsBeforeTheEntryLimit_andCountsWhatItHolds() {
+    ResultCache<Integer, Value> cache = new ResultCache<>(1_000_000, 10_000);
+    for (int i = 0; i < 5_000; i++) {
+      cache.put(i, new Value(1_000, 400 + i % 500), 0);
+      assertThat(cache.bytes()).isLessThanOrEqualTo(10_000);
+    }
+    assertThat(cache.size()).isBetween(1, 25); // at least 400 bytes each
+    long sum = 0;
+    for (int i = 0; i < 5_000; i++) {
+      Value v = cache.get(i);
+      sum += v == null ? 0 : v.weightBytes();
+    }
+    assertThat(cache.bytes()).isEqualTo(sum);
+    cache.clear();
+    assertThat(cache.bytes()).isZero();
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void aValueOverATenthOfTheBudget_isNotKept() {
+    ResultCache<Integer, Value> cache = new ResultCache<>(100, 10_000);
+    cache.put(1, new Value(1_000, 1_001), 0);
+    cache.put(2, new Value(1_000, 1_000), 0);
+    assertThat(cache.get(1)).isNull();
+    assertThat(cache.get(2)).isNotNull();
   }
 }

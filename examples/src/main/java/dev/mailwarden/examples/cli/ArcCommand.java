@@ -1,7 +1,6 @@
 package dev.mailwarden.examples.cli;
 
 import dev.mailwarden.MailwardenRuntime;
-import dev.mailwarden.auth.arc.Arc;
 import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.auth.arc.ArcStatus;
 import java.io.IOException;
@@ -95,7 +94,7 @@ final class ArcCommand implements Runnable {
       ArcSealer sealer;
       try {
         sealer =
-            Arc.sealer()
+            ArcSealer.builder()
                 .domain(domain)
                 .selector(selector)
                 .privateKeyPem(pem)

@@ -1,8 +1,6 @@
 package dev.mailwarden.examples.cli;
 
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,14 +32,11 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // PrintWriter(PrintStream) writes in the stream's own encoding, the console's (JDK 18+:
+  // stdout.encoding), which is what a terminal expects; no fixed charset would be right everywhere
+  @SuppressWarnings("DefaultCharset")
   public static void main(String[] args) {
-    // the console's own encoding, said explicitly
-    Charset console = Charset.defaultCharset();
-    System.exit(
-        run(
-            args,
-            new PrintWriter(new OutputStreamWriter(System.out, console), true),
-            new PrintWriter(new OutputStreamWriter(System.err, console), true)));
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the tool and returns its exit status (used by tests). */

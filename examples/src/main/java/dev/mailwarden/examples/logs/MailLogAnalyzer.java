@@ -60,8 +60,6 @@ public final class MailLogAnalyzer {
       Pattern.compile("^([^/]*)/([0-9a-f.:]+)", Pattern.UNIX_LINES | Pattern.CASE_INSENSITIVE);
   private static final Pattern CLIENT_ANY =
       Pattern.compile("^([^\\[\\(/]*)[\\[\\(/]([^\\]\\)]+)[\\]\\)]:?\\d*$", Pattern.UNIX_LINES);
-  private static final Pattern PARENT_DOMAIN =
-      Pattern.compile("^(.*)\\.([^.]+)\\.([^.]{3}|[^.]{2,3}\\.[^.]{2})$", Pattern.UNIX_LINES);
 
   /** A remote reply calling the message spam. */
   private static final Pattern SPAM_REPLY =
@@ -663,6 +661,10 @@ public final class MailLogAnalyzer {
   /** pflogsumm's idea of the client's domain: the parent domain of its name, or its IP. */
   @SuppressWarnings("ReferenceEquality") // NO_DOMAIN is a sentinel instance, compared by identity
   private @Nullable String clientDomain(String client) {
+    String fast = clientDomainIpv4(client);
+    if (fast != null) {
+      return fast;
+    }
     String cached = clientDomains.get(client);
     if (cached != null) {
       return cached == NO_DOMAIN ? null : cached;
@@ -687,14 +689,75 @@ public final class MailLogAnalyzer {
     if (domain == null || domain.isEmpty() || domain.equals("unknown")) {
       result = ip;
     } else {
-      Matcher parent = PARENT_DOMAIN.matcher(domain);
-      result = parent.matches() ? asciiLower(parent.group(2) + "." + parent.group(3)) : domain;
+      result = parentDomain(domain);
     }
     if (clientDomains.size() >= CLIENT_CACHE) {
       clientDomains.clear();
     }
     clientDomains.put(client, result == null ? NO_DOMAIN : result);
     return result;
+  }
+
+  /**
+   * {@link #clientDomain} for the common {@code name[a.b.c.d]} form without regular expressions or
+   * a cache lookup (a table of a million distinct clients was a sixth of the pass): the same result
+   * as {@code CLIENT_IPV4}, or null when that pattern does not match (the caller then tries all
+   * patterns). The pattern's IP is four runs of one to three digits joined by dots, then a {@code
+   * ]}; its name is everything before the first {@code [}.
+   */
+  static @Nullable String clientDomainIpv4(String client) {
+    int open = client.indexOf('[');
+    if (open < 0) {
+      return null;
+    }
+    int n = client.length();
+    int i = open + 1;
+    for (int part = 0; part < 4; part++) {
+      int d = i;
+      while (d < n && d - i < 3 && isDigit(client.charAt(d))) {
+        d++;
+      }
+      if (d == i || d >= n || client.charAt(d) != (part < 3 ? '.' : ']')) {
+        return null;
+      }
+      i = d + 1;
+    }
+    String ip = client.substring(open + 1, i - 1);
+    if (open == 0 || client.startsWith("unknown[")) {
+      return ip;
+    }
+    return parentDomain(client.substring(0, open));
+  }
+
+  /**
+   * As pflogsumm's {@code ^(.*)\.([^.]+)\.([^.]{3}|[^.]{2,3}\.[^.]{2})$} (groups 2 and 3, lower
+   * case) or the name itself when that does not match: the greedy first group puts the split at the
+   * rightmost dot after which come a label, a dot, and a three-character label or a two- or
+   * three-character label, a dot and a two-character label. Linear: each dot is visited once.
+   */
+  static String parentDomain(String domain) {
+    int n = domain.length();
+    for (int d = domain.lastIndexOf('.');
+        d >= 0;
+        d = d == 0 ? -1 : domain.lastIndexOf('.', d - 1)) {
+      int e = domain.indexOf('.', d + 1);
+      if (e < 0 || e == d + 1) {
+        continue;
+      }
+      int tail = n - (e + 1);
+      int dot = domain.indexOf('.', e + 1);
+      boolean suffix =
+          dot < 0
+              ? tail == 3
+              : domain.indexOf('.', dot + 1) < 0
+                  && n - (dot + 1) == 2
+                  && dot - (e + 1) >= 2
+                  && dot - (e + 1) <= 3;
+      if (suffix) {
+        return asciiLower(domain.substring(d + 1));
+      }
+    }
+    return domain;
   }
 
   /** Perl's truth: undef, "" and "0" are false. */

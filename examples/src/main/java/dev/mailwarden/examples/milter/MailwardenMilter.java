@@ -3,8 +3,15 @@ package dev.mailwarden.examples.milter;
 import com.google.common.net.InetAddresses;
 import dev.mailwarden.Evaluation;
 import dev.mailwarden.MailSession;
+import dev.mailwarden.Outcome;
 import dev.mailwarden.SmtpReply;
 import dev.mailwarden.Verdict;
+import dev.mailwarden.auth.arc.Arc;
+import dev.mailwarden.auth.arc.ArcResult;
+import dev.mailwarden.auth.arc.ArcSealer;
+import dev.mailwarden.auth.arc.ArcSealingStream;
+import dev.mailwarden.auth.arc.ArcStatus;
+import dev.mailwarden.auth.arc.ArcStream;
 import dev.mailwarden.auth.dkim.DkimSigner;
 import dev.mailwarden.auth.dkim.DkimSigningStream;
 import dev.mailwarden.auth.dkim.DkimStream;
@@ -21,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,6 +51,15 @@ import org.slf4j.LoggerFactory;
  * a streaming DKIM verifier (and a streaming signer for outbound mail); the body is never held. At
  * end of message DMARC runs over SPF and DKIM, any Authentication-Results claiming our authserv-id
  * is deleted (RFC 8601 §5) and ours is inserted at the top.
+ *
+ * <p>With {@code arc-seal}, inbound mail is also streamed into an ARC validator and an ARC sealer
+ * (each keeps the header block, capped like DKIM's, and only hashes the body). An accepted or
+ * quarantined message gets an ARC set above our Authentication-Results: the AAR carries that
+ * field's content, {@code cv} the ARC result of the chain as received (also shown as {@code arc=}
+ * in our Authentication-Results). A chain whose newest seal says {@code cv=fail} is not sealed
+ * again; a broken chain is sealed with {@code cv=fail}; a chain whose validation ended in {@code
+ * temperror} (DNS trouble, the deadline) is left as it came rather than ended by a {@code cv=fail}
+ * seal. Outbound mail is not sealed.
  */
 public final class MailwardenMilter implements MilterSession.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(MailwardenMilter.class);
@@ -70,6 +87,8 @@ public final class MailwardenMilter implements MilterSession.Handler {
   private boolean inboundLogged;
   private @Nullable DkimStream dkim;
   private @Nullable DkimSigningStream signing;
+  private @Nullable ArcStream arcChain;
+  private @Nullable ArcSealingStream arcSeal;
   private final ByteArrayOutputStream fromFields = new ByteArrayOutputStream();
   private final ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
   private final List<Integer> ourAuthResults = new ArrayList<>();
@@ -261,11 +280,22 @@ public final class MailwardenMilter implements MilterSession.Handler {
       if (pipelines.signs()) {
         headerBlock.writeBytes(raw); // the signer is chosen by the From domain at end of headers
       }
-    } else if (pipelines.verifyDkim()) {
-      if (dkim == null) {
-        dkim = pipelines.dkim().stream(pipelines.dns(), Clock.systemUTC(), pipelines.executor());
+    } else {
+      if (pipelines.verifyDkim()) {
+        if (dkim == null) {
+          dkim = pipelines.dkim().stream(pipelines.dns(), Clock.systemUTC(), pipelines.executor());
+        }
+        dkim.write(raw, 0, raw.length);
       }
-      dkim.write(raw, 0, raw.length);
+      Optional<ArcSealer> sealer = pipelines.arcSealer();
+      if (sealer.isPresent()) {
+        if (arcSeal == null || arcChain == null) {
+          arcChain = pipelines.arc().stream(pipelines.dns(), pipelines.executor());
+          arcSeal = sealer.get().stream();
+        }
+        arcChain.write(raw, 0, raw.length);
+        arcSeal.write(raw, 0, raw.length);
+      }
     }
     return MilterResponse.CONTINUE;
   }
@@ -278,6 +308,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
     }
     if (dkim != null) {
       dkim.write(CRLF, 0, 2);
+    }
+    if (arcChain != null && arcSeal != null) {
+      arcChain.write(CRLF, 0, 2);
+      arcSeal.write(CRLF, 0, 2);
     }
     if (outbound() && pipelines.signs()) {
       Optional<String> domain = fromDomain(fromFields.toByteArray());
@@ -304,6 +338,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
     }
     if (signing != null) {
       signing.write(chunk, 0, chunk.length);
+    }
+    if (arcChain != null && arcSeal != null) {
+      arcChain.write(chunk, 0, chunk.length);
+      arcSeal.write(chunk, 0, chunk.length);
     }
     return MilterResponse.CONTINUE;
   }
@@ -356,6 +394,10 @@ public final class MailwardenMilter implements MilterSession.Handler {
       dkim.close();
       known.add(new KnownResult<>(pipelines.dkim(), dkim.result()));
     }
+    if (arcChain != null) {
+      arcChain.close();
+      known.add(new KnownResult<>(pipelines.arc(), arcChain.result()));
+    }
     MailSession.Builder session = inboundSession().recipients(recipients);
     if (pipelines.verifyDkim()) {
       // DMARC reads only the From fields; the body went to the hashers
@@ -385,15 +427,68 @@ public final class MailwardenMilter implements MilterSession.Handler {
       return List.of(MilterResponse.reply(ev.smtpReply()));
     }
     List<MilterResponse> out = new ArrayList<>(deleteOurAuthResults());
-    out.add(
-        MilterResponse.insertHeader(
-            0, AUTH_RESULTS, headerValue(ev.authenticationResults(authservId), ctx)));
+    String authResults = ev.authenticationResults(authservId);
+    out.add(MilterResponse.insertHeader(0, AUTH_RESULTS, headerValue(authResults, ctx)));
+    out.addAll(arcSet(ev, authResults, ctx));
     if (ev.verdict() == Verdict.QUARANTINE
         && (ctx.actions() & MilterProtocol.SMFIF_QUARANTINE) != 0) {
       String domain = ev.result(Dmarc.KEY).flatMap(DmarcResult::fromDomain).orElse("-");
       out.add(MilterResponse.quarantine("DMARC policy quarantine for " + domain));
     }
     out.add(MilterResponse.CONTINUE);
+    return out;
+  }
+
+  /**
+   * The ARC set (RFC 8617 5.1) as three inserts at the top, above our Authentication-Results, or
+   * nothing (with a log line saying why) when the message must not or cannot be sealed.
+   */
+  private List<MilterResponse> arcSet(Evaluation ev, String authResults, MilterContext ctx) {
+    ArcSealingStream stream = arcSeal;
+    if (stream == null) {
+      return List.of(); // not configured, or no header came
+    }
+    Optional<ArcResult> chain = ev.result(Arc.KEY);
+    if (chain.isEmpty() || chain.get().outcome() == Outcome.TEMPERROR) {
+      // a cv=fail seal would end the chain for every later hop over what may be a DNS hiccup
+      LOG.info(
+          "milter id={} not ARC-sealed: the chain could not be validated ({})",
+          id(),
+          chain.map(ArcResult::reason).orElse("no result"));
+      return List.of();
+    }
+    if ((ctx.actions() & MilterProtocol.SMFIF_ADDHDRS) == 0) {
+      LOG.info("milter id={} not ARC-sealed: the MTA did not grant adding headers", id());
+      return List.of();
+    }
+    ArcStatus cv = chain.get().status();
+    stream.close();
+    Optional<String> set;
+    try {
+      set = stream.sealHeaders(cv, authResults.substring(authResults.indexOf(':') + 1));
+    } catch (IllegalArgumentException e) {
+      LOG.info("milter id={} not ARC-sealed: {}", id(), e.getMessage());
+      return List.of();
+    } catch (RuntimeException e) {
+      // sealing adds to the message; its failure must not defer the mail
+      LOG.warn("milter id={} not ARC-sealed: sealing failed", id(), e);
+      return List.of();
+    }
+    if (set.isEmpty()) {
+      LOG.info("milter id={} not ARC-sealed: the chain already ended with cv=fail", id());
+      return List.of();
+    }
+    // ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results from the top; each insert at
+    // index 0 lands above the one before, so they are sent bottom first
+    List<String> fields = new ArrayList<>(List.of(set.get().split("\r\n(?![ \t])")));
+    Collections.reverse(fields);
+    List<MilterResponse> out = new ArrayList<>(3);
+    for (String field : fields) {
+      out.add(
+          MilterResponse.insertHeader(
+              0, field.substring(0, field.indexOf(':')), headerValue(field, ctx)));
+    }
+    LOG.info("milter id={} ARC-sealed cv={}", id(), cv.token());
     return out;
   }
 
@@ -463,6 +558,8 @@ public final class MailwardenMilter implements MilterSession.Handler {
     // dropped, not closed: closing would finish the verification of a message nobody wants
     dkim = null;
     signing = null;
+    arcChain = null;
+    arcSeal = null;
   }
 
   private String id() {

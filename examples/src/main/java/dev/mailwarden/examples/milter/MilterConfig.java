@@ -1,6 +1,7 @@
 package dev.mailwarden.examples.milter;
 
 import com.google.common.net.InetAddresses;
+import dev.mailwarden.auth.arc.ArcSealer;
 import dev.mailwarden.examples.policyd.PolicydConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The milter's configuration: the policy server's format and keys (see {@link PolicydConfig}),
@@ -26,6 +28,9 @@ import java.util.Set;
  * listen           = 127.0.0.1:10041          # or unix:/run/mailwarden/milter.sock
  * # sign mail from authenticated clients ({auth_authen}) or sign-networks (repeatable)
  * dkim-sign        = example.org:s2026:/etc/mailwarden/example.org.pem
+ * # ARC-seal accepted inbound mail (RFC 8617) as DOMAIN:SELECTOR:KEYFILE (PEM, RSA or Ed25519); the
+ * # AAR carries this milter's Authentication-Results (authserv-id), cv its ARC validation
+ * arc-seal         = example.org:arc2026:/etc/mailwarden/arc.pem
  * sign-networks    = 192.0.2.0/24, 2001:db8::/32   # repeatable, comma or space separated
  * on-error         = tempfail                 # or accept: when a check or the protocol fails
  * reject-dmarc     = on                       # off: a p=reject failure only gets dmarc=fail in A-R
@@ -51,6 +56,7 @@ public final class MilterConfig {
     keys.addAll(
         Set.of(
             "dkim-sign",
+            "arc-seal",
             "sign-networks",
             "on-error",
             "reject-dmarc",
@@ -114,12 +120,14 @@ public final class MilterConfig {
   }
 
   private final PolicydConfig values;
+  private final @Nullable ArcSealer arcSealer;
 
   private MilterConfig(PolicydConfig values) {
     this.values = values;
     // fail fast: every typed value is checked once here
     listen();
     signingKeys();
+    this.arcSealer = arcSealKey().map(this::readArcSealer).orElse(null);
     signNetworks();
     onErrorAccept();
     rejectDmarc();
@@ -187,6 +195,66 @@ public final class MilterConfig {
               p[0].strip().toLowerCase(Locale.ROOT), p[1].strip(), Path.of(p[2].strip())));
     }
     return out;
+  }
+
+  /** The {@code arc-seal} entry, if any (not repeatable: one chain, one sealer). */
+  public Optional<SigningKey> arcSealKey() {
+    String s = values.get("arc-seal", null);
+    if (s == null) {
+      return Optional.empty();
+    }
+    String[] p = s.split(":", 3);
+    if (p.length != 3 || p[0].isBlank() || p[1].isBlank() || p[2].isBlank()) {
+      throw new IllegalArgumentException(
+          "'arc-seal' must be DOMAIN:SELECTOR:KEYFILE, not '" + s + "'");
+    }
+    return Optional.of(
+        new SigningKey(p[0].strip().toLowerCase(Locale.ROOT), p[1].strip(), Path.of(p[2].strip())));
+  }
+
+  /**
+   * The sealer of {@code arc-seal}, its key read once when the configuration was parsed; its AAR
+   * starts with {@link #authservId()}, the id of the milter's own Authentication-Results.
+   */
+  public Optional<ArcSealer> arcSealer() {
+    return Optional.ofNullable(arcSealer);
+  }
+
+  private ArcSealer readArcSealer(SigningKey k) {
+    String pem;
+    try {
+      pem = Files.readString(k.keyFile(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "'arc-seal' key file " + k.keyFile() + " cannot be read: " + e, e);
+    }
+    ArcSealer.Builder b = ArcSealer.builder();
+    try {
+      b.domain(k.domain()).selector(k.selector());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'arc-seal': " + e.getMessage(), e);
+    }
+    try {
+      b.privateKeyPem(pem);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "'arc-seal' key file " + k.keyFile() + " is not a usable private key: " + e.getMessage(),
+          e);
+    }
+    try {
+      b.authservId(authservId());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "'arc-seal' needs an 'authserv-id' of one token (the AAR starts with it): "
+              + e.getMessage(),
+          e);
+    }
+    try {
+      return b.build();
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(
+          "'arc-seal' key file " + k.keyFile() + ": " + e.getMessage(), e);
+    }
   }
 
   public List<Network> signNetworks() {

@@ -7,6 +7,9 @@ import dev.mailwarden.DecisionLog;
 import dev.mailwarden.MailWarden;
 import dev.mailwarden.MailwardenRuntime;
 import dev.mailwarden.Weights;
+import dev.mailwarden.auth.arc.Arc;
+import dev.mailwarden.auth.arc.ArcSealer;
+import dev.mailwarden.auth.arc.ArcVerifier;
 import dev.mailwarden.auth.dkim.Dkim;
 import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.auth.dkim.DkimSigner;
@@ -44,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #inbound()}: DNSBL, DNSWL, iprev, HELO and SPF — each runs once its input is known
  *       (IP at connect, HELO, MAIL FROM);
- *   <li>{@link #endOfMessage}: DMARC over the earlier results and the streamed DKIM result.
+ *   <li>{@link #endOfMessage}: DMARC over the earlier results and the streamed DKIM result (and the
+ *       streamed ARC result when {@link #arcSealer()} is configured).
  * </ul>
  */
 public final class MilterPipelines implements AutoCloseable {
@@ -63,6 +67,8 @@ public final class MilterPipelines implements AutoCloseable {
   private final @Nullable MetricsEndpoint metrics;
   private final boolean verifyDkim;
   private final List<MilterConfig.Network> signNetworks;
+  private final ArcVerifier arc;
+  private final @Nullable ArcSealer arcSealer;
 
   /**
    * What a DMARC failure scores: reject reaches any reject threshold, quarantine the quarantine
@@ -131,6 +137,8 @@ public final class MilterPipelines implements AutoCloseable {
       metrics.bindLimiter(limiter);
     }
     this.signNetworks = List.copyOf(config.signNetworks());
+    this.arc = Arc.check();
+    this.arcSealer = config.arcSealer().orElse(null);
   }
 
   /** True when the client is in {@code sign-networks}: its mail is outbound. */
@@ -233,6 +241,16 @@ public final class MilterPipelines implements AutoCloseable {
       }
       d = d.substring(dot + 1);
     }
+  }
+
+  /** The ARC validation of inbound mail, streamed during DATA when the milter seals. */
+  public ArcVerifier arc() {
+    return arc;
+  }
+
+  /** The sealer of {@code arc-seal}: accepted inbound mail is ARC-sealed when present. */
+  public Optional<ArcSealer> arcSealer() {
+    return Optional.ofNullable(arcSealer);
   }
 
   public boolean signs() {

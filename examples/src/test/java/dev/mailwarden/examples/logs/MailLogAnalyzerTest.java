@@ -9,7 +9,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What the report adds to pflogsumm, on the fixture logs; and the caps, on hostile logs. */
@@ -315,5 +319,66 @@ class MailLogAnalyzerTest {
     // compares them), but not in the hour table
     assertThat(r.hourly().stream().mapToLong(LogReport.Hour::rejected).sum())
         .isEqualTo(r.totals().rejected() - 1);
+  }
+
+  /** pflogsumm's own patterns, which the analyzer's hand-written scans must agree with. */
+  private static final Pattern PFLOGSUMM_CLIENT_IPV4 =
+      Pattern.compile("^([^\\[]*)\\[((?:\\d{1,3}\\.){3}\\d{1,3})\\]", Pattern.UNIX_LINES);
+
+  private static final Pattern PFLOGSUMM_PARENT_DOMAIN =
+      Pattern.compile("^(.*)\\.([^.]+)\\.([^.]{3}|[^.]{2,3}\\.[^.]{2})$", Pattern.UNIX_LINES);
+
+  private static String regexParentDomain(String domain) {
+    Matcher m = PFLOGSUMM_PARENT_DOMAIN.matcher(domain);
+    return m.matches() ? (m.group(2) + "." + m.group(3)).toLowerCase(Locale.ROOT) : domain;
+  }
+
+  private static String regexClientDomainIpv4(String client) {
+    Matcher m = PFLOGSUMM_CLIENT_IPV4.matcher(client);
+    if (!m.find()) {
+      return null;
+    }
+    String domain = m.group(1);
+    return domain.isEmpty() || domain.equals("unknown") ? m.group(2) : regexParentDomain(domain);
+  }
+
+  @Test
+  void clientDomainScan_agreesWithPflogsummsRegexes_onNamedAndRandomClients() {
+    List<String> named =
+        List.of(
+            "mail.Example.COM[192.0.2.1]",
+            "unknown[198.51.100.7]",
+            "[203.0.113.9]",
+            "a.b.co.uk[1.2.3.4]",
+            "x.y.com.au[1.2.3.4]:25",
+            "host[1.2.3.4",
+            "host[1.2.3]",
+            "host[1234.2.3.4]",
+            "host[::1]",
+            "host/1.2.3.4",
+            "a.bc[1.2.3.4]",
+            ".com[1.2.3.4]",
+            "a..com[1.2.3.4]",
+            "a.b.cd.ef.gh[1.2.3.4]",
+            "mail8706.sender730.example[198.18.34.2]",
+            "x.abcd.ab[1.1.1.1]",
+            "q[w.e.r[1.2.3.4]",
+            "a.b.c.d[1.2.3.4]");
+    for (String c : named) {
+      assertThat(MailLogAnalyzer.clientDomainIpv4(c)).as(c).isEqualTo(regexClientDomainIpv4(c));
+    }
+    String[] pieces = {
+      "a", "B", "xy", "abc", ".", ".", "[", "]", "1", "23", "456", "7890", "unknown", "/", ":"
+    };
+    Random random = new Random(21);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(12); k >= 0; k--) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String s = b.toString();
+      assertThat(MailLogAnalyzer.parentDomain(s)).as(s).isEqualTo(regexParentDomain(s));
+      assertThat(MailLogAnalyzer.clientDomainIpv4(s)).as(s).isEqualTo(regexClientDomainIpv4(s));
+    }
   }
 }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.net.InetAddresses;
+import dev.mailwarden.auth.arc.ArcSealer;
+import dev.mailwarden.auth.dkim.DkimKeys;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MilterConfigTest {
 
@@ -86,6 +90,98 @@ class MilterConfigTest {
     assertThatThrownBy(() -> MilterConfig.parse("reject-dmarc = on\nreject-dmarc = off\n", "t"))
         .hasMessageContaining("given twice");
     assertThatThrownBy(() -> MilterConfig.parseListen("unix:")).hasMessageContaining("path");
+  }
+
+  @Test
+  void arcSeal_absentByDefault() {
+    assertThat(MilterConfig.defaults().arcSealKey()).isEmpty();
+    assertThat(MilterConfig.defaults().arcSealer()).isEmpty();
+  }
+
+  @Test
+  void arcSeal_rsaAndEd25519Keys_areReadAtParse_withTheMiltersAuthservId(@TempDir Path dir)
+      throws Exception {
+    Path rsa = dir.resolve("arc.pem");
+    Files.writeString(rsa, DkimKeys.rsa(2048).privateKeyPem());
+    MilterConfig c =
+        MilterConfig.parse(
+            "authserv-id = mx.example.org\narc-seal = Example.ORG : arc1 : " + rsa + "\n", "t");
+    assertThat(c.arcSealKey()).contains(new MilterConfig.SigningKey("example.org", "arc1", rsa));
+    ArcSealer sealer = c.arcSealer().orElseThrow();
+    assertThat(sealer.algorithm()).isEqualTo("rsa-sha256");
+    assertThat(sealer.authservId()).isEqualTo("mx.example.org");
+    assertThat(sealer.toString()).contains("d=example.org").contains("s=arc1");
+
+    Path ed = dir.resolve("ed:with:colons.pem");
+    Files.writeString(ed, DkimKeys.ed25519().privateKeyPem());
+    MilterConfig e = MilterConfig.parse("arc-seal = ed.example:ed:" + ed + "\n", "t");
+    assertThat(e.arcSealKey().orElseThrow().keyFile()).isEqualTo(ed);
+    assertThat(e.arcSealer().orElseThrow().algorithm()).isEqualTo("ed25519-sha256");
+    assertThat(e.arcSealer().orElseThrow().authservId()).isEqualTo(e.authservId());
+  }
+
+  @Test
+  void arcSeal_eachBadForm_failsAtParse_withTheKeyInTheMessage(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("good.pem");
+    Files.writeString(good, DkimKeys.rsa(2048).privateKeyPem());
+    Path garbage = dir.resolve("garbage.pem");
+    Files.writeString(
+        garbage, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    Path noPem = dir.resolve("no-pem.txt");
+    Files.writeString(noPem, "just some text, no PEM block\n");
+    Path small = dir.resolve("rsa512.pem");
+    Files.writeString(small, rsaPem(512));
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1\n", "t"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'arc-seal' must be DOMAIN:SELECTOR:KEYFILE");
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org::" + good + "\n", "t"))
+        .hasMessageContaining("'arc-seal' must be DOMAIN:SELECTOR:KEYFILE");
+    assertThatThrownBy(
+            () ->
+                MilterConfig.parse(
+                    "arc-seal = example.org:arc1:" + dir.resolve("no.pem") + "\n", "t"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'arc-seal' key file")
+        .hasMessageContaining("no.pem")
+        .hasMessageContaining("cannot be read");
+    assertThatThrownBy(
+            () -> MilterConfig.parse("arc-seal = example.org:arc1:" + garbage + "\n", "t"))
+        .hasMessageContaining("'arc-seal' key file")
+        .hasMessageContaining("not a usable private key");
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1:" + noPem + "\n", "t"))
+        .hasMessageContaining("not a usable private key");
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = example.org:arc1:" + small + "\n", "t"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'arc-seal' key file")
+        .hasMessageContaining("1024");
+    assertThatThrownBy(() -> MilterConfig.parse("arc-seal = not a domain:arc1:" + good + "\n", "t"))
+        .hasMessageContaining("'arc-seal'")
+        .hasMessageContaining("not a domain name");
+    assertThatThrownBy(
+            () -> MilterConfig.parse("arc-seal = example.org:bad selector:" + good + "\n", "t"))
+        .hasMessageContaining("'arc-seal'")
+        .hasMessageContaining("selector");
+    assertThatThrownBy(
+            () ->
+                MilterConfig.parse(
+                    "arc-seal = example.org:a:"
+                        + good
+                        + "\narc-seal = example.org:b:"
+                        + good
+                        + "\n",
+                    "t"))
+        .hasMessageContaining("given twice");
+  }
+
+  /** A PKCS#8 PEM RSA key of {@code bits}, made with the JDK (DkimKeys refuses small keys). */
+  private static String rsaPem(int bits) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(bits);
+    String b64 =
+        java.util.Base64.getMimeEncoder(
+                64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(g.generateKeyPair().getPrivate().getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 
   @Test

@@ -43,6 +43,7 @@ class PostfixMilterIT {
   static final DkimKeyPair INBOUND_KEY = DkimKeys.rsa(2048);
   static final DkimKeyPair OUR_RSA = DkimKeys.rsa(2048);
   static final DkimKeyPair OUR_ED = DkimKeys.ed25519();
+  static final DkimKeyPair OUR_ARC = DkimKeys.rsa(2048);
 
   @TempDir static Path dir;
   private static Path postfix;
@@ -60,6 +61,7 @@ class PostfixMilterIT {
     swaks = Environment.requireBinary("swaks", "swaks");
     Files.writeString(dir.resolve("rsa.pem"), OUR_RSA.privateKeyPem());
     Files.writeString(dir.resolve("ed.pem"), OUR_ED.privateKeyPem());
+    Files.writeString(dir.resolve("arc.pem"), OUR_ARC.privateKeyPem());
     ZoneResolver dns =
         ZoneResolver.builder()
             .address("2.0.0.127.bl.example", "127.0.0.2")
@@ -67,6 +69,7 @@ class PostfixMilterIT {
             .txt("s1._domainkey.signer.example", INBOUND_KEY.txtRecord())
             .txt("_dmarc.signer.example", "v=DMARC1; p=reject")
             .txt("_dmarc.paypal.example", "v=DMARC1; p=reject")
+            .txt("arc._domainkey.test.example", OUR_ARC.txtRecord())
             .build();
     MilterConfig cfg =
         MilterConfig.parse(
@@ -78,6 +81,7 @@ class PostfixMilterIT {
                 "sign-networks = 192.0.2.0/24",
                 "dkim-sign = example.com:rsa:" + dir.resolve("rsa.pem"),
                 "dkim-sign = ed.example:ed:" + dir.resolve("ed.pem"),
+                "arc-seal = test.example:arc:" + dir.resolve("arc.pem"),
                 ""),
             "it");
     pipelines =
@@ -423,6 +427,85 @@ class PostfixMilterIT {
     }
   }
 
+  @Test
+  void inboundMail_leavesArcSealedAtTheTop_andDkimpyArcVerifyPasses() throws Exception {
+    String subject = "arc-" + UUID.randomUUID();
+    byte[] msg =
+        DkimSigner.builder()
+            .domain("signer.example")
+            .selector("s1")
+            .privateKey(INBOUND_KEY.privateKey())
+            .build()
+            .signMessage(message("alice@signer.example", subject));
+    assertThat(swaks("203.0.113.9", "alice@signer.example", "bob@test.example", msg))
+        .contains("250 2.0.0 Ok: queued");
+    String m = delivered("bob", subject);
+    List<String> names = new ArrayList<>();
+    for (String line : m.substring(m.indexOf('\n') + 1, m.indexOf("\n\n")).split("\n")) {
+      if (!line.isEmpty() && line.charAt(0) != ' ' && line.charAt(0) != '\t') {
+        names.add(line.substring(0, line.indexOf(':')));
+      }
+    }
+    // an insert at index 0 goes above Postfix's own Received (as with Sendmail): the ARC set tops
+    // what Postfix queued; only the delivery agent's fields are above it
+    int seal = names.indexOf("ARC-Seal");
+    assertThat(seal).as(names.toString()).isNotNegative();
+    assertThat(names.subList(seal, seal + 4))
+        .as(names.toString())
+        .containsExactly(
+            "ARC-Seal",
+            "ARC-Message-Signature",
+            "ARC-Authentication-Results",
+            "Authentication-Results");
+    assertThat(names.subList(0, seal))
+        .as(names.toString())
+        .allMatch(n -> List.of("Return-Path", "X-Original-To", "Delivered-To").contains(n));
+    assertThat(names.get(seal + 4)).as(names.toString()).isEqualTo("Received");
+    assertThat(arcVerify(m)).isEqualTo("pass");
+    assertThat(arcVerify(m.replace("this is the body", "this is another body")))
+        .as("a tampered copy must fail, or the check proves nothing")
+        .isEqualTo("fail");
+  }
+
+  private static final String ARC_VERIFY =
+      """
+      import sys, dkim
+      msg_path, name, record = sys.argv[1], sys.argv[2], sys.argv[3]
+      def dnsfunc(qname, timeout=5):
+          q = qname.decode() if isinstance(qname, bytes) else qname
+          return record.encode() if q.rstrip('.').lower() == name else None
+      with open(msg_path, 'rb') as f:
+          message = f.read()
+      cv, results, reason = dkim.arc_verify(message, dnsfunc=dnsfunc)
+      print(cv.decode() if cv else 'fail')
+      """;
+
+  /** dkimpy's {@code arc_verify} on a delivered mbox message, with our ARC key. */
+  static String arcVerify(String mboxMessage) throws IOException {
+    Path python = Environment.requireBinary("python3", "python3-dkim");
+    Path msg = Files.createTempFile(dir, "delivered", ".eml");
+    Files.writeString(msg, rfc822(mboxMessage), StandardCharsets.ISO_8859_1);
+    Path script = dir.resolve("arc_verify.py");
+    Files.writeString(script, ARC_VERIFY);
+    String out =
+        run(List.of(
+                python.toString(),
+                script.toString(),
+                msg.toString(),
+                "arc._domainkey.test.example",
+                OUR_ARC.txtRecord()))
+            .strip();
+    return out.substring(out.lastIndexOf('\n') + 1);
+  }
+
+  /** A delivered mbox message as RFC 5322: its "From " line dropped, CRLF line ends. */
+  static String rfc822(String mboxMessage) {
+    return mboxMessage
+        .substring(mboxMessage.indexOf('\n') + 1)
+        .replace("\r\n", "\n")
+        .replace("\n", "\r\n");
+  }
+
   private static final String DKIMPY =
       """
       import sys, dkim
@@ -438,13 +521,8 @@ class PostfixMilterIT {
   /** dkimpy's verdict on a delivered mbox message (its "From " line dropped, CRLF line ends). */
   static String dkimpy(String mboxMessage, String keyName, String txt) throws IOException {
     Path python = Environment.requireBinary("python3", "python3-dkim");
-    String rfc822 =
-        mboxMessage
-            .substring(mboxMessage.indexOf('\n') + 1)
-            .replace("\r\n", "\n")
-            .replace("\n", "\r\n");
     Path msg = Files.createTempFile(dir, "delivered", ".eml");
-    Files.writeString(msg, rfc822, StandardCharsets.ISO_8859_1);
+    Files.writeString(msg, rfc822(mboxMessage), StandardCharsets.ISO_8859_1);
     Path script = dir.resolve("verify.py");
     Files.writeString(script, DKIMPY);
     String out =

@@ -115,7 +115,7 @@ class ReadmeSnippetsTest {
         .check(Arc.check())                                    // arc= in Authentication-Results
         .check(Dmarc.builder().trustArcSealers("lists.example.org").build())
         .build();
-    ArcSealer sealer = Arc.sealer().domain("lists.example.org").selector("arc1")
+    ArcSealer sealer = ArcSealer.builder().domain("lists.example.org").selector("arc1")
         .privateKeyPem(pem).authservId("lists.example.org").build();
     byte[] sealed = sealer.seal(raw, evaluation);               // AAR from the evaluation, cv from its arc= result
     return sealed;

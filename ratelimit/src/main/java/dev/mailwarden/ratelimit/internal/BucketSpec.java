@@ -51,7 +51,7 @@ public final class BucketSpec {
     for (int i = 0; i < n; i++) {
       Limit l = this.limits.get(i);
       capacity[i] = l.capacity();
-      period[i] = l.periodNanos();
+      period[i] = l.period().toNanos();
       offset[i] = slot;
       if (l.refill() == Limit.Refill.INTERVAL) {
         kind[i] = INTERVAL;

@@ -147,7 +147,7 @@ final class RedisStore implements LimitStore {
     fixedArgs[1] = Integer.toString(limits.size());
     for (int i = 0; i < limits.size(); i++) {
       Limit l = limits.get(i);
-      long periodMicros = l.periodNanos() / 1000;
+      long periodMicros = l.period().toNanos() / 1000;
       if (l.refill() == Limit.Refill.GREEDY
           && (Math.multiplyHigh(l.capacity(), periodMicros) != 0
               || l.capacity() * periodMicros >= EXACT_LIMIT)) {

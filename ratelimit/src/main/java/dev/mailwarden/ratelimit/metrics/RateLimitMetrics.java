@@ -35,6 +35,9 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Never the key (a user, an address or an IP) as a tag.
  */
+// "exports": MeterRegistry is in the signatures but micrometer.core is not required transitively
+// (an optional dependency); whoever calls bind(...) holds a registry, so reads micrometer.core
+@SuppressWarnings("exports")
 public final class RateLimitMetrics implements EvaluationListener {
   private static final String NONE = "none";
 

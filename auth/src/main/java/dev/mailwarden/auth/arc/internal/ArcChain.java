@@ -42,8 +42,9 @@ public final class ArcChain {
   private final KeyCache keys;
   private final DnsResolver dns;
   private final Executor executor;
+  private final ArcResults results;
 
-  private final MessageHead head = new MessageHead();
+  private final MessageHead head;
   private boolean started;
   private List<HeaderField> headers = List.of();
   private final List<BodyHasher> hashers = new ArrayList<>(2);
@@ -55,13 +56,21 @@ public final class ArcChain {
   private HeaderField[] aars = new HeaderField[0];
   private final Map<String, CompletableFuture<@Nullable Object>> lookups = new LinkedHashMap<>();
 
+  /**
+   * @param maxHeaderBytes the header block stored at most (a larger one is drained and fails the
+   *     chain); {@link Integer#MAX_VALUE} when the caller already holds the whole message
+   */
   public ArcChain(
       int maxSets,
       int maxFieldBytes,
       boolean oldestPass,
+      int maxHeaderBytes,
       KeyCache keys,
       DnsResolver dns,
-      Executor executor) {
+      Executor executor,
+      ArcResults results) {
+    this.results = results;
+    this.head = new MessageHead(maxHeaderBytes);
     this.maxSets = maxSets;
     this.maxFieldBytes = maxFieldBytes;
     this.oldestPass = oldestPass;
@@ -90,6 +99,15 @@ public final class ArcChain {
 
   private void start() {
     started = true;
+    if (head.overflowed()) {
+      early =
+          fail(
+              "header block over "
+                  + head.maxBytes()
+                  + " bytes (the DKIM header cap): the chain is not validated",
+              0);
+      return;
+    }
     headers = head.fields();
     early = readStructure();
     if (early != null) {
@@ -170,7 +188,7 @@ public final class ArcChain {
       n = Math.max(n, i);
     }
     if (fields == 0) {
-      return ArcResult.none();
+      return results.none();
     }
     if (seals[n] != null && seals[n].problem == null && seals[n].chainStatus.equals("fail")) {
       return fail("the ARC-Seal of i=" + n + " records cv=fail", n);
@@ -214,7 +232,7 @@ public final class ArcChain {
   }
 
   private ArcResult fail(String reason, int instances) {
-    return ArcResult.fail(reason, instances, List.of());
+    return results.fail(reason, instances, List.of());
   }
 
   private int hasherFor(ArcSignature s) {
@@ -255,7 +273,7 @@ public final class ArcChain {
     CompletableFuture<?>[] all = lookups.values().toArray(new CompletableFuture<?>[0]);
     return CompletableFuture.allOf(all)
         .thenApplyAsync(v -> validate(), executor)
-        .exceptionally(e -> ArcResult.temperror("ARC validation failed: " + e, n, List.of()));
+        .exceptionally(e -> results.temperror("ARC validation failed: " + e, n, List.of()));
   }
 
   /** Steps 4 to 7 of RFC 8617 5.2, once the keys are in. */
@@ -268,8 +286,8 @@ public final class ArcChain {
     if (newest.outcome != Outcome.PASS) {
       String why = "ARC-Message-Signature i=" + n + ": " + newest.reason;
       return newest.outcome == Outcome.TEMPERROR
-          ? ArcResult.temperror(why, n, sets(ams))
-          : ArcResult.fail(why, n, sets(ams));
+          ? results.temperror(why, n, sets(ams))
+          : results.fail(why, n, sets(ams));
     }
     byte[][] sealHashes = sealHashes();
     for (int i = n; i >= 1; i--) {
@@ -281,8 +299,8 @@ public final class ArcChain {
       if (c.key == null || c.outcome != Outcome.PASS) {
         String why = "ARC-Seal i=" + i + ": " + c.reason;
         return c.outcome == Outcome.TEMPERROR
-            ? ArcResult.temperror(why, n, sets(ams))
-            : ArcResult.fail(why, n, sets(ams));
+            ? results.temperror(why, n, sets(ams))
+            : results.fail(why, n, sets(ams));
       }
     }
     int oldest = -1;
@@ -300,7 +318,7 @@ public final class ArcChain {
         }
       }
     }
-    return ArcResult.pass(n, oldest, sets(ams));
+    return results.pass(n, oldest, sets(ams));
   }
 
   private List<ArcSet> sets(Outcome[] ams) {

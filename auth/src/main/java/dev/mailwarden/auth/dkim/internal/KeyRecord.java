@@ -103,19 +103,19 @@ public final class KeyRecord {
       // 1024..4096 bits; a huge modulus or exponent turns one signature into many milliseconds
       if (rsa.getModulus().bitLength() > MAX_RSA_BITS) {
         throw new DkimSyntaxException(
-            "RSA key of "
+            SignatureCaps.KEY_MARKER
+                + ": a modulus of "
                 + rsa.getModulus().bitLength()
-                + " bits exceeds the cap of "
-                + MAX_RSA_BITS
-                + " bits");
+                + " bits, the cap is "
+                + MAX_RSA_BITS);
       }
       if (rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS) {
         throw new DkimSyntaxException(
-            "RSA public exponent of "
+            SignatureCaps.KEY_MARKER
+                + ": a public exponent of "
                 + rsa.getPublicExponent().bitLength()
-                + " bits exceeds the cap of "
-                + MAX_RSA_EXPONENT_BITS
-                + " bits");
+                + " bits, the cap is "
+                + MAX_RSA_EXPONENT_BITS);
       }
     }
     return new KeyRecord(keyType, key, null, hashes, testing, strict);

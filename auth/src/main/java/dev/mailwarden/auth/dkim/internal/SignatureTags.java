@@ -67,9 +67,10 @@ public final class SignatureTags {
     if (field.length() > MAX_FIELD) {
       // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
       throw new DkimSyntaxException(
-          "DKIM-Signature field of "
+          SignatureCaps.FIELD_MARKER
+              + ": "
               + field.length()
-              + " characters exceeds the cap of "
+              + " characters, the cap is "
               + MAX_FIELD);
     }
     String raw = field.raw();
@@ -162,7 +163,11 @@ public final class SignatureTags {
     if (names > MAX_SIGNED_HEADERS) {
       // real signatures name tens of fields; thousands only make every verifier work for nothing
       throw new DkimSyntaxException(
-          "h= names " + names + " header fields, more than the cap of " + MAX_SIGNED_HEADERS);
+          SignatureCaps.SIGNED_HEADERS_MARKER
+              + ": "
+              + names
+              + " header fields, the cap is "
+              + MAX_SIGNED_HEADERS);
     }
     signedHeaders = TagList.splitList(hList);
     boolean from = false;

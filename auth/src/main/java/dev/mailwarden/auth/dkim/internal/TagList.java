@@ -76,7 +76,7 @@ public final class TagList {
         throw new DkimSyntaxException("bad tag name '" + printable(s.substring(a, nameEnd)) + "'");
       }
       if (count >= MAX_TAGS) {
-        throw new DkimSyntaxException("more than " + MAX_TAGS + " tags (the cap)");
+        throw new DkimSyntaxException(SignatureCaps.TAGS_MARKER + ": more than " + MAX_TAGS);
       }
       int key = key(s, a, nameEnd);
       if (find(s, spans, count, key, s, a, nameEnd - a) >= 0) {

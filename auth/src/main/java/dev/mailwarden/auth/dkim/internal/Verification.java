@@ -34,6 +34,7 @@ public final class Verification {
   private final DnsResolver dns;
   private final long nowEpochSeconds;
   private final Executor executor;
+  private final DkimResults dkimResults;
 
   private final MessageHead head;
   private boolean started;
@@ -56,7 +57,9 @@ public final class Verification {
       KeyCache keys,
       DnsResolver dns,
       long nowEpochSeconds,
-      Executor executor) {
+      Executor executor,
+      DkimResults dkimResults) {
+    this.dkimResults = dkimResults;
     this.skew = skew;
     this.maxSignatures = maxSignatures;
     this.head = new MessageHead(maxHeaderBytes);
@@ -137,7 +140,7 @@ public final class Verification {
     }
     if (head.overflowed()) {
       return CompletableFuture.completedFuture(
-          DkimResult.permerror(
+          dkimResults.permerror(
               HEADER_CAP_REASON + " (" + head.maxBytes() + " bytes); message not evaluated"));
     }
     for (BodyHasher h : hashers) {
@@ -163,7 +166,7 @@ public final class Verification {
     int from = fromCount;
     int skip = skipped;
     if (results.size() == 1) {
-      return results.get(0).thenApply(r -> DkimResult.of(List.of(r), from, skip));
+      return results.get(0).thenApply(r -> dkimResults.of(List.of(r), from, skip));
     }
     return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -172,7 +175,7 @@ public final class Verification {
               for (CompletableFuture<DkimSignatureResult> f : results) {
                 list.add(f.join());
               }
-              return DkimResult.of(list, from, skip);
+              return dkimResults.of(list, from, skip);
             });
   }
 

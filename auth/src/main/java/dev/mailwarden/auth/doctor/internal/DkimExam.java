@@ -27,7 +27,7 @@ final class DkimExam {
     if (selectors.isEmpty()) {
       return CompletableFuture.completedFuture(
           List.of(
-              DoctorFinding.info(
+              Found.info(
                   Codes.DKIM_NOT_CHECKED,
                   "No DKIM selector was given, so no DKIM key was checked.",
                   "Give the selector your server signs with (the s= tag of its DKIM-Signature), e.g. --selector s1.")));
@@ -52,7 +52,7 @@ final class DkimExam {
     List<DnsRecord.Txt> txts = a.txts();
     if (txts.isEmpty()) {
       return List.of(
-          DoctorFinding.error(
+          Found.error(
               Codes.DKIM_KEY_MISSING,
               "No DKIM key at "
                   + name
@@ -65,7 +65,7 @@ final class DkimExam {
     }
     if (txts.size() > 1) {
       return List.of(
-          DoctorFinding.error(
+          Found.error(
               Codes.DKIM_KEY_INVALID,
               name
                   + " has "
@@ -78,7 +78,7 @@ final class DkimExam {
       key = KeyRecord.parse(txts.get(0).text());
     } catch (DkimSyntaxException e) {
       return List.of(
-          DoctorFinding.error(
+          Found.error(
               Codes.DKIM_KEY_INVALID,
               Found.clean(
                   "The DKIM key record at " + name + " is unusable: " + e.getMessage() + "."),
@@ -87,7 +87,7 @@ final class DkimExam {
     List<DoctorFinding> out = new ArrayList<>();
     if (key.keyType().equals("rsa") && key.bits() < MIN_BITS) {
       out.add(
-          DoctorFinding.error(
+          Found.error(
               Codes.DKIM_KEY_WEAK,
               "The RSA key at "
                   + name
@@ -99,7 +99,7 @@ final class DkimExam {
               "Generate a 2048-bit key (mailwarden dkim keygen --type rsa), publish it under a new selector and sign with it."));
     } else if (key.keyType().equals("rsa") && key.bits() < STRONG_BITS) {
       out.add(
-          DoctorFinding.warning(
+          Found.warning(
               Codes.DKIM_KEY_WEAK,
               "The RSA key at "
                   + name
@@ -112,7 +112,7 @@ final class DkimExam {
     }
     if (key.testing()) {
       out.add(
-          DoctorFinding.warning(
+          Found.warning(
               Codes.DKIM_TESTING,
               "The key at "
                   + name

@@ -84,7 +84,7 @@ final class DmarcExam {
     }
     if (l.none()) {
       return done(
-          DoctorFinding.error(
+          Found.error(
               Codes.DMARC_MISSING,
               "No DMARC record at "
                   + name
@@ -100,7 +100,7 @@ final class DmarcExam {
     }
     if (l.records().size() > 1) {
       return done(
-          DoctorFinding.error(
+          Found.error(
               Codes.DMARC_INVALID,
               name
                   + " has "
@@ -111,7 +111,7 @@ final class DmarcExam {
     DmarcRecord.Parsed parsed = l.records().get(0);
     if (!parsed.isValid()) {
       return done(
-          DoctorFinding.error(
+          Found.error(
               Codes.DMARC_INVALID,
               Found.clean(
                   "The DMARC record at " + name + " is unusable: " + parsed.problem() + "."),
@@ -122,7 +122,7 @@ final class DmarcExam {
     Policy p = inherited ? r.subdomainPolicy().orElse(r.policy()) : r.policy();
     if (p == Policy.NONE) {
       out.add(
-          DoctorFinding.warning(
+          Found.warning(
               Codes.DMARC_P_NONE,
               "The DMARC policy "
                   + (inherited ? "for " + domain + " (sp/p of " + l.domain() + ")" : "of " + domain)
@@ -131,7 +131,7 @@ final class DmarcExam {
     }
     if (r.aggregateReportUris().isEmpty()) {
       out.add(
-          DoctorFinding.warning(
+          Found.warning(
               Codes.DMARC_NO_RUA,
               "The DMARC record at "
                   + name
@@ -177,7 +177,7 @@ final class DmarcExam {
       }
     }
     return List.of(
-        DoctorFinding.warning(
+        Found.warning(
             Codes.DMARC_RUA_UNAUTHORIZED,
             "The DMARC record of "
                 + policyDomain

@@ -94,7 +94,7 @@ public final class Examination {
 
   private static DoctorFinding failed(String what, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return DoctorFinding.error(
+    return Found.error(
         Codes.CHECK_FAILED,
         Found.clean("Checking " + what + " failed unexpectedly: " + cause),
         "This is a bug in mailwarden; please report it with the command you ran.");

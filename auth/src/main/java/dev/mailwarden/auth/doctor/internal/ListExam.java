@@ -100,7 +100,7 @@ final class ListExam {
               + r.list()
               + "'s website to learn why, fix the cause, then request removal.";
     }
-    return DoctorFinding.error(
+    return Found.error(
         Codes.LISTED,
         Found.clean(addr + " is listed on " + r.list() + ". " + meaning + reason),
         fix);
@@ -110,7 +110,7 @@ final class ListExam {
     ListError err = r.error().orElseThrow();
     return switch (err) {
       case BLOCKED, RATE_LIMITED ->
-          DoctorFinding.warning(
+          Found.warning(
               Codes.PUBLIC_RESOLVER,
               Found.clean(
                   r.list()
@@ -132,7 +132,7 @@ final class ListExam {
               r.query().isEmpty() ? r.detail() : r.query() + ": " + r.detail(),
               "the listing of " + addr + " on " + r.list());
       default ->
-          DoctorFinding.warning(
+          Found.warning(
               Codes.DNSBL_ERROR,
               Found.clean(
                   r.list()

@@ -38,7 +38,7 @@ final class MxExam {
               if (records.size() == 1 && isRoot(records.get(0).exchange())) {
                 return done(
                     List.of(
-                        DoctorFinding.error(
+                        Found.error(
                             Codes.MX_NULL,
                             domain
                                 + " publishes a null MX (\"0 .\", RFC 7505): it accepts no mail, so receivers refuse mail from it "
@@ -69,7 +69,7 @@ final class MxExam {
         (v4, v6) -> {
           if (v4.isSuccess() || v6.isSuccess()) {
             return List.of(
-                DoctorFinding.warning(
+                Found.warning(
                     Codes.MX_MISSING,
                     domain
                         + " has no MX record; mail to it goes to its A/AAAA address (implicit MX), which is rarely meant.",
@@ -85,7 +85,7 @@ final class MxExam {
                     v4.isError() ? v4 : v6, "the address of " + domain + " (it has no MX)"));
           }
           return List.of(
-              DoctorFinding.error(
+              Found.error(
                   Codes.MX_MISSING,
                   domain
                       + " has neither an MX nor an address record: receivers that check the sender domain "
@@ -112,7 +112,7 @@ final class MxExam {
               DnsAnswer v6 = aaaa.join();
               if (c.isSuccess() && !c.names().isEmpty()) {
                 out.add(
-                    DoctorFinding.error(
+                    Found.error(
                         Codes.MX_CNAME,
                         Found.clean(
                             "The MX of "
@@ -135,7 +135,7 @@ final class MxExam {
                     Found.dnsError(v4.isError() ? v4 : v6, "the address of the MX host " + host));
               } else if (!v4.isSuccess() && !v6.isSuccess()) {
                 out.add(
-                    DoctorFinding.error(
+                    Found.error(
                         Codes.MX_NO_ADDRESS,
                         "The MX host "
                             + host

@@ -55,7 +55,7 @@ final class ReverseExam {
     switch (iprev.outcome()) {
       case PERMERROR ->
           out.add(
-              DoctorFinding.error(
+              Found.error(
                   Codes.PTR_MISSING,
                   addr
                       + " has no reverse DNS (PTR record); many receivers refuse mail from such addresses.",
@@ -67,7 +67,7 @@ final class ReverseExam {
                       + "."));
       case FAIL ->
           out.add(
-              DoctorFinding.error(
+              Found.error(
                   Codes.FCRDNS_MISMATCH,
                   Found.clean(
                       "Reverse DNS of "
@@ -85,7 +85,7 @@ final class ReverseExam {
       HeloFinding type = f.type();
       if (type == HeloFinding.DYNAMIC_RDNS) {
         out.add(
-            DoctorFinding.warning(
+            Found.warning(
                 Codes.PTR_GENERIC,
                 Found.clean(
                     "The reverse DNS of "
@@ -97,7 +97,7 @@ final class ReverseExam {
                     + "or send through your provider's relay."));
       } else if (helo != null && type == HeloFinding.HELO_MISMATCH) {
         out.add(
-            DoctorFinding.warning(
+            Found.warning(
                 Codes.HELO_MISMATCH,
                 Found.clean(f.reason() + "."),
                 "Use a HELO/EHLO name that resolves to "

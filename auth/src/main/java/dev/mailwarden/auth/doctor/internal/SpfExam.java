@@ -72,7 +72,7 @@ final class SpfExam {
     switch (root.status()) {
       case NONE -> {
         out.add(
-            DoctorFinding.error(
+            Found.error(
                 Codes.SPF_MISSING,
                 domain
                     + " has no SPF record; receivers cannot tell which servers may send its mail, and Gmail "
@@ -98,7 +98,7 @@ final class SpfExam {
       switch (n.status()) {
         case NONE ->
             out.add(
-                DoctorFinding.error(
+                Found.error(
                     Codes.SPF_INCLUDE_MISSING,
                     Found.clean(
                         "The SPF tree of "
@@ -119,7 +119,7 @@ final class SpfExam {
     }
     for (String t : a.invalidTargets()) {
       out.add(
-          DoctorFinding.error(
+          Found.error(
               Codes.SPF_INCLUDE_MISSING,
               Found.clean("SPF " + t + " does not name a valid domain: permerror."),
               "Correct the domain after include:/redirect=."));
@@ -148,7 +148,7 @@ final class SpfExam {
     }
     if (!why.isEmpty()) {
       out.add(
-          DoctorFinding.error(
+          Found.error(
               Codes.SPF_TOO_MANY_LOOKUPS,
               Found.clean(
                   "The SPF tree of "
@@ -161,7 +161,7 @@ final class SpfExam {
     }
     for (String d : a.ptrUses()) {
       out.add(
-          DoctorFinding.warning(
+          Found.warning(
               Codes.SPF_PTR,
               Found.clean(
                   "The SPF record of "
@@ -184,7 +184,7 @@ final class SpfExam {
         if (d.kind == SpfRecord.Kind.ALL) {
           if (d.qualifier == Outcome.PASS) {
             return java.util.Optional.of(
-                DoctorFinding.error(
+                Found.error(
                     Codes.SPF_PERMISSIVE_ALL,
                     "The SPF record"
                         + of(n, domain)
@@ -194,7 +194,7 @@ final class SpfExam {
           }
           if (d.qualifier == Outcome.NEUTRAL) {
             return java.util.Optional.of(
-                DoctorFinding.warning(
+                Found.warning(
                     Codes.SPF_PERMISSIVE_ALL,
                     "The SPF record"
                         + of(n, domain)
@@ -207,7 +207,7 @@ final class SpfExam {
       }
       if (r.redirect == null) {
         return java.util.Optional.of(
-            DoctorFinding.warning(
+            Found.warning(
                 Codes.SPF_PERMISSIVE_ALL,
                 "The SPF record"
                     + of(n, domain)
@@ -232,7 +232,7 @@ final class SpfExam {
   }
 
   private static DoctorFinding multiple(SpfTree.Node n) {
-    return DoctorFinding.error(
+    return Found.error(
         Codes.SPF_MULTIPLE,
         Found.clean(
             n.domain()
@@ -245,7 +245,7 @@ final class SpfExam {
   }
 
   private static DoctorFinding syntax(SpfTree.Node n) {
-    return DoctorFinding.error(
+    return Found.error(
         Codes.SPF_SYNTAX,
         Found.clean(
             "The SPF record of "
@@ -264,7 +264,7 @@ final class SpfExam {
       case PASS, NONE -> {} // NONE: spf-missing already says it
       case FAIL, SOFTFAIL, NEUTRAL ->
           out.add(
-              DoctorFinding.error(
+              Found.error(
                   Codes.SPF_IP_NOT_AUTHORIZED,
                   Found.clean(
                       "SPF of "
@@ -300,7 +300,7 @@ final class SpfExam {
       default -> {
         if (out.stream().noneMatch(f -> STATIC_PERMERRORS.contains(f.code()))) {
           out.add(
-              DoctorFinding.error(
+              Found.error(
                   Codes.SPF_PERMERROR,
                   Found.clean(
                       "SPF of "

@@ -2,9 +2,6 @@ package dev.mailwarden.auth.spf.internal;
 
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.Outcome;
-import dev.mailwarden.auth.spf.SpfEngine;
-import dev.mailwarden.auth.spf.SpfRequest;
-import dev.mailwarden.auth.spf.SpfResult;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * executor (or the context's), under the evaluation's deadline. After jSPF answers, the limits it
  * does not enforce become permerror and DNS errors it swallowed become temperror.
  */
-public final class JspfEngine implements SpfEngine {
+public final class JspfEngine implements Engine {
   private final @Nullable Executor executor;
   private final JspfDnsService dns = new JspfDnsService();
   private final SPF spf;
@@ -33,21 +30,18 @@ public final class JspfEngine implements SpfEngine {
   }
 
   @Override
-  public CompletableFuture<SpfResult> evaluate(SpfRequest request, CheckContext context) {
+  public CompletableFuture<EngineResult> evaluate(SpfRequest request, CheckContext context) {
     Executor on = executor != null ? executor : context.executor();
     try {
       return CompletableFuture.supplyAsync(() -> run(request, context), on);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(
-          SpfResult.builder(Outcome.TEMPERROR, request)
-              .problem("jSPF executor rejected the check")
-              .engine(name())
-              .build());
+          EngineResult.problem(Outcome.TEMPERROR, "jSPF executor rejected the check", 0, 0));
     }
   }
 
   /** Runs jSPF synchronously on the current thread. */
-  public SpfResult run(SpfRequest request, CheckContext context) {
+  public EngineResult run(SpfRequest request, CheckContext context) {
     JspfDnsService.State state = new JspfDnsService.State(context, request.voidLookupLimit());
     dns.begin(state);
     org.apache.james.jspf.executor.SPFResult r;
@@ -61,12 +55,8 @@ public final class JspfEngine implements SpfEngine {
               request.sender(),
               request.heloName().orElse(request.domain()));
     } catch (RuntimeException e) {
-      return SpfResult.builder(Outcome.TEMPERROR, request)
-          .problem("jSPF failed: " + e)
-          .dnsQueries(state.queries)
-          .voidLookups(state.voids)
-          .engine(name())
-          .build();
+      return EngineResult.problem(
+          Outcome.TEMPERROR, "jSPF failed: " + e, state.queries, state.voids);
     } finally {
       dns.end();
     }
@@ -92,13 +82,7 @@ public final class JspfEngine implements SpfEngine {
       explanation =
           explanation.replace(request.clientIp().getHostAddress(), Ip.readable(request.clientIp()));
     }
-    return SpfResult.builder(outcome, request)
-        .explanation(explanation)
-        .problem(problem)
-        .dnsQueries(state.queries)
-        .voidLookups(state.voids)
-        .engine(name())
-        .build();
+    return new EngineResult(outcome, null, explanation, problem, state.queries, state.voids);
   }
 
   static Outcome toOutcome(@Nullable String jspf) {

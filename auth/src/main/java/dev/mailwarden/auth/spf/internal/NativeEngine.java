@@ -3,9 +3,6 @@ package dev.mailwarden.auth.spf.internal;
 import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.Outcome;
-import dev.mailwarden.auth.spf.SpfEngine;
-import dev.mailwarden.auth.spf.SpfRequest;
-import dev.mailwarden.auth.spf.SpfResult;
 import dev.mailwarden.dns.DnsAnswer;
 import dev.mailwarden.dns.DnsRecord;
 import dev.mailwarden.dns.DnsResolver;
@@ -24,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * lookups (2 by default), 10 MX names per {@code mx} (more is permerror), 10 PTR names per {@code
  * ptr} (the rest ignored), and the context's deadline.
  */
-public final class NativeEngine implements SpfEngine {
+public final class NativeEngine implements Engine {
   public static final NativeEngine INSTANCE = new NativeEngine();
 
   static final int MAX_DNS_TERMS = 10;
@@ -44,7 +41,7 @@ public final class NativeEngine implements SpfEngine {
   }
 
   @Override
-  public CompletableFuture<SpfResult> evaluate(SpfRequest request, CheckContext context) {
+  public CompletableFuture<EngineResult> evaluate(SpfRequest request, CheckContext context) {
     Evaluation ev = new Evaluation(request, context);
     String domain = Domains.lookupName(request.domain());
     if (domain == null) {
@@ -125,15 +122,14 @@ public final class NativeEngine implements SpfEngine {
       this.v4 = request.clientIp() instanceof Inet4Address;
     }
 
-    SpfResult result(HostResult r) {
-      return SpfResult.builder(r.outcome, request)
-          .mechanism(r.mechanism)
-          .explanation(r.outcome == Outcome.FAIL ? r.explanation : null)
-          .problem(r.problem)
-          .dnsQueries(queries)
-          .voidLookups(voids)
-          .engine("native")
-          .build();
+    EngineResult result(HostResult r) {
+      return new EngineResult(
+          r.outcome,
+          r.mechanism,
+          r.outcome == Outcome.FAIL ? r.explanation : null,
+          r.problem,
+          queries,
+          voids);
     }
 
     // ---- DNS -------------------------------------------------------------------------------

@@ -61,6 +61,6 @@ class TagListTest {
       many.append("t").append(i).append("=x;");
     }
     assertThatThrownBy(() -> TagList.parse(many.toString()))
-        .hasMessage("more than " + TagList.MAX_TAGS + " tags (the cap)");
+        .hasMessage(SignatureCaps.TAGS_MARKER + ": more than " + TagList.MAX_TAGS);
   }
 }

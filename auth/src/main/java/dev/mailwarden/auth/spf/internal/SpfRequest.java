@@ -1,13 +1,14 @@
-package dev.mailwarden.auth.spf;
+package dev.mailwarden.auth.spf.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailwarden.auth.spf.SpfIdentity;
 import java.net.InetAddress;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one {@code check_host()} evaluation needs (RFC 7208 section 4.1), derived by {@link Spf}
+ * What one {@code check_host()} evaluation needs (RFC 7208 section 4.1), derived by {@code Spf}
  * from the session: the client address, the identity and its domain, the full sender (with {@code
  * postmaster} as local part when there is none, RFC 7208 section 4.3), the HELO name for the {@code
  * %{h}} macro, and the settings of the checker.

@@ -163,17 +163,16 @@ public final class HeaderIndex {
   }
 
   /** Bytes {@code [from, to)} as text, one char per byte, a CR put before every bare LF. */
-  private String string(int from, int to, boolean crlf) {
-    int bare = 0;
-    for (int k = from; k < to; k++) {
-      if (message[k] == '\n' && (k == 0 || message[k - 1] != '\r')) {
-        bare++;
-      }
-    }
-    if (bare == 0 && !crlf) {
+  private String string(int from, int to) {
+    if (bareLineFeeds(from, to) == 0) {
       return new String(message, from, to - from, StandardCharsets.ISO_8859_1);
     }
-    byte[] out = new byte[to - from + bare + (crlf ? 2 : 0)];
+    return new String(bytes(from, to, false), StandardCharsets.ISO_8859_1);
+  }
+
+  /** A copy of bytes {@code [from, to)}, a CR put before every bare LF, CRLF added if asked. */
+  private byte[] bytes(int from, int to, boolean crlf) {
+    byte[] out = new byte[to - from + bareLineFeeds(from, to) + (crlf ? 2 : 0)];
     int n = 0;
     for (int k = from; k < to; k++) {
       if (message[k] == '\n' && (k == 0 || message[k - 1] != '\r')) {
@@ -185,7 +184,17 @@ public final class HeaderIndex {
       out[n++] = '\r';
       out[n] = '\n';
     }
-    return new String(out, StandardCharsets.ISO_8859_1);
+    return out;
+  }
+
+  private int bareLineFeeds(int from, int to) {
+    int bare = 0;
+    for (int k = from; k < to; k++) {
+      if (message[k] == '\n' && (k == 0 || message[k - 1] != '\r')) {
+        bare++;
+      }
+    }
+    return bare;
   }
 
   /**
@@ -281,12 +290,15 @@ public final class HeaderIndex {
      * read as CRLF), without its last line end.
      */
     public String text(int i) {
-      return index().string(start(i), contentEnd(i), false);
+      return index().string(start(i), contentEnd(i));
     }
 
-    /** {@link #text} followed by CRLF: the field as DKIM reads it. */
-    public String textWithCrlf(int i) {
-      return index().string(start(i), contentEnd(i), true);
+    /**
+     * The bytes of {@link #text} followed by CRLF, a copy: the field as DKIM reads and
+     * canonicalizes it (ISO-8859-1, one byte per char).
+     */
+    public byte[] bytesWithCrlf(int i) {
+      return index().bytes(start(i), contentEnd(i), true);
     }
 
     /** The end of unit {@code i} without its last line end (LF, and a CR before it). */
@@ -353,7 +365,7 @@ public final class HeaderIndex {
      * it, folded lines joined by CRLF (see {@link #text}).
      */
     public String value(int i) {
-      return index().string(valueStart(i), contentEnd(i), false);
+      return index().string(valueStart(i), contentEnd(i));
     }
 
     /** After the colon and the spaces and tabs that follow it on the first line. */

@@ -67,6 +67,52 @@ class BodyHasherTest {
     }
   }
 
+  /**
+   * Long lines of words, where the relaxed scan reads eight bytes at a time: single and double
+   * spaces, tabs, control bytes and bytes from 0x80 at every offset from a word boundary, split
+   * anywhere, against the reference.
+   */
+  @Test
+  void longWordyLines_relaxed_matchTheReference_whateverTheOffsetAndSplit() throws Exception {
+    Random random = new Random(18);
+    String[] pieces = {
+      "w",
+      "word",
+      "longerword",
+      " ",
+      " ",
+      " ",
+      "  ",
+      "\t",
+      " \t",
+      "\u00e9\u00ff",
+      "\u0001",
+      "\u007f",
+      ";",
+      "\r\n",
+      "\n",
+      "\r",
+      " \r\n",
+      "\t\r\n"
+    };
+    for (int round = 0; round < 400; round++) {
+      StringBuilder b = new StringBuilder();
+      int size = 50 + random.nextInt(3_000);
+      while (b.length() < size) {
+        // mostly words and single spaces, so runs are long enough for the eight-byte path
+        String p = random.nextInt(4) == 0 ? pieces[random.nextInt(pieces.length)] : "abcdefg ";
+        b.append(p, 0, 1 + random.nextInt(p.length()));
+      }
+      byte[] raw = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(hashInChunks(raw, true, -1, random))
+          .as("round %d: %s", round, printable(raw))
+          .isEqualTo(sha256(reference(b.toString(), true)));
+      BodyHasher whole = new BodyHasher(true, "SHA-256", -1);
+      whole.update(raw, 0, raw.length);
+      assertThat(whole.finish()).isEqualTo(sha256(reference(b.toString(), true)));
+    }
+  }
+
   /** RFC 6376 3.4.3/3.4.4 written the obvious way, on whole strings. */
   private static String reference(String body, boolean relaxed) {
     String s = body.replaceAll("(?<!\r)\n", "\r\n");

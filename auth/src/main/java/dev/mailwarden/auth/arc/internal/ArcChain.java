@@ -441,18 +441,14 @@ public final class ArcChain {
       }
       used.put(lower, taken + 1);
       HeaderField f = headers.get(at.get(at.size() - 1 - taken));
-      HeaderField.canonicalize(
-          f.raw(), f.colon(), f.raw().length(), -1, -1, s.relaxedHeader, true, out);
+      f.canonicalize(f.length(), -1, -1, s.relaxedHeader, true, out);
     }
     self(s, out);
     return out.toByteArray();
   }
 
   private static void self(ArcSignature s, ByteSink out) {
-    String raw = s.field.raw();
-    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
-    HeaderField.canonicalize(
-        raw, s.field.colon(), end, s.bStart(), s.bEnd(), s.relaxedHeader, false, out);
+    s.field.canonicalize(s.field.end(), s.bStart(), s.bEnd(), s.relaxedHeader, false, out);
   }
 
   /**
@@ -466,11 +462,9 @@ public final class ArcChain {
     for (int i = 1; i <= n; i++) {
       sink.reset();
       HeaderField aar = aars[i];
-      HeaderField.canonicalize(
-          aar.raw(), aar.colon(), aar.raw().length(), -1, -1, true, true, sink);
+      aar.canonicalize(aar.length(), -1, -1, true, true, sink);
       HeaderField ams = signatures[i].field;
-      HeaderField.canonicalize(
-          ams.raw(), ams.colon(), ams.raw().length(), -1, -1, true, true, sink);
+      ams.canonicalize(ams.length(), -1, -1, true, true, sink);
       sink.updateDigest(running);
       sink.reset();
       self(seals[i], sink);
@@ -485,7 +479,7 @@ public final class ArcChain {
       if (i < n) {
         sink.reset();
         HeaderField as = seals[i].field;
-        HeaderField.canonicalize(as.raw(), as.colon(), as.raw().length(), -1, -1, true, true, sink);
+        as.canonicalize(as.length(), -1, -1, true, true, sink);
         sink.updateDigest(running);
       }
     }

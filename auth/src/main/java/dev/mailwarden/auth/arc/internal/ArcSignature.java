@@ -55,11 +55,12 @@ public final class ArcSignature {
   }
 
   private void check() throws DkimSyntaxException {
-    String value = field.value();
-    requireNoEmptyTagSpec(value);
+    String raw = field.raw();
+    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
+    requireNoEmptyTagSpec(raw, field.colon() + 1, end);
     TagList t;
     try {
-      t = TagList.parse(value);
+      t = TagList.parse(raw, field.colon() + 1, end); // in place: b= and bh= are decoded there
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException(what() + " syntax: " + e.getMessage());
     }
@@ -127,12 +128,12 @@ public final class ArcSignature {
           throw new DkimSyntaxException(w + ": h= signs ARC-Seal, which RFC 8617 4.1.2 forbids");
         }
       }
-      bodyHash = SignatureTags.base64(t.get("bh"), "bh");
+      bodyHash = SignatureTags.base64(raw, t.valueStart("bh"), t.valueEnd("bh"), "bh");
       if (bodyHash.length == 0) {
         throw new DkimSyntaxException(w + ": bh= is empty");
       }
     }
-    signature = SignatureTags.base64(t.get("b"), "b");
+    signature = SignatureTags.base64(raw, t.valueStart("b"), t.valueEnd("b"), "b");
     if (signature.length == 0) {
       throw new DkimSyntaxException(w + ": b= is empty");
     }
@@ -143,11 +144,11 @@ public final class ArcSignature {
    * empty tag-spec between two (the DKIM parser tolerates those; ARC sets are new enough to be held
    * to the grammar).
    */
-  private void requireNoEmptyTagSpec(String v) throws DkimSyntaxException {
-    int start = 0;
+  private void requireNoEmptyTagSpec(String v, int from, int to) throws DkimSyntaxException {
+    int start = from;
     while (true) {
       int semi = v.indexOf(';', start);
-      if (semi < 0) {
+      if (semi < 0 || semi >= to) {
         return;
       }
       boolean empty = true;

@@ -1,5 +1,8 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -88,16 +91,7 @@ public final class BodyHasher {
             int lim = Math.min(end, i + (o.length - k));
             int j = i;
             if (collapse) {
-              while (j < lim) {
-                byte x = b[j];
-                if (isPlain(x)) {
-                  j++;
-                } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
-                  j += 2;
-                } else {
-                  break;
-                }
-              }
+              j = relaxedRun(b, j, lim);
             } else {
               while (j < lim) {
                 byte x = b[j];
@@ -160,6 +154,50 @@ public final class BodyHasher {
           simpleByte(c);
         }
         i++;
+      }
+    }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
+  /**
+   * The end of the run from {@code j} that is already relaxed-canonical: plain bytes and single
+   * spaces between them. Eight bytes at a time while none is a control byte and no space is
+   * followed by a space or control (each byte's flag is exact, no carries between bytes; bytes from
+   * 0x80 are plain), then byte by byte for the next eight; a space needs its successor inside
+   * {@code lim}.
+   */
+  private static int relaxedRun(byte[] b, int j, int lim) {
+    while (true) {
+      while (j + 9 <= lim) {
+        long x = (long) LONGS.get(b, j);
+        long next = (long) LONGS.get(b, j + 1); // byte k of next is the byte after byte k of x
+        long low = x & LOW7;
+        long ascii = ~x & HIGH;
+        long control = ((HIGH | 0x1F1F1F1F1F1F1F1FL) - low) & ascii; // bytes 0x00..0x1f
+        long upToSpace = ((HIGH | 0x2020202020202020L) - low) & ascii; // bytes 0x00..0x20
+        long followedByWhite = ((HIGH | 0x2020202020202020L) - (next & LOW7)) & ~next & HIGH;
+        if ((control | (upToSpace & followedByWhite)) != 0) {
+          break;
+        }
+        j += 8;
+      }
+      int stop = Math.min(lim, j + 8);
+      while (j < stop) {
+        byte x = b[j];
+        if (isPlain(x)) {
+          j++;
+        } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
+          j += 2;
+        } else {
+          return j;
+        }
+      }
+      if (j >= lim) {
+        return j;
       }
     }
   }

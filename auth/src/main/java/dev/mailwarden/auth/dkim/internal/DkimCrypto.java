@@ -35,17 +35,26 @@ public final class DkimCrypto {
    * Whether {@code sig} is a valid signature of {@code data} under the record's key; never throws.
    */
   public static boolean verify(KeyRecord key, byte[] data, byte[] sig) {
+    return verify(key, data, data.length, sig);
+  }
+
+  /**
+   * {@link #verify(KeyRecord, byte[], byte[])} of the first {@code length} bytes of {@code data}.
+   */
+  public static boolean verify(KeyRecord key, byte[] data, int length, byte[] sig) {
     if (key.keyType().equals("rsa")) {
       try {
         Signature s = RSA_SHA256.get();
         s.initVerify(key.rsaKey());
-        s.update(data);
+        s.update(data, 0, length);
         return s.verify(sig);
       } catch (GeneralSecurityException | RuntimeException e) {
         return false;
       }
     }
-    return verifyEd25519(key.ed25519Key(), sha256(data), sig);
+    java.security.MessageDigest d = newSha256();
+    d.update(data, 0, length);
+    return verifyEd25519(key.ed25519Key(), d.digest(), sig);
   }
 
   private static final byte[] SHA256_DIGEST_INFO = {

@@ -1,29 +1,33 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.HeaderIndex;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One header field as received: its raw text (ISO-8859-1, one char per byte, folding and the final
  * CRLF kept) and its name.
  */
 public final class HeaderField {
-  private final String raw;
-  private final String name;
+  private final byte[] bytes;
+  private @Nullable String raw; // made on demand from bytes
   private final String lowerName;
   private final int colon;
+  private final int nameEnd;
 
-  HeaderField(String raw, int colon) {
-    this.raw = raw;
+  /** A field from its bytes as received (ISO-8859-1, CRLF-terminated), which it keeps. */
+  HeaderField(byte[] bytes, int colon) {
+    this.bytes = bytes;
     this.colon = colon;
     int e = colon;
-    while (e > 0 && (raw.charAt(e - 1) == ' ' || raw.charAt(e - 1) == '\t')) {
+    while (e > 0 && (bytes[e - 1] == ' ' || bytes[e - 1] == '\t')) {
       e--;
     }
-    this.name = raw.substring(0, e);
-    this.lowerName = name.toLowerCase(Locale.ROOT);
+    this.nameEnd = e;
+    this.lowerName = lowerCase(bytes, e);
   }
 
   /**
@@ -36,18 +40,107 @@ public final class HeaderField {
     for (int i = 0; i < block.size(); i++) {
       int colon = block.colon(i) - block.start(i);
       if (colon > 0) {
-        fields.add(new HeaderField(block.textWithCrlf(i), colon));
+        fields.add(new HeaderField(block.bytesWithCrlf(i), colon));
       }
     }
     return fields;
   }
 
-  public String raw() {
-    return raw;
+  /** Common field names, lower case, by length: most fields then share one name string. */
+  private static final String[][] KNOWN =
+      byLength(
+          "from",
+          "to",
+          "cc",
+          "subject",
+          "date",
+          "message-id",
+          "dkim-signature",
+          "received",
+          "mime-version",
+          "content-type",
+          "content-transfer-encoding",
+          "reply-to",
+          "sender",
+          "return-path",
+          "in-reply-to",
+          "references",
+          "list-id",
+          "list-unsubscribe",
+          "authentication-results",
+          "arc-seal",
+          "arc-message-signature",
+          "arc-authentication-results");
+
+  private static String[][] byLength(String... names) {
+    int max = 0;
+    for (String n : names) {
+      max = Math.max(max, n.length());
+    }
+    String[][] table = new String[max + 1][0];
+    for (String n : names) {
+      String[] row = table[n.length()];
+      String[] grown = java.util.Arrays.copyOf(row, row.length + 1);
+      grown[row.length] = n;
+      table[n.length()] = grown;
+    }
+    return table;
   }
 
+  /**
+   * {@code s[from..to)} in lower case (ASCII and Latin-1, as {@code toLowerCase(Locale.ROOT)}); a
+   * common field name comes back as one shared string, without allocating.
+   */
+  public static String lowerCase(String s, int from, int to) {
+    int length = to - from;
+    if (length < KNOWN.length) {
+      for (String k : KNOWN[length]) {
+        if (s.regionMatches(true, from, k, 0, length)) {
+          return k;
+        }
+      }
+    }
+    return s.substring(from, to).toLowerCase(Locale.ROOT);
+  }
+
+  /** The name of {@code b[0..length)} in lower case; a common name without allocating. */
+  private static String lowerCase(byte[] b, int length) {
+    if (length < KNOWN.length) {
+      for (String k : KNOWN[length]) {
+        int i = 0;
+        while (i < length && lower(b[i]) == k.charAt(i)) {
+          i++;
+        }
+        if (i == length) {
+          return k;
+        }
+      }
+    }
+    return new String(b, 0, length, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+  }
+
+  private static int lower(byte c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c & 0xff;
+  }
+
+  /** The field's text: ISO-8859-1, one char per byte, folding and the final CRLF kept. */
+  public String raw() {
+    String r = raw;
+    if (r == null) {
+      r = new String(bytes, StandardCharsets.ISO_8859_1);
+      raw = r; // a benign race: every thread makes the same immutable string
+    }
+    return r;
+  }
+
+  /** The length of {@link #raw()}, without making it. */
+  public int length() {
+    return bytes.length;
+  }
+
+  /** The name as written (made on demand: verification only needs {@link #lowerName()}). */
   public String name() {
-    return name;
+    return new String(bytes, 0, nameEnd, StandardCharsets.ISO_8859_1);
   }
 
   public String lowerName() {
@@ -56,8 +149,13 @@ public final class HeaderField {
 
   /** Everything after the colon, without the final CRLF (folding kept). */
   public String value() {
-    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
-    return raw.substring(colon + 1, end);
+    return new String(bytes, colon + 1, end() - colon - 1, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Where the final CRLF starts (the length when there is none). */
+  public int end() {
+    int n = bytes.length;
+    return n >= 2 && bytes[n - 2] == '\r' && bytes[n - 1] == '\n' ? n - 2 : n;
   }
 
   /** The offset of the colon in {@link #raw()}. */
@@ -140,8 +238,85 @@ public final class HeaderField {
     out.len = n;
   }
 
+  /**
+   * Appends the canonical form of this field's {@code [0..end)} without the bytes in {@code
+   * [skipFrom..skipTo)} (the b= value of the signature being verified), as {@link
+   * #canonicalize(String, int, int, int, int, boolean, boolean, ByteSink)} does for text; runs of
+   * bytes that are already canonical are copied whole.
+   */
+  public void canonicalize(
+      int end, int skipFrom, int skipTo, boolean relaxed, boolean crlf, ByteSink out) {
+    byte[] b = bytes;
+    if (skipTo <= skipFrom) {
+      skipFrom = -1;
+    }
+    out.ensure(end + 2);
+    byte[] o = out.buf;
+    int n = out.len;
+    if (!relaxed) {
+      if (skipFrom < 0) {
+        System.arraycopy(b, 0, o, n, end);
+        n += end;
+      } else {
+        System.arraycopy(b, 0, o, n, skipFrom);
+        n += skipFrom;
+        System.arraycopy(b, skipTo, o, n, end - skipTo);
+        n += end - skipTo;
+      }
+      out.len = n;
+      return;
+    }
+    for (int i = 0; i < nameEnd; i++) {
+      o[n++] = (byte) lower(b[i]);
+    }
+    o[n++] = ':';
+    boolean space = false;
+    boolean started = false;
+    int i = colon + 1;
+    while (i < end) {
+      if (i == skipFrom) {
+        i = skipTo;
+        continue;
+      }
+      byte c = b[i];
+      if (c > ' ' || c < 0) {
+        if (space && started) {
+          o[n++] = ' ';
+        }
+        space = false;
+        started = true;
+        // copy the run up to the next whitespace (or the skipped range) in one go
+        int stop = skipFrom > i ? Math.min(end, skipFrom) : end;
+        int j = i + 1;
+        while (j < stop && (b[j] > ' ' || b[j] < 0)) {
+          j++;
+        }
+        System.arraycopy(b, i, o, n, j - i);
+        n += j - i;
+        i = j;
+        continue;
+      }
+      if (c == ' ' || c == '\t') {
+        space = true;
+      } else if (c != '\r' && c != '\n') { // a control byte is content; CR and LF unfold
+        if (space && started) {
+          o[n++] = ' ';
+        }
+        space = false;
+        started = true;
+        o[n++] = c;
+      }
+      i++;
+    }
+    if (crlf) {
+      o[n++] = '\r';
+      o[n++] = '\n';
+    }
+    out.len = n;
+  }
+
   @Override
   public String toString() {
-    return name;
+    return name();
   }
 }

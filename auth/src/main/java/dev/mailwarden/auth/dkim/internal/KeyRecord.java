@@ -1,7 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import java.security.PublicKey;
-import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.jspecify.annotations.Nullable;
@@ -51,11 +50,12 @@ public final class KeyRecord {
       throw new DkimSyntaxException("key record syntax: " + e.getMessage());
     }
     String v = tags.get("v");
-    if (v != null && (!v.equals("DKIM1") || !tags.names().get(0).equals("v"))) {
+    if (v != null && (!v.equals("DKIM1") || !tags.isFirst("v"))) {
       throw new DkimSyntaxException("key record v= is not DKIM1 (or not first)");
     }
-    String p = tags.get("p");
-    if (p == null) {
+    int pFrom = tags.valueStart("p");
+    int pTo = tags.valueEnd("p");
+    if (pFrom < 0) {
       throw new DkimSyntaxException("key record has no p= tag");
     }
     String k = tags.get("k");
@@ -84,14 +84,14 @@ public final class KeyRecord {
         strict |= flag.equals("s");
       }
     }
-    String data = TagList.stripFws(p);
-    if (data.isEmpty()) {
+    if (pFrom == pTo) { // the value is trimmed: empty or only folding whitespace
       throw new DkimSyntaxException("key revoked (empty p=)");
     }
     byte[] der;
     try {
-      der = Base64.getDecoder().decode(data);
-    } catch (IllegalArgumentException e) {
+      // decoded where it stands, folding whitespace skipped: no stripped copy of the value
+      der = SignatureTags.base64(text, pFrom, pTo, "p");
+    } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("key p= is not base64");
     }
     if (keyType.equals("ed25519")) {

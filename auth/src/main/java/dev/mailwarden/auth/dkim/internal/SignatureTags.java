@@ -2,6 +2,8 @@ package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.DomainNames;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,7 @@ public final class SignatureTags {
   @Nullable String problem;
   boolean policyProblem;
   @Nullable TagList tags;
+  private @Nullable String keyName;
 
   private SignatureTags(HeaderField field) {
     this.field = field;
@@ -62,26 +65,30 @@ public final class SignatureTags {
   }
 
   private void check(long now, long skew) throws DkimSyntaxException {
-    if (field.raw().length() > MAX_FIELD) {
+    if (field.length() > MAX_FIELD) {
       // an 8192-bit b= and 256 h= names fit in well under this; anything longer is not parsed
       throw new DkimSyntaxException(
           SignatureCaps.FIELD_MARKER
               + ": "
-              + field.raw().length()
+              + field.length()
               + " characters, the cap is "
               + MAX_FIELD);
     }
+    String raw = field.raw();
+    TagList tags;
     try {
-      tags = TagList.parse(field.value());
+      // parsed in place in the raw field: no copy of the value, b= decoded where it stands
+      tags = TagList.parse(raw, field.colon() + 1, field.end());
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
     }
+    this.tags = tags;
     domain = orEmpty(tags.get("d"));
     selector = orEmpty(tags.get("s"));
     algorithm = orEmpty(tags.get("a"));
-    String b = tags.get("b");
-    String bStripped = b == null ? "" : TagList.stripFws(b);
-    signaturePrefix = bStripped.substring(0, Math.min(8, bStripped.length()));
+    int bFrom = tags.valueStart("b");
+    int bTo = tags.valueEnd("b");
+    signaturePrefix = bFrom < 0 ? "" : prefix(raw, bFrom, bTo, 8);
     String v = tags.get("v");
     if (v == null) {
       throw new DkimSyntaxException("signature has no v= tag");
@@ -196,8 +203,8 @@ public final class SignatureTags {
         throw new DkimSyntaxException("signature expired (x=" + x + ")");
       }
     }
-    bodyHash = base64(tags.get("bh"), "bh");
-    signature = base64(bStripped, "b");
+    bodyHash = base64(raw, tags.valueStart("bh"), tags.valueEnd("bh"), "bh");
+    signature = bFrom < 0 ? new byte[0] : base64(raw, bFrom, bTo, "b");
     if (signature.length == 0) {
       throw new DkimSyntaxException("b= is empty");
     }
@@ -235,33 +242,91 @@ public final class SignatureTags {
     return n;
   }
 
+  /** The first {@code n} characters of {@code s[from..to)} that are not folding whitespace. */
+  private static String prefix(String s, int from, int to, int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int k = from; k < to && b.length() < n; k++) {
+      char c = s.charAt(k);
+      if (!TagList.isFws(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static final byte FWS = -2;
+  private static final byte PAD = -3;
+
+  /** Base64 digit values by character; -1 not base64, FWS folding whitespace, PAD '='. */
+  private static final byte[] BASE64 = new byte[128];
+
+  static {
+    Arrays.fill(BASE64, (byte) -1);
+    String digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int k = 0; k < digits.length(); k++) {
+      BASE64[digits.charAt(k)] = (byte) k;
+    }
+    BASE64[' '] = FWS;
+    BASE64['\t'] = FWS;
+    BASE64['\r'] = FWS;
+    BASE64['\n'] = FWS;
+    BASE64['='] = PAD;
+  }
+
   /** Strict base64 that skips folding whitespace, in one pass (b= is long and usually folded). */
   public static byte[] base64(@Nullable String v, String tag) throws DkimSyntaxException {
     String s = v == null ? "" : v;
-    byte[] out = new byte[s.length() * 3 / 4 + 3];
+    return base64(s, 0, s.length(), tag);
+  }
+
+  /**
+   * {@link #base64(String, String)} of {@code s[from..to)}, read where it stands (e.g. inside a
+   * header field); an empty array when {@code from} is negative (the tag is absent).
+   */
+  public static byte[] base64(String s, int from, int to, String tag) throws DkimSyntaxException {
+    if (from < 0) {
+      return new byte[0];
+    }
+    // the folding whitespace goes, then the JDK's decoder (an intrinsic, several times faster than
+    // a loop here) reads the digits; on any error the loop below says precisely what is wrong
+    byte[] digits = new byte[to - from];
+    int n = 0;
+    boolean ascii = true;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!TagList.isFws(c)) {
+        ascii &= c < 128;
+        digits[n++] = (byte) c;
+      }
+    }
+    if (ascii) {
+      try {
+        return Base64.getDecoder().decode(n == digits.length ? digits : Arrays.copyOf(digits, n));
+      } catch (IllegalArgumentException e) {
+        // fall through to the exact diagnosis
+      }
+    }
+    return base64Strict(s, from, to, tag);
+  }
+
+  private static byte[] base64Strict(String s, int from, int to, String tag)
+      throws DkimSyntaxException {
+    byte[] out = new byte[(to - from) * 3 / 4 + 3];
     int n = 0;
     int acc = 0;
     int bits = 0;
     int pad = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      int d;
-      if (c >= 'A' && c <= 'Z') {
-        d = c - 'A';
-      } else if (c >= 'a' && c <= 'z') {
-        d = c - 'a' + 26;
-      } else if (c >= '0' && c <= '9') {
-        d = c - '0' + 52;
-      } else if (c == '+') {
-        d = 62;
-      } else if (c == '/') {
-        d = 63;
-      } else if (TagList.isFws(c)) {
-        continue;
-      } else if (c == '=') {
-        pad++;
-        continue;
-      } else {
+      int d = c < 128 ? BASE64[c] : -1;
+      if (d < 0) {
+        if (d == FWS) {
+          continue;
+        }
+        if (d == PAD) {
+          pad++;
+          continue;
+        }
         throw new DkimSyntaxException(tag + "= is not base64");
       }
       if (pad > 0) {
@@ -279,7 +344,7 @@ public final class SignatureTags {
     if (bits >= 6 || !padOk) {
       throw new DkimSyntaxException(tag + "= is not base64 (bad length or padding)");
     }
-    return java.util.Arrays.copyOf(out, n);
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** dkim-quoted-printable (RFC 6376 section 2.11): {@code =XX} hex escapes. */
@@ -310,6 +375,11 @@ public final class SignatureTags {
 
   /** The name to query for the key: {@code <s>._domainkey.<d>}, lower case. */
   public String keyName() {
-    return (selector + "._domainkey." + domain).toLowerCase(Locale.ROOT);
+    String k = keyName;
+    if (k == null) {
+      k = (selector + "._domainkey." + domain).toLowerCase(Locale.ROOT);
+      keyName = k;
+    }
+    return k;
   }
 }

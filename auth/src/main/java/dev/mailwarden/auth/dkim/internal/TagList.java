@@ -1,146 +1,253 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed DKIM tag-list (RFC 6376 section 3.2), used for signatures and key records. Keeps where
- * each raw value sits in the source so the verifier can blank {@code b=} without re-serialising.
+ * A parsed DKIM tag-list (RFC 6376 section 3.2), used for signatures and key records. Parsed in
+ * place: it keeps offsets into its source (where each name, trimmed value and raw value sits), so
+ * the verifier can blank {@code b=} without re-serialising and decode {@code b=}/{@code bh=}/{@code
+ * p=} without copying them; value strings are made only when asked for.
  */
 public final class TagList {
-  private final String source;
-  private final List<String> names;
-  private final List<String> values;
-  private final Map<String, Integer> index; // name -> position: lookups stay O(1) for any tag count
-  private final int[] rawStart;
-  private final int[] rawEnd;
+  // per tag, SPAN ints: name start/end, trimmed value start/end, raw value start/end (absolute),
+  // and the name's key (see key())
+  private static final int SPAN = 7;
 
-  private TagList(
-      String source,
-      List<String> names,
-      Map<String, Integer> index,
-      List<String> values,
-      int[] rawStart,
-      int[] rawEnd) {
+  private final String source;
+  private final int from;
+  private final int to;
+  private final int count;
+  private final int[] spans;
+  private final @Nullable String[] values;
+  private @Nullable List<String> names;
+
+  private TagList(String source, int from, int to, int count, int[] spans) {
     this.source = source;
-    this.names = names;
-    this.index = index;
-    this.values = values;
-    this.rawStart = rawStart;
-    this.rawEnd = rawEnd;
+    this.from = from;
+    this.to = to;
+    this.count = count;
+    this.spans = spans;
+    this.values = new String[count];
   }
 
   /**
    * Most tags one tag-list may hold: RFC 6376 defines 14 for a signature and 7 for a key record;
-   * unknown tags are ignored, but thousands of them only make the verifier work.
+   * unknown tags are ignored, but thousands of them only make the verifier work. The cap also
+   * bounds every name lookup, which is a scan of at most this many names.
    */
   public static final int MAX_TAGS = 64;
 
   /** Parses a tag-list; throws {@link DkimSyntaxException} with a reason when malformed. */
   public static TagList parse(String s) throws DkimSyntaxException {
-    List<String> names = new ArrayList<>(12);
-    List<String> values = new ArrayList<>(12);
-    List<int[]> spans = new ArrayList<>(12);
-    Map<String, Integer> index = new HashMap<>();
-    int i = 0;
-    int n = s.length();
-    while (i <= n) {
-      int semi = s.indexOf(';', i);
-      int end = semi < 0 ? n : semi;
-      int a = skipFws(s, i, end);
-      if (a == end) {
-        // an empty tag-spec: allowed after the last ';', tolerated between (as the peers do)
-        if (semi < 0) {
-          break;
-        }
-        i = semi + 1;
+    return parse(s, 0, s.length());
+  }
+
+  /**
+   * Parses the tag-list in {@code s[from..to)} (e.g. a header field's value inside its raw text);
+   * offsets reported by {@link #rawValueStart} stay relative to {@code from}.
+   */
+  public static TagList parse(String s, int from, int to) throws DkimSyntaxException {
+    // one pass: every character is looked at once (name, '=', value, ';')
+    int[] spans = new int[16 * SPAN];
+    int count = 0;
+    int i = from;
+    while (i < to) {
+      int a = skipFws(s, i, to);
+      if (a == to) {
+        break; // FWS after the last ';'
+      }
+      if (s.charAt(a) == ';') {
+        i = a + 1; // an empty tag-spec: tolerated between two ';' (as the peers do)
         continue;
       }
-      int eq = indexOf(s, '=', a, end);
-      if (eq < 0) {
+      int eq = a;
+      char c = 0;
+      while (eq < to && (c = s.charAt(eq)) != '=' && c != ';') {
+        eq++;
+      }
+      if (eq == to || c == ';') {
         throw new DkimSyntaxException("tag without '=' in tag-list");
       }
       int nameEnd = trimFwsEnd(s, a, eq);
-      String name = s.substring(a, nameEnd);
-      if (!isTagName(name)) {
-        throw new DkimSyntaxException("bad tag name '" + printable(name) + "'");
+      if (!isTagName(s, a, nameEnd)) {
+        throw new DkimSyntaxException("bad tag name '" + printable(s.substring(a, nameEnd)) + "'");
       }
-      if (names.size() >= MAX_TAGS) {
+      if (count >= MAX_TAGS) {
         throw new DkimSyntaxException(SignatureCaps.TAGS_MARKER + ": more than " + MAX_TAGS);
       }
-      if (index.putIfAbsent(name, names.size()) != null) {
-        throw new DkimSyntaxException("tag " + name + "= appears twice");
+      int key = key(s, a, nameEnd);
+      if (find(s, spans, count, key, s, a, nameEnd - a) >= 0) {
+        throw new DkimSyntaxException("tag " + s.substring(a, nameEnd) + "= appears twice");
       }
-      int vs = skipFws(s, eq + 1, end);
-      int ve = trimFwsEnd(s, vs, end);
-      for (int k = vs; k < ve; k++) {
-        char c = s.charAt(k);
-        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-          throw new DkimSyntaxException("control character in value of " + name + "=");
+      // the value: up to the next ';', its first and last non-FWS character, no control character
+      int vs = -1;
+      int ve = -1;
+      int end = eq + 1;
+      for (; end < to; end++) {
+        char v = s.charAt(end);
+        if (v > ' ') {
+          if (v == ';') {
+            break;
+          }
+          if (v == 0x7f) {
+            throw controlCharacter(s, a, nameEnd);
+          }
+          if (vs < 0) {
+            vs = end;
+          }
+          ve = end + 1;
+        } else if (v != ' ' && v != '\t' && v != '\r' && v != '\n') {
+          throw controlCharacter(s, a, nameEnd);
         }
       }
-      names.add(name);
-      values.add(s.substring(vs, ve));
-      spans.add(new int[] {eq + 1, end});
-      if (semi < 0) {
-        break;
+      if (vs < 0) {
+        vs = end;
+        ve = end;
       }
-      i = semi + 1;
+      if ((count + 1) * SPAN > spans.length) {
+        spans = Arrays.copyOf(spans, spans.length * 2);
+      }
+      int o = count * SPAN;
+      spans[o] = a;
+      spans[o + 1] = nameEnd;
+      spans[o + 2] = vs;
+      spans[o + 3] = ve;
+      spans[o + 4] = eq + 1;
+      spans[o + 5] = end;
+      spans[o + 6] = key;
+      count++;
+      i = end + 1;
     }
-    int[] rs = new int[spans.size()];
-    int[] re = new int[spans.size()];
-    for (int k = 0; k < rs.length; k++) {
-      rs[k] = spans.get(k)[0];
-      re[k] = spans.get(k)[1];
+    return new TagList(s, from, to, count, spans);
+  }
+
+  private static DkimSyntaxException controlCharacter(String s, int nameFrom, int nameTo) {
+    return new DkimSyntaxException(
+        "control character in value of " + s.substring(nameFrom, nameTo) + "=");
+  }
+
+  /**
+   * A name of up to three characters packed into an int with its length (tag names are ASCII), so a
+   * lookup compares one int per tag; -1 for longer names, which are compared as text.
+   */
+  private static int key(String s, int from, int to) {
+    int length = to - from;
+    if (length > 3) {
+      return -1;
     }
-    return new TagList(s, List.copyOf(names), index, List.copyOf(values), rs, re);
+    int k = length << 24;
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(from + i);
+      if (c > 0x7f) {
+        return -2; // matches no parsed name
+      }
+      k |= c << (8 * i);
+    }
+    return k;
+  }
+
+  /**
+   * The tag named {@code name[nameFrom..+length)} (key {@code key}) among the first {@code count}.
+   */
+  private static int find(
+      String source, int[] spans, int count, int key, String name, int nameFrom, int length) {
+    for (int k = 0; k < count; k++) {
+      int o = k * SPAN;
+      if (spans[o + 6] == key
+          && (key != -1
+              || (spans[o + 1] - spans[o] == length
+                  && source.regionMatches(spans[o], name, nameFrom, length)))) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private int indexOf(String name) {
+    return find(source, spans, count, key(name, 0, name.length()), name, 0, name.length());
   }
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */
   public @Nullable String get(String name) {
     int i = indexOf(name);
-    return i < 0 ? null : values.get(i);
+    if (i < 0) {
+      return null;
+    }
+    String v = values[i];
+    if (v == null) {
+      v = source.substring(spans[i * SPAN + 2], spans[i * SPAN + 3]);
+      values[i] = v;
+    }
+    return v;
   }
 
   public boolean has(String name) {
-    return index.containsKey(name);
+    return indexOf(name) >= 0;
   }
 
-  private int indexOf(String name) {
-    Integer i = index.get(name);
-    return i == null ? -1 : i;
+  /** Whether {@code name} is the first tag written. */
+  public boolean isFirst(String name) {
+    return count > 0 && indexOf(name) == 0;
   }
 
   /** Tag names in the order written. */
   public List<String> names() {
-    return names;
+    List<String> n = names;
+    if (n == null) {
+      List<String> list = new ArrayList<>(count);
+      for (int k = 0; k < count; k++) {
+        list.add(source.substring(spans[k * SPAN], spans[k * SPAN + 1]));
+      }
+      n = List.copyOf(list);
+      names = n;
+    }
+    return n;
+  }
+
+  /** The string the tag-list was parsed from (offsets of {@link #valueStart} point into it). */
+  public String source() {
+    return source;
   }
 
   /**
-   * The source with the raw value of {@code name} (everything between its '=' and the next ';' or
-   * the end) removed; the source unchanged when the tag is absent.
+   * Where the value of {@code name}, surrounding whitespace removed, starts in {@link #source()}.
+   */
+  public int valueStart(String name) {
+    int i = indexOf(name);
+    return i < 0 ? -1 : spans[i * SPAN + 2];
+  }
+
+  /** Just past the value of {@code name}, surrounding whitespace removed, in {@link #source()}. */
+  public int valueEnd(String name) {
+    int i = indexOf(name);
+    return i < 0 ? -1 : spans[i * SPAN + 3];
+  }
+
+  /**
+   * The tag-list with the raw value of {@code name} (everything between its '=' and the next ';' or
+   * the end) removed; the tag-list unchanged when the tag is absent.
    */
   public String withValueRemoved(String name) {
     int i = indexOf(name);
     if (i < 0) {
-      return source;
+      return source.substring(from, to);
     }
-    return source.substring(0, rawStart[i]) + source.substring(rawEnd[i]);
+    return source.substring(from, spans[i * SPAN + 4]) + source.substring(spans[i * SPAN + 5], to);
   }
 
-  /** Offset in the source where the raw value of {@code name} starts, or -1. */
+  /** Offset in the tag-list where the raw value of {@code name} starts, or -1. */
   public int rawValueStart(String name) {
     int i = indexOf(name);
-    return i < 0 ? -1 : rawStart[i];
+    return i < 0 ? -1 : spans[i * SPAN + 4] - from;
   }
 
-  /** Offset in the source just past the raw value of {@code name}, or -1. */
+  /** Offset in the tag-list just past the raw value of {@code name}, or -1. */
   public int rawValueEnd(String name) {
     int i = indexOf(name);
-    return i < 0 ? -1 : rawEnd[i];
+    return i < 0 ? -1 : spans[i * SPAN + 5] - from;
   }
 
   /** A value with every folding-whitespace character removed (for b=, bh=, p=). */
@@ -175,15 +282,6 @@ public final class TagList {
     }
   }
 
-  private static int indexOf(String s, char c, int from, int end) {
-    for (int k = from; k < end; k++) {
-      if (s.charAt(k) == c) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
   public static boolean isFws(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
@@ -202,12 +300,12 @@ public final class TagList {
     return end;
   }
 
-  private static boolean isTagName(String n) {
-    if (n.isEmpty() || !isAlpha(n.charAt(0))) {
+  private static boolean isTagName(String s, int from, int to) {
+    if (from == to || !isAlpha(s.charAt(from))) {
       return false;
     }
-    for (int i = 1; i < n.length(); i++) {
-      char c = n.charAt(i);
+    for (int i = from + 1; i < to; i++) {
+      char c = s.charAt(i);
       if (!isAlpha(c) && !(c >= '0' && c <= '9') && c != '_') {
         return false;
       }
@@ -230,6 +328,6 @@ public final class TagList {
 
   @Override
   public String toString() {
-    return "TagList" + names;
+    return "TagList" + names();
   }
 }

@@ -12,9 +12,9 @@ import dev.mailwarden.internal.HeaderIndex;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +42,7 @@ public final class Verification {
   private boolean started;
   private boolean overflowed;
   private List<HeaderField> headers = List.of();
-  private Map<String, int[]> headerIndex = Map.of();
+  private Map<String, Slot> headerIndex = Map.of();
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
@@ -151,14 +151,12 @@ public final class Verification {
     return h;
   }
 
-  private CompletableFuture<@Nullable Object> lookup(String name) {
-    CompletableFuture<DnsAnswer> f;
+  private CompletableFuture<DnsAnswer> lookup(String name) {
     try {
-      f = dns.lookup(name, RecordType.TXT);
+      return dns.lookup(name, RecordType.TXT);
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return f.handle((answer, error) -> error != null ? error : answer);
   }
 
   /** Ends the message; the result once every signature was checked. Never fails. */
@@ -185,7 +183,8 @@ public final class Verification {
       } else {
         results.add(
             sig.key
-                .thenApplyAsync(sig::evaluate, executor)
+                .handleAsync(
+                    (answer, error) -> sig.evaluate(error != null ? error : answer), executor)
                 .exceptionally(
                     e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
       }
@@ -209,7 +208,7 @@ public final class Verification {
   private final class Sig {
     final SignatureTags tags;
     @Nullable BodyHasher hasher;
-    @Nullable CompletableFuture<@Nullable Object> key;
+    @Nullable CompletableFuture<DnsAnswer> key;
 
     Sig(SignatureTags tags) {
       this.tags = tags;
@@ -305,8 +304,8 @@ public final class Verification {
             bits,
             testing);
       }
-      byte[] data = headerHashInput(headers, headerIndex, tags);
-      boolean ok = DkimCrypto.verify(key, data, tags.signature);
+      ByteSink data = headerHashInput(headers, headerIndex, tags);
+      boolean ok = DkimCrypto.verify(key, data.buf, data.len, tags.signature);
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);
       }
@@ -337,24 +336,41 @@ public final class Verification {
    * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
    */
   public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
-    return headerHashInput(headers, index(headers), t);
+    return headerHashInput(headers, index(headers), t).toByteArray();
   }
 
-  /** The positions of the header fields by lower-case name, top first: built once per message. */
-  static Map<String, int[]> index(List<HeaderField> headers) {
-    Map<String, int[]> counts = new HashMap<>();
-    for (HeaderField f : headers) {
-      counts.computeIfAbsent(f.lowerName(), k -> new int[1])[0]++;
+  /** The fields of one lower-case name: their positions top first, and the name's ordinal. */
+  static final class Slot {
+    final int ordinal;
+    int[] at = new int[1];
+    int count;
+
+    Slot(int ordinal) {
+      this.ordinal = ordinal;
     }
-    Map<String, int[]> index = new HashMap<>(counts.size() * 2);
-    for (Map.Entry<String, int[]> e : counts.entrySet()) {
-      index.put(e.getKey(), new int[e.getValue()[0]]);
+
+    void add(int position) {
+      if (count == at.length) {
+        at = Arrays.copyOf(at, count * 2);
+      }
+      at[count++] = position;
     }
-    Map<String, int[]> filled = new HashMap<>(counts.size() * 2);
-    for (int j = 0; j < headers.size(); j++) {
+  }
+
+  /**
+   * The positions of the header fields by lower-case name, built once per message in one pass;
+   * read-only afterwards, so signatures verified on different threads may share it.
+   */
+  static Map<String, Slot> index(List<HeaderField> headers) {
+    Map<String, Slot> index = new HashMap<>();
+    for (int j = 0, n = headers.size(); j < n; j++) {
       String name = headers.get(j).lowerName();
-      int[] at = filled.computeIfAbsent(name, k -> new int[1]);
-      index.get(name)[at[0]++] = j;
+      Slot slot = index.get(name);
+      if (slot == null) {
+        slot = new Slot(index.size());
+        index.put(name, slot);
+      }
+      slot.add(j);
     }
     return index;
   }
@@ -363,32 +379,35 @@ public final class Verification {
    * Linear in h= plus the header fields: each name in h= takes the next unused field of that name
    * from the bottom (RFC 6376 section 5.4.2) through the per-message index, never a scan.
    */
-  static byte[] headerHashInput(
-      List<HeaderField> headers, Map<String, int[]> index, SignatureTags t) {
-    ByteSink out = new ByteSink(1024);
-    Map<String, int[]> taken = new HashMap<>();
-    for (String name : t.signedHeaders) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      int[] positions = index.get(lower);
-      if (positions == null) {
-        continue; // a name with no (more) field signs nothing: allowed, to prevent additions
-      }
-      int[] used = taken.computeIfAbsent(lower, k -> new int[1]);
-      if (used[0] >= positions.length) {
-        continue;
-      }
-      HeaderField f = headers.get(positions[positions.length - 1 - used[0]++]);
-      String raw = f.raw();
-      HeaderField.canonicalize(raw, f.colon(), raw.length(), -1, -1, t.relaxedHeader, true, out);
-    }
+  static ByteSink headerHashInput(
+      List<HeaderField> headers, Map<String, Slot> index, SignatureTags t) {
     HeaderField self = t.field;
-    String raw = self.raw();
-    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
+    // the signature field plus a typical canonical field per h= name; grows if more is needed
+    ByteSink out = new ByteSink(self.length() + 64 * Math.min(t.signedHeaders.size(), 64));
+    // per name: fields taken so far, from the bottom; an array by ordinal for ordinary headers, a
+    // map when a hostile header section has so many distinct names that an array per signature
+    // would cost more than h= (at most 256 names) can use
+    boolean small = index.size() <= 4 * SignatureTags.MAX_SIGNED_HEADERS;
+    int[] used = small ? new int[index.size()] : new int[0];
+    Map<Slot, int[]> usedByName = small ? Map.of() : new HashMap<>();
+    for (String name : t.signedHeaders) {
+      Slot slot = index.get(HeaderField.lowerCase(name, 0, name.length()));
+      if (slot == null) {
+        continue; // a name with no field signs nothing: allowed, to prevent additions
+      }
+      int taken =
+          small ? used[slot.ordinal]++ : usedByName.computeIfAbsent(slot, k -> new int[1])[0]++;
+      if (taken >= slot.count) {
+        continue; // no more fields of that name: likewise
+      }
+      HeaderField f = headers.get(slot.at[slot.count - 1 - taken]);
+      f.canonicalize(f.length(), -1, -1, t.relaxedHeader, true, out);
+    }
     int valueAt = self.colon() + 1;
     TagList tags = t.tags;
     int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
     int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
-    HeaderField.canonicalize(raw, self.colon(), end, skipFrom, skipTo, t.relaxedHeader, false, out);
-    return out.toByteArray();
+    self.canonicalize(self.end(), skipFrom, skipTo, t.relaxedHeader, false, out);
+    return out;
   }
 }

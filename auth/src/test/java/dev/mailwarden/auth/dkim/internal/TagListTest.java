@@ -1,0 +1,66 @@
+package dev.mailwarden.auth.dkim.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The one-pass tag-list parser: values, offsets in place, and every malformation it refuses. */
+class TagListTest {
+
+  @Test
+  void valuesAreTrimmed_andOffsetsPointIntoTheSource() throws Exception {
+    String field = "DKIM-Signature: v=1;  a = rsa-sha256 ;\r\n\tb= ab\r\n cd ;bh=;";
+    int from = field.indexOf(':') + 1;
+    TagList t = TagList.parse(field, from, field.length());
+    assertThat(t.names()).containsExactly("v", "a", "b", "bh");
+    assertThat(t.get("a")).isEqualTo("rsa-sha256");
+    assertThat(t.get("b")).isEqualTo("ab\r\n cd");
+    assertThat(t.get("bh")).isEmpty();
+    assertThat(t.get("c")).isNull();
+    assertThat(field.substring(t.valueStart("b"), t.valueEnd("b"))).isEqualTo("ab\r\n cd");
+    assertThat(field.substring(from + t.rawValueStart("b"), from + t.rawValueEnd("b")))
+        .isEqualTo(" ab\r\n cd ");
+    assertThat(t.withValueRemoved("b")).isEqualTo(" v=1;  a = rsa-sha256 ;\r\n\tb=;bh=;");
+    assertThat(t.isFirst("v")).isTrue();
+    assertThat(t.isFirst("a")).isFalse();
+  }
+
+  @Test
+  void longNames_areComparedAsText() throws Exception {
+    TagList t = TagList.parse("abcd=1; abce=2; abc=3; ab=4");
+    assertThat(t.get("abcd")).isEqualTo("1");
+    assertThat(t.get("abce")).isEqualTo("2");
+    assertThat(t.get("abc")).isEqualTo("3");
+    assertThat(t.get("ab")).isEqualTo("4");
+    assertThat(t.get("abcf")).isNull();
+    assertThat(t.get("\u00e9")).isNull();
+    assertThatThrownBy(() -> TagList.parse("abcd=1; abcd=2")).hasMessage("tag abcd= appears twice");
+  }
+
+  @Test
+  void emptyTagSpecs_areTolerated() throws Exception {
+    assertThat(TagList.parse(";; v=1;;a=b; ;").names()).containsExactly("v", "a");
+    assertThat(TagList.parse("").names()).isEmpty();
+    assertThat(TagList.parse(" \r\n ").names()).isEmpty();
+  }
+
+  @Test
+  void malformedLists_giveTheirReason() {
+    assertThatThrownBy(() -> TagList.parse("v=1; a")).hasMessage("tag without '=' in tag-list");
+    assertThatThrownBy(() -> TagList.parse("a; v=1")).hasMessage("tag without '=' in tag-list");
+    assertThatThrownBy(() -> TagList.parse("1a=b")).hasMessage("bad tag name '1a'");
+    assertThatThrownBy(() -> TagList.parse("a b=c")).hasMessage("bad tag name 'a b'");
+    assertThatThrownBy(() -> TagList.parse("v=1; v=2")).hasMessage("tag v= appears twice");
+    assertThatThrownBy(() -> TagList.parse("v=1\u0000"))
+        .hasMessage("control character in value of v=");
+    assertThatThrownBy(() -> TagList.parse("v=\u007f"))
+        .hasMessage("control character in value of v=");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= TagList.MAX_TAGS; i++) {
+      many.append("t").append(i).append("=x;");
+    }
+    assertThatThrownBy(() -> TagList.parse(many.toString()))
+        .hasMessage(SignatureCaps.TAGS_MARKER + ": more than " + TagList.MAX_TAGS);
+  }
+}

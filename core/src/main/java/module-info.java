@@ -26,5 +26,6 @@ module dev.mailwarden.core {
   exports dev.mailwarden.metrics;
   exports dev.mailwarden.internal to
       dev.mailwarden.dnsbl,
-      dev.mailwarden.auth;
+      dev.mailwarden.auth,
+      dev.mailwarden.ratelimit;
 }

@@ -31,7 +31,8 @@ class ModuleDescriptorTest {
     assertThat(qualifiedExports(core))
         .isEqualTo(
             Map.of(
-                "dev.mailwarden.internal", Set.of("dev.mailwarden.auth", "dev.mailwarden.dnsbl")));
+                "dev.mailwarden.internal",
+                Set.of("dev.mailwarden.auth", "dev.mailwarden.dnsbl", "dev.mailwarden.ratelimit")));
   }
 
   @Test

@@ -53,7 +53,10 @@ public interface RateKey {
     return RateKeys.clientIp(ipv4Prefix, ipv6Prefix);
   }
 
-  /** {@code rcpt-domain:<domain>} for each recipient domain, charged its own recipients. */
+  /**
+   * {@code rcpt-domain:<domain>} for each recipient domain, charged its own recipients; the domain
+   * in A-labels and lower case, so every spelling of one domain shares its key.
+   */
   static RateKey recipientDomain() {
     return RateKeys.RECIPIENT_DOMAIN;
   }

@@ -1,6 +1,7 @@
 package dev.mailwarden.ratelimit;
 
 import dev.mailwarden.MailSession;
+import dev.mailwarden.internal.DomainNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -118,15 +119,27 @@ final class RateKeys {
       Map<String, Integer> out = new LinkedHashMap<>();
       for (String r : recipients) {
         int at = r.lastIndexOf('@');
-        String domain = at < 0 ? "" : r.substring(at + 1).trim().toLowerCase(Locale.ROOT);
-        while (domain.endsWith(".")) {
-          domain = domain.substring(0, domain.length() - 1);
-        }
+        String domain = at < 0 ? "" : domainKey(r.substring(at + 1));
         if (!domain.isEmpty()) {
           out.merge("rcpt-domain:" + domain, 1, Integer::sum);
         }
       }
       return out;
+    }
+
+    /**
+     * One spelling per domain, so that a sender cannot double a per-domain limit by writing a name
+     * twice: trimmed, without trailing dots, in A-labels and lower case ({@code bücher.example} and
+     * {@code xn--bcher-kva.example} are one key). What is not a domain name is keyed as written,
+     * lower case: still charged, never dropped.
+     */
+    static String domainKey(String written) {
+      String d = written.trim();
+      while (d.endsWith(".")) {
+        d = d.substring(0, d.length() - 1);
+      }
+      String ascii = d.isEmpty() ? null : DomainNames.toAscii(d);
+      return ascii != null ? ascii : d.toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -76,4 +76,27 @@ class RateKeyTest {
     assertThat(RateKey.authenticatedUser().keys(s, s.recipients())).isEmpty();
     assertThat(RateKey.clientIp().keys(s, s.recipients())).isEmpty();
   }
+
+  @Test
+  void recipientDomain_hasOneKeyPerDomain_whateverItsSpelling() {
+    MailSession s =
+        MailSession.builder()
+            .clientIp(InetAddress.getLoopbackAddress())
+            .recipient("a@bücher.example")
+            .recipient("b@XN--BCHER-KVA.example.")
+            .recipient("c@Bücher.Example..")
+            .recipient("d@x.org")
+            .build();
+    assertThat(RateKey.recipientDomain().keys(s, s.recipients()))
+        .containsExactly(
+            java.util.Map.entry("rcpt-domain:xn--bcher-kva.example", 3),
+            java.util.Map.entry("rcpt-domain:x.org", 1));
+  }
+
+  @Test
+  void recipientDomain_keysWhatIsNotADomainAsWritten_insteadOfDroppingIt() {
+    assertThat(RateKeys.RecipientDomainKey.domainKey(" [192.0.2.1] ")).isEqualTo("[192.0.2.1]");
+    assertThat(RateKeys.RecipientDomainKey.domainKey("Bad..Name")).isEqualTo("bad..name");
+    assertThat(RateKeys.RecipientDomainKey.domainKey("...")).isEmpty();
+  }
 }

@@ -42,6 +42,7 @@ final class JspfDnsService implements DNSService {
     int queries;
     int voids;
     @Nullable String overLimit;
+    @Nullable String overLimitCap; // the CapExceeded name of overLimit, if it has one
     @Nullable String dnsError;
     boolean deadlinePassed;
 
@@ -119,6 +120,7 @@ final class JspfDnsService implements DNSService {
         s.voids++;
         if (s.voids > s.voidLimit && s.overLimit == null) {
           s.overLimit = "more than " + s.voidLimit + " void lookups (last: " + name + ")";
+          s.overLimitCap = NativeEngine.CAP_VOID_LOOKUPS;
         }
       }
       return null;

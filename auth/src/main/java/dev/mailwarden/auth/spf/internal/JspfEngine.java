@@ -1,5 +1,6 @@
 package dev.mailwarden.auth.spf.internal;
 
+import dev.mailwarden.CapExceeded;
 import dev.mailwarden.CheckContext;
 import dev.mailwarden.Outcome;
 import java.util.concurrent.CompletableFuture;
@@ -73,8 +74,16 @@ public final class JspfEngine implements Engine {
     } else if (state.overLimit != null && outcome != Outcome.TEMPERROR) {
       outcome = Outcome.PERMERROR;
       problem = state.overLimit;
+      if (state.overLimitCap != null) {
+        context.report(new CapExceeded(state.overLimitCap, problem));
+      }
     } else if (outcome == Outcome.TEMPERROR || outcome == Outcome.PERMERROR) {
       problem = r.getExplanation();
+      if (problem == null || problem.isEmpty()) {
+        // jSPF 1.0.5 keeps the reason (its 10-lookup limit, a syntax error...) to itself, so the
+        // lookup limit cannot be reported as a CapExceeded on this engine
+        problem = "jSPF gave " + outcome.name().toLowerCase(java.util.Locale.ROOT) + " (no reason)";
+      }
     }
     String explanation = outcome == Outcome.FAIL ? r.getExplanation() : null;
     if (explanation != null && request.clientIp() instanceof java.net.Inet6Address) {

@@ -62,6 +62,27 @@ class CapExceededTest {
     assertThat(caps).containsExactly("spf:spf.void-lookups");
   }
 
+  @Test
+  void spf_jspfEngine_reportsItsTermCap() throws Exception {
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("long.example", "v=spf1 exists:" + "a".repeat(600) + ".example -all")
+            .build();
+    MailWarden warden =
+        MailWarden.builder(TestRuntime.of(dns))
+            .check(Spf.builder().engine(SpfEngine.jspf()).build())
+            .listener(listener)
+            .build();
+    assertThat(
+            warden
+                .evaluateAndWait(session("a@long.example").build())
+                .result(Spf.KEY)
+                .orElseThrow()
+                .outcome())
+        .isEqualTo(Outcome.PERMERROR);
+    assertThat(caps).containsExactly("spf:spf.term-octets");
+  }
+
   /** Outcomes for many.example, voids.example, macro.example and fine.example, in that order. */
   private List<Outcome> spfOutcomes(SpfEngine engine) throws Exception {
     StringBuilder eleven = new StringBuilder("v=spf1");

@@ -53,6 +53,10 @@ public final class SpfEngine {
    * Apache James jSPF 1.0.5 over our resolver, run on {@link CheckContext#executor()}. jSPF's API
    * is synchronous, so each evaluation occupies one thread of that executor while it waits for DNS;
    * use {@link #jspf(Executor)} to give it a pool of its own.
+   *
+   * <p>jSPF's term parser recurses once per character, so records with a term over 512 octets are
+   * not handed to it: they give permerror naming that cap. The cap is fixed (raising it would bring
+   * the stack overflow back); {@link Spf.Builder#maxMacroExpansion} is the native engine's bound.
    */
   public static SpfEngine jspf() {
     return new SpfEngine(new JspfEngine(null));

@@ -311,4 +311,59 @@ class SpfAdversarialDnsTest {
     assertThat(f.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.PASS);
     assertThat(threads).allMatch(t -> t.startsWith("spf-test"));
   }
+
+  private static String repeated(String unit, int octets) {
+    StringBuilder b = new StringBuilder();
+    while (b.length() < octets) {
+      b.append(unit);
+    }
+    return b.toString();
+  }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void hugeTerms_givePermerror_neverAStackOverflow(SpfEngine engine) throws Exception {
+    // jSPF's term parser recurses once per character: a long term once ended in a
+    // StackOverflowError and a temperror; both engines now answer permerror, each naming its cap
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("mac.example", "v=spf1 exists:" + repeated("%{l}.", 16_384) + "x.example -all")
+            .txt("inc.example", "v=spf1 include:mac.example -all")
+            .build();
+    for (String from : new String[] {"bob@mac.example", "bob@inc.example"}) {
+      SpfResult r = check(engine, dns, from);
+      assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.PERMERROR);
+      assertThat(r.problem().orElseThrow())
+          .as(r.toString())
+          .containsAnyOf("maxMacroExpansion", "jSPF engine's cap");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void jspf_longLiteralTerm_isPermerrorNamingTheCap_andATermAtTheCapIsRead() throws Exception {
+    String atCap = repeated("abcdefgh.", 500).substring(0, 500); // "exists:" + 500 < 512
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("lit.example", "v=spf1 exists:" + repeated("abcdefgh.", 2048) + "x.example -all")
+            .txt("ok.example", "v=spf1 exists:" + atCap + "x -all")
+            .build();
+    SpfResult over = check(SpfEngine.jspf(POOL), dns, "bob@lit.example");
+    assertThat(over.outcome()).isEqualTo(Outcome.PERMERROR);
+    assertThat(over.problem().orElseThrow()).contains("more than 512 (the jSPF engine's cap)");
+    SpfResult under = check(SpfEngine.jspf(POOL), dns, "bob@ok.example");
+    assertThat(under.outcome()).as(under.toString()).isEqualTo(Outcome.FAIL);
+  }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void hugeExplanation_leavesTheFailStanding(SpfEngine engine) throws Exception {
+    // RFC 7208 section 6.2: trouble with the explanation never changes the result
+    ZoneResolver dns =
+        ZoneResolver.builder()
+            .txt("exp.example", "v=spf1 -all exp=why.exp.example")
+            .txt("why.exp.example", repeated("%{l} ", 16_384))
+            .build();
+    SpfResult r = check(engine, dns, "bob@exp.example");
+    assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.FAIL);
+  }
 }

@@ -35,6 +35,34 @@ final class JspfDnsService implements DNSService {
   @SuppressWarnings("ThreadLocalUsage") // per service: each jSPF engine instance has its own state
   private final ThreadLocal<State> current = new ThreadLocal<>();
 
+  /**
+   * The longest SPF term handed to jSPF. jSPF 1.0.5 parses a term with a regular expression that
+   * recurses once per character, so a long term (about 1.5 KB on a 1 MB thread stack) ends in a
+   * StackOverflowError, an outage-shaped temperror where the record is simply broken. Real terms
+   * are a domain name and a few macros; 512 leaves room for both.
+   */
+  static final int MAX_TERM_OCTETS = 512;
+
+  static final String CAP_TERM_OCTETS = "spf.term-octets";
+
+  /**
+   * Handed to jSPF instead of a record over {@link #MAX_TERM_OCTETS}: an unknown mechanism, which
+   * jSPF answers with permerror (RFC 7208 section 5), the result the check then reports with our
+   * reason.
+   */
+  private static final String OVER_CAP_RECORD = "v=spf1 over-cap";
+
+  /** The length of the longest space-separated term of {@code record}. */
+  static int longestTerm(String record) {
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < record.length(); i++) {
+      run = record.charAt(i) == ' ' ? 0 : run + 1;
+      longest = Math.max(longest, run);
+    }
+    return longest;
+  }
+
   /** What one evaluation spent and noticed. */
   static final class State {
     final CheckContext context;
@@ -155,7 +183,27 @@ final class JspfDnsService implements DNSService {
       case TXT -> {
         for (DnsRecord.Txt t : a.txts()) {
           String text = new String(t.joined(), StandardCharsets.ISO_8859_1);
-          out.add(SpfRecord.isSpfRecord(t.joined()) ? lowerCaseOutsideMacros(text) : text);
+          if (!SpfRecord.isSpfRecord(t.joined())) {
+            out.add(text);
+            continue;
+          }
+          int longest = longestTerm(text);
+          if (longest > MAX_TERM_OCTETS) {
+            if (s.overLimit == null) {
+              s.overLimit =
+                  "an SPF term of "
+                      + longest
+                      + " octets at "
+                      + name
+                      + ", more than "
+                      + MAX_TERM_OCTETS
+                      + " (the jSPF engine's cap)";
+              s.overLimitCap = CAP_TERM_OCTETS;
+            }
+            out.add(OVER_CAP_RECORD);
+          } else {
+            out.add(lowerCaseOutsideMacros(text));
+          }
         }
       }
       default -> {}

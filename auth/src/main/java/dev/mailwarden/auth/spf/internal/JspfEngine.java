@@ -58,6 +58,10 @@ public final class JspfEngine implements Engine {
     } catch (RuntimeException e) {
       return EngineResult.problem(
           Outcome.TEMPERROR, "jSPF failed: " + e, state.queries, state.voids);
+    } catch (StackOverflowError e) {
+      // a backstop: JspfDnsService caps term length, which is what jSPF's parser recurses on
+      return EngineResult.problem(
+          Outcome.PERMERROR, "jSPF's parser ran out of stack", state.queries, state.voids);
     } finally {
       dns.end();
     }

@@ -134,10 +134,12 @@ final class RateKeys {
      * lower case: still charged, never dropped.
      */
     static String domainKey(String written) {
-      String d = written.trim();
-      while (d.endsWith(".")) {
-        d = d.substring(0, d.length() - 1);
+      String t = written.trim();
+      int end = t.length();
+      while (end > 0 && t.charAt(end - 1) == '.') {
+        end--; // one pass: a run of dots is not copied once per dot
       }
+      String d = t.substring(0, end);
       String ascii = d.isEmpty() ? null : DomainNames.toAscii(d);
       return ascii != null ? ascii : d.toLowerCase(Locale.ROOT);
     }

@@ -98,5 +98,8 @@ class RateKeyTest {
     assertThat(RateKeys.RecipientDomainKey.domainKey(" [192.0.2.1] ")).isEqualTo("[192.0.2.1]");
     assertThat(RateKeys.RecipientDomainKey.domainKey("Bad..Name")).isEqualTo("bad..name");
     assertThat(RateKeys.RecipientDomainKey.domainKey("...")).isEmpty();
+    // a stranger's run of trailing dots is cut in one pass
+    assertThat(RateKeys.RecipientDomainKey.domainKey("x.org" + ".".repeat(200_000)))
+        .isEqualTo("x.org");
   }
 }

@@ -42,9 +42,9 @@ public final class IpEngine {
       implements ResultCache.Expiring {
 
     /**
-     * A generous estimate of what one entry keeps alive: map node, key and this record, then per
-     * list its result (strings at 48 bytes of header plus one byte per Latin-1 character) and the
-     * result's detail map, which repeats most of those strings under longer keys.
+     * A generous estimate of what one entry keeps alive: map and queue nodes, key and this record,
+     * then per list its result (strings at 48 bytes of header plus one byte per Latin-1 character)
+     * and the result's detail map, which repeats most of those strings under longer keys.
      */
     static Cached of(DnsblResult result, long expiresAtNanos) {
       long w = 256;
@@ -171,7 +171,7 @@ public final class IpEngine {
               if (cache != null && ttl >= 0 && result.errors().isEmpty()) {
                 long seconds = Math.max(MIN_TTL_SECONDS, Math.min(MAX_TTL_SECONDS, ttl));
                 long now = ctx.ticker().read();
-                cache.put(key, Cached.of(result, now + TimeUnit.SECONDS.toNanos(seconds)), now);
+                cache.put(key, Cached.of(result, now + TimeUnit.SECONDS.toNanos(seconds)));
               }
               return result;
             });

@@ -371,10 +371,22 @@ final class EvaluationRun {
 
     @Override
     public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
+      return counted(name, type, true);
+    }
+
+    @Override
+    public CompletableFuture<DnsAnswer> lookupWithoutStoring(String name, RecordType type) {
+      return counted(name, type, false);
+    }
+
+    private CompletableFuture<DnsAnswer> counted(String name, RecordType type, boolean store) {
       long t0 = warden.ticker.read();
       CompletableFuture<DnsAnswer> f;
       try {
-        f = warden.resolver.lookup(name, type);
+        f =
+            store
+                ? warden.resolver.lookup(name, type)
+                : warden.resolver.lookupWithoutStoring(name, type);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }

@@ -62,7 +62,11 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code coldEvaluate_mailwarden}: a shared {@code MailWarden} with one {@code Dnsbl} checker
  *       of three lists over the runtime's DNS cache in front of a {@code NetworkResolver} (fresh
  *       per trial; every name is new, so every lookup is a miss that goes to rbldnsd), at most
- *       {@code concurrency} {@code evaluate()} futures outstanding, no thread per evaluation;
+ *       {@code concurrency} {@code evaluate()} futures outstanding, no thread per evaluation. The
+ *       lists keep their results per address, so the DNS cache does not keep their answers;
+ *   <li>{@code coldEvaluate_storing}: the same with the lists' result cache off ({@code
+ *       cacheSize(0)}): the DNS cache stores every answer, as {@code coldEvaluate_mailwarden} did
+ *       before;
  *   <li>{@code coldEvaluate_bare}: the same without the DNS cache ({@code withoutDnsCache()}): the
  *       floor of the cache's miss path (issue 18);
  *   <li>{@code halfHitEvaluate_mailwarden}: the same as {@code coldEvaluate_mailwarden}, but every
@@ -171,7 +175,10 @@ public class ColdCacheBenchmark {
                     // -Dcoldcache.timeoutMillis
                     // shows what a timeout fitted to a loopback server changes (ours only)
                     .timeout(Duration.ofMillis(Long.getLong("coldcache.timeoutMillis", 1000)))
-                    .tries(2));
+                    .tries(2))
+            // -Dcoldcache.cacheMemory (bytes): how much of the cache-on cost is what it retains
+            .cacheMemory(
+                Long.getLong("coldcache.cacheMemory", MailwardenRuntime.DEFAULT_CACHE_MEMORY));
     // as deployed: behind the cache (every lookup here is a miss); coldEvaluate_bare (or
     // -Dcoldcache.cache=false for every method) measures the bare resolver
     boolean bare =
@@ -187,10 +194,11 @@ public class ColdCacheBenchmark {
             .rejectAt(100); // never short-circuit: every evaluation asks all three lists
     Dnsbl.Builder lists = Dnsbl.builder();
     boolean halfHits = method.startsWith("halfHit");
+    boolean listCacheOff = halfHits || method.equals("coldEvaluate_storing");
     for (String zone : ZONES) {
       DnsList list = Dnsbl.list(zone).txtReason(false); // the baseline does not fetch TXT reasons
       // half-hit: repeated addresses must reach the DNS cache, not the checker's result cache
-      lists.list(halfHits ? list.cacheSize(0) : list);
+      lists.list(listCacheOff ? list.cacheSize(0) : list);
     }
     b.check(lists.build()); // one checker: the three zones at once, one cache entry per address
     warden = b.build();
@@ -266,6 +274,17 @@ public class ColdCacheBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void coldEvaluate_mailwarden() throws InterruptedException {
+    evaluateBatch(false);
+  }
+
+  /**
+   * The cached pipeline with the lists' own result cache off, so the DNS cache stores every answer
+   * (what {@code coldEvaluate_mailwarden} did before the lists asked it not to keep answers they
+   * cache themselves): the cost of the DNS cache's storing miss path on all-new names.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void coldEvaluate_storing() throws InterruptedException {
     evaluateBatch(false);
   }
 

@@ -22,4 +22,14 @@ public interface DnsResolver {
 
   /** Looks up records of one type for an absolute name. */
   CompletableFuture<DnsAnswer> lookup(String name, RecordType type);
+
+  /**
+   * {@link #lookup}, for a caller that keeps what it makes of the answer in a cache of its own (the
+   * DNS-list checker's per-address results): a cache in front of the resolver still answers from a
+   * stored answer or joins a lookup already in flight, but does not store this answer, so memory is
+   * not spent twice on it. A resolver without a cache just looks up (the default).
+   */
+  default CompletableFuture<DnsAnswer> lookupWithoutStoring(String name, RecordType type) {
+    return lookup(name, type);
+  }
 }

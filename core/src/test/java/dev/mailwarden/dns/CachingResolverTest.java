@@ -436,4 +436,73 @@ class CachingResolverTest {
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> dns.lookup("x", null)).isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void lookupWithoutStoring_missAsksUpstream_andKeepsNothing() {
+    CountingUpstream up = CountingUpstream.answering((n, t) -> a(n, t, 60));
+    CachingResolver dns = new CachingResolver(up, spec(), now::get, 1000L * ENTRY);
+
+    DnsAnswer first = dns.lookupWithoutStoring("example.com", RecordType.TXT).join();
+    DnsAnswer second = dns.lookupWithoutStoring("example.com", RecordType.TXT).join();
+    DnsAnswer third = dns.lookup("example.com", RecordType.TXT).join();
+
+    assertThat(first.fromCache()).isFalse();
+    assertThat(second.fromCache()).isFalse();
+    assertThat(third.fromCache()).isFalse(); // nothing was kept for the ordinary lookup either
+    assertThat(up.calls).hasValue(3);
+    assertThat(dns.misses()).isEqualTo(3);
+  }
+
+  @Test
+  void lookupWithoutStoring_isServedByAStoredAnswer_andByALookupInFlight() {
+    CompletableFuture<DnsAnswer> slow = new CompletableFuture<>();
+    CountingUpstream up =
+        new CountingUpstream(
+            (n, t) -> n.startsWith("slow") ? slow : CompletableFuture.completedFuture(a(n, t, 60)));
+    CachingResolver dns = new CachingResolver(up, spec(), now::get, 1000L * ENTRY);
+
+    dns.lookup("stored.example", RecordType.TXT).join();
+    DnsAnswer hit = dns.lookupWithoutStoring("stored.example", RecordType.TXT).join();
+    assertThat(hit.fromCache()).isTrue();
+
+    CompletableFuture<DnsAnswer> owner = dns.lookup("slow.example", RecordType.TXT);
+    CompletableFuture<DnsAnswer> joined = dns.lookupWithoutStoring("slow.example", RecordType.TXT);
+    slow.complete(a("slow.example", RecordType.TXT, 60));
+    assertThat(owner.join().fromCache()).isFalse();
+    assertThat(joined.join().fromCache()).isTrue();
+    assertThat(up.calls).hasValue(2);
+    assertThat(dns.size()).isEqualTo(2);
+  }
+
+  @Test
+  void lookupWithoutStoring_upstreamFailure_isAServfailAnswer() {
+    CountingUpstream up =
+        new CountingUpstream(
+            (n, t) -> CompletableFuture.failedFuture(new IllegalStateException("closed")));
+    DnsResolver dns = cached(up, spec());
+
+    DnsAnswer answer = dns.lookupWithoutStoring("example.com", RecordType.A).join();
+
+    assertThat(answer.status()).isEqualTo(DnsStatus.SERVFAIL);
+    assertThat(answer.detail()).hasValueSatisfying(d -> assertThat(d).contains("closed"));
+  }
+
+  @Test
+  void lookupWithoutStoring_concurrentMissesShareOneQuery_andLeaveNothingBehind() {
+    CompletableFuture<DnsAnswer> slow = new CompletableFuture<>();
+    CountingUpstream up = new CountingUpstream((n, t) -> slow);
+    CachingResolver dns = new CachingResolver(up, spec(), now::get, 1000L * ENTRY);
+
+    CompletableFuture<DnsAnswer> first = dns.lookupWithoutStoring("a.example", RecordType.A);
+    CompletableFuture<DnsAnswer> second = dns.lookupWithoutStoring("a.example", RecordType.A);
+    slow.complete(a("a.example", RecordType.A, 60));
+
+    assertThat(first.join().fromCache()).isFalse();
+    assertThat(second.join().fromCache()).isTrue(); // joined: cost no query
+    assertThat(up.calls).hasValue(1);
+    assertThat(dns.size()).isZero();
+    assertThat(dns.bytes()).isZero();
+    dns.lookupWithoutStoring("a.example", RecordType.A).join();
+    assertThat(up.calls).hasValue(2); // nothing was kept
+  }
 }

@@ -34,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  *       first; since only normalized names are stored, a match proves it was normalized. Other
  *       spellings are normalized and looked up again (one small allocation);
  *   <li>comparing the clock with the expiry stored in that same object. The runtime hands the cache
- *       a {@code CoarseTicker} when it runs on the system ticker (a volatile sampled every
- *       millisecond on the runtime's timer thread; an answer may outlive its TTL by about a
- *       millisecond); any other ticker, such as a test's fake, is read on every hit;
+ *       a {@code CoarseTicker} when it runs on the system ticker (a volatile sampled every 10 ms on
+ *       the runtime's timer thread; an answer may outlive its TTL by about 10 ms); any other
+ *       ticker, such as a test's fake, is read on every hit;
  *   <li>returning that object: a completed future holding the {@link DnsAnswer#asCached()} copy,
  *       made once when the answer was stored. It refuses {@code obtrude*}, so it can be shared.
  * </ol>
@@ -57,6 +57,11 @@ import org.jspecify.annotations.Nullable;
  * live min(their negative TTL, maxNegativeTtl) (RFC 2308 section 5); SERVFAIL, TIMEOUT and REFUSED
  * live {@code errorTtl} (zero: not cached). A zero lifetime is not cached.
  *
+ * <p><b>Without storing.</b> {@link #lookupWithoutStoring} is served by a stored answer or a lookup
+ * in flight like any other, and a miss installs a pending entry that others join, but the entry
+ * leaves the map when the answer arrives: for callers that cache what they derive from the answer
+ * themselves. Nothing outlives the lookup, so nothing is left for the collector to copy.
+ *
  * <p><b>Single-flight.</b> A miss installs a pending entry with putIfAbsent/replace; concurrent
  * misses for the same name and type find it and wait for the same upstream future. Each caller
  * receives its own dependent future, so a caller's {@code orTimeout} or {@code cancel} cannot
@@ -72,8 +77,8 @@ public final class CachingResolver implements DnsResolver {
   private final DnsResolver upstream;
   private final CacheSpec spec;
   private final Ticker ticker;
-  private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>>[] maps;
-  private final ConcurrentLinkedQueue<Stored> order = new ConcurrentLinkedQueue<>();
+  private final ConcurrentHashMap<String, Entry>[] maps;
+  private final ConcurrentLinkedQueue<Entry> order = new ConcurrentLinkedQueue<>();
   private final AtomicLong bytes = new AtomicLong();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
@@ -110,25 +115,42 @@ public final class CachingResolver implements DnsResolver {
 
   @Override
   public CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
+    return lookup(name, type, true);
+  }
+
+  /**
+   * A hit or a lookup in flight serves as for {@link #lookup}, and concurrent misses for one name
+   * still share one upstream query; the answer is not stored. On traffic of mostly new names
+   * (DNS-list queries for new client addresses) nothing is retained, so nothing is left for the
+   * garbage collector to copy.
+   */
+  @Override
+  public CompletableFuture<DnsAnswer> lookupWithoutStoring(String name, RecordType type) {
+    return lookup(name, type, false);
+  }
+
+  private CompletableFuture<DnsAnswer> lookup(String name, RecordType type, boolean store) {
     requireNonNull(name, "name");
-    ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map =
-        maps[requireNonNull(type, "type").ordinal()];
-    CompletableFuture<DnsAnswer> found = map.get(name);
-    if (found instanceof Stored s && ticker.read() - s.expiresAt < 0) {
-      if (!s.referenced) {
-        s.referenced = true;
+    ConcurrentHashMap<String, Entry> map = maps[requireNonNull(type, "type").ordinal()];
+    Entry found = map.get(name);
+    if (found != null) {
+      long expiresAt = found.expiresAt;
+      if (expiresAt != Entry.PENDING && ticker.read() - expiresAt < 0) {
+        if (!found.referenced) {
+          found.referenced = true;
+        }
+        return found;
       }
-      return s;
     }
-    return slowLookup(map, name, type, found);
+    return slowLookup(map, name, type, found, store);
   }
 
   /** The number of answers currently held (pending lookups excluded); for tests and metrics. */
   public long size() {
     long n = 0;
-    for (ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> m : maps) {
-      for (CompletableFuture<DnsAnswer> v : m.values()) {
-        if (v instanceof Stored) {
+    for (ConcurrentHashMap<String, Entry> m : maps) {
+      for (Entry e : m.values()) {
+        if (e.expiresAt != Entry.PENDING) {
           n++;
         }
       }
@@ -141,44 +163,78 @@ public final class CachingResolver implements DnsResolver {
    *     (the usual case) the first turn uses it instead of reading the map again
    */
   private CompletableFuture<DnsAnswer> slowLookup(
-      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
+      ConcurrentHashMap<String, Entry> map,
       String asked,
       RecordType type,
-      @Nullable CompletableFuture<DnsAnswer> seen) {
+      @Nullable Entry seen,
+      boolean store) {
     String key = normalize(asked);
     boolean firstTurn = key.equals(asked); // the same object when asked was normalized
     while (true) {
-      CompletableFuture<DnsAnswer> current = firstTurn ? seen : map.get(key);
+      Entry current = firstTurn ? seen : map.get(key);
       firstTurn = false;
-      if (current instanceof Stored s) {
-        if (ticker.read() - s.expiresAt < 0) {
-          s.referenced = true;
-          return s;
+      if (current != null) {
+        long expiresAt = current.expiresAt;
+        if (expiresAt == Entry.PENDING) {
+          // join the request in flight; marked cached: this caller cost no upstream query
+          return current.thenApply(DnsAnswer::asCached);
         }
-      } else if (current != null) {
-        // join the request in flight; marked cached: this caller cost no upstream query
-        return current.thenApply(DnsAnswer::asCached);
+        if (ticker.read() - expiresAt < 0) {
+          current.referenced = true;
+          return current;
+        }
       }
-      CompletableFuture<DnsAnswer> flight = new CompletableFuture<>();
+      Entry entry = new Entry(key, type);
       boolean installed =
-          current == null
-              ? map.putIfAbsent(key, flight) == null
-              : map.replace(key, current, flight);
+          current == null ? map.putIfAbsent(key, entry) == null : map.replace(key, current, entry);
       if (installed) {
         misses.increment();
-        CompletableFuture<DnsAnswer> result = flight.copy();
-        fetch(map, key, flight, asked, type);
-        return result;
+        return fetch(map, entry, asked, store);
       }
     }
   }
 
-  private void fetch(
-      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
-      String key,
-      CompletableFuture<DnsAnswer> flight,
-      String asked,
-      RecordType type) {
+  /**
+   * Asks upstream and fills {@code entry} (already in the map, pending) with the answer. The entry
+   * that waited in the map is the one that stores the answer, so a miss touches the map twice
+   * (install, and later evict) and not three times. The caller that started the request gets the
+   * upstream answer as it came, in a future of its own.
+   */
+  private CompletableFuture<DnsAnswer> fetch(
+      ConcurrentHashMap<String, Entry> map, Entry entry, String asked, boolean keep) {
+    CompletableFuture<DnsAnswer> fromUpstream = askUpstream(asked, entry.type);
+    // Not handle(): a stage the caller holds is skipped once the caller cancels it, and the
+    // answer must still reach the entry and those who joined it.
+    CompletableFuture<DnsAnswer> result = new CompletableFuture<>();
+    fromUpstream.whenComplete(
+        (answer, failure) -> {
+          DnsAnswer a = orServfail(answer, failure, asked, entry.type);
+          try {
+            store(map, entry, a, keep);
+          } finally {
+            if (!entry
+                .isDone()) { // store failed (a ticker that throws): never leave joiners waiting
+              map.remove(entry.key, entry);
+              entry.fill(a.asCached());
+            }
+          }
+          result.complete(a);
+        });
+    return result;
+  }
+
+  /** The answer, or a SERVFAIL naming why upstream gave none. */
+  private static DnsAnswer orServfail(
+      @Nullable DnsAnswer answer, @Nullable Throwable failure, String asked, RecordType type) {
+    if (failure == null && answer != null) {
+      return answer;
+    }
+    return DnsAnswer.error(
+        asked, type, DnsStatus.SERVFAIL, "upstream resolver failed: " + describe(failure));
+  }
+
+  /** Upstream's future for the lookup, or a failed one when upstream throws or gives none. */
+  private CompletableFuture<DnsAnswer> askUpstream(String asked, RecordType type) {
     CompletableFuture<DnsAnswer> fromUpstream;
     try {
       fromUpstream = upstream.lookup(asked, type);
@@ -189,40 +245,30 @@ public final class CachingResolver implements DnsResolver {
       fromUpstream =
           CompletableFuture.failedFuture(new NullPointerException("upstream returned no future"));
     }
-    fromUpstream.whenComplete(
-        (answer, failure) -> {
-          DnsAnswer a = answer;
-          if (failure != null || a == null) {
-            a =
-                DnsAnswer.error(
-                    asked,
-                    type,
-                    DnsStatus.SERVFAIL,
-                    "upstream resolver failed: " + describe(failure));
-          }
-          store(map, key, type, flight, a);
-          flight.complete(a);
-        });
+    return fromUpstream;
   }
 
+  /**
+   * Completes the pending {@code entry} with the cached copy of {@code answer} (waking the callers
+   * that joined it), then either publishes its expiry, which makes it a hit, or, for an answer not
+   * to be cached or not to be kept, takes it out of the map.
+   */
   private void store(
-      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map,
-      String key,
-      RecordType type,
-      CompletableFuture<DnsAnswer> flight,
-      DnsAnswer answer) {
-    long lifetime = lifetimeNanos(answer);
+      ConcurrentHashMap<String, Entry> map, Entry entry, DnsAnswer answer, boolean keep) {
+    long lifetime = keep ? lifetimeNanos(answer) : 0;
+    DnsAnswer cached = answer.asCached();
     if (lifetime <= 0) {
-      map.remove(key, flight);
+      map.remove(entry.key, entry);
+      entry.fill(cached);
       return;
     }
-    DnsAnswer cached = answer.asCached();
-    Stored stored = new Stored(key, type, cached, ticker.read() + lifetime, weigh(key, cached));
-    if (map.replace(key, flight, stored)) {
-      order.add(stored);
-      if (bytes.addAndGet(stored.weight) > maxBytes) {
-        evict();
-      }
+    entry.weight = weigh(entry.key, cached);
+    entry.fill(cached);
+    long expiresAt = ticker.read() + lifetime;
+    entry.expiresAt = expiresAt == Entry.PENDING ? expiresAt + 1 : expiresAt; // publishes the hit
+    order.add(entry);
+    if (bytes.addAndGet(entry.weight) > maxBytes) {
+      evict();
     }
   }
 
@@ -230,11 +276,11 @@ public final class CachingResolver implements DnsResolver {
   private void evict() {
     long now = ticker.read();
     while (bytes.get() > maxBytes) {
-      Stored victim = order.poll();
+      Entry victim = order.poll();
       if (victim == null) {
         return;
       }
-      ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> map = maps[victim.type.ordinal()];
+      ConcurrentHashMap<String, Entry> map = maps[victim.type.ordinal()];
       if (victim.referenced && now - victim.expiresAt < 0 && map.get(victim.key) == victim) {
         victim.referenced = false;
         order.add(victim); // second chance; the count stays
@@ -355,24 +401,33 @@ public final class CachingResolver implements DnsResolver {
   }
 
   /**
-   * A stored answer: the completed future handed to every caller that hits it, with its expiry, so
-   * a hit touches one object. Completing it again is a no-op by contract; {@code obtrude*} would
-   * change it for everyone, so it is refused. Dependent stages are ordinary futures.
+   * An entry of the map: first the pending request that concurrent askers join, then, completed
+   * with the cached answer and its expiry published, the future handed to every caller that hits
+   * it, so a hit touches one object. Only a completed entry is ever handed out (pending ones are
+   * joined through dependent futures), so completing it again is a no-op by contract; {@code
+   * obtrude*} would change it for everyone, so it is refused.
    */
-  private static final class Stored extends CompletableFuture<DnsAnswer> {
+  private static final class Entry extends CompletableFuture<DnsAnswer> {
+    /** The expiry of an entry still waiting for its answer: never a hit. */
+    static final long PENDING = Long.MIN_VALUE;
+
     final String key;
     final RecordType type;
-    final long expiresAt;
-    final int weight;
+
+    /** Written once, after the answer: a reader that sees it set sees the answer too. */
+    volatile long expiresAt = PENDING;
+
+    int weight; // written before expiresAt, read after it
     // Plain field: a lost update only changes which entry is evicted first.
     boolean referenced;
 
-    Stored(String key, RecordType type, DnsAnswer answer, long expiresAt, int weight) {
+    Entry(String key, RecordType type) {
       this.key = key;
       this.type = type;
-      this.expiresAt = expiresAt;
-      this.weight = weight;
-      super.complete(answer);
+    }
+
+    void fill(DnsAnswer cached) {
+      super.complete(cached);
     }
 
     @Override

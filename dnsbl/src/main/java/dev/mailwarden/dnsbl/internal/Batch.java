@@ -39,9 +39,11 @@ public final class Batch {
   private final AtomicInteger pending;
   private final AtomicBoolean finished = new AtomicBoolean();
   private final CompletableFuture<Batch> done = new CompletableFuture<>();
+  private final boolean storeAnswers;
 
-  private Batch(CheckContext ctx, List<Job> jobs, ListResult[] results) {
+  private Batch(CheckContext ctx, List<Job> jobs, ListResult[] results, boolean storeAnswers) {
     this.ctx = ctx;
+    this.storeAnswers = storeAnswers;
     this.jobs = jobs;
     this.results = results;
     this.answers = new AtomicReferenceArray<>(jobs.size());
@@ -52,10 +54,14 @@ public final class Batch {
   /**
    * Runs the jobs; {@code results} holds the slots already decided (skipped lists) and receives the
    * others. The future never fails.
+   *
+   * @param storeAnswers false when the caller caches its results itself: the DNS cache then serves
+   *     hits but does not keep these answers a second time ({@link
+   *     dev.mailwarden.dns.DnsResolver#lookupWithoutStoring})
    */
   public static CompletableFuture<Batch> run(
-      CheckContext ctx, List<Job> jobs, ListResult[] results) {
-    Batch b = new Batch(ctx, jobs, results);
+      CheckContext ctx, List<Job> jobs, ListResult[] results, boolean storeAnswers) {
+    Batch b = new Batch(ctx, jobs, results, storeAnswers);
     if (jobs.isEmpty()) {
       b.finish();
       return b.done;
@@ -138,7 +144,7 @@ public final class Batch {
   private CompletableFuture<DnsAnswer> lookup(String name, RecordType type) {
     CompletableFuture<DnsAnswer> f;
     try {
-      f = ctx.dns().lookup(name, type);
+      f = storeAnswers ? ctx.dns().lookup(name, type) : ctx.dns().lookupWithoutStoring(name, type);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }

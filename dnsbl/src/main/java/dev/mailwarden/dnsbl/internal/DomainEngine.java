@@ -222,7 +222,7 @@ public final class DomainEngine {
       }
     }
     ListResult[] results = prefilled.toArray(new ListResult[0]);
-    return Batch.run(ctx, jobs, results).thenApply(b -> Arrays.asList(b.results()));
+    return Batch.run(ctx, jobs, results, true).thenApply(b -> Arrays.asList(b.results()));
   }
 
   private static String sourceTokens(Set<DomainSource> found, Set<DomainSource> wanted) {

@@ -163,7 +163,8 @@ public final class IpEngine {
                 Arrays.copyOf(slots, n)));
       }
     }
-    return Batch.run(ctx, jobs, results)
+    // with its own result cache, the DNS cache need not keep the same answers a second time
+    return Batch.run(ctx, jobs, results, cache == null)
         .thenApply(
             batch -> {
               DnsblResult result = resultOf.apply(Arrays.asList(batch.results()));

@@ -217,7 +217,10 @@ public final class DnsList {
 
   /**
    * Addresses whose results are kept (default 10,000; 0 turns the result cache off). Lists checked
-   * together share one cache, sized by the smallest setting among them.
+   * together share one cache, sized by the smallest setting among them. While it is on, the
+   * runtime's DNS cache serves these lists' queries but does not keep their answers a second time
+   * ({@link dev.mailwarden.dns.DnsResolver#lookupWithoutStoring}); with it off, the DNS cache keeps
+   * them. Oldest results are evicted first.
    */
   public DnsList cacheSize(int entries) {
     if (entries < 0) {

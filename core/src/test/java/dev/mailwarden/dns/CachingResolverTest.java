@@ -505,4 +505,43 @@ class CachingResolverTest {
     dns.lookupWithoutStoring("a.example", RecordType.A).join();
     assertThat(up.calls).hasValue(2); // nothing was kept
   }
+
+  @Test
+  void aTickerThatThrowsWhileStoring_leavesNoCallerWaiting_andNoEntryBehind() {
+    CompletableFuture<DnsAnswer> slow = new CompletableFuture<>();
+    CountingUpstream up =
+        new CountingUpstream(
+            (n, t) ->
+                firstLabel(n).equals("first")
+                    ? slow
+                    : CompletableFuture.completedFuture(a(n, t, 60)));
+    java.util.concurrent.atomic.AtomicBoolean broken =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Ticker ticker =
+        () -> {
+          if (broken.get()) {
+            throw new IllegalStateException("clock failed");
+          }
+          return now.get();
+        };
+    CachingResolver dns = new CachingResolver(up, spec(), ticker, 1000L * ENTRY);
+
+    CompletableFuture<DnsAnswer> owner = dns.lookup("first.example", RecordType.A);
+    CompletableFuture<DnsAnswer> joined = dns.lookup("first.example", RecordType.A);
+    broken.set(true);
+    slow.complete(a("first.example", RecordType.A, 60));
+
+    assertThat(owner).isCompleted();
+    assertThat(joined).isCompleted();
+    assertThat(owner.join().status()).isEqualTo(DnsStatus.NOERROR);
+    assertThat(joined.join().fromCache()).isTrue();
+    broken.set(false);
+    assertThat(dns.size()).isZero();
+    dns.lookup("first.example", RecordType.A).join(); // not stuck on a half-stored entry
+    assertThat(up.calls).hasValue(2);
+  }
+
+  private static String firstLabel(String name) {
+    return name.substring(0, name.indexOf('.'));
+  }
 }

@@ -211,12 +211,11 @@ public final class CachingResolver implements DnsResolver {
           DnsAnswer a = orServfail(answer, failure, asked, entry.type);
           try {
             store(map, entry, a, keep);
-          } finally {
-            if (!entry
-                .isDone()) { // store failed (a ticker that throws): never leave joiners waiting
-              map.remove(entry.key, entry);
-              entry.fill(a.asCached());
-            }
+          } catch (RuntimeException e) {
+            // storing failed (a ticker that throws): take the entry out so later askers do not
+            // join it, and wake those that did; the caller still gets its answer below
+            map.remove(entry.key, entry);
+            entry.fill(a.asCached());
           }
           result.complete(a);
         });

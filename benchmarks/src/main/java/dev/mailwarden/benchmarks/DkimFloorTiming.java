@@ -15,11 +15,12 @@ import java.util.Locale;
  *
  * <pre>
  * {@code java -cp benchmarks/target/benchmarks.jar dev.mailwarden.benchmarks.DkimFloorTiming \
- *     [algorithm=rsa] [size=4096] [rounds=30] [perRound=2000] [path=standalone|runtime]}
+ *     [algorithm=rsa] [size=4096] [rounds=30] [perRound=2000] [path=standalone|runtime|sign]}
  * </pre>
  *
  * <p>{@code path=runtime} times {@code verify_mailwarden_runtime} (a check on a runtime's context,
- * keys from its shared cache) instead of {@code verify_mailwarden}.
+ * keys from its shared cache) instead of {@code verify_mailwarden}; {@code path=sign} times the
+ * signing pair, {@code sign_mailwarden} against {@code sign_floor}.
  */
 public final class DkimFloorTiming {
   private DkimFloorTiming() {}
@@ -29,7 +30,8 @@ public final class DkimFloorTiming {
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     int perRound = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
-    boolean runtimePath = args.length > 4 && args[4].equals("runtime");
+    String path = args.length > 4 ? args[4] : "standalone";
+    boolean sign = path.equals("sign");
     DkimBenchmark.Input in = new DkimBenchmark.Input();
     in.algorithm = algorithm;
     in.size = size;
@@ -39,18 +41,26 @@ public final class DkimFloorTiming {
     double[] ours = new double[rounds];
     double[] floor = new double[rounds];
     double[] ratio = new double[rounds];
+    int sink = 0; // signatures' lengths, printed, so the signing is not optimized away
     int warmUp = Math.max(10, rounds / 2); // the verifier's code path takes seconds to compile
     for (int r = -warmUp; r < rounds; r++) {
       long c0 = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < perRound; i++) {
-        Outcome o = runtimePath ? b.verify_mailwarden_runtime(in) : b.verify_mailwarden(in);
+        if (sign) {
+          sink ^= b.sign_mailwarden(in).length;
+          continue;
+        }
+        Outcome o =
+            path.equals("runtime") ? b.verify_mailwarden_runtime(in) : b.verify_mailwarden(in);
         if (o != Outcome.PASS) {
           throw new IllegalStateException("the benchmark message did not verify");
         }
       }
       long c1 = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < perRound; i++) {
-        if (!b.verify_floor(in)) {
+        if (sign) {
+          sink ^= b.sign_floor(in).length;
+        } else if (!b.verify_floor(in)) {
           throw new IllegalStateException("the floor did not verify");
         }
       }
@@ -66,11 +76,11 @@ public final class DkimFloorTiming {
     Arrays.sort(ratio);
     System.out.printf(
         Locale.ROOT,
-        "%s %d B%s: CPU per verification, median of %d rounds: ours %.1f us, floor %.1f us;"
+        "%s %d B (%s): CPU per operation, median of %d rounds: ours %.1f us, floor %.1f us;"
             + " ours/floor throughput %.3f (rounds %.3f..%.3f), time %.2fx%n",
         algorithm,
         size,
-        runtimePath ? " (runtime)" : "",
+        path,
         rounds,
         ours[rounds / 2],
         floor[rounds / 2],
@@ -79,5 +89,6 @@ public final class DkimFloorTiming {
         ratio[rounds - 1],
         1 / ratio[rounds / 2]);
     in.closeRuntime();
+    System.out.println("(sink " + sink + ")");
   }
 }

@@ -81,6 +81,15 @@ public final class HeaderIndex {
   }
 
   /**
+   * Reads message bytes in place ({@link Block#readBody}): it gets the message's own array, so it
+   * must only read {@code b[off, off + len)} during the call, never write it or keep it.
+   */
+  @FunctionalInterface
+  public interface BodyReader {
+    void read(byte[] b, int off, int len);
+  }
+
+  /**
    * The header block if it is at most {@code maxBytes} long (counting every byte up to and with the
    * empty line that ends it, or the whole message when none does), else {@link Block#overCap()}.
    */
@@ -162,16 +171,30 @@ public final class HeaderIndex {
     return message[i];
   }
 
-  /** Bytes {@code [from, to)} as text, one char per byte, a CR put before every bare LF. */
-  private String string(int from, int to) {
-    if (bareLineFeeds(from, to) == 0) {
+  /**
+   * Bytes {@code [from, to)} as text, one char per byte, a CR put before every bare LF ({@code
+   * anyBare}: whether the block has any).
+   */
+  private String string(int from, int to, boolean anyBare) {
+    if (!anyBare || bareLineFeeds(from, to) == 0) {
       return new String(message, from, to - from, StandardCharsets.ISO_8859_1);
     }
-    return new String(bytes(from, to, false), StandardCharsets.ISO_8859_1);
+    return new String(bytes(from, to, false, true), StandardCharsets.ISO_8859_1);
   }
 
-  /** A copy of bytes {@code [from, to)}, a CR put before every bare LF, CRLF added if asked. */
-  private byte[] bytes(int from, int to, boolean crlf) {
+  /**
+   * A copy of bytes {@code [from, to)}, a CR put before every bare LF, CRLF added if asked ({@code
+   * anyBare}: whether the block has any bare LF; without, one bulk copy).
+   */
+  private byte[] bytes(int from, int to, boolean crlf, boolean anyBare) {
+    if (!anyBare) { // the usual CRLF message
+      byte[] out = Arrays.copyOfRange(message, from, to + (crlf ? 2 : 0));
+      if (crlf) {
+        out[to - from] = '\r';
+        out[to - from + 1] = '\n';
+      }
+      return out;
+    }
     byte[] out = new byte[to - from + bareLineFeeds(from, to) + (crlf ? 2 : 0)];
     int n = 0;
     for (int k = from; k < to; k++) {
@@ -250,6 +273,16 @@ public final class HeaderIndex {
     }
 
     /**
+     * Hands the body, everything after the block, to {@code reader} in one call, in place (no
+     * copy); nothing for a block over its cap, whose end is unknown.
+     */
+    public void readBody(BodyReader reader) {
+      if (index != null && index.length > length) {
+        reader.read(index.message, length, index.length - length);
+      }
+    }
+
+    /**
      * The length of the block with every bare LF read as CRLF (as DKIM canonicalizes it), with the
      * empty line that ends it.
      */
@@ -290,7 +323,7 @@ public final class HeaderIndex {
      * read as CRLF), without its last line end.
      */
     public String text(int i) {
-      return index().string(start(i), contentEnd(i));
+      return index().string(start(i), contentEnd(i), bareLineFeeds > 0);
     }
 
     /**
@@ -298,7 +331,7 @@ public final class HeaderIndex {
      * canonicalizes it (ISO-8859-1, one byte per char).
      */
     public byte[] bytesWithCrlf(int i) {
-      return index().bytes(start(i), contentEnd(i), true);
+      return index().bytes(start(i), contentEnd(i), true, bareLineFeeds > 0);
     }
 
     /** The end of unit {@code i} without its last line end (LF, and a CR before it). */
@@ -365,7 +398,7 @@ public final class HeaderIndex {
      * it, folded lines joined by CRLF (see {@link #text}).
      */
     public String value(int i) {
-      return index().string(valueStart(i), contentEnd(i));
+      return index().string(valueStart(i), contentEnd(i), bareLineFeeds > 0);
     }
 
     /** After the colon and the spaces and tabs that follow it on the first line. */

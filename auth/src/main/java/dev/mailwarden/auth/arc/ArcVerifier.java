@@ -12,7 +12,6 @@ import dev.mailwarden.auth.dkim.DkimVerifier;
 import dev.mailwarden.auth.dkim.internal.KeyCache;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.internal.HeaderIndex;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -36,6 +35,9 @@ public final class ArcVerifier implements Checker<ArcResult> {
   private final int maxSets;
   private final int maxFieldBytes;
   private final boolean oldestPass;
+
+  /** Keys outside an evaluation: the last record parsed, so one signer's key is parsed once. */
+  private final KeyCache ownKeys = new KeyCache(null);
 
   private ArcVerifier(Builder b) {
     this.maxSets = b.maxSets;
@@ -61,10 +63,8 @@ public final class ArcVerifier implements Checker<ArcResult> {
   @Override
   public CompletableFuture<ArcResult> check(CheckContext context) {
     requireNonNull(context, "context");
-    MailSession session = context.session();
     return CompletableFuture.supplyAsync(
             () -> {
-              ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
               ArcChain chain =
                   start(context.cache(), context.dns(), context.executor(), Integer.MAX_VALUE);
               HeaderIndex index = HeaderIndex.of(context); // split once, shared with DKIM, DMARC
@@ -73,13 +73,7 @@ public final class ArcVerifier implements Checker<ArcResult> {
                 // are capped (arc.sets, arc.field-bytes)
                 HeaderIndex.Block block = index.block(Integer.MAX_VALUE);
                 chain.start(block);
-                message.position(block.bodyOffset());
-              }
-              byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
-              while (message.hasRemaining()) {
-                int k = Math.min(chunk.length, message.remaining());
-                message.get(chunk, 0, k);
-                chain.update(chunk, 0, k);
+                block.readBody(chain::update);
               }
               return chain
                   .finish()
@@ -142,7 +136,7 @@ public final class ArcVerifier implements Checker<ArcResult> {
         maxFieldBytes,
         oldestPass,
         maxHeaderBytes,
-        new KeyCache(cache),
+        cache == null ? ownKeys : new KeyCache(cache),
         dns,
         executor,
         ArcResult.FACTORY);

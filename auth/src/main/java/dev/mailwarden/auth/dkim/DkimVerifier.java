@@ -14,7 +14,6 @@ import dev.mailwarden.auth.dkim.internal.SignatureCaps;
 import dev.mailwarden.auth.dkim.internal.Verification;
 import dev.mailwarden.dns.DnsResolver;
 import dev.mailwarden.internal.HeaderIndex;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * key {@code permerror}. Bare LF line ends are accepted as CRLF.
  *
  * <p>Immutable and thread-safe; in an evaluation, parsed key records are shared between messages
- * through the runtime's cache. Make one with {@link Dkim#check()} or {@link Dkim#builder()}.
+ * through the runtime's cache (used on its own, it remembers the last one). Make one with {@link
+ * Dkim#check()} or {@link Dkim#builder()}.
  */
 public final class DkimVerifier implements Checker<DkimResult> {
   /** Signatures evaluated per message unless set otherwise (RFC 6376 section 8 allows a limit). */
@@ -47,6 +47,9 @@ public final class DkimVerifier implements Checker<DkimResult> {
   private final int maxSignatures;
   private final int maxHeaderBytes;
   private final BodyLengthPolicy bodyLengthPolicy;
+
+  /** Keys outside an evaluation: the last record parsed, so one signer's key is parsed once. */
+  private final KeyCache ownKeys = new KeyCache(null);
 
   private DkimVerifier(Builder b) {
     this.clockSkew = b.clockSkew;
@@ -83,23 +86,15 @@ public final class DkimVerifier implements Checker<DkimResult> {
   @Override
   public CompletableFuture<DkimResult> check(CheckContext context) {
     requireNonNull(context, "context");
-    MailSession session = context.session();
     return CompletableFuture.supplyAsync(
             () -> {
-              ByteBuffer message = session.message().orElse(ByteBuffer.allocate(0));
               Verification v =
                   start(context.cache(), context.dns(), context.clock(), context.executor());
               HeaderIndex index = HeaderIndex.of(context); // split once, shared with DMARC, ARC
               if (index != null) {
                 HeaderIndex.Block block = index.block(maxHeaderBytes);
                 v.start(block);
-                message.position(block.overCap() ? message.limit() : block.bodyOffset());
-              }
-              byte[] chunk = new byte[Math.min(16384, Math.max(1, message.remaining()))];
-              while (message.hasRemaining()) {
-                int n = Math.min(chunk.length, message.remaining());
-                message.get(chunk, 0, n);
-                v.update(chunk, 0, n);
+                block.readBody(v::update);
               }
               return v.finish();
             },
@@ -146,7 +141,9 @@ public final class DkimVerifier implements Checker<DkimResult> {
 
   /**
    * Verifies raw message bytes (RFC 5322 as received, CRLF or bare LF) outside an evaluation, e.g.
-   * in a script; key records are parsed per call (an evaluation shares them through its runtime).
+   * in a script. Outside an evaluation this verifier remembers the last key record it parsed (one
+   * entry), so one signer's messages parse its key once; an evaluation shares every parsed record
+   * through its runtime.
    *
    * @param clock the time against which {@code t=} and {@code x=} are checked
    * @param executor where signature verification runs once keys arrive
@@ -155,7 +152,10 @@ public final class DkimVerifier implements Checker<DkimResult> {
       byte[] message, DnsResolver dns, Clock clock, Executor executor) {
     requireNonNull(message, "message");
     Verification v = start(null, dns, clock, executor);
-    v.update(message, 0, message.length);
+    // split in place, as an evaluation splits its message: no copy of the header section
+    HeaderIndex.Block block = HeaderIndex.of(message, message.length).block(maxHeaderBytes);
+    v.start(block);
+    block.readBody(v::update);
     return v.finish();
   }
 
@@ -177,7 +177,7 @@ public final class DkimVerifier implements Checker<DkimResult> {
         maxSignatures,
         maxHeaderBytes,
         bodyLengthPolicy,
-        new KeyCache(cache),
+        cache == null ? ownKeys : new KeyCache(cache),
         dns,
         clock.instant().getEpochSecond(),
         executor,

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Parsed key records by their TXT record, in the runtime's shared cache, so a hot selector is
  * decoded once rather than per message. Keyed by content, so an entry never goes stale; syntax
- * errors are cached too. Without a shared cache (a verifier used on its own), records are parsed
- * each time.
+ * errors are cached too. Without a shared cache (a verifier used on its own), the last record
+ * parsed is remembered, one entry per {@code KeyCache}.
  */
 public final class KeyCache {
   private static final SharedCache.Slot<DnsRecord.Txt, Object> PARSED =
@@ -16,17 +16,37 @@ public final class KeyCache {
 
   private final @Nullable SharedCache cache;
 
+  /** Without a shared cache: the last record parsed and what it gave, replaced whole. */
+  private volatile @Nullable Parsed last;
+
+  private record Parsed(String text, Object keyOrProblem) {}
+
   public KeyCache(@Nullable SharedCache cache) {
     this.cache = cache;
   }
 
   /** The parsed record of {@code record}. */
   public KeyRecord get(DnsRecord.Txt record) throws DkimSyntaxException {
-    Object o = cache == null ? parse(record) : cache.get(PARSED, record, KeyCache::parse);
+    Object o = cache == null ? parseOrLast(record) : cache.get(PARSED, record, KeyCache::parse);
     if (o instanceof KeyRecord k) {
       return k;
     }
     throw new DkimSyntaxException((String) o);
+  }
+
+  /**
+   * One entry is enough for the case it serves, a verifier used on its own for one signer's
+   * messages (a script, a test); it holds one record, so a stream of strangers' keys costs nothing.
+   */
+  private Object parseOrLast(DnsRecord.Txt record) {
+    Parsed p = last;
+    String text = record.text();
+    if (p != null && p.text.equals(text)) {
+      return p.keyOrProblem;
+    }
+    Object o = parse(record);
+    last = new Parsed(text, o);
+    return o;
   }
 
   private static Object parse(DnsRecord.Txt record) {

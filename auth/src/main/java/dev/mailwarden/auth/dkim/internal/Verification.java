@@ -37,7 +37,7 @@ public final class Verification {
   private final Executor executor;
   private final DkimResults dkimResults;
 
-  private final MessageHead head;
+  private @Nullable MessageHead head; // made when bytes are streamed in, not for a split block
   private final int maxHeaderBytes;
   private boolean started;
   private boolean overflowed;
@@ -65,7 +65,6 @@ public final class Verification {
     this.dkimResults = dkimResults;
     this.skew = skew;
     this.maxSignatures = maxSignatures;
-    this.head = new MessageHead(maxHeaderBytes);
     this.maxHeaderBytes = maxHeaderBytes;
     this.bodyLengthPolicy = bodyLengthPolicy;
     this.keys = keys;
@@ -77,10 +76,14 @@ public final class Verification {
   /** Feeds the next raw message bytes. */
   public void update(byte[] b, int off, int len) {
     if (!started) {
-      int used = head.update(b, off, len);
+      MessageHead h = head;
+      if (h == null) {
+        h = head = new MessageHead(maxHeaderBytes);
+      }
+      int used = h.update(b, off, len);
       off += used;
       len -= used;
-      if (!head.complete()) {
+      if (!h.complete()) {
         return;
       }
       start();
@@ -111,11 +114,15 @@ public final class Verification {
 
   private void start() {
     started = true;
-    if (head.overflowed()) {
+    MessageHead h = head;
+    if (h == null) {
+      return; // nothing was written: no header fields, no signatures
+    }
+    if (h.overflowed()) {
       overflowed = true;
       return;
     }
-    readHeaders(head.fields());
+    readHeaders(h.fields());
   }
 
   private void readHeaders(List<HeaderField> fields) {

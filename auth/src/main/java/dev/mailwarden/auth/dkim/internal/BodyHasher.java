@@ -91,7 +91,7 @@ public final class BodyHasher {
             int lim = Math.min(end, i + (o.length - k));
             int j = i;
             if (collapse) {
-              j = relaxedRun(b, j, lim);
+              j = relaxedRun(b, j, lim, o, k - i); // copies the run as it scans it
             } else {
               while (j < lim) {
                 byte x = b[j];
@@ -101,9 +101,9 @@ public final class BodyHasher {
                   break;
                 }
               }
+              System.arraycopy(b, i, o, k, j - i);
             }
             if (j > i) {
-              System.arraycopy(b, i, o, k, j - i);
               k += j - i;
               i = j;
               content = true;
@@ -165,12 +165,14 @@ public final class BodyHasher {
 
   /**
    * The end of the run from {@code j} that is already relaxed-canonical: plain bytes and single
-   * spaces between them. Eight bytes at a time while none is a control byte and no space is
-   * followed by a space or control (each byte's flag is exact, no carries between bytes; bytes from
-   * 0x80 are plain), then byte by byte for the next eight; a space needs its successor inside
-   * {@code lim}.
+   * spaces between them; the run is copied to {@code o} at {@code delta} from where it stands in
+   * {@code b} as it is scanned ({@code lim} keeps it inside {@code o}). Eight bytes at a time while
+   * none is a control byte and no space is followed by a space or control (each byte's flag is
+   * exact, no carries between bytes; bytes from 0x80 are plain), then byte by byte from the first
+   * flagged one for up to eight (a flagged control byte may be plain); a space needs its successor
+   * inside {@code lim}.
    */
-  private static int relaxedRun(byte[] b, int j, int lim) {
+  private static int relaxedRun(byte[] b, int j, int lim, byte[] o, int delta) {
     while (true) {
       while (j + 9 <= lim) {
         long x = (long) LONGS.get(b, j);
@@ -180,7 +182,10 @@ public final class BodyHasher {
         long control = ((HIGH | 0x1F1F1F1F1F1F1F1FL) - low) & ascii; // bytes 0x00..0x1f
         long upToSpace = ((HIGH | 0x2020202020202020L) - low) & ascii; // bytes 0x00..0x20
         long followedByWhite = ((HIGH | 0x2020202020202020L) - (next & LOW7)) & ~next & HIGH;
-        if ((control | (upToSpace & followedByWhite)) != 0) {
+        long stops = control | (upToSpace & followedByWhite);
+        LONGS.set(o, j + delta, x); // all eight; what follows the run is overwritten later
+        if (stops != 0) {
+          j += Long.numberOfTrailingZeros(stops) >>> 3; // the first flagged byte (little-endian)
           break;
         }
         j += 8;
@@ -189,8 +194,11 @@ public final class BodyHasher {
       while (j < stop) {
         byte x = b[j];
         if (isPlain(x)) {
+          o[j + delta] = x;
           j++;
         } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
+          o[j + delta] = x;
+          o[j + 1 + delta] = b[j + 1];
           j += 2;
         } else {
           return j;

@@ -3,10 +3,12 @@ package dev.mailwarden.auth.dkim;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailwarden.auth.dkim.internal.BodyHasher;
+import dev.mailwarden.auth.dkim.internal.ByteSink;
 import dev.mailwarden.auth.dkim.internal.DkimCrypto;
 import dev.mailwarden.auth.dkim.internal.HeaderField;
 import dev.mailwarden.auth.dkim.internal.Keys;
 import dev.mailwarden.auth.dkim.internal.MessageHead;
+import dev.mailwarden.internal.HeaderIndex;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAKey;
@@ -130,12 +132,11 @@ public final class DkimSigner {
    */
   public String sign(byte[] message) {
     requireNonNull(message, "message");
-    MessageHead head = new MessageHead();
-    int used = head.update(message, 0, message.length);
-    List<HeaderField> fields = head.fields();
+    // split in place, as the verifier splits it: the same fields as the stream's MessageHead
+    HeaderIndex.Block block = HeaderIndex.of(message, message.length).block(Integer.MAX_VALUE);
     BodyHasher body = new BodyHasher(bodyCanon == Canonicalization.RELAXED, "SHA-256", -1);
-    body.update(message, used, message.length - used);
-    return field(fields, body.finish());
+    block.readBody(body::update);
+    return field(HeaderField.fieldsOf(block), body.finish());
   }
 
   /**
@@ -184,24 +185,22 @@ public final class DkimSigner {
     }
     f.append(";\r\n\tbh=").append(Base64.getEncoder().encodeToString(bodyHash)).append(";\r\n\tb=");
 
-    StringBuilder data = new StringBuilder(1024);
+    ByteSink data = new ByteSink(1024);
     boolean relaxed = headerCanon == Canonicalization.RELAXED;
     boolean[] taken = new boolean[fields.size()];
     for (String name : signed) {
       for (int j = fields.size() - 1; j >= 0; j--) {
-        if (!taken[j] && fields.get(j).lowerName().equals(name)) {
+        HeaderField h = fields.get(j);
+        if (!taken[j] && h.lowerName().equals(name)) {
           taken[j] = true;
-          HeaderField.canonicalize(fields.get(j).raw(), fields.get(j).colon(), relaxed, data);
+          h.canonicalize(h.length(), -1, -1, relaxed, true, data);
           break;
         }
       }
     }
-    String self = f.toString();
-    HeaderField.canonicalize(self, self.indexOf(':'), relaxed, data);
-    if (relaxed) {
-      data.setLength(data.length() - 2);
-    }
-    byte[] b = signature(data.toString().getBytes(StandardCharsets.ISO_8859_1));
+    String self = f.toString(); // ends with "b=": the signature field as signed, no final CRLF
+    HeaderField.canonicalize(self, self.indexOf(':'), self.length(), -1, -1, relaxed, false, data);
+    byte[] b = signature(data.toByteArray());
     String b64 = Base64.getEncoder().encodeToString(b);
     for (int i = 0; i < b64.length(); i += 72) {
       if (i > 0) {

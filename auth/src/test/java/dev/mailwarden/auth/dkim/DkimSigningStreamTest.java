@@ -26,6 +26,26 @@ class DkimSigningStreamTest {
   }
 
   @Test
+  void streamAndSign_agree_onBareLineFeeds_folding_andAMessageWithoutBody() {
+    DkimSigner signer = DkimTestKeys.edSigner().build();
+    String[] messages = {
+      "From: a@example.com\nSubject: bare\n line feeds\n\nbody  line \t\n\n\n",
+      "From: a@example.com\r\nSubject: mixed\n\r\nbody\r\n",
+      "From: a@example.com\r\nSubject: no body, no empty line\r\n",
+      "From: a@example.com\r\nSubject: folded\r\n\tover\r\n  lines\r\n\r\nx"
+    };
+    for (String m : messages) {
+      byte[] raw = m.getBytes(StandardCharsets.ISO_8859_1);
+      DkimSigningStream s = signer.stream();
+      for (int i = 0; i < raw.length; i += 3) {
+        s.write(raw, i, Math.min(3, raw.length - i));
+      }
+      s.close();
+      assertThat(s.signatureField()).as(m).isEqualTo(signer.sign(raw));
+    }
+  }
+
+  @Test
   void streamedSignature_verifies_andATamperedBodyDoesNot() {
     DkimSigner signer = DkimTestKeys.rsaSigner().build();
     byte[] raw = message();

@@ -266,7 +266,10 @@ class NetworkResolverTransportTest {
     // datagrams from one sender arrive in order, so each forgery meets its pending query
     assertThat(stats.droppedWrongSource())
         .isBetween(wrongPort.get() - lost, (long) wrongPort.get());
-    assertThat(stats.droppedWrongQuestion()).isGreaterThanOrEqualTo(wrongQuestion.get());
+    // ... except the forgery sent for a retransmission of a query already answered (the server saw
+    // more than 400 queries when one timed out under load): it finds no pending query, an unknown
+    // ID; the forgery for each of the 400 answered queries came before its answer
+    assertThat(stats.droppedWrongQuestion()).isBetween(400 - lost, (long) wrongQuestion.get());
     assertThat(stats.droppedUnknownId()).isPositive();
     assertThat(stats.inFlight()).isZero();
   }

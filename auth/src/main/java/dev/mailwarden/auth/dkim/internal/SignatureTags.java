@@ -44,6 +44,8 @@ public final class SignatureTags {
     this.field = field;
   }
 
+  private static final List<String> REQUIRED = List.of("a", "b", "bh", "d", "h", "s");
+
   /** Reads a DKIM-Signature field; never throws for bad data. */
   public static SignatureTags read(HeaderField field, long nowEpochSeconds, Duration skew) {
     SignatureTags s = new SignatureTags(field);
@@ -96,7 +98,7 @@ public final class SignatureTags {
     if (!v.equals("1")) {
       throw new DkimSyntaxException("unsupported signature version v=" + TagList.printable(v));
     }
-    for (String required : new String[] {"a", "b", "bh", "d", "h", "s"}) {
+    for (String required : REQUIRED) {
       if (!tags.has(required)) {
         throw new DkimSyntaxException("signature lacks the required " + required + "= tag");
       }

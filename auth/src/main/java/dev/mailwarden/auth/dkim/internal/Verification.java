@@ -189,11 +189,7 @@ public final class Verification {
                 sig.result(o, String.valueOf(t.problem()), 0, false)));
       } else {
         results.add(
-            sig.key
-                .handleAsync(
-                    (answer, error) -> sig.evaluate(error != null ? error : answer), executor)
-                .exceptionally(
-                    e -> sig.result(Outcome.TEMPERROR, "verification failed: " + e, 0, false)));
+            sig.key.handleAsync((answer, error) -> sig.evaluateSafely(answer, error), executor));
       }
     }
     int from = fromCount;
@@ -238,6 +234,15 @@ public final class Verification {
           tags.limit >= 0 ? OptionalLong.of(tags.limit) : OptionalLong.empty(),
           unsigned,
           testing);
+    }
+
+    /** {@link #evaluate}, a failure inside it (a bug, a provider error) a {@code temperror}. */
+    DkimSignatureResult evaluateSafely(@Nullable DnsAnswer answer, @Nullable Throwable error) {
+      try {
+        return evaluate(error != null ? error : answer);
+      } catch (RuntimeException | Error e) { // as before: finish() never fails
+        return result(Outcome.TEMPERROR, "verification failed: " + e, 0, false);
+      }
     }
 
     DkimSignatureResult evaluate(@Nullable Object answerOrError) {

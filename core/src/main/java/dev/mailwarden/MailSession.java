@@ -123,7 +123,8 @@ public final class MailSession {
 
   /**
    * The raw message array itself, for core's contexts to index without a copy ({@code
-   * HeaderIndex}); never handed to checkers, which get {@link #message()}.
+   * HeaderIndex}); never handed to other checkers, which get {@link #message()} (this library's own
+   * DKIM and ARC read the body in place through the index, read-only).
    */
   byte @Nullable [] messageBytes() {
     return message;

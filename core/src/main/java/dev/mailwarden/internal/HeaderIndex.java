@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * allows more. Thread-safe.
  */
 public final class HeaderIndex {
-  private final byte[] message; // never written, never handed out
+  private final byte[] message; // never written; lent read-only to a BodyReader, never kept
   private final int length;
 
   // the scan, guarded by this

@@ -50,6 +50,39 @@ class HeaderIndexTest {
   }
 
   @Test
+  void bytesWithCrlf_copyTheFieldWhole_orPutCrBeforeEveryBareLf() {
+    // no bare LF in the block: one bulk copy, also for a last field without line end
+    HeaderIndex.Block crlf = block("Subject: x\r\n folded\r\nFrom: a@b.example");
+    assertThat(latin1(crlf.bytesWithCrlf(0))).isEqualTo("Subject: x\r\n folded\r\n");
+    assertThat(latin1(crlf.bytesWithCrlf(1))).isEqualTo("From: a@b.example\r\n");
+    // one bare LF anywhere in the block: each field is read with CRLF line ends
+    HeaderIndex.Block mixed = block("Subject: x\n folded\r\nFrom: a@b.example\r\n\r\nbody\n");
+    assertThat(latin1(mixed.bytesWithCrlf(0))).isEqualTo("Subject: x\r\n folded\r\n");
+    assertThat(latin1(mixed.bytesWithCrlf(1))).isEqualTo("From: a@b.example\r\n");
+    assertThat(mixed.text(0)).isEqualTo("Subject: x\r\n folded");
+  }
+
+  @Test
+  void readBody_lendsEverythingAfterTheBlock_once_andNothingOverTheCap() {
+    String text = "From: a@b.example\r\n\r\nline 1\r\nline 2\r\n";
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    List<String> read = new ArrayList<>();
+    HeaderIndex.Block b = HeaderIndex.of(bytes, bytes.length).block(1 << 20);
+    b.readBody((m, off, len) -> read.add(new String(m, off, len, StandardCharsets.ISO_8859_1)));
+    assertThat(read).containsExactly("line 1\r\nline 2\r\n");
+
+    read.clear();
+    HeaderIndex.of(bytes, bytes.length).block(10).readBody((m, off, len) -> read.add("called"));
+    block("From: a@b.example\r\n\r\n").readBody((m, off, len) -> read.add("called"));
+    block("From: a@b.example").readBody((m, off, len) -> read.add("called"));
+    assertThat(read).isEmpty(); // over the cap, an empty body, no body at all
+  }
+
+  private static String latin1(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
   void messageWithoutEmptyLine_isAllHeader_andKeepsItsLastLine() {
     HeaderIndex.Block b = block("Subject: x\r\nFrom: a@b.example");
     assertThat(b.values("From")).containsExactly("a@b.example");

@@ -285,14 +285,16 @@ public final class HeaderField {
         }
         space = false;
         started = true;
-        // copy the run up to the next whitespace (or the skipped range) in one go
+        // copy the run up to the next whitespace (or the skipped range) while scanning it: runs
+        // are words, too short for an arraycopy call to pay
         int stop = skipFrom > i ? Math.min(end, skipFrom) : end;
+        o[n++] = c;
         int j = i + 1;
-        while (j < stop && (b[j] > ' ' || b[j] < 0)) {
+        byte x;
+        while (j < stop && ((x = b[j]) > ' ' || x < 0)) {
+          o[n++] = x;
           j++;
         }
-        System.arraycopy(b, i, o, n, j - i);
-        n += j - i;
         i = j;
         continue;
       }

@@ -32,10 +32,7 @@ public final class DkimFloorTiming {
     int perRound = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
     String path = args.length > 4 ? args[4] : "standalone";
     boolean sign = path.equals("sign");
-    DkimBenchmark.Input in = new DkimBenchmark.Input();
-    in.algorithm = algorithm;
-    in.size = size;
-    in.setUp();
+    DkimBenchmark.Input in = DkimBenchmark.Input.prepared(algorithm, size);
     DkimBenchmark b = new DkimBenchmark();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     double[] ours = new double[rounds];

@@ -43,10 +43,7 @@ public final class DkimStageTiming {
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int perRound = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
-    DkimBenchmark.Input in = new DkimBenchmark.Input();
-    in.algorithm = algorithm;
-    in.size = size;
-    in.setUp();
+    DkimBenchmark.Input in = DkimBenchmark.Input.prepared(algorithm, size);
     DkimBenchmark b = new DkimBenchmark();
     byte[] message = in.message;
     int cap = 1 << 20;

@@ -42,6 +42,7 @@ public sealed interface DnsRecord
     // one copy of the data: the strings back to back, and where each one ends
     private final byte[] joined;
     private final int[] ends;
+    private int hash; // of joined, made on first use (0: not yet); a benign race, as String's
 
     public Txt(List<byte[]> strings) {
       int length = 0;
@@ -119,14 +120,20 @@ public sealed interface DnsRecord
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Txt other
-          && java.util.Arrays.equals(ends, other.ends)
-          && java.util.Arrays.equals(joined, other.joined);
+      return o == this
+          || (o instanceof Txt other
+              && java.util.Arrays.equals(ends, other.ends)
+              && java.util.Arrays.equals(joined, other.joined));
     }
 
     @Override
     public int hashCode() {
-      return java.util.Arrays.hashCode(joined);
+      int h = hash;
+      if (h == 0) {
+        h = java.util.Arrays.hashCode(joined); // a key record is looked up per message
+        hash = h;
+      }
+      return h;
     }
 
     @Override

@@ -55,8 +55,8 @@ public final class ArcSignature {
   }
 
   private void check() throws DkimSyntaxException {
-    String raw = field.raw();
-    int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.length();
+    byte[] raw = field.bytes();
+    int end = field.end();
     requireNoEmptyTagSpec(raw, field.colon() + 1, end);
     TagList t;
     try {
@@ -144,21 +144,18 @@ public final class ArcSignature {
    * empty tag-spec between two (the DKIM parser tolerates those; ARC sets are new enough to be held
    * to the grammar).
    */
-  private void requireNoEmptyTagSpec(String v, int from, int to) throws DkimSyntaxException {
-    int start = from;
-    while (true) {
-      int semi = v.indexOf(';', start);
-      if (semi < 0 || semi >= to) {
-        return;
+  private void requireNoEmptyTagSpec(byte[] v, int from, int to) throws DkimSyntaxException {
+    boolean empty = true; // the tag-spec since the last ';'
+    for (int k = from; k < to; k++) {
+      byte c = v[k];
+      if (c == ';') {
+        if (empty) {
+          throw new DkimSyntaxException(what() + " syntax: empty tag-spec (';;')");
+        }
+        empty = true;
+      } else {
+        empty &= TagList.isFws((char) c);
       }
-      boolean empty = true;
-      for (int k = start; k < semi && empty; k++) {
-        empty = TagList.isFws(v.charAt(k));
-      }
-      if (empty) {
-        throw new DkimSyntaxException(what() + " syntax: empty tag-spec (';;')");
-      }
-      start = semi + 1;
     }
   }
 

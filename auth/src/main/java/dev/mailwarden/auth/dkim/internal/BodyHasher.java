@@ -1,8 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import dev.mailwarden.internal.Swar;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -75,34 +73,31 @@ public final class BodyHasher {
           put((byte) ' ');
         }
         lineHasContent = true;
-        // the hot loop: ordinary bytes are copied as they are, in relaxed mode a run of spaces
-        // between words becomes one space, and CRLF ending a line with content is kept, until
-        // something needs the careful path (trailing space, empty line, bare CR/LF, chunk end)
-        boolean collapse = relaxed;
-        boolean content = true;
+        if (relaxed) {
+          i = relaxedRun(b, i, end);
+          continue;
+        }
+        // the hot loop of simple canonicalization: ordinary bytes and whitespace are copied as
+        // they are, and CRLF ending a line with content is kept, until something needs the careful
+        // path (an empty line, bare CR/LF, the chunk's end)
         while (true) {
           if (outLen >= o.length - 1) {
             flush();
           }
           int k = outLen;
+          boolean content = true;
           while (i < end && k < o.length) {
-            // scan a run that is its own canonical form (one induction variable, so the JIT keeps
-            // it tight), then copy it in bulk
             int lim = Math.min(end, i + (o.length - k));
             int j = i;
-            if (collapse) {
-              j = relaxedRun(b, j, lim, o, k - i); // copies the run as it scans it
-            } else {
-              while (j < lim) {
-                byte x = b[j];
-                if (isPlain(x) || x == ' ' || x == '\t') {
-                  j++;
-                } else {
-                  break;
-                }
+            while (j < lim) {
+              byte x = b[j];
+              if (isPlain(x) || x == ' ' || x == '\t') {
+                j++;
+              } else {
+                break;
               }
-              System.arraycopy(b, i, o, k, j - i);
             }
+            System.arraycopy(b, i, o, k, j - i);
             if (j > i) {
               k += j - i;
               i = j;
@@ -112,31 +107,13 @@ public final class BodyHasher {
               }
             }
             byte x = b[i];
-            if (collapse && (x == ' ' || x == '\t')) {
-              j = i + 1;
-              while (j < end && (b[j] == ' ' || b[j] == '\t')) {
-                j++;
-              }
-              if (j < end && isPlain(b[j])) {
-                o[k++] = ' ';
-                i = j;
-                content = true;
-                continue;
-              }
-              if (content && j + 1 < end && b[j] == CR && b[j + 1] == LF && k + 1 < o.length) {
-                o[k++] = CR; // trailing whitespace dropped
-                o[k++] = LF;
-                i = j + 2;
-                content = false;
-                continue;
-              }
-            } else if (x == CR && content && i + 1 < end && b[i + 1] == LF && k + 1 < o.length) {
+            if (x == CR && content && i + 1 < end && b[i + 1] == LF && k + 1 < o.length) {
               o[k++] = CR;
               o[k++] = LF;
               i += 2;
               content = false;
               continue;
-            } else if (isPlain(x) || (!collapse && (x == ' ' || x == '\t'))) {
+            } else if (isPlain(x) || x == ' ' || x == '\t') {
               continue; // the run stopped at the output buffer's end; the loop condition flushes
             }
             break;
@@ -158,55 +135,86 @@ public final class BodyHasher {
     }
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH = 0x8080808080808080L;
-  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-
   /**
-   * The end of the run from {@code j} that is already relaxed-canonical: plain bytes and single
-   * spaces between them; the run is copied to {@code o} at {@code delta} from where it stands in
-   * {@code b} as it is scanned ({@code lim} keeps it inside {@code o}). Eight bytes at a time while
-   * none is a control byte and no space is followed by a space or control (each byte's flag is
-   * exact, no carries between bytes; bytes from 0x80 are plain), then byte by byte from the first
-   * flagged one for up to eight (a flagged control byte may be plain); a space needs its successor
-   * inside {@code lim}.
+   * The relaxed hot loop, entered on a plain byte of a line (nothing pending): copies the input to
+   * {@code out} while it is its own canonical form, collapses a run of whitespace between words to
+   * one space and drops whitespace before the CRLF of a line with content, without leaving the
+   * loop; returns where the careful byte-by-byte path must take over (an empty line, a bare CR or
+   * LF, whitespace or CR at the chunk's end) or the chunk's end. Eight bytes are read and stored at
+   * a time while none is a control byte and no space is followed by a space or control (each byte's
+   * flag is exact; bytes from 0x80 are plain); the flagged byte is then handled on its own. Output
+   * never runs ahead of input, so one bound keeps both in range.
    */
-  private static int relaxedRun(byte[] b, int j, int lim, byte[] o, int delta) {
+  private int relaxedRun(byte[] b, int i, int end) {
+    byte[] o = out;
+    boolean content = true;
+    int j = i;
     while (true) {
-      while (j + 9 <= lim) {
-        long x = (long) LONGS.get(b, j);
-        long next = (long) LONGS.get(b, j + 1); // byte k of next is the byte after byte k of x
-        long low = x & LOW7;
-        long ascii = ~x & HIGH;
-        long control = ((HIGH | 0x1F1F1F1F1F1F1F1FL) - low) & ascii; // bytes 0x00..0x1f
-        long upToSpace = ((HIGH | 0x2020202020202020L) - low) & ascii; // bytes 0x00..0x20
-        long followedByWhite = ((HIGH | 0x2020202020202020L) - (next & LOW7)) & ~next & HIGH;
-        long stops = control | (upToSpace & followedByWhite);
-        LONGS.set(o, j + delta, x); // all eight; what follows the run is overwritten later
-        if (stops != 0) {
-          j += Long.numberOfTrailingZeros(stops) >>> 3; // the first flagged byte (little-endian)
+      if (outLen > o.length - 16) {
+        flush();
+      }
+      int delta = outLen - j; // where the output stands relative to the input; only shrinks
+      int lim = Math.min(end, o.length - 1 - delta); // one spare byte for a CRLF
+      boolean careful = false;
+      while (j < lim) {
+        while (j + 9 <= lim) {
+          long x = Swar.get(b, j);
+          long next = Swar.get(b, j + 1); // byte k of next is the byte after byte k of x
+          // a control byte, or a space (or control) before a space or control
+          long stops = Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
+          Swar.set(o, j + delta, x); // all eight; what follows a stop is overwritten later
+          if (stops != 0) {
+            int before = Swar.firstFlagged(stops);
+            j += before;
+            content |= before > 0; // an unflagged byte is content or a space before content
+            break;
+          }
+          j += 8;
+          content = true;
+        }
+        if (j >= lim) {
           break;
         }
-        j += 8;
-      }
-      int stop = Math.min(lim, j + 8);
-      while (j < stop) {
         byte x = b[j];
         if (isPlain(x)) {
           o[j + delta] = x;
           j++;
-        } else if (x == ' ' && j + 1 < lim && isPlain(b[j + 1])) {
-          o[j + delta] = x;
-          o[j + 1 + delta] = b[j + 1];
+          content = true;
+        } else if (x == ' ' || x == '\t') {
+          int w = j + 1;
+          while (w < end && (b[w] == ' ' || b[w] == '\t')) {
+            w++;
+          }
+          if (w < end && isPlain(b[w])) {
+            o[j + delta] = ' '; // the run between words becomes one space
+            delta -= w - j - 1;
+            j = w;
+          } else if (content && w + 1 < end && b[w] == CR && b[w + 1] == LF) {
+            o[j + delta] = CR; // trailing whitespace dropped
+            o[j + delta + 1] = LF;
+            delta -= w - j;
+            j = w + 2;
+            content = false;
+          } else {
+            careful = true;
+            break;
+          }
+        } else if (x == CR && content && j + 1 < end && b[j + 1] == LF) {
+          o[j + delta] = CR;
+          o[j + delta + 1] = LF;
           j += 2;
+          content = false;
         } else {
-          return j;
+          careful = true;
+          break;
         }
       }
-      if (j >= lim) {
+      outLen = j + delta;
+      lineHasContent = content;
+      if (careful || j >= end) {
         return j;
       }
+      flush(); // the output buffer is full
     }
   }
 

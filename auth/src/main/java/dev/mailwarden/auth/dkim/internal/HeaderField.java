@@ -1,6 +1,7 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.HeaderIndex;
+import dev.mailwarden.internal.Swar;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,10 +106,19 @@ public final class HeaderField {
 
   /** The name of {@code b[0..length)} in lower case; a common name without allocating. */
   private static String lowerCase(byte[] b, int length) {
+    return lowerCase(b, 0, length);
+  }
+
+  /**
+   * {@code b[from..to)} (ISO-8859-1) in lower case, as {@link #lowerCase(String, int, int)}; a
+   * common field name comes back as one shared string, without allocating.
+   */
+  public static String lowerCase(byte[] b, int from, int to) {
+    int length = to - from;
     if (length < KNOWN.length) {
       for (String k : KNOWN[length]) {
         int i = 0;
-        while (i < length && lower(b[i]) == k.charAt(i)) {
+        while (i < length && lower(b[from + i]) == k.charAt(i)) {
           i++;
         }
         if (i == length) {
@@ -116,7 +126,7 @@ public final class HeaderField {
         }
       }
     }
-    return new String(b, 0, length, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    return new String(b, from, length, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
   }
 
   private static int lower(byte c) {
@@ -131,6 +141,14 @@ public final class HeaderField {
       raw = r; // a benign race: every thread makes the same immutable string
     }
     return r;
+  }
+
+  /**
+   * The field's bytes as received (ISO-8859-1, the final CRLF kept): lent, for parsing in place;
+   * not to be changed.
+   */
+  public byte[] bytes() {
+    return bytes;
   }
 
   /** The length of {@link #raw()}, without making it. */
@@ -239,6 +257,39 @@ public final class HeaderField {
   }
 
   /**
+   * From a byte that is not whitespace at {@code j}: the end of the run before {@code stop} that is
+   * its own relaxed canonical form (no control byte, each space between two other bytes), copied to
+   * {@code o} at {@code delta} from where it stands in {@code b} as it is scanned. Eight bytes at a
+   * time, then byte by byte; the caller leaves room for an 8-byte store at any output position.
+   */
+  private static int canonicalRun(byte[] b, int j, int stop, byte[] o, int delta) {
+    while (j + 9 <= stop) {
+      long x = Swar.get(b, j);
+      long next = Swar.get(b, j + 1); // byte k of next is the byte after byte k of x
+      long stops = Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
+      Swar.set(o, j + delta, x); // all eight; what follows a stop is overwritten later
+      if (stops != 0) {
+        return j + Swar.firstFlagged(stops);
+      }
+      j += 8;
+    }
+    while (j < stop) {
+      byte x = b[j];
+      if (x > ' ' || x < 0) {
+        o[j + delta] = x;
+        j++;
+      } else if (x == ' ' && j + 1 < stop && (b[j + 1] > ' ' || b[j + 1] < 0)) {
+        o[j + delta] = x;
+        o[j + 1 + delta] = b[j + 1];
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    return j;
+  }
+
+  /**
    * Appends the canonical form of this field's {@code [0..end)} without the bytes in {@code
    * [skipFrom..skipTo)} (the b= value of the signature being verified), as {@link
    * #canonicalize(String, int, int, int, int, boolean, boolean, ByteSink)} does for text; runs of
@@ -285,16 +336,11 @@ public final class HeaderField {
         }
         space = false;
         started = true;
-        // copy the run up to the next whitespace (or the skipped range) while scanning it: runs
-        // are words, too short for an arraycopy call to pay
+        // copy the run that is already canonical (words, single spaces between them) up to the
+        // next whitespace to fold or the skipped range, while scanning it
         int stop = skipFrom > i ? Math.min(end, skipFrom) : end;
-        o[n++] = c;
-        int j = i + 1;
-        byte x;
-        while (j < stop && ((x = b[j]) > ' ' || x < 0)) {
-          o[n++] = x;
-          j++;
-        }
+        int j = canonicalRun(b, i, stop, o, n - i);
+        n += j - i;
         i = j;
         continue;
       }

@@ -19,7 +19,7 @@ public final class KeyCache {
   /** Without a shared cache: the last record parsed and what it gave, replaced whole. */
   private volatile @Nullable Parsed last;
 
-  private record Parsed(String text, Object keyOrProblem) {}
+  private record Parsed(DnsRecord.Txt record, Object keyOrProblem) {}
 
   public KeyCache(@Nullable SharedCache cache) {
     this.cache = cache;
@@ -40,12 +40,12 @@ public final class KeyCache {
    */
   private Object parseOrLast(DnsRecord.Txt record) {
     Parsed p = last;
-    String text = record.text();
-    if (p != null && p.text.equals(text)) {
+    // by the record's bytes (at once when it is the same object, an answer from a cache)
+    if (p != null && p.record.equals(record)) {
       return p.keyOrProblem;
     }
     Object o = parse(record);
-    last = new Parsed(text, o);
+    last = new Parsed(record, o);
     return o;
   }
 

@@ -90,7 +90,7 @@ public final class KeyRecord {
     byte[] der;
     try {
       // decoded where it stands, folding whitespace skipped: no stripped copy of the value
-      der = SignatureTags.base64(text, pFrom, pTo, "p");
+      der = SignatureTags.base64(tags.source(), pFrom, pTo, "p");
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("key p= is not base64");
     }

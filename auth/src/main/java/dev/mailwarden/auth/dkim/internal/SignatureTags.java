@@ -1,7 +1,11 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.DomainNames;
+import dev.mailwarden.internal.Swar;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -32,7 +36,9 @@ public final class SignatureTags {
   /** Most names one h= may list (RFC 6376 section 8 lets verifiers limit their work). */
   public static final int MAX_SIGNED_HEADERS = 256;
 
+  /** The names h= lists, in lower case. */
   List<String> signedHeaders = List.of();
+
   byte[] bodyHash = new byte[0];
   byte[] signature = new byte[0];
   @Nullable String problem;
@@ -76,10 +82,10 @@ public final class SignatureTags {
               + " characters, the cap is "
               + MAX_FIELD);
     }
-    String raw = field.raw();
+    byte[] raw = field.bytes();
     TagList tags;
     try {
-      // parsed in place in the raw field: no copy of the value, b= decoded where it stands
+      // parsed in place in the field's bytes: no copy of the value, b= decoded where it stands
       tags = TagList.parse(raw, field.colon() + 1, field.end());
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
@@ -158,31 +164,7 @@ public final class SignatureTags {
             "i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
       }
     }
-    String hList = orEmpty(tags.get("h"));
-    int names = 1;
-    for (int k = 0; k < hList.length(); k++) {
-      names += hList.charAt(k) == ':' ? 1 : 0;
-    }
-    if (names > MAX_SIGNED_HEADERS) {
-      // real signatures name tens of fields; thousands only make every verifier work for nothing
-      throw new DkimSyntaxException(
-          SignatureCaps.SIGNED_HEADERS_MARKER
-              + ": "
-              + names
-              + " header fields, the cap is "
-              + MAX_SIGNED_HEADERS);
-    }
-    signedHeaders = TagList.splitList(hList);
-    boolean from = false;
-    for (String h : signedHeaders) {
-      if (h.isEmpty()) {
-        throw new DkimSyntaxException("empty header name in h=");
-      }
-      from |= h.equalsIgnoreCase("from");
-    }
-    if (!from) {
-      throw new DkimSyntaxException("h= does not sign the From header field");
-    }
+    signedHeaders = signedHeaderNames(raw, tags.valueStart("h"), tags.valueEnd("h"));
     String l = tags.get("l");
     if (l != null) {
       limit = number(l, "l");
@@ -216,6 +198,59 @@ public final class SignatureTags {
     }
   }
 
+  /**
+   * The names of h= in {@code raw[from..to)}, in lower case (as the header index is keyed), read in
+   * place: a common name is a shared string, nothing is allocated for it. At most {@link
+   * #MAX_SIGNED_HEADERS}; one must be From.
+   */
+  private static List<String> signedHeaderNames(byte[] raw, int from, int to)
+      throws DkimSyntaxException {
+    List<String> names = new ArrayList<>(16);
+    boolean signsFrom = false;
+    int i = from;
+    while (true) {
+      int colon = i;
+      while (colon < to && raw[colon] != ':') {
+        colon++;
+      }
+      int a = i;
+      int e = colon;
+      while (a < e && TagList.isFws((char) raw[a])) {
+        a++;
+      }
+      while (e > a && TagList.isFws((char) raw[e - 1])) {
+        e--;
+      }
+      if (a == e) {
+        throw new DkimSyntaxException("empty header name in h=");
+      }
+      if (names.size() == MAX_SIGNED_HEADERS) {
+        // real signatures name tens of fields; thousands only make every verifier work for nothing
+        int count = names.size() + 1;
+        for (int k = colon + 1; k < to; k++) {
+          count += raw[k] == ':' ? 1 : 0;
+        }
+        throw new DkimSyntaxException(
+            SignatureCaps.SIGNED_HEADERS_MARKER
+                + ": "
+                + count
+                + " header fields, the cap is "
+                + MAX_SIGNED_HEADERS);
+      }
+      String name = HeaderField.lowerCase(raw, a, e);
+      signsFrom |= name.equals("from");
+      names.add(name);
+      if (colon >= to) {
+        break;
+      }
+      i = colon + 1;
+    }
+    if (!signsFrom) {
+      throw new DkimSyntaxException("h= does not sign the From header field");
+    }
+    return names;
+  }
+
   private static String orEmpty(@Nullable String s) {
     return s == null ? "" : s;
   }
@@ -244,16 +279,17 @@ public final class SignatureTags {
     return n;
   }
 
-  /** The first {@code n} characters of {@code s[from..to)} that are not folding whitespace. */
-  private static String prefix(String s, int from, int to, int n) {
-    StringBuilder b = new StringBuilder(n);
-    for (int k = from; k < to && b.length() < n; k++) {
-      char c = s.charAt(k);
-      if (!TagList.isFws(c)) {
-        b.append(c);
+  /** The first {@code n} bytes of {@code s[from..to)} that are not folding whitespace. */
+  private static String prefix(byte[] s, int from, int to, int n) {
+    byte[] b = new byte[n];
+    int length = 0;
+    for (int k = from; k < to && length < n; k++) {
+      byte c = s[k];
+      if (!TagList.isFws((char) c)) {
+        b[length++] = c;
       }
     }
-    return b.toString();
+    return new String(b, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   private static final byte FWS = -2;
@@ -277,33 +313,47 @@ public final class SignatureTags {
 
   /** Strict base64 that skips folding whitespace, in one pass (b= is long and usually folded). */
   public static byte[] base64(@Nullable String v, String tag) throws DkimSyntaxException {
-    String s = v == null ? "" : v;
-    return base64(s, 0, s.length(), tag);
+    byte[] s = v == null ? new byte[0] : v.getBytes(StandardCharsets.UTF_8);
+    return base64(s, 0, s.length, tag);
   }
 
   /**
    * {@link #base64(String, String)} of {@code s[from..to)}, read where it stands (e.g. inside a
-   * header field); an empty array when {@code from} is negative (the tag is absent).
+   * header field's bytes); an empty array when {@code from} is negative (the tag is absent).
    */
-  public static byte[] base64(String s, int from, int to, String tag) throws DkimSyntaxException {
+  public static byte[] base64(byte[] s, int from, int to, String tag) throws DkimSyntaxException {
     if (from < 0) {
       return new byte[0];
     }
     // the folding whitespace goes, then the JDK's decoder (an intrinsic, several times faster than
     // a loop here) reads the digits; on any error the loop below says precisely what is wrong
-    byte[] digits = new byte[to - from];
+    byte[] digits = new byte[to - from + 8]; // room for the last word's store
     int n = 0;
-    boolean ascii = true;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (!TagList.isFws(c)) {
-        ascii &= c < 128;
-        digits[n++] = (byte) c;
+    long high = 0;
+    int i = from;
+    while (i < to) {
+      if (i + 8 <= to) {
+        long w = Swar.get(s, i);
+        if (Swar.atMost(w, ' ') == 0) { // eight digits: copied whole
+          Swar.set(digits, n, w);
+          high |= w;
+          n += 8;
+          i += 8;
+          continue;
+        }
       }
+      byte c = s[i++];
+      digits[n] = c;
+      n += c == ' ' || c == '\t' || c == '\r' || c == '\n' ? 0 : 1;
+      high |= c;
     }
-    if (ascii) {
+    if ((high & Swar.HIGH) == 0) { // ASCII only
       try {
-        return Base64.getDecoder().decode(n == digits.length ? digits : Arrays.copyOf(digits, n));
+        ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(digits, 0, n));
+        byte[] bytes = decoded.array(); // sized to the result for valid input, but not promised
+        return decoded.remaining() == bytes.length
+            ? bytes
+            : Arrays.copyOf(bytes, decoded.remaining());
       } catch (IllegalArgumentException e) {
         // fall through to the exact diagnosis
       }
@@ -311,7 +361,7 @@ public final class SignatureTags {
     return base64Strict(s, from, to, tag);
   }
 
-  private static byte[] base64Strict(String s, int from, int to, String tag)
+  private static byte[] base64Strict(byte[] s, int from, int to, String tag)
       throws DkimSyntaxException {
     byte[] out = new byte[(to - from) * 3 / 4 + 3];
     int n = 0;
@@ -319,8 +369,8 @@ public final class SignatureTags {
     int bits = 0;
     int pad = 0;
     for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      int d = c < 128 ? BASE64[c] : -1;
+      byte c = s[i];
+      int d = c >= 0 ? BASE64[c] : -1;
       if (d < 0) {
         if (d == FWS) {
           continue;

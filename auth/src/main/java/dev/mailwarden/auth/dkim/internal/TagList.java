@@ -1,5 +1,8 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import dev.mailwarden.internal.Swar;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,16 +10,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed DKIM tag-list (RFC 6376 section 3.2), used for signatures and key records. Parsed in
- * place: it keeps offsets into its source (where each name, trimmed value and raw value sits), so
- * the verifier can blank {@code b=} without re-serialising and decode {@code b=}/{@code bh=}/{@code
- * p=} without copying them; value strings are made only when asked for.
+ * place on bytes (a header field's as received, ISO-8859-1; a key record's text as UTF-8): it keeps
+ * offsets into its source (where each name, trimmed value and raw value sits), so the verifier can
+ * blank {@code b=} without re-serialising and decode {@code b=}/{@code bh=}/{@code p=} without
+ * copying them; value strings are made only when asked for.
  */
 public final class TagList {
   // per tag, SPAN ints: name start/end, trimmed value start/end, raw value start/end (absolute),
   // and the name's key (see key())
   private static final int SPAN = 7;
 
-  private final String source;
+  private final byte[] source; // lent by the caller, read only
+  private final Charset charset;
   private final int from;
   private final int to;
   private final int count;
@@ -24,8 +29,9 @@ public final class TagList {
   private final @Nullable String[] values;
   private @Nullable List<String> names;
 
-  private TagList(String source, int from, int to, int count, int[] spans) {
+  private TagList(byte[] source, Charset charset, int from, int to, int count, int[] spans) {
     this.source = source;
+    this.charset = charset;
     this.from = from;
     this.to = to;
     this.count = count;
@@ -40,17 +46,27 @@ public final class TagList {
    */
   public static final int MAX_TAGS = 64;
 
-  /** Parses a tag-list; throws {@link DkimSyntaxException} with a reason when malformed. */
+  /**
+   * Parses a tag-list given as text (a key record), read as its UTF-8 bytes: offsets point into
+   * {@link #source()}. Throws {@link DkimSyntaxException} with a reason when malformed.
+   */
   public static TagList parse(String s) throws DkimSyntaxException {
-    return parse(s, 0, s.length());
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return parse(b, 0, b.length, StandardCharsets.UTF_8);
   }
 
   /**
-   * Parses the tag-list in {@code s[from..to)} (e.g. a header field's value inside its raw text);
-   * offsets reported by {@link #rawValueStart} stay relative to {@code from}.
+   * Parses the tag-list in {@code b[from..to)}, a header field's value where it stands in the
+   * field's bytes (ISO-8859-1, one char per byte), which are lent and must not change; offsets
+   * reported by {@link #rawValueStart} stay relative to {@code from}.
    */
-  public static TagList parse(String s, int from, int to) throws DkimSyntaxException {
-    // one pass: every character is looked at once (name, '=', value, ';')
+  public static TagList parse(byte[] b, int from, int to) throws DkimSyntaxException {
+    return parse(b, from, to, StandardCharsets.ISO_8859_1);
+  }
+
+  private static TagList parse(byte[] s, int from, int to, Charset charset)
+      throws DkimSyntaxException {
+    // one pass: every byte is looked at once (name, '=', value, ';')
     int[] spans = new int[16 * SPAN];
     int count = 0;
     int i = from;
@@ -59,13 +75,13 @@ public final class TagList {
       if (a == to) {
         break; // FWS after the last ';'
       }
-      if (s.charAt(a) == ';') {
+      if (s[a] == ';') {
         i = a + 1; // an empty tag-spec: tolerated between two ';' (as the peers do)
         continue;
       }
       int eq = a;
-      char c = 0;
-      while (eq < to && (c = s.charAt(eq)) != '=' && c != ';') {
+      byte c = 0;
+      while (eq < to && (c = s[eq]) != '=' && c != ';') {
         eq++;
       }
       if (eq == to || c == ';') {
@@ -73,21 +89,38 @@ public final class TagList {
       }
       int nameEnd = trimFwsEnd(s, a, eq);
       if (!isTagName(s, a, nameEnd)) {
-        throw new DkimSyntaxException("bad tag name '" + printable(s.substring(a, nameEnd)) + "'");
+        throw new DkimSyntaxException(
+            "bad tag name '" + printable(new String(s, a, nameEnd - a, charset)) + "'");
       }
       if (count >= MAX_TAGS) {
         throw new DkimSyntaxException(SignatureCaps.TAGS_MARKER + ": more than " + MAX_TAGS);
       }
       int key = key(s, a, nameEnd);
       if (find(s, spans, count, key, s, a, nameEnd - a) >= 0) {
-        throw new DkimSyntaxException("tag " + s.substring(a, nameEnd) + "= appears twice");
+        throw new DkimSyntaxException(
+            "tag " + new String(s, a, nameEnd - a, charset) + "= appears twice");
       }
       // the value: up to the next ';', its first and last non-FWS character, no control character
       int vs = -1;
       int ve = -1;
       int end = eq + 1;
       for (; end < to; end++) {
-        char v = s.charAt(end);
+        // eight plain value bytes at a time (b= is a few hundred), folding and ';' by the byte
+        while (end + 8 <= to) {
+          long w = Swar.get(s, end);
+          if ((Swar.atMost(w, ' ') | Swar.equal(w, ';') | Swar.equal(w, 0x7f)) != 0) {
+            break;
+          }
+          if (vs < 0) {
+            vs = end;
+          }
+          end += 8;
+          ve = end;
+        }
+        if (end == to) {
+          break;
+        }
+        int v = s[end] & 0xff;
         if (v > ' ') {
           if (v == ';') {
             break;
@@ -121,26 +154,41 @@ public final class TagList {
       count++;
       i = end + 1;
     }
-    return new TagList(s, from, to, count, spans);
+    return new TagList(s, charset, from, to, count, spans);
   }
 
-  private static DkimSyntaxException controlCharacter(String s, int nameFrom, int nameTo) {
+  private static DkimSyntaxException controlCharacter(byte[] s, int nameFrom, int nameTo) {
     return new DkimSyntaxException(
-        "control character in value of " + s.substring(nameFrom, nameTo) + "=");
+        "control character in value of "
+            + new String(s, nameFrom, nameTo - nameFrom, StandardCharsets.ISO_8859_1)
+            + "=");
   }
 
   /**
    * A name of up to three characters packed into an int with its length (tag names are ASCII), so a
    * lookup compares one int per tag; -1 for longer names, which are compared as text.
    */
-  private static int key(String s, int from, int to) {
+  private static int key(byte[] s, int from, int to) {
     int length = to - from;
     if (length > 3) {
       return -1;
     }
     int k = length << 24;
     for (int i = 0; i < length; i++) {
-      char c = s.charAt(from + i);
+      k |= (s[from + i] & 0xff) << (8 * i); // a parsed name is ASCII
+    }
+    return k;
+  }
+
+  /** {@link #key(byte[], int, int)} of a name asked for. */
+  private static int key(String name) {
+    int length = name.length();
+    if (length > 3) {
+      return -1;
+    }
+    int k = length << 24;
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
       if (c > 0x7f) {
         return -2; // matches no parsed name
       }
@@ -153,13 +201,14 @@ public final class TagList {
    * The tag named {@code name[nameFrom..+length)} (key {@code key}) among the first {@code count}.
    */
   private static int find(
-      String source, int[] spans, int count, int key, String name, int nameFrom, int length) {
+      byte[] source, int[] spans, int count, int key, byte[] name, int nameFrom, int length) {
     for (int k = 0; k < count; k++) {
       int o = k * SPAN;
       if (spans[o + 6] == key
           && (key != -1
               || (spans[o + 1] - spans[o] == length
-                  && source.regionMatches(spans[o], name, nameFrom, length)))) {
+                  && Arrays.equals(
+                      source, spans[o], spans[o] + length, name, nameFrom, nameFrom + length)))) {
         return k;
       }
     }
@@ -167,7 +216,12 @@ public final class TagList {
   }
 
   private int indexOf(String name) {
-    return find(source, spans, count, key(name, 0, name.length()), name, 0, name.length());
+    int key = key(name);
+    if (key != -1) {
+      return find(source, spans, count, key, source, 0, 0); // the key decides; no text compared
+    }
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    return find(source, spans, count, key, b, 0, b.length);
   }
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */
@@ -178,7 +232,8 @@ public final class TagList {
     }
     String v = values[i];
     if (v == null) {
-      v = source.substring(spans[i * SPAN + 2], spans[i * SPAN + 3]);
+      int o = i * SPAN;
+      v = new String(source, spans[o + 2], spans[o + 3] - spans[o + 2], charset);
       values[i] = v;
     }
     return v;
@@ -199,7 +254,8 @@ public final class TagList {
     if (n == null) {
       List<String> list = new ArrayList<>(count);
       for (int k = 0; k < count; k++) {
-        list.add(source.substring(spans[k * SPAN], spans[k * SPAN + 1]));
+        int o = k * SPAN;
+        list.add(new String(source, spans[o], spans[o + 1] - spans[o], charset));
       }
       n = List.copyOf(list);
       names = n;
@@ -207,8 +263,11 @@ public final class TagList {
     return n;
   }
 
-  /** The string the tag-list was parsed from (offsets of {@link #valueStart} point into it). */
-  public String source() {
+  /**
+   * The bytes the tag-list was parsed from (offsets of {@link #valueStart} point into them); lent,
+   * not to be changed.
+   */
+  public byte[] source() {
     return source;
   }
 
@@ -233,9 +292,12 @@ public final class TagList {
   public String withValueRemoved(String name) {
     int i = indexOf(name);
     if (i < 0) {
-      return source.substring(from, to);
+      return new String(source, from, to - from, charset);
     }
-    return source.substring(from, spans[i * SPAN + 4]) + source.substring(spans[i * SPAN + 5], to);
+    int cut = spans[i * SPAN + 4];
+    int resume = spans[i * SPAN + 5];
+    return new String(source, from, cut - from, charset)
+        + new String(source, resume, to - resume, charset);
   }
 
   /** Offset in the tag-list where the raw value of {@code name} starts, or -1. */
@@ -300,12 +362,30 @@ public final class TagList {
     return end;
   }
 
-  private static boolean isTagName(String s, int from, int to) {
-    if (from == to || !isAlpha(s.charAt(from))) {
+  private static boolean isFws(byte c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  private static int skipFws(byte[] s, int from, int end) {
+    while (from < end && isFws(s[from])) {
+      from++;
+    }
+    return from;
+  }
+
+  private static int trimFwsEnd(byte[] s, int from, int end) {
+    while (end > from && isFws(s[end - 1])) {
+      end--;
+    }
+    return end;
+  }
+
+  private static boolean isTagName(byte[] s, int from, int to) {
+    if (from == to || !isAlpha(s[from])) {
       return false;
     }
     for (int i = from + 1; i < to; i++) {
-      char c = s.charAt(i);
+      byte c = s[i];
       if (!isAlpha(c) && !(c >= '0' && c <= '9') && c != '_') {
         return false;
       }
@@ -313,7 +393,7 @@ public final class TagList {
     return true;
   }
 
-  private static boolean isAlpha(char c) {
+  private static boolean isAlpha(byte c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 

@@ -403,7 +403,7 @@ public final class Verification {
     int[] used = small ? new int[index.size()] : new int[0];
     Map<Slot, int[]> usedByName = small ? Map.of() : new HashMap<>();
     for (String name : t.signedHeaders) {
-      Slot slot = index.get(HeaderField.lowerCase(name, 0, name.length()));
+      Slot slot = index.get(name); // h= names are kept in lower case
       if (slot == null) {
         continue; // a name with no field signs nothing: allowed, to prevent additions
       }

@@ -7,7 +7,10 @@ import dev.mailwarden.auth.dkim.DkimKeys;
 import dev.mailwarden.dns.DnsRecord;
 import org.junit.jupiter.api.Test;
 
-/** A {@link KeyCache} without a runtime's shared cache: one remembered record, by its text. */
+/**
+ * A {@link KeyCache} without a runtime's shared cache: one remembered record, compared by its
+ * bytes.
+ */
 class KeyCacheTest {
   private static final DnsRecord.Txt ED = DnsRecord.Txt.of(DkimKeys.ed25519().txtRecord());
   private static final DnsRecord.Txt RSA = DnsRecord.Txt.of(DkimKeys.rsa(1024).txtRecord());

@@ -3,6 +3,7 @@ package dev.mailwarden.auth.dkim.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The one-pass tag-list parser: values, offsets in place, and every malformation it refuses. */
@@ -12,7 +13,7 @@ class TagListTest {
   void valuesAreTrimmed_andOffsetsPointIntoTheSource() throws Exception {
     String field = "DKIM-Signature: v=1;  a = rsa-sha256 ;\r\n\tb= ab\r\n cd ;bh=;";
     int from = field.indexOf(':') + 1;
-    TagList t = TagList.parse(field, from, field.length());
+    TagList t = TagList.parse(field.getBytes(StandardCharsets.ISO_8859_1), from, field.length());
     assertThat(t.names()).containsExactly("v", "a", "b", "bh");
     assertThat(t.get("a")).isEqualTo("rsa-sha256");
     assertThat(t.get("b")).isEqualTo("ab\r\n cd");
@@ -24,6 +25,20 @@ class TagListTest {
     assertThat(t.withValueRemoved("b")).isEqualTo(" v=1;  a = rsa-sha256 ;\r\n\tb=;bh=;");
     assertThat(t.isFirst("v")).isTrue();
     assertThat(t.isFirst("a")).isFalse();
+  }
+
+  @Test
+  void nonAsciiValues_keepTheirText_fromKeyRecordTextAndFromFieldBytes() throws Exception {
+    TagList text = TagList.parse("n=caf\u00e9 \u2713; p=AB");
+    assertThat(text.get("n")).isEqualTo("caf\u00e9 \u2713");
+    assertThat(text.get("p")).isEqualTo("AB"); // offsets count the UTF-8 bytes before it
+    assertThat(new String(text.source(), text.valueStart("p"), 2, StandardCharsets.UTF_8))
+        .isEqualTo("AB");
+    byte[] field = "X: n=caf\u00e9; v=1".getBytes(StandardCharsets.ISO_8859_1);
+    TagList bytes = TagList.parse(field, 2, field.length);
+    assertThat(bytes.get("n")).isEqualTo("caf\u00e9");
+    assertThat(bytes.get("v")).isEqualTo("1");
+    assertThatThrownBy(() -> TagList.parse("\u00e9=1")).hasMessageStartingWith("bad tag name");
   }
 
   @Test

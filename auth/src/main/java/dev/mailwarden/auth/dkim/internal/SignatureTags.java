@@ -93,16 +93,16 @@ public final class SignatureTags {
     this.tags = tags;
     domain = orEmpty(tags.get("d"));
     selector = orEmpty(tags.get("s"));
-    algorithm = orEmpty(tags.get("a"));
+    algorithm = known(tags, "a", ALGORITHMS);
     int bFrom = tags.valueStart("b");
     int bTo = tags.valueEnd("b");
     signaturePrefix = bFrom < 0 ? "" : prefix(raw, bFrom, bTo, 8);
-    String v = tags.get("v");
-    if (v == null) {
+    if (!tags.has("v")) {
       throw new DkimSyntaxException("signature has no v= tag");
     }
-    if (!v.equals("1")) {
-      throw new DkimSyntaxException("unsupported signature version v=" + TagList.printable(v));
+    if (!tags.valueIs("v", "1")) {
+      throw new DkimSyntaxException(
+          "unsupported signature version v=" + TagList.printable(orEmpty(tags.get("v"))));
     }
     for (String required : REQUIRED) {
       if (!tags.has(required)) {
@@ -121,13 +121,11 @@ public final class SignatureTags {
           throw new DkimSyntaxException(
               "unknown signature algorithm a=" + TagList.printable(algorithm));
     }
-    String c = tags.get("c");
-    if (c != null) {
+    if (tags.has("c")) {
+      String c = known(tags, "c", CANONICALIZATIONS);
       int slash = c.indexOf('/');
-      String hc = slash < 0 ? c : c.substring(0, slash);
-      String bc = slash < 0 ? "simple" : c.substring(slash + 1);
-      relaxedHeader = canonicalization(hc);
-      relaxedBody = canonicalization(bc);
+      relaxedHeader = canonicalization(c, 0, slash < 0 ? c.length() : slash);
+      relaxedBody = slash >= 0 && canonicalization(c, slash + 1, c.length());
     }
     String q = tags.get("q");
     if (q != null) {
@@ -251,17 +249,39 @@ public final class SignatureTags {
     return names;
   }
 
+  private static final List<String> ALGORITHMS =
+      List.of("rsa-sha256", "ed25519-sha256", "rsa-sha1");
+  private static final List<String> CANONICALIZATIONS =
+      List.of("relaxed/relaxed", "relaxed/simple", "simple/simple", "simple/relaxed", "simple");
+
+  /**
+   * The value of {@code name}: one of {@code common} without making a string when it is one of
+   * them, else its text; "" when absent.
+   */
+  private static String known(TagList tags, String name, List<String> common) {
+    for (String k : common) {
+      if (tags.valueIs(name, k)) {
+        return k;
+      }
+    }
+    return orEmpty(tags.get(name));
+  }
+
   private static String orEmpty(@Nullable String s) {
     return s == null ? "" : s;
   }
 
-  private static boolean canonicalization(String c) throws DkimSyntaxException {
-    return switch (c) {
-      case "simple" -> false;
-      case "relaxed" -> true;
-      default ->
-          throw new DkimSyntaxException("unknown canonicalization c=" + TagList.printable(c));
-    };
+  /** Whether {@code c[from..to)} names relaxed (true) or simple (false) canonicalization. */
+  private static boolean canonicalization(String c, int from, int to) throws DkimSyntaxException {
+    int length = to - from;
+    if (length == 6 && c.startsWith("simple", from)) {
+      return false;
+    }
+    if (length == 7 && c.startsWith("relaxed", from)) {
+      return true;
+    }
+    throw new DkimSyntaxException(
+        "unknown canonicalization c=" + TagList.printable(c.substring(from, to)));
   }
 
   private static long number(String v, String tag) throws DkimSyntaxException {

@@ -239,6 +239,27 @@ public final class TagList {
     return v;
   }
 
+  /**
+   * Whether {@code name} is present with exactly the value {@code expected} (ASCII), no copy made.
+   */
+  public boolean valueIs(String name, String expected) {
+    int i = indexOf(name);
+    if (i < 0) {
+      return false;
+    }
+    int from = spans[i * SPAN + 2];
+    int length = spans[i * SPAN + 3] - from;
+    if (length != expected.length()) {
+      return false;
+    }
+    for (int k = 0; k < length; k++) {
+      if (source[from + k] != expected.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public boolean has(String name) {
     return indexOf(name) >= 0;
   }

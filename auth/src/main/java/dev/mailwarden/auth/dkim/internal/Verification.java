@@ -179,6 +179,16 @@ public final class Verification {
     for (BodyHasher h : hashers) {
       h.finish();
     }
+    int from = fromCount;
+    int skip = skipped;
+    Sig only = sigs.size() == 1 ? sigs.get(0) : null;
+    CompletableFuture<DnsAnswer> onlyKey = only == null ? null : only.key;
+    if (only != null && onlyKey != null) { // the usual message: one stage, not two
+      return onlyKey.handleAsync(
+          (answer, error) ->
+              dkimResults.of(List.of(only.evaluateSafely(answer, error)), from, skip),
+          executor);
+    }
     List<CompletableFuture<DkimSignatureResult>> results = new ArrayList<>(sigs.size());
     for (Sig sig : sigs) {
       if (sig.key == null) {
@@ -192,8 +202,6 @@ public final class Verification {
             sig.key.handleAsync((answer, error) -> sig.evaluateSafely(answer, error), executor));
       }
     }
-    int from = fromCount;
-    int skip = skipped;
     if (results.size() == 1) {
       return results.get(0).thenApply(r -> dkimResults.of(List.of(r), from, skip));
     }

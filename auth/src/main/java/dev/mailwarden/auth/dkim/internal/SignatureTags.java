@@ -203,7 +203,20 @@ public final class SignatureTags {
    */
   private static List<String> signedHeaderNames(byte[] raw, int from, int to)
       throws DkimSyntaxException {
-    List<String> names = new ArrayList<>(16);
+    int count = 1;
+    for (int k = from; k < to; k++) {
+      count += raw[k] == ':' ? 1 : 0;
+    }
+    if (count > MAX_SIGNED_HEADERS) {
+      // real signatures name tens of fields; thousands only make every verifier work for nothing
+      throw new DkimSyntaxException(
+          SignatureCaps.SIGNED_HEADERS_MARKER
+              + ": "
+              + count
+              + " header fields, the cap is "
+              + MAX_SIGNED_HEADERS);
+    }
+    List<String> names = new ArrayList<>(count);
     boolean signsFrom = false;
     int i = from;
     while (true) {
@@ -221,19 +234,6 @@ public final class SignatureTags {
       }
       if (a == e) {
         throw new DkimSyntaxException("empty header name in h=");
-      }
-      if (names.size() == MAX_SIGNED_HEADERS) {
-        // real signatures name tens of fields; thousands only make every verifier work for nothing
-        int count = names.size() + 1;
-        for (int k = colon + 1; k < to; k++) {
-          count += raw[k] == ':' ? 1 : 0;
-        }
-        throw new DkimSyntaxException(
-            SignatureCaps.SIGNED_HEADERS_MARKER
-                + ": "
-                + count
-                + " header fields, the cap is "
-                + MAX_SIGNED_HEADERS);
       }
       String name = HeaderField.lowerCase(raw, a, e);
       signsFrom |= name.equals("from");

@@ -2,13 +2,10 @@ package dev.mailwarden.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,23 +61,7 @@ public final class DkimBuildsTiming {
         ops.put(build[0] + " " + method, (IntSupplier) runner);
       }
     }
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, double[]> times = new LinkedHashMap<>();
-    ops.keySet().forEach(name -> times.put(name, new double[rounds]));
-    int sink = 0;
-    for (int r = -rounds; r < rounds; r++) { // as many warm-up rounds as measured ones
-      for (Map.Entry<String, IntSupplier> op : ops.entrySet()) {
-        IntSupplier run = op.getValue();
-        long c0 = mx.getCurrentThreadCpuTime();
-        for (int i = 0; i < perRound; i++) {
-          sink += run.getAsInt();
-        }
-        long c1 = mx.getCurrentThreadCpuTime();
-        if (r >= 0) {
-          times.get(op.getKey())[r] = (c1 - c0) / 1e3 / perRound;
-        }
-      }
-    }
+    CpuRounds times = CpuRounds.time(ops, rounds, perRound);
     System.out.printf(
         Locale.ROOT,
         "%s %d B: CPU per operation, median of %d rounds of %d (quartiles)%n",
@@ -88,9 +69,8 @@ public final class DkimBuildsTiming {
         size,
         rounds,
         perRound);
-    for (Map.Entry<String, double[]> t : times.entrySet()) {
+    for (Map.Entry<String, double[]> t : times.sortedMicros().entrySet()) {
       double[] d = t.getValue();
-      Arrays.sort(d);
       System.out.printf(
           Locale.ROOT,
           "  %-24s %8.2f us  (%.2f, %.2f)%n",
@@ -99,7 +79,7 @@ public final class DkimBuildsTiming {
           d[rounds / 4],
           d[3 * rounds / 4]);
     }
-    System.out.println("(sink " + sink + ")");
+    System.out.println("(sink " + times.sink() + ")");
     for (IntSupplier op : ops.values()) {
       ((AutoCloseable) op).close();
     }

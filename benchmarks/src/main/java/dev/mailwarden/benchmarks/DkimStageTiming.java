@@ -9,12 +9,9 @@ import dev.mailwarden.auth.dkim.internal.KeyRecord;
 import dev.mailwarden.auth.dkim.internal.SignatureTags;
 import dev.mailwarden.auth.dkim.internal.Verification;
 import dev.mailwarden.internal.HeaderIndex;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,23 +84,7 @@ public final class DkimStageTiming {
           () -> s.modPow(rsa.getPublicExponent(), rsa.getModulus()).intValue());
     }
 
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, double[]> times = new LinkedHashMap<>();
-    stages.keySet().forEach(name -> times.put(name, new double[rounds]));
-    int sink = 0;
-    for (int r = -rounds; r < rounds; r++) { // as many warm-up rounds as measured ones
-      for (Map.Entry<String, IntSupplier> stage : stages.entrySet()) {
-        IntSupplier op = stage.getValue();
-        long c0 = mx.getCurrentThreadCpuTime();
-        for (int i = 0; i < perRound; i++) {
-          sink += op.getAsInt();
-        }
-        long c1 = mx.getCurrentThreadCpuTime();
-        if (r >= 0) {
-          times.get(stage.getKey())[r] = (c1 - c0) / 1e3 / perRound;
-        }
-      }
-    }
+    CpuRounds times = CpuRounds.time(stages, rounds, perRound);
     System.out.printf(
         Locale.ROOT,
         "%s %d B: CPU per operation, median of %d rounds of %d%n",
@@ -111,13 +92,11 @@ public final class DkimStageTiming {
         size,
         rounds,
         perRound);
-    for (Map.Entry<String, double[]> t : times.entrySet()) {
-      double[] d = t.getValue();
-      Arrays.sort(d);
-      System.out.printf(Locale.ROOT, "  %-45s %8.2f us%n", t.getKey(), d[rounds / 2]);
+    for (Map.Entry<String, double[]> t : times.sortedMicros().entrySet()) {
+      System.out.printf(Locale.ROOT, "  %-45s %8.2f us%n", t.getKey(), t.getValue()[rounds / 2]);
     }
     in.closeRuntime();
-    System.out.println("(sink " + sink + ")");
+    System.out.println("(sink " + times.sink() + ")");
   }
 
   private static int outcome(Outcome o) {

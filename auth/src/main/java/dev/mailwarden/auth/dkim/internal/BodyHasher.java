@@ -1,6 +1,5 @@
 package dev.mailwarden.auth.dkim.internal;
 
-import dev.mailwarden.internal.Swar;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -157,21 +156,9 @@ public final class BodyHasher {
       int lim = Math.min(end, o.length - 1 - delta); // one spare byte for a CRLF
       boolean careful = false;
       while (j < lim) {
-        while (j + 9 <= lim) {
-          long x = Swar.get(b, j);
-          long next = Swar.get(b, j + 1); // byte k of next is the byte after byte k of x
-          // a control byte, or a space (or control) before a space or control
-          long stops = Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
-          Swar.set(o, j + delta, x); // all eight; what follows a stop is overwritten later
-          if (stops != 0) {
-            int before = Swar.firstFlagged(stops);
-            j += before;
-            content |= before > 0; // an unflagged byte is content or a space before content
-            break;
-          }
-          j += 8;
-          content = true;
-        }
+        int from = j;
+        j = RelaxedWords.copy(b, j, lim, o, delta);
+        content |= j > from; // a byte copied is content, or a space before content
         if (j >= lim) {
           break;
         }

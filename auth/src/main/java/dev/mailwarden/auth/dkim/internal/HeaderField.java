@@ -1,7 +1,6 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import dev.mailwarden.internal.HeaderIndex;
-import dev.mailwarden.internal.Swar;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,16 +262,7 @@ public final class HeaderField {
    * time, then byte by byte; the caller leaves room for an 8-byte store at any output position.
    */
   private static int canonicalRun(byte[] b, int j, int stop, byte[] o, int delta) {
-    while (j + 9 <= stop) {
-      long x = Swar.get(b, j);
-      long next = Swar.get(b, j + 1); // byte k of next is the byte after byte k of x
-      long stops = Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
-      Swar.set(o, j + delta, x); // all eight; what follows a stop is overwritten later
-      if (stops != 0) {
-        return j + Swar.firstFlagged(stops);
-      }
-      j += 8;
-    }
+    j = RelaxedWords.copy(b, j, stop, o, delta);
     while (j < stop) {
       byte x = b[j];
       if (x > ' ' || x < 0) {

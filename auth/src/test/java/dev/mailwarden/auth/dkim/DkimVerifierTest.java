@@ -254,6 +254,18 @@ class DkimVerifierTest extends CheckerContract {
   }
 
   @Test
+  void anEmptyNameInH_isPermerror() throws Exception {
+    byte[] signed =
+        DkimTestKeys.rsaSigner()
+            .headers(java.util.List.of("from", "subject"))
+            .build()
+            .signMessage(message());
+    DkimResult empty = verify(withBody(signed, "h=from:subject", "h=from: :subject"), zone());
+    assertThat(empty.outcome()).isEqualTo(Outcome.PERMERROR);
+    assertThat(empty.reason()).contains("empty header name in h=");
+  }
+
+  @Test
   void noSignature_isNone_withOneNoneClause() throws Exception {
     DkimResult r = verify(message(), zone());
     assertThat(r.outcome()).isEqualTo(Outcome.NONE);

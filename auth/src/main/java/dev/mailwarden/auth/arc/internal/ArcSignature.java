@@ -154,7 +154,7 @@ public final class ArcSignature {
         }
         empty = true;
       } else {
-        empty &= TagList.isFws((char) c);
+        empty &= TagList.isFws(c);
       }
     }
   }

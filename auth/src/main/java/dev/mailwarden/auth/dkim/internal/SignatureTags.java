@@ -226,10 +226,10 @@ public final class SignatureTags {
       }
       int a = i;
       int e = colon;
-      while (a < e && TagList.isFws((char) raw[a])) {
+      while (a < e && TagList.isFws(raw[a])) {
         a++;
       }
-      while (e > a && TagList.isFws((char) raw[e - 1])) {
+      while (e > a && TagList.isFws(raw[e - 1])) {
         e--;
       }
       if (a == e) {
@@ -305,7 +305,7 @@ public final class SignatureTags {
     int length = 0;
     for (int k = from; k < to && length < n; k++) {
       byte c = s[k];
-      if (!TagList.isFws((char) c)) {
+      if (!TagList.isFws(c)) {
         b[length++] = c;
       }
     }
@@ -364,7 +364,7 @@ public final class SignatureTags {
       }
       byte c = s[i++];
       digits[n] = c;
-      n += c == ' ' || c == '\t' || c == '\r' || c == '\n' ? 0 : 1;
+      n += TagList.isFws(c) ? 0 : 1;
       high |= c;
     }
     if ((high & Swar.HIGH) == 0) { // ASCII only

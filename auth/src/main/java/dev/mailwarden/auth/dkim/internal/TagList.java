@@ -383,7 +383,8 @@ public final class TagList {
     return end;
   }
 
-  private static boolean isFws(byte c) {
+  /** {@link #isFws(char)} of a byte (ISO-8859-1 or UTF-8: folding whitespace is ASCII). */
+  public static boolean isFws(byte c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 

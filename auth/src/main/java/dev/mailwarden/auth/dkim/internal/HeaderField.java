@@ -27,7 +27,7 @@ public final class HeaderField {
       e--;
     }
     this.nameEnd = e;
-    this.lowerName = lowerCase(bytes, e);
+    this.lowerName = lowerCase(bytes, 0, e);
   }
 
   /**
@@ -88,29 +88,8 @@ public final class HeaderField {
   }
 
   /**
-   * {@code s[from..to)} in lower case (ASCII and Latin-1, as {@code toLowerCase(Locale.ROOT)}); a
-   * common field name comes back as one shared string, without allocating.
-   */
-  public static String lowerCase(String s, int from, int to) {
-    int length = to - from;
-    if (length < KNOWN.length) {
-      for (String k : KNOWN[length]) {
-        if (s.regionMatches(true, from, k, 0, length)) {
-          return k;
-        }
-      }
-    }
-    return s.substring(from, to).toLowerCase(Locale.ROOT);
-  }
-
-  /** The name of {@code b[0..length)} in lower case; a common name without allocating. */
-  private static String lowerCase(byte[] b, int length) {
-    return lowerCase(b, 0, length);
-  }
-
-  /**
-   * {@code b[from..to)} (ISO-8859-1) in lower case, as {@link #lowerCase(String, int, int)}; a
-   * common field name comes back as one shared string, without allocating.
+   * {@code b[from..to)} (ISO-8859-1) in lower case, as {@code toLowerCase(Locale.ROOT)} of its
+   * text; a common field name comes back as one shared string, without allocating.
    */
   public static String lowerCase(byte[] b, int from, int to) {
     int length = to - from;

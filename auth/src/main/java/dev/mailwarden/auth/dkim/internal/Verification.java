@@ -202,9 +202,6 @@ public final class Verification {
             sig.key.handleAsync((answer, error) -> sig.evaluateSafely(answer, error), executor));
       }
     }
-    if (results.size() == 1) {
-      return results.get(0).thenApply(r -> dkimResults.of(List.of(r), from, skip));
-    }
     return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
         .thenApply(
             v -> {

@@ -12,10 +12,7 @@ import dev.mailwarden.internal.HeaderIndex;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -41,8 +38,7 @@ public final class Verification {
   private final int maxHeaderBytes;
   private boolean started;
   private boolean overflowed;
-  private List<HeaderField> headers = List.of();
-  private Map<String, Slot> headerIndex = Map.of();
+  private FieldIndex headerIndex = new FieldIndex(List.of());
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
@@ -126,9 +122,8 @@ public final class Verification {
   }
 
   private void readHeaders(List<HeaderField> fields) {
-    headers = fields;
-    headerIndex = index(headers);
-    for (HeaderField f : headers) {
+    headerIndex = new FieldIndex(fields);
+    for (HeaderField f : fields) {
       String name = f.lowerName();
       if (name.equals("from")) {
         fromCount++;
@@ -321,7 +316,7 @@ public final class Verification {
             bits,
             testing);
       }
-      ByteSink data = headerHashInput(headers, headerIndex, tags);
+      ByteSink data = headerHashInput(headerIndex, tags);
       boolean ok = DkimCrypto.verify(key, data.buf, data.len, tags.signature);
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);
@@ -353,72 +348,23 @@ public final class Verification {
    * bottom-up, canonicalized, then the signature field itself with b= emptied and no final CRLF.
    */
   public static byte[] headerHashInput(List<HeaderField> headers, SignatureTags t) {
-    return headerHashInput(headers, index(headers), t).toByteArray();
-  }
-
-  /** The fields of one lower-case name: their positions top first, and the name's ordinal. */
-  static final class Slot {
-    final int ordinal;
-    int[] at = new int[1];
-    int count;
-
-    Slot(int ordinal) {
-      this.ordinal = ordinal;
-    }
-
-    void add(int position) {
-      if (count == at.length) {
-        at = Arrays.copyOf(at, count * 2);
-      }
-      at[count++] = position;
-    }
-  }
-
-  /**
-   * The positions of the header fields by lower-case name, built once per message in one pass;
-   * read-only afterwards, so signatures verified on different threads may share it.
-   */
-  static Map<String, Slot> index(List<HeaderField> headers) {
-    Map<String, Slot> index = new HashMap<>();
-    for (int j = 0, n = headers.size(); j < n; j++) {
-      String name = headers.get(j).lowerName();
-      Slot slot = index.get(name);
-      if (slot == null) {
-        slot = new Slot(index.size());
-        index.put(name, slot);
-      }
-      slot.add(j);
-    }
-    return index;
+    return headerHashInput(new FieldIndex(headers), t).toByteArray();
   }
 
   /**
    * Linear in h= plus the header fields: each name in h= takes the next unused field of that name
    * from the bottom (RFC 6376 section 5.4.2) through the per-message index, never a scan.
    */
-  static ByteSink headerHashInput(
-      List<HeaderField> headers, Map<String, Slot> index, SignatureTags t) {
+  static ByteSink headerHashInput(FieldIndex index, SignatureTags t) {
     HeaderField self = t.field;
     // the signature field plus a typical canonical field per h= name; grows if more is needed
     ByteSink out = new ByteSink(self.length() + 64 * Math.min(t.signedHeaders.size(), 64));
-    // per name: fields taken so far, from the bottom; an array by ordinal for ordinary headers, a
-    // map when a hostile header section has so many distinct names that an array per signature
-    // would cost more than h= (at most 256 names) can use
-    boolean small = index.size() <= 4 * SignatureTags.MAX_SIGNED_HEADERS;
-    int[] used = small ? new int[index.size()] : new int[0];
-    Map<Slot, int[]> usedByName = small ? Map.of() : new HashMap<>();
-    for (String name : t.signedHeaders) {
-      Slot slot = index.get(name); // h= names are kept in lower case
-      if (slot == null) {
-        continue; // a name with no field signs nothing: allowed, to prevent additions
+    FieldIndex.Taker fields = index.taker();
+    for (String name : t.signedHeaders) { // kept in lower case, as the index is keyed
+      HeaderField f = fields.take(name);
+      if (f != null) { // a name with no (more) fields signs nothing: allowed, to prevent additions
+        f.canonicalize(f.length(), -1, -1, t.relaxedHeader, true, out);
       }
-      int taken =
-          small ? used[slot.ordinal]++ : usedByName.computeIfAbsent(slot, k -> new int[1])[0]++;
-      if (taken >= slot.count) {
-        continue; // no more fields of that name: likewise
-      }
-      HeaderField f = headers.get(slot.at[slot.count - 1 - taken]);
-      f.canonicalize(f.length(), -1, -1, t.relaxedHeader, true, out);
     }
     int valueAt = self.colon() + 1;
     TagList tags = t.tags;

@@ -238,7 +238,7 @@ public final class HeaderField {
    * From a byte that is not whitespace at {@code j}: the end of the run before {@code stop} that is
    * its own relaxed canonical form (no control byte, each space between two other bytes), copied to
    * {@code o} at {@code delta} from where it stands in {@code b} as it is scanned. Eight bytes at a
-   * time, then byte by byte; the caller leaves room for an 8-byte store at any output position.
+   * time, then byte by byte; the caller leaves room for a 16-byte store at any output position.
    */
   private static int canonicalRun(byte[] b, int j, int stop, byte[] o, int delta) {
     j = RelaxedWords.copy(b, j, stop, o, delta);

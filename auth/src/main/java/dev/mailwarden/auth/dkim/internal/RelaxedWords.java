@@ -15,14 +15,26 @@ final class RelaxedWords {
    * Copies {@code b[j..)} to {@code o} at {@code delta} from where it stands, eight bytes at a time
    * while they need no change and nine remain before {@code lim} (the ninth tells whether the
    * eighth is a space before whitespace). Returns the first byte not copied: a flagged one, or
-   * where fewer than nine remain. All eight bytes of the last word read are stored; the caller
-   * overwrites what follows the returned position, and leaves room for an 8-byte store.
+   * where fewer than nine remain. Up to sixteen bytes from the returned position may have been
+   * stored; the caller overwrites what follows it, and leaves room for a 16-byte store.
    */
   static int copy(byte[] b, int j, int lim, byte[] o, int delta) {
+    // two words per test: half the loop's branches on the long runs of a body
+    while (j + 17 <= lim) {
+      long x = Swar.get(b, j);
+      long y = Swar.get(b, j + 8);
+      long sx = stops(x, Swar.get(b, j + 1));
+      long sy = stops(y, Swar.get(b, j + 9));
+      Swar.set(o, j + delta, x);
+      Swar.set(o, j + 8 + delta, y);
+      if ((sx | sy) != 0) {
+        return sx != 0 ? j + Swar.firstFlagged(sx) : j + 8 + Swar.firstFlagged(sy);
+      }
+      j += 16;
+    }
     while (j + 9 <= lim) {
       long x = Swar.get(b, j);
-      long next = Swar.get(b, j + 1); // byte k of next is the byte after byte k of x
-      long stops = Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
+      long stops = stops(x, Swar.get(b, j + 1));
       Swar.set(o, j + delta, x);
       if (stops != 0) {
         return j + Swar.firstFlagged(stops);
@@ -30,5 +42,13 @@ final class RelaxedWords {
       j += 8;
     }
     return j;
+  }
+
+  /**
+   * The bytes of {@code x} that need a change: control bytes, and spaces followed by a space or
+   * control byte ({@code next} holds the byte after each byte of {@code x}).
+   */
+  private static long stops(long x, long next) {
+    return Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
   }
 }

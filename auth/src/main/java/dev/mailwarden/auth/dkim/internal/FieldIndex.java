@@ -36,9 +36,9 @@ final class FieldIndex {
     // to take (1: none left). An array over the fields for ordinary header sections; a map when a
     // hostile one has so many fields that an array per signature would cost more than h= (at most
     // 256 names) can use.
-    private final int[] next =
-        above.length <= 4 * SignatureTags.MAX_SIGNED_HEADERS ? new int[above.length] : new int[0];
-    private final Map<Integer, Integer> nextByName = new HashMap<>();
+    private final boolean small = above.length <= 4 * SignatureTags.MAX_SIGNED_HEADERS;
+    private final int[] next = small ? new int[above.length] : new int[0];
+    private final Map<Integer, Integer> nextByName = small ? Map.of() : new HashMap<>();
 
     private Taker() {}
 
@@ -49,7 +49,6 @@ final class FieldIndex {
         return null;
       }
       int b = first;
-      boolean small = next.length > 0;
       int state = small ? next[b] : nextByName.getOrDefault(first, 0);
       int f = state == 0 ? b : state - 2;
       if (f < 0) {

@@ -1,5 +1,7 @@
 package dev.mailwarden.auth.dkim.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.mailwarden.Outcome;
 import dev.mailwarden.auth.dkim.BodyLengthPolicy;
 import dev.mailwarden.auth.dkim.DkimResult;
@@ -38,7 +40,7 @@ public final class Verification {
   private final int maxHeaderBytes;
   private boolean started;
   private boolean overflowed;
-  private FieldIndex headerIndex = new FieldIndex(List.of());
+  private @Nullable FieldIndex headerIndex; // made with the signatures that use it
   private final List<Sig> sigs = new ArrayList<>();
   private final List<BodyHasher> hashers = new ArrayList<>();
   private int fromCount;
@@ -316,7 +318,7 @@ public final class Verification {
             bits,
             testing);
       }
-      ByteSink data = headerHashInput(headerIndex, tags);
+      ByteSink data = headerHashInput(requireNonNull(headerIndex), tags);
       boolean ok = DkimCrypto.verify(key, data.buf, data.len, tags.signature);
       if (!ok) {
         return result(Outcome.FAIL, "signature did not verify", bits, testing);

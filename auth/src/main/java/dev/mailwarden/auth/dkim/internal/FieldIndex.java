@@ -21,8 +21,9 @@ final class FieldIndex {
     this.fields = fields;
     this.above = new int[fields.size()];
     for (int j = 0; j < above.length; j++) {
-      Integer below = bottom.put(fields.get(j).lowerName(), j); // j is the lowest so far
-      above[j] = below == null ? -1 : below;
+      // j is the lowest field of its name so far; the one it replaces stands just above it
+      Integer previous = bottom.put(fields.get(j).lowerName(), j);
+      above[j] = previous == null ? -1 : previous;
     }
   }
 

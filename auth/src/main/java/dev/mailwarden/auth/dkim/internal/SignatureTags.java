@@ -91,22 +91,32 @@ public final class SignatureTags {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
     }
     this.tags = tags;
-    domain = orEmpty(tags.get("d"));
-    selector = orEmpty(tags.get("s"));
-    algorithm = known(tags, "a", ALGORITHMS);
-    int bFrom = tags.valueStart("b");
-    int bTo = tags.valueEnd("b");
+    // each tag looked up once: a position, then values by position
+    int v = tags.indexOf("v");
+    int a = tags.indexOf("a");
+    int b = tags.indexOf("b");
+    int bh = tags.indexOf("bh");
+    int c = tags.indexOf("c");
+    int d = tags.indexOf("d");
+    int h = tags.indexOf("h");
+    int s = tags.indexOf("s");
+    domain = orEmpty(tags.value(d));
+    selector = orEmpty(tags.value(s));
+    algorithm = known(tags, a, ALGORITHMS);
+    int bFrom = tags.valueStart(b);
+    int bTo = tags.valueEnd(b);
     signaturePrefix = bFrom < 0 ? "" : prefix(raw, bFrom, bTo, 8);
-    if (!tags.has("v")) {
+    if (v < 0) {
       throw new DkimSyntaxException("signature has no v= tag");
     }
-    if (!tags.valueIs("v", "1")) {
+    if (!tags.valueIs(v, "1")) {
       throw new DkimSyntaxException(
-          "unsupported signature version v=" + TagList.printable(orEmpty(tags.get("v"))));
+          "unsupported signature version v=" + TagList.printable(orEmpty(tags.value(v))));
     }
-    for (String required : REQUIRED) {
-      if (!tags.has(required)) {
-        throw new DkimSyntaxException("signature lacks the required " + required + "= tag");
+    int[] required = {a, b, bh, d, h, s};
+    for (int k = 0; k < required.length; k++) {
+      if (required[k] < 0) {
+        throw new DkimSyntaxException("signature lacks the required " + REQUIRED.get(k) + "= tag");
       }
     }
     boolean sha1 = false;
@@ -121,11 +131,11 @@ public final class SignatureTags {
           throw new DkimSyntaxException(
               "unknown signature algorithm a=" + TagList.printable(algorithm));
     }
-    if (tags.has("c")) {
-      String c = known(tags, "c", CANONICALIZATIONS);
-      int slash = c.indexOf('/');
-      relaxedHeader = canonicalization(c, 0, slash < 0 ? c.length() : slash);
-      relaxedBody = slash >= 0 && canonicalization(c, slash + 1, c.length());
+    if (c >= 0) {
+      String canon = known(tags, c, CANONICALIZATIONS);
+      int slash = canon.indexOf('/');
+      relaxedHeader = canonicalization(canon, 0, slash < 0 ? canon.length() : slash);
+      relaxedBody = slash >= 0 && canonicalization(canon, slash + 1, canon.length());
     }
     String q = tags.get("q");
     if (q != null) {
@@ -156,28 +166,28 @@ public final class SignatureTags {
       }
       identityDomain = identity.substring(at + 1);
       String id = identityDomain.toLowerCase(Locale.ROOT);
-      String d = domain.toLowerCase(Locale.ROOT);
-      if (!id.equals(d) && !id.endsWith("." + d)) {
+      String dl = domain.toLowerCase(Locale.ROOT);
+      if (!id.equals(dl) && !id.endsWith("." + dl)) {
         throw new DkimSyntaxException(
             "i= domain " + TagList.printable(identityDomain) + " is not within d=" + domain);
       }
     }
-    signedHeaders = signedHeaderNames(raw, tags.valueStart("h"), tags.valueEnd("h"));
-    String l = tags.get("l");
-    if (l != null) {
-      limit = number(l, "l");
+    signedHeaders = signedHeaderNames(raw, tags.valueStart(h), tags.valueEnd(h));
+    int l = tags.indexOf("l");
+    if (l >= 0) {
+      limit = number(raw, tags.valueStart(l), tags.valueEnd(l), "l");
     }
     long t = -1;
-    String ts = tags.get("t");
-    if (ts != null) {
-      t = number(ts, "t");
+    int ts = tags.indexOf("t");
+    if (ts >= 0) {
+      t = number(raw, tags.valueStart(ts), tags.valueEnd(ts), "t");
       if (t > now + skew) {
         throw new DkimSyntaxException("signature timestamp t=" + t + " is in the future");
       }
     }
-    String xs = tags.get("x");
-    if (xs != null) {
-      long x = number(xs, "x");
+    int xs = tags.indexOf("x");
+    if (xs >= 0) {
+      long x = number(raw, tags.valueStart(xs), tags.valueEnd(xs), "x");
       if (t >= 0 && x < t) {
         throw new DkimSyntaxException("x= is earlier than t=");
       }
@@ -185,7 +195,7 @@ public final class SignatureTags {
         throw new DkimSyntaxException("signature expired (x=" + x + ")");
       }
     }
-    bodyHash = base64(raw, tags.valueStart("bh"), tags.valueEnd("bh"), "bh");
+    bodyHash = base64(raw, tags.valueStart(bh), tags.valueEnd(bh), "bh");
     signature = bFrom < 0 ? new byte[0] : base64(raw, bFrom, bTo, "b");
     if (signature.length == 0) {
       throw new DkimSyntaxException("b= is empty");
@@ -255,16 +265,16 @@ public final class SignatureTags {
       List.of("relaxed/relaxed", "relaxed/simple", "simple/simple", "simple/relaxed", "simple");
 
   /**
-   * The value of {@code name}: one of {@code common} without making a string when it is one of
-   * them, else its text; "" when absent.
+   * The value of the tag at {@code tag}: one of {@code common} without making a string when it is
+   * one of them, else its text; "" when absent.
    */
-  private static String known(TagList tags, String name, List<String> common) {
+  private static String known(TagList tags, int tag, List<String> common) {
     for (String k : common) {
-      if (tags.valueIs(name, k)) {
+      if (tags.valueIs(tag, k)) {
         return k;
       }
     }
-    return orEmpty(tags.get(name));
+    return orEmpty(tags.value(tag));
   }
 
   private static String orEmpty(@Nullable String s) {
@@ -284,13 +294,14 @@ public final class SignatureTags {
         "unknown canonicalization c=" + TagList.printable(c.substring(from, to)));
   }
 
-  private static long number(String v, String tag) throws DkimSyntaxException {
-    if (v.isEmpty() || v.length() > 76) {
+  /** The decimal number in {@code raw[from..to)}, saturating at {@code Long.MAX_VALUE}. */
+  private static long number(byte[] raw, int from, int to, String tag) throws DkimSyntaxException {
+    if (from == to || to - from > 76) {
       throw new DkimSyntaxException(tag + "= is not a number");
     }
     long n = 0;
-    for (int k = 0; k < v.length(); k++) {
-      char c = v.charAt(k);
+    for (int k = from; k < to; k++) {
+      byte c = raw[k];
       if (c < '0' || c > '9') {
         throw new DkimSyntaxException(tag + "= is not a number");
       }

@@ -215,7 +215,11 @@ public final class TagList {
     return -1;
   }
 
-  private int indexOf(String name) {
+  /**
+   * The position of tag {@code name} among the tags, for the accessors by position (a reader of
+   * many tags looks each up once); -1 when absent.
+   */
+  public int indexOf(String name) {
     int key = key(name);
     if (key != -1) {
       return find(source, spans, count, key, source, 0, 0); // the key decides; no text compared
@@ -226,15 +230,19 @@ public final class TagList {
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */
   public @Nullable String get(String name) {
-    int i = indexOf(name);
-    if (i < 0) {
+    return value(indexOf(name));
+  }
+
+  /** {@link #get} of the tag at {@code tag} ({@link #indexOf}); null for -1. */
+  public @Nullable String value(int tag) {
+    if (tag < 0) {
       return null;
     }
-    String v = values[i];
+    String v = values[tag];
     if (v == null) {
-      int o = i * SPAN;
+      int o = tag * SPAN;
       v = new String(source, spans[o + 2], spans[o + 3] - spans[o + 2], charset);
-      values[i] = v;
+      values[tag] = v;
     }
     return v;
   }
@@ -243,12 +251,16 @@ public final class TagList {
    * Whether {@code name} is present with exactly the value {@code expected} (ASCII), no copy made.
    */
   public boolean valueIs(String name, String expected) {
-    int i = indexOf(name);
-    if (i < 0) {
+    return valueIs(indexOf(name), expected);
+  }
+
+  /** {@link #valueIs(String, String)} of the tag at {@code tag}; false for -1. */
+  public boolean valueIs(int tag, String expected) {
+    if (tag < 0) {
       return false;
     }
-    int from = spans[i * SPAN + 2];
-    int length = spans[i * SPAN + 3] - from;
+    int from = spans[tag * SPAN + 2];
+    int length = spans[tag * SPAN + 3] - from;
     if (length != expected.length()) {
       return false;
     }
@@ -296,14 +308,22 @@ public final class TagList {
    * Where the value of {@code name}, surrounding whitespace removed, starts in {@link #source()}.
    */
   public int valueStart(String name) {
-    int i = indexOf(name);
-    return i < 0 ? -1 : spans[i * SPAN + 2];
+    return valueStart(indexOf(name));
+  }
+
+  /** {@link #valueStart(String)} of the tag at {@code tag}; -1 for -1. */
+  public int valueStart(int tag) {
+    return tag < 0 ? -1 : spans[tag * SPAN + 2];
   }
 
   /** Just past the value of {@code name}, surrounding whitespace removed, in {@link #source()}. */
   public int valueEnd(String name) {
-    int i = indexOf(name);
-    return i < 0 ? -1 : spans[i * SPAN + 3];
+    return valueEnd(indexOf(name));
+  }
+
+  /** {@link #valueEnd(String)} of the tag at {@code tag}; -1 for -1. */
+  public int valueEnd(int tag) {
+    return tag < 0 ? -1 : spans[tag * SPAN + 3];
   }
 
   /**

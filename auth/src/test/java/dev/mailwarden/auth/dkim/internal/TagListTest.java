@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The one-pass tag-list parser: values, offsets in place, and every malformation it refuses. */
@@ -67,6 +72,9 @@ class TagListTest {
     assertThatThrownBy(() -> TagList.parse("1a=b")).hasMessage("bad tag name '1a'");
     assertThatThrownBy(() -> TagList.parse("a b=c")).hasMessage("bad tag name 'a b'");
     assertThatThrownBy(() -> TagList.parse("v=1; v=2")).hasMessage("tag v= appears twice");
+    assertThatThrownBy(() -> TagList.parse("=1")).hasMessage("bad tag name ''");
+    assertThatThrownBy(() -> TagList.parse("a =1; b\t\r\n =2; c_1 = 3; d b=4"))
+        .hasMessage("bad tag name 'd b'");
     assertThatThrownBy(() -> TagList.parse("v=1\u0000"))
         .hasMessage("control character in value of v=");
     assertThatThrownBy(() -> TagList.parse("v=\u007f"))
@@ -77,5 +85,36 @@ class TagListTest {
     }
     assertThatThrownBy(() -> TagList.parse(many.toString()))
         .hasMessage(SignatureCaps.TAGS_MARKER + ": more than " + TagList.MAX_TAGS);
+  }
+
+  @Test
+  void distinctNamesPass_andARepeatIsFound_wherever_whateverTheNames() throws Exception {
+    // names of one to five characters: the parser keys the short ones and filters repeats by key
+    Random random = new Random(18);
+    String first = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    String rest = first + "0123456789_";
+    for (int trial = 0; trial < 300; trial++) {
+      Set<String> names = new LinkedHashSet<>();
+      while (names.size() < TagList.MAX_TAGS - 1) {
+        StringBuilder n = new StringBuilder().append(first.charAt(random.nextInt(first.length())));
+        for (int k = random.nextInt(5); k > 0; k--) {
+          n.append(rest.charAt(random.nextInt(rest.length())));
+        }
+        names.add(n.toString());
+      }
+      List<String> list = new ArrayList<>(names);
+      StringBuilder b = new StringBuilder();
+      for (String n : list) {
+        b.append(n).append('=').append(n.length()).append("; ");
+      }
+      TagList tags = TagList.parse(b.toString());
+      assertThat(tags.names()).containsExactlyElementsOf(list);
+      for (String n : list) {
+        assertThat(tags.get(n)).isEqualTo(String.valueOf(n.length()));
+      }
+      String again = list.get(random.nextInt(list.size()));
+      assertThatThrownBy(() -> TagList.parse(b + again + "=x"))
+          .hasMessage("tag " + again + "= appears twice");
+    }
   }
 }

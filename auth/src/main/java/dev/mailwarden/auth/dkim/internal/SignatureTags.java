@@ -43,7 +43,11 @@ public final class SignatureTags {
   byte[] signature = new byte[0];
   @Nullable String problem;
   boolean policyProblem;
-  @Nullable TagList tags;
+
+  /** Where b='s raw value stands in the field's bytes: what the signed header data leaves out. */
+  int blankFrom = -1;
+
+  int blankTo = -1;
   private @Nullable String keyName;
 
   private SignatureTags(HeaderField field) {
@@ -90,7 +94,6 @@ public final class SignatureTags {
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
     }
-    this.tags = tags;
     // each tag looked up once: a position, then values by position
     int v = tags.indexOf("v");
     int a = tags.indexOf("a");
@@ -105,6 +108,10 @@ public final class SignatureTags {
     algorithm = known(tags, a, ALGORITHMS);
     int bFrom = tags.valueStart(b);
     int bTo = tags.valueEnd(b);
+    if (b >= 0) {
+      blankFrom = field.colon() + 1 + tags.rawValueStart(b);
+      blankTo = field.colon() + 1 + tags.rawValueEnd(b);
+    }
     signaturePrefix = bFrom < 0 ? "" : prefix(raw, bFrom, bTo, 8);
     if (v < 0) {
       throw new DkimSyntaxException("signature has no v= tag");

@@ -343,14 +343,22 @@ public final class TagList {
 
   /** Offset in the tag-list where the raw value of {@code name} starts, or -1. */
   public int rawValueStart(String name) {
-    int i = indexOf(name);
-    return i < 0 ? -1 : spans[i * SPAN + 4] - from;
+    return rawValueStart(indexOf(name));
+  }
+
+  /** {@link #rawValueStart(String)} of the tag at {@code tag}; -1 for -1. */
+  public int rawValueStart(int tag) {
+    return tag < 0 ? -1 : spans[tag * SPAN + 4] - from;
   }
 
   /** Offset in the tag-list just past the raw value of {@code name}, or -1. */
   public int rawValueEnd(String name) {
-    int i = indexOf(name);
-    return i < 0 ? -1 : spans[i * SPAN + 5] - from;
+    return rawValueEnd(indexOf(name));
+  }
+
+  /** {@link #rawValueEnd(String)} of the tag at {@code tag}; -1 for -1. */
+  public int rawValueEnd(int tag) {
+    return tag < 0 ? -1 : spans[tag * SPAN + 5] - from;
   }
 
   /** A value with every folding-whitespace character removed (for b=, bh=, p=). */

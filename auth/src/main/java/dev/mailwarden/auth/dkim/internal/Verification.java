@@ -368,11 +368,7 @@ public final class Verification {
         f.canonicalize(f.length(), -1, -1, t.relaxedHeader, true, out);
       }
     }
-    int valueAt = self.colon() + 1;
-    TagList tags = t.tags;
-    int skipFrom = tags == null ? -1 : valueAt + tags.rawValueStart("b");
-    int skipTo = tags == null ? -1 : valueAt + tags.rawValueEnd("b");
-    self.canonicalize(self.end(), skipFrom, skipTo, t.relaxedHeader, false, out);
+    self.canonicalize(self.end(), t.blankFrom, t.blankTo, t.relaxedHeader, false, out);
     return out;
   }
 }

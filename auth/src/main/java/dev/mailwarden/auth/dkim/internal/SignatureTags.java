@@ -43,10 +43,9 @@ public final class SignatureTags {
   byte[] signature = new byte[0];
   @Nullable String problem;
   boolean policyProblem;
-
-  /** Where b='s raw value stands in the field's bytes: what the signed header data leaves out. */
+  // where b='s raw value stands in the field's bytes, [blankFrom..blankTo): what the signed header
+  // data leaves out; -1 when there is no b=
   int blankFrom = -1;
-
   int blankTo = -1;
   private @Nullable String keyName;
 
@@ -120,7 +119,7 @@ public final class SignatureTags {
       throw new DkimSyntaxException(
           "unsupported signature version v=" + TagList.printable(orEmpty(tags.value(v))));
     }
-    int[] required = {a, b, bh, d, h, s};
+    int[] required = {a, b, bh, d, h, s}; // in REQUIRED's order
     for (int k = 0; k < required.length; k++) {
       if (required[k] < 0) {
         throw new DkimSyntaxException("signature lacks the required " + REQUIRED.get(k) + "= tag");

@@ -248,13 +248,9 @@ public final class TagList {
   }
 
   /**
-   * Whether {@code name} is present with exactly the value {@code expected} (ASCII), no copy made.
+   * Whether the tag at {@code tag} ({@link #indexOf}) has exactly the value {@code expected}
+   * (ASCII), no copy made; false for -1.
    */
-  public boolean valueIs(String name, String expected) {
-    return valueIs(indexOf(name), expected);
-  }
-
-  /** {@link #valueIs(String, String)} of the tag at {@code tag}; false for -1. */
   public boolean valueIs(int tag, String expected) {
     if (tag < 0) {
       return false;

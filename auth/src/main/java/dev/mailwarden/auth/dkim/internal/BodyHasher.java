@@ -140,9 +140,10 @@ public final class BodyHasher {
    * one space and drops whitespace before the CRLF of a line with content, without leaving the
    * loop; returns where the careful byte-by-byte path must take over (an empty line, a bare CR or
    * LF, whitespace or CR at the chunk's end) or the chunk's end. Eight bytes are read and stored at
-   * a time while none is a control byte and no space is followed by a space or control (each byte's
-   * flag is exact; bytes from 0x80 are plain); the flagged byte is then handled on its own. Output
-   * never runs ahead of input, so one bound keeps both in range.
+   * a time while none is a control byte and no space is followed by a space or control (bytes from
+   * 0x80 are plain); the first flagged byte is then handled on its own, and may turn out plain (a
+   * borrow, see {@link dev.mailwarden.internal.Swar}). Output never runs ahead of input, so one
+   * bound keeps both in range.
    */
   private int relaxedRun(byte[] b, int i, int end) {
     byte[] o = out;

@@ -14,9 +14,10 @@ final class RelaxedWords {
   /**
    * Copies {@code b[j..)} to {@code o} at {@code delta} from where it stands, eight bytes at a time
    * while they need no change and nine remain before {@code lim} (the ninth tells whether the
-   * eighth is a space before whitespace). Returns the first byte not copied: a flagged one, or
-   * where fewer than nine remain. Up to sixteen bytes from the returned position may have been
-   * stored; the caller overwrites what follows it, and leaves room for a 16-byte store.
+   * eighth is a space before whitespace). Returns the first byte not copied: the first flagged one
+   * (which may need no change after all, a '!' or a space before one: the caller looks at it
+   * again), or where fewer than nine remain. Up to sixteen bytes from the returned position may
+   * have been stored; the caller overwrites what follows it, and leaves room for a 16-byte store.
    */
   static int copy(byte[] b, int j, int lim, byte[] o, int delta) {
     // two words per test: half the loop's branches on the long runs of a body

@@ -45,11 +45,16 @@ final class RelaxedWords {
     return j;
   }
 
+  private static final long SPACES = 0x2020202020202020L; // ' ' in every byte
+  private static final long PAST_SPACES = 0x2121212121212121L; // ' ' + 1 in every byte
+
   /**
    * The bytes of {@code x} that need a change: control bytes, and spaces followed by a space or
-   * control byte ({@code next} holds the byte after each byte of {@code x}).
+   * control byte ({@code next} holds the byte after each byte of {@code x}): x <= ' ' and (x < ' '
+   * or next <= ' '). These are {@link Swar#atMost}'s tests, with its masks applied once: this runs
+   * for every word of a body, and each operation shows.
    */
   private static long stops(long x, long next) {
-    return Swar.atMost(x, 0x1f) | (Swar.atMost(x, ' ') & Swar.atMost(next, ' '));
+    return (x - PAST_SPACES) & ~x & Swar.HIGH & ((x - SPACES) | ((next - PAST_SPACES) & ~next));
   }
 }

@@ -55,6 +55,10 @@ public final class SignatureTags {
 
   private static final List<String> REQUIRED = List.of("a", "b", "bh", "d", "h", "s");
 
+  /** The tags read, in the order of {@link TagList#positions}' answer. */
+  private static final TagList.Names TAGS =
+      TagList.Names.of("v", "a", "b", "bh", "c", "d", "h", "s", "q", "i", "l", "t", "x");
+
   /** Reads a DKIM-Signature field; never throws for bad data. */
   public static SignatureTags read(HeaderField field, long nowEpochSeconds, Duration skew) {
     SignatureTags s = new SignatureTags(field);
@@ -93,15 +97,16 @@ public final class SignatureTags {
     } catch (DkimSyntaxException e) {
       throw new DkimSyntaxException("signature syntax: " + e.getMessage());
     }
-    // each tag looked up once: a position, then values by position
-    int v = tags.indexOf("v");
-    int a = tags.indexOf("a");
-    int b = tags.indexOf("b");
-    int bh = tags.indexOf("bh");
-    int c = tags.indexOf("c");
-    int d = tags.indexOf("d");
-    int h = tags.indexOf("h");
-    int s = tags.indexOf("s");
+    // every tag's position found in one pass, then values read by position
+    int[] at = tags.positions(TAGS);
+    int v = at[0];
+    int a = at[1];
+    int b = at[2];
+    int bh = at[3];
+    int c = at[4];
+    int d = at[5];
+    int h = at[6];
+    int s = at[7];
     domain = orEmpty(tags.value(d));
     selector = orEmpty(tags.value(s));
     algorithm = known(tags, a, ALGORITHMS);
@@ -143,7 +148,7 @@ public final class SignatureTags {
       relaxedHeader = canonicalization(canon, 0, slash < 0 ? canon.length() : slash);
       relaxedBody = slash >= 0 && canonicalization(canon, slash + 1, canon.length());
     }
-    String q = tags.get("q");
+    String q = tags.value(at[8]);
     if (q != null) {
       boolean dnsTxt = false;
       for (String method : TagList.splitList(q)) {
@@ -160,17 +165,17 @@ public final class SignatureTags {
       throw new DkimSyntaxException(
           "s=" + TagList.printable(selector) + " is not a valid selector");
     }
-    String i = tags.get("i");
+    String i = tags.value(at[9]);
     if (i == null) {
       identity = "@" + domain;
       identityDomain = domain;
     } else {
       identity = decodeQuotedPrintable(TagList.stripFws(i));
-      int at = identity.lastIndexOf('@');
-      if (at < 0) {
+      int sign = identity.lastIndexOf('@');
+      if (sign < 0) {
         throw new DkimSyntaxException("i=" + TagList.printable(identity) + " has no '@'");
       }
-      identityDomain = identity.substring(at + 1);
+      identityDomain = identity.substring(sign + 1);
       String id = identityDomain.toLowerCase(Locale.ROOT);
       String dl = domain.toLowerCase(Locale.ROOT);
       if (!id.equals(dl) && !id.endsWith("." + dl)) {
@@ -179,19 +184,19 @@ public final class SignatureTags {
       }
     }
     signedHeaders = signedHeaderNames(raw, tags.valueStart(h), tags.valueEnd(h));
-    int l = tags.indexOf("l");
+    int l = at[10];
     if (l >= 0) {
       limit = number(raw, tags.valueStart(l), tags.valueEnd(l), "l");
     }
     long t = -1;
-    int ts = tags.indexOf("t");
+    int ts = at[11];
     if (ts >= 0) {
       t = number(raw, tags.valueStart(ts), tags.valueEnd(ts), "t");
       if (t > now + skew) {
         throw new DkimSyntaxException("signature timestamp t=" + t + " is in the future");
       }
     }
-    int xs = tags.indexOf("x");
+    int xs = at[12];
     if (xs >= 0) {
       long x = number(raw, tags.valueStart(xs), tags.valueEnd(xs), "x");
       if (t >= 0 && x < t) {
@@ -370,12 +375,14 @@ public final class SignatureTags {
     int i = from;
     while (i < to) {
       if (i + 8 <= to) {
+        // eight bytes stored, as many kept as come before the first whitespace (or control) byte
         long w = Swar.get(s, i);
-        if (Swar.atMost(w, ' ') == 0) { // eight digits: copied whole
-          Swar.set(digits, n, w);
-          high |= w;
-          n += 8;
-          i += 8;
+        int digitsBefore = Swar.firstFlagged(Swar.atMost(w, ' '));
+        Swar.set(digits, n, w);
+        high |= w; // bytes past the whitespace are read again below: no harm to the ASCII test
+        n += digitsBefore;
+        i += digitsBefore;
+        if (digitsBefore == 8) {
           continue;
         }
       }

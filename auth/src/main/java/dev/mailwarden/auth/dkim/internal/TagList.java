@@ -105,17 +105,22 @@ public final class TagList {
       int ve = -1;
       int end = eq + 1;
       for (; end < to; end++) {
-        // eight plain value bytes at a time (b= is a few hundred), folding and ';' by the byte
+        // plain value bytes eight at a time (b= is a few hundred), up to the first folding, ';'
+        // or control byte, which is read below
         while (end + 8 <= to) {
           long w = Swar.get(s, end);
-          if ((Swar.atMost(w, ' ') | Swar.equal(w, ';') | Swar.equal(w, 0x7f)) != 0) {
+          int plain =
+              Swar.firstFlagged(Swar.atMost(w, ' ') | Swar.equal(w, ';') | Swar.equal(w, 0x7f));
+          if (plain > 0) {
+            if (vs < 0) {
+              vs = end;
+            }
+            end += plain;
+            ve = end;
+          }
+          if (plain < 8) {
             break;
           }
-          if (vs < 0) {
-            vs = end;
-          }
-          end += 8;
-          ve = end;
         }
         if (end == to) {
           break;
@@ -226,6 +231,59 @@ public final class TagList {
     }
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     return find(source, spans, count, key, b, 0, b.length);
+  }
+
+  /**
+   * The position of each tag {@code names} lists, in its order, found in one pass over the tags (a
+   * reader of many tags asks once); -1 for each one absent.
+   */
+  public int[] positions(Names names) {
+    int[] keys = names.keys;
+    int[] at = new int[keys.length];
+    Arrays.fill(at, -1);
+    for (int k = 0; k < count; k++) {
+      int key = spans[k * SPAN + 6];
+      for (int q = 0; q < keys.length; q++) {
+        if (keys[q] == key) {
+          at[q] = k; // names are distinct in a parsed tag-list: no later tag has this one
+          break;
+        }
+      }
+    }
+    return at;
+  }
+
+  /**
+   * Tag names asked for together by {@link #positions}: distinct, one to three ASCII characters.
+   */
+  public static final class Names {
+    private final int[] keys;
+
+    private Names(int[] keys) {
+      this.keys = keys;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a name that is empty, longer than three characters, not
+     *     ASCII or given twice
+     */
+    public static Names of(String... names) {
+      int[] keys = new int[names.length];
+      for (int q = 0; q < names.length; q++) {
+        int key = key(names[q]);
+        if (names[q].isEmpty() || key < 0) {
+          throw new IllegalArgumentException(
+              "tag names of one to three ASCII characters only: " + names[q]);
+        }
+        for (int p = 0; p < q; p++) {
+          if (keys[p] == key) {
+            throw new IllegalArgumentException("tag name given twice: " + names[q]);
+          }
+        }
+        keys[q] = key;
+      }
+      return new Names(keys);
+    }
   }
 
   /** The value of a tag with surrounding whitespace removed, or null when absent. */

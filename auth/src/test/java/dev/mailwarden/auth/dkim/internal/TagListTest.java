@@ -88,6 +88,14 @@ class TagListTest {
   }
 
   @Test
+  void namesAskedTogether_areShortDistinctAscii() {
+    assertThatThrownBy(() -> TagList.Names.of("bh", "long")).hasMessageContaining("long");
+    assertThatThrownBy(() -> TagList.Names.of("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TagList.Names.of("é")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TagList.Names.of("b", "a", "b")).hasMessage("tag name given twice: b");
+  }
+
+  @Test
   void distinctNamesPass_andARepeatIsFound_wherever_whateverTheNames() throws Exception {
     // names of one to five characters: the parser keys the short ones and filters repeats by key
     Random random = new Random(18);
@@ -111,6 +119,20 @@ class TagListTest {
       assertThat(tags.names()).containsExactlyElementsOf(list);
       for (String n : list) {
         assertThat(tags.get(n)).isEqualTo(String.valueOf(n.length()));
+      }
+      // positions: each short name asked for (present or not) where indexOf finds it
+      List<String> asked = new ArrayList<>();
+      for (String n : list) {
+        if (n.length() <= 3 && random.nextBoolean()) {
+          asked.add(n);
+        }
+      }
+      asked.add("zz9".equals(list.get(0)) ? "zz8" : "zz9");
+      asked.removeIf(n -> asked.indexOf(n) != asked.lastIndexOf(n));
+      int[] at = tags.positions(TagList.Names.of(asked.toArray(new String[0])));
+      for (int q = 0; q < asked.size(); q++) {
+        assertThat(at[q]).as(asked.get(q)).isEqualTo(tags.indexOf(asked.get(q)));
+        assertThat(at[q]).isEqualTo(list.indexOf(asked.get(q)));
       }
       String again = list.get(random.nextInt(list.size()));
       assertThatThrownBy(() -> TagList.parse(b + again + "=x"))

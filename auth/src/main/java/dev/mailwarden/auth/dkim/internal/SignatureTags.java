@@ -375,16 +375,21 @@ public final class SignatureTags {
     int i = from;
     while (i < to) {
       if (i + 8 <= to) {
-        // eight bytes stored, as many kept as come before the first whitespace (or control) byte
+        // eight digits are copied whole; else as many as come before the first whitespace (or
+        // control) byte. The step stays 8 on the usual path, not the flag's position: a step that
+        // waits for each word's test makes every load wait for the one before
         long w = Swar.get(s, i);
-        int digitsBefore = Swar.firstFlagged(Swar.atMost(w, ' '));
+        long whitespace = Swar.atMost(w, ' ');
         Swar.set(digits, n, w);
         high |= w; // bytes past the whitespace are read again below: no harm to the ASCII test
-        n += digitsBefore;
-        i += digitsBefore;
-        if (digitsBefore == 8) {
+        if (whitespace == 0) {
+          n += 8;
+          i += 8;
           continue;
         }
+        int before = Swar.firstFlagged(whitespace);
+        n += before;
+        i += before;
       }
       byte c = s[i++];
       digits[n] = c;

@@ -109,8 +109,12 @@ public final class TagList {
         // or control byte, which is read below
         while (end + 8 <= to) {
           long w = Swar.get(s, end);
-          int plain =
-              Swar.firstFlagged(Swar.atMost(w, ' ') | Swar.equal(w, ';') | Swar.equal(w, 0x7f));
+          long stops = Swar.atMost(w, ' ') | Swar.equal(w, ';') | Swar.equal(w, 0x7f);
+          // a step of 8 on the usual path (see SignatureTags.base64), the flag's position last
+          int plain = 8;
+          if (stops != 0) {
+            plain = Swar.firstFlagged(stops);
+          }
           if (plain > 0) {
             if (vs < 0) {
               vs = end;

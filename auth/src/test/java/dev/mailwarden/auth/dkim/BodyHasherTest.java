@@ -69,8 +69,8 @@ class BodyHasherTest {
 
   /**
    * Long lines of words, where the relaxed scan reads eight bytes at a time: single and double
-   * spaces, tabs, control bytes and bytes from 0x80 at every offset from a word boundary, split
-   * anywhere, against the reference.
+   * spaces, tabs, control bytes, bytes from 0x80, empty lines and '!' at every offset from a word
+   * boundary, split anywhere, against the reference.
    */
   @Test
   void longWordyLines_relaxed_matchTheReference_whateverTheOffsetAndSplit() throws Exception {
@@ -93,7 +93,10 @@ class BodyHasherTest {
       "\n",
       "\r",
       " \r\n",
-      "\t\r\n"
+      "\t\r\n",
+      "\r\n\r\n", // an empty line, content after it or not
+      " !", // '!' is ' ' + 1: the eight-byte test may flag it, or a space before it, in passing
+      "!!"
     };
     for (int round = 0; round < 400; round++) {
       StringBuilder b = new StringBuilder();

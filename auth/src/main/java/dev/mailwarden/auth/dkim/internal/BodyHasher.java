@@ -187,7 +187,12 @@ public final class BodyHasher {
             careful = true;
             break;
           }
-        } else if (x == CR && content && j + 1 < end && b[j + 1] == LF) {
+        } else if (x == CR
+            && j + 1 < end
+            && b[j + 1] == LF
+            && (content || (j + 2 < end && isPlain(b[j + 2])))) {
+          // the end of a line with content, or an empty line that content follows (so not one of
+          // the trailing empty lines that are dropped)
           o[j + delta] = CR;
           o[j + delta + 1] = LF;
           j += 2;

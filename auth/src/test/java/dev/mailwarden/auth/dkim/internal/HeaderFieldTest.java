@@ -15,8 +15,29 @@ import org.junit.jupiter.api.Test;
  */
 class HeaderFieldTest {
   private static final String[] PIECES = {
-    "From", "to", "X-Y", ":", ": ", " ", "\t", "  ", "\r\n", "\r\n ", "\r\n\t", "\n", "\r", "a",
-    "value", "b=", "\u00e9", "\u0001", "\r\n:", ";"
+    "From",
+    "to",
+    "X-Y",
+    ":",
+    ": ",
+    " ",
+    "\t",
+    "  ",
+    "\r\n",
+    "\r\n ",
+    "\r\n\t",
+    "\n",
+    "\r",
+    "a",
+    "value",
+    "b=",
+    "\u00e9",
+    "\u0001",
+    "\r\n:",
+    ";",
+    " !",
+    "!!",
+    "longer words here"
   };
 
   private static String randomHeader(Random random) {

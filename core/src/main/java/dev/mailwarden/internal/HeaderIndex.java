@@ -118,7 +118,17 @@ public final class HeaderIndex {
       int lf = pos;
       int colon = -1;
       while (lf < stop) {
-        if (lf + 8 <= stop) { // eight bytes at a time to the line's end (and its first colon)
+        if (lf + 16 <= stop) { // sixteen bytes at a time to the line's end (and its first colon)
+          long w = Swar.get(message, lf);
+          long v = Swar.get(message, lf + 8);
+          long flagsW = Swar.equal(w, '\n') | (colon < 0 ? Swar.equal(w, ':') : 0);
+          long flagsV = Swar.equal(v, '\n') | (colon < 0 ? Swar.equal(v, ':') : 0);
+          if ((flagsW | flagsV) == 0) {
+            lf += 16;
+            continue;
+          }
+          lf += flagsW != 0 ? Swar.firstFlagged(flagsW) : 8 + Swar.firstFlagged(flagsV);
+        } else if (lf + 8 <= stop) {
           long w = Swar.get(message, lf);
           long flags = Swar.equal(w, '\n') | (colon < 0 ? Swar.equal(w, ':') : 0);
           if (flags == 0) {

@@ -1,12 +1,14 @@
 package dev.mailwarden.auth.dkim.internal;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import java.util.Optional;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -20,15 +22,13 @@ import org.jspecify.annotations.Nullable;
  * signatures): {@code rsa-sha256} signs the data, {@code ed25519-sha256} signs its SHA-256 hash
  * (RFC 8463).
  *
- * <p>RSA goes through the JDK. Ed25519 goes through BouncyCastle's lightweight API ({@link
- * Ed25519Signer} on decoded key parameters, no JCA provider is installed): it verifies ~5x faster
- * than the JDK's Ed25519 (~80 µs vs ~420 µs here), and the public point is decoded once per key
- * record instead of once per verification.
+ * <p>RSA signs through the JDK's {@code Signature}; it verifies with the JDK's {@link
+ * BigInteger#modPow} and a comparison of the whole encoded message ({@link #verifyHash}). Ed25519
+ * goes through BouncyCastle's lightweight API ({@link Ed25519Signer} on decoded key parameters, no
+ * JCA provider is installed): it verifies ~5x faster than the JDK's Ed25519 (~80 µs vs ~420 µs
+ * here), and the public point is decoded once per key record instead of once per verification.
  */
 public final class DkimCrypto {
-  private static final ThreadLocal<Signature> RSA_SHA256 =
-      ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
-
   private DkimCrypto() {}
 
   /**
@@ -42,21 +42,30 @@ public final class DkimCrypto {
    * {@link #verify(KeyRecord, byte[], byte[])} of the first {@code length} bytes of {@code data}.
    */
   public static boolean verify(KeyRecord key, byte[] data, int length, byte[] sig) {
-    if (key.keyType().equals("rsa")) {
-      try {
-        Signature s = RSA_SHA256.get();
-        s.initVerify(key.rsaKey());
-        s.update(data, 0, length);
-        return s.verify(sig);
-      } catch (GeneralSecurityException | RuntimeException e) {
-        return false;
-      }
-    }
     java.security.MessageDigest d = newSha256();
     d.update(data, 0, length);
-    return verifyEd25519(key.ed25519Key(), d.digest(), sig);
+    return verifyHash(key, d.digest(), sig);
   }
 
+  /**
+   * Like {@link #verify} when the caller already holds the SHA-256 hash of the data (e.g. computed
+   * from a digest of a shared prefix): RSA checks PKCS#1 v1.5 over the DigestInfo, Ed25519 checks
+   * the hash itself, as ed25519-sha256 signs it.
+   */
+  public static boolean verifyHash(KeyRecord key, byte[] sha256, byte[] sig) {
+    if (key.keyType().equals("rsa")) {
+      try {
+        return key.rsaKey() instanceof RSAPublicKey rsa && verifyRsa(rsa, sha256, sig);
+      } catch (RuntimeException e) {
+        return false; // as the JDK's Signature would refuse it; never thrown to the check
+      }
+    }
+    return verifyEd25519(key.ed25519Key(), sha256, sig);
+  }
+
+  // the DER DigestInfo of SHA-256 before the hash (RFC 8017 section 9.2, note 1), and the same
+  // without the NULL parameters: some signers omit them, and the JDK's verifier, which this
+  // replaces, accepts both
   private static final byte[] SHA256_DIGEST_INFO = {
     0x30,
     0x31,
@@ -78,27 +87,61 @@ public final class DkimCrypto {
     0x04,
     0x20
   };
-  private static final ThreadLocal<Signature> RSA_RAW =
-      ThreadLocal.withInitial(() -> signature("NONEwithRSA"));
+  private static final byte[] SHA256_DIGEST_INFO_NO_NULL = {
+    0x30,
+    0x2f,
+    0x30,
+    0x0b,
+    0x06,
+    0x09,
+    0x60,
+    (byte) 0x86,
+    0x48,
+    0x01,
+    0x65,
+    0x03,
+    0x04,
+    0x02,
+    0x01,
+    0x04,
+    0x20
+  };
 
   /**
-   * Like {@link #verify} when the caller already holds the SHA-256 hash of the data (e.g. computed
-   * from a digest of a shared prefix): RSA checks PKCS#1 v1.5 over the DigestInfo, Ed25519 checks
-   * the hash itself, as ed25519-sha256 signs it.
+   * RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2) of a hash: RSAVP1 is the
+   * JDK's {@link BigInteger#modPow}, and the result is compared whole with the encoded message
+   * expected (EMSA-PKCS1-v1_5), never parsed. The JDK's {@code Signature} does the same steps, but
+   * also DER-encodes the DigestInfo and converts between bytes and numbers on every call, and is
+   * not thread-safe: ≈ 0.7 µs more per RSA-2048 verification, 2% of it. Only public values are
+   * involved, so nothing here needs to be constant-time. Signing stays with the JDK.
    */
-  public static boolean verifyHash(KeyRecord key, byte[] sha256, byte[] sig) {
-    if (key.keyType().equals("rsa")) {
-      try {
-        Signature s = RSA_RAW.get();
-        s.initVerify(key.rsaKey());
-        s.update(SHA256_DIGEST_INFO);
-        s.update(sha256);
-        return s.verify(sig);
-      } catch (GeneralSecurityException | RuntimeException e) {
-        return false;
-      }
+  private static boolean verifyRsa(RSAPublicKey key, byte[] sha256, byte[] sig) {
+    BigInteger n = key.getModulus();
+    BigInteger e = key.getPublicExponent();
+    int k = (n.bitLength() + 7) / 8;
+    if (sig.length != k
+        || k < SHA256_DIGEST_INFO.length + sha256.length + 11 // emLen >= tLen + 11
+        || e.compareTo(BigInteger.valueOf(3)) < 0) { // the key factory refuses these already
+      return false;
     }
-    return verifyEd25519(key.ed25519Key(), sha256, sig);
+    BigInteger s = new BigInteger(1, sig);
+    if (s.compareTo(n) >= 0) {
+      return false; // "signature representative out of range"
+    }
+    BigInteger m = s.modPow(e, n);
+    return m.equals(encoded(k, SHA256_DIGEST_INFO, sha256))
+        || m.equals(encoded(k, SHA256_DIGEST_INFO_NO_NULL, sha256));
+  }
+
+  /** EMSA-PKCS1-v1_5 of {@code k} bytes as a number: 0x00 0x01 0xff... 0x00 DigestInfo hash. */
+  private static BigInteger encoded(int k, byte[] digestInfo, byte[] hash) {
+    byte[] em = new byte[k];
+    int t = k - digestInfo.length - hash.length;
+    em[1] = 0x01;
+    Arrays.fill(em, 2, t - 1, (byte) 0xff);
+    System.arraycopy(digestInfo, 0, em, t, digestInfo.length);
+    System.arraycopy(hash, 0, em, t + digestInfo.length, hash.length);
+    return new BigInteger(1, em);
   }
 
   /**
@@ -224,13 +267,5 @@ public final class DkimCrypto {
 
   public static byte[] sha256(byte[] data) {
     return BodyHasher.newDigest("SHA-256").digest(data);
-  }
-
-  private static Signature signature(String name) {
-    try {
-      return Signature.getInstance(name);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks " + name, e);
-    }
   }
 }

@@ -13,7 +13,7 @@ import java.util.function.IntSupplier;
  * microseconds per call of each measured round, sorted (median at {@code rounds / 2}). What the
  * operations return is summed into {@link #sink} so that none is optimized away.
  */
-record CpuRounds(Map<String, double[]> sortedMicros, int sink) {
+record CpuRounds(Map<String, double[]> sortedMicros, Map<String, double[]> roundMicros, int sink) {
 
   static CpuRounds time(Map<String, IntSupplier> ops, int rounds, int perRound) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -33,7 +33,14 @@ record CpuRounds(Map<String, double[]> sortedMicros, int sink) {
         }
       }
     }
-    times.values().forEach(Arrays::sort);
-    return new CpuRounds(times, sink);
+    Map<String, double[]> sorted = new LinkedHashMap<>();
+    times.forEach((name, t) -> sorted.put(name, sorted(t)));
+    return new CpuRounds(sorted, times, sink);
+  }
+
+  private static double[] sorted(double[] t) {
+    double[] s = t.clone();
+    Arrays.sort(s);
+    return s;
   }
 }

@@ -79,9 +79,46 @@ public final class DkimBuildsTiming {
           d[rounds / 4],
           d[3 * rounds / 4]);
     }
+    printRatios(times, rounds);
     System.out.println("(sink " + times.sink() + ")");
     for (IntSupplier op : ops.values()) {
       ((AutoCloseable) op).close();
+    }
+  }
+
+  /**
+   * Each build's throughput against the floor's, round by round (floor time / its time in the same
+   * round): the machine's speed changes between minutes, and a ratio of two medians can pair a fast
+   * minute with a slow one.
+   */
+  private static void printRatios(CpuRounds times, int rounds) {
+    String floor = null;
+    for (String name : times.roundMicros().keySet()) {
+      if (name.endsWith(" floor")) {
+        floor = name;
+      }
+    }
+    if (floor == null) {
+      return;
+    }
+    double[] f = times.roundMicros().get(floor);
+    System.out.println("  against the floor, per round: median (quartiles)");
+    for (Map.Entry<String, double[]> t : times.roundMicros().entrySet()) {
+      if (t.getKey().equals(floor)) {
+        continue;
+      }
+      double[] ratio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = f[r] / t.getValue()[r];
+      }
+      java.util.Arrays.sort(ratio);
+      System.out.printf(
+          Locale.ROOT,
+          "  %-24s %8.3f     (%.3f, %.3f)%n",
+          t.getKey(),
+          ratio[rounds / 2],
+          ratio[rounds / 4],
+          ratio[3 * rounds / 4]);
     }
   }
 

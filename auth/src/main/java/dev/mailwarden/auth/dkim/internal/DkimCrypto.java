@@ -9,6 +9,7 @@ import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -66,46 +67,10 @@ public final class DkimCrypto {
   // the DER DigestInfo of SHA-256 before the hash (RFC 8017 section 9.2, note 1), and the same
   // without the NULL parameters: some signers omit them, and the JDK's verifier, which this
   // replaces, accepts both
-  private static final byte[] SHA256_DIGEST_INFO = {
-    0x30,
-    0x31,
-    0x30,
-    0x0d,
-    0x06,
-    0x09,
-    0x60,
-    (byte) 0x86,
-    0x48,
-    0x01,
-    0x65,
-    0x03,
-    0x04,
-    0x02,
-    0x01,
-    0x05,
-    0x00,
-    0x04,
-    0x20
-  };
-  private static final byte[] SHA256_DIGEST_INFO_NO_NULL = {
-    0x30,
-    0x2f,
-    0x30,
-    0x0b,
-    0x06,
-    0x09,
-    0x60,
-    (byte) 0x86,
-    0x48,
-    0x01,
-    0x65,
-    0x03,
-    0x04,
-    0x02,
-    0x01,
-    0x04,
-    0x20
-  };
+  private static final byte[] SHA256_DIGEST_INFO =
+      HexFormat.of().parseHex("3031300d060960864801650304020105000420");
+  private static final byte[] SHA256_DIGEST_INFO_NO_NULL =
+      HexFormat.of().parseHex("302f300b06096086480165030402010420");
 
   /**
    * RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2) of a hash: RSAVP1 is the

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * its NULL, another hash, other padding), at several key sizes.
  */
 class RsaVerificationTest {
+  // written out here, not taken from the code under test
   private static final byte[] WITH_NULL = hex("3031300d060960864801650304020105000420");
-  private static final byte[] WITHOUT_NULL = hex("302f300b0609608648016503040201" + "0420");
+  private static final byte[] WITHOUT_NULL = hex("302f300b06096086480165030402010420");
   private static final byte[] SHA1_INFO = hex("3021300906052b0e03021a05000414");
 
   @Test
@@ -151,10 +152,6 @@ class RsaVerificationTest {
   }
 
   private static byte[] hex(String s) {
-    byte[] b = new byte[s.length() / 2];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-    }
-    return b;
+    return java.util.HexFormat.of().parseHex(s);
   }
 }

@@ -10,8 +10,9 @@ import java.util.function.IntSupplier;
 /**
  * Operations timed in this thread's CPU time, interleaved round by round so that every one sees the
  * same load and JIT state: as many warm-up rounds as measured ones, then per operation the
- * microseconds per call of each measured round, sorted (median at {@code rounds / 2}). What the
- * operations return is summed into {@link #sink} so that none is optimized away.
+ * microseconds per call of each measured round, sorted (median at {@code rounds / 2}) and in round
+ * order (to compare two operations round by round, in the same minutes). What the operations return
+ * is summed into {@link #sink} so that none is optimized away.
  */
 record CpuRounds(Map<String, double[]> sortedMicros, Map<String, double[]> roundMicros, int sink) {
 

@@ -6,6 +6,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class DkimBuildsTiming {
       for (int r = 0; r < rounds; r++) {
         ratio[r] = f[r] / t.getValue()[r];
       }
-      java.util.Arrays.sort(ratio);
+      Arrays.sort(ratio);
       System.out.printf(
           Locale.ROOT,
           "  %-24s %8.3f     (%.3f, %.3f)%n",

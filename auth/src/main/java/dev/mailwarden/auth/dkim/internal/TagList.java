@@ -225,10 +225,10 @@ public final class TagList {
   }
 
   /**
-   * The position of tag {@code name} among the tags, for the accessors by position (a reader of
-   * many tags looks each up once); -1 when absent.
+   * The position of tag {@code name} among the tags, behind the accessors by name (a reader of many
+   * tags asks {@link #positions} once); -1 when absent.
    */
-  public int indexOf(String name) {
+  int indexOf(String name) {
     int key = key(name);
     if (key != -1) {
       return find(source, spans, count, key, source, 0, 0); // the key decides; no text compared
@@ -295,7 +295,7 @@ public final class TagList {
     return value(indexOf(name));
   }
 
-  /** {@link #get} of the tag at {@code tag} ({@link #indexOf}); null for -1. */
+  /** {@link #get} of the tag at {@code tag} ({@link #positions}); null for -1. */
   public @Nullable String value(int tag) {
     if (tag < 0) {
       return null;
@@ -310,7 +310,7 @@ public final class TagList {
   }
 
   /**
-   * Whether the tag at {@code tag} ({@link #indexOf}) has exactly the value {@code expected}
+   * Whether the tag at {@code tag} ({@link #positions}) has exactly the value {@code expected}
    * (ASCII), no copy made; false for -1.
    */
   public boolean valueIs(int tag, String expected) {
